@@ -1,0 +1,330 @@
+package knowledge_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// memory is a Source and an Index over a handful of questions, scoring by
+// shared words, so engine tests do not depend on SQLite or bleve.
+type memory struct {
+	people        map[string]knowledge.Person
+	conversations map[string]knowledge.Conversation
+	questions     []knowledge.Question
+}
+
+func (m *memory) Memberships(_ context.Context, person string) ([]string, error) {
+	var ids []string
+	for _, c := range m.conversations {
+		if !c.Public() && slices.Contains(c.Members, person) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids, nil
+}
+
+func (m *memory) memberOf(person string) map[string]bool {
+	ids, _ := m.Memberships(context.Background(), person)
+	set := make(map[string]bool)
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set
+}
+
+func (m *memory) Questions(_ context.Context, v knowledge.Viewer, ids []string) ([]knowledge.Question, error) {
+	member := m.memberOf(v.PersonID)
+	var out []knowledge.Question
+	for _, q := range m.questions {
+		if slices.Contains(ids, q.ID) && knowledge.CanSee(m.conversations[q.Conversation], member) {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+func (m *memory) People(_ context.Context, ids []string) (map[string]knowledge.Person, error) {
+	out := make(map[string]knowledge.Person)
+	for _, id := range ids {
+		if p, ok := m.people[id]; ok {
+			out[id] = p
+		}
+	}
+	return out, nil
+}
+
+func (m *memory) AnswererStats(_ context.Context, ids []string) (map[string]knowledge.AnswererStats, error) {
+	out := make(map[string]knowledge.AnswererStats)
+	for _, q := range m.questions {
+		for _, a := range q.Answers {
+			if !slices.Contains(ids, a.Answerer) {
+				continue
+			}
+			st := out[a.Answerer]
+			st.Answers++
+			if a.Accepted {
+				st.Accepted++
+			}
+			if a.Time.After(st.Last) {
+				st.Last = a.Time
+			}
+			st.Hours[a.Time.UTC().Hour()]++
+			out[a.Answerer] = st
+		}
+	}
+	return out, nil
+}
+
+func (m *memory) Terms(text string) []string {
+	var terms []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ' ' || r == '?' || r == ',' }) {
+		if len(w) > 2 {
+			terms = append(terms, strings.TrimSuffix(w, "s"))
+		}
+	}
+	return terms
+}
+
+func (m *memory) Search(_ context.Context, q knowledge.SearchQuery) ([]knowledge.Hit, error) {
+	want := make(map[string]bool)
+	for _, t := range m.Terms(q.Text) {
+		want[t] = true
+	}
+	var hits []knowledge.Hit
+	for _, past := range m.questions {
+		c := m.conversations[past.Conversation]
+		if !c.Public() && !slices.Contains(q.Conversations, c.ID) {
+			continue
+		}
+		text := past.SearchText()
+		if q.AnswerWeight > 0 {
+			for _, a := range past.Answers {
+				text += " " + a.Text
+			}
+		}
+		score := 0.0
+		for _, t := range m.Terms(text) {
+			if want[t] {
+				score++
+			}
+		}
+		if score > 0 {
+			hits = append(hits, knowledge.Hit{QuestionID: past.ID, Score: score})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b knowledge.Hit) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	return hits, nil
+}
+
+var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+func fixture() *memory {
+	return &memory{
+		people: map[string]knowledge.Person{
+			"alice": {ID: "alice", Name: "Alice"},
+			"bob":   {ID: "bob", Name: "Bob"},
+			"carol": {ID: "carol", Name: "Carol"},
+			"dave":  {ID: "dave", Name: "Dave", Deleted: true},
+			"bot":   {ID: "bot", Name: "CI bot", Bot: true},
+			"erin":  {ID: "erin", Name: "Erin"},
+		},
+		conversations: map[string]knowledge.Conversation{
+			"C1": {ID: "C1", Name: "ops", Kind: knowledge.KindPublic},
+			"G1": {ID: "G1", Name: "security", Kind: knowledge.KindPrivate, Members: []string{"alice", "erin"}},
+		},
+		questions: []knowledge.Question{
+			{ID: "q1", Asker: "carol", Conversation: "C1", Text: "How do I renew the TLS certificate on staging?", Time: t0.Add(-48 * time.Hour),
+				Answers: []knowledge.Answer{{ID: "a1", Answerer: "alice", Text: "Run certbot renew on the staging host", Time: t0.Add(-47 * time.Hour), Accepted: true}}},
+			{ID: "q2", Asker: "carol", Conversation: "C1", Text: "Who renews certificate for production?", Time: t0.Add(-40 * time.Hour),
+				Answers: []knowledge.Answer{
+					{ID: "a2", Answerer: "bob", Text: "the platform team", Time: t0.Add(-39 * time.Hour)},
+					{ID: "a3", Answerer: "bot", Text: "automated reply about certificate", Time: t0.Add(-39 * time.Hour)},
+					{ID: "a4", Answerer: "dave", Text: "ask platform about certificate", Time: t0.Add(-39 * time.Hour)},
+				}},
+			{ID: "q3", Asker: "bob", Conversation: "C1", Text: "Where is the VPN config?", Time: t0.Add(-30 * time.Hour),
+				Answers: []knowledge.Answer{{ID: "a5", Answerer: "carol", Text: "In the wiki", Time: t0.Add(-29 * time.Hour)}}},
+			{ID: "q4", Asker: "alice", Conversation: "G1", Text: "Rotate the certificate signing key?", Time: t0.Add(-20 * time.Hour),
+				Answers: []knowledge.Answer{{ID: "a6", Answerer: "erin", Text: "Use the HSM procedure", Time: t0.Add(-19 * time.Hour), Accepted: true}}},
+		},
+	}
+}
+
+func newEngine(m *memory) *knowledge.Engine {
+	e := knowledge.NewEngine(m, m)
+	e.Now = func() time.Time { return t0 }
+	return e
+}
+
+func expertIDs(xs []knowledge.Expert) []string {
+	var ids []string
+	for _, x := range xs {
+		ids = append(ids, x.Person.ID)
+	}
+	return ids
+}
+
+func TestExpertsRanksByEvidenceAndExcludesUnroutable(t *testing.T) {
+	m := fixture()
+	got, err := newEngine(m).Experts(context.Background(), knowledge.Question{Asker: "carol", Text: "renew certificate staging"}, knowledge.Viewer{PersonID: "carol"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// alice answered the closest question and was accepted; bob answered a
+	// weaker match; the bot and the deleted person are never routed to;
+	// erin's evidence is private to a conversation carol is not in.
+	if diff := cmp.Diff(expertIDs(got), []string{"alice", "bob"}); diff != "" {
+		t.Errorf("experts (-got +want):\n%s", diff)
+	}
+	if len(got[0].Evidence) == 0 || got[0].Evidence[0].QuestionID != "q1" || !got[0].Evidence[0].Accepted {
+		t.Errorf("alice's evidence = %+v, want q1 accepted first", got[0].Evidence)
+	}
+}
+
+func TestExpertsNeverReturnsTheAsker(t *testing.T) {
+	m := fixture()
+	got, err := newEngine(m).Experts(context.Background(), knowledge.Question{Asker: "alice", Text: "renew certificate staging"}, knowledge.Viewer{PersonID: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(expertIDs(got), "alice") {
+		t.Errorf("experts %v include the asker", expertIDs(got))
+	}
+}
+
+func TestExpertsPrivateEvidenceOnlyForMembers(t *testing.T) {
+	m := fixture()
+	q := knowledge.Question{Asker: "bob", Text: "rotate signing key"}
+	for _, tc := range []struct {
+		viewer knowledge.Viewer
+		want   []string
+	}{
+		{knowledge.Viewer{PersonID: "bob"}, nil},
+		{knowledge.Anonymous, nil},
+		{knowledge.Viewer{PersonID: "alice"}, []string{"erin"}},
+	} {
+		got, err := newEngine(m).Experts(context.Background(), q, tc.viewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(expertIDs(got), tc.want); diff != "" {
+			t.Errorf("viewer %q: experts (-got +want):\n%s", tc.viewer.PersonID, diff)
+		}
+	}
+}
+
+func TestExpertsAcceptedAndRecentAnswersWeighMore(t *testing.T) {
+	m := fixture()
+	m.questions = []knowledge.Question{
+		{ID: "old", Asker: "carol", Conversation: "C1", Text: "kafka consumer lag", Time: t0.AddDate(-3, 0, 0),
+			Answers: []knowledge.Answer{{ID: "x1", Answerer: "alice", Text: "check offsets", Time: t0.AddDate(-3, 0, 0)}}},
+		{ID: "new", Asker: "carol", Conversation: "C1", Text: "kafka consumer lag", Time: t0.AddDate(0, 0, -7),
+			Answers: []knowledge.Answer{{ID: "x2", Answerer: "bob", Text: "check offsets", Time: t0.AddDate(0, 0, -7)}}},
+	}
+	got, err := newEngine(m).Experts(context.Background(), knowledge.Question{Asker: "erin", Text: "kafka consumer lag"}, knowledge.Anonymous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(expertIDs(got), []string{"bob", "alice"}); diff != "" {
+		t.Errorf("recent answer should win (-got +want):\n%s", diff)
+	}
+
+	m.questions[0].Answers[0].Accepted = true
+	m.questions[0].Time, m.questions[0].Answers[0].Time = m.questions[1].Time, m.questions[1].Answers[0].Time
+	got, err = newEngine(m).Experts(context.Background(), knowledge.Question{Asker: "erin", Text: "kafka consumer lag"}, knowledge.Anonymous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(expertIDs(got), []string{"alice", "bob"}); diff != "" {
+		t.Errorf("accepted answer should win at equal age (-got +want):\n%s", diff)
+	}
+}
+
+func TestExpertsEmptyQuestion(t *testing.T) {
+	for _, text := range []string{"", "   \n\t ", "\x00\x01"} {
+		_, err := newEngine(fixture()).Experts(context.Background(), knowledge.Question{Text: text}, knowledge.Anonymous)
+		if knowledge.ErrorCode(err) != knowledge.EINVALID {
+			t.Errorf("Experts(%q) error = %v, want code %s", text, err, knowledge.EINVALID)
+		}
+	}
+}
+
+func TestSimilarConfidence(t *testing.T) {
+	m := fixture()
+	e := newEngine(m)
+	got, err := e.Similar(context.Background(), knowledge.Question{Asker: "erin", Text: "How can I renew the staging TLS certificates?"}, knowledge.Anonymous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Question.ID != "q1" || !got[0].Sure || got[0].Answer.ID != "a1" {
+		t.Fatalf("Similar = %+v, want q1 with its accepted answer a1, sure", got)
+	}
+	got, err = e.Similar(context.Background(), knowledge.Question{Asker: "erin", Text: "certificate for the new laptop keyboard"}, knowledge.Anonymous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range got {
+		if m.Sure {
+			t.Errorf("a loosely related question %q was judged sure (confidence %.2f)", m.Question.Text, m.Confidence)
+		}
+	}
+}
+
+func TestAvailability(t *testing.T) {
+	var st knowledge.AnswererStats
+	st.Hours[14] = 40 // always answers around 14:00 UTC
+	st.Answers = 40
+	at := func(h int) time.Time { return time.Date(2026, 3, 2, h, 0, 0, 0, time.UTC) }
+	p := knowledge.Person{ID: "x"}
+	if a := knowledge.Availability(st, p, at(14)); a != 1 {
+		t.Errorf("availability at the busiest hour = %v, want 1", a)
+	}
+	if a := knowledge.Availability(st, p, at(3)); a > 0.1 {
+		t.Errorf("availability at 03:00 = %v, want near 0", a)
+	}
+	if a := knowledge.Availability(knowledge.AnswererStats{}, p, at(3)); a != 1 {
+		t.Errorf("availability with no history nor zone = %v, want 1 (unknown)", a)
+	}
+	paris := knowledge.Person{ID: "y", TZ: "Europe/Paris"}
+	if day, night := knowledge.Availability(knowledge.AnswererStats{}, paris, at(10)), knowledge.Availability(knowledge.AnswererStats{}, paris, at(2)); day <= night {
+		t.Errorf("Paris office hours: day %v should exceed night %v", day, night)
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	for text, want := range map[string]string{
+		"Comment est-ce que je renouvelle le certificat ?":   "fr",
+		"Où trouver la configuration du VPN pour l'équipe ?": "fr",
+		"How do I renew the certificate?":                    "en",
+		"kubectl":                                            "",
+	} {
+		if got := knowledge.DetectLang(text); got != want {
+			t.Errorf("DetectLang(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestCleanTextRepairsAndKeeps(t *testing.T) {
+	in := "caf\xe9 \x00ok\n"
+	got := knowledge.CleanText(in)
+	if want := "caf\uFFFD ok"; got != want {
+		t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+	}
+	long := strings.Repeat("é", 100)
+	if got := knowledge.Truncate(long, 51); len(got) != 50 {
+		t.Errorf("Truncate on a rune boundary: got %d bytes, want 50", len(got))
+	}
+}
