@@ -8,7 +8,7 @@ import (
 // Function words are the surest cheap sign of a language: every sentence
 // has some, and the two lists barely overlap.
 var (
-	frenchWords = wordSet("le la les un une des du de au aux et est sont pas ne que qui quoi quel quelle quels quelles comment pourquoi où je tu il elle nous vous ils elles on mon ma mes ton ta tes son sa ses notre votre leur leurs ce cet cette ces dans pour avec sur sans mais ou donc car y a ai avez avons faut peut peux veux bonjour merci svp stp est-ce c'est j'ai qu'il d'un d'une l'")
+	frenchWords  = wordSet("le la les un une des du de au aux et est sont pas ne que qui quoi quel quelle quels quelles comment pourquoi où je tu il elle nous vous ils elles on mon ma mes ton ta tes son sa ses notre votre leur leurs ce cet cette ces dans pour avec sur sans mais ou donc car y a ai avez avons faut peut peux veux bonjour merci svp stp est-ce c'est j'ai qu'il d'un d'une l'")
 	englishWords = wordSet("the a an and is are was were not no do does did how what why where who which when i you he she we they it my your his her our their this that these those in for with on without but or so can could should would will have has had need want hello thanks please there here")
 )
 
