@@ -42,8 +42,9 @@ type History struct {
 	Questions []knowledge.Question
 	// People and Conversations are the directory a ranker may use (names,
 	// time zones, visibility). The split functions see questions only and
-	// leave them nil: the caller sets them from the import. Nothing in a
-	// directory says who answered what, so it cannot leak the truth.
+	// leave them nil: the caller adds them from the import with
+	// WithDirectory. Nothing in a directory says who answered what, so it
+	// cannot leak the truth.
 	People        map[string]knowledge.Person
 	Conversations map[string]knowledge.Conversation
 	// Cutoff is the time of the first test question; zero when there is
@@ -53,6 +54,20 @@ type History struct {
 	// number the 80/20 cut was made on; they are reported, not used.
 	Total    int
 	Eligible int
+}
+
+// WithDirectory returns h with people and conversations, as an import
+// lists them, keyed by id for the rankers that use them.
+func (h History) WithDirectory(people []knowledge.Person, conversations []knowledge.Conversation) History {
+	h.People = make(map[string]knowledge.Person, len(people))
+	for _, p := range people {
+		h.People[p.ID] = p
+	}
+	h.Conversations = make(map[string]knowledge.Conversation, len(conversations))
+	for _, c := range conversations {
+		h.Conversations[c.ID] = c
+	}
+	return h
 }
 
 // Candidates returns the people who answered at least once in h, sorted:

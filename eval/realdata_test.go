@@ -186,3 +186,16 @@ func loadStackExchange(tb testing.TB, path, site string) []knowledge.Question {
 	}
 	return out
 }
+
+// BenchmarkStackExchange measures a whole evaluation of the three
+// baselines on ai.stackexchange: building them on the history and ranking
+// every test question.
+func BenchmarkStackExchange(b *testing.B) {
+	qs := loadStackExchange(b, filepath.Join(sharedData, "stackexchange", "ai", "Posts.xml"), "ai")
+	h, cases := SplitStackExchange(qs)
+	for b.Loop() {
+		if _, err := Run(context.Background(), "ai", h, cases, Baselines(h)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

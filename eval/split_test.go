@@ -227,13 +227,15 @@ func TestHistoryCandidatesAndBatch(t *testing.T) {
 			question("q2", "dan", 2, "", "bob"),
 			question("q3", "eve", 3, ""),
 		},
-		People: map[string]knowledge.Person{
-			"bob": {ID: "bob"}, "ana": {ID: "ana", Locale: "fr-FR"}, "cy": {ID: "cy"},
+	}.WithDirectory(
+		[]knowledge.Person{{ID: "bob"}, {ID: "ana", Locale: "fr-FR"}, {ID: "cy"}},
+		[]knowledge.Conversation{
+			{ID: "C2", Kind: knowledge.KindPrivate, Members: []string{"ana"}},
+			{ID: "C1", Kind: knowledge.KindPublic},
 		},
-		Conversations: map[string]knowledge.Conversation{
-			"C2": {ID: "C2", Kind: knowledge.KindPrivate, Members: []string{"ana"}},
-			"C1": {ID: "C1", Kind: knowledge.KindPublic},
-		},
+	)
+	if got, want := h.People["ana"].Locale, "fr-FR"; got != want {
+		t.Errorf("People[ana].Locale = %q, want %q", got, want)
 	}
 	if diff := cmp.Diff(h.Candidates(), []string{"bob", "cy"}); diff != "" {
 		t.Errorf("Candidates (-got +want):\n%s", diff)
