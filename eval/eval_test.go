@@ -297,18 +297,9 @@ nextdesk    0.250  0.500  0.600   0.350  3
 documents   0.200  0.428  0.500   0.313  0
 popularity  0.100  0.303  0.400   0.183  0
 `
-	if diff := cmp.Diff(trimLines(buf.String()), want); diff != "" {
+	if diff := cmp.Diff(buf.String(), want); diff != "" {
 		t.Errorf("table (-got +want):\n%s", diff)
 	}
-}
-
-// trimLines drops the trailing spaces tabwriter pads cells with.
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // failWriter fails every write.

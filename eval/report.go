@@ -44,10 +44,10 @@ func (r Report) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(tw, "questions %d, eligible %d, history %d (before %s), tests %d, candidates %d, unreachable tests %d\n\n",
 		r.Questions, r.Eligible, r.History, cutoff, r.Tests, r.Candidates, r.Unreachable)
-	fmt.Fprint(tw, "ranker\thit@1\thit@5\thit@10\tMRR\tunranked\t\n")
+	fmt.Fprint(tw, "ranker\thit@1\thit@5\thit@10\tMRR\tunranked\n")
 	for _, name := range names {
 		m := r.Rankers[name]
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t\n", name, m.Hit1, m.Hit5, m.Hit10, m.MRR, m.Unranked)
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\n", name, m.Hit1, m.Hit5, m.Hit10, m.MRR, m.Unranked)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write report: %w", err)
