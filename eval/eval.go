@@ -27,7 +27,8 @@ import (
 // the figures, so that figures are only compared under the same version.
 const Protocol = 1
 
-// Ranker ranks candidate answerers for a test question, best first.
+// Ranker ranks candidate answerers for a test question, best first. It may
+// name anyone: Run keeps only the candidates, in the order given.
 type Ranker interface {
 	Rank(ctx context.Context, q knowledge.Question) ([]string, error)
 }
