@@ -41,6 +41,11 @@ func (db *DB) Import(ctx context.Context, b knowledge.Batch) (knowledge.ImportRe
 			}
 		}
 		for _, q := range b.Questions {
+			// Statements notice cancellation only while they run; checking
+			// between questions stops a large batch promptly.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			written, answers, err := t.upsertQuestionWithAnswers(ctx, q)
 			if err != nil {
 				return err

@@ -101,8 +101,12 @@ func openMigrated(path string, ms []migration) (_ *DB, err error) {
 	if err := checkVersion(ctx, db.write); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if err := migrate(ctx, db.write, ms); err != nil {
+	from, to, err := migrate(ctx, db.write, ms)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if from > 0 && to > from {
+		slog.Info("sqlite: migrated schema", "path", abs, "from", from, "to", to)
 	}
 
 	// Readers begin deferred (a reader must never take the write lock) and
@@ -216,48 +220,54 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 // migration leaves the database at the previous version. A database whose
 // version is higher than the last migration was written by a newer nextdesk
 // and is refused rather than misread.
-func migrate(ctx context.Context, db *sql.DB, ms []migration) error {
+// It returns the versions before and after.
+func migrate(ctx context.Context, db *sql.DB, ms []migration) (from, to int, err error) {
+	from = -1
 	for {
-		done, err := migrateOne(ctx, db, ms)
-		if err != nil || done {
-			return err
+		before, after, err := migrateOne(ctx, db, ms)
+		if from < 0 {
+			from = before
+		}
+		if err != nil || after == before {
+			return from, after, err
 		}
 	}
 }
 
 // migrateOne applies the next missing migration, reading the version inside
 // the write transaction so two processes opening the same file cannot both
-// apply it. done is true when there is nothing left to apply.
-func migrateOne(ctx context.Context, db *sql.DB, ms []migration) (done bool, err error) {
+// apply it. It returns the versions before and after; they are equal when
+// there was nothing left to apply.
+func migrateOne(ctx context.Context, db *sql.DB, ms []migration) (before, after int, err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("migrate: %w", err)
+		return 0, 0, fmt.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
 
 	var v int
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
-		return false, fmt.Errorf("migrate: read schema version (is this a SQLite database?): %w", err)
+		return 0, 0, fmt.Errorf("migrate: read schema version (is this a SQLite database?): %w", err)
 	}
 	switch {
 	case v > len(ms):
-		return false, fmt.Errorf("the database has schema version %d but this nextdesk knows only up to %d: upgrade nextdesk", v, len(ms))
+		return v, v, fmt.Errorf("the database has schema version %d but this nextdesk knows only up to %d: upgrade nextdesk", v, len(ms))
 	case v == len(ms):
-		return true, tx.Commit()
+		return v, v, tx.Commit()
 	}
 	m := ms[v]
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return false, fmt.Errorf("migrate %s: %w", m.name, err)
+		return v, v, fmt.Errorf("migrate %s: %w", m.name, err)
 	}
 	// PRAGMA takes no parameters; m.version is an int, not input.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version)); err != nil {
-		return false, fmt.Errorf("migrate %s: %w", m.name, err)
+		return v, v, fmt.Errorf("migrate %s: %w", m.name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("migrate %s: %w", m.name, err)
+		return v, v, fmt.Errorf("migrate %s: %w", m.name, err)
 	}
-	slog.Info("sqlite: applied migration", "migration", m.name)
-	return false, nil
+	slog.Debug("sqlite: applied migration", "migration", m.name)
+	return v, m.version, nil
 }
 
 // tx is a write transaction that hands out question revisions.
