@@ -195,12 +195,18 @@ func mustJSON(v any) json.RawMessage {
 // would to a bot subscribed to messages and mentions: a message event, plus an
 // app_mention event when the text mentions BotUserID. Like Slack, it sends
 // nothing for a conversation the bot is not in. It returns the stored message
-// (with its TS) and the envelope ids. It fails the test if the message cannot
-// be stored.
+// (with its TS) and the envelope ids. It fails the test if the author is not
+// a member of the channel or the message cannot be stored.
 func (s *Server) UserPosts(tb testing.TB, channel string, m Message) (Message, []string) {
 	tb.Helper()
 	s.mu.Lock()
-	stored, err := s.store(channel, m)
+	var stored Message
+	var err error
+	if ch, ok := s.channels[channel]; ok && !ch.hasMember(m.User) {
+		err = fmt.Errorf("%q is not a member of channel %s, so cannot post there", m.User, channel)
+	} else {
+		stored, err = s.store(channel, m)
+	}
 	if err != nil {
 		s.mu.Unlock()
 		tb.Fatalf("fakeslack: UserPosts: %v", err)

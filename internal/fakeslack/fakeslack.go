@@ -21,6 +21,23 @@
 // invalid_auth, …), HTTP 429 with an integer Retry-After, thread metadata on
 // parents, cursor pagination, and membership rules (the bot sees a private
 // conversation only if it is a member of it).
+//
+// Web API methods served: auth.test, team.info, apps.connections.open,
+// chat.postMessage, chat.postEphemeral, chat.update, chat.delete,
+// chat.getPermalink, conversations.open, conversations.info,
+// conversations.list, conversations.members, conversations.history,
+// conversations.replies, users.info, users.list, users.conversations,
+// users.getPresence, dnd.info, dnd.teamInfo, reactions.add, reactions.remove
+// and reactions.get. Any other method answers unknown_method (and is recorded),
+// so a test notices when a bot starts using one.
+//
+// Socket Mode follows slack-go's socketmode client: apps.connections.open
+// returns a one-time ws:// URL on the same server, the fake sends hello and
+// pings, records acks, and Disconnect makes the client reconnect. Envelopes
+// sent while no client is connected wait for the next connection.
+//
+// Seeding methods (AddUser, AddChannel, AddMessage, UserPosts, …) report misuse
+// with tb.Fatalf, so call them from the test's goroutine.
 package fakeslack
 
 import (

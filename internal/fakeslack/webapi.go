@@ -73,7 +73,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, hr *http.Request) {
 	r, err := readRequest(method, hr)
 
 	s.mu.Lock()
-	delay := pop(s.delays, method)
+	delay, _ := pop(s.delays, method)
 	s.mu.Unlock()
 	if delay > 0 {
 		timer := time.NewTimer(delay)
@@ -88,7 +88,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, hr *http.Request) {
 	call := Call{Method: method, Params: r.params, Token: r.token, Status: http.StatusOK}
 	var body result
 	var code string
-	f, failed := popFault(s.faults, method)
+	f, failed := pop(s.faults, method)
 	switch {
 	case failed:
 		call.Status = f.status
@@ -201,14 +201,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func pop[T any](m map[string][]T, key string) T {
-	v, _ := popOK(m, key)
-	return v
-}
-
-func popFault(m map[string][]fault, key string) (fault, bool) { return popOK(m, key) }
-
-func popOK[T any](m map[string][]T, key string) (T, bool) {
+// pop takes the first queued item for key.
+func pop[T any](m map[string][]T, key string) (T, bool) {
 	var zero T
 	q := m[key]
 	if len(q) == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -667,5 +668,68 @@ func TestClockDrivesTimestamps(t *testing.T) {
 	want := []string{"1768469400.000000", "1768469400.000001"}
 	if diff := cmp.Diff([]string{ts1, ts2}, want); diff != "" {
 		t.Errorf("timestamps on a stopped clock (-got +want):\n%s", diff)
+	}
+}
+
+// fatalRecorder is a testing.TB whose Fatalf records the message instead of
+// stopping the test, to check how the fake reports misuse.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Helper() {}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) { r.msg = fmt.Sprintf(format, args...) }
+
+func TestMisuseIsReported(t *testing.T) {
+	tests := []struct {
+		name string
+		do   func(srv *fakeslack.Server, tb testing.TB)
+		want string
+	}{
+		{"user without id", func(srv *fakeslack.Server, _ testing.TB) { srv.AddUser(fakeslack.User{Name: "x"}) }, `fakeslack: AddUser: user "x" has no ID`},
+		{"unknown member", func(srv *fakeslack.Server, _ testing.TB) {
+			srv.AddChannel(fakeslack.Channel{ID: "C9", Members: []string{"U404"}})
+		}, "fakeslack: AddChannel: channel C9: member U404 is not a user (AddUser it first)"},
+		{"IM of three", func(srv *fakeslack.Server, _ testing.TB) {
+			srv.AddChannel(fakeslack.Channel{ID: "D9", IM: true, Members: []string{"U1", "U2", "U3"}})
+		}, "fakeslack: AddChannel: IM D9 has 3 members, want 2"},
+		{"unknown channel", func(srv *fakeslack.Server, _ testing.TB) { srv.AddMessage("C404", fakeslack.Message{Text: "x"}) },
+			"fakeslack: AddMessage: channel C404 does not exist (AddChannel it first)"},
+		{"malformed ts", func(srv *fakeslack.Server, _ testing.TB) { srv.AddMessage("C1", fakeslack.Message{TS: "12.3"}) },
+			`fakeslack: AddMessage: channel C1: ts "12.3" is not of the form seconds.micros (e.g. 1700000000.000100)`},
+		{"taken ts", func(srv *fakeslack.Server, _ testing.TB) {
+			srv.AddMessage("C1", fakeslack.Message{TS: "1768469400.000100"})
+			srv.AddMessage("C1", fakeslack.Message{TS: "1768469400.000100"})
+		}, "fakeslack: AddMessage: channel C1: a message with ts 1768469400.000100 already exists"},
+		{"missing parent", func(srv *fakeslack.Server, _ testing.TB) {
+			srv.AddMessage("C1", fakeslack.Message{ThreadTS: "1768469400.000100"})
+		}, "fakeslack: AddMessage: channel C1: thread parent 1768469400.000100 does not exist or is itself a reply"},
+		{"invalid blocks", func(srv *fakeslack.Server, _ testing.TB) {
+			srv.AddMessage("C1", fakeslack.Message{TS: "1768469400.000100", Blocks: json.RawMessage(`[{`)})
+		}, "fakeslack: AddMessage: channel C1: blocks of message 1768469400.000100 are not valid JSON"},
+		{"post by a non-member", func(srv *fakeslack.Server, tb testing.TB) {
+			srv.UserPosts(tb, "C4", fakeslack.Message{User: "U2", Text: "x"})
+		}, `fakeslack: UserPosts: "U2" is not a member of channel C4, so cannot post there`},
+		{"redeliver unknown", func(srv *fakeslack.Server, tb testing.TB) { srv.Redeliver(tb, "nope") },
+			`fakeslack: Redeliver: no envelope "nope" was sent`},
+		{"invalid payload", func(srv *fakeslack.Server, tb testing.TB) { srv.SendEvent(tb, json.RawMessage(`{"type":`)) },
+			`fakeslack: SendEnvelope(events_api): payload is not valid JSON: "{\"type\":"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &fatalRecorder{TB: t}
+			srv := fakeslack.New(rec, fakeslack.WithClock(func() time.Time { return jan15 }))
+			for _, u := range []fakeslack.User{alice, bob, carol} {
+				srv.AddUser(u)
+			}
+			srv.AddChannel(general)
+			srv.AddChannel(team)
+			tt.do(srv, rec)
+			if diff := cmp.Diff(rec.msg, tt.want); diff != "" {
+				t.Errorf("reported (-got +want):\n%s", diff)
+			}
+		})
 	}
 }
