@@ -126,6 +126,9 @@ func TestSocketModeEventAckReconnectRedeliver(t *testing.T) {
 	srv.Disconnect()
 	srv.WaitConnections(t, 2, wait)
 	run.next(t, socketmode.EventTypeHello)
+	if n := srv.Connections(); n != 2 {
+		t.Errorf("Connections() = %d after one reconnection, want 2", n)
+	}
 	if n := len(srv.CallsTo("apps.connections.open")); n != 2 {
 		t.Errorf("apps.connections.open called %d times, want 2 (one per connection)", n)
 	}

@@ -293,7 +293,7 @@ func (s *Server) channelObject(ch *channel, withMembers bool) result {
 		"created":         ch.created,
 		"is_archived":     ch.Archived,
 		"is_channel":      !ch.IM && !ch.MPIM,
-		"is_group":        ch.Private || ch.MPIM,
+		"is_group":        false, // legacy; modern private channels and group DMs say false
 		"is_im":           ch.IM,
 		"is_mpim":         ch.MPIM,
 		"is_private":      ch.Private || ch.MPIM,

@@ -250,6 +250,14 @@ func TestOpenConversation(t *testing.T) {
 		t.Errorf("open of U1,U3 = %q, want the same group DM %q whatever the order", same, group)
 	}
 
+	byID, _, already, err := api.OpenConversation(&slack.OpenConversationParameters{ChannelID: im})
+	if err != nil || byID.ID != im || !already {
+		t.Errorf("reopening %s by id = %+v, already open %v, %v", im, byID, already, err)
+	}
+	if _, _, _, err := api.OpenConversation(&slack.OpenConversationParameters{ChannelID: "C1"}); slackError(err) != "method_not_supported_for_channel_type" {
+		t.Errorf("opening a channel: %v, want method_not_supported_for_channel_type", err)
+	}
+
 	info, err := api.GetConversationInfo(&slack.GetConversationInfoInput{ChannelID: im})
 	if err != nil {
 		t.Fatalf("GetConversationInfo(%s): %v", im, err)
