@@ -50,25 +50,24 @@ type stamp struct {
 // to six digits of microseconds.
 func parseTS(ts string) (stamp, bool) {
 	sec, frac, _ := strings.Cut(ts, ".")
-	if sec == "" || len(sec) > 12 || len(frac) > 6 {
+	if sec == "" || len(sec) > 12 || len(frac) > 6 || !digits(sec) || !digits(frac) {
 		return stamp{}, false
 	}
-	s, err := strconv.ParseInt(sec, 10, 64)
-	if err != nil || s < 0 {
-		return stamp{}, false
-	}
+	s, _ := strconv.ParseInt(sec, 10, 64)
 	var us int64
 	if frac != "" {
-		f, err := strconv.ParseInt(frac, 10, 64)
-		if err != nil || f < 0 {
-			return stamp{}, false
-		}
-		for i := len(frac); i < 6; i++ {
-			f *= 10
-		}
-		us = f
+		us, _ = strconv.ParseInt(frac+strings.Repeat("0", 6-len(frac)), 10, 64)
 	}
 	return stamp{s*1e6 + us}, true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s stamp) time() time.Time { return time.UnixMicro(s.micros).UTC() }

@@ -2,12 +2,15 @@ package slackexport_test
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,5 +243,398 @@ func TestImportIsIdempotent(t *testing.T) {
 	}
 	if first.Batches < 3 {
 		t.Errorf("BatchSize 2 gave %d batches; want several", first.Batches)
+	}
+}
+
+// expectedThreads reads an export the simple way, all in memory, and
+// counts per channel id the threads a person started that another person
+// answered, and their answers. It shares no code with the importer.
+func expectedThreads(tb testing.TB, zipPath string) (questions map[string]int, answers int) {
+	tb.Helper()
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer zr.Close()
+	type message struct {
+		Subtype  string `json:"subtype"`
+		User     string `json:"user"`
+		BotID    string `json:"bot_id"`
+		Text     string `json:"text"`
+		TS       string `json:"ts"`
+		ThreadTS string `json:"thread_ts"`
+		Files    []any  `json:"files"`
+	}
+	readJSON := func(f *zip.File, v any) {
+		rc, err := f.Open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer rc.Close()
+		if err := json.NewDecoder(rc).Decode(v); err != nil {
+			tb.Fatalf("%s: %v", f.Name, err)
+		}
+	}
+	bots := map[string]bool{}
+	folderID := map[string]string{}
+	byFolder := map[string][]message{}
+	for _, f := range zr.File {
+		switch dir, base := filepath.Split(f.Name); {
+		case f.Name == "users.json":
+			var users []struct {
+				ID        string `json:"id"`
+				IsBot     bool   `json:"is_bot"`
+				IsAppUser bool   `json:"is_app_user"`
+			}
+			readJSON(f, &users)
+			for _, u := range users {
+				bots[u.ID] = u.IsBot || u.IsAppUser
+			}
+		case f.Name == "channels.json":
+			var chans []struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			}
+			readJSON(f, &chans)
+			for _, c := range chans {
+				folderID[c.Name] = c.ID
+			}
+		case dir != "" && strings.HasSuffix(base, ".json"):
+			var msgs []message
+			readJSON(f, &msgs)
+			folder := strings.TrimSuffix(dir, "/")
+			byFolder[folder] = append(byFolder[folder], msgs...)
+		}
+	}
+	person := func(m message) bool {
+		return (m.Subtype == "" || m.Subtype == "thread_broadcast") && m.BotID == "" && m.User != "" &&
+			!bots[m.User] && !strings.HasPrefix(m.User, "B")
+	}
+	said := func(m message) bool { return strings.TrimSpace(m.Text) != "" || len(m.Files) > 0 }
+	questions = map[string]int{}
+	for folder, msgs := range byFolder {
+		roots := map[string]message{}
+		for _, m := range msgs {
+			if m.ThreadTS == m.TS && person(m) && said(m) {
+				roots[m.TS] = m
+			}
+		}
+		replies := map[string]map[string]bool{}
+		for _, m := range msgs {
+			r, ok := roots[m.ThreadTS]
+			if ok && m.TS != r.TS && person(m) && said(m) && m.User != r.User {
+				if replies[r.TS] == nil {
+					replies[r.TS] = map[string]bool{}
+				}
+				replies[r.TS][m.TS] = true
+			}
+		}
+		for _, rs := range replies {
+			questions[folderID[folder]]++
+			answers += len(rs)
+		}
+	}
+	return questions, answers
+}
+
+func questionsByConversation(qs []knowledge.Question) map[string]int {
+	n := map[string]int{}
+	for _, q := range qs {
+		n[q.Conversation]++
+	}
+	return n
+}
+
+func TestImportJulia(t *testing.T) {
+	zipPath := MustSharedExport(t, "julia-community-export.zip")
+	wantQuestions, wantAnswers := expectedThreads(t, zipPath)
+	c, rep := MustImport(t, zipPath, slackexport.Options{})
+	if diff := cmp.Diff(questionsByConversation(c.Questions), wantQuestions); diff != "" {
+		t.Errorf("questions per channel mismatch (-got +want):\n%s", diff)
+	}
+	total := 0
+	for _, n := range wantQuestions {
+		total += n
+	}
+	if total < 2500 || total > 3100 || len(wantQuestions) != 16 {
+		t.Errorf("the plain reading found %d questions in %d channels; the data README says about 2,800 in 16", total, len(wantQuestions))
+	}
+	gotAnswers := 0
+	for _, q := range c.Questions {
+		gotAnswers += len(q.Answers)
+		if q.Text == "" || q.Time.IsZero() {
+			t.Errorf("question %s has text %q and time %v; want both", q.ID, q.Text, q.Time)
+		}
+		for _, a := range q.Answers {
+			if a.Answerer == q.Asker {
+				t.Errorf("question %s: the asker answers their own question in %s", q.ID, a.ID)
+			}
+		}
+	}
+	if gotAnswers != wantAnswers {
+		t.Errorf("collected %d answers, the plain reading %d", gotAnswers, wantAnswers)
+	}
+	if rep.Accepted == 0 || rep.Accepted >= rep.Answers {
+		t.Errorf("%d accepted answers for %d questions; want some, far from all", rep.Accepted, rep.Questions)
+	}
+	if len(c.Conversations) != 16 || len(rep.Problems) != 0 || rep.Orphans != 0 {
+		t.Errorf("%d conversations, problems %q, %d orphans; want 16, none, none", len(c.Conversations), rep.Problems, rep.Orphans)
+	}
+
+	t.Run("channels filter", func(t *testing.T) {
+		c, _ := MustImport(t, zipPath, slackexport.Options{Channels: []string{"gpu", "#plotting", "C6G240ENA"}})
+		want := map[string]int{"C689Y34LE": wantQuestions["C689Y34LE"], "C6E4SU1D3": wantQuestions["C6E4SU1D3"], "C6G240ENA": wantQuestions["C6G240ENA"]}
+		if diff := cmp.Diff(questionsByConversation(c.Questions), want); diff != "" {
+			t.Errorf("filtered questions mismatch (-got +want):\n%s", diff)
+		}
+		var names []string
+		for _, cv := range c.Conversations {
+			names = append(names, cv.Name)
+		}
+		if diff := cmp.Diff(names, []string{"gpu", "plotting", "autodiff"}); diff != "" {
+			t.Errorf("filtered conversations mismatch (-got +want):\n%s", diff)
+		}
+	})
+
+	t.Run("re-import", func(t *testing.T) {
+		rep, err := slackexport.Import(context.Background(), zipPath, c, slackexport.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Written != (knowledge.ImportResult{}) || len(c.Questions) != total {
+			t.Errorf("re-import wrote %+v, left %d questions; want nothing and %d", rep.Written, len(c.Questions), total)
+		}
+	})
+}
+
+func TestImportLegacy(t *testing.T) {
+	for _, name := range []string{"legacy-2016-export.zip", "legacy-tiny-export.zip"} {
+		t.Run(name, func(t *testing.T) {
+			zipPath := MustSharedExport(t, name)
+			zr, err := zip.OpenReader(zipPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var users, channels []json.RawMessage
+			for _, f := range zr.File {
+				var into *[]json.RawMessage
+				switch f.Name {
+				case "users.json":
+					into = &users
+				case "channels.json":
+					into = &channels
+				default:
+					continue
+				}
+				rc, _ := f.Open()
+				if err := json.NewDecoder(rc).Decode(into); err != nil {
+					t.Fatal(err)
+				}
+				rc.Close()
+			}
+			zr.Close()
+
+			c, rep := MustImport(t, zipPath, slackexport.Options{})
+			got := []int{len(c.Questions), len(c.People), len(c.Conversations), len(rep.Problems)}
+			want := []int{0, len(users), len(channels), 0}
+			if diff := cmp.Diff(got, want); diff != "" {
+				t.Errorf("questions, people, conversations, problems mismatch (-got +want):\n%s", diff)
+			}
+			if rep.Records == 0 {
+				t.Error("no message read")
+			}
+			for _, cv := range c.Conversations {
+				if cv.Kind != knowledge.KindPublic {
+					t.Errorf("conversation %s (%s) is %s; channels.json lists public channels", cv.ID, cv.Name, cv.Kind)
+				}
+			}
+		})
+	}
+}
+
+// discard is a Sink that keeps nothing, so benchmarks measure the importer.
+type discard struct{}
+
+func (discard) Import(context.Context, knowledge.Batch) (knowledge.ImportResult, error) {
+	return knowledge.ImportResult{}, nil
+}
+
+func BenchmarkImportJulia(b *testing.B) {
+	zipPath := MustSharedExport(b, "julia-community-export.zip")
+	var msgs int
+	for b.Loop() {
+		rep, err := slackexport.Import(context.Background(), zipPath, discard{}, slackexport.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		msgs = rep.Records
+	}
+	b.ReportMetric(float64(msgs*b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// thread returns a day file with one question by U1 answered by U2.
+func thread(tb testing.TB, s int) string {
+	return mustJSON(tb, []any{
+		msg("user", "U1", "ts", ts(s), "thread_ts", ts(s), "text", "question"),
+		msg("user", "U2", "ts", ts(s+1), "thread_ts", ts(s), "text", "answer"),
+	})
+}
+
+func TestImportConversationLists(t *testing.T) {
+	zipPath := MustZip(t, map[string]string{
+		"users.json":    usersJSON,
+		"channels.json": `[{"id": "C1", "name": "general", "members": ["U1", "U2"]}]`,
+		"groups.json":   `[{"id": "G1", "name": "secret", "members": ["U1", "U3"]}]`,
+		"mpims.json":    `[{"id": "G2", "name": "mpdm-amelie--bob--chloe-1", "members": ["U1", "U2", "U3"]}]`,
+		"dms.json":      `[{"id": "D1", "members": ["U1", "U2"]}, {"members": ["U1"]}, 7]`,
+		"general/2021-01-06.json":                   thread(t, 10),
+		"secret/2021-01-06.json":                    thread(t, 20),
+		"mpdm-amelie--bob--chloe-1/2021-01-06.json": thread(t, 30),
+		"D1/2021-01-06.json":                        thread(t, 40),
+		"mystery/2021-01-06.json":                   thread(t, 50),
+	})
+	c, rep := MustImport(t, zipPath, slackexport.Options{})
+	want := []knowledge.Conversation{
+		{ID: "C1", Name: "general", Kind: knowledge.KindPublic},
+		{ID: "G1", Name: "secret", Kind: knowledge.KindPrivate, Members: []string{"U1", "U3"}},
+		{ID: "G2", Name: "mpdm-amelie--bob--chloe-1", Kind: knowledge.KindGroupDM, Members: []string{"U1", "U2", "U3"}},
+		{ID: "D1", Name: "Amélie Durand, Bob", Kind: knowledge.KindDM, Members: []string{"U1", "U2"}},
+		// In no list while the export has channels.json: private, no members.
+		{ID: "mystery", Name: "mystery", Kind: knowledge.KindPrivate},
+	}
+	if diff := cmp.Diff(c.Conversations, want); diff != "" {
+		t.Errorf("conversations mismatch (-got +want):\n%s", diff)
+	}
+	var where []string
+	for _, q := range c.Questions {
+		where = append(where, q.ID)
+	}
+	wantWhere := []string{"slack:C1:" + ts(10), "slack:G1:" + ts(20), "slack:G2:" + ts(30), "slack:D1:" + ts(40), "slack:mystery:" + ts(50)}
+	if diff := cmp.Diff(where, wantWhere); diff != "" {
+		t.Errorf("question ids mismatch (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(rep.Skipped, map[string]int{"bad_list_entry": 2, "bad_user": 1}); diff != "" {
+		t.Errorf("skipped mismatch (-got +want):\n%s", diff)
+	}
+}
+
+func TestImportWithoutLists(t *testing.T) {
+	// An early export: no users.json, no channels.json, and everything
+	// under one top directory, as when a folder is zipped.
+	zipPath := MustZip(t, map[string]string{
+		"old export/random/2015-06-09.json": thread(t, 10),
+		"old export/random/2015-06-10.json": thread(t, 20),
+	})
+	c, _ := MustImport(t, zipPath, slackexport.Options{})
+	wantConversations := []knowledge.Conversation{{ID: "random", Name: "random", Kind: knowledge.KindPublic}}
+	if diff := cmp.Diff(c.Conversations, wantConversations); diff != "" {
+		t.Errorf("conversations mismatch (-got +want):\n%s", diff)
+	}
+	wantPeople := []knowledge.Person{{ID: "U1", Name: "U1"}, {ID: "U2", Name: "U2"}}
+	if diff := cmp.Diff(c.People, wantPeople); diff != "" {
+		t.Errorf("people mismatch (-got +want):\n%s", diff)
+	}
+	if len(c.Questions) != 2 {
+		t.Errorf("%d questions, want 2", len(c.Questions))
+	}
+}
+
+func TestImportBadArchive(t *testing.T) {
+	files, _ := helpExport(t)
+	good, err := os.ReadFile(MustZip(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		content []byte
+	}{
+		{"not a zip", []byte("hello, I am a text file")},
+		{"central directory cut", good[:len(good)-40]},
+		{"empty", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".zip")
+			if err := os.WriteFile(p, tt.content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var c importer.Collector
+			_, err := slackexport.Import(context.Background(), p, &c, slackexport.Options{})
+			if knowledge.ErrorCode(err) != knowledge.EINVALID || !strings.Contains(err.Error(), p) {
+				t.Errorf("Import: error %v; want code %q naming %s", err, knowledge.EINVALID, p)
+			}
+			if len(c.People)+len(c.Conversations) != 0 {
+				t.Errorf("a broken archive wrote %d people and %d conversations", len(c.People), len(c.Conversations))
+			}
+		})
+	}
+}
+
+func TestImportMalformedMember(t *testing.T) {
+	files, _ := helpExport(t)
+	const bad = "[\n  {\"type\": \"message\", \"ts\": \"1.0\"},\n  {oops}\n]"
+	files["help/2021-01-08.json"] = bad
+	c, rep := MustImport(t, MustZip(t, files), slackexport.Options{})
+	if len(c.Questions) != 5 {
+		t.Errorf("%d questions, want the 5 of the readable files", len(c.Questions))
+	}
+	if rep.Skipped["malformed_file"] != 1 || len(rep.Problems) != 1 {
+		t.Fatalf("skipped %v, problems %q; want one malformed file", rep.Skipped, rep.Problems)
+	}
+	// encoding/json counts the offending byte in the offset.
+	offset := fmt.Sprintf("byte %d", strings.Index(bad, "oops")+1)
+	for _, part := range []string{"help/2021-01-08.json", "line 3", offset} {
+		if !strings.Contains(rep.Problems[0], part) {
+			t.Errorf("problem %q does not say %q", rep.Problems[0], part)
+		}
+	}
+}
+
+func TestImportCorruptMember(t *testing.T) {
+	// A stored (uncompressed) member whose bytes no longer match its
+	// checksum: the archive opens, the member does not read.
+	p := filepath.Join(t.TempDir(), "export.zip")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "general/2021-01-06.json", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(`[{"type": "message", "user": "U1", "ts": "1.0", "text": "ZZZZ"}]`))
+	w, _ = zw.Create("channels.json")
+	w.Write([]byte(`[{"id": "C1", "name": "general"}]`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	data, _ := os.ReadFile(p)
+	data = bytes.Replace(data, []byte("ZZZZ"), []byte("ZZZY"), 1)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	c, rep := MustImport(t, p, slackexport.Options{})
+	if rep.Skipped["malformed_file"] != 1 || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "general/2021-01-06.json") {
+		t.Errorf("skipped %v, problems %q; want the corrupt member named", rep.Skipped, rep.Problems)
+	}
+	if len(c.Conversations) != 1 || rep.Records != 0 {
+		t.Errorf("%d conversations, %d records; want the channel and no message", len(c.Conversations), rep.Records)
+	}
+}
+
+func TestImportUnknownChannel(t *testing.T) {
+	files, _ := helpExport(t)
+	var c importer.Collector
+	_, err := slackexport.Import(context.Background(), MustZip(t, files), &c, slackexport.Options{Channels: []string{"help", "nope"}})
+	if knowledge.ErrorCode(err) != knowledge.EINVALID || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "help") {
+		t.Errorf("Import: error %v; want code %q naming nope and the channels there are", err, knowledge.EINVALID)
+	}
+	if len(c.People)+len(c.Conversations)+len(c.Questions) != 0 {
+		t.Error("an invalid filter wrote records")
 	}
 }

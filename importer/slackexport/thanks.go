@@ -12,22 +12,26 @@ import (
 // "Merci !", "ÇA MARCHE" and "thanks!!" match and "thankful" does not.
 var thanksPhrases = phrases(
 	"thanks", "thank", "thx", "thnx", "thanx", "ty", "tyvm", "tysm", "cheers",
-	"that worked", "it worked", "this worked", "that works", "it works", "works now",
+	"that worked", "it worked", "this worked", "works now", "did the trick",
 	"solved", "fixed it",
 	"merci", "parfait", "nickel", "resolu",
 	"ca marche", "ca fonctionne", "ca a marche", "ca a fonctionne",
 )
 
-// notThanksPhrases turn a thanks into something else: thanks given ahead
-// of any help, or followed by "but it still fails". Missing an acceptance
-// costs less than crediting an answer that did not help.
+// notThanksPhrases, anywhere in a message, say the problem is not solved
+// or the thanks came before any help. Missing an acceptance costs less
+// than crediting an answer that did not help.
 var notThanksPhrases = phrases(
-	"but", "however", "still", "in advance", "not solved",
+	"still", "in advance", "not solved",
 	"doesn't work", "does not work", "didn't work", "did not work", "don't work",
 	"not working", "isn't working", "no luck",
-	"mais", "toujours pas", "d'avance", "par avance", "pas resolu",
+	"toujours pas", "d'avance", "par avance", "pas resolu",
 	"marche pas", "fonctionne pas", "ne marche", "ne fonctionne",
 )
+
+// butPhrases take back a thanks they follow ("thanks, but …"); before it
+// they do not ("but thank you anyway").
+var butPhrases = phrases("but", "however", "mais", "cependant", "par contre")
 
 func phrases(list ...string) [][]string {
 	out := make([][]string, len(list))
@@ -41,7 +45,8 @@ func phrases(list ...string) [][]string {
 // solved, without a word that takes it back.
 func thanks(plain string) bool {
 	words := wordsOf(plain)
-	return containsPhrase(words, thanksPhrases) && !containsPhrase(words, notThanksPhrases)
+	i := indexPhrase(words, thanksPhrases)
+	return i >= 0 && indexPhrase(words, notThanksPhrases) < 0 && indexPhrase(words[i:], butPhrases) < 0
 }
 
 // wordsOf splits text into lower-case, accent-free words. Apostrophes stay
@@ -90,15 +95,16 @@ func fold(r rune) string {
 	return string(r)
 }
 
-func containsPhrase(words []string, list [][]string) bool {
+// indexPhrase returns the index in words of the first phrase of list, or -1.
+func indexPhrase(words []string, list [][]string) int {
 	for i := range words {
 		for _, p := range list {
 			if i+len(p) <= len(words) && slices.Equal(words[i:i+len(p)], p) {
-				return true
+				return i
 			}
 		}
 	}
-	return false
+	return -1
 }
 
 // checkReactions are the reactions by which an asker marks a reply as the
