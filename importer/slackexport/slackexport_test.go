@@ -482,13 +482,13 @@ func thread(tb testing.TB, s int) string {
 
 func TestImportConversationLists(t *testing.T) {
 	zipPath := MustZip(t, map[string]string{
-		"users.json":    usersJSON,
-		"channels.json": `[{"id": "C1", "name": "general", "members": ["U1", "U2"]}]`,
-		"groups.json":   `[{"id": "G1", "name": "secret", "members": ["U1", "U3"]}]`,
-		"mpims.json":    `[{"id": "G2", "name": "mpdm-amelie--bob--chloe-1", "members": ["U1", "U2", "U3"]}]`,
-		"dms.json":      `[{"id": "D1", "members": ["U1", "U2"]}, {"members": ["U1"]}, 7]`,
-		"general/2021-01-06.json":                   thread(t, 10),
-		"secret/2021-01-06.json":                    thread(t, 20),
+		"users.json":              usersJSON,
+		"channels.json":           `[{"id": "C1", "name": "general", "members": ["U1", "U2"]}]`,
+		"groups.json":             `[{"id": "G1", "name": "secret", "members": ["U1", "U3"]}]`,
+		"mpims.json":              `[{"id": "G2", "name": "mpdm-amelie--bob--chloe-1", "members": ["U1", "U2", "U3"]}]`,
+		"dms.json":                `[{"id": "D1", "members": ["U1", "U2"]}, {"members": ["U1"]}, 7]`,
+		"general/2021-01-06.json": thread(t, 10),
+		"secret/2021-01-06.json":  thread(t, 20),
 		"mpdm-amelie--bob--chloe-1/2021-01-06.json": thread(t, 30),
 		"D1/2021-01-06.json":                        thread(t, 40),
 		"mystery/2021-01-06.json":                   thread(t, 50),
