@@ -46,7 +46,9 @@ func TestWriterBatches(t *testing.T) {
 	w := importer.NewWriter(&sink, 3, &rep, nil)
 	steps := []func() error{
 		func() error { return w.AddPerson(ctx, person("p1")) },
-		func() error { return w.AddConversation(ctx, knowledge.Conversation{ID: "c1", Kind: knowledge.KindPublic}) },
+		func() error {
+			return w.AddConversation(ctx, knowledge.Conversation{ID: "c1", Kind: knowledge.KindPublic})
+		},
 		func() error { return w.AddQuestion(ctx, question("q1")) },
 		// q1 was written with the first batch: this answer goes loose.
 		func() error { return w.AddAnswer(ctx, "q1", answer("a1", "p1", true)) },
