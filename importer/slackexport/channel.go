@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -182,9 +183,9 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 			bad[f] = true
 			continue
 		}
-		for _, raw := range msgs {
+		for _, m := range msgs {
 			ex.rep.Records++
-			ex.shape(threads, raw)
+			ex.shape(threads, m)
 		}
 	}
 	plans := ex.decide(threads)
@@ -204,8 +205,8 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 		if !ok {
 			continue
 		}
-		for _, raw := range msgs {
-			if err := ex.fill(ctx, c, plans, raw); err != nil {
+		for _, m := range msgs {
+			if err := ex.fill(ctx, c, plans, m); err != nil {
 				return err
 			}
 		}
@@ -222,10 +223,11 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 	return nil
 }
 
-// readDay returns the messages of a day file, undecoded. ok is false, and
-// the file counted as a problem, when it cannot be read or is not a JSON
-// array; err is ctx's error.
-func (ex *export) readDay(ctx context.Context, f *zip.File) (msgs []json.RawMessage, ok bool, err error) {
+// readDay returns the messages of a day file; a nil message is a record
+// that is not a message object. ok is false, and the file counted as a
+// problem, when it cannot be read or is not a JSON array; err is ctx's
+// error.
+func (ex *export) readDay(ctx context.Context, f *zip.File) (msgs []*message, ok bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
@@ -233,18 +235,36 @@ func (ex *export) readDay(ctx context.Context, f *zip.File) (msgs []json.RawMess
 	if !ok {
 		return nil, false, nil
 	}
-	if err := json.Unmarshal(data, &msgs); err != nil {
+	err = json.Unmarshal(data, &msgs)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return msgs, true, nil
+	case !errors.As(err, &typeErr):
 		ex.syntaxProblem(f, data, err)
 		return nil, false, nil
+	}
+	// Some record is not a message: decode them one by one to keep the
+	// others. This is the slow path, so the common one decodes once.
+	var raws []json.RawMessage
+	if err := json.Unmarshal(data, &raws); err != nil {
+		ex.syntaxProblem(f, data, err)
+		return nil, false, nil
+	}
+	msgs = make([]*message, len(raws))
+	for i, raw := range raws {
+		var m message
+		if json.Unmarshal(raw, &m) == nil {
+			msgs[i] = &m
+		}
 	}
 	return msgs, true, nil
 }
 
 // shape records in threads what the first pass needs of one message, and
 // counts what it skips.
-func (ex *export) shape(threads map[string]*thread, raw json.RawMessage) {
-	var m message
-	if json.Unmarshal(raw, &m) != nil {
+func (ex *export) shape(threads map[string]*thread, m *message) {
+	if m == nil {
 		ex.rep.Skip("bad_record")
 		return
 	}
@@ -253,8 +273,8 @@ func (ex *export) shape(threads map[string]*thread, raw json.RawMessage) {
 		ex.rep.Skip("bad_record")
 		return
 	}
-	reason := ex.skipReason(&m)
-	r := roleOf(&m)
+	reason := ex.skipReason(m)
+	r := roleOf(m)
 	if reason != "" {
 		ex.rep.Skip(reason)
 	}
@@ -265,7 +285,7 @@ func (ex *export) shape(threads map[string]*thread, raw json.RawMessage) {
 			return
 		}
 		t.rootSeen = true
-		if reason == "" && ex.plainText(&m) == "" {
+		if reason == "" && ex.plainText(m) == "" {
 			ex.rep.Skip("empty")
 			return
 		}
@@ -279,7 +299,7 @@ func (ex *export) shape(threads map[string]*thread, raw json.RawMessage) {
 		}
 		s := replyShape{ts: m.TS, at: at, user: m.User}
 		if reason == "" {
-			plain := ex.plainText(&m)
+			plain := ex.plainText(m)
 			s.spoken = plain != ""
 			if !s.spoken {
 				ex.rep.Skip("empty")
@@ -382,9 +402,8 @@ func decideThread(t *thread) *plan {
 
 // fill adds one message's text to the plans of the second pass, writing a
 // question once its root and all its answers are read.
-func (ex *export) fill(ctx context.Context, c *conversation, plans map[string]*plan, raw json.RawMessage) error {
-	var m message
-	if json.Unmarshal(raw, &m) != nil {
+func (ex *export) fill(ctx context.Context, c *conversation, plans map[string]*plan, m *message) error {
+	if m == nil {
 		return nil
 	}
 	at, ok := parseTS(m.TS)
@@ -392,7 +411,7 @@ func (ex *export) fill(ctx context.Context, c *conversation, plans map[string]*p
 		return nil
 	}
 	var p *plan
-	switch roleOf(&m) {
+	switch roleOf(m) {
 	case root:
 		if p = plans[m.TS]; p == nil || (p.question != nil && p.question.ID != "") {
 			return nil
@@ -402,7 +421,7 @@ func (ex *export) fill(ctx context.Context, c *conversation, plans map[string]*p
 			Asker:        m.User,
 			Conversation: c.ID,
 			Thread:       m.TS,
-			Text:         ex.plainText(&m),
+			Text:         ex.plainText(m),
 			Time:         at.time(),
 		}
 		if p.question != nil {
@@ -427,7 +446,7 @@ func (ex *export) fill(ctx context.Context, c *conversation, plans map[string]*p
 		p.question.Answers = append(p.question.Answers, knowledge.Answer{
 			ID:       "slack:" + c.ID + ":" + m.TS,
 			Answerer: m.User,
-			Text:     ex.plainText(&m),
+			Text:     ex.plainText(m),
 			Time:     at.time(),
 			Accepted: v.accepted,
 			Thanks:   v.thanks,
