@@ -183,13 +183,28 @@ func (ex *export) index(files []*zip.File) {
 		switch dir, base, nested := strings.Cut(rel, "/"); {
 		case !nested:
 			ex.lists[rel] = f
-		case !strings.Contains(base, "/") && dir != "":
+		case dir != "" && isDayFile(base):
 			ex.days[dir] = append(ex.days[dir], f)
 		}
 	}
 	for _, days := range ex.days {
 		slices.SortFunc(days, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })
 	}
+}
+
+// isDayFile reports whether name is a day file's, YYYY-MM-DD.json: other
+// files a folder may hold (canvases, attachments) are not messages.
+func isDayFile(name string) bool {
+	date, ok := strings.CutSuffix(name, ".json")
+	if !ok || len(date) != len("2006-01-02") {
+		return false
+	}
+	for i := 0; i < len(date); i++ {
+		if c := date[i]; (i == 4 || i == 7) != (c == '-') || (c != '-' && (c < '0' || c > '9')) {
+			return false
+		}
+	}
+	return true
 }
 
 // exportRoot returns the directory prefix ("" or "dir/") under which the
@@ -258,7 +273,7 @@ func (ex *export) readLists(ctx context.Context) error {
 			}
 			c := &conversation{Conversation: knowledge.Conversation{ID: e.ID, Name: e.Name, Kind: l.kind}}
 			if l.kind != knowledge.KindPublic {
-				c.Members = e.Members
+				c.Members = slices.DeleteFunc(e.Members, func(m string) bool { return m == "" })
 			}
 			// Public and private channels and group DMs have their folder
 			// named after the conversation, DMs after their id; match

@@ -516,6 +516,9 @@ func TestImportConversationLists(t *testing.T) {
 	if diff := cmp.Diff(rep.Skipped, map[string]int{"bad_list_entry": 2, "bad_user": 1}); diff != "" {
 		t.Errorf("skipped mismatch (-got +want):\n%s", diff)
 	}
+	if len(rep.Problems) != 0 {
+		t.Errorf("problems %q; want none", rep.Problems)
+	}
 }
 
 func TestImportWithoutLists(t *testing.T) {
