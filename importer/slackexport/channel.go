@@ -269,7 +269,7 @@ func (ex *export) shape(threads map[string]*thread, m *message) {
 		return
 	}
 	at, ok := parseTS(m.TS)
-	if !ok {
+	if _, threadOK := parseTS(m.ThreadTS); !ok || (m.ThreadTS != "" && !threadOK) {
 		ex.rep.Skip("bad_record")
 		return
 	}
@@ -293,10 +293,6 @@ func (ex *export) shape(threads map[string]*thread, m *message) {
 			t.asker = m.User
 		}
 	case reply:
-		if _, ok := parseTS(m.ThreadTS); !ok {
-			ex.rep.Skip("bad_record")
-			return
-		}
 		s := replyShape{ts: m.TS, at: at, user: m.User}
 		if reason == "" {
 			plain := ex.plainText(m)
@@ -307,10 +303,10 @@ func (ex *export) shape(threads map[string]*thread, m *message) {
 			if s.thanks = thanks(plain); s.thanks {
 				s.credits = mentions(m.Text)
 			}
-		}
-		for _, re := range m.Reactions {
-			if isCheck(re.Name) {
-				s.checks = append(s.checks, re.Users...)
+			for _, re := range m.Reactions {
+				if isCheck(re.Name) {
+					s.checks = append(s.checks, re.Users...)
+				}
 			}
 		}
 		t := threadOf(threads, m.ThreadTS)

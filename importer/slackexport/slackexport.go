@@ -31,7 +31,7 @@
 //   - "reply_to_skipped_root": a person's reply in a thread whose root was
 //     skipped (a bot's post, a join, a deleted message);
 //   - "malformed_file", "file_too_large": a whole day or list file that could
-//     not be read; Report.Problems names it with the line and byte offset.
+//     not be read; Report.Problems names it with the line and byte offset;
 //   - "bad_list_entry", "bad_user": an entry of a conversation list or of
 //     users.json that is not an object with an id.
 //

@@ -165,6 +165,7 @@ func helpExport(tb testing.TB) (files map[string]string, records int) {
 		msg("subtype", "thread_broadcast", "user", "U2", "ts", ts(86407), "thread_ts", ts(70), "text", "also Chez Marie"),
 		msg("user", "U2", "ts", ts(11), "thread_ts", ts(10), "text", "Run `make deploy` &amp; wait"),
 		msg("user", "U2", "ts", ts(86410), "thread_ts", ts(999), "text", "orphan"),
+		msg("user", "U2", "ts", ts(86411), "thread_ts", "yesterday", "text", "bad thread ts"),
 	}
 	return map[string]string{
 		"users.json":           usersJSON,
@@ -211,7 +212,7 @@ func TestImportThreads(t *testing.T) {
 		t.Errorf("people mismatch (-got +want):\n%s", diff)
 	}
 
-	wantSkipped := map[string]int{"subtype": 2, "bot": 2, "empty": 1, "reply_to_skipped_root": 1, "bad_record": 2, "bad_user": 1}
+	wantSkipped := map[string]int{"subtype": 2, "bot": 2, "empty": 1, "reply_to_skipped_root": 1, "bad_record": 3, "bad_user": 1}
 	if diff := cmp.Diff(rep.Skipped, wantSkipped); diff != "" {
 		t.Errorf("skipped mismatch (-got +want):\n%s", diff)
 	}
