@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -318,16 +319,24 @@ func generated(from, n, people int) knowledge.Batch {
 }
 
 // countdownContext is a context whose Err and Done report cancellation once
-// Err has been asked n times: cancellation in the middle of a batch, at a
-// point the test chooses.
+// Err has been asked n times: Import asks once per question, so this
+// cancels in the middle of a batch, at the latest at question n.
 type countdownContext struct {
 	context.Context
 	cancel context.CancelFunc
-	n      int
+	n      atomic.Int64
+}
+
+func newCountdownContext(t *testing.T, n int64) *countdownContext {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	c := &countdownContext{Context: ctx, cancel: cancel}
+	c.n.Store(n)
+	return c
 }
 
 func (c *countdownContext) Err() error {
-	if c.n--; c.n < 0 {
+	if c.n.Add(-1) < 0 {
 		c.cancel()
 	}
 	return c.Context.Err()
@@ -362,9 +371,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		{
 			name: "cancelled context",
 			fail: func(t *testing.T, db *DB) context.Context {
-				ctx, cancel := context.WithCancel(context.Background())
-				t.Cleanup(cancel)
-				return &countdownContext{Context: ctx, cancel: cancel, n: 150}
+				return newCountdownContext(t, 150)
 			},
 			repair: func(t *testing.T, db *DB) {},
 		},

@@ -58,7 +58,10 @@ func (db *DB) People(ctx context.Context, ids []string) (map[string]knowledge.Pe
 		}
 		return rows.Err()
 	})
-	return people, err
+	if err != nil {
+		return nil, err
+	}
+	return people, nil
 }
 
 // UpsertConversation writes c and replaces its member list with c.Members
@@ -135,7 +138,10 @@ func (db *DB) Memberships(ctx context.Context, personID string) ([]string, error
 		}
 		return rows.Err()
 	})
-	return ids, err
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
 
 func validatePerson(p knowledge.Person) error {

