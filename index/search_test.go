@@ -1,0 +1,327 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// corpus is a small mix of French and English questions.
+var corpus = []knowledge.Change{
+	publicQ(1, "cert", "Comment renouveler le certificat du serveur web ?"),
+	publicQ(2, "vpn", "How do I renew my VPN token before it expires?"),
+	publicQ(3, "auth", "Erreur d'authentification sur le portail RH depuis lundi"),
+	publicQ(4, "coffee", "Where is the coffee machine on the third floor?"),
+	publicQ(5, "conge", "Où déclarer mes congés payés ?"),
+	publicQ(6, "syntax", "What does the title field of a regex rule mean?"),
+	publicQ(7, "build", "The nightly build is red again",
+		"Kubernetes ran out of memory on the runner, I restarted the cluster."),
+}
+
+func TestSearchFindsWordForms(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, corpus...)
+	for _, tt := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"French plural finds singular", "certificats", []string{"cert"}},
+		{"English gerund finds verb", "renewing", []string{"vpn"}},
+		{"French elision", "l'authentification", []string{"auth"}},
+		{"no elision in query finds elided text", "authentification", []string{"auth"}},
+		{"capitals", "CONGÉS", []string{"conge"}},
+		{"French feminine plural light stem", "déclarées", []string{"conge"}},
+		{"English plural", "machines", []string{"coffee"}},
+		{"no match", "photosynthèse", []string{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := searchIDs(t, ix, knowledge.SearchQuery{Text: tt.text})
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("Search(%q) (-got +want):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+func TestSearchRanksByRelevance(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix,
+		publicQ(1, "both", "renew the VPN certificate"),
+		publicQ(2, "vpn", "the VPN is slow today, very slow"),
+		publicQ(3, "cert", "where do I find the certificate authority"),
+	)
+	got := searchIDs(t, ix, knowledge.SearchQuery{Text: "renew VPN certificate"})
+	want := []string{"both"} // then the other two, in some order
+	if len(got) != 3 || got[0] != want[0] {
+		t.Errorf("Search = %v, want %v first of 3", got, want[0])
+	}
+}
+
+func TestSearchTreatsQuerySyntaxAsWords(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, corpus...)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		// UAX #29 keeps "title:x" one word; as query syntax it would be a
+		// field query, or a parse error.
+		{`title:x AND (y`, []string{}},
+		{`title: regex AND (y`, []string{"syntax"}},
+		{`-coffee`, []string{"coffee"}},
+		{`/regex/`, []string{"syntax"}},
+		{`+-*?~^"\`, []string{}},
+		{`*`, []string{}},
+		{`_id:cert`, []string{}},
+		{`q_en:coffee`, []string{}},
+		{`q_en: coffee`, []string{"coffee"}},
+		{`v:public`, []string{}},
+		{`coffee^100 OR "machine`, []string{"coffee"}},
+		{`certificat~2`, []string{"cert"}},
+		{`q_fr:[a TO z]`, []string{}},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			got := searchIDs(t, ix, knowledge.SearchQuery{Text: tt.text})
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("Search(%q) (-got +want):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+func TestSearchWithoutTermsFindsNothing(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, corpus...)
+	for _, text := range []string{"", "   \n\t", "the", "le la les", "?!…", "\x00\x01"} {
+		hits, err := ix.Search(context.Background(), knowledge.SearchQuery{Text: text, AnswerWeight: 1})
+		if err != nil || len(hits) != 0 {
+			t.Errorf("Search(%q) = %v, %v; want no hits, no error", text, hits, err)
+		}
+	}
+}
+
+func TestSearchRepairsInvalidUTF8(t *testing.T) {
+	ix := MustOpenIndex(t)
+	bad := "Probl\xe8me de certificat \xff\xfe sur le proxy"
+	MustApply(t, ix, publicQ(1, "bad", bad), publicQ(2, "other", "proxy settings"))
+	got := searchIDs(t, ix, knowledge.SearchQuery{Text: "certificat\xc3"})
+	if diff := cmp.Diff(got, []string{"bad"}); diff != "" {
+		t.Errorf("Search (-got +want):\n%s", diff)
+	}
+	if terms := ix.Terms(bad); !strings.Contains(strings.Join(terms, " "), "certificat") {
+		t.Errorf("Terms(%q) = %v, want certificat among them", bad, terms)
+	}
+}
+
+func TestSearchLongText(t *testing.T) {
+	ix := MustOpenIndex(t)
+	// Near the start, a rare word; after MaxIndexedText, another one.
+	filler := strings.Repeat("stacktrace frame goroutine running ", 100<<10/35)
+	text := "kerberos ticket expired " + filler + " zeppelin"
+	if len(text) < 100<<10 {
+		t.Fatalf("text is %d bytes, want at least 100 KB", len(text))
+	}
+	MustApply(t, ix, publicQ(1, "long", text), publicQ(2, "short", "zeppelin tickets"))
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"kerberos", []string{"long"}},
+		{"zeppelin", []string{"short"}}, // beyond what is indexed
+		{text, []string{"long", "short"}},
+	} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: tt.text})
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Search(%.30q) (-got +want):\n%s", tt.text, diff)
+		}
+	}
+}
+
+func TestSearchVisibility(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix,
+		publicQ(1, "pub", "payroll export fails"),
+		privateQ(2, "hr", "G_HR", "payroll export for the board"),
+		privateQ(3, "fin", "G_FIN", "payroll export in euros"),
+		privateQ(4, "named-public", visPublic, "payroll export of a conversation called public"),
+		privateQ(5, "no-conv", "", "payroll export nowhere"),
+	)
+	for _, tt := range []struct {
+		name  string
+		convs []string
+		want  []string
+	}{
+		{"anonymous", nil, []string{"pub"}},
+		{"member of one", []string{"G_HR"}, []string{"hr", "pub"}},
+		{"member of both", []string{"G_FIN", "G_HR", "G_HR"}, []string{"fin", "hr", "pub"}},
+		{"unknown conversation", []string{"G_OTHER"}, []string{"pub"}},
+		{"empty id", []string{""}, []string{"pub"}},
+		{"more conversations than one disjunction holds", manyConversations(maxClauses*2+1, "G_HR"), []string{"hr", "pub"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := searchIDs(t, ix, knowledge.SearchQuery{Text: "payroll export", Conversations: tt.convs})
+			sortedGot := append([]string(nil), got...)
+			slices.Sort(sortedGot)
+			if diff := cmp.Diff(sortedGot, tt.want); diff != "" {
+				t.Errorf("Search (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+// manyConversations returns n conversation ids, the last being last.
+func manyConversations(n int, last string) []string {
+	ids := make([]string, 0, n)
+	for i := range n - 1 {
+		ids = append(ids, "G"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+strconv.Itoa(i))
+	}
+	return append(ids, last)
+}
+
+func TestSearchVisibilityDoesNotChangeScores(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix,
+		publicQ(1, "pub", "printer jam on floor two"),
+		privateQ(2, "priv", "G1", "printer jam on floor two"),
+	)
+	hits, err := ix.Search(context.Background(), knowledge.SearchQuery{Text: "printer jam", Conversations: []string{"G1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 2 || hits[0].Score != hits[1].Score {
+		t.Errorf("Search = %v, want 2 hits with equal scores", hits)
+	}
+}
+
+func TestSearchAnswerWeight(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, corpus...)
+	for _, tt := range []struct {
+		weight float64
+		want   []string
+	}{
+		{0, []string{}},
+		{0.5, []string{"build"}},
+		{2, []string{"build"}},
+	} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: "kubernetes cluster", AnswerWeight: tt.weight})
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Search(AnswerWeight %v) (-got +want):\n%s", tt.weight, diff)
+		}
+	}
+}
+
+func TestSearchAnswerWeightRaisesAnswerMatches(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix,
+		publicQ(1, "in-question", "grafana dashboard is empty", "restart it"),
+		publicQ(2, "in-answer", "monitoring is broken", "the grafana dashboard needs a new datasource"),
+	)
+	for _, tt := range []struct {
+		weight float64
+		want   string
+	}{
+		{0.1, "in-question"},
+		{10, "in-answer"},
+	} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: "grafana dashboard", AnswerWeight: tt.weight})
+		if len(got) != 2 || got[0] != tt.want {
+			t.Errorf("Search(AnswerWeight %v) = %v, want %s first of 2", tt.weight, got, tt.want)
+		}
+	}
+}
+
+func TestSearchLimit(t *testing.T) {
+	ix := MustOpenIndex(t)
+	var changes []knowledge.Change
+	for i := range maxLimit + 10 {
+		changes = append(changes, publicQ(int64(i+1), "q"+strconv.Itoa(i), "wifi password "+strings.Repeat("again ", i%13)))
+	}
+	MustApply(t, ix, changes...)
+	for _, tt := range []struct{ limit, want int }{
+		{0, defaultLimit},
+		{-1, defaultLimit},
+		{3, 3},
+		{maxLimit + 5, maxLimit},
+	} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: "wifi", Limit: tt.limit})
+		if len(got) != tt.want {
+			t.Errorf("Search(Limit %d) returned %d hits, want %d", tt.limit, len(got), tt.want)
+		}
+	}
+}
+
+func TestSearchRejectsBadQueries(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, corpus...)
+	for _, q := range []knowledge.SearchQuery{
+		{Text: "coffee", AnswerWeight: -1},
+		{Text: "coffee", AnswerWeight: math.NaN()},
+		{Text: "coffee", AnswerWeight: math.Inf(1)},
+		{Text: "coffee", Conversations: manyConversations(maxConversations+1, "G")},
+	} {
+		_, err := ix.Search(context.Background(), q)
+		if code := knowledge.ErrorCode(err); code != knowledge.EINVALID {
+			t.Errorf("Search(AnswerWeight %v, %d conversations) error = %v, want code %s",
+				q.AnswerWeight, len(q.Conversations), err, knowledge.EINVALID)
+		}
+	}
+}
+
+func TestSearchHonoursContext(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, corpus...)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, err := ix.Search(ctx, knowledge.SearchQuery{Text: "coffee"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Search after the deadline: error = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+func TestQueryTextIsBounded(t *testing.T) {
+	ix := MustOpenIndex(t)
+	var words []string
+	for i := range 3 * maxQueryTerms {
+		words = append(words, "word"+strconv.Itoa(i))
+	}
+	got := ix.Terms(ix.queryText(strings.Join(words, " ")))
+	if len(got) != maxQueryTerms {
+		t.Errorf("query text keeps %d terms, want %d", len(got), maxQueryTerms)
+	}
+	// A query of more terms than bleve allows in one disjunction works.
+	if _, err := ix.Search(context.Background(), knowledge.SearchQuery{Text: strings.Join(words, " "), AnswerWeight: 1}); err != nil {
+		t.Errorf("Search with %d words: %v", len(words), err)
+	}
+}
+
+func TestTerms(t *testing.T) {
+	ix := MustOpenIndex(t)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"", nil},
+		{"the of", nil},
+		{"le la les", nil},
+		{"Les certificats", []string{"certificat"}},
+		{"AI and the EU", []string{"ai", "eu"}},
+		{"renewing renewed", []string{"renew", "renewed", "renewing"}},
+		// Porter and the French light stemmer differ; both forms count.
+		{"l'authentification", []string{"authentif", "authentific"}},
+	} {
+		got := ix.Terms(tt.text)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Terms(%q) (-got +want):\n%s", tt.text, diff)
+		}
+	}
+}
