@@ -29,8 +29,15 @@ type message struct {
 		Name  string   `json:"name"`
 		Users []string `json:"users"`
 	} `json:"reactions"`
-	Files []file `json:"files"`
-	File  *file  `json:"file"` // exports before 2019 attach one file here
+	Files       []file       `json:"files"`
+	File        *file        `json:"file"` // exports before 2019 attach one file here
+	Attachments []attachment `json:"attachments"`
+}
+
+// attachment is a message shared from elsewhere, or a link's preview.
+type attachment struct {
+	Text     string `json:"text"`
+	Fallback string `json:"fallback"`
 }
 
 type file struct {
@@ -111,20 +118,28 @@ func (ex *export) skipReason(m *message) string {
 	return ""
 }
 
-// plainText returns a message's text as plain text, or the names of its
-// files when it has no text (a screenshot posted as an answer still says
-// who answered).
+// plainText returns a message's text as plain text. A message with no text
+// of its own may still say something: a message shared from another
+// conversation carries it in an attachment, and a screenshot posted as an
+// answer still says who answered, so those stand in for the text.
 func (ex *export) plainText(m *message) string {
 	if t := mrkdwn.ToPlain(m.Text, ex); t != "" {
 		return t
 	}
-	var names []string
-	for _, f := range append(m.Files, derefFile(m.File)...) {
-		if n := firstNonEmpty(f.Title, f.Name); n != "" {
-			names = append(names, n)
+	var parts []string
+	for _, a := range m.Attachments {
+		if t := mrkdwn.ToPlain(firstNonEmpty(a.Text, a.Fallback), ex); t != "" {
+			parts = append(parts, t)
 		}
 	}
-	return knowledge.CleanText(strings.Join(names, ", "))
+	if len(parts) == 0 {
+		for _, f := range append(m.Files, derefFile(m.File)...) {
+			if n := firstNonEmpty(f.Title, f.Name); n != "" {
+				parts = append(parts, n)
+			}
+		}
+	}
+	return knowledge.CleanText(strings.Join(parts, "\n"))
 }
 
 func derefFile(f *file) []file {

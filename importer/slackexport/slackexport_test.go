@@ -156,6 +156,10 @@ func helpExport(tb testing.TB) (files map[string]string, records int) {
 		// T8: answered by someone users.json does not know.
 		msg("user", "U1", "ts", ts(90), "thread_ts", ts(90), "text", "Coffee machine?"),
 		msg("user", "U9", "ts", ts(91), "thread_ts", ts(90), "text", "fixed"),
+		// T9: a message shared from another channel, its text in an attachment.
+		msg("user", "U1", "ts", ts(95), "thread_ts", ts(95), "text", "",
+			"attachments", []map[string]any{{"fallback": "[Jan 6th] bob: Shared?", "text": "Shared: how to *reset* VPN?"}}),
+		msg("user", "U2", "ts", ts(96), "thread_ts", ts(95), "text", "like this"),
 		42,
 		msg("user", "U2", "ts", "abc", "text", "bad ts"),
 	}
@@ -194,6 +198,7 @@ func TestImportThreads(t *testing.T) {
 			a(25, "U3", "fix.png", false, 0)),
 		q(30, "U1", "Printer?", a(31, "U2", "Use floor 2", false, 0), a(33, "U2", "then call IT", false, 0)),
 		q(90, "U1", "Coffee machine?", a(91, "U9", "fixed", false, 0)),
+		q(95, "U1", "Shared: how to reset VPN?", a(96, "U2", "like this", false, 0)),
 		q(70, "U1", "Lunch place?", a(86405, "U3", "Chez Paul", true, 1), a(86407, "U2", "also Chez Marie", false, 0)),
 	}
 	if diff := cmp.Diff(c.Questions, want); diff != "" {
@@ -217,7 +222,7 @@ func TestImportThreads(t *testing.T) {
 		t.Errorf("skipped mismatch (-got +want):\n%s", diff)
 	}
 	gotCounts := []int{rep.Records, rep.Questions, rep.Answers, rep.Accepted, rep.Orphans, rep.Conversations, rep.People}
-	wantCounts := []int{records, 5, 9, 4, 1, 1, 6}
+	wantCounts := []int{records, 6, 10, 4, 1, 1, 6}
 	if diff := cmp.Diff(gotCounts, wantCounts); diff != "" {
 		t.Errorf("records, questions, answers, accepted, orphans, conversations, people mismatch (-got +want):\n%s", diff)
 	}
@@ -265,6 +270,10 @@ func expectedThreads(tb testing.TB, zipPath string) (questions map[string]int, a
 		TS       string `json:"ts"`
 		ThreadTS string `json:"thread_ts"`
 		Files    []any  `json:"files"`
+		Shared   []struct {
+			Text     string `json:"text"`
+			Fallback string `json:"fallback"`
+		} `json:"attachments"`
 	}
 	readJSON := func(f *zip.File, v any) {
 		rc, err := f.Open()
@@ -311,7 +320,14 @@ func expectedThreads(tb testing.TB, zipPath string) (questions map[string]int, a
 		return (m.Subtype == "" || m.Subtype == "thread_broadcast") && m.BotID == "" && m.User != "" &&
 			!bots[m.User] && !strings.HasPrefix(m.User, "B")
 	}
-	said := func(m message) bool { return strings.TrimSpace(m.Text) != "" || len(m.Files) > 0 }
+	said := func(m message) bool {
+		for _, a := range m.Shared {
+			if strings.TrimSpace(a.Text+a.Fallback) != "" {
+				return true
+			}
+		}
+		return strings.TrimSpace(m.Text) != "" || len(m.Files) > 0
+	}
 	questions = map[string]int{}
 	for folder, msgs := range byFolder {
 		roots := map[string]message{}
@@ -581,8 +597,8 @@ func TestImportMalformedMember(t *testing.T) {
 	const bad = "[\n  {\"type\": \"message\", \"ts\": \"1.0\"},\n  {oops}\n]"
 	files["help/2021-01-08.json"] = bad
 	c, rep := MustImport(t, MustZip(t, files), slackexport.Options{})
-	if len(c.Questions) != 5 {
-		t.Errorf("%d questions, want the 5 of the readable files", len(c.Questions))
+	if len(c.Questions) != 6 {
+		t.Errorf("%d questions, want the 6 of the readable files", len(c.Questions))
 	}
 	if rep.Skipped["malformed_file"] != 1 || len(rep.Problems) != 1 {
 		t.Fatalf("skipped %v, problems %q; want one malformed file", rep.Skipped, rep.Problems)
