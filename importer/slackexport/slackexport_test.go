@@ -658,3 +658,23 @@ func TestImportUnknownChannel(t *testing.T) {
 		t.Error("an invalid filter wrote records")
 	}
 }
+
+// FuzzImport feeds arbitrary users.json and day files to the importer: it
+// must neither panic nor fail, only skip and count what it cannot read.
+func FuzzImport(f *testing.F) {
+	files, _ := helpExport(f)
+	f.Add(files["users.json"], files["help/2021-01-06.json"])
+	f.Add(`[{"id": ""}, null, 3, {"id": "U1", "tz_offset": "x"}]`, `[null, {"ts": "1.0", "thread_ts": "1.0", "user": "U1", "text": "<@"}, {"ts": "2.0", "thread_ts": "1.0", "user": "U2", "text": "thanks <@U1>", "reactions": [{"name": "check", "users": null}]}]`)
+	f.Add(`{}`, `{"ts": 1}`)
+	f.Fuzz(func(t *testing.T, users, day string) {
+		zipPath := MustZip(t, map[string]string{
+			"users.json":           users,
+			"channels.json":        `[{"id": "C1", "name": "help"}]`,
+			"help/2021-01-06.json": day,
+		})
+		var c importer.Collector
+		if _, err := slackexport.Import(context.Background(), zipPath, &c, slackexport.Options{}); err != nil {
+			t.Errorf("Import: %v", err)
+		}
+	})
+}
