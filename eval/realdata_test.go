@@ -24,39 +24,46 @@ const sharedData = "../../shared/data"
 // reference holds the figures of /work/shared/data/README.md, computed
 // outside the project on this protocol.
 type reference struct {
-	tests int
-	mrr   map[string]float64 // by baseline name
-	hit5  map[string]float64
+	tests    int
+	testsOff int                // how far the test count may be off
+	mrr      map[string]float64 // by baseline name
+	hit5     map[string]float64
+	tol      float64 // how far MRR and hit@5 may be off
 }
 
 // tolerance is how far a baseline may land from the reference: the
 // reference tokeniser differs slightly from ours.
 const tolerance = 0.03
 
+var stackExchangeReferences = map[string]reference{
+	"ai": {
+		tests: 43,
+		mrr:   map[string]float64{"popularity": 0.262, "profile": 0.212, "documents": 0.270},
+		hit5:  map[string]float64{"popularity": 0.372, "profile": 0.279, "documents": 0.372},
+		tol:   tolerance,
+	},
+	"coffee": {
+		tests: 21,
+		mrr:   map[string]float64{"popularity": 0.085, "profile": 0.066, "documents": 0.098},
+		hit5:  map[string]float64{"popularity": 0.048, "profile": 0.095, "documents": 0.095},
+		tol:   tolerance,
+	},
+}
+
+// TestStackExchangeReference checks the protocol and the baselines against
+// the reference, on a minimal reading of Posts.xml independent of package
+// importer: the figures are checked against the data, not against our
+// importer.
 func TestStackExchangeReference(t *testing.T) {
-	for _, tc := range []struct {
-		site string
-		want reference
-	}{
-		{"ai", reference{
-			tests: 43,
-			mrr:   map[string]float64{"popularity": 0.262, "profile": 0.212, "documents": 0.270},
-			hit5:  map[string]float64{"popularity": 0.372, "profile": 0.279, "documents": 0.372},
-		}},
-		{"coffee", reference{
-			tests: 21,
-			mrr:   map[string]float64{"popularity": 0.085, "profile": 0.066, "documents": 0.098},
-			hit5:  map[string]float64{"popularity": 0.048, "profile": 0.095, "documents": 0.095},
-		}},
-	} {
-		t.Run(tc.site, func(t *testing.T) {
-			qs := loadStackExchange(t, filepath.Join(sharedData, "stackexchange", tc.site, "Posts.xml"), tc.site)
+	for _, site := range []string{"ai", "coffee"} {
+		t.Run(site, func(t *testing.T) {
+			qs := loadStackExchange(t, filepath.Join(sharedData, "stackexchange", site, "Posts.xml"), site)
 			h, cases := SplitStackExchange(qs)
-			rep, err := Run(context.Background(), "stackexchange/"+tc.site, h, cases, Baselines(h))
+			rep, err := Run(context.Background(), "stackexchange/"+site, h, cases, Baselines(h))
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkReference(t, rep, tc.want)
+			checkReference(t, rep, stackExchangeReferences[site])
 		})
 	}
 }
@@ -64,22 +71,23 @@ func TestStackExchangeReference(t *testing.T) {
 // checkReference compares rep with the reference figures.
 func checkReference(t *testing.T, rep Report, want reference) {
 	t.Helper()
-	if rep.Tests != want.tests {
-		t.Errorf("tests = %d, want %d", rep.Tests, want.tests)
+	if rep.Tests < want.tests-want.testsOff || rep.Tests > want.tests+want.testsOff {
+		t.Errorf("tests = %d, want %d ± %d", rep.Tests, want.tests, want.testsOff)
 	}
+	// One question more or less moves hit@5 by 1/tests, more than the
+	// MRR tolerance on a small site; the reference is rounded.
+	hit5Tol := max(want.tol, 1/float64(want.tests)+0.001)
 	for name, mrr := range want.mrr {
 		got, ok := rep.Rankers[name]
 		if !ok {
 			t.Errorf("no figures for %s", name)
 			continue
 		}
-		if math.Abs(got.MRR-mrr) > tolerance {
-			t.Errorf("%s MRR = %.3f, want %.3f ± %.2f", name, got.MRR, mrr, tolerance)
+		if math.Abs(got.MRR-mrr) > want.tol {
+			t.Errorf("%s MRR = %.3f, want %.3f ± %.3f", name, got.MRR, mrr, want.tol)
 		}
-		// One question more or less moves hit@5 by 1/tests, more than
-		// the MRR tolerance on a small site; the reference is rounded.
-		if hit5, tol := want.hit5[name], 1/float64(want.tests)+0.001; math.Abs(got.Hit5-hit5) > tol {
-			t.Errorf("%s hit@5 = %.3f, want %.3f ± %.3f", name, got.Hit5, hit5, tol)
+		if hit5 := want.hit5[name]; math.Abs(got.Hit5-hit5) > hit5Tol {
+			t.Errorf("%s hit@5 = %.3f, want %.3f ± %.3f", name, got.Hit5, hit5, hit5Tol)
 		}
 	}
 	var out strings.Builder
