@@ -39,7 +39,8 @@ const maxProblems = 100
 // records say what the importer sent; Written says what the sink reported
 // doing with them (on a re-run, most records are unchanged and not written).
 type Report struct {
-	Records       int // source records read: messages, XML rows
+	Records int // source records read: messages, XML rows
+	// People, Conversations and Questions count the records emitted.
 	People        int
 	Conversations int
 	Questions     int
@@ -54,8 +55,8 @@ type Report struct {
 	// Problems describes the first malformed inputs met (file, line, byte
 	// offset), for the operator; the import went on past them.
 	Problems []string
-	Batches  int
-	Written  knowledge.ImportResult
+	Batches  int                    // batches the sink wrote
+	Written  knowledge.ImportResult // the sink's results, summed
 }
 
 // Skip counts one record left out for reason.
@@ -194,8 +195,8 @@ func (w *Writer) flushIfFull(ctx context.Context) error {
 }
 
 // Flush writes the records added since the last write, if any. It returns
-// the sink's error, wrapped with the batch's number; the batch is then
-// dropped, since the sink wrote none of it.
+// ctx's error, or the sink's wrapped with the batch's number; the batch is
+// then dropped, since the sink wrote none of it.
 func (w *Writer) Flush(ctx context.Context) error {
 	if w.batch.Len() == 0 {
 		return nil

@@ -27,10 +27,10 @@
 //   - "bot": a message by a bot or an app (bot_id set, a user marked is_bot
 //     or is_app_user, USLACKBOT, or an id starting with B);
 //   - "no_user": a person's message without a user id;
-//   - "empty": a thread root or reply with no text and no file;
+//   - "empty": a thread root or reply with no text, shared message or file;
 //   - "reply_to_skipped_root": a person's reply in a thread whose root was
 //     skipped (a bot's post, a join, a deleted message);
-//   - "malformed_file", "file_too_large": a whole day or list file that could
+//   - "malformed_file", "oversized_file": a whole day or list file that could
 //     not be read; Report.Problems names it with the line and byte offset;
 //   - "bad_list_entry", "bad_user": an entry of a conversation list or of
 //     users.json that is not an object with an id.
@@ -495,7 +495,7 @@ func (ex *export) ChannelName(id string) string {
 // and logged, and ok is false.
 func (ex *export) readFile(f *zip.File) (data []byte, ok bool) {
 	if f.UncompressedSize64 > maxFileSize {
-		ex.problem(f, "file_too_large", "%s: expands to %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, maxFileSize)
+		ex.problem(f, "oversized_file", "%s: expands to %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, maxFileSize)
 		return nil, false
 	}
 	rc, err := f.Open()
@@ -508,7 +508,7 @@ func (ex *export) readFile(f *zip.File) (data []byte, ok bool) {
 		ex.problem(f, "malformed_file", "%s: cannot be read: %v", f.Name, err)
 		return nil, false
 	case len(data) > maxFileSize:
-		ex.problem(f, "file_too_large", "%s: expands to more than the %d bytes allowed", f.Name, maxFileSize)
+		ex.problem(f, "oversized_file", "%s: expands to more than the %d bytes allowed", f.Name, maxFileSize)
 		return nil, false
 	}
 	return data, true
@@ -544,7 +544,7 @@ func (ex *export) readArray(ctx context.Context, f *zip.File, reason string, fn 
 		return err
 	}
 	if f.UncompressedSize64 > maxFileSize {
-		ex.problem(f, "file_too_large", "%s: expands to %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, maxFileSize)
+		ex.problem(f, "oversized_file", "%s: expands to %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, maxFileSize)
 		return nil
 	}
 	rc, err := f.Open()
