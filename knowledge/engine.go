@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -340,65 +341,68 @@ func acceptedBy(q Question, person string) bool {
 
 // Availability estimates, from 0 to 1, how likely a person is to answer at
 // time t: the share of their past answers given around that hour of the day
-// (smoothed over the neighbouring hours), against their busiest hour. With
-// little history it leans on working hours in their time zone; with none at
-// all it says nothing (1).
+// (smoothed over the neighbouring hours), against their busiest hour. The
+// estimate is shrunk towards a prior worth a handful of answers, so two
+// answers at 14:00 do not make someone unreachable at 10:00: office hours in
+// their time zone when it is known, every hour alike otherwise.
 func Availability(st AnswererStats, p Person, t time.Time) float64 {
-	prior, known := workingHoursPrior(p, t)
-	total := 0
-	for _, n := range st.Hours {
-		total += n
-	}
-	if total == 0 && !known {
-		return 1
-	}
-	// The prior counts as a handful of answers, so history soon outweighs it.
 	const priorMass = 6.0
+	prior := hoursPrior(p, t)
 	var smooth [24]float64
+	peak := 0.0
 	for h := range 24 {
 		prev, next := st.Hours[(h+23)%24], st.Hours[(h+1)%24]
-		smooth[h] = float64(st.Hours[h]) + 0.5*float64(prev+next)
-		smooth[h] += priorMass * prior[h]
-	}
-	peak := 0.0
-	for _, v := range smooth {
-		peak = math.Max(peak, v)
-	}
-	if peak == 0 {
-		return 1
+		smooth[h] = float64(st.Hours[h]) + 0.5*float64(prev+next) + priorMass*prior[h]
+		peak = math.Max(peak, smooth[h])
 	}
 	return smooth[t.UTC().Hour()] / peak
 }
 
-// workingHoursPrior spreads a person's expected activity over the UTC hours
-// that are 08:00 to 19:00 in their time zone on the day of t.
-func workingHoursPrior(p Person, t time.Time) (prior [24]float64, known bool) {
+// hoursPrior spreads a person's expected activity over the hours of the day
+// (UTC): mostly 08:00 to 19:00 in their time zone on the day of t, or evenly
+// when their zone is unknown.
+func hoursPrior(p Person, t time.Time) (prior [24]float64) {
 	offset, known := utcOffset(p, t)
-	if !known {
-		return prior, false
-	}
 	for utc := range 24 {
 		local := ((utc+offset/3600)%24 + 24) % 24
-		if local >= 8 && local < 19 {
+		switch {
+		case !known, local >= 8 && local < 19:
 			prior[utc] = 1
-		} else {
+		default:
 			prior[utc] = 0.1
 		}
 	}
-	return prior, true
+	return prior
 }
 
 func utcOffset(p Person, t time.Time) (seconds int, known bool) {
-	if p.TZ != "" {
-		if loc, err := time.LoadLocation(p.TZ); err == nil {
-			_, off := t.In(loc).Zone()
-			return off, true
-		}
+	if loc := location(p.TZ); loc != nil {
+		_, off := t.In(loc).Zone()
+		return off, true
 	}
 	if p.TZOffset != 0 {
 		return p.TZOffset, true
 	}
 	return 0, false
+}
+
+// locations caches loaded time zones: loading one reads and parses the zone
+// database, far too slow to do for every candidate of every question.
+var locations sync.Map // zone name → *time.Location, or nil when it does not load
+
+func location(name string) *time.Location {
+	if name == "" {
+		return nil
+	}
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = nil
+	}
+	locations.Store(name, loc)
+	return loc
 }
 
 func termSet(terms []string) map[string]bool {

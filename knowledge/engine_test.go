@@ -292,8 +292,13 @@ func TestAvailability(t *testing.T) {
 	if a := knowledge.Availability(st, p, at(14)); a != 1 {
 		t.Errorf("availability at the busiest hour = %v, want 1", a)
 	}
-	if a := knowledge.Availability(st, p, at(3)); a > 0.1 {
-		t.Errorf("availability at 03:00 = %v, want near 0", a)
+	if a := knowledge.Availability(st, p, at(3)); a > 0.2 {
+		t.Errorf("availability at 03:00 after 40 answers at 14:00 = %v, want near 0", a)
+	}
+	var few knowledge.AnswererStats
+	few.Hours[14], few.Answers = 2, 2
+	if a := knowledge.Availability(few, p, at(10)); a < 0.5 {
+		t.Errorf("availability at 10:00 after only 2 answers at 14:00 = %v, want the prior to dominate (> 0.5)", a)
 	}
 	if a := knowledge.Availability(knowledge.AnswererStats{}, p, at(3)); a != 1 {
 		t.Errorf("availability with no history nor zone = %v, want 1 (unknown)", a)
