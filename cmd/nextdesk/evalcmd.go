@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/nextdesk/nextdesk/eval"
+	"github.com/nextdesk/nextdesk/importer"
+	"github.com/nextdesk/nextdesk/importer/slackexport"
+	"github.com/nextdesk/nextdesk/importer/stackexchange"
+	"github.com/nextdesk/nextdesk/index"
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+)
+
+func (m *Main) eval(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	channels := fs.String("channels", "", "slack-export only: evaluate just these channels (names or ids, comma-separated)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 2 {
+		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--json] | nextdesk eval stackexchange DIR [--json]")
+	}
+	cfg, err := m.config()
+	if err != nil {
+		return err
+	}
+	log := m.logger(cfg)
+
+	var (
+		data  importer.Collector
+		split func([]knowledge.Question) (eval.History, []eval.Case)
+	)
+	switch kind, src := rest[0], rest[1]; kind {
+	case "slack-export":
+		_, err = slackexport.Import(ctx, src, &data, slackexport.Options{Channels: splitList(*channels), Logger: log})
+		split = eval.SplitSlack
+	case "stackexchange":
+		if *channels != "" {
+			return usagef("eval: --channels applies to slack-export only")
+		}
+		_, err = stackexchange.Import(ctx, src, &data, stackexchange.Options{Logger: log})
+		split = eval.SplitStackExchange
+	default:
+		return usagef("eval: unknown source %q (want slack-export or stackexchange)", kind)
+	}
+	if err != nil {
+		return err
+	}
+	h, cases := split(data.Questions)
+	h = h.WithDirectory(data.People, data.Conversations)
+
+	tmp, err := os.MkdirTemp("", "nextdesk-eval-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	var built []*engineRanker
+	defer func() {
+		for _, r := range built {
+			r.Close()
+		}
+	}()
+	build := func(ctx context.Context, h eval.History) (eval.Ranker, error) {
+		r, err := newEngineRanker(ctx, filepath.Join(tmp, fmt.Sprint(len(built))), h, cfg)
+		if err == nil {
+			built = append(built, r)
+		}
+		return r, err
+	}
+	rep, err := eval.Evaluate(ctx, filepath.Base(rest[1]), h, cases, map[string]eval.Builder{"nextdesk": build})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return rep.WriteJSON(m.Stdout)
+	}
+	return rep.WriteTable(m.Stdout)
+}
+
+// engineRanker is the nextdesk engine on a store and index of its own that
+// hold the history only: eval measures the real thing, not a model of it.
+type engineRanker struct {
+	db     *sqlite.DB
+	ix     *index.Index
+	engine *knowledge.Engine
+}
+
+func newEngineRanker(ctx context.Context, dir string, h eval.History, cfg Config) (*engineRanker, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(filepath.Join(dir, "nextdesk.db"))
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	r := &engineRanker{db: db, ix: ix, engine: knowledge.NewEngine(db, ix)}
+	r.engine.Policy.HalfLife = cfg.HalfLife
+	// Rank everyone with evidence: MRR counts ranks beyond the first ten.
+	r.engine.Policy.Experts = 1000
+	if _, err := db.Import(ctx, h.Batch()); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("load history: %w", err)
+	}
+	if _, err := knowledge.Sync(ctx, db, ix); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("index history: %w", err)
+	}
+	return r, nil
+}
+
+// Rank ranks as the bot would route: as seen by the asker, at the time the
+// question was asked.
+func (r *engineRanker) Rank(ctx context.Context, q knowledge.Question) ([]string, error) {
+	experts, err := r.engine.Experts(ctx, q, knowledge.Viewer{PersonID: q.Asker})
+	if knowledge.ErrorCode(err) == knowledge.EINVALID {
+		return nil, nil // an empty question routes nowhere; it scores 0
+	}
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(experts))
+	for i, x := range experts {
+		ids[i] = x.Person.ID
+	}
+	return ids, nil
+}
+
+func (r *engineRanker) Close() error {
+	return errors.Join(r.ix.Close(), r.db.Close())
+}

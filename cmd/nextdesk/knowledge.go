@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/nextdesk/nextdesk/index"
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+)
+
+// knowledgeBase is the store, the index derived from it, and the engine that
+// reads both: everything a command needs to answer or route a question.
+type knowledgeBase struct {
+	DB     *sqlite.DB
+	Index  *index.Index
+	Engine *knowledge.Engine
+}
+
+func storePath(dataDir string) string { return filepath.Join(dataDir, "nextdesk.db") }
+func indexPath(dataDir string) string { return filepath.Join(dataDir, "index") }
+
+// openKnowledge opens the data directory, creating it on first use, and
+// brings the index up to date with the store: after a crash between the two
+// writes, the index catches up by itself.
+func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledgeBase, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	db, err := sqlite.Open(storePath(cfg.DataDir))
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(indexPath(cfg.DataDir))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	kb := &knowledgeBase{DB: db, Index: ix, Engine: knowledge.NewEngine(db, ix)}
+	kb.Engine.Policy.HalfLife = cfg.HalfLife
+	n, err := knowledge.Sync(ctx, db, ix)
+	if err != nil {
+		kb.Close()
+		return nil, fmt.Errorf("bring the index up to date: %w", err)
+	}
+	if n > 0 {
+		log.Info("index caught up with the store", "changes", n)
+	}
+	return kb, nil
+}
+
+// Import writes one batch to the store and indexes it at once, so the index
+// never lags the store by more than the batch in flight.
+func (kb *knowledgeBase) Import(ctx context.Context, b knowledge.Batch) (knowledge.ImportResult, error) {
+	res, err := kb.DB.Import(ctx, b)
+	if err != nil {
+		return res, err
+	}
+	if _, err := knowledge.Sync(ctx, kb.DB, kb.Index); err != nil {
+		return res, fmt.Errorf("index imported batch: %w", err)
+	}
+	return res, nil
+}
+
+// Close closes the index, then the store.
+func (kb *knowledgeBase) Close() error {
+	return errors.Join(kb.Index.Close(), kb.DB.Close())
+}

@@ -1,0 +1,144 @@
+// Command nextdesk is the guy in the next office: a Slack bot that sends each
+// question straight to the colleague most likely to know, captures the
+// answer, and hands it back the next time someone asks.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	// Time zones must load in a static binary on an image with no zoneinfo.
+	_ "time/tzdata"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(m.Stderr, "nextdesk:", err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// Main runs one nextdesk command. Its fields are the process's surroundings,
+// so tests run the real commands with their own input, output and settings.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Env holds the settings; nil reads the process environment.
+	Env map[string]string
+}
+
+// NewMain returns a Main on the process's standard streams and environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+}
+
+// usageError is a mistake in the command line or the settings: the person
+// running nextdesk must change something, so it exits with code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+func exitCode(err error) int {
+	var u *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &u):
+		return 2
+	}
+	return 1
+}
+
+type command struct {
+	name, args, summary string
+	run                 func(m *Main, ctx context.Context, args []string) error
+}
+
+func (m *Main) commands() []command {
+	return []command{
+		{"demo", "", "import a small real sample into a temporary directory and show the engine answering", (*Main).demo},
+		{"ask", "[--as USER_ID] [--json] TEXT", "show similar answered questions and the people to ask", (*Main).ask},
+		{"import", "slack-export FILE.zip [--channels a,b] | stackexchange DIR", "import answered questions from history", (*Main).importCmd},
+		{"reindex", "", "rebuild the search index from the store", (*Main).reindex},
+		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
+	}
+}
+
+// Run runs the command named by args[0].
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		m.usage(m.Stdout)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return nil
+	}
+	for _, c := range m.commands() {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
+	m.usage(m.Stderr)
+	return usagef("unknown command %q", args[0])
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: nextdesk COMMAND [ARGS]")
+	fmt.Fprintln(w)
+	for _, c := range m.commands() {
+		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Settings come from the environment; NEXTDESK_DATA_DIR (default ./nextdesk-data) holds everything.")
+}
+
+func (m *Main) logger(cfg Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+}
+
+// parseArgs parses flags wherever they stand among the positional arguments,
+// so "import slack-export FILE.zip --channels a,b" works as documented.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
