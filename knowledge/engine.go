@@ -224,7 +224,7 @@ func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, er
 	if err != nil {
 		return nil, err
 	}
-	asked := termSet(e.Index.Terms(text))
+	asked := termSet(e.Index.Terms(Truncate(CleanText(q.Headline()), MaxIndexedText)))
 	var matches []Match
 	for _, h := range hits {
 		past, ok := byID[h.QuestionID]
@@ -235,7 +235,7 @@ func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, er
 		if !ok {
 			continue
 		}
-		conf := dice(asked, termSet(e.Index.Terms(past.SearchText())))
+		conf := dice(asked, termSet(e.Index.Terms(past.Headline())))
 		// An answer nobody confirmed is a weaker promise than one the asker
 		// accepted or thanked for.
 		if !best.Accepted && best.Thanks == 0 {

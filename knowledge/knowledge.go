@@ -122,6 +122,17 @@ func (q Question) SearchText() string {
 	return q.Title + "\n" + q.Text
 }
 
+// Headline is what the question asks in short: its title when it has one
+// (a Stack Exchange post), its text otherwise (a Slack message). Two
+// questions that ask the same thing share their headline's words even when
+// one has a long body.
+func (q Question) Headline() string {
+	if q.Title != "" {
+		return q.Title
+	}
+	return q.Text
+}
+
 // Viewer is the person on whose behalf knowledge is read. Every read that can
 // reach a person takes one, so nothing said in a private conversation is shown
 // to someone who was not in it. The zero Viewer sees only public knowledge.

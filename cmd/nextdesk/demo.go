@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ var demodata embed.FS
 
 var demoQuestions = []string{
 	"How do I keep coffee beans fresh?",
-	"Comment conserver le café moulu ? Au frigo ?",
+	"Combien de caféine dans un espresso ?",
 	"how much caffeine in one espresso",
 	"What water temperature is best for brewing?",
 }
@@ -50,6 +51,8 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		return fmt.Errorf("unpack demo data: %w", err)
 	}
 	cfg.DataDir = filepath.Join(tmp, "data")
+	// The demo speaks through its output; progress logs would drown it.
+	cfg.LogLevel = max(cfg.LogLevel, slog.LevelWarn)
 	log := m.logger(cfg)
 	kb, err := openKnowledge(ctx, cfg, log)
 	if err != nil {
