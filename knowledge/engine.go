@@ -52,7 +52,7 @@ type Policy struct {
 // DefaultPolicy returns the ranking weights nextdesk ships with.
 func DefaultPolicy() Policy {
 	return Policy{
-		Candidates:         200,
+		Candidates:         100,
 		AnswerWeight:       0.5,
 		AcceptedBoost:      0.5,
 		ThanksBoost:        0.15,
