@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"bytes"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -90,22 +89,37 @@ func (s *stream) question(i int) knowledge.Question {
 	asker := &g.people[pl.asker]
 	asked := s.askTime(t0/1e9, asker.zone)
 	asked = min(max(asked, g.start/1e9), (g.end()-1)/1e9)
-	id := "synth:" + strconv.Itoa(i)
 	// The microseconds carry the question number, so thread timestamps
 	// never collide within a conversation.
 	micro := int64(i % 1_000_000)
 	q := knowledge.Question{
-		ID:           id,
 		Asker:        g.persons[pl.asker].ID,
 		Conversation: g.conversations[pl.conv].ID,
-		Thread:       s.ts(asked, micro),
-		Text:         s.text(lang, pl.topic, 8+int(33*sq(unit(r))), 0.35, questionOpeners[lang], true),
 		Lang:         langCodes[lang],
 		Time:         time.Unix(asked, micro*1000).UTC(),
 	}
-	s.answer(&q, &pl, lang, asked)
+	// Every string of the question and its answers is cut from one
+	// allocation: a million questions make a lot of small strings.
+	s.buf = append(s.buf[:0], "synth:"...)
+	s.buf = strconv.AppendInt(s.buf, int64(i), 10)
+	id := span{0, len(s.buf)}
+	thread := s.ts(asked, micro)
+	text := s.text(lang, pl.topic, 8+int(33*sq(unit(r))), 0.35, questionOpeners[lang], true)
+	var spans [maxAnswers][2]span
+	s.answer(&q, &pl, lang, asked, id, &spans)
+	all := string(s.buf)
+	q.ID, q.Thread, q.Text = id.of(all), thread.of(all), text.of(all)
+	for k := range q.Answers {
+		a := &q.Answers[k]
+		a.ID, a.Text = spans[k][0].of(all), spans[k][1].of(all)
+	}
 	return q
 }
+
+// span is where a string lies in the stream's buffer.
+type span struct{ lo, hi int }
+
+func (sp span) of(s string) string { return s[sp.lo:sp.hi] }
 
 func sq(x float64) float64 { return x * x }
 
@@ -272,7 +286,10 @@ var askHourPick = newAlias(askHours)
 // answer adds pl's answers to q: minutes to hours after the question, most
 // within the answerer's working hours; experts write more on the topic, and
 // are more often accepted and thanked.
-func (s *stream) answer(q *knowledge.Question, pl *place, lang int, asked int64) {
+//
+// The answers' ids and texts are appended to the stream's buffer; spans
+// receives where, in the order of q.Answers.
+func (s *stream) answer(q *knowledge.Question, pl *place, lang int, asked int64, id span, spans *[maxAnswers][2]span) {
 	g := s.g
 	r := &s.pcg
 	if pl.answers == 0 {
@@ -293,10 +310,12 @@ func (s *stream) answer(q *knowledge.Question, pl *place, lang int, asked int64)
 		if unit(r) < 0.05 {
 			alang = p.lang
 		}
-		var text string
+		var text span
 		switch {
 		case p.bot:
-			text = botReplies[alang][intn(r, len(botReplies[alang]))]
+			lo := len(s.buf)
+			s.buf = append(s.buf, botReplies[alang][intn(r, len(botReplies[alang]))]...)
+			text = span{lo, len(s.buf)}
 		case pl.expert[k]:
 			text = s.text(alang, pl.topic, 5+int(50*sq(unit(r))), 0.45, answerOpeners[alang], false)
 		default:
@@ -309,10 +328,9 @@ func (s *stream) answer(q *knowledge.Question, pl *place, lang int, asked int64)
 				thanks = 2
 			}
 		}
+		spans[k][1] = text
 		q.Answers[k] = knowledge.Answer{
-			ID:       q.ID + ":" + strconv.Itoa(k+1),
 			Answerer: g.persons[pl.answerers[k]].ID,
-			Text:     text,
 			Time:     time.Unix(at, int64(intn(r, 1_000_000))*1000).UTC(),
 			Thanks:   thanks,
 		}
@@ -322,7 +340,16 @@ func (s *stream) answer(q *knowledge.Question, pl *place, lang int, asked int64)
 		for j := k; j > 0 && q.Answers[j].Time.Before(q.Answers[j-1].Time); j-- {
 			q.Answers[j], q.Answers[j-1] = q.Answers[j-1], q.Answers[j]
 			pl.expert[j], pl.expert[j-1] = pl.expert[j-1], pl.expert[j]
+			spans[j], spans[j-1] = spans[j-1], spans[j]
 		}
+	}
+	// Ids follow the order of the answers: synth:<i>:1 came first.
+	for k := range q.Answers {
+		lo := len(s.buf)
+		s.buf = append(s.buf, s.buf[id.lo:id.hi]...)
+		s.buf = append(s.buf, ':')
+		s.buf = strconv.AppendInt(s.buf, int64(k+1), 10)
+		spans[k][0] = span{lo, len(s.buf)}
 	}
 	if unit(r) < acceptedShare {
 		best := intn(r, len(q.Answers))
@@ -362,15 +389,15 @@ func nextWorkday(local int64) int64 {
 	return day*86400 + 8*3600
 }
 
-// ts formats a Slack message timestamp: seconds, a dot, six digits.
-func (s *stream) ts(sec, micro int64) string {
-	b := strconv.AppendInt(s.buf[:0], sec, 10)
+// ts appends a Slack message timestamp: seconds, a dot, six digits.
+func (s *stream) ts(sec, micro int64) span {
+	lo := len(s.buf)
+	b := strconv.AppendInt(s.buf, sec, 10)
 	b = append(b, '.')
 	digits := len(b)
 	b = strconv.AppendInt(b, 1_000_000+micro, 10)
-	b = append(b[:digits], b[digits+1:]...)
-	s.buf = b
-	return string(b)
+	s.buf = append(b[:digits], b[digits+1:]...)
+	return span{lo, len(s.buf)}
 }
 
 // Suffixes turn a word into a file or command name, set in code.
@@ -379,13 +406,14 @@ var codeSuffixes = []string{".yaml", ".conf", "_config", "-cli", ".sh", ".json"}
 // text writes a message of about words words in lang on a topic: an opener,
 // then function words, words of the topic (topicShare of the others) and
 // common words, with French elisions, the odd code span, number and comma.
-func (s *stream) text(lang, topic, words int, topicShare float64, openers []string, question bool) string {
+func (s *stream) text(lang, topic, words int, topicShare float64, openers []string, question bool) span {
 	g := s.g
 	r := &s.pcg
 	v := g.vocab
 	tp := &g.topics[topic]
-	fw := functionWords[lang]
-	b := s.buf[:0]
+	fw := functionBytes[lang]
+	b := s.buf
+	lo := len(b)
 	opener := openers[intn(r, len(openers))]
 	b = append(b, opener...)
 	n := openerWords[opener]
@@ -393,40 +421,44 @@ func (s *stream) text(lang, topic, words int, topicShare float64, openers []stri
 	if lang == fr {
 		last := strings.TrimSuffix(opener, " ")
 		at := strings.LastIndexByte(last, ' ') + 1
-		if _, ok := elided[last[at:]]; ok {
-			elidable, elideAt = last[at:], at
+		if e, ok := elided[last[at:]]; ok {
+			elidable, elideAt = e, lo+at
 		}
 	}
 	// Function and content words alternate, with the odd pair of function
 	// words ("of the", "de la"): about 42% of the words carry no topic.
 	content := false
+	// One draw decides a word's kind, its source and its decoration, in
+	// 16-bit slices: the loop runs a hundred times per question.
+	topic16 := uint64(topicShare * (1 << 16))
 	for ; n < words; n++ {
-		var w string
-		content = unit(r) >= [2]float64{0.25, 0.55}[b2i(content)]
+		var w []byte
+		x := r.Uint64()
+		content = x&0xffff >= [2]uint64{25 << 16 / 100, 55 << 16 / 100}[b2i(content)]
 		switch {
 		case !content:
 			w = fw[v.function[lang].pick(r)]
-		case unit(r) < topicShare:
+		case x>>16&0xffff < topic16:
 			w = v.form(r, lang, int(tp.words[tp.wordPick.pick(r)]))
 		default:
 			w = v.form(r, lang, v.common.pick(r))
 		}
-		if elidable != "" && (content || elidesBefore[w]) && startsWithVowel(w) {
-			b = append(b[:elideAt], elided[elidable]...)
+		if elidable != "" && (content || elidesBefore[string(w)]) && startsWithVowel(w) {
+			b = append(b[:elideAt], elidable...)
 			b = append(b, w...)
 			elidable = ""
 			continue
 		}
-		if len(b) > 0 && b[len(b)-1] != ' ' {
+		if len(b) > lo && b[len(b)-1] != ' ' {
 			b = append(b, ' ')
 		}
 		elidable = ""
 		if !content && lang == fr {
-			if _, ok := elided[w]; ok {
-				elidable, elideAt = w, len(b)
+			if e, ok := elided[string(w)]; ok {
+				elidable, elideAt = e, len(b)
 			}
 		}
-		switch y := unit(r); {
+		switch y := float64(x>>32&0xffff) / (1 << 16); {
 		case !content || y > 0.035:
 			b = append(b, w...)
 		case y < 0.015:
@@ -441,7 +473,10 @@ func (s *stream) text(lang, topic, words int, topicShare float64, openers []stri
 			b = append(b, ',')
 		}
 	}
-	b = capitalize(bytes.TrimSuffix(b, []byte{','}))
+	if len(b) > lo && b[len(b)-1] == ',' {
+		b = b[:len(b)-1]
+	}
+	capitalize(b[lo:])
 	switch {
 	case question && lang == fr && unit(r) < 0.5:
 		b = append(b, " ?"...)
@@ -451,8 +486,18 @@ func (s *stream) text(lang, topic, words int, topicShare float64, openers []stri
 		b = append(b, '.')
 	}
 	s.buf = b
-	return string(b)
+	return span{lo, len(b)}
 }
+
+// functionBytes holds the function words as the hot loop appends them.
+var functionBytes = func() (fb [2][][]byte) {
+	for lang, ws := range functionWords {
+		for _, w := range ws {
+			fb[lang] = append(fb[lang], []byte(w))
+		}
+	}
+	return fb
+}()
 
 // openerWords counts the words of each opener, punctuation aside.
 var openerWords = func() map[string]int {
@@ -475,23 +520,21 @@ var openerWords = func() map[string]int {
 // before ("l'en", "qu'il", "j'ai").
 var elidesBefore = map[string]bool{"en": true, "y": true, "il": true, "on": true, "est": true, "a": true, "ai": true, "avez": true, "été": true, "être": true, "elle": true}
 
-func startsWithVowel(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
+func startsWithVowel(w []byte) bool {
+	r, _ := utf8.DecodeRune(w)
 	return strings.ContainsRune("aeiouyéèêâîôh", r)
 }
 
-// capitalize upper-cases the first letter of b.
-func capitalize(b []byte) []byte {
+// capitalize upper-cases the first letter of b in place, when its upper
+// case takes as many bytes (it does for the accented letters of French).
+func capitalize(b []byte) {
 	r, size := utf8.DecodeRune(b)
 	if !unicode.IsLower(r) {
-		return b
+		return
 	}
-	if r < utf8.RuneSelf {
-		b[0] -= 'a' - 'A'
-		return b
+	if up := unicode.ToUpper(r); utf8.RuneLen(up) == size {
+		utf8.EncodeRune(b, up)
 	}
-	up := utf8.AppendRune(nil, unicode.ToUpper(r))
-	return append(up, b[size:]...)
 }
 
 // queryPlace draws the topic, asker and time of query i.
@@ -518,13 +561,20 @@ func (s *stream) queryPlace(i int) (lang, topic, asker int, at int64) {
 func (s *stream) query(i int) knowledge.Question {
 	g := s.g
 	lang, t, asker, at := s.queryPlace(i)
+	micro := int64(i % 1_000_000)
+	s.buf = append(s.buf[:0], "synth:query:"...)
+	s.buf = strconv.AppendInt(s.buf, int64(i), 10)
+	id := span{0, len(s.buf)}
+	thread := s.ts(at, micro)
+	text := s.text(lang, t, 8+int(33*sq(unit(&s.pcg))), 0.35, questionOpeners[lang], true)
+	all := string(s.buf)
 	return knowledge.Question{
-		ID:           "synth:query:" + strconv.Itoa(i),
+		ID:           id.of(all),
 		Asker:        g.persons[asker].ID,
 		Conversation: g.conversations[g.topics[t].channel].ID,
-		Thread:       s.ts(at, int64(i%1_000_000)),
-		Text:         s.text(lang, t, 8+int(33*sq(unit(&s.pcg))), 0.35, questionOpeners[lang], true),
+		Thread:       thread.of(all),
+		Text:         text.of(all),
 		Lang:         langCodes[lang],
-		Time:         time.Unix(at, int64(i%1_000_000)*1000).UTC(),
+		Time:         time.Unix(at, micro*1000).UTC(),
 	}
 }

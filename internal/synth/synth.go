@@ -215,6 +215,7 @@ func (g *Generator) buildTopics(r *rand.PCG) {
 			wordPick: newAlias(weights),
 		}
 	}
+	g.vocab.seal()
 	popularity := zipf(n, 0.9)
 	shuffle(r, popularity)
 	g.topicPick = newAlias(popularity)

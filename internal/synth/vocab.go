@@ -66,11 +66,41 @@ type concept struct {
 // vocabulary is every content word of the workspace.
 type vocabulary struct {
 	concepts []concept
+	// words holds, per language, every form of every concept packed for
+	// the hot loop: a map of scattered strings costs a cache miss per word.
+	words [2]lexicon
 	// common draws any concept by its Zipf frequency: the background words
 	// of every conversation.
 	common alias
 	// function draws function words by frequency, per language.
 	function [2]alias
+}
+
+// lexicon packs the forms of concepts in one arena: concept c's forms are
+// numbered first[c] to first[c+1]-1, and form k is arena[start[k]:start[k+1]].
+type lexicon struct {
+	arena []byte
+	first []uint32
+	start []uint32
+}
+
+// seal packs the concepts into the lexicons, which replace them; call it
+// once every concept is made.
+func (v *vocabulary) seal() {
+	for lang := range v.words {
+		lx := &v.words[lang]
+		lx.first = make([]uint32, 0, len(v.concepts)+1)
+		for _, c := range v.concepts {
+			lx.first = append(lx.first, uint32(len(lx.start)))
+			for _, f := range c.forms[lang] {
+				lx.start = append(lx.start, uint32(len(lx.arena)))
+				lx.arena = append(lx.arena, f...)
+			}
+		}
+		lx.first = append(lx.first, uint32(len(lx.start)))
+		lx.start = append(lx.start, uint32(len(lx.arena)))
+	}
+	v.concepts = nil
 }
 
 // wordMaker invents pseudo-words, never the same twice and never a real
@@ -180,12 +210,14 @@ func newVocabulary(m *wordMaker, n int) *vocabulary {
 
 // form returns one surface form of concept c: the base form usually, an
 // inflected one otherwise.
-func (v *vocabulary) form(r *rand.PCG, lang, c int) string {
-	forms := v.concepts[c].forms[lang]
+func (v *vocabulary) form(r *rand.PCG, lang, c int) []byte {
+	lx := &v.words[lang]
+	first, n := lx.first[c], lx.first[c+1]-lx.first[c]
 	x := r.Uint64()
 	const baseShare = 55 * (1 << 32) / 100 // 55% of uint32s
-	if uint32(x) < baseShare || len(forms) == 1 {
-		return forms[0]
+	k := first
+	if uint32(x) >= baseShare && n > 1 {
+		k += 1 + uint32((x>>32)*uint64(n-1)>>32)
 	}
-	return forms[1+int((x>>32)*uint64(len(forms)-1)>>32)]
+	return lx.arena[lx.start[k]:lx.start[k+1]]
 }
