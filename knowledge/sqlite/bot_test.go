@@ -1,0 +1,429 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// mustOnce runs fn under key and fails the test on error.
+func mustOnce(t *testing.T, db *DB, key string, fn func(*BotTx) error) Handled {
+	t.Helper()
+	h, err := db.Once(context.Background(), key, fn)
+	if err != nil {
+		t.Fatalf("Once(%s): %v", key, err)
+	}
+	return h
+}
+
+func askQuestion(t *testing.T, db *DB, key string, q knowledge.Question, a knowledge.Ask) {
+	t.Helper()
+	mustOnce(t, db, key, func(tx *BotTx) error {
+		if err := tx.AddQuestion(context.Background(), q); err != nil {
+			return err
+		}
+		return tx.AddAsk(context.Background(), a)
+	})
+}
+
+func TestOnceRunsAKeyOnce(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	runs := 0
+	fn := func(tx *BotTx) error {
+		runs++
+		_, err := tx.Enqueue(ctx, Outgoing{Key: "m1", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)})
+		return err
+	}
+	first := mustOnce(t, db, "Ev1", fn)
+	second := mustOnce(t, db, "Ev1", fn)
+	if diff := cmp.Diff([]Handled{first, second}, []Handled{{Enqueued: 1}, {Duplicate: true}}); diff != "" {
+		t.Errorf("Handled (-got +want):\n%s", diff)
+	}
+	if runs != 1 {
+		t.Errorf("fn ran %d times, want 1", runs)
+	}
+	if seen, err := db.Handled(ctx, "Ev1"); err != nil || !seen {
+		t.Errorf("Handled(Ev1) = %v, %v; want true", seen, err)
+	}
+}
+
+func TestOnceRollsBackKeyAndWritesOnError(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	boom := errors.New("boom")
+	_, err := db.Once(ctx, "Ev1", func(tx *BotTx) error {
+		if _, err := tx.Enqueue(ctx, Outgoing{Key: "m1", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Once error = %v, want boom", err)
+	}
+	if seen, _ := db.Handled(ctx, "Ev1"); seen {
+		t.Error("the key of a failed handling was recorded")
+	}
+	if n, _ := db.PendingOutgoing(ctx); n != 0 {
+		t.Errorf("%d messages pending after a failed handling, want 0", n)
+	}
+	// The retry does the work.
+	h := mustOnce(t, db, "Ev1", func(tx *BotTx) error {
+		_, err := tx.Enqueue(ctx, Outgoing{Key: "m1", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)})
+		return err
+	})
+	if h.Duplicate || h.Enqueued != 1 {
+		t.Errorf("retry = %+v, want one message enqueued", h)
+	}
+}
+
+func TestOnceRefusesAnEmptyKey(t *testing.T) {
+	_, err := MustOpenTemp(t).Once(context.Background(), "", func(*BotTx) error { return nil })
+	if knowledge.ErrorCode(err) != knowledge.EINVALID {
+		t.Errorf("error = %v, want EINVALID", err)
+	}
+}
+
+func TestOnceReportsKnowledgeChanges(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	q := knowledge.Question{ID: "q1", Asker: "U1", Conversation: "C1", Text: "How do I reset the VPN?"}
+	h := mustOnce(t, db, "k1", func(tx *BotTx) error { return tx.AddQuestion(ctx, q) })
+	if !h.KnowledgeChanged {
+		t.Error("adding a question did not report a knowledge change")
+	}
+	h = mustOnce(t, db, "k2", func(tx *BotTx) error {
+		return tx.SetPreferences(ctx, "U1", knowledge.Preferences{OptedOut: true})
+	})
+	if h.KnowledgeChanged {
+		t.Error("setting preferences reported a knowledge change")
+	}
+}
+
+func TestEnqueueIsIdempotentAndChecksInput(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	var ids []int64
+	mustOnce(t, db, "k", func(tx *BotTx) error {
+		for range 2 {
+			id, err := tx.Enqueue(ctx, Outgoing{Key: "same", Method: "chat.postMessage", Payload: json.RawMessage(`{"a":1}`)})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		for _, bad := range []Outgoing{
+			{Method: "chat.postMessage", Payload: json.RawMessage(`{}`)},
+			{Key: "x", Payload: json.RawMessage(`{}`)},
+			{Key: "x", Method: "chat.postMessage", Payload: json.RawMessage(`{`)},
+			{Key: "x", Method: "chat.postMessage", Payload: json.RawMessage(`{}`), After: 999},
+		} {
+			if _, err := tx.Enqueue(ctx, bad); knowledge.ErrorCode(err) != knowledge.EINVALID {
+				t.Errorf("Enqueue(%+v) error = %v, want EINVALID", bad, err)
+			}
+		}
+		return nil
+	})
+	if ids[0] != ids[1] {
+		t.Errorf("the same key got ids %v", ids)
+	}
+	if n, _ := db.PendingOutgoing(ctx); n != 1 {
+		t.Errorf("pending = %d, want 1", n)
+	}
+}
+
+func TestOutboxDependenciesAndPlaces(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	now := time.Now()
+	if err := db.UpsertConversation(ctx, knowledge.Conversation{ID: "D1", Kind: knowledge.KindDM, Members: []string{"U1"}}); err != nil {
+		t.Fatal(err)
+	}
+	q := knowledge.Question{ID: "slack:D1:1.000001", Asker: "U1", Conversation: "D1", Text: "Where is the payroll calendar?"}
+	var open, post int64
+	mustOnce(t, db, "k", func(tx *BotTx) error {
+		if err := tx.AddQuestion(ctx, q); err != nil {
+			return err
+		}
+		if err := tx.AddAsk(ctx, knowledge.Ask{QuestionID: q.ID, Asker: "U1", Channel: "D1", Private: true}); err != nil {
+			return err
+		}
+		var err error
+		open, err = tx.Enqueue(ctx, Outgoing{Key: "open", Method: "conversations.open", Payload: json.RawMessage(`{}`),
+			Place: Place{QuestionID: q.ID, Members: []string{"U1", "U2"}}})
+		if err != nil {
+			return err
+		}
+		post, err = tx.Enqueue(ctx, Outgoing{Key: "post", Method: "chat.postMessage", Payload: json.RawMessage(`{}`),
+			After: open, Place: Place{QuestionID: q.ID, Thread: true}})
+		return err
+	})
+
+	due := func() []string {
+		t.Helper()
+		ms, err := db.DueOutgoing(ctx, now, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, m := range ms {
+			keys = append(keys, m.Key+"@"+m.AfterChannel)
+		}
+		return keys
+	}
+	if diff := cmp.Diff(due(), []string{"open@"}); diff != "" {
+		t.Errorf("due before the open (-got +want):\n%s", diff)
+	}
+	if _, err := db.MarkSent(ctx, open, "G1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(due(), []string{"post@G1"}); diff != "" {
+		t.Errorf("due after the open (-got +want):\n%s", diff)
+	}
+	changed, err := db.MarkSent(ctx, post, "G1", "2.000001")
+	if err != nil || !changed {
+		t.Fatalf("MarkSent(post) = %v, %v; want a knowledge change", changed, err)
+	}
+	// Marking again does nothing.
+	if changed, err := db.MarkSent(ctx, post, "G9", "9.000009"); err != nil || changed {
+		t.Errorf("second MarkSent = %v, %v; want no change", changed, err)
+	}
+
+	a, err := db.AskByThread(ctx, "G1", "2.000001")
+	if err != nil {
+		t.Fatalf("ask by its new thread: %v", err)
+	}
+	if a.QuestionID != q.ID {
+		t.Errorf("ask in G1 thread = %s, want %s", a.QuestionID, q.ID)
+	}
+	conv, err := db.Conversation(ctx, "G1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := knowledge.Conversation{ID: "G1", Kind: knowledge.KindGroupDM, Members: []string{"U1", "U2"}}
+	if diff := cmp.Diff(conv, want); diff != "" {
+		t.Errorf("group DM (-got +want):\n%s", diff)
+	}
+	// The question is now the group DM's: the expert sees it, others do not.
+	for viewer, visible := range map[string]bool{"U1": true, "U2": true, "U3": false} {
+		qs, err := db.Questions(ctx, knowledge.Viewer{PersonID: viewer}, []string{q.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(qs) == 1; got != visible {
+			t.Errorf("%s sees the question: %v, want %v", viewer, got, visible)
+		}
+	}
+}
+
+func TestMarkFailedFailsDependents(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	var first int64
+	mustOnce(t, db, "k", func(tx *BotTx) error {
+		var err error
+		first, err = tx.Enqueue(ctx, Outgoing{Key: "a", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)})
+		if err != nil {
+			return err
+		}
+		second, err := tx.Enqueue(ctx, Outgoing{Key: "b", Method: "chat.postMessage", Payload: json.RawMessage(`{}`), After: first})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Enqueue(ctx, Outgoing{Key: "c", Method: "reactions.add", Payload: json.RawMessage(`{}`), After: second})
+		return err
+	})
+	n, err := db.MarkFailed(ctx, first, "channel_not_found")
+	if err != nil || n != 2 {
+		t.Fatalf("MarkFailed = %d, %v; want 2 dependents failed", n, err)
+	}
+	if p, _ := db.PendingOutgoing(ctx); p != 0 {
+		t.Errorf("pending = %d, want 0", p)
+	}
+	if _, err := db.MarkFailed(ctx, 12345, "x"); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+		t.Errorf("MarkFailed(unknown) error = %v, want ENOTFOUND", err)
+	}
+}
+
+func TestMarkRetryDelays(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	now := time.Now()
+	var id int64
+	mustOnce(t, db, "k", func(tx *BotTx) error {
+		var err error
+		id, err = tx.Enqueue(ctx, Outgoing{Key: "a", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)})
+		return err
+	})
+	if err := db.MarkRetry(ctx, id, now.Add(time.Minute), "ratelimited"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at   time.Time
+		want int
+	}{{now, 0}, {now.Add(time.Minute), 1}} {
+		ms, err := db.DueOutgoing(ctx, c.at, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != c.want {
+			t.Errorf("due at %v: %d messages, want %d", c.at.Sub(now), len(ms), c.want)
+		}
+		if len(ms) == 1 && (ms[0].Attempts != 1 || ms[0].Error != "ratelimited") {
+			t.Errorf("retried message = %+v, want 1 attempt and its error", ms[0])
+		}
+	}
+}
+
+func TestRoutesOfAsks(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	clock := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+
+	for i, id := range []string{"q1", "q2", "q3"} {
+		askQuestion(t, db, "ask-"+id,
+			knowledge.Question{ID: id, Asker: "U1", Conversation: "C1", Text: "question " + id},
+			knowledge.Ask{QuestionID: id, Asker: "U1", Channel: "C1", Thread: "1.00000" + string(rune('1'+i))})
+	}
+	var routes []int64
+	mustOnce(t, db, "routes", func(tx *BotTx) error {
+		for _, r := range []knowledge.Route{
+			{QuestionID: "q1", Expert: "E1"},
+			{QuestionID: "q2", Expert: "E1", Outcome: knowledge.RouteTaken},
+			{QuestionID: "q3", Expert: "E1"},
+			{QuestionID: "q3", Expert: "E2", Outcome: knowledge.RoutePassed},
+		} {
+			id, err := tx.AddRoute(ctx, r)
+			if err != nil {
+				return err
+			}
+			routes = append(routes, id)
+		}
+		// q3 got an answer: its routes no longer count as open.
+		return tx.SetAskStatus(ctx, "q3", knowledge.StatusAnswered, "")
+	})
+
+	open, err := db.OpenRoutes(ctx, []string{"E1", "E2", "E3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(open, map[string]int{"E1": 2}); diff != "" {
+		t.Errorf("OpenRoutes (-got +want):\n%s", diff)
+	}
+
+	clock = clock.Add(5 * time.Hour)
+	stale, err := db.StaleRoutes(ctx, clock.Add(-4*time.Hour), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, r := range stale {
+		got = append(got, r.ID)
+	}
+	if diff := cmp.Diff(got, routes[:2]); diff != "" {
+		t.Errorf("StaleRoutes (-got +want):\n%s", diff)
+	}
+	if stale, _ := db.StaleRoutes(ctx, clock.Add(-6*time.Hour), 10); len(stale) != 0 {
+		t.Errorf("StaleRoutes before anything was asked = %v, want none", stale)
+	}
+	waiting, err := db.WaitingRoutes(ctx, "E1")
+	if err != nil || len(waiting) != 2 {
+		t.Errorf("WaitingRoutes(E1) = %v, %v; want q1 and q2", waiting, err)
+	}
+}
+
+func TestAskConflictsAndStatus(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	askQuestion(t, db, "a1", knowledge.Question{ID: "q1", Asker: "U1", Conversation: "C1", Text: "one"},
+		knowledge.Ask{QuestionID: "q1", Asker: "U1", Channel: "C1", Thread: "1.000001"})
+	_, err := db.Once(ctx, "a2", func(tx *BotTx) error {
+		if err := tx.AddQuestion(ctx, knowledge.Question{ID: "q2", Asker: "U1", Conversation: "C1", Text: "two"}); err != nil {
+			return err
+		}
+		return tx.AddAsk(ctx, knowledge.Ask{QuestionID: "q2", Asker: "U1", Channel: "C1", Thread: "1.000001"})
+	})
+	if knowledge.ErrorCode(err) != knowledge.ECONFLICT {
+		t.Errorf("a second ask in the same thread: error = %v, want ECONFLICT", err)
+	}
+	mustOnce(t, db, "s", func(tx *BotTx) error {
+		return tx.SetAskStatus(ctx, "q1", knowledge.StatusOffered, "slack:C1:0.000001")
+	})
+	a, err := db.Ask(ctx, "q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != knowledge.StatusOffered || a.Offered != "slack:C1:0.000001" {
+		t.Errorf("ask = %+v, want offered with the answer id", a)
+	}
+	if _, err := db.Ask(ctx, "nope"); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+		t.Errorf("Ask(unknown) error = %v, want ENOTFOUND", err)
+	}
+}
+
+func TestPreferencesAndCache(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	until := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	mustOnce(t, db, "p", func(tx *BotTx) error {
+		return tx.SetPreferences(ctx, "U1", knowledge.Preferences{SnoozedUntil: until})
+	})
+	prefs, err := db.Preferences(ctx, []string{"U1", "U2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(prefs, map[string]knowledge.Preferences{"U1": {SnoozedUntil: until}}); diff != "" {
+		t.Errorf("Preferences (-got +want):\n%s", diff)
+	}
+
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	if err := db.CachePerson(ctx, knowledge.Person{ID: "U1", Name: "ana", Locale: "fr-FR"}, at); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Fetched(ctx, "person", "U1")
+	if err != nil || !got.Equal(at) {
+		t.Errorf("Fetched = %v, %v; want %v", got, err, at)
+	}
+	if never, _ := db.Fetched(ctx, "person", "U2"); !never.IsZero() {
+		t.Errorf("Fetched(unknown) = %v, want zero", never)
+	}
+}
+
+func TestPruneKeepsWhatIsNeeded(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	clock := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	var first int64
+	mustOnce(t, db, "old", func(tx *BotTx) error {
+		var err error
+		first, err = tx.Enqueue(ctx, Outgoing{Key: "a", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Enqueue(ctx, Outgoing{Key: "b", Method: "chat.postMessage", Payload: json.RawMessage(`{}`), After: first})
+		return err
+	})
+	if _, err := db.MarkSent(ctx, first, "C1", "1.000001"); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(10 * 24 * time.Hour)
+	// The sent message is still needed by the pending one; the key is not.
+	n, err := db.Prune(ctx, clock.Add(-7*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Errorf("Prune = %d, %v; want 1 (the key)", n, err)
+	}
+	if seen, _ := db.Handled(ctx, "old"); seen {
+		t.Error("an old key survived pruning")
+	}
+	ms, err := db.DueOutgoing(ctx, clock, 10)
+	if err != nil || len(ms) != 1 || ms[0].AfterTS != "1.000001" {
+		t.Errorf("DueOutgoing after pruning = %+v, %v; want b with its dependency's ts", ms, err)
+	}
+}
