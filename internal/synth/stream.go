@@ -38,7 +38,7 @@ const (
 	directShare  = 0.08
 )
 
-// Languages, counts and timings of answers.
+// How answers are drawn.
 const (
 	maxAnswers    = 3
 	expertShare   = 0.8  // answers by an expert of the topic

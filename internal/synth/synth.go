@@ -5,9 +5,12 @@
 // French and English, each answered mostly by the experts of its topic.
 //
 // Everything follows from Config.Seed: the same configuration gives the same
-// people, conversations and questions on every machine, question synth:42
-// included, whatever the batch size. Questions are generated one at a time
-// from their number, so a history of millions streams in constant memory.
+// people, conversations and questions on every run, question synth:42
+// included, whatever the batch size. (Time zones follow built-in rules, not
+// the system's database; only floating-point differences between CPU
+// architectures could, rarely, change a draw.) Questions are generated one
+// at a time from their number, so a history of millions streams in constant
+// memory.
 package synth
 
 import (
@@ -102,6 +105,10 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// coreShare is the share of a topic's expert answers given by the people
+// Expected lists: beyond them, a long tail answers now and then.
+const coreShare = 0.8
+
 // topic is a subject with its own words and its own experts.
 type topic struct {
 	name      string
@@ -109,9 +116,10 @@ type topic struct {
 	wordPick  alias
 	experts   alias   // over expertIDs, by how much each answers on the topic
 	expertIDs []int32 // person indices
-	// ranked lists the routable experts, most expert first: the people a
-	// new question on the topic should go to.
+	// ranked lists the routable experts, most expert first; the first
+	// core of them give most of the topic's expert answers.
 	ranked  []int32
+	core    int
 	channel int32 // the topic's public channel
 }
 
@@ -176,7 +184,7 @@ func New(cfg Config) *Generator {
 func (g *Generator) Config() Config { return g.cfg }
 
 // buildTopics invents the vocabulary and gives each topic words of its own
-// (product names, jargon) and words it shares with neighbouring topics.
+// (product names, jargon) and words it shares with other topics.
 func (g *Generator) buildTopics(r *rand.PCG) {
 	const (
 		ownWords    = 10
@@ -188,19 +196,26 @@ func (g *Generator) buildTopics(r *rand.PCG) {
 	g.vocab = newVocabulary(m, common)
 	weights := zipf(ownWords+sharedWords, 1.0)
 	g.topics = make([]topic, n)
+	var prevShared []int32
 	for t := range g.topics {
 		own := make([]int32, ownWords)
 		for k := range own {
 			own[k] = int32(len(g.vocab.concepts))
 			g.vocab.concepts = append(g.vocab.concepts, m.concept(unit(r) < 0.8))
 		}
+		// Neighbouring topics (Docker and Kubernetes) share some words,
+		// as they share experts.
 		shared := make([]int32, 0, sharedWords)
 		for len(shared) < sharedWords {
 			c := int32(g.vocab.common.pick(r))
+			if t > 0 && unit(r) < 0.3 {
+				c = prevShared[intn(r, len(prevShared))]
+			}
 			if c >= generalWords && !slices.Contains(shared, c) {
 				shared = append(shared, c)
 			}
 		}
+		prevShared = shared
 		// Interleave, so a topic's most frequent words include its own.
 		words := make([]int32, 0, ownWords+sharedWords)
 		for k := range sharedWords {
@@ -361,9 +376,16 @@ func (g *Generator) buildExperts() {
 				tp.ranked = append(tp.ranked, id)
 			}
 		}
-		slices.SortStableFunc(tp.ranked, func(a, b int32) int {
-			return cmp.Compare(g.people[b].activity*g.people[b].expertise(t), g.people[a].activity*g.people[a].expertise(t))
-		})
+		weight := func(p int32) float64 { return g.people[p].activity * g.people[p].expertise(t) }
+		slices.SortStableFunc(tp.ranked, func(a, b int32) int { return cmp.Compare(weight(b), weight(a)) })
+		var total, sum float64
+		for _, p := range tp.ranked {
+			total += weight(p)
+		}
+		for tp.core < len(tp.ranked) && sum < coreShare*total {
+			sum += weight(tp.ranked[tp.core])
+			tp.core++
+		}
 	}
 	for lang := range asks {
 		g.askers[lang] = newAlias(asks[lang])
@@ -527,14 +549,17 @@ func (g *Generator) Query(i int) knowledge.Question {
 }
 
 // Expected returns the people who know the topic of Query(i), most expert
-// first: the routable people who answered most of its questions in the
-// history, the asker excluded. A ranking that learned the history puts
-// them first.
+// first: the fewest routable people who, together, are expected to give 80%
+// of the answers routable experts give on the topic, the asker excluded. A
+// ranking that learned the history puts them first. It is empty when
+// nobody routable knows the topic, which happens only when there are fewer
+// people than topics.
 func (g *Generator) Expected(i int) []string {
 	s := g.newStream(1)
 	_, t, asker, _ := s.queryPlace(i)
 	var ids []string
-	for _, p := range g.topics[t].ranked {
+	tp := &g.topics[t]
+	for _, p := range tp.ranked[:tp.core] {
 		if p != int32(asker) {
 			ids = append(ids, g.persons[p].ID)
 		}
