@@ -245,6 +245,8 @@ func TestHistoryConsistent(t *testing.T) {
 	answerIDs := map[string]bool{}
 	var accepted, thanked, answers, byBots, outside int
 	kinds := map[knowledge.ConversationKind]int{}
+	var prevAsked time.Time
+	var askedAtWork, french, frenchSpeaker int
 	for _, q := range qs {
 		asker, ok := people[q.Asker]
 		if !ok || asker.Bot {
@@ -255,6 +257,16 @@ func TestHistoryConsistent(t *testing.T) {
 			t.Fatalf("%s: unknown conversation %q", q.ID, q.Conversation)
 		}
 		kinds[conv.Kind]++
+		if z, err := time.LoadLocation(asker.TZ); err == nil {
+			local := q.Time.In(z)
+			if wd := local.Weekday(); wd != time.Saturday && wd != time.Sunday && local.Hour() >= 8 && local.Hour() < 19 {
+				askedAtWork++
+			}
+		}
+		if q.Lang == "fr" {
+			french++
+			frenchSpeaker += b2i(strings.HasPrefix(asker.Locale, "fr"))
+		}
 		if !conv.Public() && !slices.Contains(conv.Members, q.Asker) {
 			t.Fatalf("%s: asker %s is not a member of %s %s", q.ID, q.Asker, conv.Kind, conv.ID)
 		}
@@ -266,9 +278,13 @@ func TestHistoryConsistent(t *testing.T) {
 		} else {
 			threads[key] = true
 		}
-		if !regexp.MustCompile(`^\d{10}\.\d{6}$`).MatchString(q.Thread) {
-			t.Fatalf("%s: thread %q is not a Slack timestamp", q.ID, q.Thread)
+		if want := fmt.Sprintf("%d.%06d", q.Time.Unix(), q.Time.Nanosecond()/1000); q.Thread != want {
+			t.Fatalf("%s: thread %q, want the Slack timestamp of %v, %s", q.ID, q.Thread, q.Time, want)
 		}
+		if q.Time.Before(prevAsked.Add(-4 * 24 * time.Hour)) {
+			t.Fatalf("%s: asked at %v, days before the question before it (%v)", q.ID, q.Time, prevAsked)
+		}
+		prevAsked = q.Time
 		if n := wordCount(q.Text); n < 8 || n > 40 {
 			t.Fatalf("%s: %d words, want 8 to 40: %q", q.ID, n, q.Text)
 		}
@@ -322,10 +338,13 @@ func TestHistoryConsistent(t *testing.T) {
 		{"answers per question", float64(answers) / n, 1.3, 1.8},
 		{"answers by bots", float64(byBots) / float64(answers), 0.001, 0.02},
 		{"answers outside the answerer's working hours", float64(outside) / float64(answers), 0.02, 0.25},
+		{"questions asked in the asker's working hours", float64(askedAtWork) / n, 0.8, 0.97},
+		{"French questions asked by French speakers", float64(frenchSpeaker) / float64(french), 0.75, 1},
 		{"questions in public channels", float64(kinds[knowledge.KindPublic]) / n, 0.7, 0.8},
 		{"questions in DMs", float64(kinds[knowledge.KindDM]) / n, 0.05, 0.1},
 		{"questions in private channels", float64(kinds[knowledge.KindPrivate]) / n, 0.08, 0.14},
 	} {
+		t.Logf("%s: %.3f", c.what, c.got)
 		if c.got < c.min || c.got > c.max {
 			t.Errorf("%s: %.3f, want %.3f to %.3f", c.what, c.got, c.min, c.max)
 		}
@@ -660,9 +679,13 @@ func TestValidate(t *testing.T) {
 		case tc.field != "" && (knowledge.ErrorCode(err) != knowledge.EINVALID || !strings.Contains(knowledge.ErrorMessage(err), tc.field)):
 			t.Errorf("Validate(%+v) = %v, want an EINVALID error naming %s", tc.cfg, err, tc.field)
 		}
-		// New never panics, and brings anything into range.
-		got := New(tc.cfg).Config()
-		if err := got.Validate(); err != nil || got.People < minPeople || got.Topics < 1 || got.Span <= 0 {
+		// New brings anything into range rather than fail. (Building a
+		// million people takes seconds: check that one without New.)
+		got := tc.cfg.withDefaults()
+		if tc.cfg.People <= defaultPeople {
+			got = New(tc.cfg).Config()
+		}
+		if err := got.Validate(); err != nil || got.People < minPeople || got.Topics < 1 || got.Span <= 0 || got.Start.IsZero() {
 			t.Errorf("New(%+v).Config() = %+v, out of range: %v", tc.cfg, got, err)
 		}
 	}
