@@ -1,9 +1,10 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"log/slog"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -26,7 +27,7 @@ func (m *Main) config() (Config, error) {
 	}
 	cfg, err := env.ParseAsWithOptions[Config](opts)
 	if err != nil {
-		return cfg, usagef("settings: %v", err)
+		return cfg, settingsError(err)
 	}
 	cfg.Lang = strings.ToLower(cfg.Lang)
 	if cfg.Lang != "en" && cfg.Lang != "fr" {
@@ -41,6 +42,16 @@ func (m *Main) config() (Config, error) {
 	return cfg, nil
 }
 
-func (c Config) String() string {
-	return fmt.Sprintf("data=%s lang=%s half-life=%s", c.DataDir, c.Lang, c.HalfLife)
+// settingsError names the environment variable at fault, where the parser
+// names only the Go field, so the operator knows what to set.
+func settingsError(err error) error {
+	var parse env.ParseError
+	if !errors.As(err, &parse) {
+		return usagef("settings: %v", err)
+	}
+	name := parse.Name
+	if f, ok := reflect.TypeFor[Config]().FieldByName(parse.Name); ok {
+		name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
+	}
+	return usagef("settings: %s: %v", name, parse.Err)
 }

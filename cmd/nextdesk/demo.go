@@ -65,7 +65,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	printReport(m.Stdout, "demo", rep)
+	printReport(m.Stdout, "imported", rep)
 
 	show := func(text string) error {
 		fmt.Fprintln(m.Stdout, "\n────────────────────────────────────────")
