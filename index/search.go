@@ -32,13 +32,14 @@ const (
 	// maxClauses bounds every disjunction bleve builds. The query's own
 	// disjunctions are nested to stay below it.
 	maxClauses = 1024
-	// maxPostings bounds the documents one search scores, counted once per
-	// field and term (see matchQueries). bleve scores ~4 million a second
-	// on one core of the benchmark machine.
-	maxPostings = 50000
 	// searchTimeout applies when the caller's context has no deadline.
 	searchTimeout = 2 * time.Second
 )
+
+// maxPostings bounds the documents one search scores, counted once per
+// field and term (see matchQueries). It is a variable so that tests can
+// make a small index behave as a large one.
+var maxPostings uint64 = 50000
 
 // maxTermSearchers bounds the term searchers of one search: two match
 // queries per analyzer, and one term per visible conversation.

@@ -325,3 +325,44 @@ func TestTerms(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchLeavesOutCommonTerms(t *testing.T) {
+	ix := MustOpenIndex(t)
+	changes := []knowledge.Change{
+		publicQ(1, "rare", "the printer driver crashes"),
+		publicQ(2, "rare-fr", "le pilote de l'imprimante plante"),
+	}
+	for i := range 20 {
+		changes = append(changes, publicQ(int64(len(changes)+1), "common"+strconv.Itoa(i), "printer out of paper"))
+	}
+	MustApply(t, ix, changes...)
+	defer func(saved uint64) { maxPostings = saved }(maxPostings)
+	maxPostings = 5
+
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		// "printer" is in 21 questions: over the budget, left out.
+		{"printer driver", []string{"rare"}},
+		// The rarest term is always searched, whatever it costs.
+		{"printer", append([]string{"rare"}, commonIDs(20)...)},
+		// Terms count per field: "pilote" (French field) and "driver".
+		{"driver pilote printer", []string{"rare", "rare-fr"}},
+	} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: tt.text, Limit: 100})
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(tt.want))
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("Search(%q) with a budget of %d postings (-got +want):\n%s", tt.text, maxPostings, diff)
+		}
+	}
+}
+
+func commonIDs(n int) []string {
+	var ids []string
+	for i := range n {
+		ids = append(ids, "common"+strconv.Itoa(i))
+	}
+	return ids
+}
