@@ -21,14 +21,17 @@ import (
 const wait = 10 * time.Second
 
 // inboundRecorder is a Handler that records what it is given. Handle calls
-// wait for release when it is set, and panic for keys in panics.
+// wait for release when it is set, panic for keys in panics, and fail as
+// many times as failures says for a key.
 type inboundRecorder struct {
 	handled chan bot.Inbound
 	release chan struct{}
 	panics  map[string]bool
 
 	mu       sync.Mutex
-	canceled []string // keys whose context ended before release
+	failures map[string]int // failures still to come, by key
+	attempts map[string]int // Handle calls, by key
+	canceled []string       // keys whose context ended before release
 }
 
 func newInboundRecorder() *inboundRecorder {
@@ -38,6 +41,19 @@ func newInboundRecorder() *inboundRecorder {
 func (r *inboundRecorder) Handle(ctx context.Context, in bot.Inbound) error {
 	if r.panics[in.Key] {
 		panic("handler bug on " + in.Key)
+	}
+	r.mu.Lock()
+	if r.attempts == nil {
+		r.attempts = map[string]int{}
+	}
+	r.attempts[in.Key]++
+	fail := r.failures[in.Key] > 0
+	if fail {
+		r.failures[in.Key]--
+	}
+	r.mu.Unlock()
+	if fail {
+		return errors.New("slack is having a bad day")
 	}
 	if r.release != nil {
 		select {
@@ -258,4 +274,78 @@ func counterValue(tb testing.TB, c prometheus.Counter) float64 {
 		tb.Fatalf("read counter: %v", err)
 	}
 	return m.GetCounter().GetValue()
+}
+
+func TestDispatcherRetriesFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		failures int
+		handled  bool
+		attempts int
+	}{
+		{"fails once", 1, true, 2},
+		{"fails as often as it may be retried", 3, true, 4},
+		{"keeps failing", 10, false, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := prometheus.NewRegistry()
+			rec := newInboundRecorder()
+			rec.failures = map[string]int{"K": tt.failures}
+			d := bot.NewDispatcher(rec, bot.DispatchOptions{Workers: 2, Retries: 3, RetryDelay: time.Millisecond}, bot.NewMetrics(reg), nil)
+			if !d.Submit(command("K")) {
+				t.Fatal("Submit refused")
+			}
+			if tt.handled {
+				rec.next(t)
+			}
+			// Retries wait 1, 5 and 25 ms: all are over well before this.
+			deadline := time.Now().Add(wait)
+			for histogramCount(t, reg, "nextdesk_handler_seconds", map[string]string{"kind": "command:/ask"}) == 0 {
+				if time.Now().After(deadline) {
+					t.Fatal("handling never finished")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if err := d.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			rec.none(t)
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			if got := rec.attempts["K"]; got != tt.attempts {
+				t.Errorf("%d attempts, want %d", got, tt.attempts)
+			}
+		})
+	}
+}
+
+func TestDispatcherCloseAbandonsWaitingRetries(t *testing.T) {
+	rec := newInboundRecorder()
+	rec.failures = map[string]int{"K": 1}
+	d := bot.NewDispatcher(rec, bot.DispatchOptions{RetryDelay: time.Hour}, nil, nil)
+	d.Submit(command("K"))
+	deadline := time.Now().Add(wait)
+	for {
+		rec.mu.Lock()
+		n := rec.attempts["K"]
+		rec.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("first attempt never made")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	began := time.Now()
+	if err := d.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if took := time.Since(began); took > time.Second {
+		t.Errorf("Close took %v with a retry an hour away, want it not to wait", took)
+	}
+	rec.none(t)
 }
