@@ -65,6 +65,9 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := kb.Sync(ctx); err != nil {
+		return err
+	}
 	printReport(m.Stdout, "imported", rep)
 
 	show := func(text string) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"sort"
 
@@ -39,14 +40,14 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	case "slack-export":
 		rep, err := slackexport.Import(ctx, src, kb, slackexport.Options{Channels: splitList(*channels), Logger: log})
 		printReport(m.Stdout, src, rep)
-		return err
+		return errors.Join(err, kb.Sync(ctx))
 	case "stackexchange":
 		if *channels != "" {
 			return usagef("import: --channels applies to slack-export only")
 		}
 		rep, err := stackexchange.Import(ctx, src, kb, stackexchange.Options{Logger: log})
 		printReport(m.Stdout, src, rep)
-		return err
+		return errors.Join(err, kb.Sync(ctx))
 	default:
 		return usagef("import: unknown source %q (want slack-export or stackexchange)", kind)
 	}

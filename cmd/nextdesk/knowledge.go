@@ -53,17 +53,22 @@ func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledg
 	return kb, nil
 }
 
-// Import writes one batch to the store and indexes it at once, so the index
-// never lags the store by more than the batch in flight.
+// Import writes one batch to the store while the index takes in the
+// batches written before it: the two writes use both cores instead of taking
+// turns. Call Sync after the last batch to index it too.
 func (kb *knowledgeBase) Import(ctx context.Context, b knowledge.Batch) (knowledge.ImportResult, error) {
+	indexed := make(chan error, 1)
+	go func() { indexed <- kb.Sync(ctx) }()
 	res, err := kb.DB.Import(ctx, b)
-	if err != nil {
-		return res, err
-	}
+	return res, errors.Join(err, <-indexed)
+}
+
+// Sync brings the index up to date with the store.
+func (kb *knowledgeBase) Sync(ctx context.Context) error {
 	if _, err := knowledge.Sync(ctx, kb.DB, kb.Index); err != nil {
-		return res, fmt.Errorf("index imported batch: %w", err)
+		return fmt.Errorf("index: %w", err)
 	}
-	return res, nil
+	return nil
 }
 
 // Close closes the index, then the store.

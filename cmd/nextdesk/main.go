@@ -76,6 +76,7 @@ func (m *Main) commands() []command {
 		{"ask", "[--as USER_ID] [--json] TEXT", "show similar answered questions and the people to ask", (*Main).ask},
 		{"import", "slack-export FILE.zip [--channels a,b] | stackexchange DIR", "import answered questions from history", (*Main).importCmd},
 		{"reindex", "", "rebuild the search index from the store", (*Main).reindex},
+		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--json]", "measure import, index and ranking speed on synthetic history", (*Main).bench},
 		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
 	}
 }

@@ -257,3 +257,18 @@ func writeFile(t *testing.T, name, content string) string {
 	}
 	return path
 }
+
+func TestBenchSmall(t *testing.T) {
+	out := mustRun(t, map[string]string{}, "bench", "--questions", "3000", "--people", "200", "--queries", "50", "--json")
+	var rep benchReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bench --json: %v\n%s", err, out)
+	}
+	if rep.Questions != 3000 || rep.QuestionsPerSec <= 0 || rep.ExpertsP50ms <= 0 || rep.ExpertsP99ms < rep.ExpertsP50ms || rep.DataDirMiB <= 0 || rep.PeakRSSMiB <= 0 {
+		t.Errorf("implausible bench report: %+v", rep)
+	}
+	// The synthetic topics have known experts: a working engine finds them.
+	if rep.ExpertHit5 < 0.5 {
+		t.Errorf("expert in top 5 for %.0f%% of synthetic queries, want at least 50%%", 100*rep.ExpertHit5)
+	}
+}
