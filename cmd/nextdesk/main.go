@@ -78,6 +78,8 @@ func (m *Main) commands() []command {
 		{"reindex", "", "rebuild the search index from the store", (*Main).reindex},
 		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--json]", "measure import, index and ranking speed on synthetic history", (*Main).bench},
 		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
+		{"serve", "", "run the Slack bot: Socket Mode with SLACK_APP_TOKEN, else HTTP on NEXTDESK_ADDR", (*Main).serve},
+		{"tasks", "[--only NAME] [--dry-run]", "run the bot's background tasks once", (*Main).tasks},
 	}
 }
 
