@@ -154,23 +154,25 @@ func (db *DB) DueOutgoing(ctx context.Context, now time.Time, limit int) ([]Outg
 	return ms, err
 }
 
-// OutgoingByID returns a message, or an ENOTFOUND error. The delivery loop
-// reads it again just before sending, so a message delivered meanwhile is
-// never sent twice.
-func (db *DB) OutgoingByID(ctx context.Context, id int64) (Outgoing, error) {
-	var ms []Outgoing
-	err := db.view(ctx, "read outgoing message", func(tx *sql.Tx) error {
-		var err error
-		ms, err = queryOutgoing(ctx, tx, `WHERE o.id = ?`, id)
+// Claim takes a due message for sending: it reports true, and makes the
+// message not due again before until, only if the message is pending and
+// due at now. Two deliverers (a server and a `tasks --only deliver` run, or
+// two workers) can then never send the same message at once; a deliverer
+// that dies mid-send leaves it due again at until.
+func (db *DB) Claim(ctx context.Context, id int64, now, until time.Time) (bool, error) {
+	var claimed bool
+	err := db.update(ctx, fmt.Sprintf("claim message %d", id), func(t *tx) error {
+		res, err := t.ExecContext(ctx, `
+			UPDATE outbox SET due_at = ? WHERE id = ? AND state = ? AND due_at <= ?`,
+			dueNanos(until), id, OutboxPending, dueNanos(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
 		return err
 	})
-	if err != nil {
-		return Outgoing{}, err
-	}
-	if len(ms) == 0 {
-		return Outgoing{}, errOutgoingNotFound()
-	}
-	return ms[0], nil
+	return claimed, err
 }
 
 // MarkSent records that a pending message was delivered with its result

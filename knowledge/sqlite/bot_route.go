@@ -87,3 +87,56 @@ func queryRoutes(ctx context.Context, tx *sql.Tx, clause string, args ...any) ([
 	}
 	return routes, rows.Err()
 }
+
+// Route returns a route, or an ENOTFOUND error.
+func (db *DB) Route(ctx context.Context, id int64) (knowledge.Route, error) {
+	var routes []knowledge.Route
+	err := db.view(ctx, fmt.Sprintf("read route %d", id), func(tx *sql.Tx) error {
+		var err error
+		routes, err = queryRoutes(ctx, tx, `WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return knowledge.Route{}, err
+	}
+	if len(routes) == 0 {
+		return knowledge.Route{}, errRouteNotFound()
+	}
+	return routes[0], nil
+}
+
+// AnsweredBy returns the questions person answered most recently, newest
+// answer first, at most limit, among those v may see, with their answers.
+func (db *DB) AnsweredBy(ctx context.Context, v knowledge.Viewer, person string, limit int) ([]knowledge.Question, error) {
+	var ids []string
+	err := db.view(ctx, "read questions answered by "+person, func(tx *sql.Tx) error {
+		// The answerer index serves this newest-first walk; the visibility
+		// filter runs on the few ids it yields.
+		rows, err := tx.QueryContext(ctx, `
+			SELECT question_id FROM answers WHERE answerer = ?
+			GROUP BY question_id ORDER BY max(coalesce(time, 0)) DESC LIMIT ?`, person, limit*4)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	qs, err := db.Questions(ctx, v, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(qs) > limit {
+		qs = qs[:limit]
+	}
+	return qs, nil
+}

@@ -1,0 +1,278 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// Block Kit limits Slack enforces (in characters); a message over them is
+// refused whole, so every text built from what people wrote is clipped.
+const (
+	maxBlocks      = 50
+	maxSectionText = 3000
+	maxHeaderText  = 150
+	maxButtonText  = 75
+	// maxQuoted is what of a question or answer is shown in a section,
+	// leaving room for the words around it.
+	maxQuoted = 2500
+	// maxNotification bounds the text of a message, which Slack shows in
+	// notifications.
+	maxNotification = 300
+)
+
+// Action ids of the bot's buttons; the value carries the question, route
+// or answer the click is about.
+const (
+	actionSolved   = "nextdesk_solved"    // an instant answer solves it; value: question id
+	actionNeedHelp = "nextdesk_need_help" // an instant answer does not; value: question id
+	actionTake     = "nextdesk_take"      // the expert takes it; value: route id
+	actionPass     = "nextdesk_pass"      // the expert passes it on; value: route id
+	actionAlready  = "nextdesk_already"   // the expert says it was answered before; value: route id
+	actionAccept   = "nextdesk_accept"    // the asker accepts a reply; value: answer id
+)
+
+// threadLinkMark stands, in a message waiting for another to be posted,
+// for the link to that other message; delivery replaces it.
+const threadLinkMark = "nextdesk:thread-link"
+
+// rawBlock is a block already in JSON, so a message stored in the outbox
+// is sent exactly as it was built.
+type rawBlock json.RawMessage
+
+func (rawBlock) BlockType() slack.MessageBlockType { return "raw" }
+func (rawBlock) ID() string                        { return "" }
+
+// MarshalJSON returns the block as stored.
+func (r rawBlock) MarshalJSON() ([]byte, error) { return r, nil }
+
+// blocksJSON encodes blocks for the outbox, dropping the ones past Slack's
+// limit.
+func blocksJSON(blocks []slack.Block) json.RawMessage {
+	if len(blocks) > maxBlocks {
+		blocks = blocks[:maxBlocks]
+	}
+	// Without HTML escaping, the stored blocks read as Slack shows them.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(blocks); err != nil {
+		// slack-go's block types always marshal; were one not to, the
+		// message would still go out, as its text alone.
+		return nil
+	}
+	return bytes.TrimSpace(buf.Bytes())
+}
+
+// decodeBlocks turns stored blocks back into what slack-go sends.
+func decodeBlocks(raw json.RawMessage) ([]slack.Block, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, fmt.Errorf("decode blocks: %w", err)
+	}
+	blocks := make([]slack.Block, len(items))
+	for i, it := range items {
+		blocks[i] = rawBlock(it)
+	}
+	return blocks, nil
+}
+
+// clip cuts s to at most n characters, ending with an ellipsis when cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// broadcasts are the mentions that notify a whole channel; a question
+// quoted by the bot must not ping everyone again.
+var broadcasts = strings.NewReplacer("<!channel>", "@channel", "<!here>", "@here", "<!everyone>", "@everyone")
+
+// quote renders Slack text as a block quote, clipped, without broadcast
+// mentions.
+func quote(text string, n int) string {
+	text = clip(broadcasts.Replace(strings.TrimSpace(text)), n)
+	if text == "" {
+		return ">"
+	}
+	return "> " + strings.ReplaceAll(text, "\n", "\n> ")
+}
+
+// escape makes plain text (as stored) safe inside mrkdwn.
+func escape(plain string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(plain)
+}
+
+// oneLine flattens text for a list item or a notification.
+func oneLine(text string, n int) string {
+	return clip(strings.Join(strings.Fields(text), " "), n)
+}
+
+func markdown(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxSectionText), false, false)
+}
+
+func section(text string) slack.Block {
+	return slack.NewSectionBlock(markdown(text), nil, nil)
+}
+
+func header(text string) slack.Block {
+	return slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(text, maxHeaderText), false, false))
+}
+
+func contextBlock(text string) slack.Block {
+	return slack.NewContextBlock("", markdown(text))
+}
+
+func button(actionID, value, label, style string) *slack.ButtonBlockElement {
+	b := slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, clip(label, maxButtonText), false, false))
+	if style != "" {
+		b.Style = slack.Style(style)
+	}
+	return b
+}
+
+func actions(blockID string, buttons ...*slack.ButtonBlockElement) slack.Block {
+	elems := make([]slack.BlockElement, len(buttons))
+	for i, b := range buttons {
+		elems[i] = b
+	}
+	return slack.NewActionBlock(blockID, elems...)
+}
+
+// slackDate renders t in the reader's own time zone and format, with a
+// fallback for clients that cannot.
+func slackDate(t time.Time) string {
+	return fmt.Sprintf("<!date^%d^{date_short_pretty}|%s>", t.Unix(), t.UTC().Format("2006-01-02"))
+}
+
+// questionBlocks is the message that starts a question's thread in a
+// channel: who asks, and what.
+func questionBlocks(lang, asker, text string) []slack.Block {
+	return []slack.Block{section(tr(lang, "ask.posted", asker) + "\n" + quote(text, maxQuoted))}
+}
+
+// instantBlocks offers a past answer: what was answered, by whom, a link
+// to where, and whether it solves the question.
+func instantBlocks(lang, questionID string, m knowledge.Match, link string) []slack.Block {
+	source := tr(lang, "instant.source_bare", m.Answer.Answerer, slackDate(m.Answer.Time))
+	if link != "" {
+		source = tr(lang, "instant.source", m.Answer.Answerer, slackDate(m.Answer.Time), link)
+	}
+	return []slack.Block{
+		section(tr(lang, "instant.intro", m.Answer.Answerer) + "\n" + quote(escape(m.Answer.Text), maxQuoted)),
+		contextBlock(source),
+		actions("instant",
+			button(actionSolved, questionID, tr(lang, "button.solved"), "primary"),
+			button(actionNeedHelp, questionID, tr(lang, "button.need_help"), "")),
+	}
+}
+
+// expertBlocks asks an expert: the question, why them (past questions they
+// answered, as they may see them), where to answer, and what they will do.
+func expertBlocks(lang string, routeID int64, asker, text string, evidence []knowledge.Evidence, link string) []slack.Block {
+	blocks := []slack.Block{
+		header(tr(lang, "expert.header")),
+		section(tr(lang, "expert.asks", asker) + "\n" + quote(text, maxQuoted)),
+	}
+	if len(evidence) > 0 {
+		var why strings.Builder
+		why.WriteString(tr(lang, "expert.why"))
+		for _, e := range evidence {
+			why.WriteString("\n• " + escape(oneLine(e.Text, 200)))
+		}
+		blocks = append(blocks, section(why.String()))
+	}
+	if link != "" {
+		blocks = append(blocks, section(tr(lang, "expert.link", link)))
+	}
+	id := fmt.Sprint(routeID)
+	return append(blocks, actions("route",
+		button(actionTake, id, tr(lang, "button.take"), "primary"),
+		button(actionPass, id, tr(lang, "button.pass"), ""),
+		button(actionAlready, id, tr(lang, "button.already"), "")))
+}
+
+// acceptBlocks asks the asker whether a reply solved their question.
+func acceptBlocks(lang, answerer, answerID string) []slack.Block {
+	return []slack.Block{
+		section(tr(lang, "route.solved_prompt", answerer)),
+		actions("accept", button(actionAccept, answerID, tr(lang, "button.accept"), "primary")),
+	}
+}
+
+// fallbackBlocks asks a whole channel about a question no expert answered.
+// A private question is not shown: only that its asker needs help.
+func fallbackBlocks(lang, asker, text, link string, private bool) []slack.Block {
+	switch {
+	case private:
+		return []slack.Block{section(tr(lang, "fallback.private", asker))}
+	case link != "":
+		return []slack.Block{section(tr(lang, "fallback.public", asker, link) + "\n" + quote(text, maxQuoted))}
+	}
+	return []slack.Block{section(tr(lang, "fallback.public_text", asker) + "\n" + quote(text, maxQuoted))}
+}
+
+// profile is what /nextdesk me shows.
+type profile struct {
+	Stats    knowledge.AnswererStats
+	Topics   []string
+	Answered []knowledge.Question // recent questions they answered, as they may see them
+	Waiting  []waiting
+	Prefs    knowledge.Preferences
+	Now      time.Time
+}
+
+// waiting is a question waiting for an expert, with a link to its thread.
+type waiting struct {
+	Text, Link string
+}
+
+func profileBlocks(lang string, p profile) []slack.Block {
+	blocks := []slack.Block{header(tr(lang, "desk.me_header"))}
+	if p.Stats.Answers == 0 {
+		blocks = append(blocks, section(tr(lang, "desk.me_none")))
+	} else {
+		blocks = append(blocks, section(tr(lang, "desk.me_counts", p.Stats.Answers, p.Stats.Accepted, p.Stats.Thanks)))
+	}
+	if len(p.Topics) > 0 {
+		blocks = append(blocks, section(tr(lang, "desk.me_topics", escape(strings.Join(p.Topics, ", ")))))
+	}
+	if len(p.Answered) > 0 {
+		var s strings.Builder
+		s.WriteString(tr(lang, "desk.me_answered"))
+		for _, q := range p.Answered {
+			s.WriteString("\n• " + escape(oneLine(q.SearchText(), 150)))
+		}
+		blocks = append(blocks, section(s.String()))
+	}
+	if len(p.Waiting) == 0 {
+		blocks = append(blocks, section(tr(lang, "desk.me_no_waiting")))
+	} else {
+		var s strings.Builder
+		s.WriteString(tr(lang, "desk.me_waiting"))
+		for _, w := range p.Waiting {
+			s.WriteString("\n• " + escape(oneLine(w.Text, 150)))
+			if w.Link != "" {
+				s.WriteString(" " + tr(lang, "link.thread", w.Link))
+			}
+		}
+		blocks = append(blocks, section(s.String()))
+	}
+	switch {
+	case p.Prefs.OptedOut:
+		blocks = append(blocks, contextBlock(tr(lang, "desk.me_optout")))
+	case p.Prefs.Snoozed(p.Now):
+		blocks = append(blocks, contextBlock(tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
+	}
+	return blocks
+}

@@ -1,0 +1,73 @@
+package bot
+
+// messagesEN is the English catalogue. Keep texts short: people read them
+// in a notification.
+var messagesEN = map[string]string{
+	// Asking.
+	"ask.usage":          "Ask a question with `/ask your question`, mention me with your question, or send it to me in a direct message. I look for an answer given before, or ask the colleague most likely to know. `/nextdesk help` lists my other commands.",
+	"ask.posted":         "*<@%s> asks:*",
+	"ask.posted_text":    "%s asks: %s",
+	"ask.not_in_channel": "I'm not in this channel, so I can't post your question here. Invite me with `/invite @nextdesk`, or send me your question in a direct message.",
+	"ask.thread_taken":   "A question is already being handled in this thread.",
+	"ask.received":       "Got it: I'm looking into your question.",
+
+	// Instant answers.
+	"instant.intro":       "This was answered before by <@%s>:",
+	"instant.source":      "Answered by <@%s> on %s · <%s|original thread>",
+	"instant.source_bare": "Answered by <@%s> on %s",
+	"instant.text":        "This was answered before: %s",
+	"instant.solved":      "Glad it helped! I've noted that this answer solved it.",
+	"instant.need_help":   "OK, I'll find someone who knows.",
+	"button.solved":       "This solves it",
+	"button.need_help":    "I still need help",
+
+	// Routing, told to the asker.
+	"route.asked":          "I've asked <@%s>, who answered similar questions before. I'll keep you posted here.",
+	"route.asked_private":  "I've opened a group DM with you and <@%s>, who answered similar questions before. Your question stays private to the two of you.",
+	"route.escalated":      "<@%s> hasn't answered in time, so I've asked <@%s>.",
+	"route.passed":         "<@%s> passed it on, so I've asked <@%s>.",
+	"route.none":           "I couldn't find anyone who knows about this yet. I've noted it as an open question for the team.",
+	"route.none_fallback":  "I couldn't find anyone who knows about this yet, so I've asked in %s.",
+	"route.taken":          "<@%s> is on it.",
+	"route.already":        "<@%s> says this was answered before and will share the link here.",
+	"route.only_asker":     "Only the person who asked can do that.",
+	"route.solved_prompt":  "Did <@%s>'s reply solve your question?",
+	"route.accepted":       "Marked as solved. Thanks!",
+	"button.accept":        "Solved",
+	"fallback.public":      "Nobody could answer <@%s>'s question yet. Can anyone here help? <%s|Open the thread>",
+	"fallback.public_text": "Nobody could answer <@%s>'s question yet. Can anyone here help?",
+	"fallback.private":     "<@%s> has a private question nobody could answer yet. Could someone here reach out to them?",
+	"expert.header":        "A question for you",
+	"expert.asks":          "*<@%s> asks:*",
+	"expert.why":           "*Why you:* you answered similar questions:",
+	"expert.link":          "<%s|Open the thread> and answer there.",
+	"expert.text":          "<@%s> has a question for you: %s",
+	"expert.took":          "You took <@%s>'s question. Answer in the thread: <%s|open it>.",
+	"expert.passed":        "OK, I'll ask someone else.",
+	"expert.already":       "Thanks! Please paste the link to the earlier answer in the thread: <%s|open it>.",
+	"expert.not_yours":     "This question was sent to <@%s>; only they can use these buttons.",
+	"expert.closed":        "This question doesn't wait for you any more.",
+	"button.take":          "I'll take it",
+	"button.pass":          "Not me, pass it on",
+	"button.already":       "Already answered (link)",
+
+	// /nextdesk.
+	"desk.help":          "*nextdesk commands*\n• `/ask your question`: ask; I find an answer or the colleague who knows.\n• `/nextdesk me`: what you're known for, and the questions waiting for you.\n• `/nextdesk snooze 2w`: no questions for a while (`3d`, `8h`, `2w`; `off` to end).\n• `/nextdesk optout` / `optin`: stop or resume being sent questions.",
+	"desk.unknown":       "I don't know `%s`.",
+	"desk.optout":        "You won't be sent questions any more. `/nextdesk optin` undoes it.",
+	"desk.optin":         "You'll be sent questions again.",
+	"desk.snoozed":       "No questions for you until %s. `/nextdesk snooze off` ends it early.",
+	"desk.snooze_off":    "Snooze ended: you can be sent questions again.",
+	"desk.snooze_bad":    "I can't read `%s` as a duration. Try `/nextdesk snooze 3d`, `2w`, `8h`, or `off`.",
+	"desk.me_header":     "What you're known for",
+	"desk.me_counts":     "You answered %d questions: %d accepted, %d thanks.",
+	"desk.me_none":       "You haven't answered any question I know of yet.",
+	"desk.me_topics":     "*Topics:* %s",
+	"desk.me_answered":   "*Questions you answered:*",
+	"desk.me_waiting":    "*Waiting for you:*",
+	"desk.me_no_waiting": "No question is waiting for you.",
+	"desk.me_optout":     "You've opted out of questions (`/nextdesk optin` to resume).",
+	"desk.me_snoozed":    "You're snoozed until %s.",
+	"desk.me_text":       "You answered %d questions; %d are waiting for you.",
+	"link.thread":        "<%s|thread>",
+}

@@ -1,0 +1,73 @@
+package bot
+
+// messagesFR is the French catalogue. Keep texts short: people read them
+// in a notification.
+var messagesFR = map[string]string{
+	// Asking.
+	"ask.usage":          "Posez une question avec `/ask votre question`, mentionnez-moi avec votre question, ou envoyez-la-moi en message direct. Je cherche une réponse déjà donnée, ou je demande au collègue qui a le plus de chances de savoir. `/nextdesk help` liste mes autres commandes.",
+	"ask.posted":         "*<@%s> demande :*",
+	"ask.posted_text":    "%s demande : %s",
+	"ask.not_in_channel": "Je ne suis pas dans ce canal, je ne peux donc pas y publier votre question. Invitez-moi avec `/invite @nextdesk`, ou envoyez-moi votre question en message direct.",
+	"ask.thread_taken":   "Une question est déjà en cours dans ce fil.",
+	"ask.received":       "Bien reçu : je m'occupe de votre question.",
+
+	// Instant answers.
+	"instant.intro":       "<@%s> a déjà répondu à cette question :",
+	"instant.source":      "Réponse de <@%s> le %s · <%s|fil d'origine>",
+	"instant.source_bare": "Réponse de <@%s> le %s",
+	"instant.text":        "Cette question a déjà une réponse : %s",
+	"instant.solved":      "Ravi que ça aide ! J'ai noté que cette réponse a résolu la question.",
+	"instant.need_help":   "D'accord, je cherche quelqu'un qui sait.",
+	"button.solved":       "C'est résolu",
+	"button.need_help":    "J'ai encore besoin d'aide",
+
+	// Routing, told to the asker.
+	"route.asked":          "J'ai demandé à <@%s>, qui a déjà répondu à des questions proches. Je vous tiens au courant ici.",
+	"route.asked_private":  "J'ai ouvert un message de groupe avec vous et <@%s>, qui a déjà répondu à des questions proches. Votre question reste privée entre vous deux.",
+	"route.escalated":      "<@%s> n'a pas répondu à temps, j'ai donc demandé à <@%s>.",
+	"route.passed":         "<@%s> a passé la main, j'ai donc demandé à <@%s>.",
+	"route.none":           "Je n'ai encore trouvé personne qui connaisse le sujet. Je l'ai notée comme question ouverte pour l'équipe.",
+	"route.none_fallback":  "Je n'ai encore trouvé personne qui connaisse le sujet, j'ai donc posé la question dans %s.",
+	"route.taken":          "<@%s> s'en occupe.",
+	"route.already":        "<@%s> indique que la question a déjà une réponse et va partager le lien ici.",
+	"route.only_asker":     "Seule la personne qui a posé la question peut faire cela.",
+	"route.solved_prompt":  "La réponse de <@%s> a-t-elle résolu votre question ?",
+	"route.accepted":       "Marquée comme résolue. Merci !",
+	"button.accept":        "Résolu",
+	"fallback.public":      "Personne n'a encore pu répondre à la question de <@%s>. Quelqu'un ici peut-il aider ? <%s|Ouvrir le fil>",
+	"fallback.public_text": "Personne n'a encore pu répondre à la question de <@%s>. Quelqu'un ici peut-il aider ?",
+	"fallback.private":     "<@%s> a une question privée à laquelle personne n'a encore pu répondre. Quelqu'un ici peut-il le contacter ?",
+	"expert.header":        "Une question pour vous",
+	"expert.asks":          "*<@%s> demande :*",
+	"expert.why":           "*Pourquoi vous :* vous avez répondu à des questions proches :",
+	"expert.link":          "<%s|Ouvrez le fil> pour y répondre.",
+	"expert.text":          "<@%s> a une question pour vous : %s",
+	"expert.took":          "Vous avez pris la question de <@%s>. Répondez dans le fil : <%s|l'ouvrir>.",
+	"expert.passed":        "D'accord, je demande à quelqu'un d'autre.",
+	"expert.already":       "Merci ! Collez le lien vers la réponse existante dans le fil : <%s|l'ouvrir>.",
+	"expert.not_yours":     "Cette question a été envoyée à <@%s> ; seule cette personne peut utiliser ces boutons.",
+	"expert.closed":        "Cette question ne vous attend plus.",
+	"button.take":          "Je m'en occupe",
+	"button.pass":          "Pas moi, passez la main",
+	"button.already":       "Déjà répondu (lien)",
+
+	// /nextdesk.
+	"desk.help":          "*Commandes nextdesk*\n• `/ask votre question` : posez une question ; je trouve une réponse ou le collègue qui sait.\n• `/nextdesk me` : ce pour quoi on vous connaît, et les questions qui vous attendent.\n• `/nextdesk snooze 2w` : plus de questions pendant un temps (`3d`, `8h`, `2w` ; `off` pour arrêter).\n• `/nextdesk optout` / `optin` : ne plus recevoir de questions, ou recommencer.",
+	"desk.unknown":       "Je ne connais pas `%s`.",
+	"desk.optout":        "Vous ne recevrez plus de questions. `/nextdesk optin` pour annuler.",
+	"desk.optin":         "Vous recevrez de nouveau des questions.",
+	"desk.snoozed":       "Plus de questions pour vous jusqu'au %s. `/nextdesk snooze off` pour arrêter avant.",
+	"desk.snooze_off":    "Pause terminée : vous pouvez de nouveau recevoir des questions.",
+	"desk.snooze_bad":    "Je ne comprends pas la durée `%s`. Essayez `/nextdesk snooze 3d`, `2w`, `8h` ou `off`.",
+	"desk.me_header":     "Ce pour quoi on vous connaît",
+	"desk.me_counts":     "Vous avez répondu à %d questions : %d acceptées, %d remerciements.",
+	"desk.me_none":       "Vous n'avez encore répondu à aucune question que je connaisse.",
+	"desk.me_topics":     "*Sujets :* %s",
+	"desk.me_answered":   "*Questions auxquelles vous avez répondu :*",
+	"desk.me_waiting":    "*Vous attendent :*",
+	"desk.me_no_waiting": "Aucune question ne vous attend.",
+	"desk.me_optout":     "Vous ne recevez plus de questions (`/nextdesk optin` pour reprendre).",
+	"desk.me_snoozed":    "Vous êtes en pause jusqu'au %s.",
+	"desk.me_text":       "Vous avez répondu à %d questions ; %d vous attendent.",
+	"link.thread":        "<%s|fil>",
+}
