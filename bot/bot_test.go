@@ -138,8 +138,8 @@ func (h *harness) newBot() *Bot {
 // past is a question answered before, for the knowledge base.
 type past struct {
 	id, conv, asker, text string
-	answers              []knowledge.Answer
-	age                  time.Duration
+	answers               []knowledge.Answer
+	age                   time.Duration
 }
 
 // seed fills the knowledge base: a sure answer about VPN passwords, and
@@ -169,6 +169,7 @@ func (h *harness) seed() {
 			[]knowledge.Answer{
 				ans("slack:C0GENERAL1:1700000008.000100", expert1, "kubectl rollout undo deployment/name.", false, 10*time.Hour),
 				ans("slack:C0GENERAL1:1700000008.000200", expert3, "staging has its own context.", false, 10*time.Hour),
+				ans("slack:C0GENERAL1:1700000008.000300", expert2, "Pick the staging context before the rollout undo.", false, 10*time.Hour),
 			}, 11 * time.Hour},
 		// Private knowledge: only asker and expert1 may see it.
 		{"slack:G0SECRET01:1700000009.000100", secret, expert1, "What is the budget code for project nightingale?",
@@ -436,4 +437,9 @@ func value(c prometheus.Metric) float64 {
 		return m.Counter.GetValue()
 	}
 	return m.Gauge.GetValue()
+}
+
+// fakeSlackReply is a person's reply in a thread.
+func fakeSlackReply(user, thread, text string) fakeslack.Message {
+	return fakeslack.Message{User: user, Text: text, ThreadTS: thread}
 }

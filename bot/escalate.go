@@ -85,10 +85,10 @@ func (b *Bot) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool)
 		if !ask.Status.Waiting() || gone {
 			return nil
 		}
-		t.escalations++
 		if c == nil {
 			return b.giveUp(ctx, tx, key, ask, escape(q.Text), asker, link, t)
 		}
+		t.escalations++
 		step := routeStep{key: key, ask: ask, text: escape(q.Text), asker: asker, choice: c, link: link, note: "route.escalated", previous: r.Expert}
 		_, err = b.route(ctx, tx, step, t)
 		return err

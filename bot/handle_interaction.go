@@ -262,8 +262,8 @@ func (b *Bot) clickRoute(ctx context.Context, c click, action string) error {
 			return err
 		}
 		if cura.Status.Waiting() {
-			t.escalations++
 			if n != nil {
+				t.escalations++
 				step := routeStep{key: c.in.Key, ask: cura, text: escape(q.Text), asker: asker, choice: n, link: link, note: "route.passed", previous: c.user.ID}
 				if _, err := b.route(ctx, tx, step, t); err != nil {
 					return err

@@ -219,8 +219,8 @@ func (b *Bot) noteText(s routeStep, asked string) string {
 }
 
 // giveUp records that nobody could answer: the question is a knowledge
-// gap; the fallback channel, when there is one, is asked; the asker is
-// told.
+// gap; the fallback channel, when there is one, is asked (which counts as
+// an escalation); the asker is told.
 func (b *Bot) giveUp(ctx context.Context, tx *sqlite.BotTx, key string, a knowledge.Ask, text, askerLang, link string, t *tally) error {
 	if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusUnanswered, ""); err != nil {
 		return err
