@@ -208,11 +208,15 @@ func waitSettled(tb testing.TB, base string, before map[string]float64, n int) m
 	}
 }
 
-// deliveredDMs counts the messages the bot posted in direct messages.
+// deliveredDMs counts the messages the bot posted in direct messages,
+// addressed by user id (Slack then posts in the bot's DM with that person)
+// or by the id of an IM or group DM.
 func deliveredDMs(srv *fakeslack.Server) int {
 	n := 0
 	for _, c := range srv.CallsTo("chat.postMessage") {
-		if ch, ok := srv.Channel(c.Params["channel"]); ok && c.Error == "" && (ch.IM || ch.MPIM) {
+		id := c.Params["channel"]
+		ch, ok := srv.Channel(id)
+		if c.Error == "" && (strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") || ok && (ch.IM || ch.MPIM)) {
 			n++
 		}
 	}
