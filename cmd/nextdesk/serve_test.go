@@ -384,3 +384,38 @@ func TestServeShutdown(t *testing.T) {
 		})
 	}
 }
+
+func TestTasksCommand(t *testing.T) {
+	srv := mustOpenWorkspace(t)
+	env := serveEnv(t, srv, true)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string // in stdout, or in the error when code is not 0
+	}{
+		{"one task, dry", []string{"--only", "escalate", "--dry-run"}, 0, []string{"escalate: done"}},
+		{"every task", nil, 0, []string{"deliver: done", "escalate: done", "prune: done"}},
+		{"unknown task", []string{"--only", "nope"}, 2, []string{`no task named "nope"`, "deliver", "escalate"}},
+		{"an argument", []string{"escalate"}, 2, []string{"--only"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			m := &Main{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Env: env}
+			err := m.Run(context.Background(), append([]string{"tasks"}, tt.args...))
+			if code := exitCode(err); code != tt.code {
+				t.Fatalf("exit code %d (err %v), want %d\nstderr:\n%s", code, err, tt.code, &stderr)
+			}
+			got := stdout.String()
+			if err != nil {
+				got = err.Error()
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("output %q lacks %q", got, w)
+				}
+			}
+		})
+	}
+}
