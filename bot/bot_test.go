@@ -216,18 +216,24 @@ func (h *harness) deliver() {
 	}
 }
 
-// run runs the bot's background tasks until the test ends.
-func (h *harness) run(b *Bot) {
+// run runs the bot's background tasks until the test ends or the
+// returned stop is called; stop returns once Run has returned, with the
+// messages it was sending recorded.
+func (h *harness) run(b *Bot) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		b.Run(ctx)
+		if err := b.Run(ctx); err != nil {
+			h.t.Errorf("Run: %v", err)
+		}
 	}()
-	h.t.Cleanup(func() {
+	stop = func() {
 		cancel()
 		<-done
-	})
+	}
+	h.t.Cleanup(stop)
+	return stop
 }
 
 // command is a slash command as a transport hands it over, with its

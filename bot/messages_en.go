@@ -68,6 +68,6 @@ var messagesEN = map[string]string{
 	"desk.me_no_waiting": "No question is waiting for you.",
 	"desk.me_optout":     "You've opted out of questions (`/nextdesk optin` to resume).",
 	"desk.me_snoozed":    "You're snoozed until %s.",
-	"desk.me_text":       "You answered %d questions; %d are waiting for you.",
+	"desk.me_text":       "You answered %d questions. Questions waiting for you: %d.",
 	"link.thread":        "<%s|thread>",
 }

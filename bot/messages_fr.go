@@ -68,6 +68,6 @@ var messagesFR = map[string]string{
 	"desk.me_no_waiting": "Aucune question ne vous attend.",
 	"desk.me_optout":     "Vous ne recevez plus de questions (`/nextdesk optin` pour reprendre).",
 	"desk.me_snoozed":    "Vous êtes en pause jusqu'au %s.",
-	"desk.me_text":       "Vous avez répondu à %d questions ; %d vous attendent.",
+	"desk.me_text":       "Vous avez répondu à %d questions. Questions qui vous attendent : %d.",
 	"link.thread":        "<%s|fil>",
 }

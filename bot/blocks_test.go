@@ -1,0 +1,160 @@
+package bot
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+func TestBlocksGolden(t *testing.T) {
+	when := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	match := knowledge.Match{
+		Question: knowledge.Question{ID: "slack:C1:1.000001", Text: "How do I reset my VPN password?"},
+		Answer:   knowledge.Answer{ID: "slack:C1:1.000002", Answerer: "U0BOB0001", Text: "Go to vpn.example.com/reset & follow <the> steps.", Time: when},
+	}
+	evidence := []knowledge.Evidence{
+		{QuestionID: "q1", Text: "kubernetes deployment rollback\nstuck on the old replica set"},
+		{QuestionID: "q2", Text: "helm rollback <fails>"},
+	}
+	for _, c := range []struct {
+		name   string
+		blocks []slack.Block
+	}{
+		{"question_en", questionBlocks("en", "U0ALICE01", "How can I roll back a *kubernetes* deployment? <!channel>")},
+		{"question_fr", questionBlocks("fr", "U0ELODIE1", "Comment annuler un déploiement ?\n```kubectl rollout undo```")},
+		{"instant_en", instantBlocks("en", "ask:T1", match, "https://fakecorp.slack.com/archives/C1/p1000001")},
+		{"instant_fr_nolink", instantBlocks("fr", "ask:T1", match, "")},
+		{"expert_en", expertBlocks("en", 42, "U0ALICE01", "How can I roll back a kubernetes deployment?", evidence, "https://fakecorp.slack.com/archives/C1/p2000001")},
+		{"expert_fr_groupdm", expertBlocks("fr", 43, "U0ALICE01", "Comment annuler un déploiement ?", nil, "")},
+		{"accept_en", acceptBlocks("en", "U0BOB0001", "slack:C1:3.000001")},
+		{"fallback_public", fallbackBlocks("en", "U0ALICE01", "Where do I park my bicycle?", "https://fakecorp.slack.com/archives/C1/p4000001", false)},
+		{"fallback_private", fallbackBlocks("fr", "U0ALICE01", "secret budget code", "", true)},
+		{"profile_en", profileBlocks("en", profile{
+			Stats:    knowledge.AnswererStats{Answers: 12, Accepted: 4, Thanks: 3},
+			Topics:   []string{"kubernetes", "helm"},
+			Answered: []knowledge.Question{{Title: "Rollback", Text: "How do I roll back?"}},
+			Waiting:  []waiting{{Text: "Where is the VPN config?", Link: "https://fakecorp.slack.com/archives/C1/p5000001"}},
+			Prefs:    knowledge.Preferences{SnoozedUntil: when.Add(24 * time.Hour)},
+			Now:      when,
+		})},
+		{"profile_fr_empty", profileBlocks("fr", profile{Prefs: knowledge.Preferences{OptedOut: true}, Now: when})},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := blocksJSON(c.blocks)
+			var pretty strings.Builder
+			enc := json.NewEncoder(&pretty)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			var v any
+			if err := json.Unmarshal(got, &v); err != nil {
+				t.Fatalf("blocks are not JSON: %v", err)
+			}
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", c.name+".json")
+			if *update {
+				if err := os.WriteFile(path, []byte(pretty.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("read golden file (run go test ./bot -run TestBlocksGolden -update): %v", err)
+			}
+			if diff := cmp.Diff(pretty.String(), string(want)); diff != "" {
+				t.Errorf("%s (-got +want):\n%s", path, diff)
+			}
+		})
+	}
+}
+
+// TestBlocksStayWithinSlackLimits builds every message from huge input and
+// checks Slack's limits: a message over them is refused whole.
+func TestBlocksStayWithinSlackLimits(t *testing.T) {
+	huge := strings.Repeat("é", 10000) + "\n" + strings.Repeat("x ", 5000)
+	many := make([]knowledge.Evidence, 60)
+	for i := range many {
+		many[i] = knowledge.Evidence{Text: huge}
+	}
+	long := make([]knowledge.Question, 60)
+	for i := range long {
+		long[i] = knowledge.Question{Text: huge}
+	}
+	m := knowledge.Match{Answer: knowledge.Answer{Answerer: "U1", Text: huge}}
+	for name, blocks := range map[string][]slack.Block{
+		"question": questionBlocks("en", "U1", huge),
+		"instant":  instantBlocks("fr", "q", m, "https://x"),
+		"expert":   expertBlocks("fr", 1, "U1", huge, many, "https://x"),
+		"fallback": fallbackBlocks("en", "U1", huge, "https://x", false),
+		"profile":  profileBlocks("en", profile{Answered: long, Topics: []string{huge}, Waiting: []waiting{{Text: huge}}}),
+	} {
+		var items []map[string]any
+		if err := json.Unmarshal(blocksJSON(blocks), &items); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(items) > maxBlocks {
+			t.Errorf("%s: %d blocks, want at most %d", name, len(items), maxBlocks)
+		}
+		for i, it := range items {
+			limit := maxSectionText
+			if it["type"] == "header" {
+				limit = maxHeaderText
+			}
+			if n := utf8.RuneCountInString(textOf(it["text"])); n > limit {
+				t.Errorf("%s: block %d (%s) has %d characters, want at most %d", name, i, it["type"], n, limit)
+			}
+			elems, _ := it["elements"].([]any)
+			for _, e := range elems {
+				el, _ := e.(map[string]any)
+				limit := maxSectionText
+				if el["type"] == "button" {
+					limit = maxButtonText
+				}
+				if n := utf8.RuneCountInString(textOf(el["text"])); n > limit {
+					t.Errorf("%s: a %s element has %d characters, want at most %d", name, el["type"], n, limit)
+				}
+			}
+		}
+	}
+}
+
+// textOf is the text of a text object, or the text itself.
+func textOf(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case map[string]any:
+		s, _ := t["text"].(string)
+		return s
+	}
+	return ""
+}
+
+func TestQuoteAndClip(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"hello", "> hello"},
+		{"two\nlines", "> two\n> lines"},
+		{"<!channel> help <!here>", "> @channel help @here"},
+		{"", ">"},
+	} {
+		if got := quote(c.in, 100); got != c.want {
+			t.Errorf("quote(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := clip("ééééé", 3); got != "éé…" {
+		t.Errorf("clip = %q, want éé…", got)
+	}
+	if got := escape("a < b & c > d"); got != "a &lt; b &amp; c &gt; d" {
+		t.Errorf("escape = %q", got)
+	}
+}

@@ -1,0 +1,107 @@
+package bot
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nextdesk/nextdesk/internal/fakeslack"
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// verbRE matches fmt verbs, so both languages format the same arguments.
+var verbRE = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[a-zA-Z%]`)
+
+func TestCataloguesMatch(t *testing.T) {
+	keys := func(m map[string]string) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	if diff := cmp.Diff(keys(messagesFR), keys(messagesEN)); diff != "" {
+		t.Errorf("French keys (-fr +en):\n%s", diff)
+	}
+	for id, en := range messagesEN {
+		fr, ok := messagesFR[id]
+		if !ok {
+			continue
+		}
+		if diff := cmp.Diff(verbRE.FindAllString(fr, -1), verbRE.FindAllString(en, -1)); diff != "" {
+			t.Errorf("%s: verbs differ (-fr +en):\n%s", id, diff)
+		}
+		for _, text := range []string{en, fr} {
+			if strings.Contains(text, "%%") || strings.TrimSpace(text) == "" {
+				t.Errorf("%s: %q is empty or has %%%% (tr prints formats without arguments as they are)", id, text)
+			}
+		}
+	}
+}
+
+func TestLangOf(t *testing.T) {
+	for _, c := range []struct {
+		def, locale, want string
+	}{
+		{"en", "fr-FR", "fr"},
+		{"en", "fr-CA", "fr"},
+		{"fr", "en-GB", "en"},
+		{"fr", "de-DE", "fr"},
+		{"en", "", "en"},
+		{"fr", "", "fr"},
+	} {
+		b := &Bot{cfg: Config{Lang: c.def}}
+		if got := b.langOf(knowledge.Person{Locale: c.locale}); got != c.want {
+			t.Errorf("langOf(locale %q, default %s) = %s, want %s", c.locale, c.def, got, c.want)
+		}
+	}
+	if got := tr("fr", "no.such.message"); got != "no.such.message" {
+		t.Errorf("a missing message reads %q, want its id", got)
+	}
+}
+
+func TestFrenchSpeakersAreAnsweredInFrench(t *testing.T) {
+	h := newHarness(t, nil)
+	// The French asker gets the past answer in French.
+	in, _ := h.ask(french, general, "How do I reset my VPN password?")
+	h.handle(in)
+	h.deliver()
+	posts := h.botPosts(general)
+	if len(posts) != 2 {
+		t.Fatalf("posts = %q, want the question and the answer", texts(posts))
+	}
+	for _, want := range []string{"demande :", "a déjà répondu", "C'est résolu", "J'ai encore besoin d'aide"} {
+		if !strings.Contains(posts[0].Blocks+posts[1].Blocks, want) {
+			t.Errorf("French asker's messages lack %q:\n%s\n%s", want, posts[0].Blocks, posts[1].Blocks)
+		}
+	}
+
+	// A French expert is asked in French; the English asker is told in
+	// English.
+	h.srv.AddUser(fakeslack.User{ID: expert1, Name: "bob", Locale: "fr-FR"})
+	h.routed()
+	dm := h.botPosts(expert1)
+	if len(dm) != 1 || !strings.Contains(dm[0].Blocks, "Une question pour vous") || !strings.Contains(dm[0].Blocks, "Je m'en occupe") {
+		t.Errorf("French expert's DM = %q, want French", texts(dm))
+	}
+	posts = h.botPosts(general)
+	if note := posts[len(posts)-1].Text; !strings.Contains(note, "I've asked") {
+		t.Errorf("English asker's note = %q, want English", note)
+	}
+}
+
+func TestDefaultLanguageApplies(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Lang = "fr" })
+	// A person Slack gives no French or English locale gets the default.
+	h.srv.AddUser(fakeslack.User{ID: other, Name: "frank", Locale: "de-DE"})
+	in, url := h.ask(other, general, "")
+	h.handle(in)
+	h.deliver()
+	if rs := h.srv.Responses(url); len(rs) != 1 || !strings.Contains(rs[0].Text, "Posez une question") {
+		t.Errorf("usage for a German locale with French default = %+v, want French", rs)
+	}
+}
