@@ -194,6 +194,9 @@ func expertBlocks(lang string, routeID int64, asker, text string, evidence []kno
 	}
 	if link != "" {
 		blocks = append(blocks, section(tr(lang, "expert.link", link)))
+	} else {
+		// In a group DM the message itself starts the thread.
+		blocks = append(blocks, contextBlock(tr(lang, "expert.reply_here")))
 	}
 	id := fmt.Sprint(routeID)
 	return append(blocks, actions("route",

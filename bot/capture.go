@@ -90,7 +90,7 @@ func closeRoutes(ctx context.Context, tx *sqlite.BotTx, questionID string, outco
 		return err
 	}
 	for _, r := range routes {
-		if r.Outcome == knowledge.RoutePending || r.Outcome == knowledge.RouteTaken {
+		if r.Outcome.AwaitsExpert() {
 			if err := tx.SetRouteOutcome(ctx, r.ID, outcome); err != nil {
 				return err
 			}

@@ -72,7 +72,7 @@ func (b *Bot) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool)
 		if err != nil {
 			return err
 		}
-		if cur.Outcome != knowledge.RoutePending && cur.Outcome != knowledge.RouteTaken {
+		if !cur.Outcome.AwaitsExpert() {
 			return nil // answered or decided since it was read
 		}
 		if err := tx.SetRouteOutcome(ctx, r.ID, knowledge.RouteExpired); err != nil {

@@ -116,3 +116,14 @@ func TestAnsweredQuestionIsNotEscalated(t *testing.T) {
 		t.Errorf("routes (-got +want):\n%s", diff)
 	}
 }
+
+func TestAlreadyAnsweredWithoutALinkEscalates(t *testing.T) {
+	h := newHarness(t, nil)
+	qid := h.routed()
+	h.handle(h.clickButton(expert1, h.botPosts(expert1)[0], actionAlready))
+	h.clock.Advance(5 * time.Hour)
+	h.escalateNow(false)
+	if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":expired", expert2 + ":pending"}); diff != "" {
+		t.Errorf("routes after the promised link never came (-got +want):\n%s", diff)
+	}
+}

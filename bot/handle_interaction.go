@@ -228,8 +228,10 @@ func (b *Bot) clickRoute(ctx context.Context, c click, action string) error {
 		if err != nil {
 			return err
 		}
-		waiting := cur.Outcome == knowledge.RoutePending || cur.Outcome == knowledge.RouteTaken
-		if !waiting || (action == actionTake && cur.Outcome == knowledge.RouteTaken) {
+		// Taking or pointing to an earlier answer is a first reply; passing
+		// it on is possible until the expert has answered.
+		open := cur.Outcome == knowledge.RoutePending || (action == actionPass && cur.Outcome.AwaitsExpert())
+		if !open {
 			return b.reply(ctx, tx, c, tr(c.lang, "expert.closed"), true)
 		}
 		thread, err := threadOf(ctx, tx, a)

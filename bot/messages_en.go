@@ -41,6 +41,7 @@ var messagesEN = map[string]string{
 	"expert.asks":          "*<@%s> asks:*",
 	"expert.why":           "*Why you:* you answered similar questions:",
 	"expert.link":          "<%s|Open the thread> and answer there.",
+	"expert.reply_here":    "Reply in this message's thread, so your answer is kept for next time.",
 	"expert.text":          "<@%s> has a question for you: %s",
 	"expert.took":          "You took <@%s>'s question. Answer in the thread: <%s|open it>.",
 	"expert.passed":        "OK, I'll ask someone else.",

@@ -41,6 +41,7 @@ var messagesFR = map[string]string{
 	"expert.asks":          "*<@%s> demande :*",
 	"expert.why":           "*Pourquoi vous :* vous avez répondu à des questions proches :",
 	"expert.link":          "<%s|Ouvrez le fil> pour y répondre.",
+	"expert.reply_here":    "Répondez dans le fil de ce message, pour que votre réponse serve la prochaine fois.",
 	"expert.text":          "<@%s> a une question pour vous : %s",
 	"expert.took":          "Vous avez pris la question de <@%s>. Répondez dans le fil : <%s|l'ouvrir>.",
 	"expert.passed":        "D'accord, je demande à quelqu'un d'autre.",

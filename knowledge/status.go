@@ -56,3 +56,11 @@ type Ask struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// AwaitsExpert reports whether a route still waits on its expert: not yet
+// answered by them (pending), taken, or said to be answered before with
+// the link still to come (duplicate). Such a route is escalated when the
+// expert stays silent.
+func (o RouteOutcome) AwaitsExpert() bool {
+	return o == RoutePending || o == RouteTaken || o == RouteDup
+}

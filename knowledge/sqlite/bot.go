@@ -417,21 +417,23 @@ func (db *DB) WaitingRoutes(ctx context.Context, expert string) ([]knowledge.Rou
 	return routes, err
 }
 
-// StaleRoutes returns the routes of open questions that have waited since
-// before: pending routes asked before it, and taken routes taken before it.
-// They are what escalation passes on, oldest first, at most limit.
+// StaleRoutes returns the routes of open questions still waiting on their
+// expert since before: pending routes asked before it, and taken or
+// duplicate ones (the expert took it, or promised a link to an earlier
+// answer) decided before it. They are what escalation passes on, oldest
+// first, at most limit.
 func (db *DB) StaleRoutes(ctx context.Context, before time.Time, limit int) ([]knowledge.Route, error) {
 	var routes []knowledge.Route
 	err := db.view(ctx, "read stale routes", func(tx *sql.Tx) error {
 		var err error
 		routes, err = queryRoutes(ctx, tx, `
-			WHERE outcome IN (?1, ?2)
-			  AND asked_at < ?3
-			  AND (outcome = ?1 OR coalesce(decided_at, asked_at) < ?3)
-			  AND question_id IN (SELECT question_id FROM asks WHERE status = ?4)
+			WHERE outcome IN (?1, ?2, ?3)
+			  AND asked_at < ?4
+			  AND (outcome = ?1 OR coalesce(decided_at, asked_at) < ?4)
+			  AND question_id IN (SELECT question_id FROM asks WHERE status = ?5)
 			ORDER BY asked_at, id
-			LIMIT ?5`,
-			knowledge.RoutePending, knowledge.RouteTaken, nanos(before), knowledge.StatusOpen, limit)
+			LIMIT ?6`,
+			knowledge.RoutePending, knowledge.RouteTaken, knowledge.RouteDup, nanos(before), knowledge.StatusOpen, limit)
 		return err
 	})
 	return routes, err

@@ -128,27 +128,16 @@ func (b *BotTx) Outgoing(ctx context.Context, key string) (Outgoing, error) {
 
 // DueOutgoing returns up to limit pending messages due at now whose
 // dependency, if any, is delivered, oldest first, with the dependency's
-// result. Messages whose dependency failed or was pruned are marked
-// failed first: they can never be sent.
+// result. A message whose dependency failed failed with it (MarkFailed),
+// and Prune keeps every message a pending one depends on.
 func (db *DB) DueOutgoing(ctx context.Context, now time.Time, limit int) ([]Outgoing, error) {
-	err := db.update(ctx, "fail orphaned outgoing messages", func(t *tx) error {
-		_, err := t.ExecContext(ctx, `
-			UPDATE outbox SET state = ?1, error = 'the message it depends on was not delivered'
-			WHERE state = ?2 AND after IS NOT NULL
-			  AND NOT EXISTS (SELECT 1 FROM outbox d WHERE d.id = outbox.after AND d.state IN (?2, ?3))`,
-			OutboxFailed, OutboxPending, OutboxSent)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
 	var ms []Outgoing
-	err = db.view(ctx, "read due outgoing messages", func(tx *sql.Tx) error {
+	err := db.view(ctx, "read due outgoing messages", func(tx *sql.Tx) error {
 		var err error
 		ms, err = queryOutgoing(ctx, tx, `
 			WHERE o.state = ? AND o.due_at <= ? AND (o.after IS NULL OR d.state = ?)
 			ORDER BY o.due_at, o.id LIMIT ?`,
-			OutboxPending, now.UnixNano(), OutboxSent, limit)
+			OutboxPending, dueNanos(now), OutboxSent, limit)
 		return err
 	})
 	return ms, err

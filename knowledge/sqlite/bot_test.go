@@ -427,3 +427,32 @@ func TestPruneKeepsWhatIsNeeded(t *testing.T) {
 		t.Errorf("DueOutgoing after pruning = %+v, %v; want b with its dependency's ts", ms, err)
 	}
 }
+
+func TestClaimLetsOneDelivererSend(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	now := time.Now()
+	var id int64
+	mustOnce(t, db, "k", func(tx *BotTx) error {
+		var err error
+		id, err = tx.Enqueue(ctx, Outgoing{Key: "a", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)})
+		return err
+	})
+	first, err := db.Claim(ctx, id, now, now.Add(time.Minute))
+	if err != nil || !first {
+		t.Fatalf("first claim = %v, %v; want true", first, err)
+	}
+	if second, err := db.Claim(ctx, id, now, now.Add(time.Minute)); err != nil || second {
+		t.Errorf("second claim = %v, %v; want false while the first holds it", second, err)
+	}
+	// A deliverer that died leaves it due again once its claim runs out.
+	if late, err := db.Claim(ctx, id, now.Add(time.Minute), now.Add(2*time.Minute)); err != nil || !late {
+		t.Errorf("claim after expiry = %v, %v; want true", late, err)
+	}
+	if _, err := db.MarkSent(ctx, id, "C1", "1.000001"); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := db.Claim(ctx, id, now.Add(time.Hour), now.Add(2*time.Hour)); err != nil || sent {
+		t.Errorf("claim of a sent message = %v, %v; want false", sent, err)
+	}
+}

@@ -29,9 +29,10 @@ CREATE UNIQUE INDEX asks_thread ON asks (channel, thread) WHERE thread <> '';
 CREATE INDEX asks_status ON asks (status, created_at);
 
 -- Routes still waiting for their expert, found by expert (for the cap on
--- open questions) and by age (for escalation).
+-- open questions) and by age (for escalation, which also passes on an
+-- expert who said "answered before" and never gave the link).
 CREATE INDEX routes_open_expert ON routes (expert) WHERE outcome IN ('pending', 'taken');
-CREATE INDEX routes_open_age ON routes (asked_at) WHERE outcome IN ('pending', 'taken');
+CREATE INDEX routes_open_age ON routes (asked_at) WHERE outcome IN ('pending', 'taken', 'duplicate');
 
 -- What people told the bot: /nextdesk optout, /nextdesk snooze.
 CREATE TABLE preferences (
