@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,9 +22,7 @@ import (
 const (
 	methodPost      = "chat.postMessage"
 	methodEphemeral = "chat.postEphemeral"
-	methodUpdate    = "chat.update"
 	methodOpen      = "conversations.open"
-	methodReact     = "reactions.add"
 	methodRespond   = "response_url"
 )
 
@@ -37,10 +36,8 @@ type outgoing struct {
 	Users       []string        `json:"users,omitempty"` // of a group DM to open
 	Thread      string          `json:"thread_ts,omitempty"`
 	InThread    bool            `json:"in_thread,omitempty"`
-	TS          string          `json:"ts,omitempty"` // the message to update or react to
 	Text        string          `json:"text,omitempty"`
 	Blocks      json.RawMessage `json:"blocks,omitempty"`
-	Reaction    string          `json:"reaction,omitempty"`
 	ResponseURL string          `json:"response_url,omitempty"`
 	Replace     bool            `json:"replace_original,omitempty"`
 	Link        bool            `json:"link,omitempty"`
@@ -128,7 +125,7 @@ func (b *Bot) sendAll(ctx context.Context, ms []sqlite.Outgoing) {
 	for range min(b.cfg.Workers, len(ms)) {
 		wg.Go(func() {
 			for m := range next {
-				b.send(context.WithoutCancel(ctx), m)
+				b.sendSafely(context.WithoutCancel(ctx), m)
 			}
 		})
 	}
@@ -146,6 +143,18 @@ func (b *Bot) updatePending(ctx context.Context) {
 	if n, err := b.store.PendingOutgoing(ctx); err == nil {
 		b.metrics.OutboxPending.Set(float64(n))
 	}
+}
+
+// sendSafely is send, with a panic logged instead of taking the process
+// down: the message stays claimed, and is retried once its claim runs out.
+func (b *Bot) sendSafely(ctx context.Context, m sqlite.Outgoing) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.metrics.SlackAPIErrors.WithLabelValues(m.Method).Inc()
+			b.log.Error("outbox: sending a message panicked", "id", m.ID, "method", m.Method, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	b.send(ctx, m)
 }
 
 // send delivers one message and records the outcome: sent (with its
@@ -207,9 +216,6 @@ func (b *Bot) call(ctx context.Context, m sqlite.Outgoing) (channel, ts string, 
 	if p.InThread {
 		p.Thread = m.AfterTS
 	}
-	if m.Method == methodUpdate && p.TS == "" {
-		p.TS = m.AfterTS
-	}
 	if p.Link {
 		link := b.permalink(ctx, m.AfterChannel, m.AfterTS)
 		p.Text = strings.ReplaceAll(p.Text, threadLinkMark, link)
@@ -235,21 +241,12 @@ func (b *Bot) call(ctx context.Context, m sqlite.Outgoing) (channel, ts string, 
 	case methodEphemeral:
 		ts, err := b.api.PostEphemeralContext(ctx, p.Channel, p.User, opts...)
 		return p.Channel, ts, err
-	case methodUpdate:
-		channel, ts, _, err := b.api.UpdateMessageContext(ctx, p.Channel, p.TS, opts...)
-		return channel, ts, err
 	case methodOpen:
 		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: p.Users})
 		if err != nil {
 			return "", "", err
 		}
 		return ch.ID, "", nil
-	case methodReact:
-		err := b.api.AddReactionContext(ctx, p.Reaction, slack.ItemRef{Channel: p.Channel, Timestamp: p.TS})
-		if slackCode(err) == "already_reacted" {
-			err = nil
-		}
-		return p.Channel, p.TS, err
 	case methodRespond:
 		opts = append(opts, slack.MsgOptionResponseURL(p.ResponseURL, "ephemeral"))
 		if p.Replace {
