@@ -62,7 +62,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // harness is a bot wired to a fake Slack, a real store and a real index.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *fakeslack.Server
 	db      *sqlite.DB
 	ix      *index.Index
@@ -77,7 +77,7 @@ type harness struct {
 
 // newHarness seeds the fake workspace and the knowledge base with past
 // questions, and returns a bot on them. change adjusts the config.
-func newHarness(t *testing.T, change func(*Config)) *harness {
+func newHarness(t testing.TB, change func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: &clock{}}
 	h.srv = fakeslack.New(t, fakeslack.WithClock(h.clock.Now))

@@ -456,3 +456,56 @@ func TestClaimLetsOneDelivererSend(t *testing.T) {
 		t.Errorf("claim of a sent message = %v, %v; want false", sent, err)
 	}
 }
+
+func TestRouteAndAnsweredBy(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	_, err := db.Import(ctx, knowledge.Batch{
+		Conversations: []knowledge.Conversation{
+			{ID: "C1", Kind: knowledge.KindPublic},
+			{ID: "G1", Kind: knowledge.KindPrivate, Members: []string{"E1"}},
+		},
+		Questions: []knowledge.Question{
+			{ID: "old", Asker: "U1", Conversation: "C1", Text: "old one", Answers: []knowledge.Answer{{ID: "a1", Answerer: "E1", Text: "x", Time: at}}},
+			{ID: "new", Asker: "U1", Conversation: "C1", Text: "new one", Answers: []knowledge.Answer{{ID: "a2", Answerer: "E1", Text: "y", Time: at.Add(time.Hour)}}},
+			{ID: "hidden", Asker: "U1", Conversation: "G1", Text: "private one", Answers: []knowledge.Answer{{ID: "a3", Answerer: "E1", Text: "z", Time: at.Add(2 * time.Hour)}}},
+			{ID: "other", Asker: "U1", Conversation: "C1", Text: "not theirs", Answers: []knowledge.Answer{{ID: "a4", Answerer: "E2", Text: "w", Time: at}}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(v knowledge.Viewer, limit int) []string {
+		t.Helper()
+		qs, err := db.AnsweredBy(ctx, v, "E1", limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, q := range qs {
+			out = append(out, q.ID)
+		}
+		return out
+	}
+	if diff := cmp.Diff(ids(knowledge.Viewer{PersonID: "E1"}, 10), []string{"hidden", "new", "old"}); diff != "" {
+		t.Errorf("AnsweredBy as themselves (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(ids(knowledge.Anonymous, 1), []string{"new"}); diff != "" {
+		t.Errorf("AnsweredBy as anyone, limit 1 (-got +want):\n%s", diff)
+	}
+
+	var id int64
+	mustOnce(t, db, "r", func(tx *BotTx) error {
+		var err error
+		id, err = tx.AddRoute(ctx, knowledge.Route{QuestionID: "new", Expert: "E1"})
+		return err
+	})
+	r, err := db.Route(ctx, id)
+	if err != nil || r.QuestionID != "new" || r.Expert != "E1" || r.Outcome != knowledge.RoutePending {
+		t.Errorf("Route = %+v, %v; want E1's pending route on new", r, err)
+	}
+	if _, err := db.Route(ctx, id+1); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+		t.Errorf("Route(unknown) error = %v, want ENOTFOUND", err)
+	}
+}
