@@ -152,7 +152,7 @@ func actions(blockID string, buttons ...*slack.ButtonBlockElement) slack.Block {
 // slackDate renders t in the reader's own time zone and format, with a
 // fallback for clients that cannot.
 func slackDate(t time.Time) string {
-	return fmt.Sprintf("<!date^%d^{date_short_pretty}|%s>", t.Unix(), t.UTC().Format("2006-01-02"))
+	return fmt.Sprintf("<!date^%d^{date_short}|%s>", t.Unix(), t.UTC().Format("2006-01-02"))
 }
 
 // questionBlocks is the message that starts a question's thread in a
