@@ -101,6 +101,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var took []time.Duration
 			i := 0
+			cpu := cpuTime(b)
 			for b.Loop() {
 				q := bc.q
 				q.Text = queries[i%len(queries)]
@@ -111,6 +112,7 @@ func BenchmarkSearch(b *testing.B) {
 				}
 				took = append(took, time.Since(start))
 			}
+			b.ReportMetric(ms(cpuTime(b)-cpu)/float64(len(took)), "cpu-ms/op")
 			slices.Sort(took)
 			b.ReportMetric(ms(took[len(took)/2]), "ms-p50")
 			b.ReportMetric(ms(took[len(took)*99/100]), "ms-p99")
@@ -174,7 +176,7 @@ func cpuTime(b *testing.B) time.Duration {
 }
 
 // peakRSS returns the process's peak resident memory (Linux), or 0.
-func peakRSS(b *testing.B) int64 {
+func peakRSS(b testing.TB) int64 {
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0

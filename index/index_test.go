@@ -5,12 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -262,14 +263,56 @@ func mustCompact(tb testing.TB, ix *Index, dir string) *Index {
 		tb.Fatal(err)
 	}
 	ix = MustOpenIndexAt(tb, dir)
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := adv.(*scorch.Scorch).ForceMerge(context.Background(), nil); err != nil {
+	if err := ix.Compact(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
 	return ix
+}
+
+func TestCompact(t *testing.T) {
+	dir := t.TempDir()
+	ix := MustOpenIndexAt(t, dir)
+	g := newCorpusGen(3)
+	for first := 0; first < 500; first += 50 {
+		MustApply(t, ix, g.changes(first, 50)...)
+	}
+	MustApply(t, ix, deleted(501, "bench:7"))
+	// Every match, sorted: merging drops the deleted question from BM25's
+	// statistics, which may reorder hits, but must find the same ones.
+	found := func(q knowledge.SearchQuery) []string {
+		return slices.Sorted(slices.Values(searchIDs(t, ix, q)))
+	}
+	var queries []knowledge.SearchQuery
+	var before [][]string
+	for range 10 {
+		q := knowledge.SearchQuery{Text: g.query(), AnswerWeight: 1, Limit: maxLimit}
+		queries = append(queries, q)
+		before = append(before, found(q))
+	}
+	segments := func() uint64 { return ix.bleve.StatsMap()["index"].(map[string]any)["num_root_filesegments"].(uint64) }
+	// Only persisted segments merge: reopen so that all of them are.
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix = MustOpenIndexAt(t, dir)
+	was := segments()
+	if err := ix.Compact(context.Background()); err != nil {
+		t.Fatalf("Compact: %v", err)
+	}
+	if now := segments(); now >= was {
+		t.Errorf("Compact left %d segments of %d", now, was)
+	}
+	for i, q := range queries {
+		if diff := cmp.Diff(found(q), before[i]); diff != "" {
+			t.Errorf("Search(%q) after Compact (-got +want):\n%s", q.Text, diff)
+		}
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Compact(context.Background()); !errors.Is(err, bleve.ErrorIndexClosed) {
+		t.Errorf("Compact after Close: error = %v, want bleve.ErrorIndexClosed", err)
+	}
 }
 
 func TestOpenTwiceIsInUse(t *testing.T) {
