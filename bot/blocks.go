@@ -47,8 +47,11 @@ const threadLinkMark = "nextdesk:thread-link"
 // is sent exactly as it was built.
 type rawBlock json.RawMessage
 
+// BlockType satisfies slack.Block; slack-go only marshals the block.
 func (rawBlock) BlockType() slack.MessageBlockType { return "raw" }
-func (rawBlock) ID() string                        { return "" }
+
+// ID satisfies slack.Block; the id, if any, is inside the JSON.
+func (rawBlock) ID() string { return "" }
 
 // MarshalJSON returns the block as stored.
 func (r rawBlock) MarshalJSON() ([]byte, error) { return r, nil }

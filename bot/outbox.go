@@ -275,6 +275,7 @@ func (b *Bot) permalink(ctx context.Context, channel, ts string) string {
 // permanentError is a failure that retrying cannot fix.
 type permanentError struct{ error }
 
+// Unwrap returns the failure, so its Slack error code stays readable.
 func (e permanentError) Unwrap() error { return e.error }
 
 // transientCodes are Slack error codes that say "try again later".
