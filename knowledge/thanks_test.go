@@ -3,23 +3,42 @@ package knowledge
 import "testing"
 
 func TestThanks(t *testing.T) {
-	for _, c := range []struct {
+	tests := []struct {
 		text string
 		want bool
 	}{
-		{"Thanks!", true},
-		{"merci beaucoup", true},
-		{"Ça marche, merci", true},
-		{"That worked, cheers", true},
-		{"thanks in advance", false},
+		{"thanks", true},
+		{"Thanks!!", true},
+		{"Thank you so much @Bob", true},
+		{"thx, that did the trick", true},
+		{"ty", true},
+		{"Merci !", true},
+		{"super merci", true},
+		{"MERCI BEAUCOUP", true},
+		{"Parfait.", true},
+		{"ÇA MARCHE", true},
+		{"ça marche, merci", true},
+		{"c’est résolu", true},
+		{"that worked, cheers", true},
+		{"works now", true},
+		{"solved", true},
+		{"But thank you anyway", true},
 		{"thanks, but it still fails", false},
-		{"Merci mais ça ne marche pas", false},
-		{"I am thankful for the weather", false},
-		{"Any update?", false},
+		{"Thanks! However the second case crashes", false},
+		{"merci mais ça ne marche toujours pas", false},
+		{"ça marche pas", false},
+		{"thanks, it doesn’t work though", false},
+		{"Thanks in advance", false},
+		{"merci d'avance", false},
+		{"it works on 1.6 for me", false},
+		{"I'm thankful for Julia", false},
+		{"mercilessly slow", false},
+		{"typo", false},
 		{"", false},
-	} {
-		if got := Thanks(c.text); got != c.want {
-			t.Errorf("Thanks(%q) = %v, want %v", c.text, got, c.want)
+	}
+	for _, tt := range tests {
+		if got := Thanks(tt.text); got != tt.want {
+			t.Errorf("Thanks(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

@@ -315,11 +315,11 @@ func (ex *export) shape(threads map[string]*thread, m *message) {
 			if !s.spoken {
 				ex.rep.Skip("empty")
 			}
-			if s.thanks = thanks(plain); s.thanks {
+			if s.thanks = knowledge.Thanks(plain); s.thanks {
 				s.credits = mentions(m.Text)
 			}
 			for _, re := range m.Reactions {
-				if isCheck(re.Name) {
+				if knowledge.CheckMark(re.Name) {
 					s.checks = append(s.checks, re.Users...)
 				}
 			}
