@@ -48,18 +48,22 @@ var (
 	schemaKey = []byte("nextdesk.schema")
 )
 
-// Document type and field names. Fields are short because bleve stores
-// each field name in every segment's dictionary.
+// Document type and field names; changing one needs a new schemaVersion.
 const (
-	docType     = "question"
-	fieldQEn    = "q_en" // question text, English analysis
-	fieldQFr    = "q_fr" // question text, French analysis
-	fieldAEn    = "a_en" // answer texts, English analysis
-	fieldAFr    = "a_fr" // answer texts, French analysis
-	fieldVis    = "v"    // visibility: visPublic or the conversation id
-	visPublic   = "public"
-	metaFile    = "index_meta.json" // written by bleve in every index directory
-	rootBolt    = "store/root.bolt" // scorch's root file, which bolt locks
+	docType   = "question"
+	fieldQEn  = "q_en" // question text, English analysis
+	fieldQFr  = "q_fr" // question text, French analysis
+	fieldAEn  = "a_en" // answer texts, English analysis
+	fieldAFr  = "a_fr" // answer texts, French analysis
+	fieldVis  = "v"    // visibility: visPublic or the conversation id
+	visPublic = "public"
+)
+
+// Files of an index directory.
+const (
+	metaFile = "index_meta.json" // written by bleve in every index directory
+	rootBolt = "store/root.bolt" // scorch's root file, which bolt locks
+	// tempPattern names the sibling directory an index is created in.
 	tempPattern = ".new-*"
 )
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bleveapi "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -358,5 +359,27 @@ func TestOpenRebuildsOtherSchema(t *testing.T) {
 func TestRemoveMissingIndex(t *testing.T) {
 	if err := Remove(filepath.Join(t.TempDir(), "none")); err != nil {
 		t.Errorf("Remove of a missing index: %v", err)
+	}
+}
+
+func TestIndexHoldsNoText(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, publicQ(1, "q1", "secret payroll figures", "ask finance"))
+	doc, err := ix.bleve.Document("q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []string
+	doc.VisitFields(func(f bleveapi.Field) { stored = append(stored, f.Name()+"="+string(f.Value())) })
+	if diff := cmp.Diff(stored, []string(nil)); diff != "" {
+		t.Errorf("stored fields (-got +want):\n%s", diff)
+	}
+	fields, err := ix.bleve.Fields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(fields)
+	if diff := cmp.Diff(fields, []string{"_id", fieldAEn, fieldAFr, fieldQEn, fieldQFr, fieldVis}); diff != "" {
+		t.Errorf("indexed fields (-got +want):\n%s", diff)
 	}
 }
