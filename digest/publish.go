@@ -1,0 +1,347 @@
+package digest
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// Ledger records which digests were posted, so that each is posted once;
+// *sqlite.DB implements it.
+type Ledger interface {
+	// ClaimDigest claims the digest named by key for lease: true for
+	// exactly one of several claimants, none once it is posted.
+	ClaimDigest(ctx context.Context, key, claimant string, lease time.Duration) (bool, error)
+	// MarkDigestPosted records that claimant posted it (ts empty when
+	// there was nothing to post).
+	MarkDigestPosted(ctx context.Context, key, claimant, channel, ts string) error
+	// ReleaseDigest gives a claim up after a failed post.
+	ReleaseDigest(ctx context.Context, key, claimant string) error
+	// DigestSubscribers lists the people who asked for a personal digest.
+	DigestSubscribers(ctx context.Context) ([]string, error)
+}
+
+// Store is everything a Publisher reads and records.
+type Store interface {
+	Source
+	Ledger
+}
+
+// Slack holds the Slack methods a Publisher calls; *slack.Client satisfies
+// it.
+type Slack interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
+}
+
+var _ Slack = (*slack.Client)(nil)
+
+// Config says where, when and how digests are posted.
+type Config struct {
+	// Channel receives the weekly digest (NEXTDESK_DIGEST_CHANNEL): an id,
+	// or a name with its '#'. Empty posts only the personal digests.
+	Channel  string
+	Schedule Schedule       // NEXTDESK_DIGEST_SCHEDULE, default Monday 09:00
+	Location *time.Location // NEXTDESK_TZ; nil is the server's zone
+	Lang     string         // NEXTDESK_LANG, "en" or "fr"; people get theirs
+	// Lease is how long a claim on a digest holds before another instance
+	// may take it over, should this one crash while posting; default 10
+	// minutes, far more than a post takes.
+	Lease time.Duration
+	// Retry is how often the Publisher looks for digests due and not
+	// posted (a post that failed, a start after the scheduled time);
+	// default 15 minutes.
+	Retry time.Duration
+	// Instance names this process in claims, for operators reading the
+	// ledger; default the host name and process id.
+	Instance string
+}
+
+// Defaults of Config.
+const (
+	DefaultLease = 10 * time.Minute
+	DefaultRetry = 15 * time.Minute
+)
+
+// Publisher posts the weekly digest to a channel and the personal digests
+// to the people who asked for them, each exactly once per week. Several
+// processes may run one on the same store: the ledger lets one of them post
+// each digest. It is safe for concurrent use.
+type Publisher struct {
+	cfg   Config
+	store Store
+	api   Slack
+	clock clockwork.Clock
+	log   *slog.Logger
+
+	mu       sync.Mutex // one round of posting at a time in this process
+	attempts atomic.Int64
+}
+
+// NewPublisher returns a publisher. clock and log may be nil (the real
+// clock; no logs). It returns an error if store or api is nil, if Lang is
+// not a language digests are written in, or if Lease or Retry is negative.
+func NewPublisher(cfg Config, store Store, api Slack, clock clockwork.Clock, log *slog.Logger) (*Publisher, error) {
+	switch {
+	case store == nil || api == nil:
+		return nil, errors.New("digest: a store and a Slack client are required")
+	case cfg.Lease < 0 || cfg.Retry < 0:
+		return nil, fmt.Errorf("digest: lease (%v) and retry interval (%v) must not be negative", cfg.Lease, cfg.Retry)
+	}
+	cfg.Lang = strings.ToLower(strings.TrimSpace(cfg.Lang))
+	if cfg.Lang == "" {
+		cfg.Lang = LangEN
+	}
+	if !KnownLang(cfg.Lang) {
+		return nil, fmt.Errorf("digest: language %q is not supported: use en or fr", cfg.Lang)
+	}
+	if cfg.Schedule == (Schedule{}) {
+		cfg.Schedule = DefaultSchedule
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Lease == 0 {
+		cfg.Lease = DefaultLease
+	}
+	if cfg.Retry == 0 {
+		cfg.Retry = DefaultRetry
+	}
+	if cfg.Instance == "" {
+		host, _ := os.Hostname()
+		cfg.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	// Two processes with one name (containers all called "nextdesk", pid
+	// 1) must still claim as two.
+	cfg.Instance += "-" + rand.Text()[:8]
+	if clock == nil {
+		clock = clockwork.NewRealClock()
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Publisher{cfg: cfg, store: store, api: api, clock: clock, log: log}, nil
+}
+
+// Posting says what one attempt at one digest did.
+type Posting struct {
+	Key string
+	// Posted is true when this attempt posted the digest; Channel and TS
+	// locate the message.
+	Posted      bool
+	Channel, TS string
+	// Nothing is true when the digest was due but had nothing to say (a
+	// personal digest with no new answer in the person's topics): it is
+	// recorded as done and nothing is sent.
+	Nothing bool
+	// Taken is true when the digest was posted before, or another instance
+	// holds it now: this attempt did nothing.
+	Taken bool
+}
+
+// ChannelKey and PersonKey name a digest in the ledger.
+func ChannelKey(channel string, w Week) string { return "channel:" + channel + ":" + w.String() }
+
+// PersonKey names the personal digest of person for week w.
+func PersonKey(person string, w Week) string { return "person:" + person + ":" + w.String() }
+
+// Due returns the week whose digest is due now, and false when none is
+// (see Schedule.Due).
+func (p *Publisher) Due() (Week, bool) {
+	return p.cfg.Schedule.Due(p.clock.Now(), p.cfg.Location)
+}
+
+// PostDue posts every digest due now and not yet posted: the channel's,
+// then each subscriber's. A failed post is left for the next round; the
+// others still go. It returns what was attempted, and the errors joined.
+func (p *Publisher) PostDue(ctx context.Context) ([]Posting, error) {
+	w, due := p.Due()
+	if !due {
+		return nil, nil
+	}
+	return p.PostWeek(ctx, w)
+}
+
+// PostWeek posts the digests of week w that are not posted yet, as PostDue
+// does for the week due.
+func (p *Publisher) PostWeek(ctx context.Context, w Week) ([]Posting, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var (
+		done []Posting
+		errs []error
+	)
+	if p.cfg.Channel != "" {
+		res, err := p.PostChannel(ctx, w)
+		done = append(done, res)
+		errs = append(errs, err)
+	}
+	people, err := p.store.DigestSubscribers(ctx)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("digest %s: subscribers: %w", w, err))
+	}
+	for _, person := range people {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		res, err := p.PostPerson(ctx, person, w)
+		done = append(done, res)
+		errs = append(errs, err)
+	}
+	return done, errors.Join(errs...)
+}
+
+// PostChannel posts the digest of week w to the configured channel unless
+// it was posted already. It returns an error if no channel is configured,
+// or if composing or posting fails (the digest is then left to be posted
+// by the next attempt).
+func (p *Publisher) PostChannel(ctx context.Context, w Week) (Posting, error) {
+	if p.cfg.Channel == "" {
+		return Posting{}, errors.New("digest: no channel to post to: set NEXTDESK_DIGEST_CHANNEL")
+	}
+	return p.post(ctx, ChannelKey(p.cfg.Channel, w), p.cfg.Channel, func() (*Digest, string, error) {
+		d, err := Compose(ctx, p.store, p.options(w, knowledge.Anonymous))
+		return d, p.cfg.Lang, err
+	})
+}
+
+// PostPerson sends person their personal digest of week w, in their
+// language, unless it was sent already. A digest with nothing in the
+// person's topics is recorded as done and not sent.
+func (p *Publisher) PostPerson(ctx context.Context, person string, w Week) (Posting, error) {
+	return p.post(ctx, PersonKey(person, w), person, func() (*Digest, string, error) {
+		people, err := p.store.People(ctx, []string{person})
+		if err != nil {
+			return nil, "", fmt.Errorf("digest %s: person %s: %w", w, person, err)
+		}
+		d, err := ComposePersonal(ctx, p.store, person, p.options(w, knowledge.Viewer{PersonID: person}))
+		return d, LangOf(people[person], p.cfg.Lang), err
+	})
+}
+
+func (p *Publisher) options(w Week, v knowledge.Viewer) Options {
+	return Options{Week: w, Location: p.cfg.Location, Viewer: v, Links: permalinks{p.api}}
+}
+
+// post claims key, composes the digest and posts it to channel, then
+// records it; a failure before the post releases the claim so the next
+// attempt need not wait for the lease.
+func (p *Publisher) post(ctx context.Context, key, channel string, compose func() (*Digest, string, error)) (Posting, error) {
+	res := Posting{Key: key}
+	claimant := fmt.Sprintf("%s/%d", p.cfg.Instance, p.attempts.Add(1))
+	claimed, err := p.store.ClaimDigest(ctx, key, claimant, p.cfg.Lease)
+	if err != nil {
+		return res, fmt.Errorf("digest %s: claim: %w", key, err)
+	}
+	if !claimed {
+		res.Taken = true
+		return res, nil
+	}
+	release := func(cause error) error {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := p.store.ReleaseDigest(rctx, key, claimant); err != nil {
+			return errors.Join(cause, fmt.Errorf("digest %s: release claim: %w", key, err))
+		}
+		return cause
+	}
+	d, lang, err := compose()
+	if err != nil {
+		return res, release(err)
+	}
+	if d.Personal && d.Empty() {
+		res.Nothing = true
+		if err := p.store.MarkDigestPosted(ctx, key, claimant, "", ""); err != nil {
+			return res, fmt.Errorf("digest %s: record: %w", key, err)
+		}
+		return res, nil
+	}
+	ch, ts, err := p.api.PostMessageContext(ctx, channel,
+		slack.MsgOptionText(Summary(d, lang), false),
+		slack.MsgOptionBlocks(Blocks(d, lang)...),
+		slack.MsgOptionDisableLinkUnfurl())
+	if err != nil {
+		return res, release(fmt.Errorf("digest %s: post to %s: %w", key, channel, err))
+	}
+	res.Posted, res.Channel, res.TS = true, ch, ts
+	// Past this point the message is out: if it cannot be recorded, the
+	// lease expires and another attempt may post it again. Record it even
+	// if ctx ended meanwhile.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := p.store.MarkDigestPosted(rctx, key, claimant, ch, ts); err != nil {
+		return res, fmt.Errorf("digest %s: posted as %s in %s but not recorded: %w", key, ts, ch, err)
+	}
+	p.log.Info("digest posted", "digest", key, "channel", ch, "ts", ts)
+	return res, nil
+}
+
+// Run posts the digests until ctx ends: at the scheduled time each week
+// (a gocron weekly job in the digest's time zone, so daylight-saving
+// changes keep the wall-clock time), at start, and every Retry for digests
+// that are due but not posted (a failed post, a bot down at the scheduled
+// time). A failed round is logged and does not stop the next. It returns
+// an error only if the scheduler cannot start.
+func (p *Publisher) Run(ctx context.Context) error {
+	s, err := gocron.NewScheduler(gocron.WithLocation(p.cfg.Location), gocron.WithClock(p.clock))
+	if err != nil {
+		return fmt.Errorf("digest: scheduler: %w", err)
+	}
+	round := func(ctx context.Context, why string) {
+		res, err := p.PostDue(ctx)
+		for _, r := range res {
+			if r.Posted || r.Nothing {
+				p.log.Debug("digest round", "why", why, "digest", r.Key, "posted", r.Posted)
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			p.log.Error("digest round failed; the next round retries", "why", why, "err", err)
+		}
+	}
+	weekly, err := s.NewJob(p.cfg.Schedule.Job(),
+		gocron.NewTask(func(ctx context.Context) { round(ctx, "schedule") }),
+		gocron.WithName("digest"), gocron.WithContext(ctx),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule))
+	if err == nil {
+		_, err = s.NewJob(gocron.DurationJob(p.cfg.Retry),
+			gocron.NewTask(func(ctx context.Context) { round(ctx, "catch-up") }),
+			gocron.WithName("digest-catch-up"), gocron.WithContext(ctx),
+			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			gocron.WithStartAt(gocron.WithStartImmediately()))
+	}
+	if err != nil {
+		_ = s.Shutdown()
+		return fmt.Errorf("digest: schedule %s: %w", p.cfg.Schedule, err)
+	}
+	s.Start()
+	if next, err := weekly.NextRun(); err == nil {
+		p.log.Info("digest scheduled", "schedule", p.cfg.Schedule.String(), "zone", p.cfg.Location.String(), "next", next, "channel", p.cfg.Channel)
+	}
+	<-ctx.Done()
+	if err := s.Shutdown(); err != nil {
+		p.log.Warn("digest: scheduler shutdown", "err", err)
+	}
+	return nil
+}
+
+// permalinks links digest items through chat.getPermalink.
+type permalinks struct{ api Slack }
+
+// Permalink returns the link to message ts in channel.
+func (l permalinks) Permalink(ctx context.Context, channel, ts string) (string, error) {
+	return l.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+}

@@ -1,0 +1,347 @@
+package digest
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// Block Kit limits (in characters) that Slack enforces: a message over any
+// of them is refused whole, so every text built from what people wrote is
+// clipped, and the blocks are capped.
+const (
+	maxBlocks      = 50
+	maxSectionText = 3000
+	maxHeaderText  = 150
+	maxContextText = 2000
+	// What of a question and of an answer an item shows.
+	maxQuestion = 150
+	maxExcerpt  = 200
+)
+
+// Blocks renders d as a Block Kit message in lang: at most 50 blocks, every
+// text within Slack's limits. An empty week renders as one short section.
+func Blocks(d *Digest, lang string) []slack.Block {
+	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
+	if d.Empty() {
+		return []slack.Block{section(tr(lang, "digest.empty", span))}
+	}
+	if d.Personal {
+		blocks := []slack.Block{
+			header(tr(lang, "personal.header", span)),
+			section(tr(lang, "personal.intro")),
+		}
+		blocks = append(blocks, knowledgeBlocks(lang, d.Knowledge)...)
+		blocks = appendMore(blocks, lang, d.MoreKnowledge)
+		return capBlocks(blocks, lang)
+	}
+	context := "digest.context_private"
+	if d.Public {
+		context = "digest.context"
+	}
+	blocks := []slack.Block{
+		header(tr(lang, "digest.header", span)),
+		contextBlock(tr(lang, context, d.Week)),
+		section(figuresText(lang, d.Figures, true)),
+		slack.NewDividerBlock(),
+	}
+	if len(d.Knowledge) > 0 {
+		blocks = append(blocks, section(tr(lang, "knowledge.title")))
+		blocks = append(blocks, knowledgeBlocks(lang, d.Knowledge)...)
+		blocks = appendMore(blocks, lang, d.MoreKnowledge)
+		blocks = append(blocks, slack.NewDividerBlock())
+	}
+	if len(d.Unanswered) == 0 {
+		blocks = append(blocks, section(tr(lang, "unanswered.none")))
+	} else {
+		blocks = append(blocks, section(tr(lang, "unanswered.title")))
+		for _, it := range d.Unanswered {
+			blocks = append(blocks, section(unansweredText(lang, it, true)))
+		}
+		blocks = appendMore(blocks, lang, d.MoreUnanswered)
+	}
+	blocks = append(blocks, slack.NewDividerBlock(), section(topicsText(lang, d, true)))
+	if len(d.Helpers) > 0 {
+		blocks = append(blocks, slack.NewDividerBlock(), section(helpersText(lang, d, true)))
+	}
+	return capBlocks(blocks, lang)
+}
+
+// Summary is the message's plain text: what a notification shows, and what
+// a client that cannot render blocks displays.
+func Summary(d *Digest, lang string) string {
+	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
+	switch {
+	case d.Empty():
+		return tr(lang, "digest.empty", span)
+	case d.Personal:
+		return tr(lang, "personal.summary", span, len(d.Knowledge)+d.MoreKnowledge)
+	}
+	return tr(lang, "digest.summary", span, d.Figures.Asked, d.Figures.Answered)
+}
+
+// Text renders d as plain text for a terminal, in lang.
+func Text(d *Digest, lang string) string {
+	var b strings.Builder
+	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
+	if d.Empty() {
+		return tr(lang, "digest.empty", span) + "\n"
+	}
+	plain := func(s string) string { return strings.ReplaceAll(s, "*", "") }
+	line := func(s string) { b.WriteString(plain(s) + "\n") }
+	items := func(list []Item, more int, render func(Item) string) {
+		for i, it := range list {
+			text := strings.ReplaceAll(render(it), "\n", "\n      ")
+			fmt.Fprintf(&b, "  %2d. %s\n", i+1, text)
+			if it.Link != "" {
+				fmt.Fprintf(&b, "      %s\n", it.Link)
+			}
+		}
+		if more > 0 {
+			line("      " + trn(lang, "more", more))
+		}
+	}
+	if d.Personal {
+		line(tr(lang, "personal.header", span))
+		line(tr(lang, "personal.intro"))
+		items(d.Knowledge, d.MoreKnowledge, func(it Item) string { return knowledgeText(lang, it, false) })
+		return b.String()
+	}
+	context := "digest.context_private"
+	if d.Public {
+		context = "digest.context"
+	}
+	line(tr(lang, "digest.header", span))
+	line(tr(lang, context, d.Week))
+	line("")
+	line(figuresText(lang, d.Figures, false))
+	if len(d.Knowledge) > 0 {
+		line("")
+		line(tr(lang, "knowledge.title"))
+		items(d.Knowledge, d.MoreKnowledge, func(it Item) string { return knowledgeText(lang, it, false) })
+	}
+	line("")
+	if len(d.Unanswered) == 0 {
+		line(tr(lang, "unanswered.none"))
+	} else {
+		line(tr(lang, "unanswered.title"))
+		items(d.Unanswered, d.MoreUnanswered, func(it Item) string { return unansweredText(lang, it, false) })
+	}
+	line("")
+	line(topicsText(lang, d, false))
+	if len(d.Helpers) > 0 {
+		line("")
+		line(helpersText(lang, d, false))
+	}
+	return b.String()
+}
+
+func figuresText(lang string, f Figures, mrkdwn bool) string {
+	first := []string{trn(lang, "figures.asked", f.Asked), tr(lang, "figures.answered", f.Answered)}
+	if f.Answered > 0 && f.MedianToAnswer > 0 {
+		first = append(first, tr(lang, "figures.median", duration(lang, f.MedianToAnswer)))
+	}
+	lines := []string{tr(lang, "figures.title"), strings.Join(first, " · ")}
+	if f.Bot != nil {
+		lines = append(lines, strings.Join([]string{
+			trn(lang, "figures.instant", f.Bot.Instant),
+			trn(lang, "figures.straight", f.Bot.Straight),
+			trn(lang, "figures.escalations", f.Bot.Escalations),
+		}, " · "))
+	}
+	if f.HandOffs != nil && f.HandOffs.Questions > 0 {
+		lines = append(lines, f.HandOffs.Text(lang))
+	}
+	sep := "\n"
+	if !mrkdwn {
+		sep = "\n  "
+	}
+	return strings.Join(lines, sep)
+}
+
+func knowledgeBlocks(lang string, items []Item) []slack.Block {
+	blocks := make([]slack.Block, 0, len(items))
+	for _, it := range items {
+		blocks = append(blocks, section(knowledgeText(lang, it, true)))
+	}
+	return blocks
+}
+
+// knowledgeText renders an answered question: the question (linked to its
+// thread), an excerpt of the best answer, who is credited, and the signals
+// that make it useful.
+func knowledgeText(lang string, it Item, mrkdwn bool) string {
+	var b strings.Builder
+	b.WriteString(questionLine(it, mrkdwn))
+	excerpt := oneLine(it.Answer, maxExcerpt)
+	if mrkdwn {
+		b.WriteString("\n> " + escape(excerpt))
+	} else {
+		b.WriteString("\n" + excerpt)
+	}
+	notes := []string{tr(lang, "knowledge.by", name(it.Answerer, mrkdwn))}
+	if it.Accepted {
+		notes = append(notes, tr(lang, "knowledge.accepted"))
+	}
+	if it.Thanks > 0 {
+		notes = append(notes, trn(lang, "knowledge.thanks", it.Thanks))
+	}
+	if it.Reuses > 0 {
+		notes = append(notes, trn(lang, "knowledge.reused", it.Reuses))
+	}
+	b.WriteString("\n" + strings.Join(notes, " · "))
+	return b.String()
+}
+
+func unansweredText(lang string, it Item, mrkdwn bool) string {
+	notes := []string{tr(lang, "unanswered.asked", name(it.Asker, mrkdwn), dayOf(lang, it.Time))}
+	if it.Fallback {
+		notes = append(notes, tr(lang, "unanswered.fallback"))
+	}
+	return questionLine(it, mrkdwn) + "\n" + strings.Join(notes, " · ")
+}
+
+// questionLine is an item's first line: the question in bold, linked to
+// its thread when the link is known, and its channel.
+func questionLine(it Item, mrkdwn bool) string {
+	q := oneLine(it.Question, maxQuestion)
+	if !mrkdwn {
+		if it.Channel != "" {
+			q += " (#" + it.Channel + ")"
+		}
+		return q
+	}
+	q = escape(q)
+	if it.Link != "" {
+		// A '|' or '>' would end the link's label early.
+		q = "<" + it.Link + "|" + strings.NewReplacer("|", "¦", "&gt;", "›").Replace(q) + ">"
+	}
+	line := "*" + q + "*"
+	if it.Channel != "" && !strings.ContainsAny(it.Channel, " ,") {
+		line += " · #" + escape(it.Channel)
+	}
+	return line
+}
+
+func topicsText(lang string, d *Digest, mrkdwn bool) string {
+	var lines []string
+	if len(d.Uncovered) == 0 {
+		lines = append(lines, tr(lang, "topics.none"))
+	} else {
+		var terms []string
+		for _, t := range d.Uncovered {
+			terms = append(terms, trn(lang, "topics.item", t.Questions, showTerm(t.Term, mrkdwn)))
+		}
+		lines = append(lines, tr(lang, "topics.title"), "• "+strings.Join(terms, " · "))
+	}
+	if len(d.Rising) > 0 {
+		var terms []string
+		for _, t := range d.Rising {
+			terms = append(terms, tr(lang, "topics.rising_item", showTerm(t.Term, mrkdwn), t.Questions, perWeek(lang, t.Before)))
+		}
+		lines = append(lines, tr(lang, "topics.rising", strings.Join(terms, ", ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// showTerm shows a topic term, as code in mrkdwn so that it reads as a word
+// taken from the questions.
+func showTerm(t string, mrkdwn bool) string {
+	if !mrkdwn {
+		return t
+	}
+	return "`" + escape(strings.ReplaceAll(t, "`", "'")) + "`"
+}
+
+// perWeek renders an average with one decimal at most: "0", "1.5", "2".
+func perWeek(lang string, x float64) string {
+	s := strings.TrimSuffix(fmt.Sprintf("%.1f", x), ".0")
+	if lang == LangFR {
+		s = strings.ReplaceAll(s, ".", ",")
+	}
+	return s
+}
+
+func helpersText(lang string, d *Digest, mrkdwn bool) string {
+	lines := []string{tr(lang, "thanks.title")}
+	for _, h := range d.Helpers {
+		who := name(h.Person, mrkdwn)
+		if mrkdwn {
+			who = "*" + who + "*"
+		}
+		if h.MedianFirst > 0 {
+			lines = append(lines, "• "+trn(lang, "thanks.item", h.Questions, who, duration(lang, h.MedianFirst)))
+		} else {
+			lines = append(lines, "• "+trn(lang, "thanks.item_bare", h.Questions, who))
+		}
+	}
+	if d.MoreHelpers > 0 {
+		lines = append(lines, trn(lang, "more", d.MoreHelpers))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// name shows a person by name rather than by mention: a digest that
+// pinged everyone it credits every week would soon be muted.
+func name(p knowledge.Person, mrkdwn bool) string {
+	n := p.Name
+	if n == "" {
+		n = p.ID
+	}
+	if mrkdwn {
+		return escape(n)
+	}
+	return n
+}
+
+func appendMore(blocks []slack.Block, lang string, more int) []slack.Block {
+	if more <= 0 {
+		return blocks
+	}
+	return append(blocks, contextBlock(trn(lang, "more", more)))
+}
+
+// capBlocks keeps a message within Slack's block limit, ending it with a
+// note when blocks had to be left out.
+func capBlocks(blocks []slack.Block, lang string) []slack.Block {
+	if len(blocks) <= maxBlocks {
+		return blocks
+	}
+	return append(blocks[:maxBlocks-1:maxBlocks-1], contextBlock(tr(lang, "truncated")))
+}
+
+func section(text string) slack.Block {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxSectionText), false, false), nil, nil)
+}
+
+func header(text string) slack.Block {
+	return slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(text, maxHeaderText), false, false))
+}
+
+func contextBlock(text string) slack.Block {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxContextText), false, false))
+}
+
+// clip cuts s to at most n characters, ending with an ellipsis when cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// oneLine flattens text to one line of at most n characters.
+func oneLine(text string, n int) string {
+	return clip(strings.Join(strings.Fields(text), " "), n)
+}
+
+// escape makes plain text (as stored) safe inside mrkdwn: Slack reads
+// <…> as links and mentions, and &…; as entities.
+func escape(plain string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(plain)
+}
