@@ -21,13 +21,9 @@ type Config struct {
 
 // config reads the settings, and says in one line which one is wrong.
 func (m *Main) config() (Config, error) {
-	opts := env.Options{Environment: m.Env}
-	if m.Env == nil {
-		opts.Environment = env.ToMap(os.Environ())
-	}
-	cfg, err := env.ParseAsWithOptions[Config](opts)
+	cfg, err := parseSettings[Config](m)
 	if err != nil {
-		return cfg, settingsError(err)
+		return cfg, err
 	}
 	cfg.Lang = strings.ToLower(cfg.Lang)
 	if cfg.Lang != "en" && cfg.Lang != "fr" {
@@ -42,16 +38,25 @@ func (m *Main) config() (Config, error) {
 	return cfg, nil
 }
 
-// settingsError names the environment variable at fault, where the parser
-// names only the Go field, so the operator knows what to set.
-func settingsError(err error) error {
+// parseSettings reads the settings T declares from m's environment. A value
+// that does not parse is reported under its variable's name (the parser
+// names only the Go field), so the operator knows what to fix.
+func parseSettings[T any](m *Main) (T, error) {
+	opts := env.Options{Environment: m.Env}
+	if m.Env == nil {
+		opts.Environment = env.ToMap(os.Environ())
+	}
+	settings, err := env.ParseAsWithOptions[T](opts)
 	var parse env.ParseError
-	if !errors.As(err, &parse) {
-		return usagef("settings: %v", err)
+	switch {
+	case err == nil:
+		return settings, nil
+	case !errors.As(err, &parse):
+		return settings, usagef("settings: %v", err)
 	}
 	name := parse.Name
-	if f, ok := reflect.TypeFor[Config]().FieldByName(parse.Name); ok {
+	if f, ok := reflect.TypeFor[T]().FieldByName(parse.Name); ok {
 		name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
 	}
-	return usagef("settings: %s: %v", name, parse.Err)
+	return settings, usagef("settings: %s: %v", name, parse.Err)
 }

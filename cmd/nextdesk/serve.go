@@ -10,13 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"reflect"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/caarlos0/env/v11"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -67,13 +65,9 @@ func (s ServeSettings) SocketMode() bool { return s.AppToken != "" }
 // serveSettings reads and checks ServeSettings, and says in one line which
 // one to set or fix.
 func (m *Main) serveSettings() (ServeSettings, error) {
-	opts := env.Options{Environment: m.Env}
-	if m.Env == nil {
-		opts.Environment = env.ToMap(os.Environ())
-	}
-	s, err := env.ParseAsWithOptions[ServeSettings](opts)
+	s, err := parseSettings[ServeSettings](m)
 	if err != nil {
-		return s, serveSettingsError(err)
+		return s, err
 	}
 	switch {
 	case s.BotToken == "":
@@ -101,19 +95,6 @@ func (m *Main) serveSettings() (ServeSettings, error) {
 		}
 	}
 	return s, nil
-}
-
-// serveSettingsError names the variable behind a parse error, as
-// settingsError does for Config.
-func serveSettingsError(err error) error {
-	var perr env.ParseError
-	if errors.As(err, &perr) {
-		if f, ok := reflect.TypeFor[ServeSettings]().FieldByName(perr.Name); ok {
-			name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
-			return usagef("settings: %s: %v", name, perr.Err)
-		}
-	}
-	return usagef("settings: %v", err)
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {
