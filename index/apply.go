@@ -46,8 +46,10 @@ func (ix *Index) Apply(ctx context.Context, changes []knowledge.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	ix.life.RLock()
+	defer ix.life.RUnlock()
 	if ix.closed {
 		return fmt.Errorf("apply to index %s: %w", ix.dir, bleve.ErrorIndexClosed)
 	}

@@ -91,9 +91,13 @@ type Index struct {
 	en    analysis.Analyzer
 	fr    analysis.Analyzer
 
-	mu     sync.Mutex // serialises Apply and Close, so Rev and documents move together
+	applyMu sync.Mutex   // serialises Apply, so Rev and documents move together
+	rev     atomic.Int64 // highest applied store revision
+
+	// bleve panics when a closed index is used, so every use holds life
+	// for reading, and Close holds it for writing.
+	life   sync.RWMutex
 	closed bool
-	rev    atomic.Int64 // highest applied store revision
 }
 
 var (
@@ -268,12 +272,13 @@ func (ix *Index) loadRev() error {
 	return nil
 }
 
-// Close waits for a running Apply, flushes the index to disk and releases
-// it for other processes. It returns bleve's error if the flush fails.
-// Closing a closed Index does nothing (bleve itself would panic).
+// Close waits for running searches and Apply, flushes the index to disk
+// and releases it for other processes. It returns bleve's error if the
+// flush fails. Closing a closed Index does nothing (bleve itself would
+// panic).
 func (ix *Index) Close() error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	ix.life.Lock()
+	defer ix.life.Unlock()
 	if ix.closed {
 		return nil
 	}
@@ -293,9 +298,11 @@ func (ix *Index) Close() error {
 // Compact returns an error wrapping bleve.ErrorIndexClosed after Close,
 // and an error if ctx ends first or bleve refuses the merge.
 func (ix *Index) Compact(ctx context.Context) error {
-	ix.mu.Lock()
+	// The merge may take long: it runs without holding life, which is
+	// safe because scorch abandons it when closed.
+	ix.life.RLock()
 	closed := ix.closed
-	ix.mu.Unlock()
+	ix.life.RUnlock()
 	if closed {
 		return fmt.Errorf("compact index %s: %w", ix.dir, bleve.ErrorIndexClosed)
 	}
@@ -316,9 +323,14 @@ func (ix *Index) Compact(ctx context.Context) error {
 	return nil
 }
 
-// DocCount returns the number of questions in the index, or bleve's error
-// if the index is closed.
+// DocCount returns the number of questions in the index. It returns an
+// error wrapping bleve.ErrorIndexClosed after Close.
 func (ix *Index) DocCount() (uint64, error) {
+	ix.life.RLock()
+	defer ix.life.RUnlock()
+	if ix.closed {
+		return 0, fmt.Errorf("count index %s: %w", ix.dir, bleve.ErrorIndexClosed)
+	}
 	n, err := ix.bleve.DocCount()
 	if err != nil {
 		return 0, fmt.Errorf("count index %s: %w", ix.dir, err)

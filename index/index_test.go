@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -382,4 +383,57 @@ func TestIndexHoldsNoText(t *testing.T) {
 	if diff := cmp.Diff(fields, []string{"_id", fieldAEn, fieldAFr, fieldQEn, fieldQFr, fieldVis}); diff != "" {
 		t.Errorf("indexed fields (-got +want):\n%s", diff)
 	}
+}
+
+func TestClosedIndex(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix, publicQ(1, "a", "vpn"))
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	_, searchErr := ix.Search(context.Background(), knowledge.SearchQuery{Text: "vpn"})
+	_, countErr := ix.DocCount()
+	applyErr := ix.Apply(context.Background(), []knowledge.Change{publicQ(2, "b", "vpn")})
+	for name, err := range map[string]error{"Search": searchErr, "DocCount": countErr, "Apply": applyErr} {
+		if !errors.Is(err, bleve.ErrorIndexClosed) {
+			t.Errorf("%s after Close: error = %v, want bleve.ErrorIndexClosed", name, err)
+		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	ix := MustOpenIndex(t)
+	g := newCorpusGen(5)
+	MustApply(t, ix, g.changes(0, 200)...)
+	queries := []string{g.query(), g.query(), g.query()}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, text := range queries {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := ix.Search(context.Background(), knowledge.SearchQuery{Text: text, AnswerWeight: 1}); err != nil {
+					if !errors.Is(err, bleve.ErrorIndexClosed) {
+						t.Errorf("Search: %v", err)
+					}
+					return
+				}
+			}
+		})
+	}
+	for first := 200; first < 600; first += 100 {
+		MustApply(t, ix, g.changes(first, 100)...)
+	}
+	if err := ix.Close(); err != nil {
+		t.Errorf("Close while searching: %v", err)
+	}
+	close(done)
+	wg.Wait()
 }

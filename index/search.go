@@ -66,7 +66,8 @@ func init() {
 // Search returns a knowledge.EINVALID error if q.AnswerWeight is negative or
 // not a number, or if q.Conversations lists more than 10,000 conversations;
 // an error wrapping context.DeadlineExceeded if the search outlives ctx's
-// deadline (2 s when ctx has none); and bleve's error otherwise.
+// deadline (2 s when ctx has none); an error wrapping
+// bleve.ErrorIndexClosed after Close; and bleve's error otherwise.
 func (ix *Index) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowledge.Hit, error) {
 	w := q.AnswerWeight
 	if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
@@ -85,6 +86,11 @@ func (ix *Index) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowled
 	}
 	size = min(size, maxLimit)
 
+	ix.life.RLock()
+	defer ix.life.RUnlock()
+	if ix.closed {
+		return nil, fmt.Errorf("search index %s: %w", ix.dir, bleve.ErrorIndexClosed)
+	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, searchTimeout)
