@@ -93,6 +93,7 @@ type Index struct {
 
 	applyMu sync.Mutex   // serialises Apply, so Rev and documents move together
 	rev     atomic.Int64 // highest applied store revision
+	dfs     dfCache
 
 	// bleve panics when a closed index is used, so every use holds life
 	// for reading, and Close holds it for writing.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -228,8 +229,7 @@ func (ix *Index) matchQueries(ctx context.Context, text string, fields []field) 
 }
 
 // docFreqs returns a function that counts the documents holding term in
-// field, on one snapshot of the index, and a function that releases that
-// snapshot.
+// field, and a function that releases what the counting holds.
 func (ix *Index) docFreqs(ctx context.Context) (func(field, term string) (uint64, error), func(), error) {
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
@@ -239,15 +239,64 @@ func (ix *Index) docFreqs(ctx context.Context) (func(field, term string) (uint64
 	if err != nil {
 		return nil, nil, err
 	}
+	docs, err := r.DocCount()
+	if err != nil {
+		r.Close()
+		return nil, nil, err
+	}
 	count := func(field, term string) (uint64, error) {
+		key := dfKey{field, term}
+		if df, ok := ix.dfs.get(docs, key); ok {
+			return df, nil
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 		if err != nil {
 			return 0, err
 		}
 		defer tfr.Close()
-		return tfr.Count(), nil
+		df := tfr.Count()
+		ix.dfs.put(key, df)
+		return df, nil
 	}
 	return count, func() { r.Close() }, nil
+}
+
+// dfCache keeps document frequencies between searches: reading one costs
+// a lookup in every segment, and a question's terms come back again and
+// again. Counts only decide which terms a search leaves out, so they may
+// be a little stale: they are kept while the number of documents stays
+// within 1% of what it was when they were read. A zero is never kept, so
+// a new term is searched as soon as it is indexed.
+type dfCache struct {
+	mu    sync.Mutex
+	docs  uint64 // documents in the index when the counts were read
+	freqs map[dfKey]uint64
+}
+
+type dfKey struct{ field, term string }
+
+// maxCachedFreqs bounds the cache, at a few megabytes.
+const maxCachedFreqs = 100000
+
+func (c *dfCache) get(docs uint64, k dfKey) (uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if diff := max(docs, c.docs) - min(docs, c.docs); diff*100 > c.docs || len(c.freqs) >= maxCachedFreqs {
+		c.docs, c.freqs = docs, make(map[dfKey]uint64)
+	}
+	df, ok := c.freqs[k]
+	return df, ok
+}
+
+func (c *dfCache) put(k dfKey, df uint64) {
+	if df == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.freqs != nil {
+		c.freqs[k] = df
+	}
 }
 
 // visibleIn matches public questions and those of the given conversations.

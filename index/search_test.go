@@ -366,3 +366,24 @@ func commonIDs(n int) []string {
 	}
 	return ids
 }
+
+func TestSearchFindsNewTermsAtOnce(t *testing.T) {
+	ix := MustOpenIndex(t)
+	g := newCorpusGen(4)
+	MustApply(t, ix, g.changes(0, 300)...)
+	// 300 questions: one more stays within the 1% for which document
+	// frequencies are reused.
+	if got := searchIDs(t, ix, knowledge.SearchQuery{Text: "zeppelin"}); len(got) != 0 {
+		t.Fatalf("Search(zeppelin) before indexing it = %v, want nothing", got)
+	}
+	if got := searchIDs(t, ix, knowledge.SearchQuery{Text: "zeppelin password"}); slices.Contains(got, "new") {
+		t.Fatalf("Search(zeppelin password) before indexing it = %v", got)
+	}
+	MustApply(t, ix, publicQ(301, "new", "the zeppelin password expired"))
+	for _, text := range []string{"zeppelin", "zeppelin password"} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: text})
+		if len(got) == 0 || got[0] != "new" {
+			t.Errorf("Search(%q) after indexing it = %v, want new first", text, got)
+		}
+	}
+}
