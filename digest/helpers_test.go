@@ -41,8 +41,15 @@ func ts(t time.Time) string { return fmt.Sprintf("%d.000100", t.Unix()) }
 // described in compose_test.go, and returns it.
 func mustFixture(tb testing.TB) *sqlite.DB {
 	tb.Helper()
-	ctx := context.Background()
 	db := sqlite.MustOpenTemp(tb)
+	fillFixture(tb, db)
+	return db
+}
+
+// fillFixture writes the fixture's week 47 to db.
+func fillFixture(tb testing.TB, db *sqlite.DB) {
+	tb.Helper()
+	ctx := context.Background()
 	at := func(day, hour, minute int) time.Time { return in47(tb, day, hour, minute) }
 	q := func(id, asker, conv, text string, t time.Time, answers ...knowledge.Answer) knowledge.Question {
 		return knowledge.Question{ID: id, Asker: asker, Conversation: conv, Thread: ts(t), Text: text, Time: t, Answers: answers}
@@ -130,6 +137,22 @@ func mustFixture(tb testing.TB) *sqlite.DB {
 	botAsk("e9", q("q9", "UD", "CDEV", "Kafka consumer lag on billing events", at(3, 14, 0), a("q9c", "UC", "Scale the consumer group to 6 partitions", at(3, 14, 45))),
 		knowledge.Ask{Status: knowledge.StatusAnswered},
 		route("UC", knowledge.RouteAnswered, at(3, 14, 0)))
+}
+
+// mustOpen opens a handle on the store at path, as one running instance
+// would, with the store's clock on clock, and closes it when the test ends.
+func mustOpen(tb testing.TB, path string, clock func() time.Time) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Now = clock
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
 	return db
 }
 

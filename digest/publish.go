@@ -76,6 +76,10 @@ const (
 	DefaultRetry = 15 * time.Minute
 )
 
+// roundTimeout bounds one round of posting, so a hung Slack call cannot
+// hold the next round back for ever.
+const roundTimeout = 5 * time.Minute
+
 // Publisher posts the weekly digest to a channel and the personal digests
 // to the people who asked for them, each exactly once per week. Several
 // processes may run one on the same store: the ledger lets one of them post
@@ -178,6 +182,12 @@ func (p *Publisher) PostDue(ctx context.Context) ([]Posting, error) {
 // PostWeek posts the digests of week w that are not posted yet, as PostDue
 // does for the week due.
 func (p *Publisher) PostWeek(ctx context.Context, w Week) ([]Posting, error) {
+	return p.postWeek(ctx, ctx, w)
+}
+
+// postWeek posts the digests of week w with ctx, and starts no new one
+// once stop ends.
+func (p *Publisher) postWeek(ctx, stop context.Context, w Week) ([]Posting, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var (
@@ -194,8 +204,8 @@ func (p *Publisher) PostWeek(ctx context.Context, w Week) ([]Posting, error) {
 		errs = append(errs, fmt.Errorf("digest %s: subscribers: %w", w, err))
 	}
 	for _, person := range people {
-		if ctx.Err() != nil {
-			errs = append(errs, ctx.Err())
+		if err := stop.Err(); err != nil {
+			errs = append(errs, err)
 			break
 		}
 		res, err := p.PostPerson(ctx, person, w)
@@ -301,8 +311,18 @@ func (p *Publisher) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("digest: scheduler: %w", err)
 	}
-	round := func(ctx context.Context, why string) {
-		res, err := p.PostDue(ctx)
+	// A round under way when ctx ends finishes the digest it is posting
+	// (a post cut short would be released and posted again by the next
+	// start, but one cut between Slack's answer and the ledger would be
+	// posted twice) and starts no other.
+	round := func(why string) {
+		w, due := p.Due()
+		if !due {
+			return
+		}
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), roundTimeout)
+		defer cancel()
+		res, err := p.postWeek(work, ctx, w)
 		for _, r := range res {
 			if r.Posted || r.Nothing {
 				p.log.Debug("digest round", "why", why, "digest", r.Key, "posted", r.Posted)
@@ -313,13 +333,16 @@ func (p *Publisher) Run(ctx context.Context) error {
 		}
 	}
 	weekly, err := s.NewJob(p.cfg.Schedule.Job(),
-		gocron.NewTask(func(ctx context.Context) { round(ctx, "schedule") }),
-		gocron.WithName("digest"), gocron.WithContext(ctx),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule))
+		gocron.NewTask(func() { round("schedule") }),
+		gocron.WithName("digest"),
+		// A scheduled run waits for the one before to finish rather than
+		// being skipped: the retries would post it anyway, but later.
+		gocron.WithSingletonMode(gocron.LimitModeWait))
 	if err == nil {
 		_, err = s.NewJob(gocron.DurationJob(p.cfg.Retry),
-			gocron.NewTask(func(ctx context.Context) { round(ctx, "catch-up") }),
-			gocron.WithName("digest-catch-up"), gocron.WithContext(ctx),
+			gocron.NewTask(func() { round("catch-up") }),
+			gocron.WithName("digest-catch-up"),
+			// A retry due while the last one still runs is not needed.
 			gocron.WithSingletonMode(gocron.LimitModeReschedule),
 			gocron.WithStartAt(gocron.WithStartImmediately()))
 	}
