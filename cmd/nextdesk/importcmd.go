@@ -48,8 +48,10 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		rep, err := stackexchange.Import(ctx, src, kb, stackexchange.Options{Logger: log})
 		printReport(m.Stdout, src, rep)
 		return errors.Join(err, kb.Sync(ctx))
+	case "org":
+		return m.importOrg(ctx, kb.DB, src, *channels)
 	default:
-		return usagef("import: unknown source %q (want slack-export or stackexchange)", kind)
+		return usagef("import: unknown source %q (want slack-export, stackexchange or org)", kind)
 	}
 }
 
