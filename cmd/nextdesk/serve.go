@@ -9,8 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -184,14 +182,6 @@ func (s *Server) Addr() net.Addr {
 // that order. It returns an error if start-up fails (a refused token is a
 // usage error naming the setting) or if a part stops on its own.
 func (s *Server) Run(ctx context.Context) error {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		// The live heap is small and the allocation rate high: at the
-		// default GOGC=100 the collector runs twenty times a second under
-		// load, and its assists delay Slack's acknowledgements (p99 over
-		// 100 ms at 50 questions/s, none over 30 ms at 400). An explicit
-		// GOGC wins.
-		debug.SetGCPercent(400)
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.cancel = cancel
