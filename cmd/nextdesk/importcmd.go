@@ -40,14 +40,14 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	case "slack-export":
 		rep, err := slackexport.Import(ctx, src, kb, slackexport.Options{Channels: splitList(*channels), Logger: log})
 		printReport(m.Stdout, src, rep)
-		return errors.Join(err, kb.Sync(ctx))
+		return errors.Join(err, kb.settle(ctx, rep.Written))
 	case "stackexchange":
 		if *channels != "" {
 			return usagef("import: --channels applies to slack-export only")
 		}
 		rep, err := stackexchange.Import(ctx, src, kb, stackexchange.Options{Logger: log})
 		printReport(m.Stdout, src, rep)
-		return errors.Join(err, kb.Sync(ctx))
+		return errors.Join(err, kb.settle(ctx, rep.Written))
 	case "org":
 		return m.importOrg(ctx, kb.DB, src, *channels)
 	default:
@@ -72,6 +72,11 @@ func (m *Main) reindex(ctx context.Context, args []string) error {
 		return err
 	}
 	defer kb.Close()
+	// A rebuild leaves many small segments; merging them halves the cost of
+	// a search from then on.
+	if err := kb.Index.Compact(ctx); err != nil {
+		return err
+	}
 	n, err := kb.Index.DocCount()
 	if err != nil {
 		return err

@@ -71,6 +71,19 @@ func (kb *knowledgeBase) Sync(ctx context.Context) error {
 	return nil
 }
 
+// settle indexes the last batches of an import and, after a large one,
+// merges the many small segments it left so that searches stay fast.
+func (kb *knowledgeBase) settle(ctx context.Context, written knowledge.ImportResult) error {
+	if err := kb.Sync(ctx); err != nil {
+		return err
+	}
+	const large = 10_000
+	if written.Questions+written.Answers < large {
+		return nil
+	}
+	return kb.Index.Compact(ctx)
+}
+
 // Close closes the index, then the store.
 func (kb *knowledgeBase) Close() error {
 	return errors.Join(kb.Index.Close(), kb.DB.Close())
