@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/nextdesk/nextdesk/importer/stackexchange"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -104,9 +106,5 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 
 func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
