@@ -1,14 +1,15 @@
 package digest
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -20,80 +21,114 @@ import (
 // written; counting is per question, so a word repeated in one question
 // counts once.
 
-// emojiCode matches an emoji code such as :+1: or :white_check_mark:, which
-// the stored plain text keeps as written.
-var emojiCode = regexp.MustCompile(`:[a-z0-9_+'-]+:`)
-
 // terms returns the distinct topic terms of text, by key (the folded word)
 // with the form they were written in.
 func terms(text string) map[string]string {
 	out := make(map[string]string)
-	text = emojiCode.ReplaceAllString(text, " ")
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !wordRune(r) }) {
-		if key, surface, ok := term(w); ok {
-			if _, seen := out[key]; !seen {
-				out[key] = surface
+	scanTerms(text, nil, func(key []byte, word string) {
+		if _, seen := out[string(key)]; !seen {
+			out[string(key)] = strings.ToLower(word)
+		}
+	})
+	return out
+}
+
+// scanTerms calls fn with each topic word of text: its key, built in buf
+// (valid during the call only), and the word as written. It allocates
+// nothing of its own, since checking coverage runs it over every answer
+// ever given; it returns buf, grown, for the next call.
+func scanTerms(text string, buf []byte, fn func(key []byte, word string)) []byte {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !wordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(text) {
+			if r, size = utf8.DecodeRuneInString(text[i:]); !wordRune(r) {
+				break
 			}
+			i += size
+		}
+		// An emoji code such as :white_check_mark:, which the stored
+		// plain text keeps as written, is no word.
+		if start > 0 && text[start-1] == ':' && i < len(text) && text[i] == ':' {
+			continue
+		}
+		var (
+			word string
+			ok   bool
+		)
+		if buf, word, ok = topicKey(text[start:i], buf[:0]); ok {
+			fn(buf, word)
 		}
 	}
-	return out
+	return buf
 }
 
 // wordRune reports whether r may be part of a word: letters and digits,
 // and the characters of names such as node.js, c++, c#, snake_case, e-mail,
 // l'équipe and @mentions (kept together so they can be dropped whole).
 func wordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".-_+#'’@/", r)
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return r == '’' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// asciiWord is wordRune for ASCII, which most text is.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for r := range rune(utf8.RuneSelf) {
+		t[r] = unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".-_+#'@/", r)
+	}
+	return t
+}()
 
 // elisions are the French words that lose their vowel before another:
 // l'équipe, d'accès, qu'il.
-var elisions = map[string]bool{
-	"l": true, "d": true, "j": true, "qu": true, "n": true, "s": true, "c": true, "m": true, "t": true,
-	"jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true,
-}
+var elisions = []string{"l", "d", "j", "qu", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"}
 
-// term turns one word into a topic key and its written form, or reports
-// false for words that are no topic: stop words, numbers, mentions,
-// addresses and paths, and words of one letter.
-func term(w string) (key, surface string, ok bool) {
-	w = strings.ReplaceAll(w, "’", "'")
+// topicKey turns one word into a topic key, appended to buf, and returns
+// the part of the word it comes from; ok is false for words that are no
+// topic: stop words, numbers, mentions, addresses and paths, and words of
+// one letter.
+func topicKey(w string, buf []byte) (key []byte, word string, ok bool) {
 	if strings.ContainsAny(w, "@/") {
-		return "", "", false // a mention, an address, a URL or a path
+		return buf, "", false // a mention, an address, a URL or a path
 	}
-	w = strings.Trim(w, ".-_'")
-	if before, after, found := strings.Cut(w, "'"); found {
-		switch lower := strings.ToLower(before); {
-		case elisions[lower]:
+	w = strings.Trim(w, ".-_'’")
+	if a := strings.IndexAny(w, "'’"); a >= 0 {
+		_, n := utf8.DecodeRuneInString(w[a:])
+		before, after := w[:a], w[a+n:]
+		switch {
+		case slices.ContainsFunc(elisions, func(e string) bool { return strings.EqualFold(e, before) }):
 			w = after
-		case strings.ToLower(after) == "s":
+		case after == "s" || after == "S":
 			w = before // an English possessive
 		}
+		w = strings.Trim(w, ".-_'’")
 	}
-	w = strings.Trim(w, ".-_'")
-	surface = strings.ToLower(w)
-	key = foldAccents(surface)
-	if len([]rune(key)) < 2 || !hasLetter(key) || stopWords[key] || strings.HasPrefix(key, "http") {
-		return "", "", false
+	for _, r := range w {
+		buf = appendFolded(buf, unicode.ToLower(r))
 	}
-	key = singular(key)
-	if stopWords[key] {
-		return "", "", false
+	if utf8.RuneCount(buf) < 2 || !bytes.ContainsFunc(buf, unicode.IsLetter) || stopWords[string(buf)] || bytes.HasPrefix(buf, []byte("http")) {
+		return buf, "", false
 	}
-	return key, surface, true
-}
-
-func hasLetter(s string) bool {
-	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+	buf = singular(buf)
+	if stopWords[string(buf)] {
+		return buf, "", false
+	}
+	return buf, w, true
 }
 
 // singular strips the plural s that English and French share, so "servers"
 // and "server" are one topic; words ending in ss, us or is keep theirs,
 // and so do names such as node.js. A key is never shown: the topic is
 // shown as people wrote it.
-func singular(key string) string {
-	if len(key) >= 4 && strings.HasSuffix(key, "s") && !strings.ContainsAny(key, ".+#") && !strings.HasSuffix(key, "ss") &&
-		!strings.HasSuffix(key, "us") && !strings.HasSuffix(key, "is") {
+func singular(key []byte) []byte {
+	if len(key) >= 4 && key[len(key)-1] == 's' && !bytes.ContainsAny(key, ".+#") &&
+		!bytes.HasSuffix(key, []byte("ss")) && !bytes.HasSuffix(key, []byte("us")) && !bytes.HasSuffix(key, []byte("is")) {
 		return key[:len(key)-1]
 	}
 	return key
@@ -101,17 +136,40 @@ func singular(key string) string {
 
 // foldAccents replaces the accented letters of French (and its neighbours)
 // by their base letter, so "déploiement" and "deploiement" are one word.
-func foldAccents(s string) string { return accentFolder.Replace(s) }
+func foldAccents(s string) string {
+	var b []byte
+	for _, r := range s {
+		b = appendFolded(b, r)
+	}
+	return string(b)
+}
 
-var accentFolder = strings.NewReplacer(
-	"à", "a", "â", "a", "ä", "a", "á", "a", "ã", "a",
-	"ç", "c",
-	"é", "e", "è", "e", "ê", "e", "ë", "e",
-	"î", "i", "ï", "i", "í", "i",
-	"ô", "o", "ö", "o", "ó", "o",
-	"ù", "u", "û", "u", "ü", "u", "ú", "u",
-	"ÿ", "y", "ñ", "n", "œ", "oe", "æ", "ae",
-)
+// appendFolded appends r to b without its accent.
+func appendFolded(b []byte, r rune) []byte {
+	switch r {
+	case 'à', 'â', 'ä', 'á', 'ã':
+		r = 'a'
+	case 'ç':
+		r = 'c'
+	case 'é', 'è', 'ê', 'ë':
+		r = 'e'
+	case 'î', 'ï', 'í':
+		r = 'i'
+	case 'ô', 'ö', 'ó':
+		r = 'o'
+	case 'ù', 'û', 'ü', 'ú':
+		r = 'u'
+	case 'ÿ':
+		r = 'y'
+	case 'ñ':
+		r = 'n'
+	case 'œ':
+		return append(b, "oe"...)
+	case 'æ':
+		return append(b, "ae"...)
+	}
+	return utf8.AppendRune(b, r)
+}
 
 // topicCounts counts, for each topic key, the questions whose text has it,
 // and remembers the form each key is most often written in.
@@ -205,7 +263,11 @@ func wordSet(s string) map[string]bool {
 
 // Limits of the topic lists.
 const (
-	maxCandidates = 50 // recurring terms checked against everything answered
+	// maxCandidates bounds the recurring terms checked against everything
+	// answered. Gaps are rarely among the most frequent terms, which
+	// someone has nearly always answered about, so the bound is wide: the
+	// check costs one map lookup per word read, however many candidates.
+	maxCandidates = 5000
 	maxUncovered  = 8
 	maxRising     = 5
 	// A term recurs when at least recurs questions of the week use it, and
@@ -247,10 +309,13 @@ func topics(ctx context.Context, src Source, v knowledge.Viewer, qs []knowledge.
 		open[k] = true
 	}
 	if len(open) > 0 {
+		var buf []byte
 		err = src.EachAnsweredText(ctx, v, func(text string) error {
-			for key := range terms(text) {
-				delete(open, key)
-			}
+			buf = scanTerms(text, buf, func(key []byte, _ string) {
+				if open[string(key)] {
+					delete(open, string(key))
+				}
+			})
 			if len(open) == 0 {
 				return errAllCovered
 			}
