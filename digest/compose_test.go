@@ -226,6 +226,9 @@ func TestComposePersonal(t *testing.T) {
 		if !d.Personal || d.Empty() != (len(c.want) == 0) {
 			t.Errorf("personal digest of %s: personal %v, empty %v", c.person, d.Personal, d.Empty())
 		}
+		if text := digest.Text(d, digest.LangEN); d.Empty() && text != "Your weekly digest, 16–22 Nov 2026: no new answer in your topics this week.\n" {
+			t.Errorf("empty personal digest of %s: %q", c.person, text)
+		}
 	}
 }
 

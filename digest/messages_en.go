@@ -53,6 +53,7 @@ var messagesEN = map[string]string{
 	"thanks.item_bare.other": "%[2]s: %[1]d answers",
 
 	"personal.header":  "Your weekly digest · %s",
+	"personal.empty":   "Your weekly digest, %s: no new answer in your topics this week.",
 	"personal.intro":   "New answers this week in the topics you asked about or answered:",
 	"personal.summary": "Your weekly digest, %s: %d new answers in your topics.",
 

@@ -53,6 +53,7 @@ var messagesFR = map[string]string{
 	"thanks.item_bare.other": "%[2]s : %[1]d réponses",
 
 	"personal.header":  "Votre récap de la semaine · %s",
+	"personal.empty":   "Votre récap de la semaine, %s : aucune nouvelle réponse sur vos sujets cette semaine.",
 	"personal.intro":   "Les nouvelles réponses de la semaine sur les sujets où vous avez posé une question ou répondu :",
 	"personal.summary": "Votre récap de la semaine, %s : %d nouvelles réponses sur vos sujets.",
 

@@ -28,7 +28,7 @@ const (
 func Blocks(d *Digest, lang string) []slack.Block {
 	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
 	if d.Empty() {
-		return []slack.Block{section(tr(lang, "digest.empty", span))}
+		return []slack.Block{section(emptyText(d, lang, span))}
 	}
 	if d.Personal {
 		blocks := []slack.Block{
@@ -77,7 +77,7 @@ func Summary(d *Digest, lang string) string {
 	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
 	switch {
 	case d.Empty():
-		return tr(lang, "digest.empty", span)
+		return emptyText(d, lang, span)
 	case d.Personal:
 		return tr(lang, "personal.summary", span, len(d.Knowledge)+d.MoreKnowledge)
 	}
@@ -89,7 +89,7 @@ func Text(d *Digest, lang string) string {
 	var b strings.Builder
 	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
 	if d.Empty() {
-		return tr(lang, "digest.empty", span) + "\n"
+		return emptyText(d, lang, span) + "\n"
 	}
 	plain := func(s string) string { return strings.ReplaceAll(s, "*", "") }
 	line := func(s string) { b.WriteString(plain(s) + "\n") }
@@ -138,6 +138,14 @@ func Text(d *Digest, lang string) string {
 		line(helpersText(lang, d, false))
 	}
 	return b.String()
+}
+
+// emptyText is the one short message of an empty digest.
+func emptyText(d *Digest, lang, span string) string {
+	if d.Personal {
+		return tr(lang, "personal.empty", span)
+	}
+	return tr(lang, "digest.empty", span)
 }
 
 func figuresText(lang string, f Figures, mrkdwn bool) string {
