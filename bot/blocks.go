@@ -236,6 +236,9 @@ type profile struct {
 	Waiting  []waiting
 	Prefs    knowledge.Preferences
 	Now      time.Time
+	// HandOffs says what their direct answers saved the management chain;
+	// empty without an org chart.
+	HandOffs string
 }
 
 // waiting is a question waiting for an expert, with a link to its thread.
@@ -273,6 +276,9 @@ func profileBlocks(lang string, p profile) []slack.Block {
 			}
 		}
 		blocks = append(blocks, section(s.String()))
+	}
+	if p.HandOffs != "" {
+		blocks = append(blocks, section(escape(p.HandOffs)))
 	}
 	switch {
 	case p.Prefs.OptedOut:

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -49,6 +50,9 @@ var _ SlackAPI = (*slack.Client)(nil)
 // Store is what the bot needs from knowledge/sqlite.DB; *sqlite.DB
 // satisfies it.
 type Store interface {
+	digest.Subscriptions
+	digest.HandOffSource
+
 	Once(ctx context.Context, key string, fn func(*sqlite.BotTx) error) (sqlite.Handled, error)
 	Handled(ctx context.Context, key string) (bool, error)
 

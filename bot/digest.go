@@ -43,20 +43,14 @@ func (b *Bot) DigestTask(p *digest.Publisher) Task {
 // lang to the command's response_url: "on" starts their personal weekly
 // digest (the new answers in the topics they asked about or answered),
 // "off" stops it, nothing says where they stand. The preference is stored
-// with the store's digest.Subscriptions methods, which *sqlite.DB has; a
-// store without them gets a reply saying the digest is unavailable. A
-// retried delivery changes nothing more: setting the same preference
+// with the store's digest.Subscriptions methods. A retried delivery changes nothing more: setting the same preference
 // twice is harmless, and the reply is sent once per delivery key. It
 // returns the store's errors.
 func (b *Bot) DigestCommand(ctx context.Context, in Inbound, person, lang, args string) error {
 	if in.Command == nil {
 		return fmt.Errorf("bot: digest command: delivery %s is not a slash command", in.Key)
 	}
-	subs, ok := b.store.(digest.Subscriptions)
-	if !ok {
-		return b.respond(ctx, in, in.Command.ResponseURL, digest.Unavailable(lang), nil, false)
-	}
-	reply, err := digest.Subscribe(ctx, subs, person, args, lang)
+	reply, err := digest.Subscribe(ctx, b.store, person, args, lang)
 	if knowledge.ErrorCode(err) == knowledge.EINVALID {
 		reply, err = knowledge.ErrorMessage(err), nil
 	}
@@ -69,15 +63,10 @@ func (b *Bot) DigestCommand(ctx context.Context, in Inbound, person, lang, args 
 // HandOffsText says, for /nextdesk me, how many hand-offs between managers
 // person's direct answers saved ("You answered 12 questions directly,
 // saving 30 hand-offs between managers."), in lang. It returns "" when no
-// org chart was imported or the person answered nothing directly, and
-// when the store cannot tell (it lacks digest.HandOffSource): the figure
-// is then left out, not invented. It returns the store's errors.
+// org chart was imported or the person answered nothing directly: the
+// figure is then left out, not invented. It returns the store's errors.
 func (b *Bot) HandOffsText(ctx context.Context, person, lang string) (string, error) {
-	src, ok := b.store.(digest.HandOffSource)
-	if !ok {
-		return "", nil
-	}
-	h, known, err := digest.HandOffsOf(ctx, src, person)
+	h, known, err := digest.HandOffsOf(ctx, b.store, person)
 	if err != nil || !known || h.Questions == 0 {
 		return "", err
 	}

@@ -41,6 +41,8 @@ func (b *Bot) deskCommand(ctx context.Context, in Inbound) error {
 		return b.respond(ctx, in, cmd.ResponseURL, tr(lang, "desk.help"), nil, false)
 	case "me", "moi":
 		return b.deskMe(ctx, in, user.ID, lang)
+	case "digest", "recap":
+		return b.DigestCommand(ctx, in, user.ID, lang, strings.Join(args[1:], " "))
 	case "optout", "optin":
 		out := sub == "optout"
 		return b.setPreferences(ctx, in, user.ID, tr(lang, "desk."+sub), func(p *knowledge.Preferences) { p.OptedOut = out })
@@ -147,6 +149,9 @@ func (b *Bot) deskMe(ctx context.Context, in Inbound, person, lang string) error
 		return err
 	}
 	p.Prefs = prefs[person]
+	if p.HandOffs, err = b.HandOffsText(ctx, person, lang); err != nil {
+		return err
+	}
 	text := tr(lang, "desk.me_text", p.Stats.Answers, len(routes))
 	return b.respond(ctx, in, in.Command.ResponseURL, text, blocksJSON(profileBlocks(lang, p)), false)
 }

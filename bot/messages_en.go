@@ -53,7 +53,7 @@ var messagesEN = map[string]string{
 	"button.already":       "Already answered (link)",
 
 	// /nextdesk.
-	"desk.help":          "*nextdesk commands*\n• `/ask your question`: ask; I find an answer or the colleague who knows.\n• `/nextdesk me`: what you're known for, and the questions waiting for you.\n• `/nextdesk snooze 2w`: no questions for a while (`3d`, `8h`, `2w`; `off` to end).\n• `/nextdesk optout` / `optin`: stop or resume being sent questions.",
+	"desk.help":          "*nextdesk commands*\n• `/ask your question`: ask; I find an answer or the colleague who knows.\n• `/nextdesk me`: what you're known for, and the questions waiting for you.\n• `/nextdesk snooze 2w`: no questions for a while (`3d`, `8h`, `2w`; `off` to end).\n• `/nextdesk optout` / `optin`: stop or resume being sent questions.\n• `/nextdesk digest on` / `off`: a weekly direct message with the new answers in your topics.",
 	"desk.unknown":       "I don't know `%s`.",
 	"desk.optout":        "You won't be sent questions any more. `/nextdesk optin` undoes it.",
 	"desk.optin":         "You'll be sent questions again.",

@@ -53,7 +53,7 @@ var messagesFR = map[string]string{
 	"button.already":       "Déjà répondu (lien)",
 
 	// /nextdesk.
-	"desk.help":          "*Commandes nextdesk*\n• `/ask votre question` : posez une question ; je trouve une réponse ou le collègue qui sait.\n• `/nextdesk me` : ce pour quoi on vous connaît, et les questions qui vous attendent.\n• `/nextdesk snooze 2w` : plus de questions pendant un temps (`3d`, `8h`, `2w` ; `off` pour arrêter).\n• `/nextdesk optout` / `optin` : ne plus recevoir de questions, ou recommencer.",
+	"desk.help":          "*Commandes nextdesk*\n• `/ask votre question` : posez une question ; je trouve une réponse ou le collègue qui sait.\n• `/nextdesk me` : ce pour quoi on vous connaît, et les questions qui vous attendent.\n• `/nextdesk snooze 2w` : plus de questions pendant un temps (`3d`, `8h`, `2w` ; `off` pour arrêter).\n• `/nextdesk optout` / `optin` : ne plus recevoir de questions, ou recommencer.\n• `/nextdesk digest on` / `off` : chaque semaine, un message direct avec les nouvelles réponses dans vos sujets.",
 	"desk.unknown":       "Je ne connais pas `%s`.",
 	"desk.optout":        "Vous ne recevrez plus de questions. `/nextdesk optin` pour annuler.",
 	"desk.optin":         "Vous recevrez de nouveau des questions.",

@@ -66,8 +66,6 @@ var messagesEN = map[string]string{
 	"subscribe.status_on":  "You get the personal weekly digest. `/nextdesk digest off` stops it.",
 	"subscribe.status_off": "You don't get the personal weekly digest. `/nextdesk digest on` starts it.",
 
-	"subscribe.unavailable": "The personal digest is not available on this nextdesk.",
-
 	"duration.under_minute":  "under a minute",
 	"duration.minutes":       "%d min",
 	"duration.hours":         "%d h",

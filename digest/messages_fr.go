@@ -66,8 +66,6 @@ var messagesFR = map[string]string{
 	"subscribe.status_on":  "Vous recevez le récap personnel de la semaine. `/nextdesk digest off` l'arrête.",
 	"subscribe.status_off": "Vous ne recevez pas le récap personnel de la semaine. `/nextdesk digest on` le lance.",
 
-	"subscribe.unavailable": "Le récap personnel n'est pas disponible sur ce nextdesk.",
-
 	"duration.under_minute":  "moins d'une minute",
 	"duration.minutes":       "%d min",
 	"duration.hours":         "%d h",

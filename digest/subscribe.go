@@ -47,7 +47,3 @@ func Subscribe(ctx context.Context, subs Subscriptions, person, args, lang strin
 	}
 	return tr(lang, "subscribe.usage"), nil
 }
-
-// Unavailable is the reply to "/nextdesk digest" when this nextdesk cannot
-// keep subscriptions, in lang.
-func Unavailable(lang string) string { return tr(lang, "subscribe.unavailable") }

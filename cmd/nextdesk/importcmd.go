@@ -23,7 +23,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 2 {
-		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import stackexchange DIR")
+		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import stackexchange DIR | nextdesk import org FILE.csv")
 	}
 	cfg, err := m.config()
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/bot"
+	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -125,13 +126,14 @@ type Server struct {
 	api      *slack.Client
 	kb       *knowledgeBase
 	bot      *bot.Bot
+	digest   *digest.Publisher
 	dispatch *bot.Dispatcher
 	socket   *bot.SocketTransport
 	http     *http.Server
 
 	// Set by serve.
-	httpRun, botRun, socketRun *running
-	stopBot, stopSocket        context.CancelFunc
+	httpRun, botRun, digestRun, socketRun *running
+	stopBot, stopSocket                   context.CancelFunc
 }
 
 // NewServer returns a Server taking its settings from m and logging to
@@ -315,6 +317,9 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 	if err != nil {
 		return nil, nil, fmt.Errorf("start the bot: %w", err)
 	}
+	if s.digest, err = s.main.digestPublisher(s.cfg, kb.DB, s.api, s.log); err != nil {
+		return nil, nil, err
+	}
 	return metrics, reg, nil
 }
 
@@ -373,6 +378,7 @@ func (s *Server) serve(ctx context.Context) error {
 	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBot = stopBot
 	s.botRun = start(func() error { return s.bot.Run(botCtx) })
+	s.digestRun = start(func() error { return s.digest.Run(botCtx) })
 	var socketDone <-chan struct{}
 	if s.socket != nil {
 		socketCtx, stopSocket := context.WithCancel(ctx)
@@ -387,6 +393,8 @@ func (s *Server) serve(ctx context.Context) error {
 		return fmt.Errorf("http server on %s stopped: %w", s.ln.Addr(), s.httpRun.err)
 	case <-s.botRun.done:
 		return fmt.Errorf("the bot's background tasks stopped: %w", s.botRun.err)
+	case <-s.digestRun.done:
+		return fmt.Errorf("the digest schedule stopped: %w", s.digestRun.err)
 	case <-socketDone:
 		var serr slack.SlackErrorResponse
 		if errors.As(s.socketRun.err, &serr) {
@@ -429,6 +437,14 @@ func (s *Server) shutdown() error {
 			errs = append(errs, errors.New("shutdown: the bot's background tasks did not stop in time"))
 		} else if s.botRun.err != nil && !errors.Is(s.botRun.err, context.Canceled) {
 			errs = append(errs, fmt.Errorf("shutdown: bot: %w", s.botRun.err))
+		}
+	}
+	if s.digestRun != nil {
+		// stopBot cancelled it too; it finishes the post under way.
+		if !s.digestRun.wait(ctx) {
+			errs = append(errs, errors.New("shutdown: the digest schedule did not stop in time"))
+		} else if s.digestRun.err != nil && !errors.Is(s.digestRun.err, context.Canceled) {
+			errs = append(errs, fmt.Errorf("shutdown: digest: %w", s.digestRun.err))
 		}
 	}
 	if s.client != nil {

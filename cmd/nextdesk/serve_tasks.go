@@ -34,7 +34,7 @@ func (m *Main) tasks(ctx context.Context, args []string) error {
 	if _, _, err := s.openBot(ctx); err != nil {
 		return errors.Join(err, s.shutdown())
 	}
-	err = runTasks(ctx, m, s.bot.Tasks(), *only, *dryRun)
+	err = runTasks(ctx, m, append(s.bot.Tasks(), s.bot.DigestTask(s.digest)), *only, *dryRun)
 	return errors.Join(err, s.shutdown())
 }
 
