@@ -22,6 +22,7 @@ func TestTerms(t *testing.T) {
 		{"Merci, ça marche pas. Quelqu'un sait ?", map[string]string{}},
 		{"Le déploiement échoue sur le cluster", map[string]string{"deploiement": "déploiement", "echoue": "échoue", "cluster": "cluster"}},
 		{"don't it's qu'il jusqu'à", map[string]string{}},
+		{"I’ve tried, it’s l’équipe’s", map[string]string{"equipe": "équipe"}},
 		{"PostgreSQL — postgresql, POSTGRESQL", map[string]string{"postgresql": "postgresql"}},
 		{"class glass access", map[string]string{"class": "class", "glass": "glass", "access": "access"}},
 	} {

@@ -97,17 +97,17 @@ func topicKey(w string, buf []byte) (key []byte, word string, ok bool) {
 	if strings.ContainsAny(w, "@/") {
 		return buf, "", false // a mention, an address, a URL or a path
 	}
-	w = strings.Trim(w, ".-_'’")
-	if a := strings.IndexAny(w, "'’"); a >= 0 {
-		_, n := utf8.DecodeRuneInString(w[a:])
-		before, after := w[:a], w[a+n:]
+	// Phones and word processors type ’ where the stop words have '.
+	w = strings.Trim(strings.ReplaceAll(w, "’", "'"), ".-_'")
+	if a := strings.IndexByte(w, '\''); a >= 0 {
+		before, after := w[:a], w[a+1:]
 		switch {
 		case slices.ContainsFunc(elisions, func(e string) bool { return strings.EqualFold(e, before) }):
 			w = after
 		case after == "s" || after == "S":
 			w = before // an English possessive
 		}
-		w = strings.Trim(w, ".-_'’")
+		w = strings.Trim(w, ".-_'")
 	}
 	for _, r := range w {
 		buf = appendFolded(buf, unicode.ToLower(r))
