@@ -99,16 +99,13 @@ func topicKey(w string, buf []byte) (key []byte, word string, ok bool) {
 	}
 	// Phones and word processors type ’ where the stop words have '.
 	w = strings.Trim(strings.ReplaceAll(w, "’", "'"), ".-_'")
-	if a := strings.IndexByte(w, '\''); a >= 0 {
-		before, after := w[:a], w[a+1:]
-		switch {
-		case slices.ContainsFunc(elisions, func(e string) bool { return strings.EqualFold(e, before) }):
-			w = after
-		case after == "s" || after == "S":
-			w = before // an English possessive
-		}
-		w = strings.Trim(w, ".-_'")
+	if before, after, ok := strings.Cut(w, "'"); ok && slices.ContainsFunc(elisions, func(e string) bool { return strings.EqualFold(e, before) }) {
+		w = after // a French elision: l'équipe
 	}
+	if before, ok := strings.CutSuffix(w, "'s"); ok {
+		w = before // an English possessive: the server's
+	}
+	w = strings.Trim(w, ".-_'")
 	for _, r := range w {
 		buf = appendFolded(buf, unicode.ToLower(r))
 	}
