@@ -109,24 +109,13 @@ func (db *DB) Route(ctx context.Context, id int64) (knowledge.Route, error) {
 // answer first, at most limit, among those v may see, with their answers.
 func (db *DB) AnsweredBy(ctx context.Context, v knowledge.Viewer, person string, limit int) ([]knowledge.Question, error) {
 	var ids []string
-	err := db.view(ctx, "read questions answered by "+person, func(tx *sql.Tx) error {
+	err := db.view(ctx, "read questions answered by "+person, func(tx *sql.Tx) (err error) {
 		// The answerer index serves this newest-first walk; the visibility
 		// filter runs on the few ids it yields.
-		rows, err := tx.QueryContext(ctx, `
+		ids, err = queryStrings(ctx, tx, `
 			SELECT question_id FROM answers WHERE answerer = ?
 			GROUP BY question_id ORDER BY max(coalesce(time, 0)) DESC LIMIT ?`, person, limit*4)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -404,20 +404,9 @@ func (db *DB) SetDigestSubscription(ctx context.Context, person string, on bool)
 // digest, sorted.
 func (db *DB) DigestSubscribers(ctx context.Context) ([]string, error) {
 	var ids []string
-	err := db.view(ctx, "read digest subscribers", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT person_id FROM digest_subscribers ORDER BY person_id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
+	err := db.view(ctx, "read digest subscribers", func(tx *sql.Tx) (err error) {
+		ids, err = queryStrings(ctx, tx, `SELECT person_id FROM digest_subscribers ORDER BY person_id`)
+		return err
 	})
 	return ids, err
 }

@@ -119,24 +119,13 @@ func (db *DB) Memberships(ctx context.Context, personID string) ([]string, error
 	if personID == "" {
 		return ids, nil
 	}
-	err := db.view(ctx, "read memberships of "+personID, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
+	err := db.view(ctx, "read memberships of "+personID, func(tx *sql.Tx) (err error) {
+		ids, err = queryStrings(ctx, tx, `
 			SELECT m.conversation_id FROM members m
 			JOIN conversations c ON c.id = m.conversation_id
 			WHERE m.person_id = ? AND c.kind <> ?
 			ORDER BY m.conversation_id`, personID, knowledge.KindPublic)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -230,21 +219,8 @@ func (t *tx) replaceMembers(ctx context.Context, c knowledge.Conversation) error
 // stampConversation gives every live question of a conversation a new
 // revision.
 func (t *tx) stampConversation(ctx context.Context, conversationID string) error {
-	rows, err := t.QueryContext(ctx, `SELECT id FROM questions WHERE conversation_id = ? AND NOT deleted ORDER BY rev`, conversationID)
+	ids, err := queryStrings(ctx, t, `SELECT id FROM questions WHERE conversation_id = ? AND NOT deleted ORDER BY rev`, conversationID)
 	if err != nil {
-		return fmt.Errorf("restamp conversation %s: %w", conversationID, err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("restamp conversation %s: %w", conversationID, err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("restamp conversation %s: %w", conversationID, err)
 	}
 	for _, id := range ids {

@@ -329,6 +329,27 @@ func (db *DB) view(ctx context.Context, what string, fn func(*sql.Tx) error) err
 	return nil
 }
 
+// queryStrings runs query, which selects one text column, and returns its
+// values in order.
+func queryStrings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var values []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		values = append(values, v)
+	}
+	return values, rows.Err()
+}
+
 // wrap adds context to infrastructure errors and leaves domain errors as
 // they are, their message being meant for people.
 func wrap(what string, err error) error {
