@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -161,22 +162,22 @@ func slackDate(t time.Time) string {
 // questionBlocks is the message that starts a question's thread in a
 // channel: who asks, and what.
 func questionBlocks(lang, asker, text string) []slack.Block {
-	return []slack.Block{section(tr(lang, "ask.posted", asker) + "\n" + quote(text, maxQuoted))}
+	return []slack.Block{section(i18n.Tr(lang, "ask.posted", asker) + "\n" + quote(text, maxQuoted))}
 }
 
 // instantBlocks offers a past answer: what was answered, by whom, a link
 // to where, and whether it solves the question.
 func instantBlocks(lang, questionID string, m knowledge.Match, link string) []slack.Block {
-	source := tr(lang, "instant.source_bare", m.Answer.Answerer, slackDate(m.Answer.Time))
+	source := i18n.Tr(lang, "instant.source_bare", m.Answer.Answerer, slackDate(m.Answer.Time))
 	if link != "" {
-		source = tr(lang, "instant.source", m.Answer.Answerer, slackDate(m.Answer.Time), link)
+		source = i18n.Tr(lang, "instant.source", m.Answer.Answerer, slackDate(m.Answer.Time), link)
 	}
 	return []slack.Block{
-		section(tr(lang, "instant.intro", m.Answer.Answerer) + "\n" + quote(escape(m.Answer.Text), maxQuoted)),
+		section(i18n.Tr(lang, "instant.intro", m.Answer.Answerer) + "\n" + quote(escape(m.Answer.Text), maxQuoted)),
 		contextBlock(source),
 		actions("instant",
-			button(actionSolved, questionID, tr(lang, "button.solved"), "primary"),
-			button(actionNeedHelp, questionID, tr(lang, "button.need_help"), "")),
+			button(actionSolved, questionID, i18n.Tr(lang, "button.solved"), "primary"),
+			button(actionNeedHelp, questionID, i18n.Tr(lang, "button.need_help"), "")),
 	}
 }
 
@@ -184,35 +185,35 @@ func instantBlocks(lang, questionID string, m knowledge.Match, link string) []sl
 // answered, as they may see them), where to answer, and what they will do.
 func expertBlocks(lang string, routeID int64, asker, text string, evidence []knowledge.Evidence, link string) []slack.Block {
 	blocks := []slack.Block{
-		header(tr(lang, "expert.header")),
-		section(tr(lang, "expert.asks", asker) + "\n" + quote(text, maxQuoted)),
+		header(i18n.Tr(lang, "expert.header")),
+		section(i18n.Tr(lang, "expert.asks", asker) + "\n" + quote(text, maxQuoted)),
 	}
 	if len(evidence) > 0 {
 		var why strings.Builder
-		why.WriteString(tr(lang, "expert.why"))
+		why.WriteString(i18n.Tr(lang, "expert.why"))
 		for _, e := range evidence {
 			why.WriteString("\n• " + escape(oneLine(e.Text, 200)))
 		}
 		blocks = append(blocks, section(why.String()))
 	}
 	if link != "" {
-		blocks = append(blocks, section(tr(lang, "expert.link", link)))
+		blocks = append(blocks, section(i18n.Tr(lang, "expert.link", link)))
 	} else {
 		// In a group DM the message itself starts the thread.
-		blocks = append(blocks, contextBlock(tr(lang, "expert.reply_here")))
+		blocks = append(blocks, contextBlock(i18n.Tr(lang, "expert.reply_here")))
 	}
 	id := fmt.Sprint(routeID)
 	return append(blocks, actions("route",
-		button(actionTake, id, tr(lang, "button.take"), "primary"),
-		button(actionPass, id, tr(lang, "button.pass"), ""),
-		button(actionAlready, id, tr(lang, "button.already"), "")))
+		button(actionTake, id, i18n.Tr(lang, "button.take"), "primary"),
+		button(actionPass, id, i18n.Tr(lang, "button.pass"), ""),
+		button(actionAlready, id, i18n.Tr(lang, "button.already"), "")))
 }
 
 // acceptBlocks asks the asker whether a reply solved their question.
 func acceptBlocks(lang, answerer, answerID string) []slack.Block {
 	return []slack.Block{
-		section(tr(lang, "route.solved_prompt", answerer)),
-		actions("accept", button(actionAccept, answerID, tr(lang, "button.accept"), "primary")),
+		section(i18n.Tr(lang, "route.solved_prompt", answerer)),
+		actions("accept", button(actionAccept, answerID, i18n.Tr(lang, "button.accept"), "primary")),
 	}
 }
 
@@ -221,11 +222,11 @@ func acceptBlocks(lang, answerer, answerID string) []slack.Block {
 func fallbackBlocks(lang, asker, text, link string, private bool) []slack.Block {
 	switch {
 	case private:
-		return []slack.Block{section(tr(lang, "fallback.private", asker))}
+		return []slack.Block{section(i18n.Tr(lang, "fallback.private", asker))}
 	case link != "":
-		return []slack.Block{section(tr(lang, "fallback.public", asker, link) + "\n" + quote(text, maxQuoted))}
+		return []slack.Block{section(i18n.Tr(lang, "fallback.public", asker, link) + "\n" + quote(text, maxQuoted))}
 	}
-	return []slack.Block{section(tr(lang, "fallback.public_text", asker) + "\n" + quote(text, maxQuoted))}
+	return []slack.Block{section(i18n.Tr(lang, "fallback.public_text", asker) + "\n" + quote(text, maxQuoted))}
 }
 
 // profile is what /nextdesk me shows.
@@ -247,32 +248,32 @@ type waiting struct {
 }
 
 func profileBlocks(lang string, p profile) []slack.Block {
-	blocks := []slack.Block{header(tr(lang, "desk.me_header"))}
+	blocks := []slack.Block{header(i18n.Tr(lang, "desk.me_header"))}
 	if p.Stats.Answers == 0 {
-		blocks = append(blocks, section(tr(lang, "desk.me_none")))
+		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_none")))
 	} else {
-		blocks = append(blocks, section(tr(lang, "desk.me_counts", p.Stats.Answers, p.Stats.Accepted, p.Stats.Thanks)))
+		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_counts", p.Stats.Answers, p.Stats.Accepted, p.Stats.Thanks)))
 	}
 	if len(p.Topics) > 0 {
-		blocks = append(blocks, section(tr(lang, "desk.me_topics", escape(strings.Join(p.Topics, ", ")))))
+		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_topics", escape(strings.Join(p.Topics, ", ")))))
 	}
 	if len(p.Answered) > 0 {
 		var s strings.Builder
-		s.WriteString(tr(lang, "desk.me_answered"))
+		s.WriteString(i18n.Tr(lang, "desk.me_answered"))
 		for _, q := range p.Answered {
 			s.WriteString("\n• " + escape(oneLine(q.SearchText(), 150)))
 		}
 		blocks = append(blocks, section(s.String()))
 	}
 	if len(p.Waiting) == 0 {
-		blocks = append(blocks, section(tr(lang, "desk.me_no_waiting")))
+		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_no_waiting")))
 	} else {
 		var s strings.Builder
-		s.WriteString(tr(lang, "desk.me_waiting"))
+		s.WriteString(i18n.Tr(lang, "desk.me_waiting"))
 		for _, w := range p.Waiting {
 			s.WriteString("\n• " + escape(oneLine(w.Text, 150)))
 			if w.Link != "" {
-				s.WriteString(" " + tr(lang, "link.thread", w.Link))
+				s.WriteString(" " + i18n.Tr(lang, "link.thread", w.Link))
 			}
 		}
 		blocks = append(blocks, section(s.String()))
@@ -282,9 +283,9 @@ func profileBlocks(lang string, p profile) []slack.Block {
 	}
 	switch {
 	case p.Prefs.OptedOut:
-		blocks = append(blocks, contextBlock(tr(lang, "desk.me_optout")))
+		blocks = append(blocks, contextBlock(i18n.Tr(lang, "desk.me_optout")))
 	case p.Prefs.Snoozed(p.Now):
-		blocks = append(blocks, contextBlock(tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
+		blocks = append(blocks, contextBlock(i18n.Tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
 	}
 	return blocks
 }

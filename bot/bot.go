@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/digest"
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -150,9 +151,9 @@ func New(cfg Config, store Store, engine Engine, reindex func(context.Context) e
 	}
 	cfg.Lang = strings.ToLower(strings.TrimSpace(cfg.Lang))
 	if cfg.Lang == "" {
-		cfg.Lang = langEN
+		cfg.Lang = i18n.EN
 	}
-	if !knownLang(cfg.Lang) {
+	if !i18n.Known(cfg.Lang) {
 		return nil, fmt.Errorf("bot: language %q is not supported: use en or fr", cfg.Lang)
 	}
 	if cfg.AnswerTimeout == 0 {

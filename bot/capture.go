@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 	"github.com/nextdesk/nextdesk/mrkdwn"
@@ -76,7 +77,7 @@ func (b *Bot) answered(ctx context.Context, tx *sqlite.BotTx, key, questionID st
 	}
 	_, err = enqueue(ctx, tx, key+"/accept", methodEphemeral, outgoing{
 		Channel: a.Channel, User: a.Asker, Thread: a.Thread,
-		Text:   tr(askerLang, "route.solved_prompt", answer.Answerer),
+		Text:   i18n.Tr(askerLang, "route.solved_prompt", answer.Answerer),
 		Blocks: blocksJSON(acceptBlocks(askerLang, answer.Answerer, answer.ID)),
 	}, 0, sqlite.Place{})
 	return err

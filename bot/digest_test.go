@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nextdesk/nextdesk/digest"
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 )
 
@@ -36,11 +37,11 @@ func TestDigestCommand(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	for _, c := range []struct{ user, lang, args, want string }{
-		{asker, langEN, "on", "You'll get a personal digest every week"},
-		{french, langFR, "on", "Vous recevrez chaque semaine"},
-		{expert1, langEN, "", "You don't get the personal weekly digest"},
-		{french, langFR, "off", "Vous ne recevrez plus"},
-		{expert1, langEN, "sometimes", "Use `/nextdesk digest on`"},
+		{asker, i18n.EN, "on", "You'll get a personal digest every week"},
+		{french, i18n.FR, "on", "Vous recevrez chaque semaine"},
+		{expert1, i18n.EN, "", "You don't get the personal weekly digest"},
+		{french, i18n.FR, "off", "Vous ne recevrez plus"},
+		{expert1, i18n.EN, "sometimes", "Use `/nextdesk digest on`"},
 	} {
 		if got := h.digestCommand(c.user, c.lang, c.args); !strings.HasPrefix(got, c.want) {
 			t.Errorf("digest %s by %s = %q, want it to start with %q", c.args, c.user, got, c.want)
@@ -82,14 +83,14 @@ func TestDigestTaskAndHandOffs(t *testing.T) {
 	// In the harness's history bob answered four questions first: three
 	// of frank's and one of élodie's, each four hand-offs away through
 	// their managers and the CEO.
-	if got, err := h.bot.HandOffsText(ctx, expert1, langEN); err != nil || got != "" {
+	if got, err := h.bot.HandOffsText(ctx, expert1, i18n.EN); err != nil || got != "" {
 		t.Errorf("without an org chart: %q, %v; want nothing", got, err)
 	}
 	chart := map[string]string{other: "U0MGR0001", french: "U0MGR0001", expert1: "U0MGR0002", "U0MGR0001": "U0CEO0001", "U0MGR0002": "U0CEO0001"}
 	if err := h.db.ReplaceOrgChart(ctx, chart); err != nil {
 		t.Fatal(err)
 	}
-	got, err := h.bot.HandOffsText(ctx, expert1, langEN)
+	got, err := h.bot.HandOffsText(ctx, expert1, i18n.EN)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 	"github.com/nextdesk/nextdesk/mrkdwn"
@@ -84,7 +85,7 @@ func (b *Bot) askQuestion(ctx context.Context, in Inbound, qs question) error {
 		if qs.post {
 			_, err := enqueue(ctx, tx, threadKey(a.QuestionID), methodPost, outgoing{
 				Channel: a.Channel,
-				Text:    tr(qs.lang, "ask.posted_text", "<@"+a.Asker+">", oneLine(qs.raw, maxNotification)),
+				Text:    i18n.Tr(qs.lang, "ask.posted_text", "<@"+a.Asker+">", oneLine(qs.raw, maxNotification)),
 				Blocks:  blocksJSON(questionBlocks(qs.lang, a.Asker, qs.raw)),
 			}, 0, sqlite.Place{QuestionID: a.QuestionID, Thread: true})
 			if err != nil {
@@ -106,7 +107,7 @@ func (b *Bot) askQuestion(ctx context.Context, in Inbound, qs question) error {
 // offer writes the instant answer: in the question's thread, or through
 // the slash command's response_url for /ask in a DM.
 func (b *Bot) offer(ctx context.Context, tx *sqlite.BotTx, key string, qs question, a knowledge.Ask, m knowledge.Match, link string) error {
-	text := tr(qs.lang, "instant.text", oneLine(m.Answer.Text, maxNotification))
+	text := i18n.Tr(qs.lang, "instant.text", oneLine(m.Answer.Text, maxNotification))
 	blocks := blocksJSON(instantBlocks(qs.lang, a.QuestionID, m, link))
 	if qs.respond != "" {
 		_, err := enqueue(ctx, tx, key+"/instant", methodRespond, outgoing{ResponseURL: qs.respond, Text: text, Blocks: blocks}, 0, sqlite.Place{})
@@ -149,7 +150,7 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound) error {
 	lang := b.langOf(asker)
 	qs, ok := b.newQuestion(asker, cmd.Text)
 	if !ok {
-		return b.respond(ctx, in, cmd.ResponseURL, tr(lang, "ask.usage"), nil, false)
+		return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "ask.usage"), nil, false)
 	}
 	qs.q.ID = "ask:" + in.Key
 	qs.q.Time = b.now()
@@ -163,7 +164,7 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound) error {
 			// A group DM without the bot: nowhere to post, so private.
 			private = true
 		case knowledge.ErrorCode(err) == knowledge.ENOTFOUND || err == nil && !member:
-			return b.respond(ctx, in, cmd.ResponseURL, tr(lang, "ask.not_in_channel"), nil, false)
+			return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "ask.not_in_channel"), nil, false)
 		case err != nil:
 			return err
 		default:

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -23,7 +24,7 @@ func (b *Bot) command(ctx context.Context, in Inbound) error {
 	}
 	b.log.Debug("ignoring an unknown command", "key", in.Key, "command", in.Command.Command)
 	lang := b.langOf(b.person(ctx, in.Command.UserID))
-	return b.respond(ctx, in, in.Command.ResponseURL, tr(lang, "desk.help"), nil, false)
+	return b.respond(ctx, in, in.Command.ResponseURL, i18n.Tr(lang, "desk.help"), nil, false)
 }
 
 // deskCommand handles /nextdesk me, snooze, optout, optin and help.
@@ -38,27 +39,27 @@ func (b *Bot) deskCommand(ctx context.Context, in Inbound) error {
 	}
 	switch sub {
 	case "", "help", "aide":
-		return b.respond(ctx, in, cmd.ResponseURL, tr(lang, "desk.help"), nil, false)
+		return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.help"), nil, false)
 	case "me", "moi":
 		return b.deskMe(ctx, in, user.ID, lang)
 	case "digest", "recap":
 		return b.DigestCommand(ctx, in, user.ID, lang, strings.Join(args[1:], " "))
 	case "optout", "optin":
 		out := sub == "optout"
-		return b.setPreferences(ctx, in, user.ID, tr(lang, "desk."+sub), func(p *knowledge.Preferences) { p.OptedOut = out })
+		return b.setPreferences(ctx, in, user.ID, i18n.Tr(lang, "desk."+sub), func(p *knowledge.Preferences) { p.OptedOut = out })
 	case "snooze", "pause":
 		arg := strings.Join(args[1:], "")
 		if arg == "off" || arg == "stop" || arg == "end" || arg == "fin" {
-			return b.setPreferences(ctx, in, user.ID, tr(lang, "desk.snooze_off"), func(p *knowledge.Preferences) { p.SnoozedUntil = time.Time{} })
+			return b.setPreferences(ctx, in, user.ID, i18n.Tr(lang, "desk.snooze_off"), func(p *knowledge.Preferences) { p.SnoozedUntil = time.Time{} })
 		}
 		d, ok := parseSpan(arg)
 		if !ok {
-			return b.respond(ctx, in, cmd.ResponseURL, tr(lang, "desk.snooze_bad", clip(arg, 30)), nil, false)
+			return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.snooze_bad", clip(arg, 30)), nil, false)
 		}
 		until := b.now().Add(d)
-		return b.setPreferences(ctx, in, user.ID, tr(lang, "desk.snoozed", slackDate(until)), func(p *knowledge.Preferences) { p.SnoozedUntil = until })
+		return b.setPreferences(ctx, in, user.ID, i18n.Tr(lang, "desk.snoozed", slackDate(until)), func(p *knowledge.Preferences) { p.SnoozedUntil = until })
 	}
-	return b.respond(ctx, in, cmd.ResponseURL, tr(lang, "desk.unknown", clip(sub, 30))+"\n"+tr(lang, "desk.help"), nil, false)
+	return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.unknown", clip(sub, 30))+"\n"+i18n.Tr(lang, "desk.help"), nil, false)
 }
 
 // setPreferences changes a person's preferences and confirms it.
@@ -152,7 +153,7 @@ func (b *Bot) deskMe(ctx context.Context, in Inbound, person, lang string) error
 	if p.HandOffs, err = b.HandOffsText(ctx, person, lang); err != nil {
 		return err
 	}
-	text := tr(lang, "desk.me_text", p.Stats.Answers, len(routes))
+	text := i18n.Tr(lang, "desk.me_text", p.Stats.Answers, len(routes))
 	return b.respond(ctx, in, in.Command.ResponseURL, text, blocksJSON(profileBlocks(lang, p)), false)
 }
 

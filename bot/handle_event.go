@@ -6,6 +6,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -63,7 +64,7 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 	qs, ok := b.newQuestion(asker, withoutMention(ev.Text, b.cfg.BotUserID))
 	if !ok {
 		return b.commit(ctx, in.Key, func(tx *sqlite.BotTx, _ *tally) error {
-			return target{channel: ev.Channel, ts: thread}.post(ctx, tx, in.Key+"/usage", tr(b.langOf(asker), "ask.usage"), nil)
+			return target{channel: ev.Channel, ts: thread}.post(ctx, tx, in.Key+"/usage", i18n.Tr(b.langOf(asker), "ask.usage"), nil)
 		})
 	}
 	qs.conv = conv
@@ -115,7 +116,7 @@ func (b *Bot) direct(ctx context.Context, in Inbound, channel string, msg *slack
 	qs, ok := b.newQuestion(asker, withoutMention(msg.Text, b.cfg.BotUserID))
 	if !ok {
 		return b.commit(ctx, in.Key, func(tx *sqlite.BotTx, _ *tally) error {
-			return target{channel: channel, ts: msg.Timestamp}.post(ctx, tx, in.Key+"/usage", tr(b.langOf(asker), "ask.usage"), nil)
+			return target{channel: channel, ts: msg.Timestamp}.post(ctx, tx, in.Key+"/usage", i18n.Tr(b.langOf(asker), "ask.usage"), nil)
 		})
 	}
 	qs.conv = knowledge.Conversation{ID: channel, Kind: knowledge.KindDM, Members: []string{asker.ID}}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -86,13 +87,13 @@ func (b *Bot) clickSolved(ctx context.Context, c click) error {
 	return b.commit(ctx, c.in.Key, func(tx *sqlite.BotTx, _ *tally) error {
 		a, err := tx.Ask(ctx, c.value)
 		if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
-			return b.reply(ctx, tx, c, tr(c.lang, "expert.closed"), false)
+			return b.reply(ctx, tx, c, i18n.Tr(c.lang, "expert.closed"), false)
 		}
 		if err != nil {
 			return err
 		}
 		if a.Asker != c.user.ID {
-			return b.reply(ctx, tx, c, tr(c.lang, "route.only_asker"), false)
+			return b.reply(ctx, tx, c, i18n.Tr(c.lang, "route.only_asker"), false)
 		}
 		if a.Status == knowledge.StatusOffered {
 			if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusSolved, ""); err != nil {
@@ -102,7 +103,7 @@ func (b *Bot) clickSolved(ctx context.Context, c click) error {
 				return err
 			}
 		}
-		return b.reply(ctx, tx, c, tr(c.lang, "instant.solved"), true)
+		return b.reply(ctx, tx, c, i18n.Tr(c.lang, "instant.solved"), true)
 	})
 }
 
@@ -111,20 +112,20 @@ func (b *Bot) clickSolved(ctx context.Context, c click) error {
 func (b *Bot) clickNeedHelp(ctx context.Context, c click) error {
 	a, err := b.store.Ask(ctx, c.value)
 	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
-		return b.tellOnly(ctx, c, tr(c.lang, "expert.closed"), false)
+		return b.tellOnly(ctx, c, i18n.Tr(c.lang, "expert.closed"), false)
 	}
 	if err != nil {
 		return err
 	}
 	if a.Asker != c.user.ID {
-		return b.tellOnly(ctx, c, tr(c.lang, "route.only_asker"), false)
+		return b.tellOnly(ctx, c, i18n.Tr(c.lang, "route.only_asker"), false)
 	}
 	if a.Status != knowledge.StatusOffered {
-		return b.tellOnly(ctx, c, tr(c.lang, "instant.need_help"), true)
+		return b.tellOnly(ctx, c, i18n.Tr(c.lang, "instant.need_help"), true)
 	}
 	q, next, link, err := b.nextStep(ctx, a)
 	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
-		return b.tellOnly(ctx, c, tr(c.lang, "expert.closed"), true)
+		return b.tellOnly(ctx, c, i18n.Tr(c.lang, "expert.closed"), true)
 	}
 	if err != nil {
 		return err
@@ -146,7 +147,7 @@ func (b *Bot) clickNeedHelp(ctx context.Context, c click) error {
 				return err
 			}
 		}
-		return b.reply(ctx, tx, c, tr(c.lang, "instant.need_help"), true)
+		return b.reply(ctx, tx, c, i18n.Tr(c.lang, "instant.need_help"), true)
 	})
 }
 
@@ -194,18 +195,18 @@ func (b *Bot) clickRoute(ctx context.Context, c click, action string) error {
 	}
 	r, err := b.store.Route(ctx, id)
 	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
-		return b.tellOnly(ctx, c, tr(c.lang, "expert.closed"), false)
+		return b.tellOnly(ctx, c, i18n.Tr(c.lang, "expert.closed"), false)
 	}
 	if err != nil {
 		return err
 	}
 	if r.Expert != c.user.ID {
-		return b.tellOnly(ctx, c, tr(c.lang, "expert.not_yours", r.Expert), false)
+		return b.tellOnly(ctx, c, i18n.Tr(c.lang, "expert.not_yours", r.Expert), false)
 	}
 	a, err := b.store.Ask(ctx, r.QuestionID)
 	if err != nil {
 		if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
-			return b.tellOnly(ctx, c, tr(c.lang, "expert.closed"), true)
+			return b.tellOnly(ctx, c, i18n.Tr(c.lang, "expert.closed"), true)
 		}
 		return err
 	}
@@ -232,7 +233,7 @@ func (b *Bot) clickRoute(ctx context.Context, c click, action string) error {
 		// it on is possible until the expert has answered.
 		open := cur.Outcome == knowledge.RoutePending || (action == actionPass && cur.Outcome.AwaitsExpert())
 		if !open {
-			return b.reply(ctx, tx, c, tr(c.lang, "expert.closed"), true)
+			return b.reply(ctx, tx, c, i18n.Tr(c.lang, "expert.closed"), true)
 		}
 		thread, err := threadOf(ctx, tx, a)
 		if err != nil {
@@ -243,18 +244,18 @@ func (b *Bot) clickRoute(ctx context.Context, c click, action string) error {
 			if err := tx.SetRouteOutcome(ctx, id, knowledge.RouteTaken); err != nil {
 				return err
 			}
-			if err := thread.post(ctx, tx, c.in.Key+"/note", tr(asker, "route.taken", c.user.ID), nil); err != nil {
+			if err := thread.post(ctx, tx, c.in.Key+"/note", i18n.Tr(asker, "route.taken", c.user.ID), nil); err != nil {
 				return err
 			}
-			return b.reply(ctx, tx, c, tr(c.lang, "expert.took", a.Asker, linkOr(link, thread)), true)
+			return b.reply(ctx, tx, c, i18n.Tr(c.lang, "expert.took", a.Asker, linkOr(link, thread)), true)
 		case actionAlready:
 			if err := tx.SetRouteOutcome(ctx, id, knowledge.RouteDup); err != nil {
 				return err
 			}
-			if err := thread.post(ctx, tx, c.in.Key+"/note", tr(asker, "route.already", c.user.ID), nil); err != nil {
+			if err := thread.post(ctx, tx, c.in.Key+"/note", i18n.Tr(asker, "route.already", c.user.ID), nil); err != nil {
 				return err
 			}
-			return b.reply(ctx, tx, c, tr(c.lang, "expert.already", linkOr(link, thread)), true)
+			return b.reply(ctx, tx, c, i18n.Tr(c.lang, "expert.already", linkOr(link, thread)), true)
 		}
 		if err := tx.SetRouteOutcome(ctx, id, knowledge.RoutePassed); err != nil {
 			return err
@@ -274,7 +275,7 @@ func (b *Bot) clickRoute(ctx context.Context, c click, action string) error {
 				return err
 			}
 		}
-		return b.reply(ctx, tx, c, tr(c.lang, "expert.passed"), true)
+		return b.reply(ctx, tx, c, i18n.Tr(c.lang, "expert.passed"), true)
 	})
 }
 
@@ -301,11 +302,11 @@ func (b *Bot) clickAccept(ctx context.Context, c click) error {
 	return b.commit(ctx, c.in.Key, func(tx *sqlite.BotTx, _ *tally) error {
 		err := accept(ctx, tx, c.value, c.user.ID)
 		if err == errNotAsker {
-			return b.reply(ctx, tx, c, tr(c.lang, "route.only_asker"), false)
+			return b.reply(ctx, tx, c, i18n.Tr(c.lang, "route.only_asker"), false)
 		}
 		if err != nil {
 			return err
 		}
-		return b.reply(ctx, tx, c, tr(c.lang, "route.accepted"), true)
+		return b.reply(ctx, tx, c, i18n.Tr(c.lang, "route.accepted"), true)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -173,7 +174,7 @@ func (b *Bot) route(ctx context.Context, tx *sqlite.BotTx, s routeStep, t *tally
 	if err != nil {
 		return 0, err
 	}
-	summary := tr(c.Lang, "expert.text", s.ask.Asker, oneLine(s.text, maxNotification))
+	summary := i18n.Tr(c.Lang, "expert.text", s.ask.Asker, oneLine(s.text, maxNotification))
 
 	if s.ask.Private {
 		members := []string{s.ask.Asker, c.Expert.ID}
@@ -213,9 +214,9 @@ func (b *Bot) route(ctx context.Context, tx *sqlite.BotTx, s routeStep, t *tally
 // expert: asked is the message for a first route.
 func (b *Bot) noteText(s routeStep, asked string) string {
 	if s.note == "" || s.previous == "" {
-		return tr(s.asker, asked, s.choice.Expert.ID)
+		return i18n.Tr(s.asker, asked, s.choice.Expert.ID)
 	}
-	return tr(s.asker, s.note, s.previous, s.choice.Expert.ID)
+	return i18n.Tr(s.asker, s.note, s.previous, s.choice.Expert.ID)
 }
 
 // giveUp records that nobody could answer: the question is a knowledge
@@ -231,10 +232,10 @@ func (b *Bot) giveUp(ctx context.Context, tx *sqlite.BotTx, key string, a knowle
 	}
 	channel, mention := b.fallbackChannel()
 	if channel == "" {
-		return tell.post(ctx, tx, key+"/note", tr(askerLang, "route.none"), nil)
+		return tell.post(ctx, tx, key+"/note", i18n.Tr(askerLang, "route.none"), nil)
 	}
 	t.escalations++
-	m := outgoing{Channel: channel, Text: tr(b.cfg.Lang, "fallback.public_text", a.Asker)}
+	m := outgoing{Channel: channel, Text: i18n.Tr(b.cfg.Lang, "fallback.public_text", a.Asker)}
 	after := int64(0)
 	if !a.Private && link == "" {
 		if thread, err := threadOf(ctx, tx, a); err != nil {
@@ -244,11 +245,11 @@ func (b *Bot) giveUp(ctx context.Context, tx *sqlite.BotTx, key string, a knowle
 		}
 	}
 	if a.Private {
-		m.Text = tr(b.cfg.Lang, "fallback.private", a.Asker)
+		m.Text = i18n.Tr(b.cfg.Lang, "fallback.private", a.Asker)
 	}
 	m.Blocks = blocksJSON(fallbackBlocks(b.cfg.Lang, a.Asker, text, link, a.Private))
 	if _, err := enqueue(ctx, tx, key+"/fallback", methodPost, m, after, sqlite.Place{}); err != nil {
 		return err
 	}
-	return tell.post(ctx, tx, key+"/note", tr(askerLang, "route.none_fallback", mention), nil)
+	return tell.post(ctx, tx, key+"/note", i18n.Tr(askerLang, "route.none_fallback", mention), nil)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -97,7 +98,7 @@ func TestNobodyAvailableRecordsAGap(t *testing.T) {
 		t.Errorf("status = %s, want unanswered", a.Status)
 	}
 	thread := h.botPosts(general)
-	if len(thread) != 2 || thread[1].Text != tr(langEN, "route.none") {
+	if len(thread) != 2 || thread[1].Text != i18n.Tr(i18n.EN, "route.none") {
 		t.Errorf("thread = %q, want the question and the note that nobody was found", texts(thread))
 	}
 }

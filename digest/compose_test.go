@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nextdesk/nextdesk/digest"
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -150,7 +151,7 @@ func TestComposeLimitCountsTheRest(t *testing.T) {
 // DM's questions and answers, and of the people only they involve.
 func TestPublicDigestShowsNoPrivateKnowledge(t *testing.T) {
 	d := composePublic(t, true)
-	blocks, err := json.Marshal(digest.Blocks(d, digest.LangEN))
+	blocks, err := json.Marshal(digest.Blocks(d, i18n.EN))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestPublicDigestShowsNoPrivateKnowledge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, form := range []string{string(blocks), digest.Text(d, digest.LangEN), digest.Text(d, digest.LangFR), digest.Summary(d, digest.LangEN), string(raw)} {
+	for _, form := range []string{string(blocks), digest.Text(d, i18n.EN), digest.Text(d, i18n.FR), digest.Summary(d, i18n.EN), string(raw)} {
 		for _, secret := range []string{"alary", "promotion", "payslip", "confidential", "GPRIV", "DIM", "q4", "dm1"} {
 			if strings.Contains(form, secret) {
 				t.Errorf("the public digest shows %q:\n%s", secret, form)
@@ -171,7 +172,7 @@ func TestPublicDigestShowsNoPrivateKnowledge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(digest.Text(private, digest.LangEN), "Salary grid") {
+	if !strings.Contains(digest.Text(private, i18n.EN), "Salary grid") {
 		t.Error("a digest composed for a member of the private channel lacks its question")
 	}
 }
@@ -185,11 +186,11 @@ func TestComposeEmptyWeek(t *testing.T) {
 	if !d.Empty() || d.Figures.Asked != 0 || len(d.Knowledge) != 0 {
 		t.Errorf("week 50: empty %v, %+v", d.Empty(), d.Figures)
 	}
-	blocks := digest.Blocks(d, digest.LangEN)
+	blocks := digest.Blocks(d, i18n.EN)
 	if len(blocks) != 1 {
 		t.Errorf("an empty week renders as %d blocks, want one short message", len(blocks))
 	}
-	if got, want := digest.Text(d, digest.LangEN), "Weekly digest, 7–13 Dec 2026: no question was asked this week.\n"; got != want {
+	if got, want := digest.Text(d, i18n.EN), "Weekly digest, 7–13 Dec 2026: no question was asked this week.\n"; got != want {
 		t.Errorf("Text = %q, want %q", got, want)
 	}
 }
@@ -226,7 +227,7 @@ func TestComposePersonal(t *testing.T) {
 		if !d.Personal || d.Empty() != (len(c.want) == 0) {
 			t.Errorf("personal digest of %s: personal %v, empty %v", c.person, d.Personal, d.Empty())
 		}
-		if text := digest.Text(d, digest.LangEN); d.Empty() && text != "Your weekly digest, 16–22 Nov 2026: no new answer in your topics this week.\n" {
+		if text := digest.Text(d, i18n.EN); d.Empty() && text != "Your weekly digest, 16–22 Nov 2026: no new answer in your topics this week.\n" {
 			t.Errorf("empty personal digest of %s: %q", c.person, text)
 		}
 	}
@@ -263,9 +264,9 @@ func TestHandOffsOf(t *testing.T) {
 	}
 	h := digest.HandOffs{Questions: 27, HandOffs: 81}
 	for _, c := range []struct{ got, want string }{
-		{h.Text(digest.LangEN), "27 questions went straight to the person who knew, saving 81 hand-offs between managers."},
-		{h.Text(digest.LangFR), "27 questions sont allées directement à la personne qui savait, soit 81 relais entre managers évités."},
-		{h.TextForAnswerer(digest.LangEN), "You answered 27 questions directly, saving 81 hand-offs between managers."},
+		{h.Text(i18n.EN), "27 questions went straight to the person who knew, saving 81 hand-offs between managers."},
+		{h.Text(i18n.FR), "27 questions sont allées directement à la personne qui savait, soit 81 relais entre managers évités."},
+		{h.TextForAnswerer(i18n.EN), "You answered 27 questions directly, saving 81 hand-offs between managers."},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/org"
 )
@@ -168,14 +169,14 @@ type HandOffs struct {
 // Text says what was saved, for a digest: "27 questions went straight to
 // the person who knew, saving 81 hand-offs between managers."
 func (h HandOffs) Text(lang string) string {
-	return trn(lang, "handoffs", h.Questions, h.HandOffs)
+	return i18n.Trn(lang, "handoffs", h.Questions, h.HandOffs)
 }
 
 // TextForAnswerer says what a person's direct answers saved, for
 // /nextdesk me: "You answered 12 questions directly, saving 30 hand-offs
 // between managers."
 func (h HandOffs) TextForAnswerer(lang string) string {
-	return trn(lang, "handoffs.me", h.Questions, h.HandOffs)
+	return i18n.Trn(lang, "handoffs.me", h.Questions, h.HandOffs)
 }
 
 // Item is one question shown in a digest.

@@ -1,12 +1,11 @@
 package digest
 
 import (
-	"regexp"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nextdesk/nextdesk/i18n"
 )
 
 func TestTerms(t *testing.T) {
@@ -51,53 +50,21 @@ func TestTopicCounts(t *testing.T) {
 	}
 }
 
-// verbs lists the fmt verbs of a format with their explicit argument
-// index, ignoring flags and widths, which may differ between languages.
-var verbRE = regexp.MustCompile(`%(\[\d+\])?[-+# 0-9.]*[a-zA-Z%]`)
-
-func verbs(format string) []string {
-	var out []string
-	for _, m := range verbRE.FindAllStringSubmatch(format, -1) {
-		v := m[0]
-		out = append(out, m[1]+v[len(v)-1:])
-	}
-	slices.Sort(out)
-	return out
-}
-
-func TestCataloguesAgree(t *testing.T) {
-	for key, en := range messagesEN {
-		fr, ok := messagesFR[key]
-		if !ok {
-			t.Errorf("%s: no French text", key)
-			continue
-		}
-		if diff := cmp.Diff(verbs(fr), verbs(en)); diff != "" {
-			t.Errorf("%s: verbs differ (-fr +en):\n%s", key, diff)
-		}
-	}
-	for key := range messagesFR {
-		if _, ok := messagesEN[key]; !ok {
-			t.Errorf("%s: no English text", key)
-		}
-	}
-}
-
 func TestDurationAndDates(t *testing.T) {
 	for _, c := range []struct {
 		lang string
 		d    time.Duration
 		want string
 	}{
-		{LangEN, 30 * time.Second, "under a minute"},
-		{LangEN, 42 * time.Minute, "42 min"},
-		{LangEN, 2 * time.Hour, "2 h"},
-		{LangEN, 2*time.Hour + 5*time.Minute, "2 h 5 min"},
-		{LangFR, 2*time.Hour + 5*time.Minute, "2 h 05"},
-		{LangEN, 47 * time.Hour, "47 h"},
-		{LangEN, 36 * time.Hour * 2, "3 days"},
-		{LangFR, 60 * time.Hour, "3 jours"},
-		{LangFR, 30 * time.Hour * 2, "3 jours"},
+		{i18n.EN, 30 * time.Second, "under a minute"},
+		{i18n.EN, 42 * time.Minute, "42 min"},
+		{i18n.EN, 2 * time.Hour, "2 h"},
+		{i18n.EN, 2*time.Hour + 5*time.Minute, "2 h 5 min"},
+		{i18n.FR, 2*time.Hour + 5*time.Minute, "2 h 05"},
+		{i18n.EN, 47 * time.Hour, "47 h"},
+		{i18n.EN, 36 * time.Hour * 2, "3 days"},
+		{i18n.FR, 60 * time.Hour, "3 jours"},
+		{i18n.FR, 30 * time.Hour * 2, "3 jours"},
 	} {
 		if got := duration(c.lang, c.d); got != c.want {
 			t.Errorf("duration(%s, %v) = %q, want %q", c.lang, c.d, got, c.want)
@@ -109,18 +76,18 @@ func TestDurationAndDates(t *testing.T) {
 		first, last time.Time
 		want        string
 	}{
-		{LangEN, day(2026, 11, 16), day(2026, 11, 22), "16–22 Nov 2026"},
-		{LangFR, day(2026, 11, 30), day(2026, 12, 6), "30 nov. – 6 déc. 2026"},
-		{LangEN, day(2026, 12, 28), day(2027, 1, 3), "28 Dec 2026 – 3 Jan 2027"},
+		{i18n.EN, day(2026, 11, 16), day(2026, 11, 22), "16–22 Nov 2026"},
+		{i18n.FR, day(2026, 11, 30), day(2026, 12, 6), "30 nov. – 6 déc. 2026"},
+		{i18n.EN, day(2026, 12, 28), day(2027, 1, 3), "28 Dec 2026 – 3 Jan 2027"},
 	} {
 		if got := dateRange(c.lang, c.first, c.last); got != c.want {
 			t.Errorf("dateRange = %q, want %q", got, c.want)
 		}
 	}
-	if got := trn(LangFR, "figures.asked", 0); got != "*0* question posée" {
+	if got := i18n.Trn(i18n.FR, "figures.asked", 0); got != "*0* question posée" {
 		t.Errorf("French zero = %q", got)
 	}
-	if got := trn(LangEN, "figures.asked", 0); got != "*0* questions asked" {
+	if got := i18n.Trn(i18n.EN, "figures.asked", 0); got != "*0* questions asked" {
 		t.Errorf("English zero = %q", got)
 	}
 }

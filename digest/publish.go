@@ -16,6 +16,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -107,9 +108,9 @@ func NewPublisher(cfg Config, store Store, api Slack, clock clockwork.Clock, log
 	}
 	cfg.Lang = strings.ToLower(strings.TrimSpace(cfg.Lang))
 	if cfg.Lang == "" {
-		cfg.Lang = LangEN
+		cfg.Lang = i18n.EN
 	}
-	if !KnownLang(cfg.Lang) {
+	if !i18n.Known(cfg.Lang) {
 		return nil, fmt.Errorf("digest: language %q is not supported: use en or fr", cfg.Lang)
 	}
 	if cfg.Schedule == (Schedule{}) {
@@ -239,7 +240,7 @@ func (p *Publisher) PostPerson(ctx context.Context, person string, w Week) (Post
 			return nil, "", fmt.Errorf("digest %s: person %s: %w", w, person, err)
 		}
 		d, err := ComposePersonal(ctx, p.store, person, p.options(w, knowledge.Viewer{PersonID: person}))
-		return d, LangOf(people[person], p.cfg.Lang), err
+		return d, i18n.LangOf(people[person].Locale, p.cfg.Lang), err
 	})
 }
 

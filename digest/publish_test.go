@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/digest"
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -205,16 +206,16 @@ func TestFailedPostIsRetried(t *testing.T) {
 func TestPersonalDigests(t *testing.T) {
 	ctx := context.Background()
 	p := mustPublishing(t, paris(t, 2026, 11, 23, 9, 0), true)
-	pub, db := p.instance(t, digest.Config{Lang: digest.LangEN})
+	pub, db := p.instance(t, digest.Config{Lang: i18n.EN})
 	for _, c := range []struct{ who, args, lang, want string }{
-		{"UD", "on", digest.LangEN, "You'll get a personal digest every week"},
-		{"UA", "ON", digest.LangFR, "Vous recevrez chaque semaine"},
-		{"UZ", " on ", digest.LangEN, "You'll get"},
-		{"UE", "on", digest.LangEN, "You'll get"},
-		{"UE", "off", digest.LangEN, "You won't get the personal weekly digest"},
-		{"UE", "", digest.LangEN, "You don't get the personal weekly digest"},
-		{"UD", "status", digest.LangEN, "You get the personal weekly digest"},
-		{"UD", "maybe", digest.LangFR, "`/nextdesk digest on` pour recevoir"},
+		{"UD", "on", i18n.EN, "You'll get a personal digest every week"},
+		{"UA", "ON", i18n.FR, "Vous recevrez chaque semaine"},
+		{"UZ", " on ", i18n.EN, "You'll get"},
+		{"UE", "on", i18n.EN, "You'll get"},
+		{"UE", "off", i18n.EN, "You won't get the personal weekly digest"},
+		{"UE", "", i18n.EN, "You don't get the personal weekly digest"},
+		{"UD", "status", i18n.EN, "You get the personal weekly digest"},
+		{"UD", "maybe", i18n.FR, "`/nextdesk digest on` pour recevoir"},
 	} {
 		reply, err := digest.Subscribe(ctx, db, c.who, c.args, c.lang)
 		if err != nil {
@@ -265,7 +266,7 @@ func TestPersonalDigests(t *testing.T) {
 	if n := len(p.srv.CallsTo("chat.postMessage")); n != 3 {
 		t.Errorf("%d posts in all, want 3", n)
 	}
-	if _, err := digest.Subscribe(ctx, db, "", "on", digest.LangEN); knowledge.ErrorCode(err) != knowledge.EINVALID {
+	if _, err := digest.Subscribe(ctx, db, "", "on", i18n.EN); knowledge.ErrorCode(err) != knowledge.EINVALID {
 		t.Errorf("no person: err = %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -32,8 +33,8 @@ func Blocks(d *Digest, lang string) []slack.Block {
 	}
 	if d.Personal {
 		blocks := []slack.Block{
-			header(tr(lang, "personal.header", span)),
-			section(tr(lang, "personal.intro")),
+			header(i18n.Tr(lang, "personal.header", span)),
+			section(i18n.Tr(lang, "personal.intro")),
 		}
 		blocks = append(blocks, knowledgeBlocks(lang, d.Knowledge)...)
 		blocks = appendMore(blocks, lang, d.MoreKnowledge)
@@ -44,21 +45,21 @@ func Blocks(d *Digest, lang string) []slack.Block {
 		context = "digest.context"
 	}
 	blocks := []slack.Block{
-		header(tr(lang, "digest.header", span)),
-		contextBlock(tr(lang, context, d.Week)),
+		header(i18n.Tr(lang, "digest.header", span)),
+		contextBlock(i18n.Tr(lang, context, d.Week)),
 		section(figuresText(lang, d.Figures, true)),
 		slack.NewDividerBlock(),
 	}
 	if len(d.Knowledge) > 0 {
-		blocks = append(blocks, section(tr(lang, "knowledge.title")))
+		blocks = append(blocks, section(i18n.Tr(lang, "knowledge.title")))
 		blocks = append(blocks, knowledgeBlocks(lang, d.Knowledge)...)
 		blocks = appendMore(blocks, lang, d.MoreKnowledge)
 		blocks = append(blocks, slack.NewDividerBlock())
 	}
 	if len(d.Unanswered) == 0 {
-		blocks = append(blocks, section(tr(lang, "unanswered.none")))
+		blocks = append(blocks, section(i18n.Tr(lang, "unanswered.none")))
 	} else {
-		blocks = append(blocks, section(tr(lang, "unanswered.title")))
+		blocks = append(blocks, section(i18n.Tr(lang, "unanswered.title")))
 		for _, it := range d.Unanswered {
 			blocks = append(blocks, section(unansweredText(lang, it, true)))
 		}
@@ -79,9 +80,9 @@ func Summary(d *Digest, lang string) string {
 	case d.Empty():
 		return emptyText(d, lang, span)
 	case d.Personal:
-		return tr(lang, "personal.summary", span, len(d.Knowledge)+d.MoreKnowledge)
+		return i18n.Tr(lang, "personal.summary", span, len(d.Knowledge)+d.MoreKnowledge)
 	}
-	return tr(lang, "digest.summary", span, d.Figures.Asked, d.Figures.Answered)
+	return i18n.Tr(lang, "digest.summary", span, d.Figures.Asked, d.Figures.Answered)
 }
 
 // Text renders d as plain text for a terminal, in lang.
@@ -102,12 +103,12 @@ func Text(d *Digest, lang string) string {
 			}
 		}
 		if more > 0 {
-			line("      " + trn(lang, "more", more))
+			line("      " + i18n.Trn(lang, "more", more))
 		}
 	}
 	if d.Personal {
-		line(tr(lang, "personal.header", span))
-		line(tr(lang, "personal.intro"))
+		line(i18n.Tr(lang, "personal.header", span))
+		line(i18n.Tr(lang, "personal.intro"))
 		items(d.Knowledge, d.MoreKnowledge, func(it Item) string { return knowledgeText(lang, it, false) })
 		return b.String()
 	}
@@ -115,20 +116,20 @@ func Text(d *Digest, lang string) string {
 	if d.Public {
 		context = "digest.context"
 	}
-	line(tr(lang, "digest.header", span))
-	line(tr(lang, context, d.Week))
+	line(i18n.Tr(lang, "digest.header", span))
+	line(i18n.Tr(lang, context, d.Week))
 	line("")
 	line(figuresText(lang, d.Figures, false))
 	if len(d.Knowledge) > 0 {
 		line("")
-		line(tr(lang, "knowledge.title"))
+		line(i18n.Tr(lang, "knowledge.title"))
 		items(d.Knowledge, d.MoreKnowledge, func(it Item) string { return knowledgeText(lang, it, false) })
 	}
 	line("")
 	if len(d.Unanswered) == 0 {
-		line(tr(lang, "unanswered.none"))
+		line(i18n.Tr(lang, "unanswered.none"))
 	} else {
-		line(tr(lang, "unanswered.title"))
+		line(i18n.Tr(lang, "unanswered.title"))
 		items(d.Unanswered, d.MoreUnanswered, func(it Item) string { return unansweredText(lang, it, false) })
 	}
 	line("")
@@ -143,22 +144,22 @@ func Text(d *Digest, lang string) string {
 // emptyText is the one short message of an empty digest.
 func emptyText(d *Digest, lang, span string) string {
 	if d.Personal {
-		return tr(lang, "personal.empty", span)
+		return i18n.Tr(lang, "personal.empty", span)
 	}
-	return tr(lang, "digest.empty", span)
+	return i18n.Tr(lang, "digest.empty", span)
 }
 
 func figuresText(lang string, f Figures, mrkdwn bool) string {
-	first := []string{trn(lang, "figures.asked", f.Asked), tr(lang, "figures.answered", f.Answered)}
+	first := []string{i18n.Trn(lang, "figures.asked", f.Asked), i18n.Tr(lang, "figures.answered", f.Answered)}
 	if f.Answered > 0 && f.MedianToAnswer > 0 {
-		first = append(first, tr(lang, "figures.median", duration(lang, f.MedianToAnswer)))
+		first = append(first, i18n.Tr(lang, "figures.median", duration(lang, f.MedianToAnswer)))
 	}
-	lines := []string{tr(lang, "figures.title"), strings.Join(first, " · ")}
+	lines := []string{i18n.Tr(lang, "figures.title"), strings.Join(first, " · ")}
 	if f.Bot != nil {
 		lines = append(lines, strings.Join([]string{
-			trn(lang, "figures.instant", f.Bot.Instant),
-			trn(lang, "figures.straight", f.Bot.Straight),
-			trn(lang, "figures.escalations", f.Bot.Escalations),
+			i18n.Trn(lang, "figures.instant", f.Bot.Instant),
+			i18n.Trn(lang, "figures.straight", f.Bot.Straight),
+			i18n.Trn(lang, "figures.escalations", f.Bot.Escalations),
 		}, " · "))
 	}
 	if f.HandOffs != nil && f.HandOffs.Questions > 0 {
@@ -191,24 +192,24 @@ func knowledgeText(lang string, it Item, mrkdwn bool) string {
 	} else {
 		b.WriteString("\n" + excerpt)
 	}
-	notes := []string{tr(lang, "knowledge.by", name(it.Answerer, mrkdwn))}
+	notes := []string{i18n.Tr(lang, "knowledge.by", name(it.Answerer, mrkdwn))}
 	if it.Accepted {
-		notes = append(notes, tr(lang, "knowledge.accepted"))
+		notes = append(notes, i18n.Tr(lang, "knowledge.accepted"))
 	}
 	if it.Thanks > 0 {
-		notes = append(notes, trn(lang, "knowledge.thanks", it.Thanks))
+		notes = append(notes, i18n.Trn(lang, "knowledge.thanks", it.Thanks))
 	}
 	if it.Reuses > 0 {
-		notes = append(notes, trn(lang, "knowledge.reused", it.Reuses))
+		notes = append(notes, i18n.Trn(lang, "knowledge.reused", it.Reuses))
 	}
 	b.WriteString("\n" + strings.Join(notes, " · "))
 	return b.String()
 }
 
 func unansweredText(lang string, it Item, mrkdwn bool) string {
-	notes := []string{tr(lang, "unanswered.asked", name(it.Asker, mrkdwn), dayOf(lang, it.Time))}
+	notes := []string{i18n.Tr(lang, "unanswered.asked", name(it.Asker, mrkdwn), dayOf(lang, it.Time))}
 	if it.Fallback {
-		notes = append(notes, tr(lang, "unanswered.fallback"))
+		notes = append(notes, i18n.Tr(lang, "unanswered.fallback"))
 	}
 	return questionLine(it, mrkdwn) + "\n" + strings.Join(notes, " · ")
 }
@@ -238,20 +239,20 @@ func questionLine(it Item, mrkdwn bool) string {
 func topicsText(lang string, d *Digest, mrkdwn bool) string {
 	var lines []string
 	if len(d.Uncovered) == 0 {
-		lines = append(lines, tr(lang, "topics.none"))
+		lines = append(lines, i18n.Tr(lang, "topics.none"))
 	} else {
 		var terms []string
 		for _, t := range d.Uncovered {
-			terms = append(terms, trn(lang, "topics.item", t.Questions, showTerm(t.Term, mrkdwn)))
+			terms = append(terms, i18n.Trn(lang, "topics.item", t.Questions, showTerm(t.Term, mrkdwn)))
 		}
-		lines = append(lines, tr(lang, "topics.title"), "• "+strings.Join(terms, " · "))
+		lines = append(lines, i18n.Tr(lang, "topics.title"), "• "+strings.Join(terms, " · "))
 	}
 	if len(d.Rising) > 0 {
 		var terms []string
 		for _, t := range d.Rising {
-			terms = append(terms, tr(lang, "topics.rising_item", showTerm(t.Term, mrkdwn), t.Questions, perWeek(lang, t.Before)))
+			terms = append(terms, i18n.Tr(lang, "topics.rising_item", showTerm(t.Term, mrkdwn), t.Questions, perWeek(lang, t.Before)))
 		}
-		lines = append(lines, tr(lang, "topics.rising", strings.Join(terms, ", ")))
+		lines = append(lines, i18n.Tr(lang, "topics.rising", strings.Join(terms, ", ")))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -268,27 +269,27 @@ func showTerm(t string, mrkdwn bool) string {
 // perWeek renders an average with one decimal at most: "0", "1.5", "2".
 func perWeek(lang string, x float64) string {
 	s := strings.TrimSuffix(fmt.Sprintf("%.1f", x), ".0")
-	if lang == LangFR {
+	if lang == i18n.FR {
 		s = strings.ReplaceAll(s, ".", ",")
 	}
 	return s
 }
 
 func helpersText(lang string, d *Digest, mrkdwn bool) string {
-	lines := []string{tr(lang, "thanks.title")}
+	lines := []string{i18n.Tr(lang, "thanks.title")}
 	for _, h := range d.Helpers {
 		who := name(h.Person, mrkdwn)
 		if mrkdwn {
 			who = "*" + who + "*"
 		}
 		if h.MedianFirst > 0 {
-			lines = append(lines, "• "+trn(lang, "thanks.item", h.Questions, who, duration(lang, h.MedianFirst)))
+			lines = append(lines, "• "+i18n.Trn(lang, "thanks.item", h.Questions, who, duration(lang, h.MedianFirst)))
 		} else {
-			lines = append(lines, "• "+trn(lang, "thanks.item_bare", h.Questions, who))
+			lines = append(lines, "• "+i18n.Trn(lang, "thanks.item_bare", h.Questions, who))
 		}
 	}
 	if d.MoreHelpers > 0 {
-		lines = append(lines, trn(lang, "more", d.MoreHelpers))
+		lines = append(lines, i18n.Trn(lang, "more", d.MoreHelpers))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -310,7 +311,7 @@ func appendMore(blocks []slack.Block, lang string, more int) []slack.Block {
 	if more <= 0 {
 		return blocks
 	}
-	return append(blocks, contextBlock(trn(lang, "more", more)))
+	return append(blocks, contextBlock(i18n.Trn(lang, "more", more)))
 }
 
 // capBlocks keeps a message within Slack's block limit, ending it with a
@@ -319,7 +320,7 @@ func capBlocks(blocks []slack.Block, lang string) []slack.Block {
 	if len(blocks) <= maxBlocks {
 		return blocks
 	}
-	return append(blocks[:maxBlocks-1:maxBlocks-1], contextBlock(tr(lang, "truncated")))
+	return append(blocks[:maxBlocks-1:maxBlocks-1], contextBlock(i18n.Tr(lang, "truncated")))
 }
 
 func section(text string) slack.Block {

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/digest"
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -57,12 +58,12 @@ func TestGoldenBlocks(t *testing.T) {
 		d    *digest.Digest
 		lang string
 	}{
-		{"week47_en", public, digest.LangEN},
-		{"week47_fr", public, digest.LangFR},
-		{"personal_en", personal, digest.LangEN},
-		{"personal_fr", personal, digest.LangFR},
-		{"empty_en", empty, digest.LangEN},
-		{"empty_fr", empty, digest.LangFR},
+		{"week47_en", public, i18n.EN},
+		{"week47_fr", public, i18n.FR},
+		{"personal_en", personal, i18n.EN},
+		{"personal_fr", personal, i18n.FR},
+		{"empty_en", empty, i18n.EN},
+		{"empty_fr", empty, i18n.FR},
 	} {
 		blocks := digest.Blocks(c.d, c.lang)
 		var got bytes.Buffer
@@ -110,7 +111,7 @@ func TestBlocksStayWithinSlackLimits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, lang := range []string{digest.LangEN, digest.LangFR} {
+		for _, lang := range []string{i18n.EN, i18n.FR} {
 			blocks := digest.Blocks(d, lang)
 			if len(blocks) > 50 {
 				t.Errorf("limit %d, %s: %d blocks", limit, lang, len(blocks))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -29,21 +30,21 @@ func Subscribe(ctx context.Context, subs Subscriptions, person, args, lang strin
 		if err := subs.SetDigestSubscription(ctx, person, true); err != nil {
 			return "", fmt.Errorf("digest on for %s: %w", person, err)
 		}
-		return tr(lang, "subscribe.on"), nil
+		return i18n.Tr(lang, "subscribe.on"), nil
 	case "off":
 		if err := subs.SetDigestSubscription(ctx, person, false); err != nil {
 			return "", fmt.Errorf("digest off for %s: %w", person, err)
 		}
-		return tr(lang, "subscribe.off"), nil
+		return i18n.Tr(lang, "subscribe.off"), nil
 	case "", "status":
 		on, err := subs.DigestSubscribed(ctx, person)
 		if err != nil {
 			return "", fmt.Errorf("digest status of %s: %w", person, err)
 		}
 		if on {
-			return tr(lang, "subscribe.status_on"), nil
+			return i18n.Tr(lang, "subscribe.status_on"), nil
 		}
-		return tr(lang, "subscribe.status_off"), nil
+		return i18n.Tr(lang, "subscribe.status_off"), nil
 	}
-	return tr(lang, "subscribe.usage"), nil
+	return i18n.Tr(lang, "subscribe.usage"), nil
 }

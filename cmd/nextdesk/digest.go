@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/digest"
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -158,7 +159,7 @@ func (m *Main) printDigest(ctx context.Context, cfg digest.Config, db *sqlite.DB
 		if perr != nil && knowledge.ErrorCode(perr) != knowledge.ENOTFOUND {
 			return perr
 		}
-		lang = digest.LangOf(p, lang)
+		lang = i18n.LangOf(p.Locale, lang)
 		d, err = digest.ComposePersonal(ctx, db, as, opts)
 	} else {
 		d, err = digest.Compose(ctx, db, opts)
