@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -17,10 +17,6 @@ import (
 // Block Kit limits Slack enforces (in characters); a message over them is
 // refused whole, so every text built from what people wrote is clipped.
 const (
-	maxBlocks      = 50
-	maxSectionText = 3000
-	maxHeaderText  = 150
-	maxButtonText  = 75
 	// maxQuoted is what of a question or answer is shown in a section,
 	// leaving room for the words around it.
 	maxQuoted = 2500
@@ -60,8 +56,8 @@ func (r rawBlock) MarshalJSON() ([]byte, error) { return r, nil }
 // blocksJSON encodes blocks for the outbox, dropping the ones past Slack's
 // limit.
 func blocksJSON(blocks []slack.Block) json.RawMessage {
-	if len(blocks) > maxBlocks {
-		blocks = blocks[:maxBlocks]
+	if len(blocks) > blockkit.MaxBlocks {
+		blocks = blocks[:blockkit.MaxBlocks]
 	}
 	// Without HTML escaping, the stored blocks read as Slack shows them.
 	var buf bytes.Buffer
@@ -88,15 +84,6 @@ func decodeBlocks(raw json.RawMessage) ([]slack.Block, error) {
 	return blocks, nil
 }
 
-// clip cuts s to at most n characters, ending with an ellipsis when cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
-
 // broadcasts are the mentions that notify a whole channel; a question
 // quoted by the bot must not ping everyone again.
 var broadcasts = strings.NewReplacer("<!channel>", "@channel", "<!here>", "@here", "<!everyone>", "@everyone")
@@ -104,53 +91,11 @@ var broadcasts = strings.NewReplacer("<!channel>", "@channel", "<!here>", "@here
 // quote renders Slack text as a block quote, clipped, without broadcast
 // mentions.
 func quote(text string, n int) string {
-	text = clip(broadcasts.Replace(strings.TrimSpace(text)), n)
+	text = blockkit.Clip(broadcasts.Replace(strings.TrimSpace(text)), n)
 	if text == "" {
 		return ">"
 	}
 	return "> " + strings.ReplaceAll(text, "\n", "\n> ")
-}
-
-// escape makes plain text (as stored) safe inside mrkdwn.
-func escape(plain string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(plain)
-}
-
-// oneLine flattens text for a list item or a notification.
-func oneLine(text string, n int) string {
-	return clip(strings.Join(strings.Fields(text), " "), n)
-}
-
-func markdown(text string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxSectionText), false, false)
-}
-
-func section(text string) slack.Block {
-	return slack.NewSectionBlock(markdown(text), nil, nil)
-}
-
-func header(text string) slack.Block {
-	return slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(text, maxHeaderText), false, false))
-}
-
-func contextBlock(text string) slack.Block {
-	return slack.NewContextBlock("", markdown(text))
-}
-
-func button(actionID, value, label, style string) *slack.ButtonBlockElement {
-	b := slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, clip(label, maxButtonText), false, false))
-	if style != "" {
-		b.Style = slack.Style(style)
-	}
-	return b
-}
-
-func actions(blockID string, buttons ...*slack.ButtonBlockElement) slack.Block {
-	elems := make([]slack.BlockElement, len(buttons))
-	for i, b := range buttons {
-		elems[i] = b
-	}
-	return slack.NewActionBlock(blockID, elems...)
 }
 
 // slackDate renders t in the reader's own time zone and format, with a
@@ -162,7 +107,7 @@ func slackDate(t time.Time) string {
 // questionBlocks is the message that starts a question's thread in a
 // channel: who asks, and what.
 func questionBlocks(lang, asker, text string) []slack.Block {
-	return []slack.Block{section(i18n.Tr(lang, "ask.posted", asker) + "\n" + quote(text, maxQuoted))}
+	return []slack.Block{blockkit.Section(i18n.Tr(lang, "ask.posted", asker) + "\n" + quote(text, maxQuoted))}
 }
 
 // instantBlocks offers a past answer: what was answered, by whom, a link
@@ -173,11 +118,11 @@ func instantBlocks(lang, questionID string, m knowledge.Match, link string) []sl
 		source = i18n.Tr(lang, "instant.source", m.Answer.Answerer, slackDate(m.Answer.Time), link)
 	}
 	return []slack.Block{
-		section(i18n.Tr(lang, "instant.intro", m.Answer.Answerer) + "\n" + quote(escape(m.Answer.Text), maxQuoted)),
-		contextBlock(source),
-		actions("instant",
-			button(actionSolved, questionID, i18n.Tr(lang, "button.solved"), "primary"),
-			button(actionNeedHelp, questionID, i18n.Tr(lang, "button.need_help"), "")),
+		blockkit.Section(i18n.Tr(lang, "instant.intro", m.Answer.Answerer) + "\n" + quote(blockkit.Escape(m.Answer.Text), maxQuoted)),
+		blockkit.Context(source),
+		blockkit.Actions("instant",
+			blockkit.Button(actionSolved, questionID, i18n.Tr(lang, "button.solved"), "primary"),
+			blockkit.Button(actionNeedHelp, questionID, i18n.Tr(lang, "button.need_help"), "")),
 	}
 }
 
@@ -185,35 +130,35 @@ func instantBlocks(lang, questionID string, m knowledge.Match, link string) []sl
 // answered, as they may see them), where to answer, and what they will do.
 func expertBlocks(lang string, routeID int64, asker, text string, evidence []knowledge.Evidence, link string) []slack.Block {
 	blocks := []slack.Block{
-		header(i18n.Tr(lang, "expert.header")),
-		section(i18n.Tr(lang, "expert.asks", asker) + "\n" + quote(text, maxQuoted)),
+		blockkit.Header(i18n.Tr(lang, "expert.header")),
+		blockkit.Section(i18n.Tr(lang, "expert.asks", asker) + "\n" + quote(text, maxQuoted)),
 	}
 	if len(evidence) > 0 {
 		var why strings.Builder
 		why.WriteString(i18n.Tr(lang, "expert.why"))
 		for _, e := range evidence {
-			why.WriteString("\n• " + escape(oneLine(e.Text, 200)))
+			why.WriteString("\n• " + blockkit.Escape(blockkit.OneLine(e.Text, 200)))
 		}
-		blocks = append(blocks, section(why.String()))
+		blocks = append(blocks, blockkit.Section(why.String()))
 	}
 	if link != "" {
-		blocks = append(blocks, section(i18n.Tr(lang, "expert.link", link)))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "expert.link", link)))
 	} else {
 		// In a group DM the message itself starts the thread.
-		blocks = append(blocks, contextBlock(i18n.Tr(lang, "expert.reply_here")))
+		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "expert.reply_here")))
 	}
 	id := fmt.Sprint(routeID)
-	return append(blocks, actions("route",
-		button(actionTake, id, i18n.Tr(lang, "button.take"), "primary"),
-		button(actionPass, id, i18n.Tr(lang, "button.pass"), ""),
-		button(actionAlready, id, i18n.Tr(lang, "button.already"), "")))
+	return append(blocks, blockkit.Actions("route",
+		blockkit.Button(actionTake, id, i18n.Tr(lang, "button.take"), "primary"),
+		blockkit.Button(actionPass, id, i18n.Tr(lang, "button.pass"), ""),
+		blockkit.Button(actionAlready, id, i18n.Tr(lang, "button.already"), "")))
 }
 
 // acceptBlocks asks the asker whether a reply solved their question.
 func acceptBlocks(lang, answerer, answerID string) []slack.Block {
 	return []slack.Block{
-		section(i18n.Tr(lang, "route.solved_prompt", answerer)),
-		actions("accept", button(actionAccept, answerID, i18n.Tr(lang, "button.accept"), "primary")),
+		blockkit.Section(i18n.Tr(lang, "route.solved_prompt", answerer)),
+		blockkit.Actions("accept", blockkit.Button(actionAccept, answerID, i18n.Tr(lang, "button.accept"), "primary")),
 	}
 }
 
@@ -222,11 +167,11 @@ func acceptBlocks(lang, answerer, answerID string) []slack.Block {
 func fallbackBlocks(lang, asker, text, link string, private bool) []slack.Block {
 	switch {
 	case private:
-		return []slack.Block{section(i18n.Tr(lang, "fallback.private", asker))}
+		return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.private", asker))}
 	case link != "":
-		return []slack.Block{section(i18n.Tr(lang, "fallback.public", asker, link) + "\n" + quote(text, maxQuoted))}
+		return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.public", asker, link) + "\n" + quote(text, maxQuoted))}
 	}
-	return []slack.Block{section(i18n.Tr(lang, "fallback.public_text", asker) + "\n" + quote(text, maxQuoted))}
+	return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.public_text", asker) + "\n" + quote(text, maxQuoted))}
 }
 
 // profile is what /nextdesk me shows.
@@ -248,44 +193,44 @@ type waiting struct {
 }
 
 func profileBlocks(lang string, p profile) []slack.Block {
-	blocks := []slack.Block{header(i18n.Tr(lang, "desk.me_header"))}
+	blocks := []slack.Block{blockkit.Header(i18n.Tr(lang, "desk.me_header"))}
 	if p.Stats.Answers == 0 {
-		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_none")))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_none")))
 	} else {
-		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_counts", p.Stats.Answers, p.Stats.Accepted, p.Stats.Thanks)))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_counts", p.Stats.Answers, p.Stats.Accepted, p.Stats.Thanks)))
 	}
 	if len(p.Topics) > 0 {
-		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_topics", escape(strings.Join(p.Topics, ", ")))))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_topics", blockkit.Escape(strings.Join(p.Topics, ", ")))))
 	}
 	if len(p.Answered) > 0 {
 		var s strings.Builder
 		s.WriteString(i18n.Tr(lang, "desk.me_answered"))
 		for _, q := range p.Answered {
-			s.WriteString("\n• " + escape(oneLine(q.SearchText(), 150)))
+			s.WriteString("\n• " + blockkit.Escape(blockkit.OneLine(q.SearchText(), 150)))
 		}
-		blocks = append(blocks, section(s.String()))
+		blocks = append(blocks, blockkit.Section(s.String()))
 	}
 	if len(p.Waiting) == 0 {
-		blocks = append(blocks, section(i18n.Tr(lang, "desk.me_no_waiting")))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_no_waiting")))
 	} else {
 		var s strings.Builder
 		s.WriteString(i18n.Tr(lang, "desk.me_waiting"))
 		for _, w := range p.Waiting {
-			s.WriteString("\n• " + escape(oneLine(w.Text, 150)))
+			s.WriteString("\n• " + blockkit.Escape(blockkit.OneLine(w.Text, 150)))
 			if w.Link != "" {
 				s.WriteString(" " + i18n.Tr(lang, "link.thread", w.Link))
 			}
 		}
-		blocks = append(blocks, section(s.String()))
+		blocks = append(blocks, blockkit.Section(s.String()))
 	}
 	if p.HandOffs != "" {
-		blocks = append(blocks, section(escape(p.HandOffs)))
+		blocks = append(blocks, blockkit.Section(blockkit.Escape(p.HandOffs)))
 	}
 	switch {
 	case p.Prefs.OptedOut:
-		blocks = append(blocks, contextBlock(i18n.Tr(lang, "desk.me_optout")))
+		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "desk.me_optout")))
 	case p.Prefs.Snoozed(p.Now):
-		blocks = append(blocks, contextBlock(i18n.Tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
+		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
 	}
 	return blocks
 }

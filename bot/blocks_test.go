@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -102,13 +103,13 @@ func TestBlocksStayWithinSlackLimits(t *testing.T) {
 		if err := json.Unmarshal(blocksJSON(blocks), &items); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if len(items) > maxBlocks {
-			t.Errorf("%s: %d blocks, want at most %d", name, len(items), maxBlocks)
+		if len(items) > blockkit.MaxBlocks {
+			t.Errorf("%s: %d blocks, want at most %d", name, len(items), blockkit.MaxBlocks)
 		}
 		for i, it := range items {
-			limit := maxSectionText
+			limit := blockkit.MaxSectionText
 			if it["type"] == "header" {
-				limit = maxHeaderText
+				limit = blockkit.MaxHeaderText
 			}
 			if n := utf8.RuneCountInString(textOf(it["text"])); n > limit {
 				t.Errorf("%s: block %d (%s) has %d characters, want at most %d", name, i, it["type"], n, limit)
@@ -116,9 +117,9 @@ func TestBlocksStayWithinSlackLimits(t *testing.T) {
 			elems, _ := it["elements"].([]any)
 			for _, e := range elems {
 				el, _ := e.(map[string]any)
-				limit := maxSectionText
+				limit := blockkit.MaxSectionText
 				if el["type"] == "button" {
-					limit = maxButtonText
+					limit = blockkit.MaxButtonText
 				}
 				if n := utf8.RuneCountInString(textOf(el["text"])); n > limit {
 					t.Errorf("%s: a %s element has %d characters, want at most %d", name, el["type"], n, limit)
@@ -151,10 +152,10 @@ func TestQuoteAndClip(t *testing.T) {
 			t.Errorf("quote(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
-	if got := clip("ééééé", 3); got != "éé…" {
+	if got := blockkit.Clip("ééééé", 3); got != "éé…" {
 		t.Errorf("clip = %q, want éé…", got)
 	}
-	if got := escape("a < b & c > d"); got != "a &lt; b &amp; c &gt; d" {
+	if got := blockkit.Escape("a < b & c > d"); got != "a &lt; b &amp; c &gt; d" {
 		t.Errorf("escape = %q", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
@@ -86,10 +87,10 @@ func (b *Bot) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool)
 			return nil
 		}
 		if c == nil {
-			return b.giveUp(ctx, tx, key, ask, escape(q.Text), asker, link, t)
+			return b.giveUp(ctx, tx, key, ask, blockkit.Escape(q.Text), asker, link, t)
 		}
 		t.escalations++
-		step := routeStep{key: key, ask: ask, text: escape(q.Text), asker: asker, choice: c, link: link, note: "route.escalated", previous: r.Expert}
+		step := routeStep{key: key, ask: ask, text: blockkit.Escape(q.Text), asker: asker, choice: c, link: link, note: "route.escalated", previous: r.Expert}
 		_, err = b.route(ctx, tx, step, t)
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -85,7 +86,7 @@ func (b *Bot) askQuestion(ctx context.Context, in Inbound, qs question) error {
 		if qs.post {
 			_, err := enqueue(ctx, tx, threadKey(a.QuestionID), methodPost, outgoing{
 				Channel: a.Channel,
-				Text:    i18n.Tr(qs.lang, "ask.posted_text", "<@"+a.Asker+">", oneLine(qs.raw, maxNotification)),
+				Text:    i18n.Tr(qs.lang, "ask.posted_text", "<@"+a.Asker+">", blockkit.OneLine(qs.raw, maxNotification)),
 				Blocks:  blocksJSON(questionBlocks(qs.lang, a.Asker, qs.raw)),
 			}, 0, sqlite.Place{QuestionID: a.QuestionID, Thread: true})
 			if err != nil {
@@ -107,7 +108,7 @@ func (b *Bot) askQuestion(ctx context.Context, in Inbound, qs question) error {
 // offer writes the instant answer: in the question's thread, or through
 // the slash command's response_url for /ask in a DM.
 func (b *Bot) offer(ctx context.Context, tx *sqlite.BotTx, key string, qs question, a knowledge.Ask, m knowledge.Match, link string) error {
-	text := i18n.Tr(qs.lang, "instant.text", oneLine(m.Answer.Text, maxNotification))
+	text := i18n.Tr(qs.lang, "instant.text", blockkit.OneLine(m.Answer.Text, maxNotification))
 	blocks := blocksJSON(instantBlocks(qs.lang, a.QuestionID, m, link))
 	if qs.respond != "" {
 		_, err := enqueue(ctx, tx, key+"/instant", methodRespond, outgoing{ResponseURL: qs.respond, Text: text, Blocks: blocks}, 0, sqlite.Place{})

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -54,12 +55,12 @@ func (b *Bot) deskCommand(ctx context.Context, in Inbound) error {
 		}
 		d, ok := parseSpan(arg)
 		if !ok {
-			return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.snooze_bad", clip(arg, 30)), nil, false)
+			return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.snooze_bad", blockkit.Clip(arg, 30)), nil, false)
 		}
 		until := b.now().Add(d)
 		return b.setPreferences(ctx, in, user.ID, i18n.Tr(lang, "desk.snoozed", slackDate(until)), func(p *knowledge.Preferences) { p.SnoozedUntil = until })
 	}
-	return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.unknown", clip(sub, 30))+"\n"+i18n.Tr(lang, "desk.help"), nil, false)
+	return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.unknown", blockkit.Clip(sub, 30))+"\n"+i18n.Tr(lang, "desk.help"), nil, false)
 }
 
 // setPreferences changes a person's preferences and confirms it.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -70,7 +71,7 @@ func settled(blocks []slack.Block, note string) json.RawMessage {
 			kept = append(kept, bl)
 		}
 	}
-	kept = append(kept, contextBlock(note))
+	kept = append(kept, blockkit.Context(note))
 	return blocksJSON(kept)
 }
 
@@ -140,10 +141,10 @@ func (b *Bot) clickNeedHelp(ctx context.Context, c click) error {
 				return err
 			}
 			if next != nil {
-				if _, err := b.route(ctx, tx, routeStep{key: c.in.Key, ask: cur, text: escape(q.Text), asker: c.lang, choice: next, link: link}, t); err != nil {
+				if _, err := b.route(ctx, tx, routeStep{key: c.in.Key, ask: cur, text: blockkit.Escape(q.Text), asker: c.lang, choice: next, link: link}, t); err != nil {
 					return err
 				}
-			} else if err := b.giveUp(ctx, tx, c.in.Key, cur, escape(q.Text), c.lang, link, t); err != nil {
+			} else if err := b.giveUp(ctx, tx, c.in.Key, cur, blockkit.Escape(q.Text), c.lang, link, t); err != nil {
 				return err
 			}
 		}
@@ -267,11 +268,11 @@ func (b *Bot) clickRoute(ctx context.Context, c click, action string) error {
 		if cura.Status.Waiting() {
 			if n != nil {
 				t.escalations++
-				step := routeStep{key: c.in.Key, ask: cura, text: escape(q.Text), asker: asker, choice: n, link: link, note: "route.passed", previous: c.user.ID}
+				step := routeStep{key: c.in.Key, ask: cura, text: blockkit.Escape(q.Text), asker: asker, choice: n, link: link, note: "route.passed", previous: c.user.ID}
 				if _, err := b.route(ctx, tx, step, t); err != nil {
 					return err
 				}
-			} else if err := b.giveUp(ctx, tx, c.in.Key, cura, escape(q.Text), asker, link, t); err != nil {
+			} else if err := b.giveUp(ctx, tx, c.in.Key, cura, blockkit.Escape(q.Text), asker, link, t); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -174,7 +175,7 @@ func (b *Bot) route(ctx context.Context, tx *sqlite.BotTx, s routeStep, t *tally
 	if err != nil {
 		return 0, err
 	}
-	summary := i18n.Tr(c.Lang, "expert.text", s.ask.Asker, oneLine(s.text, maxNotification))
+	summary := i18n.Tr(c.Lang, "expert.text", s.ask.Asker, blockkit.OneLine(s.text, maxNotification))
 
 	if s.ask.Private {
 		members := []string{s.ask.Asker, c.Expert.ID}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 )
 
@@ -93,13 +94,13 @@ func TestDurationAndDates(t *testing.T) {
 }
 
 func TestClipAndEscape(t *testing.T) {
-	if got := clip("ééééé", 3); got != "éé…" {
+	if got := blockkit.Clip("ééééé", 3); got != "éé…" {
 		t.Errorf("clip = %q", got)
 	}
-	if got := escape("a < b && c > d"); got != "a &lt; b &amp;&amp; c &gt; d" {
+	if got := blockkit.Escape("a < b && c > d"); got != "a &lt; b &amp;&amp; c &gt; d" {
 		t.Errorf("escape = %q", got)
 	}
-	if got := oneLine("  a\n\n b\tc ", 10); got != "a b c" {
+	if got := blockkit.OneLine("  a\n\n b\tc ", 10); got != "a b c" {
 		t.Errorf("oneLine = %q", got)
 	}
 }

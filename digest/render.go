@@ -3,10 +3,10 @@ package digest
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -15,10 +15,6 @@ import (
 // of them is refused whole, so every text built from what people wrote is
 // clipped, and the blocks are capped.
 const (
-	maxBlocks      = 50
-	maxSectionText = 3000
-	maxHeaderText  = 150
-	maxContextText = 2000
 	// What of a question and of an answer an item shows.
 	maxQuestion = 150
 	maxExcerpt  = 200
@@ -29,12 +25,12 @@ const (
 func Blocks(d *Digest, lang string) []slack.Block {
 	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
 	if d.Empty() {
-		return []slack.Block{section(emptyText(d, lang, span))}
+		return []slack.Block{blockkit.Section(emptyText(d, lang, span))}
 	}
 	if d.Personal {
 		blocks := []slack.Block{
-			header(i18n.Tr(lang, "personal.header", span)),
-			section(i18n.Tr(lang, "personal.intro")),
+			blockkit.Header(i18n.Tr(lang, "personal.header", span)),
+			blockkit.Section(i18n.Tr(lang, "personal.intro")),
 		}
 		blocks = append(blocks, knowledgeBlocks(lang, d.Knowledge)...)
 		blocks = appendMore(blocks, lang, d.MoreKnowledge)
@@ -45,29 +41,29 @@ func Blocks(d *Digest, lang string) []slack.Block {
 		context = "digest.context"
 	}
 	blocks := []slack.Block{
-		header(i18n.Tr(lang, "digest.header", span)),
-		contextBlock(i18n.Tr(lang, context, d.Week)),
-		section(figuresText(lang, d.Figures, true)),
+		blockkit.Header(i18n.Tr(lang, "digest.header", span)),
+		blockkit.Context(i18n.Tr(lang, context, d.Week)),
+		blockkit.Section(figuresText(lang, d.Figures, true)),
 		slack.NewDividerBlock(),
 	}
 	if len(d.Knowledge) > 0 {
-		blocks = append(blocks, section(i18n.Tr(lang, "knowledge.title")))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "knowledge.title")))
 		blocks = append(blocks, knowledgeBlocks(lang, d.Knowledge)...)
 		blocks = appendMore(blocks, lang, d.MoreKnowledge)
 		blocks = append(blocks, slack.NewDividerBlock())
 	}
 	if len(d.Unanswered) == 0 {
-		blocks = append(blocks, section(i18n.Tr(lang, "unanswered.none")))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "unanswered.none")))
 	} else {
-		blocks = append(blocks, section(i18n.Tr(lang, "unanswered.title")))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "unanswered.title")))
 		for _, it := range d.Unanswered {
-			blocks = append(blocks, section(unansweredText(lang, it, true)))
+			blocks = append(blocks, blockkit.Section(unansweredText(lang, it, true)))
 		}
 		blocks = appendMore(blocks, lang, d.MoreUnanswered)
 	}
-	blocks = append(blocks, slack.NewDividerBlock(), section(topicsText(lang, d, true)))
+	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(topicsText(lang, d, true)))
 	if len(d.Helpers) > 0 {
-		blocks = append(blocks, slack.NewDividerBlock(), section(helpersText(lang, d, true)))
+		blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(helpersText(lang, d, true)))
 	}
 	return capBlocks(blocks, lang)
 }
@@ -175,7 +171,7 @@ func figuresText(lang string, f Figures, mrkdwn bool) string {
 func knowledgeBlocks(lang string, items []Item) []slack.Block {
 	blocks := make([]slack.Block, 0, len(items))
 	for _, it := range items {
-		blocks = append(blocks, section(knowledgeText(lang, it, true)))
+		blocks = append(blocks, blockkit.Section(knowledgeText(lang, it, true)))
 	}
 	return blocks
 }
@@ -186,9 +182,9 @@ func knowledgeBlocks(lang string, items []Item) []slack.Block {
 func knowledgeText(lang string, it Item, mrkdwn bool) string {
 	var b strings.Builder
 	b.WriteString(questionLine(it, mrkdwn))
-	excerpt := oneLine(it.Answer, maxExcerpt)
+	excerpt := blockkit.OneLine(it.Answer, maxExcerpt)
 	if mrkdwn {
-		b.WriteString("\n> " + escape(excerpt))
+		b.WriteString("\n> " + blockkit.Escape(excerpt))
 	} else {
 		b.WriteString("\n" + excerpt)
 	}
@@ -217,21 +213,21 @@ func unansweredText(lang string, it Item, mrkdwn bool) string {
 // questionLine is an item's first line: the question in bold, linked to
 // its thread when the link is known, and its channel.
 func questionLine(it Item, mrkdwn bool) string {
-	q := oneLine(it.Question, maxQuestion)
+	q := blockkit.OneLine(it.Question, maxQuestion)
 	if !mrkdwn {
 		if it.Channel != "" {
 			q += " (#" + it.Channel + ")"
 		}
 		return q
 	}
-	q = escape(q)
+	q = blockkit.Escape(q)
 	if it.Link != "" {
 		// A '|' or '>' would end the link's label early.
 		q = "<" + it.Link + "|" + strings.NewReplacer("|", "¦", "&gt;", "›").Replace(q) + ">"
 	}
 	line := "*" + q + "*"
 	if it.Channel != "" && !strings.ContainsAny(it.Channel, " ,") {
-		line += " · #" + escape(it.Channel)
+		line += " · #" + blockkit.Escape(it.Channel)
 	}
 	return line
 }
@@ -263,7 +259,7 @@ func showTerm(t string, mrkdwn bool) string {
 	if !mrkdwn {
 		return t
 	}
-	return "`" + escape(strings.ReplaceAll(t, "`", "'")) + "`"
+	return "`" + blockkit.Escape(strings.ReplaceAll(t, "`", "'")) + "`"
 }
 
 // perWeek renders an average with one decimal at most: "0", "1.5", "2".
@@ -302,7 +298,7 @@ func name(p knowledge.Person, mrkdwn bool) string {
 		n = p.ID
 	}
 	if mrkdwn {
-		return escape(n)
+		return blockkit.Escape(n)
 	}
 	return n
 }
@@ -311,46 +307,14 @@ func appendMore(blocks []slack.Block, lang string, more int) []slack.Block {
 	if more <= 0 {
 		return blocks
 	}
-	return append(blocks, contextBlock(i18n.Trn(lang, "more", more)))
+	return append(blocks, blockkit.Context(i18n.Trn(lang, "more", more)))
 }
 
 // capBlocks keeps a message within Slack's block limit, ending it with a
 // note when blocks had to be left out.
 func capBlocks(blocks []slack.Block, lang string) []slack.Block {
-	if len(blocks) <= maxBlocks {
+	if len(blocks) <= blockkit.MaxBlocks {
 		return blocks
 	}
-	return append(blocks[:maxBlocks-1:maxBlocks-1], contextBlock(i18n.Tr(lang, "truncated")))
-}
-
-func section(text string) slack.Block {
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxSectionText), false, false), nil, nil)
-}
-
-func header(text string) slack.Block {
-	return slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(text, maxHeaderText), false, false))
-}
-
-func contextBlock(text string) slack.Block {
-	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxContextText), false, false))
-}
-
-// clip cuts s to at most n characters, ending with an ellipsis when cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
-
-// oneLine flattens text to one line of at most n characters.
-func oneLine(text string, n int) string {
-	return clip(strings.Join(strings.Fields(text), " "), n)
-}
-
-// escape makes plain text (as stored) safe inside mrkdwn: Slack reads
-// <…> as links and mentions, and &…; as entities.
-func escape(plain string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(plain)
+	return append(blocks[:blockkit.MaxBlocks-1:blockkit.MaxBlocks-1], blockkit.Context(i18n.Tr(lang, "truncated")))
 }
