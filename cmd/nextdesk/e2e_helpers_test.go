@@ -274,6 +274,19 @@ func (e *e2e) deliver(envelopes []string) {
 	}
 }
 
+// deliverPayload sends an Events API payload the test built through the
+// transport and waits for Slack's acknowledgement (Socket Mode) or a 200
+// (HTTP).
+func (e *e2e) deliverPayload(payload json.RawMessage) {
+	e.t.Helper()
+	if e.socket {
+		e.slack.WaitAck(e.t, e.slack.SendEvent(e.t, payload), e2eWait)
+	} else {
+		e.wantOK(fakeslack.PostEvent(e.t, e.run.base+"/slack/events", serveSecret, payload), "event")
+	}
+	e.sent++
+}
+
 // redeliver sends the event of envelope id again as Slack's retry number
 // n: a Socket Mode redelivery (same payload, new envelope), or an HTTP
 // retry with X-Slack-Retry-Num.
@@ -485,7 +498,7 @@ func (e *e2e) finish() *sqlite.DB {
 	return db
 }
 
-// routes lists a question's routes as expert:outcome.
+// routesOf lists a question's routes as expert:outcome.
 func routesOf(tb testing.TB, db *sqlite.DB, questionID string) []string {
 	tb.Helper()
 	rs, err := db.Routes(context.Background(), questionID)
@@ -497,6 +510,18 @@ func routesOf(tb testing.TB, db *sqlite.DB, questionID string) []string {
 		out = append(out, r.Expert+":"+string(r.Outcome))
 	}
 	return out
+}
+
+// past returns the id of the seeded question with the given text.
+func (e *e2e) past(text string) string {
+	e.t.Helper()
+	for _, q := range e.history {
+		if q.Text == text {
+			return q.ID
+		}
+	}
+	e.t.Fatalf("no past question %q in the seeded history", text)
+	return ""
 }
 
 // askOf returns the bot's record of a question.

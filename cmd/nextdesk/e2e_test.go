@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -56,6 +57,7 @@ func TestE2E(t *testing.T) {
 		{name: "bad signature gets 401 and stores nothing", httpOnly: true, run: e2eBadSignature},
 		{name: "French user answered in French", run: e2eFrench},
 		{name: "private answer never offered to a non-member", run: e2ePrivateAnswer},
+		{name: "bad input ignored or answered, never fatal", run: e2eBadInput},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -107,7 +109,7 @@ func e2eInstantAnswer(t *testing.T, e *e2e) {
 	if a.Status != knowledge.StatusSolved || a.Channel != general || a.Thread != question.TS {
 		t.Errorf("ask = %+v, want solved, in #general's thread %s", a, question.TS)
 	}
-	past, err := db.Question(context.Background(), knowledge.Anonymous, e.history[0].ID)
+	past, err := db.Question(context.Background(), knowledge.Anonymous, e.past("How do I reset my VPN password?"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -616,5 +618,45 @@ func e2ePrivateAnswer(t *testing.T, e *e2e) {
 		t.Errorf("alice in #finance got %s, want the answer given there", posts[1].Blocks)
 	}
 	e.waitIdle()
+	e.finish()
+}
+
+func e2eBadInput(t *testing.T, e *e2e) {
+	// /ask with nothing to ask: the usage, to the asker alone.
+	empty := e.ask(alice, general, "  ")
+	if rs := e.slack.WaitResponses(t, empty.ResponseURL, 1, e2eWait); rs[0].ResponseType != "ephemeral" || !strings.Contains(rs[0].Text, "/ask your question") {
+		t.Errorf("reply to an empty /ask = %+v, want the usage, ephemeral", rs[0])
+	}
+
+	// An event type the bot does not handle, and a mention in a channel it
+	// cannot see: handled by ignoring them.
+	e.deliverPayload(fakeslack.EventCallback(fakeslack.TeamID, "EvPinAdded", json.RawMessage(
+		`{"type":"pin_added","user":"`+alice+`","channel_id":"`+general+`","item":{"type":"message"},"event_ts":"1768469400.000300"}`)))
+	e.deliverPayload(fakeslack.EventCallback(fakeslack.TeamID, "EvHidden", fakeslack.AppMentionEvent(
+		fakeslack.Channel{ID: "C404", Name: "hidden"}, fakeslack.Message{TS: "1768469400.000400", User: alice, Text: "<@" + fakeslack.BotUserID + "> who owns billing?"})))
+
+	// An event whose inner event is not an object: refused as malformed.
+	malformed := fakeslack.EventCallback(fakeslack.TeamID, "EvMalformed", json.RawMessage(`{"type":"app_mention","text":`))
+	if e.socket {
+		e.slack.WaitAck(t, e.slack.SendEvent(t, malformed), e2eWait)
+	} else if resp := fakeslack.PostEvent(t, e.run.base+"/slack/events", serveSecret, malformed); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a malformed event answered %d, want 400", resp.StatusCode)
+	}
+	e.eventually("the malformed event counted", func() bool {
+		return e.metric("nextdesk_inbound_rejected_total", `reason="malformed"`) == 1
+	})
+
+	// The server still serves.
+	e.ask(alice, general, "How do I reset my VPN password?")
+	e.waitPosts(general, 2)
+	e.waitIdle()
+	for _, c := range e.slack.Calls() {
+		if strings.Contains(fmt.Sprint(c.Params), "billing") {
+			t.Errorf("Slack called about a mention in a channel the bot cannot see: %s %v", c.Method, c.Params)
+		}
+	}
+	if n := len(e.botPosts(general)); n != 2 {
+		t.Errorf("%d bot messages in #general, want the genuine question and its answer", n)
+	}
 	e.finish()
 }
