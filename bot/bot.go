@@ -68,6 +68,7 @@ type Store interface {
 
 	Ask(ctx context.Context, questionID string) (knowledge.Ask, error)
 	AskByThread(ctx context.Context, channel, thread string) (knowledge.Ask, error)
+	PlacingThread(ctx context.Context, channel string) (bool, error)
 	Routes(ctx context.Context, questionID string) ([]knowledge.Route, error)
 	Route(ctx context.Context, id int64) (knowledge.Route, error)
 	OpenRoutes(ctx context.Context, ids []string) (map[string]int, error)

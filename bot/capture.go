@@ -23,6 +23,16 @@ func (b *Bot) capture(ctx context.Context, in Inbound, channel string, msg *slac
 		if b.isHelpChannel(ctx, channel) {
 			return b.captureHelp(ctx, in, channel, msg)
 		}
+		placing, err := b.store.PlacingThread(ctx, channel)
+		if err != nil {
+			return err
+		}
+		if placing {
+			// The bot's own message that starts this thread may be in
+			// Slack already but not yet recorded: failing lets the
+			// dispatcher try again once it is, instead of losing an answer.
+			return fmt.Errorf("reply %s in channel %s: its thread may be one the bot is still starting", msg.Timestamp, channel)
+		}
 		b.log.Debug("ignoring a reply in a thread the bot does not follow", "key", in.Key)
 		return nil
 	}

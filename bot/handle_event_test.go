@@ -322,3 +322,27 @@ func TestMalformedAndUnknownInputIsIgnored(t *testing.T) {
 		t.Errorf("%d messages left pending", n)
 	}
 }
+
+// A reply can reach the bot before the delivery of the message that starts
+// its thread has recorded where that message landed: the bot must ask to be
+// tried again, not drop what may be the answer.
+func TestReplyBeforeItsThreadIsRecordedIsRetried(t *testing.T) {
+	h := newHarness(t, nil)
+	h.dmChannel("D0ALICE001", asker)
+	_, ev := h.posts("D0ALICE001", fakeslack.Message{User: asker, Text: "How can I roll back a kubernetes deployment?"})
+	h.handle(ev)
+
+	// The group DM with the expert is still on its way.
+	group, _ := h.srv.Channel(general)
+	reply := fakeSlackReply(expert1, "1700000000.000100", "kubectl rollout undo")
+	reply.TS = "1700000001.000200"
+	early := h.event(fakeslack.MessageEvent(group, reply))
+	if err := h.bot.Handle(context.Background(), early); err == nil {
+		t.Fatal("a reply in an unknown thread while a thread is being started was handled as done; it must be retried")
+	}
+
+	h.deliver()
+	if err := h.bot.Handle(context.Background(), early); err != nil {
+		t.Errorf("once every thread is recorded, a reply in an unknown thread is ignored, got %v", err)
+	}
+}

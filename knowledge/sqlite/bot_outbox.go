@@ -239,6 +239,23 @@ func (db *DB) PendingOutgoing(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// PlacingThread reports whether a message that will start a question's
+// thread in channel is still on its way: one posted to channel, or one
+// posted to a group DM not opened yet, whose channel nobody knows. Slack
+// may already hold such a message, and a reply in its thread, before the
+// delivery records where it landed; the bot then waits instead of taking
+// the reply for one in a thread it does not follow.
+func (db *DB) PlacingThread(ctx context.Context, channel string) (bool, error) {
+	var n int
+	err := db.view(ctx, "look for thread starters on their way to "+channel, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `
+			SELECT count(*) FROM outbox
+			WHERE state = ? AND (place_members <> '' OR (place_thread <> 0 AND json_extract(payload, '$.channel') = ?))`,
+			OutboxPending, channel).Scan(&n)
+	})
+	return n > 0, err
+}
+
 // OutgoingSince returns every message enqueued with an id above after, in
 // order, whatever its state; for tests and the status command.
 func (db *DB) OutgoingSince(ctx context.Context, after int64) ([]Outgoing, error) {
