@@ -35,7 +35,7 @@ func TestBlocksStayWithinLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		var v struct {
-			Text     struct{ Text string } `json:"text"`
+			Text     struct{ Text string }   `json:"text"`
 			Elements []struct{ Text string } `json:"elements"`
 		}
 		if err := json.Unmarshal(raw, &v); err != nil {
