@@ -41,7 +41,7 @@ func fixture() knowledge.Batch {
 				}},
 			{ID: "q-priv", Asker: "U2", Conversation: "G1", Thread: "2.0", Text: "Where is the VPN config?", Lang: "en", Time: at(10),
 				Answers: []knowledge.Answer{{ID: "a-priv-1", Answerer: "U1", Text: "In the vault.", Time: at(12)}}},
-			{ID: "q-mpim", Asker: "U3", Conversation: "M1", Thread: "3.0", Text: "Who owns billing?", Time: at(20)},
+			{ID: "q-mpim", Asker: "U3", Conversation: "M1", Thread: "3.0", Text: "Who owns billing?", Lang: "en", Time: at(20)},
 			{ID: "q-dm", Asker: "U4", Conversation: "D1", Thread: "4.0", Text: "Token rotation?", Time: at(30)},
 			{ID: "q-lost", Asker: "U1", Conversation: "C404", Thread: "5.0", Text: "Lost question", Time: at(40)},
 		},
@@ -96,6 +96,39 @@ func TestImportIdempotent(t *testing.T) {
 	}
 	if len(changes) != 1 || changes[0].Question.ID != "q-mpim" || changes[0].Rev != rev+1 {
 		t.Errorf("changes after editing q-mpim = %+v, want q-mpim at rev %d", changes, rev+1)
+	}
+}
+
+func TestImportDetectsLanguage(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	b := fixture()
+	b.Questions = []knowledge.Question{
+		{ID: "q-fr", Asker: "U1", Conversation: "C1", Text: "Où est la configuration du VPN pour l'équipe ?", Time: at(0)},
+		{ID: "q-en", Asker: "U1", Conversation: "C1", Text: "Where is the VPN config for the team?", Time: at(1)},
+		{ID: "q-said", Asker: "U1", Conversation: "C1", Text: "Where is the VPN config?", Lang: "fr", Time: at(2)},
+		{ID: "q-unsure", Asker: "U1", Conversation: "C1", Text: "kubectl?", Time: at(3)},
+	}
+	mustImport(t, db, b)
+	got, err := db.Questions(ctx, knowledge.Anonymous, []string{"q-fr", "q-en", "q-said", "q-unsure"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var langs []string
+	for _, q := range got {
+		langs = append(langs, q.ID+"="+q.Lang)
+	}
+	// Detected when the source does not say, kept when it does.
+	if diff := cmp.Diff(langs, []string{"q-fr=fr", "q-en=en", "q-said=fr", "q-unsure="}); diff != "" {
+		t.Errorf("languages (-got +want):\n%s", diff)
+	}
+	rev, err := db.Rev(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, db, b)
+	if again, _ := db.Rev(ctx); again != rev {
+		t.Errorf("re-importing questions whose language was detected moved the revision from %d to %d", rev, again)
 	}
 }
 

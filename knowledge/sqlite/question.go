@@ -351,6 +351,13 @@ func (t *tx) upsertQuestion(ctx context.Context, q knowledge.Question) (written,
 	if err != nil {
 		return false, false, err
 	}
+	title, text := knowledge.CleanText(q.Title), knowledge.CleanText(q.Text)
+	lang := q.Lang
+	if lang == "" {
+		// Most sources do not say; the text does, well enough to choose
+		// the language of a reply or a digest.
+		lang = knowledge.DetectLang(title + "\n" + text)
+	}
 	res, err := t.ExecContext(ctx, `
 		INSERT INTO questions (id, asker, conversation_id, thread, title, text, tags, lang, time, rev)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -363,8 +370,7 @@ func (t *tx) upsertQuestion(ctx context.Context, q knowledge.Question) (written,
 			(asker, conversation_id, thread, title, text, tags, lang, time) IS NOT
 			(excluded.asker, excluded.conversation_id, excluded.thread, excluded.title,
 			 excluded.text, excluded.tags, excluded.lang, excluded.time)`,
-		q.ID, q.Asker, q.Conversation, q.Thread, knowledge.CleanText(q.Title),
-		knowledge.CleanText(q.Text), encodeTags(q.Tags), q.Lang, nanos(q.Time), rev)
+		q.ID, q.Asker, q.Conversation, q.Thread, title, text, encodeTags(q.Tags), lang, nanos(q.Time), rev)
 	if err != nil {
 		return false, false, fmt.Errorf("write question %s: %w", q.ID, err)
 	}

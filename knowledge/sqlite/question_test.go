@@ -279,7 +279,7 @@ func TestLiveCapture(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	mustImport(t, db, knowledge.Batch{Conversations: []knowledge.Conversation{{ID: "C1", Kind: knowledge.KindPublic}}})
-	q := knowledge.Question{ID: "slack:C1:1.0", Asker: "U1", Conversation: "C1", Thread: "1.0", Text: "How do I reset my password?", Time: at(0)}
+	q := knowledge.Question{ID: "slack:C1:1.0", Asker: "U1", Conversation: "C1", Thread: "1.0", Text: "How do I reset my password?", Lang: "en", Time: at(0)}
 	a := knowledge.Answer{ID: "slack:C1:2.0", Answerer: "U2", Text: "Use the portal.", Time: at(3)}
 
 	// Each step is one call, the revision it must leave, and the question

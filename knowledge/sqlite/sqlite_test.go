@@ -133,7 +133,7 @@ func TestMigrateFromOlderVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := knowledge.Question{
-		ID: "se:ai:1", Asker: "se:ai:7", Conversation: "se:ai", Text: "What is a neuron?",
+		ID: "se:ai:1", Asker: "se:ai:7", Conversation: "se:ai", Text: "What is a neuron?", Lang: "en",
 		Time:    epoch,
 		Answers: []knowledge.Answer{{ID: "se:ai:2", Answerer: "se:ai:8", Text: "A unit.", Time: epoch.Add(time.Hour)}},
 	}
