@@ -75,11 +75,7 @@ func (db *DB) Once(ctx context.Context, key string, fn func(*BotTx) error) (Hand
 // skip the reads a duplicate delivery would otherwise cost; Once checks
 // again in its transaction.
 func (db *DB) Handled(ctx context.Context, key string) (bool, error) {
-	var n int
-	err := db.view(ctx, "check key "+key, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound_keys WHERE key = ?`, key).Scan(&n)
-	})
-	return n > 0, err
+	return db.exists(ctx, "check key "+key, `SELECT EXISTS (SELECT 1 FROM inbound_keys WHERE key = ?)`, key)
 }
 
 // Now returns the time the transaction records changes at.

@@ -246,14 +246,10 @@ func (db *DB) PendingOutgoing(ctx context.Context) (int, error) {
 // delivery records where it landed; the bot then waits instead of taking
 // the reply for one in a thread it does not follow.
 func (db *DB) PlacingThread(ctx context.Context, channel string) (bool, error) {
-	var n int
-	err := db.view(ctx, "look for thread starters on their way to "+channel, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `
-			SELECT count(*) FROM outbox
-			WHERE state = ? AND (place_members <> '' OR (place_thread <> 0 AND json_extract(payload, '$.channel') = ?))`,
-			OutboxPending, channel).Scan(&n)
-	})
-	return n > 0, err
+	return db.exists(ctx, "look for thread starters on their way to "+channel, `
+		SELECT EXISTS (SELECT 1 FROM outbox
+		WHERE state = ? AND (place_members <> '' OR (place_thread <> 0 AND json_extract(payload, '$.channel') = ?)))`,
+		OutboxPending, channel)
 }
 
 // OutgoingSince returns every message enqueued with an id above after, in

@@ -414,9 +414,5 @@ func (db *DB) DigestSubscribers(ctx context.Context) ([]string, error) {
 // DigestSubscribed reports whether person wants their personal weekly
 // digest.
 func (db *DB) DigestSubscribed(ctx context.Context, person string) (bool, error) {
-	var n int
-	err := db.view(ctx, "read digest subscription of "+person, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM digest_subscribers WHERE person_id = ?`, person).Scan(&n)
-	})
-	return n > 0, err
+	return db.exists(ctx, "read digest subscription of "+person, `SELECT EXISTS (SELECT 1 FROM digest_subscribers WHERE person_id = ?)`, person)
 }

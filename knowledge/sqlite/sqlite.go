@@ -350,6 +350,16 @@ func queryStrings(ctx context.Context, q interface {
 	return values, rows.Err()
 }
 
+// exists runs query, an EXISTS or a count, in a read transaction and
+// reports whether it found anything; what names the read in errors.
+func (db *DB) exists(ctx context.Context, what, query string, args ...any) (bool, error) {
+	var found bool
+	err := db.view(ctx, what, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, query, args...).Scan(&found)
+	})
+	return found, err
+}
+
 // wrap adds context to infrastructure errors and leaves domain errors as
 // they are, their message being meant for people.
 func wrap(what string, err error) error {
