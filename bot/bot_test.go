@@ -310,7 +310,7 @@ func (h *harness) click(b fakeslack.BlockActions) Inbound {
 // it) as user.
 func (h *harness) clickButton(user string, m posted, actionID string) Inbound {
 	h.t.Helper()
-	value, ok := buttonValue(m.Blocks, actionID)
+	value, ok := fakeslack.ButtonValue(m.Blocks, actionID)
 	if !ok {
 		h.t.Fatalf("message %s in %s has no %s button: %s", m.TS, m.Channel, actionID, m.Blocks)
 	}
@@ -367,27 +367,6 @@ func (h *harness) dmWith(user string) string {
 		h.t.Fatalf("find the DM with %s: %v", user, err)
 	}
 	return ch.ID
-}
-
-// buttonValue finds the value of button actionID in blocks.
-func buttonValue(blocks string, actionID string) (string, bool) {
-	var bs []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if json.Unmarshal([]byte(blocks), &bs) != nil {
-		return "", false
-	}
-	for _, b := range bs {
-		for _, e := range b.Elements {
-			if e.ActionID == actionID {
-				return e.Value, true
-			}
-		}
-	}
-	return "", false
 }
 
 // texts returns the text of messages, for failure output.

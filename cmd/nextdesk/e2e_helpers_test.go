@@ -321,7 +321,7 @@ func (e *e2e) reacts(user, channel, ts, reaction string) {
 // through the transport, and returns the click's response_url.
 func (e *e2e) click(user string, m botMessage, actionID string) string {
 	e.t.Helper()
-	value, ok := buttonValue(m.Blocks, actionID)
+	value, ok := fakeslack.ButtonValue(m.Blocks, actionID)
 	if !ok {
 		e.t.Fatalf("message %s in %s has no %s button: %s", m.TS, m.Channel, actionID, m.Blocks)
 	}
@@ -548,27 +548,6 @@ func readable(raw []byte) string {
 		return string(raw)
 	}
 	return strings.TrimSpace(buf.String())
-}
-
-// buttonValue finds the value of button actionID in blocks.
-func buttonValue(blocks, actionID string) (string, bool) {
-	var bs []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if json.Unmarshal([]byte(blocks), &bs) != nil {
-		return "", false
-	}
-	for _, b := range bs {
-		for _, el := range b.Elements {
-			if el.ActionID == actionID {
-				return el.Value, true
-			}
-		}
-	}
-	return "", false
 }
 
 // drainFaults uses up the failures FailNext queued for method, so the fake

@@ -344,3 +344,25 @@ func (s *Server) message(channel, ts string) (*channel, *Message, error) {
 	}
 	return ch, m, nil
 }
+
+// ButtonValue finds, in a message's blocks as JSON, the value of the button
+// whose action id is actionID, as a click on it would carry.
+func ButtonValue(blocks, actionID string) (string, bool) {
+	var bs []struct {
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if json.Unmarshal([]byte(blocks), &bs) != nil {
+		return "", false
+	}
+	for _, b := range bs {
+		for _, e := range b.Elements {
+			if e.ActionID == actionID {
+				return e.Value, true
+			}
+		}
+	}
+	return "", false
+}
