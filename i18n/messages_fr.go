@@ -27,7 +27,7 @@ var messagesFR = map[string]string{
 	"route.asked_private":  "J'ai ouvert un message de groupe avec vous et <@%s>, qui a déjà répondu à des questions proches. Votre question reste privée entre vous deux.",
 	"route.escalated":      "<@%s> n'a pas répondu à temps, j'ai donc demandé à <@%s>.",
 	"route.passed":         "<@%s> a passé la main, j'ai donc demandé à <@%s>.",
-	"route.none":           "Je n'ai encore trouvé personne qui connaisse le sujet. Je l'ai notée comme question ouverte pour l'équipe.",
+	"route.none":           "Je n'ai encore trouvé personne qui connaisse le sujet. J'ai noté votre question comme ouverte pour l'équipe.",
 	"route.none_fallback":  "Je n'ai encore trouvé personne qui connaisse le sujet, j'ai donc posé la question dans %s.",
 	"route.taken":          "<@%s> s'en occupe.",
 	"route.already":        "<@%s> indique que la question a déjà une réponse et va partager le lien ici.",
