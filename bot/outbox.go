@@ -204,7 +204,8 @@ func (b *Bot) send(ctx context.Context, m sqlite.Outgoing) {
 }
 
 // call makes the Slack call of m and returns its result: the channel and
-// the ts of the message posted, or the channel opened.
+// the ts of the message posted (or found posted by an earlier attempt),
+// or the channel opened.
 func (b *Bot) call(ctx context.Context, m sqlite.Outgoing) (channel, ts string, err error) {
 	var p outgoing
 	if err := json.Unmarshal(m.Payload, &p); err != nil {
@@ -215,6 +216,25 @@ func (b *Bot) call(ctx context.Context, m sqlite.Outgoing) (channel, ts string, 
 	}
 	if p.InThread {
 		p.Thread = m.AfterTS
+	}
+	// An earlier attempt may have reached Slack without its outcome being
+	// recorded (the process died mid-call, or the answer was lost): look
+	// before posting again. A first attempt has nothing to look for, so
+	// the usual path makes no extra call. Ephemeral messages and
+	// response_url posts cannot be read back; they stay at least once.
+	if m.Method == methodPost && m.Attempts > 0 {
+		channel, ts, err := b.posted(ctx, p.Channel, p.Thread, m)
+		if err == nil && ts != "" {
+			return channel, ts, nil
+		}
+		if err != nil {
+			if _, permanent := classify(err, m.Attempts); !permanent {
+				return "", "", err
+			}
+			// Slack will not let us look (missing scope, or a channel
+			// the bot cannot read): posting maybe twice beats never.
+			b.log.Warn("outbox: cannot look for an earlier attempt's message; posting again", "id", m.ID, "key", m.Key, "err", err)
+		}
 	}
 	if p.Link {
 		link := b.permalink(ctx, m.AfterChannel, m.AfterTS)
@@ -237,7 +257,8 @@ func (b *Bot) call(ctx context.Context, m sqlite.Outgoing) (channel, ts string, 
 
 	switch m.Method {
 	case methodPost:
-		return b.api.PostMessageContext(ctx, p.Channel, append(opts, slack.MsgOptionDisableLinkUnfurl())...)
+		return b.api.PostMessageContext(ctx, p.Channel, append(opts, slack.MsgOptionDisableLinkUnfurl(),
+			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: outboxEvent, EventPayload: map[string]any{"key": m.Key}}))...)
 	case methodEphemeral:
 		ts, err := b.api.PostEphemeralContext(ctx, p.Channel, p.User, opts...)
 		return p.Channel, ts, err
@@ -256,6 +277,66 @@ func (b *Bot) call(ctx context.Context, m sqlite.Outgoing) (channel, ts string, 
 		return "", "", err
 	}
 	return "", "", permanentError{fmt.Errorf("unknown method %q", m.Method)}
+}
+
+// outboxEvent is the metadata event type of the messages the outbox
+// posts; their payload holds the message's key, so a later attempt can
+// find what an earlier one posted.
+const outboxEvent = "nextdesk_outbox"
+
+// Looking for an earlier attempt reads at most lookupPages pages of
+// lookupLimit messages posted since the message was enqueued, newest
+// first: in a channel busier than that over the retries (about a day),
+// the message is posted again rather than searched for at length.
+const (
+	lookupLimit = 100
+	lookupPages = 5
+)
+
+// posted returns where the bot's message with m's key is in channel (in
+// thread when set), posted since m was enqueued, or "" for ts when Slack
+// has none. A DM addressed to a user is looked for in the DM it went to.
+func (b *Bot) posted(ctx context.Context, channel, thread string, m sqlite.Outgoing) (string, string, error) {
+	if strings.HasPrefix(channel, "U") || strings.HasPrefix(channel, "W") {
+		im, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}})
+		if err != nil {
+			return "", "", err
+		}
+		channel = im.ID
+	}
+	// A minute of margin, should Slack's clock be behind ours.
+	since := m.CreatedAt.Add(-time.Minute)
+	oldest := fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000)
+	cursor := ""
+	for range lookupPages {
+		var (
+			msgs []slack.Message
+			err  error
+		)
+		if thread != "" {
+			msgs, _, cursor, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: thread, Oldest: oldest, Limit: lookupLimit, Cursor: cursor, IncludeAllMetadata: true})
+		} else {
+			var h *slack.GetConversationHistoryResponse
+			h, err = b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Oldest: oldest, Limit: lookupLimit, Cursor: cursor, IncludeAllMetadata: true})
+			if err == nil {
+				msgs, cursor = h.Messages, h.ResponseMetaData.NextCursor
+			}
+		}
+		if err != nil {
+			return "", "", fmt.Errorf("look for message %s: %w", m.Key, err)
+		}
+		for _, msg := range msgs {
+			if msg.User == b.cfg.BotUserID && msg.Metadata.EventType == outboxEvent && msg.Metadata.EventPayload["key"] == m.Key {
+				return channel, msg.Timestamp, nil
+			}
+		}
+		if cursor == "" {
+			break
+		}
+	}
+	return channel, "", nil
 }
 
 // permalink returns a link to a message: Slack's permalink, or an archive

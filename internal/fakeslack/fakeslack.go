@@ -135,6 +135,10 @@ type Message struct {
 	Blocks   json.RawMessage // Block Kit JSON array, as posted
 	SubType  string          // "tombstone" once a parent with replies is deleted
 	Edited   string          // ts of the last edit, empty if never edited
+	// Metadata is the message metadata posted with it, as JSON
+	// ({"event_type":…,"event_payload":{…}}); history and replies return
+	// it when asked to with include_all_metadata.
+	Metadata json.RawMessage
 	// Reactions are in the order they were first added.
 	Reactions []Reaction
 }
@@ -378,7 +382,11 @@ func (s *Server) store(channelID string, m Message) (Message, error) {
 	if len(m.Blocks) > 0 && !json.Valid(m.Blocks) {
 		return Message{}, fmt.Errorf("channel %s: blocks of message %s are not valid JSON", channelID, m.TS)
 	}
+	if len(m.Metadata) > 0 && !json.Valid(m.Metadata) {
+		return Message{}, fmt.Errorf("channel %s: metadata of message %s is not valid JSON", channelID, m.TS)
+	}
 	m.Blocks = slices.Clone(m.Blocks)
+	m.Metadata = slices.Clone(m.Metadata)
 	m.Reactions = cloneReactions(m.Reactions)
 	stored := m
 	i, _ := slices.BinarySearchFunc(ch.messages, m.TS, func(x *Message, ts string) int { return compareTS(x.TS, ts) })
@@ -581,6 +589,7 @@ func (ch *channel) replies(parent string) []*Message {
 func copyMessage(m *Message) Message {
 	c := *m
 	c.Blocks = slices.Clone(m.Blocks)
+	c.Metadata = slices.Clone(m.Metadata)
 	c.Reactions = cloneReactions(m.Reactions)
 	return c
 }

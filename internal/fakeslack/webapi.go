@@ -592,6 +592,10 @@ func (s *Server) chatPostMessage(r *request) (result, string) {
 	if code != "" {
 		return extra, code
 	}
+	metadata, code := messageMetadata(r)
+	if code != "" {
+		return nil, code
+	}
 	thread := r.get("thread_ts")
 	if thread != "" {
 		parent := ch.find(thread)
@@ -602,7 +606,7 @@ func (s *Server) chatPostMessage(r *request) (result, string) {
 			thread = parent.ThreadTS
 		}
 	}
-	m, err := s.store(ch.ID, Message{User: BotUserID, BotID: BotID, Text: text, ThreadTS: thread, Blocks: blocks})
+	m, err := s.store(ch.ID, Message{User: BotUserID, BotID: BotID, Text: text, ThreadTS: thread, Blocks: blocks, Metadata: metadata})
 	if err != nil {
 		return nil, "internal_error"
 	}
@@ -610,6 +614,33 @@ func (s *Server) chatPostMessage(r *request) (result, string) {
 		r.deliveries = append(r.deliveries, s.messageEnvelopes(ch, m)...)
 	}
 	return result{"channel": ch.ID, "ts": m.TS, "message": s.messageObject(ch, ch.find(m.TS))}, ""
+}
+
+// messageMetadata reads and checks the metadata of a message being posted:
+// Slack refuses metadata without an event type or whose payload is not an
+// object.
+func messageMetadata(r *request) (json.RawMessage, string) {
+	raw := r.get("metadata")
+	if raw == "" {
+		return nil, ""
+	}
+	var m struct {
+		EventType    string         `json:"event_type"`
+		EventPayload map[string]any `json:"event_payload"`
+	}
+	if err := json.Unmarshal([]byte(raw), &m); err != nil || m.EventType == "" || m.EventPayload == nil {
+		return nil, "invalid_metadata_format"
+	}
+	return json.RawMessage(raw), ""
+}
+
+// withMetadata adds m's metadata to its message object o when the request
+// asks for it with include_all_metadata, as history and replies do.
+func withMetadata(o result, m *Message, r *request) result {
+	if len(m.Metadata) > 0 && r.bool("include_all_metadata") {
+		o["metadata"] = json.RawMessage(m.Metadata)
+	}
+	return o
 }
 
 func (s *Server) chatPostEphemeral(r *request) (result, string) {
@@ -761,7 +792,7 @@ func (s *Server) conversationsHistory(r *request) (result, string) {
 	}
 	out := []result{}
 	for _, m := range list[page.start:page.end] {
-		out = append(out, s.messageObject(ch, m))
+		out = append(out, withMetadata(s.messageObject(ch, m), m, r))
 	}
 	return result{
 		"messages":          out,
@@ -786,7 +817,7 @@ func (s *Server) conversationsReplies(r *request) (result, string) {
 	if code != "" {
 		return nil, code
 	}
-	out := []result{s.messageObject(ch, m)}
+	out := []result{withMetadata(s.messageObject(ch, m), m, r)}
 	var replies []*Message
 	if m.ThreadTS == "" {
 		for _, reply := range ch.replies(m.TS) {
@@ -800,7 +831,7 @@ func (s *Server) conversationsReplies(r *request) (result, string) {
 		return nil, code
 	}
 	for _, reply := range replies[page.start:page.end] {
-		out = append(out, s.messageObject(ch, reply))
+		out = append(out, withMetadata(s.messageObject(ch, reply), reply, r))
 	}
 	return result{
 		"messages":          out,

@@ -741,3 +741,57 @@ func TestMisuseIsReported(t *testing.T) {
 		})
 	}
 }
+
+func TestMetadataIsReturnedWhenAsked(t *testing.T) {
+	_, api := mustOpenWorkspace(t)
+	meta := func(key string) slack.SlackMetadata {
+		return slack.SlackMetadata{EventType: "nextdesk_outbox", EventPayload: map[string]any{"key": key}}
+	}
+	_, parent, err := api.PostMessage(general.ID, slack.MsgOptionText("top", false), slack.MsgOptionMetadata(meta("top")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, reply, err := api.PostMessage(general.ID, slack.MsgOptionText("reply", false), slack.MsgOptionTS(parent), slack.MsgOptionMetadata(meta("reply")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := api.PostMessage(general.ID, slack.MsgOptionText("plain", false)); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, all := range []bool{true, false} {
+		want := map[string]slack.SlackMetadata{parent: {}, reply: {}}
+		if all {
+			want = map[string]slack.SlackMetadata{parent: meta("top"), reply: meta("reply")}
+		}
+		history, err := api.GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: general.ID, IncludeAllMetadata: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		replies, _, _, err := api.GetConversationReplies(&slack.GetConversationRepliesParameters{ChannelID: general.ID, Timestamp: parent, IncludeAllMetadata: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]slack.SlackMetadata{}
+		for _, m := range append(history.Messages, replies...) {
+			if m.Timestamp == parent || m.Timestamp == reply {
+				got[m.Timestamp] = m.Metadata
+			}
+		}
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("include_all_metadata=%v: metadata by ts (-got +want):\n%s", all, diff)
+		}
+	}
+}
+
+func TestMetadataWithoutEventTypeIsRefused(t *testing.T) {
+	srv, api := mustOpenWorkspace(t)
+	_, _, err := api.PostMessage(general.ID, slack.MsgOptionText("x", false),
+		slack.MsgOptionMetadata(slack.SlackMetadata{EventPayload: map[string]any{"key": "k"}}))
+	if got := slackError(err); got != "invalid_metadata_format" {
+		t.Errorf("post error = %q, want invalid_metadata_format", got)
+	}
+	if n := len(srv.Messages(general.ID)); n != 0 {
+		t.Errorf("%d messages stored, want none", n)
+	}
+}

@@ -40,8 +40,11 @@ type Outgoing struct {
 	// by DueOutgoing.
 	AfterChannel, AfterTS string
 	// Place is what delivering this message teaches about a question.
-	Place     Place
-	State     OutboxState
+	Place Place
+	State OutboxState
+	// Attempts counts the claims to send the message (Claim). An attempt
+	// whose outcome was not recorded, because the deliverer died mid-call,
+	// still counts: Slack may have the message.
 	Attempts  int
 	DueAt     time.Time
 	CreatedAt time.Time
@@ -143,16 +146,18 @@ func (db *DB) DueOutgoing(ctx context.Context, now time.Time, limit int) ([]Outg
 	return ms, err
 }
 
-// Claim takes a due message for sending: it reports true, and makes the
-// message not due again before until, only if the message is pending and
-// due at now. Two deliverers (a server and a `tasks --only deliver` run, or
-// two workers) can then never send the same message at once; a deliverer
-// that dies mid-send leaves it due again at until.
+// Claim takes a due message for sending: it reports true, counts an
+// attempt, and makes the message not due again before until, only if the
+// message is pending and due at now. Two deliverers (a server and a `tasks
+// --only deliver` run, or two workers) can then never send the same
+// message at once; a deliverer that dies mid-send leaves it due again at
+// until, with the attempt counted so the next one knows to look for it in
+// Slack first.
 func (db *DB) Claim(ctx context.Context, id int64, now, until time.Time) (bool, error) {
 	var claimed bool
 	err := db.update(ctx, fmt.Sprintf("claim message %d", id), func(t *tx) error {
 		res, err := t.ExecContext(ctx, `
-			UPDATE outbox SET due_at = ? WHERE id = ? AND state = ? AND due_at <= ?`,
+			UPDATE outbox SET due_at = ?, attempts = attempts + 1 WHERE id = ? AND state = ? AND due_at <= ?`,
 			dueNanos(until), id, OutboxPending, dueNanos(now))
 		if err != nil {
 			return err
@@ -177,7 +182,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, channel, ts string) (chang
 			return err
 		}
 		_, err = t.ExecContext(ctx, `
-			UPDATE outbox SET state = ?, sent_at = ?, channel = ?, ts = ?, attempts = attempts + 1, error = ''
+			UPDATE outbox SET state = ?, sent_at = ?, channel = ?, ts = ?, error = ''
 			WHERE id = ?`, OutboxSent, nanos(t.now), channel, ts, id)
 		if err != nil {
 			return err
@@ -194,12 +199,12 @@ func (db *DB) MarkSent(ctx context.Context, id int64, channel, ts string) (chang
 	return changed, err
 }
 
-// MarkRetry records a failed attempt and when to try again. It returns an
-// ENOTFOUND error if the message is unknown.
+// MarkRetry records why an attempt failed and when to try again. It
+// returns an ENOTFOUND error if the message is unknown.
 func (db *DB) MarkRetry(ctx context.Context, id int64, due time.Time, reason string) error {
 	return db.update(ctx, fmt.Sprintf("retry message %d", id), func(t *tx) error {
 		return t.execOutgoing(ctx, id, `
-			UPDATE outbox SET attempts = attempts + 1, due_at = ?, error = ?
+			UPDATE outbox SET due_at = ?, error = ?
 			WHERE id = ? AND state = ?`, dueNanos(due), reason, id, OutboxPending)
 	})
 }
@@ -211,7 +216,7 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, due time.Time, reason str
 func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) (dependents int64, err error) {
 	err = db.update(ctx, fmt.Sprintf("fail message %d", id), func(t *tx) error {
 		if err := t.execOutgoing(ctx, id, `
-			UPDATE outbox SET attempts = attempts + 1, state = ?, error = ?
+			UPDATE outbox SET state = ?, error = ?
 			WHERE id = ? AND state = ?`, OutboxFailed, reason, id, OutboxPending); err != nil {
 			return err
 		}

@@ -260,6 +260,9 @@ func TestMarkRetryDelays(t *testing.T) {
 		id, err = tx.Enqueue(ctx, Outgoing{Key: "a", Method: "chat.postMessage", Payload: json.RawMessage(`{}`)})
 		return err
 	})
+	if claimed, err := db.Claim(ctx, id, now, now.Add(time.Second)); err != nil || !claimed {
+		t.Fatalf("claim = %v, %v; want true", claimed, err)
+	}
 	if err := db.MarkRetry(ctx, id, now.Add(time.Minute), "ratelimited"); err != nil {
 		t.Fatal(err)
 	}
@@ -451,6 +454,12 @@ func TestClaimLetsOneDelivererSend(t *testing.T) {
 	}
 	if _, err := db.MarkSent(ctx, id, "C1", "1.000001"); err != nil {
 		t.Fatal(err)
+	}
+	// The attempt of the deliverer that died counts: Slack may have its
+	// message, so the next deliverer looks before posting.
+	ms, err := db.OutgoingSince(ctx, 0)
+	if err != nil || len(ms) != 1 || ms[0].Attempts != 2 {
+		t.Errorf("after two claims and a send = %+v, %v; want 2 attempts", ms, err)
 	}
 	if sent, err := db.Claim(ctx, id, now.Add(time.Hour), now.Add(2*time.Hour)); err != nil || sent {
 		t.Errorf("claim of a sent message = %v, %v; want false", sent, err)
