@@ -23,9 +23,10 @@ import (
 // Ledger records which digests were posted, so that each is posted once;
 // *sqlite.DB implements it.
 type Ledger interface {
-	// ClaimDigest claims the digest named by key for lease: true for
-	// exactly one of several claimants, none once it is posted.
-	ClaimDigest(ctx context.Context, key, claimant string, lease time.Duration) (bool, error)
+	// ClaimDigest claims the digest named by key for lease: claimed for
+	// exactly one of several claimants, none once it is posted; before
+	// when an earlier claim (expired or released) may have posted it.
+	ClaimDigest(ctx context.Context, key, claimant string, lease time.Duration) (claimed, before bool, err error)
 	// MarkDigestPosted records that claimant posted it (ts empty when
 	// there was nothing to post).
 	MarkDigestPosted(ctx context.Context, key, claimant, channel, ts string) error
@@ -46,6 +47,8 @@ type Store interface {
 type Slack interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
 	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
 }
 
 var _ Slack = (*slack.Client)(nil)
@@ -153,7 +156,9 @@ type Posting struct {
 	// recorded as done and nothing is sent.
 	Nothing bool
 	// Taken is true when the digest was posted before, or another instance
-	// holds it now: this attempt did nothing.
+	// holds it now: this attempt posted nothing. Channel and TS are set
+	// when this attempt found the message of an earlier one that died
+	// before recording it, and recorded it.
 	Taken bool
 }
 
@@ -224,7 +229,7 @@ func (p *Publisher) PostChannel(ctx context.Context, w Week) (Posting, error) {
 	if p.cfg.Channel == "" {
 		return Posting{}, errors.New("digest: no channel to post to: set NEXTDESK_DIGEST_CHANNEL")
 	}
-	return p.post(ctx, ChannelKey(p.cfg.Channel, w), p.cfg.Channel, func() (*Digest, string, error) {
+	return p.post(ctx, ChannelKey(p.cfg.Channel, w), p.cfg.Channel, w, func() (*Digest, string, error) {
 		d, err := Compose(ctx, p.store, p.options(w, knowledge.Anonymous))
 		return d, p.cfg.Lang, err
 	})
@@ -234,7 +239,7 @@ func (p *Publisher) PostChannel(ctx context.Context, w Week) (Posting, error) {
 // language, unless it was sent already. A digest with nothing in the
 // person's topics is recorded as done and not sent.
 func (p *Publisher) PostPerson(ctx context.Context, person string, w Week) (Posting, error) {
-	return p.post(ctx, PersonKey(person, w), person, func() (*Digest, string, error) {
+	return p.post(ctx, PersonKey(person, w), person, w, func() (*Digest, string, error) {
 		people, err := p.store.People(ctx, []string{person})
 		if err != nil {
 			return nil, "", fmt.Errorf("digest %s: person %s: %w", w, person, err)
@@ -248,13 +253,13 @@ func (p *Publisher) options(w Week, v knowledge.Viewer) Options {
 	return Options{Week: w, Location: p.cfg.Location, Viewer: v, Links: permalinks{p.api}}
 }
 
-// post claims key, composes the digest and posts it to channel, then
-// records it; a failure before the post releases the claim so the next
-// attempt need not wait for the lease.
-func (p *Publisher) post(ctx context.Context, key, channel string, compose func() (*Digest, string, error)) (Posting, error) {
+// post claims key, composes the digest of week w and posts it to channel,
+// then records it; a failure before the post releases the claim so the
+// next attempt need not wait for the lease.
+func (p *Publisher) post(ctx context.Context, key, channel string, w Week, compose func() (*Digest, string, error)) (Posting, error) {
 	res := Posting{Key: key}
 	claimant := fmt.Sprintf("%s/%d", p.cfg.Instance, p.attempts.Add(1))
-	claimed, err := p.store.ClaimDigest(ctx, key, claimant, p.cfg.Lease)
+	claimed, before, err := p.store.ClaimDigest(ctx, key, claimant, p.cfg.Lease)
 	if err != nil {
 		return res, fmt.Errorf("digest %s: claim: %w", key, err)
 	}
@@ -270,6 +275,33 @@ func (p *Publisher) post(ctx context.Context, key, channel string, compose func(
 		}
 		return cause
 	}
+	// record records a message out in Slack even if ctx ended meanwhile.
+	record := func(ch, ts string) error {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return p.store.MarkDigestPosted(rctx, key, claimant, ch, ts)
+	}
+	// An earlier claimant may have posted the digest and died before
+	// recording it: look before posting again. A first claim has nothing
+	// to look for, so the usual path makes no extra call.
+	if before {
+		ch, ts, err := p.posted(ctx, key, channel, w)
+		switch {
+		case err == nil && ts != "":
+			if err := record(ch, ts); err != nil {
+				return res, fmt.Errorf("digest %s: found as %s in %s but not recorded: %w", key, ts, ch, err)
+			}
+			res.Taken, res.Channel, res.TS = true, ch, ts
+			p.log.Info("digest found posted by an earlier attempt", "digest", key, "channel", ch, "ts", ts)
+			return res, nil
+		case err != nil && !permanent(err):
+			return res, release(err)
+		case err != nil:
+			// Slack will not let us look (missing scope, a channel given
+			// by name): posting maybe twice beats never.
+			p.log.Warn("digest: cannot look for an earlier attempt's message; posting again", "digest", key, "err", err)
+		}
+	}
 	d, lang, err := compose()
 	if err != nil {
 		return res, release(err)
@@ -284,21 +316,95 @@ func (p *Publisher) post(ctx context.Context, key, channel string, compose func(
 	ch, ts, err := p.api.PostMessageContext(ctx, channel,
 		slack.MsgOptionText(Summary(d, lang), false),
 		slack.MsgOptionBlocks(Blocks(d, lang)...),
-		slack.MsgOptionDisableLinkUnfurl())
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: digestEvent, EventPayload: map[string]any{"key": key}}))
 	if err != nil {
 		return res, release(fmt.Errorf("digest %s: post to %s: %w", key, channel, err))
 	}
 	res.Posted, res.Channel, res.TS = true, ch, ts
 	// Past this point the message is out: if it cannot be recorded, the
-	// lease expires and another attempt may post it again. Record it even
-	// if ctx ended meanwhile.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := p.store.MarkDigestPosted(rctx, key, claimant, ch, ts); err != nil {
+	// lease expires and the next claimant finds it in Slack.
+	if err := record(ch, ts); err != nil {
 		return res, fmt.Errorf("digest %s: posted as %s in %s but not recorded: %w", key, ts, ch, err)
 	}
 	p.log.Info("digest posted", "digest", key, "channel", ch, "ts", ts)
 	return res, nil
+}
+
+// digestEvent is the metadata event type of the digests posted; their
+// payload holds the digest's ledger key, so a later claimant can find what
+// an earlier one posted. Only this app writes it, so the metadata alone
+// tells the bot's digests apart.
+const digestEvent = "nextdesk_digest"
+
+// Looking for an earlier claimant's digest reads at most lookupPages pages
+// of lookupLimit messages posted since the digest's week began, newest
+// first: in a conversation busier than that, the digest is posted again
+// rather than searched for at length.
+const (
+	lookupLimit = 100
+	lookupPages = 5
+)
+
+// posted returns where the digest named by key, of week w, is in channel,
+// or "" for ts when Slack has none. A personal digest is looked for in the
+// DM with the person, which is where posting to their user id went.
+func (p *Publisher) posted(ctx context.Context, key, channel string, w Week) (string, string, error) {
+	if strings.HasPrefix(channel, "U") || strings.HasPrefix(channel, "W") {
+		im, _, _, err := p.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}})
+		if err != nil {
+			return "", "", fmt.Errorf("digest %s: open DM with %s: %w", key, channel, err)
+		}
+		channel = im.ID
+	}
+	// The week's start, not the earlier claim's time: a claimant before
+	// that one may be the one that posted. A minute of margin, should
+	// Slack's clock be behind ours.
+	since := w.Start(p.cfg.Location).Add(-time.Minute)
+	oldest := fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000)
+	cursor := ""
+	for range lookupPages {
+		h, err := p.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: channel, Oldest: oldest, Limit: lookupLimit, Cursor: cursor, IncludeAllMetadata: true})
+		if err != nil {
+			return "", "", fmt.Errorf("digest %s: look in %s: %w", key, channel, err)
+		}
+		for _, msg := range h.Messages {
+			if msg.Metadata.EventType == digestEvent && msg.Metadata.EventPayload["key"] == key {
+				return channel, msg.Timestamp, nil
+			}
+		}
+		if cursor = h.ResponseMetaData.NextCursor; cursor == "" {
+			break
+		}
+	}
+	return channel, "", nil
+}
+
+// transientCodes are Slack error codes that say "try again later".
+var transientCodes = map[string]bool{
+	"ratelimited": true, "internal_error": true, "fatal_error": true,
+	"service_unavailable": true, "request_timeout": true,
+}
+
+// permanent reports whether a failed Slack call will fail again: Slack's
+// refusals (channel_not_found, missing_scope, …) and client errors, as
+// opposed to rate limits, server errors and network failures.
+func permanent(err error) bool {
+	var (
+		rate   *slack.RateLimitedError
+		status slack.StatusCodeError
+		se     slack.SlackErrorResponse
+	)
+	switch {
+	case errors.As(err, &rate):
+		return false
+	case errors.As(err, &status):
+		return status.Code < 500 && status.Code != 408
+	case errors.As(err, &se):
+		return !transientCodes[se.Err]
+	}
+	return false
 }
 
 // Run posts the digests until ctx ends: at the scheduled time each week

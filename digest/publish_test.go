@@ -2,6 +2,7 @@ package digest_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -167,7 +168,7 @@ func TestCrashedClaimantsLeaseExpires(t *testing.T) {
 	p := mustPublishing(t, paris(t, 2026, 11, 23, 9, 0), true)
 	pub, db := p.instance(t, digest.Config{Lease: 10 * time.Minute})
 	// Another instance claimed the digest and died before posting.
-	if ok, err := db.ClaimDigest(ctx, digest.ChannelKey("CDIGEST", week47), "crashed", 10*time.Minute); err != nil || !ok {
+	if ok, _, err := db.ClaimDigest(ctx, digest.ChannelKey("CDIGEST", week47), "crashed", 10*time.Minute); err != nil || !ok {
 		t.Fatalf("claim: %v, %v", ok, err)
 	}
 	if res, err := pub.PostDue(ctx); err != nil || len(res) != 1 || !res[0].Taken {
@@ -200,6 +201,103 @@ func TestFailedPostIsRetried(t *testing.T) {
 	}
 	if diff := cmp.Diff(p.posts(), map[string]int{"CDIGEST": 1}); diff != "" {
 		t.Errorf("posts (-got +want):\n%s", diff)
+	}
+}
+
+// crashAfterPost is a store whose process dies between Slack's answer and
+// the ledger: it records nothing as posted.
+type crashAfterPost struct{ *sqlite.DB }
+
+func (crashAfterPost) MarkDigestPosted(context.Context, string, string, string, string) error {
+	return errors.New("the process died")
+}
+
+// TestPostedButNotRecorded has an instance post a digest and die before
+// recording it; once its lease expires, the next claimant looks in Slack
+// first.
+func TestPostedButNotRecorded(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		to   string // a channel, or a person for their personal digest
+		// lookupFails is the HTTP status of the next claimant's first
+		// conversations.history, 0 for none.
+		lookupFails int
+		wantPosts   int
+	}{
+		{name: "channel", to: "CDIGEST", wantPosts: 1},
+		{name: "personal", to: "UD", wantPosts: 1},
+		// Slack is down: try again later rather than post blind.
+		{name: "lookup fails for now", to: "CDIGEST", lookupFails: 503, wantPosts: 1},
+		// Slack will not let the bot look: post again, maybe twice.
+		{name: "lookup refused", to: "CDIGEST", lookupFails: 403, wantPosts: 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			p := mustPublishing(t, paris(t, 2026, 11, 23, 9, 0), true)
+			crashed, err := digest.NewPublisher(digest.Config{Channel: "CDIGEST", Location: mustParis(t), Lease: 10 * time.Minute},
+				crashAfterPost{p.open(t)}, p.api, p.clock, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := digest.ChannelKey(c.to, week47)
+			if c.to != "CDIGEST" {
+				key = digest.PersonKey(c.to, week47)
+			}
+			postTo := func(pub *digest.Publisher) (digest.Posting, error) {
+				if c.to == "CDIGEST" {
+					return pub.PostChannel(ctx, week47)
+				}
+				return pub.PostPerson(ctx, c.to, week47)
+			}
+			first, err := postTo(crashed)
+			if err == nil || !first.Posted {
+				t.Fatalf("the post that dies: %+v, %v; want posted and an error", first, err)
+			}
+			if n := len(p.srv.CallsTo("conversations.history")) + len(p.srv.CallsTo("conversations.open")); n != 0 {
+				t.Errorf("a first claim made %d lookup calls, want none", n)
+			}
+
+			p.clock.Advance(10 * time.Minute)
+			next, db := p.instance(t, digest.Config{})
+			if c.lookupFails != 0 {
+				p.srv.FailNext("conversations.history", 1, c.lookupFails, 0)
+			}
+			res, err := postTo(next)
+			if c.lookupFails == 503 {
+				if err == nil || res.Posted {
+					t.Fatalf("with Slack down: %+v, %v; want an error and no post", res, err)
+				}
+				if rec, err := db.DigestPost(ctx, key); err != nil || rec.Posted() || rec.LeaseUntil.After(p.clock.Now()) {
+					t.Errorf("after a failed lookup the claim must be released: %+v, %v", rec, err)
+				}
+				p.clock.Advance(time.Minute)
+				res, err = postTo(next)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(p.srv.CallsTo("chat.postMessage")); n != c.wantPosts {
+				t.Errorf("%d posts, want %d", n, c.wantPosts)
+			}
+			rec, err := db.DigestPost(ctx, key)
+			if err != nil || !rec.Posted() || rec.Channel != first.Channel {
+				t.Fatalf("ledger: %+v, %v; want posted in %s", rec, err, first.Channel)
+			}
+			type outcome struct {
+				Posted, Taken bool
+				TS            string
+			}
+			want := outcome{Taken: true, TS: first.TS}
+			if c.wantPosts == 2 {
+				want = outcome{Posted: true, TS: rec.TS}
+			}
+			if diff := cmp.Diff(outcome{res.Posted, res.Taken, res.TS}, want); diff != "" {
+				t.Errorf("the next claim (-got +want):\n%s", diff)
+			}
+			if rec.TS != res.TS {
+				t.Errorf("ledger ts %s, want %s", rec.TS, res.TS)
+			}
+		})
 	}
 }
 

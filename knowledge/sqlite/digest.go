@@ -292,16 +292,21 @@ func (p DigestPost) Posted() bool { return !p.PostedAt.IsZero() }
 // now: it succeeds when nobody claimed it yet, or when an earlier claim
 // expired without the digest being posted (its claimant crashed or gave
 // up). It fails, returning false, when the digest is posted or another
-// claim holds. The check and the claim are one write transaction, so of
-// several instances asking at once exactly one gets it. A claimant should
-// use a fresh name for each attempt. It returns an EINVALID error for an
-// empty key or claimant or a lease that is not positive.
-func (db *DB) ClaimDigest(ctx context.Context, key, claimant string, lease time.Duration) (bool, error) {
+// claim holds. before is true when a claim succeeds over an earlier one
+// (expired or released): that claimant may have posted the digest without
+// recording it, so the new one should look before posting. The check and
+// the claim are one write transaction, so of several instances asking at
+// once exactly one gets it. A claimant should use a fresh name for each
+// attempt. It returns an EINVALID error for an empty key or claimant or a
+// lease that is not positive.
+func (db *DB) ClaimDigest(ctx context.Context, key, claimant string, lease time.Duration) (claimed, before bool, err error) {
 	if key == "" || claimant == "" || lease <= 0 {
-		return false, knowledge.Errorf(knowledge.EINVALID, "A digest claim needs a key, a claimant and a positive lease.")
+		return false, false, knowledge.Errorf(knowledge.EINVALID, "A digest claim needs a key, a claimant and a positive lease.")
 	}
-	var claimed bool
-	err := db.update(ctx, "claim digest "+key, func(t *tx) error {
+	err = db.update(ctx, "claim digest "+key, func(t *tx) error {
+		if err := t.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM digest_posts WHERE key = ?)`, key).Scan(&before); err != nil {
+			return err
+		}
 		res, err := t.ExecContext(ctx, `
 			INSERT INTO digest_posts (key, claimant, claimed_at, lease_until) VALUES (@key, @who, @now, @until)
 			ON CONFLICT (key) DO UPDATE SET
@@ -316,7 +321,7 @@ func (db *DB) ClaimDigest(ctx context.Context, key, claimant string, lease time.
 		claimed = n > 0
 		return err
 	})
-	return claimed, err
+	return claimed, claimed && before, err
 }
 
 // MarkDigestPosted records that claimant posted the digest named by key as
@@ -341,7 +346,8 @@ func (db *DB) MarkDigestPosted(ctx context.Context, key, claimant, channel, ts s
 
 // ReleaseDigest gives up claimant's claim on the digest named by key, so
 // that the next attempt (by any instance) may claim it at once: the post
-// failed and nothing was sent. Releasing a claim held by someone else, or
+// failed (the next claim is told an earlier one was made, as a post that
+// timed out may have reached Slack). Releasing a claim held by someone else, or
 // a posted digest, does nothing.
 func (db *DB) ReleaseDigest(ctx context.Context, key, claimant string) error {
 	return db.update(ctx, "release digest "+key, func(t *tx) error {

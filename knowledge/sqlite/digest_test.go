@@ -255,29 +255,38 @@ func TestClaimDigest(t *testing.T) {
 	clk := &clock{now: day(7, 9)}
 	db.Now = clk.Now
 	const key = "channel:C1:2026-W47"
-	claim := func(who string) bool {
+	// claim returns what claiming did: "first", "again" (over an earlier
+	// claim), or "refused".
+	claim := func(who string) string {
 		t.Helper()
-		ok, err := db.ClaimDigest(ctx, key, who, 10*time.Minute)
-		if err != nil {
+		ok, before, err := db.ClaimDigest(ctx, key, who, 10*time.Minute)
+		switch {
+		case err != nil:
 			t.Fatal(err)
+		case before && !ok:
+			t.Errorf("%s: refused claim said before", who)
+		case before:
+			return "again"
+		case ok:
+			return "first"
 		}
-		return ok
+		return "refused"
 	}
-	if !claim("a1") {
-		t.Fatal("first claim refused")
+	if got := claim("a1"); got != "first" {
+		t.Fatalf("first claim: %s", got)
 	}
-	if claim("b1") {
-		t.Error("a second claimant got a live claim")
+	if got := claim("b1"); got != "refused" {
+		t.Errorf("a second claimant while the claim holds: %s", got)
 	}
 	if err := db.ReleaseDigest(ctx, key, "b1"); err != nil {
 		t.Fatal(err)
 	}
-	if claim("b2") {
-		t.Error("releasing someone else's claim freed it")
+	if got := claim("b2"); got != "refused" {
+		t.Errorf("releasing someone else's claim freed it: %s", got)
 	}
 	clk.Add(11 * time.Minute)
-	if !claim("b3") {
-		t.Fatal("an expired claim was not taken over")
+	if got := claim("b3"); got != "again" {
+		t.Fatalf("taking over an expired claim: %s", got)
 	}
 	if err := db.MarkDigestPosted(ctx, key, "a1", "C1", "1.2"); knowledge.ErrorCode(err) != knowledge.ECONFLICT {
 		t.Errorf("the claimant who lost the claim marked it posted: err = %v, want ECONFLICT", err)
@@ -285,15 +294,15 @@ func TestClaimDigest(t *testing.T) {
 	if err := db.ReleaseDigest(ctx, key, "b3"); err != nil {
 		t.Fatal(err)
 	}
-	if !claim("c1") {
-		t.Fatal("a released claim was not free at once")
+	if got := claim("c1"); got != "again" {
+		t.Fatalf("claiming a released claim: %s", got)
 	}
 	if err := db.MarkDigestPosted(ctx, key, "c1", "C1", "1.2"); err != nil {
 		t.Fatal(err)
 	}
 	clk.Add(time.Hour)
-	if claim("d1") {
-		t.Error("a posted digest was claimed again")
+	if got := claim("d1"); got != "refused" {
+		t.Errorf("claiming a posted digest: %s", got)
 	}
 	p, err := db.DigestPost(ctx, key)
 	if err != nil {
@@ -307,7 +316,7 @@ func TestClaimDigest(t *testing.T) {
 	if _, err := db.DigestPost(ctx, "nope"); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
 		t.Errorf("unknown digest: err = %v, want ENOTFOUND", err)
 	}
-	if _, err := db.ClaimDigest(ctx, "", "x", time.Minute); knowledge.ErrorCode(err) != knowledge.EINVALID {
+	if _, _, err := db.ClaimDigest(ctx, "", "x", time.Minute); knowledge.ErrorCode(err) != knowledge.EINVALID {
 		t.Errorf("empty key: err = %v, want EINVALID", err)
 	}
 }
@@ -335,7 +344,7 @@ func TestClaimDigestAcrossHandles(t *testing.T) {
 	for i := range 16 {
 		wg.Go(func() {
 			who := fmt.Sprintf("instance%d", i)
-			ok, err := dbs[i%2].ClaimDigest(ctx, "channel:C1:2026-W47", who, time.Minute)
+			ok, _, err := dbs[i%2].ClaimDigest(ctx, "channel:C1:2026-W47", who, time.Minute)
 			if err != nil {
 				t.Error(err)
 			}
