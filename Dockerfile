@@ -22,5 +22,6 @@ ENV NEXTDESK_DATA_DIR=/data \
 VOLUME ["/data"]
 EXPOSE 3000
 USER nonroot:nonroot
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s CMD ["/usr/local/bin/nextdesk", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/nextdesk"]
 CMD ["serve"]

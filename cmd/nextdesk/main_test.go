@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -270,5 +273,34 @@ func TestBenchSmall(t *testing.T) {
 	// The synthetic topics have known experts: a working engine finds them.
 	if rep.ExpertHit5 < 0.5 {
 		t.Errorf("expert in top 5 for %.0f%% of synthetic queries, want at least 50%%", 100*rep.ExpertHit5)
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	status, body := http.StatusOK, "ok mode=http"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	env := map[string]string{"NEXTDESK_ADDR": strings.TrimPrefix(srv.URL, "http://")}
+	if out := mustRun(t, env, "healthcheck"); !strings.Contains(out, "ok mode=http") {
+		t.Errorf("healthy server: output %q", out)
+	}
+	status, body = http.StatusServiceUnavailable, "not connected to Slack (Socket Mode)"
+	_, err := run(t, env, "healthcheck")
+	if exitCode(err) != 1 || !strings.Contains(err.Error(), "not connected to Slack") {
+		t.Errorf("unhealthy server: error %v (exit %d), want exit 1 with the reason", err, exitCode(err))
+	}
+	srv.Close()
+	if _, err := run(t, env, "healthcheck"); exitCode(err) != 1 {
+		t.Errorf("no server: exit %d, want 1", exitCode(err))
+	}
+	if _, err := run(t, map[string]string{"NEXTDESK_ADDR": "nonsense"}, "healthcheck"); exitCode(err) != 2 {
+		t.Errorf("bad NEXTDESK_ADDR: exit %d, want 2", exitCode(err))
 	}
 }
