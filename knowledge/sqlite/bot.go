@@ -370,26 +370,14 @@ func (db *DB) OpenRoutes(ctx context.Context, ids []string) (map[string]int, err
 	if len(ids) == 0 {
 		return open, nil
 	}
-	err := db.view(ctx, "count open routes", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
+	err := db.view(ctx, "count open routes", func(tx *sql.Tx) (err error) {
+		open, err = queryCounts(ctx, tx, `
 			SELECT r.expert, count(DISTINCT r.question_id)
 			FROM routes r JOIN asks a ON a.question_id = r.question_id
 			WHERE r.expert IN (SELECT value FROM json_each(?)) AND r.outcome IN (?, ?) AND a.status = ?
 			GROUP BY r.expert`,
 			jsonIDs(ids), knowledge.RoutePending, knowledge.RouteTaken, knowledge.StatusOpen)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				return err
-			}
-			open[id] = n
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -179,27 +179,13 @@ func (db *DB) InstantReuses(ctx context.Context, answerIDs []string) (map[string
 	if len(answerIDs) == 0 {
 		return reuses, nil
 	}
-	err := db.view(ctx, "count instant reuses", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
+	err := db.view(ctx, "count instant reuses", func(tx *sql.Tx) (err error) {
+		reuses, err = queryCounts(ctx, tx, `
 			SELECT a.offered, count(*) FROM asks a
 			WHERE a.offered IN (SELECT value FROM json_each(?)) AND a.status <> ?
 			  AND NOT EXISTS (SELECT 1 FROM routes r WHERE r.question_id = a.question_id)
 			GROUP BY a.offered`, jsonIDs(answerIDs), knowledge.StatusUnanswered)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id string
-				n  int
-			)
-			if err := rows.Scan(&id, &n); err != nil {
-				return err
-			}
-			reuses[id] = n
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -243,29 +229,15 @@ func (db *DB) FirstAnswerAskers(ctx context.Context, answerer string) (map[strin
 	if answerer == "" {
 		return askers, nil
 	}
-	err := db.view(ctx, "read first answers of "+answerer, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
+	err := db.view(ctx, "read first answers of "+answerer, func(tx *sql.Tx) (err error) {
+		askers, err = queryCounts(ctx, tx, `
 			SELECT q.asker, count(*)
 			FROM answers a JOIN questions q ON q.id = a.question_id
 			WHERE a.answerer = @who AND q.asker <> @who AND NOT q.deleted
 			  AND a.id = (SELECT f.id FROM answers f WHERE f.question_id = q.id ORDER BY f.time, f.id LIMIT 1)
 			  AND coalesce((SELECT r.expert FROM routes r WHERE r.question_id = q.id ORDER BY r.asked_at, r.id LIMIT 1), @who) = @who
 			GROUP BY q.asker`, sql.Named("who", answerer))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				asker string
-				n     int
-			)
-			if err := rows.Scan(&asker, &n); err != nil {
-				return err
-			}
-			askers[asker] = n
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err

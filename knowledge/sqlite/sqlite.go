@@ -360,6 +360,30 @@ func (db *DB) exists(ctx context.Context, what, query string, args ...any) (bool
 	return found, err
 }
 
+// queryCounts runs query, which selects a text key and a count, and
+// returns the counts by key.
+func queryCounts(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := make(map[string]int)
+	for rows.Next() {
+		var (
+			key string
+			n   int
+		)
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, err
+		}
+		counts[key] = n
+	}
+	return counts, rows.Err()
+}
+
 // wrap adds context to infrastructure errors and leaves domain errors as
 // they are, their message being meant for people.
 func wrap(what string, err error) error {
