@@ -107,7 +107,7 @@ func topicKey(w string, buf []byte) (key []byte, word string, ok bool) {
 	}
 	w = strings.Trim(w, ".-_'")
 	for _, r := range w {
-		buf = appendFolded(buf, unicode.ToLower(r))
+		buf = knowledge.AppendFolded(buf, unicode.ToLower(r))
 	}
 	if utf8.RuneCount(buf) < 2 || !bytes.ContainsFunc(buf, unicode.IsLetter) || stopWords[string(buf)] || bytes.HasPrefix(buf, []byte("http")) {
 		return buf, "", false
@@ -129,43 +129,6 @@ func singular(key []byte) []byte {
 		return key[:len(key)-1]
 	}
 	return key
-}
-
-// foldAccents replaces the accented letters of French (and its neighbours)
-// by their base letter, so "déploiement" and "deploiement" are one word.
-func foldAccents(s string) string {
-	var b []byte
-	for _, r := range s {
-		b = appendFolded(b, r)
-	}
-	return string(b)
-}
-
-// appendFolded appends r to b without its accent.
-func appendFolded(b []byte, r rune) []byte {
-	switch r {
-	case 'à', 'â', 'ä', 'á', 'ã':
-		r = 'a'
-	case 'ç':
-		r = 'c'
-	case 'é', 'è', 'ê', 'ë':
-		r = 'e'
-	case 'î', 'ï', 'í':
-		r = 'i'
-	case 'ô', 'ö', 'ó':
-		r = 'o'
-	case 'ù', 'û', 'ü', 'ú':
-		r = 'u'
-	case 'ÿ':
-		r = 'y'
-	case 'ñ':
-		r = 'n'
-	case 'œ':
-		return append(b, "oe"...)
-	case 'æ':
-		return append(b, "ae"...)
-	}
-	return utf8.AppendRune(b, r)
 }
 
 // topicCounts counts, for each topic key, the questions whose text has it,
@@ -253,7 +216,7 @@ interesting faster slower easier harder better worse mostly relatively basically
 func wordSet(s string) map[string]bool {
 	m := make(map[string]bool)
 	for _, w := range strings.Fields(s) {
-		m[foldAccents(w)] = true
+		m[knowledge.FoldAccents(w)] = true
 	}
 	return m
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // RoutingPolicy says who may be sent a question next. Ranking who knows is
@@ -68,7 +69,7 @@ func AbsentStatus(emoji, text string) bool {
 	if absentEmoji[strings.Trim(strings.ToLower(emoji), ":")] {
 		return true
 	}
-	words := strings.FieldsFunc(foldAccents(strings.ToLower(text)), func(r rune) bool {
+	words := strings.FieldsFunc(FoldAccents(strings.ToLower(text)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	folded := " " + strings.Join(words, " ") + " "
@@ -80,21 +81,44 @@ func AbsentStatus(emoji, text string) bool {
 	return false
 }
 
-// foldAccents replaces the accented letters of French (and its neighbours)
-// by their base letter.
-func foldAccents(s string) string {
-	return accentFolder.Replace(s)
+// FoldAccents replaces the accented letters of French (and its neighbours)
+// by their base letter, so "congés" and "conges", "déploiement" and
+// "deploiement" compare equal.
+func FoldAccents(s string) string {
+	var b []byte
+	for _, r := range s {
+		b = AppendFolded(b, r)
+	}
+	return string(b)
 }
 
-var accentFolder = strings.NewReplacer(
-	"à", "a", "â", "a", "ä", "a", "á", "a", "ã", "a",
-	"ç", "c",
-	"é", "e", "è", "e", "ê", "e", "ë", "e",
-	"î", "i", "ï", "i", "í", "i",
-	"ô", "o", "ö", "o", "ó", "o",
-	"ù", "u", "û", "u", "ü", "u", "ú", "u",
-	"ÿ", "y", "ñ", "n", "œ", "oe", "æ", "ae",
-)
+// AppendFolded appends r to b without its accent, for callers that fold
+// text rune by rune as they scan it.
+func AppendFolded(b []byte, r rune) []byte {
+	switch r {
+	case 'à', 'â', 'ä', 'á', 'ã':
+		r = 'a'
+	case 'ç':
+		r = 'c'
+	case 'é', 'è', 'ê', 'ë':
+		r = 'e'
+	case 'î', 'ï', 'í':
+		r = 'i'
+	case 'ô', 'ö', 'ó':
+		r = 'o'
+	case 'ù', 'û', 'ü', 'ú':
+		r = 'u'
+	case 'ÿ':
+		r = 'y'
+	case 'ñ':
+		r = 'n'
+	case 'œ':
+		return append(b, "oe"...)
+	case 'æ':
+		return append(b, "ae"...)
+	}
+	return utf8.AppendRune(b, r)
+}
 
 // Candidate is an expert the engine ranked, with what decides whether they
 // may be asked now.

@@ -77,7 +77,7 @@ func wordsOf(text string) []string {
 			b.WriteByte(' ')
 		}
 	}
-	words := strings.Fields(foldAccents(b.String()))
+	words := strings.Fields(FoldAccents(b.String()))
 	for i, w := range words {
 		words[i] = strings.Trim(w, "'")
 	}
