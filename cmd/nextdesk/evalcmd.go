@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -12,9 +12,7 @@ import (
 	"github.com/nextdesk/nextdesk/importer"
 	"github.com/nextdesk/nextdesk/importer/slackexport"
 	"github.com/nextdesk/nextdesk/importer/stackexchange"
-	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
 func (m *Main) eval(ctx context.Context, args []string) error {
@@ -85,46 +83,35 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	return rep.WriteTable(m.Stdout)
 }
 
-// engineRanker is the nextdesk engine on a store and index of its own that
-// hold the history only: eval measures the real thing, not a model of it.
+// engineRanker is the nextdesk engine on a data directory of its own that
+// holds the history only: eval measures the real thing, not a model of it.
 type engineRanker struct {
-	db     *sqlite.DB
-	ix     *index.Index
-	engine *knowledge.Engine
+	*knowledgeBase
 }
 
 func newEngineRanker(ctx context.Context, dir string, h eval.History, cfg Config) (*engineRanker, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, err
-	}
-	db, err := sqlite.Open(filepath.Join(dir, "nextdesk.db"))
+	cfg.DataDir = dir
+	kb, err := openKnowledge(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	r := &engineRanker{db: db, ix: ix, engine: knowledge.NewEngine(db, ix)}
-	r.engine.Policy.HalfLife = cfg.HalfLife
 	// Rank everyone with evidence: MRR counts ranks beyond the first ten.
-	r.engine.Policy.Experts = 1000
-	if _, err := db.Import(ctx, h.Batch()); err != nil {
-		r.Close()
+	kb.Engine.Policy.Experts = 1000
+	if _, err := kb.Import(ctx, h.Batch()); err != nil {
+		kb.Close()
 		return nil, fmt.Errorf("load history: %w", err)
 	}
-	if _, err := knowledge.Sync(ctx, db, ix); err != nil {
-		r.Close()
-		return nil, fmt.Errorf("index history: %w", err)
+	if err := kb.Sync(ctx); err != nil {
+		kb.Close()
+		return nil, err
 	}
-	return r, nil
+	return &engineRanker{kb}, nil
 }
 
 // Rank ranks as the bot would route: as seen by the asker, at the time the
 // question was asked.
 func (r *engineRanker) Rank(ctx context.Context, q knowledge.Question) ([]string, error) {
-	experts, err := r.engine.Experts(ctx, q, knowledge.Viewer{PersonID: q.Asker})
+	experts, err := r.Engine.Experts(ctx, q, knowledge.Viewer{PersonID: q.Asker})
 	if knowledge.ErrorCode(err) == knowledge.EINVALID {
 		return nil, nil // an empty question routes nowhere; it scores 0
 	}
@@ -136,8 +123,4 @@ func (r *engineRanker) Rank(ctx context.Context, q knowledge.Question) ([]string
 		ids[i] = x.Person.ID
 	}
 	return ids, nil
-}
-
-func (r *engineRanker) Close() error {
-	return errors.Join(r.ix.Close(), r.db.Close())
 }
