@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -132,10 +133,10 @@ func displayName(p knowledge.Person) string {
 }
 
 func (a answerView) write(w io.Writer) {
-	fmt.Fprintf(w, "Q: %s\n", oneLine(a.Question, 200))
+	fmt.Fprintf(w, "Q: %s\n", blockkit.OneLine(a.Question, 200))
 	if len(a.Similar) > 0 && a.Similar[0].Sure {
 		s := a.Similar[0]
-		fmt.Fprintf(w, "\nAlready answered (confidence %.2f):\n  %s\n  %s — %s\n", s.Confidence, oneLine(s.Question, 120), s.AnsweredBy, oneLine(s.Answer, 300))
+		fmt.Fprintf(w, "\nAlready answered (confidence %.2f):\n  %s\n  %s — %s\n", s.Confidence, blockkit.OneLine(s.Question, 120), s.AnsweredBy, blockkit.OneLine(s.Answer, 300))
 	}
 	if len(a.Similar) > 0 {
 		fmt.Fprintln(w, "\nSimilar answered questions:")
@@ -144,7 +145,7 @@ func (a answerView) write(w io.Writer) {
 			if s.Accepted {
 				mark = ", accepted"
 			}
-			fmt.Fprintf(w, "  [%.2f] %s\n         answer by %s%s: %s\n", s.Confidence, oneLine(s.Question, 100), s.AnsweredBy, mark, oneLine(s.Answer, 140))
+			fmt.Fprintf(w, "  [%.2f] %s\n         answer by %s%s: %s\n", s.Confidence, blockkit.OneLine(s.Question, 100), s.AnsweredBy, mark, blockkit.OneLine(s.Answer, 140))
 		}
 	}
 	if len(a.Experts) == 0 {
@@ -159,16 +160,7 @@ func (a answerView) write(w io.Writer) {
 			if d.Accepted {
 				mark = " (accepted)"
 			}
-			fmt.Fprintf(w, "       answered: %s%s\n", oneLine(d.Question, 100), mark)
+			fmt.Fprintf(w, "       answered: %s%s\n", blockkit.OneLine(d.Question, 100), mark)
 		}
 	}
-}
-
-// oneLine flattens s to one line of at most n runes, for terminal output.
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
