@@ -21,7 +21,6 @@ import (
 	"github.com/nextdesk/nextdesk/bot"
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/index"
-	"github.com/nextdesk/nextdesk/knowledge"
 )
 
 // ShutdownTimeout bounds a graceful shutdown, within the 30 seconds
@@ -308,12 +307,7 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 		HelpChannels:    splitList(s.settings.HelpChannels),
 		MaxOpen:         s.settings.MaxOpen,
 		BotUserID:       botUser,
-	}, kb.DB, kb.Engine, func(ctx context.Context) error {
-		// The bot serialises these calls: two overlapping Syncs could
-		// write an older version of a question over a newer one.
-		_, err := knowledge.Sync(ctx, kb.DB, kb.Index)
-		return err
-	}, s.api, metrics, s.log)
+	}, kb.DB, kb.Engine, kb.Sync, s.api, metrics, s.log)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start the bot: %w", err)
 	}
