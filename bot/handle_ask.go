@@ -129,17 +129,16 @@ func (b *Bot) sureMatch(ctx context.Context, q knowledge.Question, place knowled
 	if err != nil {
 		return nil, "", err
 	}
-	for _, m := range b.inPlace(ctx, matches, place) {
-		if !m.Sure {
-			break
-		}
-		link := ""
-		if looksLikeID(m.Question.Conversation) && validTS(m.Question.Thread) {
-			link = b.permalink(ctx, m.Question.Conversation, m.Question.Thread)
-		}
-		return &m, link, nil
+	shown := b.inPlace(ctx, matches, place)
+	if len(shown) == 0 || !shown[0].Sure {
+		return nil, "", nil
 	}
-	return nil, "", nil
+	m := shown[0]
+	link := ""
+	if looksLikeID(m.Question.Conversation) && validTS(m.Question.Thread) {
+		link = b.permalink(ctx, m.Question.Conversation, m.Question.Thread)
+	}
+	return &m, link, nil
 }
 
 // askCommand handles /ask: usage when there is no question; in a channel

@@ -195,14 +195,6 @@ func (e *e2e) start() {
 	e.sent = 0
 }
 
-// restart stops the Server, letting it persist its work, and starts a new
-// one on the same data directory.
-func (e *e2e) restart() {
-	e.t.Helper()
-	e.stop()
-	e.start()
-}
-
 // stop shuts the Server down and fails the test if it did not stop
 // cleanly.
 func (e *e2e) stop() {

@@ -362,6 +362,52 @@ func (db *DB) AskByThread(ctx context.Context, channel, thread string) (knowledg
 	return a, err
 }
 
+// The outcomes of routes still with their expert, written into the SQL as
+// literals: the partial indexes on routes name them, and SQLite uses a
+// partial index only when it can prove the query's WHERE implies the
+// index's, which a bound parameter (it could hold anything) never does.
+// The queries below name their index (INDEXED BY), so a change that made
+// it unusable fails at once instead of quietly reading every open ask;
+// TestOpenRouteQueriesUseTheirIndexes holds the literals to the domain's
+// outcomes and checks the plans.
+const (
+	// openOutcomes count against an expert's cap (routes_open_expert).
+	openOutcomes = `('pending', 'taken')`
+	// awaitingOutcomes are escalated when stale (routes_open_age): those of
+	// RouteOutcome.AwaitsExpert.
+	awaitingOutcomes = `('pending', 'taken', 'duplicate')`
+)
+
+// openRoutesQuery counts, per expert among the JSON array ?1, the open
+// questions (status ?2) they hold. It walks the experts' open routes by
+// index, then looks up each route's ask: never the other way round, which
+// would read every open question of the workspace.
+const openRoutesQuery = `
+	SELECT r.expert, count(DISTINCT r.question_id)
+	FROM routes r INDEXED BY routes_open_expert
+	CROSS JOIN asks a ON a.question_id = r.question_id
+	WHERE r.expert IN (SELECT value FROM json_each(?1)) AND r.outcome IN ` + openOutcomes + ` AND a.status = ?2
+	GROUP BY r.expert`
+
+// waitingRoutesClause selects the routes of expert ?1 still open on an open
+// question (status ?2), oldest first.
+const waitingRoutesClause = `INDEXED BY routes_open_expert
+	WHERE expert = ?1 AND outcome IN ` + openOutcomes + `
+	  AND EXISTS (SELECT 1 FROM asks a WHERE a.question_id = routes.question_id AND a.status = ?2)
+	ORDER BY asked_at, id`
+
+// staleRoutesClause selects the routes of open questions (status ?2) still
+// waiting on their expert since before ?1, oldest first, at most ?3: pending
+// routes asked before it, and taken or duplicate ones decided before it. It
+// walks the waiting routes by age and stops at the limit.
+const staleRoutesClause = `INDEXED BY routes_open_age
+	WHERE outcome IN ` + awaitingOutcomes + `
+	  AND asked_at < ?1
+	  AND (outcome = 'pending' OR coalesce(decided_at, asked_at) < ?1)
+	  AND EXISTS (SELECT 1 FROM asks a WHERE a.question_id = routes.question_id AND a.status = ?2)
+	ORDER BY asked_at, id
+	LIMIT ?3`
+
 // OpenRoutes returns, for each of ids, how many questions still waiting for
 // an answer are with them (pending or taken routes of open questions).
 // People with none are left out.
@@ -371,12 +417,7 @@ func (db *DB) OpenRoutes(ctx context.Context, ids []string) (map[string]int, err
 		return open, nil
 	}
 	err := db.view(ctx, "count open routes", func(tx *sql.Tx) (err error) {
-		open, err = queryCounts(ctx, tx, `
-			SELECT r.expert, count(DISTINCT r.question_id)
-			FROM routes r JOIN asks a ON a.question_id = r.question_id
-			WHERE r.expert IN (SELECT value FROM json_each(?)) AND r.outcome IN (?, ?) AND a.status = ?
-			GROUP BY r.expert`,
-			jsonIDs(ids), knowledge.RoutePending, knowledge.RouteTaken, knowledge.StatusOpen)
+		open, err = queryCounts(ctx, tx, openRoutesQuery, jsonIDs(ids), knowledge.StatusOpen)
 		return err
 	})
 	if err != nil {
@@ -391,11 +432,7 @@ func (db *DB) WaitingRoutes(ctx context.Context, expert string) ([]knowledge.Rou
 	var routes []knowledge.Route
 	err := db.view(ctx, "read routes of "+expert, func(tx *sql.Tx) error {
 		var err error
-		routes, err = queryRoutes(ctx, tx, `
-			WHERE expert = ? AND outcome IN (?, ?)
-			  AND question_id IN (SELECT question_id FROM asks WHERE status = ?)
-			ORDER BY asked_at, id`,
-			expert, knowledge.RoutePending, knowledge.RouteTaken, knowledge.StatusOpen)
+		routes, err = queryRoutes(ctx, tx, waitingRoutesClause, expert, knowledge.StatusOpen)
 		return err
 	})
 	return routes, err
@@ -410,14 +447,7 @@ func (db *DB) StaleRoutes(ctx context.Context, before time.Time, limit int) ([]k
 	var routes []knowledge.Route
 	err := db.view(ctx, "read stale routes", func(tx *sql.Tx) error {
 		var err error
-		routes, err = queryRoutes(ctx, tx, `
-			WHERE outcome IN (?1, ?2, ?3)
-			  AND asked_at < ?4
-			  AND (outcome = ?1 OR coalesce(decided_at, asked_at) < ?4)
-			  AND question_id IN (SELECT question_id FROM asks WHERE status = ?5)
-			ORDER BY asked_at, id
-			LIMIT ?6`,
-			knowledge.RoutePending, knowledge.RouteTaken, knowledge.RouteDup, nanos(before), knowledge.StatusOpen, limit)
+		routes, err = queryRoutes(ctx, tx, staleRoutesClause, nanos(before), knowledge.StatusOpen, limit)
 		return err
 	})
 	return routes, err
