@@ -18,6 +18,7 @@ import (
 
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -493,7 +494,11 @@ func (e *e2e) finish() *sqlite.DB {
 // routesOf lists a question's routes as expert:outcome.
 func routesOf(tb testing.TB, db *sqlite.DB, questionID string) []string {
 	tb.Helper()
-	rs, err := db.Routes(context.Background(), questionID)
+	var rs []knowledge.Route
+	err := db.View(context.Background(), func(r desk.Reader) (err error) {
+		rs, err = r.Routes(context.Background(), questionID)
+		return err
+	})
 	if err != nil {
 		tb.Fatalf("routes of %s: %v", questionID, err)
 	}
@@ -519,7 +524,11 @@ func (e *e2e) past(text string) string {
 // askOf returns the bot's record of a question.
 func askOf(tb testing.TB, db *sqlite.DB, questionID string) knowledge.Ask {
 	tb.Helper()
-	a, err := db.Ask(context.Background(), questionID)
+	var a knowledge.Ask
+	err := db.View(context.Background(), func(r desk.Reader) (err error) {
+		a, err = r.Ask(context.Background(), questionID)
+		return err
+	})
 	if err != nil {
 		tb.Fatalf("ask %s: %v", questionID, err)
 	}
