@@ -158,6 +158,9 @@ func topics(qs []knowledge.Question, n int) []string {
 			count[t]++
 		}
 	}
+	if len(count) == 0 {
+		return nil
+	}
 	tags := make([]string, 0, len(count))
 	for t := range count {
 		tags = append(tags, t)

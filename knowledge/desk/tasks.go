@@ -21,9 +21,12 @@ type Task struct {
 }
 
 // RunTasks runs every task at its interval until ctx ends, then returns
-// once the rounds under way are done. A failed round is logged and does
-// not stop the task or the others.
+// once the rounds under way are done. A failed round is logged (on log,
+// which may be nil) and does not stop the task or the others.
 func RunTasks(ctx context.Context, log *slog.Logger, tasks ...Task) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	var wg sync.WaitGroup
 	for _, t := range tasks {
 		wg.Go(func() { t.loop(ctx, log) })
