@@ -419,7 +419,7 @@ func (e *e2e) botPosts(channel string) []botMessage {
 	var out []botMessage
 	for _, m := range e.slack.Messages(channel) {
 		if m.User == fakeslack.BotUserID {
-			out = append(out, botMessage{Channel: channel, TS: m.TS, Thread: m.ThreadTS, Text: m.Text, Blocks: readable(m.Blocks)})
+			out = append(out, botMessage{Channel: channel, TS: m.TS, Thread: m.ThreadTS, Text: m.Text, Blocks: fakeslack.Readable(m.Blocks)})
 		}
 	}
 	return out
@@ -533,22 +533,6 @@ func askOf(tb testing.TB, db *sqlite.DB, questionID string) knowledge.Ask {
 		tb.Fatalf("ask %s: %v", questionID, err)
 	}
 	return a
-}
-
-// readable re-encodes JSON without the HTML escaping (\u003c for <) that
-// slack-go applies, so tests can look for Slack markup in it.
-func readable(raw []byte) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return string(raw)
-	}
-	var buf strings.Builder
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(v) != nil {
-		return string(raw)
-	}
-	return strings.TrimSpace(buf.String())
 }
 
 // drainFaults uses up the failures FailNext queued for method, so the fake

@@ -11,7 +11,7 @@ import (
 // over until its handling transaction commits (reads from the fake Slack
 // over HTTP, search and ranking, SQLite write), without delivery.
 //
-//	go test ./bot -run '^$' -bench Ask -benchtime 200x
+//	go test ./internal/integration -run '^$' -bench Ask -benchtime 200x
 func BenchmarkAsk(b *testing.B) {
 	for _, c := range []struct{ name, text string }{
 		{"instant", "How do I reset my VPN password?"},
@@ -34,7 +34,7 @@ func BenchmarkAsk(b *testing.B) {
 // BenchmarkDeliver measures the outbox: sending the three messages of a
 // routed question to the fake Slack and recording them.
 //
-//	go test ./bot -run '^$' -bench Deliver -benchtime 200x
+//	go test ./internal/integration -run '^$' -bench Deliver -benchtime 200x
 func BenchmarkDeliver(b *testing.B) {
 	h := newHarness(b, func(cfg *config) { cfg.MaxOpen = 1 << 30 })
 	for i := range b.N {

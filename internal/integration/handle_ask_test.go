@@ -95,7 +95,7 @@ func TestAskRoutedCapturedAcceptedThenReused(t *testing.T) {
 		t.Errorf("routes after the answer (-got +want):\n%s", diff)
 	}
 	prompts := h.srv.CallsTo("chat.postEphemeral")
-	if len(prompts) != 1 || prompts[0].Params["user"] != asker || !strings.Contains(readable([]byte(prompts[0].Params["blocks"])), actionAccept) {
+	if len(prompts) != 1 || prompts[0].Params["user"] != asker || !strings.Contains(fakeslack.Readable([]byte(prompts[0].Params["blocks"])), actionAccept) {
 		t.Errorf("accept prompts = %+v, want one to the asker with a Solved button", prompts)
 	}
 

@@ -26,7 +26,7 @@ func (h *harness) nextdesk(user, text string) string {
 	if rs[0].ResponseType != "ephemeral" {
 		h.t.Errorf("/nextdesk %s replied %s, want ephemeral", text, rs[0].ResponseType)
 	}
-	return rs[0].Text + "\n" + readable(rs[0].Blocks)
+	return rs[0].Text + "\n" + fakeslack.Readable(rs[0].Blocks)
 }
 
 func (h *harness) prefsOf(user string) knowledge.Preferences {
@@ -132,7 +132,7 @@ func TestAskUsageAndPlaces(t *testing.T) {
 	h.handle(in)
 	h.deliver()
 	rs := h.srv.Responses(url)
-	if len(rs) != 1 || !strings.Contains(readable(rs[0].Blocks), "vpn.example.com/reset") || rs[0].ResponseType != "ephemeral" {
+	if len(rs) != 1 || !strings.Contains(fakeslack.Readable(rs[0].Blocks), "vpn.example.com/reset") || rs[0].ResponseType != "ephemeral" {
 		t.Errorf("/ask in a DM replied %+v, want the past answer, ephemeral", rs)
 	}
 	if a := h.askOf("ask:" + in.Key); !a.Private {

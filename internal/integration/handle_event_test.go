@@ -76,7 +76,7 @@ func TestDirectMessageIsAskedInAGroupDM(t *testing.T) {
 	}
 	var inGroup []posted
 	for _, m := range h.srv.Messages(group) {
-		inGroup = append(inGroup, posted{Channel: group, TS: m.TS, Text: m.Text, Blocks: readable(m.Blocks)})
+		inGroup = append(inGroup, posted{Channel: group, TS: m.TS, Text: m.Text, Blocks: fakeslack.Readable(m.Blocks)})
 	}
 	if len(inGroup) != 1 || !strings.Contains(inGroup[0].Blocks, actionTake) || !strings.Contains(inGroup[0].Blocks, "roll back") {
 		t.Fatalf("group DM %q holds %q, want the question with the expert's buttons", group, texts(inGroup))

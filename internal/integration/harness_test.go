@@ -388,22 +388,6 @@ type posted struct {
 	Channel, TS, Thread, Text, Blocks string
 }
 
-// readable re-encodes JSON without the HTML escaping (\u003c for <) that
-// slack-go applies, so tests can look for Slack markup in it.
-func readable(raw []byte) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return string(raw)
-	}
-	var buf strings.Builder
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(v) != nil {
-		return string(raw)
-	}
-	return strings.TrimSpace(buf.String())
-}
-
 // botPosts returns what the bot posted in channel, in order; a DM to a
 // person is found with their user id.
 func (h *harness) botPosts(channel string) []posted {
@@ -414,7 +398,7 @@ func (h *harness) botPosts(channel string) []posted {
 	var out []posted
 	for _, m := range h.srv.Messages(channel) {
 		if m.User == fakeslack.BotUserID {
-			out = append(out, posted{Channel: channel, TS: m.TS, Thread: m.ThreadTS, Text: m.Text, Blocks: readable(m.Blocks)})
+			out = append(out, posted{Channel: channel, TS: m.TS, Thread: m.ThreadTS, Text: m.Text, Blocks: fakeslack.Readable(m.Blocks)})
 		}
 	}
 	return out

@@ -266,15 +266,8 @@ func (d *Desk) Accept(ctx context.Context, r Request, answerID string) error {
 		if err != nil {
 			return err
 		}
-		a, err := tx.Ask(ctx, qid)
-		if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
-			return closed("")
-		}
-		if err != nil {
+		if _, err := askedBy(ctx, tx, qid, r.By); err != nil {
 			return err
-		}
-		if a.Asker != r.By {
-			return ErrOnlyAsker
 		}
 		if err := tx.SetAccepted(ctx, answerID); err != nil {
 			return err

@@ -12,15 +12,9 @@ import (
 // question gone is refused as closed.
 func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
 	return d.commit(ctx, r.Key, func(tx Tx, _ *Counts) error {
-		a, err := tx.Ask(ctx, questionID)
-		if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
-			return closed("")
-		}
+		a, err := askedBy(ctx, tx, questionID, r.By)
 		if err != nil {
 			return err
-		}
-		if a.Asker != r.By {
-			return ErrOnlyAsker
 		}
 		if a.Status == knowledge.StatusOffered {
 			if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusSolved, ""); err != nil {
@@ -43,17 +37,13 @@ func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
 func (d *Desk) NeedHelp(ctx context.Context, r Request, questionID string) error {
 	var a knowledge.Ask
 	err := d.view(ctx, func(rd Reader) (err error) {
-		a, err = rd.Ask(ctx, questionID)
+		a, err = askedBy(ctx, rd, questionID, r.By)
 		return err
 	})
-	switch {
-	case knowledge.ErrorCode(err) == knowledge.ENOTFOUND:
-		return closed("")
-	case err != nil:
+	if err != nil {
 		return err
-	case a.Asker != r.By:
-		return ErrOnlyAsker
-	case a.Status != knowledge.StatusOffered:
+	}
+	if a.Status != knowledge.StatusOffered {
 		return d.Tell(ctx, r, Reply{Say: SayFindingExpert, Settle: InstantKey(questionID)})
 	}
 	q, next, err := d.nextStep(ctx, a)
@@ -86,6 +76,22 @@ func (d *Desk) NeedHelp(ctx context.Context, r Request, questionID string) error
 		}
 		return d.reply(ctx, tx, r, Reply{Say: SayFindingExpert, Settle: InstantKey(questionID)})
 	})
+}
+
+// askedBy returns the ask of a question for something only its asker may
+// do: it refuses a question gone as closed, and anyone else with
+// ErrOnlyAsker.
+func askedBy(ctx context.Context, r Reader, questionID, by string) (knowledge.Ask, error) {
+	a, err := r.Ask(ctx, questionID)
+	switch {
+	case knowledge.ErrorCode(err) == knowledge.ENOTFOUND:
+		return a, closed("")
+	case err != nil:
+		return a, err
+	case a.Asker != by:
+		return a, ErrOnlyAsker
+	}
+	return a, nil
 }
 
 // nextStep reads what routing a question further needs: the question as

@@ -34,6 +34,17 @@ func read[T any](t *testing.T, db *DB, fn func(desk.Reader) (T, error)) (T, erro
 	return v, err
 }
 
+// mustNotify records n in a transaction of its own and returns its id.
+func mustNotify(t *testing.T, db *DB, n desk.Notice) int64 {
+	t.Helper()
+	var id int64
+	mustOnce(t, db, "notify:"+n.Key, func(tx desk.Tx) (err error) {
+		id, err = tx.Notify(context.Background(), n)
+		return err
+	})
+	return id
+}
+
 // note is a notice that says little, to key.
 func note(key string) desk.Notice {
 	return desk.Notice{Key: key, To: desk.Address{Conversation: "C1"}, Body: desk.Reply{Say: desk.SayHelp}}
@@ -342,12 +353,7 @@ func TestMarkRetryDelays(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenTemp(t)
 	now := time.Now()
-	var id int64
-	mustOnce(t, db, "k", func(tx desk.Tx) error {
-		var err error
-		id, err = tx.Notify(ctx, note("a"))
-		return err
-	})
+	id := mustNotify(t, db, note("a"))
 	if claimed, err := db.Claim(ctx, id, now, now.Add(time.Second)); err != nil || !claimed {
 		t.Fatalf("claim = %v, %v; want true", claimed, err)
 	}
@@ -531,12 +537,7 @@ func TestClaimLetsOneDelivererSend(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenTemp(t)
 	now := time.Now()
-	var id int64
-	mustOnce(t, db, "k", func(tx desk.Tx) error {
-		var err error
-		id, err = tx.Notify(ctx, note("a"))
-		return err
-	})
+	id := mustNotify(t, db, note("a"))
 	first, err := db.Claim(ctx, id, now, now.Add(time.Minute))
 	if err != nil || !first {
 		t.Fatalf("first claim = %v, %v; want true", first, err)
