@@ -2,12 +2,14 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
 // nocache is a Cache that knows nobody, for tests that need a Workspace
@@ -91,5 +93,49 @@ func TestSlackChannelAndMention(t *testing.T) {
 		if got := mention(c.in); got != c.mention {
 			t.Errorf("mention(%q) = %q, want %q", c.in, got, c.mention)
 		}
+	}
+}
+
+// oneNotice is an outbox holding one notice; the methods it does not
+// override are never called by Send.
+type oneNotice struct {
+	Notices
+	m      desk.Outgoing
+	failed string
+}
+
+func (s *oneNotice) Outgoing(context.Context, string) (desk.Outgoing, error) { return s.m, nil }
+func (s *oneNotice) Claim(context.Context, int64, time.Time, time.Time) (bool, error) {
+	return true, nil
+}
+func (s *oneNotice) PendingOutgoing(context.Context) (int, error) { return 1, nil }
+func (s *oneNotice) MarkFailed(_ context.Context, _ int64, reason string) (int64, error) {
+	s.failed = reason
+	s.m.State = desk.OutboxFailed
+	return 0, nil
+}
+
+// panicky is a Slack client that panics when asked to post.
+type panicky struct{ SlackAPI }
+
+func (panicky) PostMessageContext(context.Context, string, ...slack.MsgOption) (string, string, error) {
+	panic("boom")
+}
+
+func TestANoticeWhoseDeliveryPanicsFailsForGood(t *testing.T) {
+	store := &oneNotice{m: desk.Outgoing{ID: 1, State: desk.OutboxPending, Notice: desk.Notice{
+		Key: "k", To: desk.Address{Reply: "https://hooks.example/1"}, Body: desk.Reply{Say: desk.SayHelp},
+	}}}
+	ws, err := NewWorkspace(panicky{}, nocache{}, "UBOT", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewOutbox(OutboxConfig{}, store, panicky{}, ws, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := o.Send(context.Background(), "k")
+	if err == nil || m.State != desk.OutboxFailed || !strings.Contains(store.failed, "panicked: boom") {
+		t.Errorf("Send = %+v, %v; failed with %q; want the notice failed for good, saying it panicked", m, err, store.failed)
 	}
 }

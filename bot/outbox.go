@@ -182,7 +182,7 @@ func (o *Outbox) Send(ctx context.Context, key string) (desk.Outgoing, error) {
 	}
 	var sendErr error
 	if m.State == desk.OutboxPending {
-		sendErr = o.sendSafely(ctx, m)
+		sendErr = o.send(ctx, m)
 		o.updatePending(ctx)
 	}
 	m, err = o.store.Outgoing(ctx, key)
@@ -200,7 +200,7 @@ func (o *Outbox) sendAll(ctx context.Context, ms []desk.Outgoing) {
 		wg.Go(func() {
 			for m := range next {
 				// Each failure is recorded and logged where it happens.
-				_ = o.sendSafely(context.WithoutCancel(ctx), m)
+				_ = o.send(context.WithoutCancel(ctx), m)
 			}
 		})
 	}
@@ -218,19 +218,6 @@ func (o *Outbox) updatePending(ctx context.Context) {
 	if n, err := o.store.PendingOutgoing(ctx); err == nil {
 		o.metrics.OutboxPending.Set(float64(n))
 	}
-}
-
-// sendSafely is send, with a panic logged instead of taking the process
-// down: the notice stays claimed, and is retried once its claim runs out.
-func (o *Outbox) sendSafely(ctx context.Context, m desk.Outgoing) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			o.metrics.SlackAPIErrors.WithLabelValues(string(noticeKind(m))).Inc()
-			o.log.Error("outbox: sending a notice panicked", "id", m.ID, "key", m.Key, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			err = fmt.Errorf("outbox: sending %s panicked: %v", m.Key, p)
-		}
-	}()
-	return o.send(ctx, m)
 }
 
 // send delivers one notice and records the outcome: sent (with its result),
@@ -293,6 +280,14 @@ func noticeKind(m desk.Outgoing) desk.Kind {
 // and the result: the channel and the ts of the message posted (or found
 // posted by an earlier attempt), or the channel opened.
 func (o *Outbox) deliver(ctx context.Context, m desk.Outgoing) (method, channel, ts string, err error) {
+	// A notice whose rendering or call panics fails for good, recorded as
+	// any failure is: retried, it would panic again at every round.
+	defer func() {
+		if p := recover(); p != nil {
+			o.log.Error("outbox: delivering a notice panicked", "id", m.ID, "key", m.Key, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			method, err = "panic", permanentError{fmt.Errorf("delivering %s panicked: %v", m.Key, p)}
+		}
+	}()
 	c, err := o.render(ctx, m)
 	if err != nil {
 		return "render", "", "", err

@@ -705,9 +705,14 @@ func TestPreferencesSubscriptionsAndProfile(t *testing.T) {
 func TestTasksRunAtStartOnWakeAndStop(t *testing.T) {
 	wake := make(chan struct{}, 1)
 	runs := make(chan bool, 10)
+	first := true
 	task := desk.Task{Name: "t", Every: time.Hour, Wake: wake, Run: func(_ context.Context, dry bool) error {
 		runs <- dry
-		return errors.New("a failed round does not stop the task")
+		if first {
+			first = false
+			panic("a round that panics does not stop the task")
+		}
+		return errors.New("nor does a failed one")
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

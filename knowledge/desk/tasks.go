@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -40,15 +41,27 @@ func (t Task) loop(ctx context.Context, log *slog.Logger) {
 	tick := time.NewTicker(t.Every)
 	defer tick.Stop()
 	for {
-		if err := t.Run(ctx, false); err != nil && ctx.Err() == nil {
-			log.Error("background task failed; it runs again at its next round", "task", t.Name, "err", err)
-		}
+		t.round(ctx, log)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.Wake:
 		case <-tick.C:
 		}
+	}
+}
+
+// round runs t once. A failure, or a panic (recovered here, at the edge of
+// the background work, with its stack), is logged and waits for the next
+// round.
+func (t Task) round(ctx context.Context, log *slog.Logger) {
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("background task panicked; it runs again at its next round", "task", t.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	if err := t.Run(ctx, false); err != nil && ctx.Err() == nil {
+		log.Error("background task failed; it runs again at its next round", "task", t.Name, "err", err)
 	}
 }
 
