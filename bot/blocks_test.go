@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +16,10 @@ import (
 
 	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestBlocksGolden(t *testing.T) {
 	when := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
@@ -22,9 +27,12 @@ func TestBlocksGolden(t *testing.T) {
 		Question: knowledge.Question{ID: "slack:C1:1.000001", Text: "How do I reset my VPN password?"},
 		Answer:   knowledge.Answer{ID: "slack:C1:1.000002", Answerer: "U0BOB0001", Text: "Go to vpn.example.com/reset & follow <the> steps.", Time: when},
 	}
-	evidence := []knowledge.Evidence{
-		{QuestionID: "q1", Text: "kubernetes deployment rollback\nstuck on the old replica set"},
-		{QuestionID: "q2", Text: "helm rollback <fails>"},
+	evidence := []evidence{
+		{Text: "kubernetes deployment rollback\nstuck on the old replica set", Link: "https://fakecorp.slack.com/archives/C1/p1000003"},
+		{Text: "helm rollback <fails>"},
+	}
+	expert := func(route int64, text string) desk.ExpertAsked {
+		return desk.ExpertAsked{Route: route, Asker: "U0ALICE01", Text: desk.Quote{Typed: text}}
 	}
 	for _, c := range []struct {
 		name   string
@@ -32,17 +40,17 @@ func TestBlocksGolden(t *testing.T) {
 	}{
 		{"question_en", questionBlocks("en", "U0ALICE01", "How can I roll back a *kubernetes* deployment? <!channel>")},
 		{"question_fr", questionBlocks("fr", "U0ELODIE1", "Comment annuler un déploiement ?\n```kubectl rollout undo```")},
-		{"instant_en", instantBlocks("en", "ask:T1", match, "https://fakecorp.slack.com/archives/C1/p1000001")},
-		{"instant_fr_nolink", instantBlocks("fr", "ask:T1", match, "")},
-		{"expert_en", expertBlocks("en", 42, "U0ALICE01", "How can I roll back a kubernetes deployment?", evidence, "https://fakecorp.slack.com/archives/C1/p2000001")},
-		{"expert_fr_groupdm", expertBlocks("fr", 43, "U0ALICE01", "Comment annuler un déploiement ?", nil, "")},
+		{"instant_en", instantBlocks("en", "ask:T1", match.Answer, "https://fakecorp.slack.com/archives/C1/p1000001")},
+		{"instant_fr_nolink", instantBlocks("fr", "ask:T1", match.Answer, "")},
+		{"expert_en", expertBlocks("en", expert(42, "How can I roll back a kubernetes deployment?"), evidence, "https://fakecorp.slack.com/archives/C1/p2000001")},
+		{"expert_fr_groupdm", expertBlocks("fr", expert(43, "Comment annuler un déploiement ?"), nil, "")},
 		{"accept_en", acceptBlocks("en", "U0BOB0001", "slack:C1:3.000001")},
 		{"fallback_public", fallbackBlocks("en", "U0ALICE01", "Where do I park my bicycle?", "https://fakecorp.slack.com/archives/C1/p4000001", false)},
 		{"fallback_private", fallbackBlocks("fr", "U0ALICE01", "secret budget code", "", true)},
 		{"profile_en", profileBlocks("en", profile{
 			Stats:    knowledge.AnswererStats{Answers: 12, Accepted: 4, Thanks: 3},
 			Topics:   []string{"kubernetes", "helm"},
-			Answered: []knowledge.Question{{Title: "Rollback", Text: "How do I roll back?"}},
+			Answered: []string{"Rollback\nHow do I roll back?"},
 			Waiting:  []waiting{{Text: "Where is the VPN config?", Link: "https://fakecorp.slack.com/archives/C1/p5000001"}},
 			Prefs:    knowledge.Preferences{SnoozedUntil: when.Add(24 * time.Hour)},
 			Now:      when,
@@ -50,7 +58,7 @@ func TestBlocksGolden(t *testing.T) {
 		{"profile_fr_empty", profileBlocks("fr", profile{Prefs: knowledge.Preferences{OptedOut: true}, Now: when})},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := blocksJSON(c.blocks)
+			got := blocksJSON(t, c.blocks)
 			var pretty strings.Builder
 			enc := json.NewEncoder(&pretty)
 			enc.SetEscapeHTML(false)
@@ -83,24 +91,24 @@ func TestBlocksGolden(t *testing.T) {
 // checks Slack's limits: a message over them is refused whole.
 func TestBlocksStayWithinSlackLimits(t *testing.T) {
 	huge := strings.Repeat("é", 10000) + "\n" + strings.Repeat("x ", 5000)
-	many := make([]knowledge.Evidence, 60)
+	many := make([]evidence, 60)
 	for i := range many {
-		many[i] = knowledge.Evidence{Text: huge}
+		many[i] = evidence{Text: huge, Link: "https://x"}
 	}
-	long := make([]knowledge.Question, 60)
+	long := make([]string, 60)
 	for i := range long {
-		long[i] = knowledge.Question{Text: huge}
+		long[i] = huge
 	}
-	m := knowledge.Match{Answer: knowledge.Answer{Answerer: "U1", Text: huge}}
+	a := knowledge.Answer{Answerer: "U1", Text: huge}
 	for name, blocks := range map[string][]slack.Block{
 		"question": questionBlocks("en", "U1", huge),
-		"instant":  instantBlocks("fr", "q", m, "https://x"),
-		"expert":   expertBlocks("fr", 1, "U1", huge, many, "https://x"),
+		"instant":  instantBlocks("fr", "q", a, "https://x"),
+		"expert":   expertBlocks("fr", desk.ExpertAsked{Route: 1, Asker: "U1", Text: desk.Quote{Plain: huge}}, many, "https://x"),
 		"fallback": fallbackBlocks("en", "U1", huge, "https://x", false),
 		"profile":  profileBlocks("en", profile{Answered: long, Topics: []string{huge}, Waiting: []waiting{{Text: huge}}}),
 	} {
 		var items []map[string]any
-		if err := json.Unmarshal(blocksJSON(blocks), &items); err != nil {
+		if err := json.Unmarshal(blocksJSON(t, blocks), &items); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if len(items) > blockkit.MaxBlocks {
@@ -127,6 +135,19 @@ func TestBlocksStayWithinSlackLimits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// blocksJSON is blocks as the outbox sends them: capped to Slack's number,
+// encoded without HTML escaping, so they read as Slack shows them.
+func blocksJSON(t *testing.T, blocks []slack.Block) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(capped(blocks)); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSpace(buf.Bytes())
 }
 
 // textOf is the text of a text object, or the text itself.

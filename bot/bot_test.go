@@ -2,429 +2,140 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
-	"fmt"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackevents"
 
-	"github.com/nextdesk/nextdesk/index"
-	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// nocache is a Cache that knows nobody, for tests that need a Workspace
+// but read nothing through it.
+type nocache struct{}
 
-// The fake workspace: an asker, three experts, a French speaker, and a
-// person nobody asks.
-const (
-	asker   = "U0ALICE01"
-	expert1 = "U0BOB0001"
-	expert2 = "U0CAROL01"
-	expert3 = "U0DAVE001"
-	french  = "U0ELODIE1"
-	other   = "U0FRANK01"
-
-	general  = "C0GENERAL1"
-	helpdesk = "C0HELPDSK1"
-	fallback = "C0FALLBCK1"
-	secret   = "G0SECRET01" // private channel of asker and expert1
-)
-
-// clock is the test's time: real time shifted by what the test advanced,
-// so timeouts can pass at once while Slack timestamps and retries stay
-// real.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
+func (nocache) Person(context.Context, string) (knowledge.Person, error) {
+	return knowledge.Person{}, knowledge.Errorf(knowledge.ENOTFOUND, "nobody")
 }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset).UTC()
+func (nocache) Conversation(context.Context, string) (knowledge.Conversation, error) {
+	return knowledge.Conversation{}, knowledge.Errorf(knowledge.ENOTFOUND, "nowhere")
+}
+func (nocache) Fetched(context.Context, string, string) (time.Time, error) { return time.Time{}, nil }
+func (nocache) CachePerson(context.Context, knowledge.Person, time.Time) error {
+	return nil
 }
 
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
+func (nocache) CacheConversation(context.Context, knowledge.Conversation, time.Time) error {
+	return nil
 }
 
-// harness is a bot wired to a fake Slack, a real store and a real index.
-type harness struct {
-	t       testing.TB
-	srv     *fakeslack.Server
-	db      *sqlite.DB
-	ix      *index.Index
-	engine  *knowledge.Engine
-	api     *slack.Client
-	clock   *clock
-	cfg     Config
-	bot     *Bot
-	metrics *Metrics
-	events  int
-}
-
-// newHarness seeds the fake workspace and the knowledge base with past
-// questions, and returns a bot on them. change adjusts the config.
-func newHarness(t testing.TB, change func(*Config)) *harness {
-	t.Helper()
-	h := &harness{t: t, clock: &clock{}}
-	h.srv = fakeslack.New(t, fakeslack.WithClock(h.clock.Now))
-	for _, u := range []fakeslack.User{
-		{ID: asker, Name: "alice", RealName: "Alice", TZ: "Europe/London"},
-		{ID: expert1, Name: "bob", RealName: "Bob", TZ: "Europe/London"},
-		{ID: expert2, Name: "carol", RealName: "Carol", TZ: "Europe/London"},
-		{ID: expert3, Name: "dave", RealName: "Dave", TZ: "Europe/London"},
-		{ID: french, Name: "elodie", RealName: "Élodie", TZ: "Europe/Paris", Locale: "fr-FR"},
-		{ID: other, Name: "frank", RealName: "Frank", TZ: "Europe/London"},
+func TestConstructorsCheckWhatTheyAreGiven(t *testing.T) {
+	api := slack.New("xoxb-test")
+	ws, err := NewWorkspace(api, nocache{}, "UBOT", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, err := range map[string]error{
+		"workspace without a bot user": second(NewWorkspace(api, nocache{}, "", nil, nil)),
+		"workspace without a cache":    second(NewWorkspace(api, nil, "UBOT", nil, nil)),
+		"outbox without a store":       second(NewOutbox(OutboxConfig{}, nil, api, ws, nil, nil)),
+		"bot without a desk":           second(New(nil, ws, nil, nil)),
 	} {
-		h.srv.AddUser(u)
-	}
-	everyone := []string{fakeslack.BotUserID, asker, expert1, expert2, expert3, french, other}
-	h.srv.AddChannel(fakeslack.Channel{ID: general, Name: "general", Members: everyone})
-	h.srv.AddChannel(fakeslack.Channel{ID: helpdesk, Name: "help-it", Members: everyone})
-	h.srv.AddChannel(fakeslack.Channel{ID: fallback, Name: "ask-anyone", Members: everyone})
-	h.srv.AddChannel(fakeslack.Channel{ID: secret, Name: "secret", Private: true, Members: []string{fakeslack.BotUserID, asker, expert1}})
-
-	h.db = sqlite.MustOpenTemp(t)
-	h.db.Now = h.clock.Now
-	ix, err := index.Open(t.TempDir())
-	if err != nil {
-		t.Fatalf("open index: %v", err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	h.ix = ix
-	h.engine = knowledge.NewEngine(h.db, ix)
-	h.engine.Now = h.clock.Now
-	h.seed()
-
-	h.api = slack.New(fakeslack.BotToken, slack.OptionAPIURL(h.srv.URL()))
-	h.cfg = Config{BotUserID: fakeslack.BotUserID, AnswerTimeout: 4 * time.Hour, Workers: 2}
-	if change != nil {
-		change(&h.cfg)
-	}
-	h.bot = h.newBot()
-	return h
-}
-
-// newBot returns a new Bot on the harness's store, index and fake Slack,
-// as a restarted server would have.
-func (h *harness) newBot() *Bot {
-	h.t.Helper()
-	h.metrics = NewMetrics(nil)
-	reindex := func(ctx context.Context) error {
-		_, err := knowledge.Sync(ctx, h.db, h.ix)
-		return err
-	}
-	b, err := New(h.cfg, h.db, h.engine, reindex, h.api, h.metrics, nil)
-	if err != nil {
-		h.t.Fatalf("New: %v", err)
-	}
-	b.now = h.clock.Now
-	return b
-}
-
-// past is a question answered before, for the knowledge base.
-type past struct {
-	id, conv, asker, text string
-	answers               []knowledge.Answer
-	age                   time.Duration
-}
-
-// seed fills the knowledge base: a sure answer about VPN passwords, and
-// three experts of Kubernetes rollbacks, bob knowing most, then carol,
-// then dave.
-func (h *harness) seed() {
-	h.t.Helper()
-	now := h.clock.Now()
-	ans := func(id, who, text string, accepted bool, age time.Duration) knowledge.Answer {
-		return knowledge.Answer{ID: id, Answerer: who, Text: text, Accepted: accepted, Time: now.Add(-age)}
-	}
-	pasts := []past{
-		{"slack:C0GENERAL1:1700000001.000100", general, other, "How do I reset my VPN password?",
-			[]knowledge.Answer{ans("slack:C0GENERAL1:1700000002.000100", expert1, "Go to vpn.example.com/reset and follow the steps.", true, 48*time.Hour)}, 50 * time.Hour},
-		{"slack:C0GENERAL1:1700000003.000100", general, other, "kubernetes deployment rollback stuck on the old replica set",
-			[]knowledge.Answer{
-				ans("slack:C0GENERAL1:1700000004.000100", expert1, "Use kubectl rollout undo on the deployment.", true, 30*time.Hour),
-				ans("slack:C0GENERAL1:1700000004.000200", expert2, "Check the replica set events first.", false, 30*time.Hour),
-			}, 31 * time.Hour},
-		{"slack:C0GENERAL1:1700000005.000100", general, french, "kubernetes rollback of a helm release fails",
-			[]knowledge.Answer{
-				ans("slack:C0GENERAL1:1700000006.000100", expert1, "helm rollback with the revision number.", true, 20*time.Hour),
-				ans("slack:C0GENERAL1:1700000006.000200", expert2, "helm history lists the revisions.", false, 20*time.Hour),
-				ans("slack:C0GENERAL1:1700000006.000300", expert3, "Or redeploy the previous chart.", false, 20*time.Hour),
-			}, 21 * time.Hour},
-		{"slack:C0GENERAL1:1700000007.000100", general, other, "deployment rollback in kubernetes staging cluster",
-			[]knowledge.Answer{
-				ans("slack:C0GENERAL1:1700000008.000100", expert1, "kubectl rollout undo deployment/name.", false, 10*time.Hour),
-				ans("slack:C0GENERAL1:1700000008.000200", expert3, "staging has its own context.", false, 10*time.Hour),
-				ans("slack:C0GENERAL1:1700000008.000300", expert2, "Pick the staging context before the rollout undo.", false, 10*time.Hour),
-			}, 11 * time.Hour},
-		// Private knowledge: only asker and expert1 may see it.
-		{"slack:G0SECRET01:1700000009.000100", secret, expert1, "What is the budget code for project nightingale?",
-			[]knowledge.Answer{ans("slack:G0SECRET01:1700000010.000100", asker, "The budget code for project nightingale is NG-4417.", true, 5*time.Hour)}, 6 * time.Hour},
-	}
-	b := knowledge.Batch{
-		Conversations: []knowledge.Conversation{
-			{ID: general, Name: "general", Kind: knowledge.KindPublic},
-			{ID: secret, Name: "secret", Kind: knowledge.KindPrivate, Members: []string{asker, expert1}},
-		},
-	}
-	for _, id := range []string{asker, expert1, expert2, expert3, french, other} {
-		b.People = append(b.People, knowledge.Person{ID: id, Name: id})
-	}
-	for _, p := range pasts {
-		thread := strings.TrimPrefix(p.id, "slack:"+p.conv+":")
-		b.Questions = append(b.Questions, knowledge.Question{
-			ID: p.id, Asker: p.asker, Conversation: p.conv, Thread: thread, Text: p.text, Time: now.Add(-p.age), Answers: p.answers,
-		})
-	}
-	ctx := context.Background()
-	if _, err := h.db.Import(ctx, b); err != nil {
-		h.t.Fatalf("seed: %v", err)
-	}
-	if _, err := knowledge.Sync(ctx, h.db, h.ix); err != nil {
-		h.t.Fatalf("seed index: %v", err)
-	}
-}
-
-// handle feeds in to the bot and fails the test if it returns an error.
-func (h *harness) handle(in Inbound) {
-	h.t.Helper()
-	if err := h.bot.Handle(context.Background(), in); err != nil {
-		h.t.Fatalf("Handle(%s): %v", in.Kind(), err)
-	}
-}
-
-// deliver sends every message due, as Run's delivery loop does, and waits
-// for it: deterministic where a test does not need Run's retries.
-func (h *harness) deliver() {
-	h.t.Helper()
-	if err := h.bot.deliverDue(context.Background(), false); err != nil {
-		h.t.Fatalf("deliver: %v", err)
-	}
-}
-
-// run runs the bot's background tasks until the test ends or the
-// returned stop is called; stop returns once Run has returned, with the
-// messages it was sending recorded.
-func (h *harness) run(b *Bot) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := b.Run(ctx); err != nil {
-			h.t.Errorf("Run: %v", err)
-		}
-	}()
-	stop = func() {
-		cancel()
-		<-done
-	}
-	h.t.Cleanup(stop)
-	return stop
-}
-
-// command is a slash command as a transport hands it over, with its
-// response_url.
-func (h *harness) command(cmd fakeslack.SlashCommand) (Inbound, string) {
-	h.t.Helper()
-	form := h.srv.SlashCommandForm(cmd)
-	req := httptest.NewRequest("POST", "/slack/commands", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	sc, err := slack.SlashCommandParse(req)
-	if err != nil {
-		h.t.Fatalf("parse slash command: %v", err)
-	}
-	return Inbound{Key: sc.TriggerID, Command: &sc, Received: time.Now()}, form.Get("response_url")
-}
-
-// ask is /ask text by user in channel.
-func (h *harness) ask(user, channel, text string) (Inbound, string) {
-	return h.command(fakeslack.SlashCommand{Command: "/ask", Text: text, UserID: user, ChannelID: channel})
-}
-
-// eventFromEnvelope is the event the fake sent in envelope id.
-func (h *harness) eventFromEnvelope(id string) Inbound {
-	h.t.Helper()
-	env, ok := h.srv.Envelope(id)
-	if !ok {
-		h.t.Fatalf("no envelope %s", id)
-	}
-	return h.parseEvent(env.Payload)
-}
-
-// event wraps an inner event with a fresh event id.
-func (h *harness) event(inner json.RawMessage) Inbound {
-	h.events++
-	return h.parseEvent(fakeslack.EventCallback(fakeslack.TeamID, fmt.Sprintf("EvTEST%04d", h.events), inner))
-}
-
-func (h *harness) parseEvent(raw json.RawMessage) Inbound {
-	h.t.Helper()
-	ev, err := slackevents.ParseEvent(raw, slackevents.OptionNoVerifyToken())
-	if err != nil {
-		h.t.Fatalf("parse event: %v", err)
-	}
-	var head struct {
-		EventID string `json:"event_id"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		h.t.Fatalf("parse event id: %v", err)
-	}
-	return Inbound{Key: head.EventID, Event: &ev, Received: time.Now()}
-}
-
-// posts is a user's message, delivered as the event Slack would send.
-func (h *harness) posts(channel string, m fakeslack.Message) (fakeslack.Message, Inbound) {
-	h.t.Helper()
-	stored, envs := h.srv.UserPosts(h.t, channel, m)
-	if len(envs) == 0 {
-		h.t.Fatalf("posting in %s sent no event", channel)
-	}
-	return stored, h.eventFromEnvelope(envs[len(envs)-1])
-}
-
-// click is a button click, as a transport hands it over.
-func (h *harness) click(b fakeslack.BlockActions) Inbound {
-	h.t.Helper()
-	var ic slack.InteractionCallback
-	if err := json.Unmarshal(h.srv.BlockActionsPayload(b), &ic); err != nil {
-		h.t.Fatalf("parse interaction: %v", err)
-	}
-	return Inbound{Key: ic.TriggerID, Interaction: &ic, Received: time.Now()}
-}
-
-// clickButton clicks the button actionID of message m (a call that posted
-// it) as user.
-func (h *harness) clickButton(user string, m posted, actionID string) Inbound {
-	h.t.Helper()
-	value, ok := fakeslack.ButtonValue(m.Blocks, actionID)
-	if !ok {
-		h.t.Fatalf("message %s in %s has no %s button: %s", m.TS, m.Channel, actionID, m.Blocks)
-	}
-	return h.click(fakeslack.BlockActions{
-		User: user, Channel: m.Channel, MessageTS: m.TS,
-		Actions: []fakeslack.Action{{ActionID: actionID, BlockID: "x", Value: value}},
-	})
-}
-
-// posted is a message the bot posted, as the fake stored it, with its
-// blocks as readable JSON.
-type posted struct {
-	Channel, TS, Thread, Text, Blocks string
-}
-
-// readable re-encodes JSON without the HTML escaping (\u003c for <) that
-// slack-go applies, so tests can look for Slack markup in it.
-func readable(raw []byte) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return string(raw)
-	}
-	var buf strings.Builder
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(v) != nil {
-		return string(raw)
-	}
-	return strings.TrimSpace(buf.String())
-}
-
-// botPosts returns what the bot posted in channel, in order; a DM to a
-// person is found with their user id.
-func (h *harness) botPosts(channel string) []posted {
-	h.t.Helper()
-	if strings.HasPrefix(channel, "U") {
-		channel = h.dmWith(channel)
-	}
-	var out []posted
-	for _, m := range h.srv.Messages(channel) {
-		if m.User == fakeslack.BotUserID {
-			out = append(out, posted{Channel: channel, TS: m.TS, Thread: m.ThreadTS, Text: m.Text, Blocks: readable(m.Blocks)})
+		if err == nil {
+			t.Errorf("%s: no error", name)
 		}
 	}
-	return out
 }
 
-// dmWith is the id of the bot's DM with user. It asks the fake through
-// conversations.open, which returns the DM already open.
-func (h *harness) dmWith(user string) string {
-	h.t.Helper()
-	ch, _, _, err := h.api.OpenConversation(&slack.OpenConversationParameters{Users: []string{user}})
+func second[T any](_ T, err error) error { return err }
+
+func TestParseSpan(t *testing.T) {
+	day := 24 * time.Hour
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"2w", 14 * day, true},
+		{"3d", 3 * day, true},
+		{"3j", 3 * day, true},
+		{"8h", 8 * time.Hour, true},
+		{"90m", 90 * time.Minute, true},
+		{"1w2d", 9 * day, true},
+		{"", 0, false},
+		{"2", 0, false},
+		{"w", 0, false},
+		{"2x", 0, false},
+		{"-2d", 0, false},
+		{"400d", 0, false},
+		{"99999999999999999999d", 0, false},
+	} {
+		got, ok := parseSpan(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("parseSpan(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestSlackChannelAndMention(t *testing.T) {
+	for _, c := range []struct{ in, channel, mention string }{
+		{"C0FALLBCK1", "C0FALLBCK1", "<#C0FALLBCK1>"},
+		{"ask-anyone", "#ask-anyone", "#ask-anyone"},
+		{"#ask-anyone", "#ask-anyone", "#ask-anyone"},
+		{"U0BOB0001", "U0BOB0001", "#U0BOB0001"},
+	} {
+		if got := slackChannel(c.in); got != c.channel {
+			t.Errorf("slackChannel(%q) = %q, want %q", c.in, got, c.channel)
+		}
+		if got := mention(c.in); got != c.mention {
+			t.Errorf("mention(%q) = %q, want %q", c.in, got, c.mention)
+		}
+	}
+}
+
+// oneNotice is an outbox holding one notice; the methods it does not
+// override are never called by Send.
+type oneNotice struct {
+	Notices
+	m      desk.Outgoing
+	failed string
+}
+
+func (s *oneNotice) Outgoing(context.Context, string) (desk.Outgoing, error) { return s.m, nil }
+func (s *oneNotice) Claim(context.Context, int64, time.Time, time.Time) (bool, error) {
+	return true, nil
+}
+func (s *oneNotice) PendingOutgoing(context.Context) (int, error) { return 1, nil }
+func (s *oneNotice) MarkFailed(_ context.Context, _ int64, reason string) (int64, error) {
+	s.failed = reason
+	s.m.State = desk.OutboxFailed
+	return 0, nil
+}
+
+// panicky is a Slack client that panics when asked to post.
+type panicky struct{ SlackAPI }
+
+func (panicky) PostMessageContext(context.Context, string, ...slack.MsgOption) (string, string, error) {
+	panic("boom")
+}
+
+func TestANoticeWhoseDeliveryPanicsFailsForGood(t *testing.T) {
+	store := &oneNotice{m: desk.Outgoing{ID: 1, State: desk.OutboxPending, Notice: desk.Notice{
+		Key: "k", To: desk.Address{Reply: "https://hooks.example/1"}, Body: desk.Reply{Say: desk.SayHelp},
+	}}}
+	ws, err := NewWorkspace(panicky{}, nocache{}, "UBOT", nil, nil)
 	if err != nil {
-		h.t.Fatalf("find the DM with %s: %v", user, err)
+		t.Fatal(err)
 	}
-	return ch.ID
-}
-
-// texts returns the text of messages, for failure output.
-func texts(ms []posted) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.Text
-	}
-	return out
-}
-
-// pending is the number of undelivered messages.
-func (h *harness) pending() int {
-	h.t.Helper()
-	n, err := h.db.PendingOutgoing(context.Background())
+	o, err := NewOutbox(OutboxConfig{}, store, panicky{}, ws, nil, nil)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return n
-}
-
-// askOf returns the bot's record of a question.
-func (h *harness) askOf(id string) knowledge.Ask {
-	h.t.Helper()
-	a, err := h.db.Ask(context.Background(), id)
-	if err != nil {
-		h.t.Fatalf("ask %s: %v", id, err)
+	m, err := o.Send(context.Background(), "k")
+	if err == nil || m.State != desk.OutboxFailed || !strings.Contains(store.failed, "panicked: boom") {
+		t.Errorf("Send = %+v, %v; failed with %q; want the notice failed for good, saying it panicked", m, err, store.failed)
 	}
-	return a
-}
-
-// routes returns the experts a question went to and the outcomes.
-func (h *harness) routes(questionID string) []string {
-	h.t.Helper()
-	rs, err := h.db.Routes(context.Background(), questionID)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	var out []string
-	for _, r := range rs {
-		out = append(out, r.Expert+":"+string(r.Outcome))
-	}
-	return out
-}
-
-// value reads a counter or gauge.
-func value(c prometheus.Metric) float64 {
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
-		return -1
-	}
-	if m.Counter != nil {
-		return m.Counter.GetValue()
-	}
-	return m.Gauge.GetValue()
-}
-
-// fakeSlackReply is a person's reply in a thread.
-func fakeSlackReply(user, thread, text string) fakeslack.Message {
-	return fakeslack.Message{User: user, Text: text, ThreadTS: thread}
 }

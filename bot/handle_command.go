@@ -2,88 +2,109 @@ package bot
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
 
-	"github.com/nextdesk/nextdesk/blockkit"
-	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
+	"github.com/nextdesk/nextdesk/mrkdwn"
 )
 
 // command handles the slash commands: /ask and /nextdesk. Replies go to
 // the command's response_url, visible to the person only, in their
 // language.
-func (b *Bot) command(ctx context.Context, in Inbound) error {
+func (b *Bot) command(ctx context.Context, in Inbound, req desk.Request) error {
 	switch strings.ToLower(in.Command.Command) {
 	case "/ask":
-		return b.askCommand(ctx, in)
+		return b.askCommand(ctx, in, req)
 	case "/nextdesk":
-		return b.deskCommand(ctx, in)
+		return b.deskCommand(ctx, in, req)
 	}
 	b.log.Debug("ignoring an unknown command", "key", in.Key, "command", in.Command.Command)
-	lang := b.langOf(b.person(ctx, in.Command.UserID))
-	return b.respond(ctx, in, in.Command.ResponseURL, i18n.Tr(lang, "desk.help"), nil, false)
+	return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayHelp})
 }
 
-// deskCommand handles /nextdesk me, snooze, optout, optin and help.
-func (b *Bot) deskCommand(ctx context.Context, in Inbound) error {
+// askCommand handles /ask: in a channel the bot is in, the question is
+// posted there and answered in its thread; in a DM (or a group DM without
+// the bot), it is a private question, answered privately.
+func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) error {
 	cmd := in.Command
-	user := b.person(ctx, cmd.UserID)
-	lang := b.langOf(user)
-	args := strings.Fields(strings.ToLower(cmd.Text))
+	text := strings.TrimSpace(cmd.Text)
+	q := desk.Question{
+		Key: in.Key, ID: "ask:" + in.Key, Asker: cmd.UserID,
+		Text: text, Plain: mrkdwn.ToPlain(text, nil), Time: b.desk.Now(),
+	}
+	if !desk.Asks(q.Plain) {
+		return desk.ErrUsage
+	}
+	private := isDM(cmd.ChannelID) || cmd.ChannelName == "directmessage"
+	if !private {
+		conv, member, err := b.ws.Conversation(ctx, cmd.ChannelID, true)
+		switch {
+		case knowledge.ErrorCode(err) == knowledge.ENOTFOUND && cmd.ChannelName == "mpdm":
+			// A group DM without the bot: nowhere to post, so private.
+			private = true
+		case knowledge.ErrorCode(err) == knowledge.ENOTFOUND || err == nil && !member:
+			return desk.ErrNotInChannel
+		case err != nil:
+			return err
+		default:
+			q.Where, q.Channel, q.Post = conv, conv.ID, true
+		}
+	}
+	if private {
+		// The question belongs to the asker alone until an expert joins
+		// it in a group DM.
+		q.Where = knowledge.Conversation{ID: "nextdesk:private:" + cmd.UserID, Kind: knowledge.KindDM, Members: []string{cmd.UserID}}
+		q.Private, q.Reply = true, req.To
+	}
+	return b.desk.Ask(ctx, q)
+}
+
+func isDM(channel string) bool { return len(channel) > 0 && channel[0] == 'D' }
+
+// deskCommand handles /nextdesk me, snooze, optout, optin, digest and help.
+func (b *Bot) deskCommand(ctx context.Context, in Inbound, req desk.Request) error {
+	args := strings.Fields(strings.ToLower(in.Command.Text))
 	sub := ""
 	if len(args) > 0 {
 		sub = args[0]
 	}
 	switch sub {
 	case "", "help", "aide":
-		return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.help"), nil, false)
+		return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayHelp})
 	case "me", "moi":
-		return b.deskMe(ctx, in, user.ID, lang)
+		return b.desk.ShowProfile(ctx, req)
 	case "digest", "recap":
-		return b.DigestCommand(ctx, in, user.ID, lang, strings.Join(args[1:], " "))
+		switch strings.Join(args[1:], " ") {
+		case "on":
+			return b.desk.Subscribe(ctx, req, true)
+		case "off":
+			return b.desk.Subscribe(ctx, req, false)
+		case "", "status":
+			return b.desk.SubscriptionStatus(ctx, req)
+		}
+		return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayDigestUsage})
 	case "optout", "optin":
-		out := sub == "optout"
-		return b.setPreferences(ctx, in, user.ID, i18n.Tr(lang, "desk."+sub), func(p *knowledge.Preferences) { p.OptedOut = out })
+		return b.desk.OptOut(ctx, req, sub == "optout")
 	case "snooze", "pause":
 		arg := strings.Join(args[1:], "")
 		if arg == "off" || arg == "stop" || arg == "end" || arg == "fin" {
-			return b.setPreferences(ctx, in, user.ID, i18n.Tr(lang, "desk.snooze_off"), func(p *knowledge.Preferences) { p.SnoozedUntil = time.Time{} })
+			return b.desk.Snooze(ctx, req, 0)
 		}
 		d, ok := parseSpan(arg)
 		if !ok {
-			return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.snooze_bad", blockkit.Clip(arg, 30)), nil, false)
+			return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayBadDuration, Detail: arg})
 		}
-		until := b.now().Add(d)
-		return b.setPreferences(ctx, in, user.ID, i18n.Tr(lang, "desk.snoozed", slackDate(until)), func(p *knowledge.Preferences) { p.SnoozedUntil = until })
+		return b.desk.Snooze(ctx, req, d)
 	}
-	return b.respond(ctx, in, cmd.ResponseURL, i18n.Tr(lang, "desk.unknown", blockkit.Clip(sub, 30))+"\n"+i18n.Tr(lang, "desk.help"), nil, false)
+	return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayUnknown, Detail: sub})
 }
-
-// setPreferences changes a person's preferences and confirms it.
-func (b *Bot) setPreferences(ctx context.Context, in Inbound, person, confirm string, change func(*knowledge.Preferences)) error {
-	return b.commit(ctx, in.Key, func(tx *sqlite.BotTx, _ *tally) error {
-		p, err := tx.Preferences(ctx, person)
-		if err != nil {
-			return err
-		}
-		change(&p)
-		if err := tx.SetPreferences(ctx, person, p); err != nil {
-			return err
-		}
-		_, err = enqueue(ctx, tx, in.Key+"/respond", methodRespond, outgoing{ResponseURL: in.Command.ResponseURL, Text: confirm}, 0, sqlite.Place{})
-		return err
-	})
-}
-
-// maxSnooze bounds a snooze: longer than that is an opt-out.
-const maxSnooze = 366 * 24 * time.Hour
 
 // parseSpan reads a snooze length such as "2w", "3d", "8h", "90m" or
-// "1w2d" (French "j" for days is accepted), between a minute and a year.
+// "1w2d" (French "j" for days is accepted), between a minute and
+// desk.MaxSnooze.
 func parseSpan(s string) (time.Duration, bool) {
 	units := map[rune]time.Duration{'m': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'j': 24 * time.Hour, 'w': 7 * 24 * time.Hour, 's': 7 * 24 * time.Hour}
 	var total time.Duration
@@ -103,78 +124,8 @@ func parseSpan(s string) (time.Duration, bool) {
 			return 0, false
 		}
 	}
-	if digits || total < time.Minute || total > maxSnooze {
+	if digits || total < time.Minute || total > desk.MaxSnooze {
 		return 0, false
 	}
 	return total, true
-}
-
-// meLimit bounds the questions /nextdesk me lists.
-const meLimit = 5
-
-// deskMe shows what a person is known for, and the questions waiting for
-// them, as they may see them.
-func (b *Bot) deskMe(ctx context.Context, in Inbound, person, lang string) error {
-	p := profile{Now: b.now()}
-	stats, err := b.store.AnswererStats(ctx, []string{person})
-	if err != nil {
-		return err
-	}
-	p.Stats = stats[person]
-	viewer := knowledge.Viewer{PersonID: person}
-	answered, err := b.store.AnsweredBy(ctx, viewer, person, 50)
-	if err != nil {
-		return err
-	}
-	p.Topics = topics(answered, meLimit)
-	p.Answered = answered[:min(len(answered), meLimit)]
-	routes, err := b.store.WaitingRoutes(ctx, person)
-	if err != nil {
-		return err
-	}
-	for _, r := range routes[:min(len(routes), meLimit)] {
-		qs, err := b.store.Questions(ctx, viewer, []string{r.QuestionID})
-		if err != nil {
-			return err
-		}
-		if len(qs) == 0 {
-			continue
-		}
-		w := waiting{Text: qs[0].Text}
-		if a, err := b.store.Ask(ctx, r.QuestionID); err == nil && a.Thread != "" {
-			w.Link = b.permalink(ctx, a.Channel, a.Thread)
-		}
-		p.Waiting = append(p.Waiting, w)
-	}
-	prefs, err := b.store.Preferences(ctx, []string{person})
-	if err != nil {
-		return err
-	}
-	p.Prefs = prefs[person]
-	if p.HandOffs, err = b.HandOffsText(ctx, person, lang); err != nil {
-		return err
-	}
-	text := i18n.Tr(lang, "desk.me_text", p.Stats.Answers, len(routes))
-	return b.respond(ctx, in, in.Command.ResponseURL, text, blocksJSON(profileBlocks(lang, p)), false)
-}
-
-// topics are the tags most common among questions, most common first.
-func topics(qs []knowledge.Question, n int) []string {
-	count := map[string]int{}
-	for _, q := range qs {
-		for _, t := range q.Tags {
-			count[t]++
-		}
-	}
-	tags := make([]string, 0, len(count))
-	for t := range count {
-		tags = append(tags, t)
-	}
-	slices.SortFunc(tags, func(a, b string) int {
-		if count[a] != count[b] {
-			return count[b] - count[a]
-		}
-		return strings.Compare(a, b)
-	})
-	return tags[:min(len(tags), n)]
 }

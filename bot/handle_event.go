@@ -2,41 +2,37 @@ package bot
 
 import (
 	"context"
+	"regexp"
+	"strings"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
-	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
+	"github.com/nextdesk/nextdesk/mrkdwn"
 )
 
 // event handles an Events API delivery: mentions ask, DMs to the bot ask
 // privately, thread replies, edits, deletions and reactions are captured.
 // Everything else is ignored with a debug log.
-func (b *Bot) event(ctx context.Context, in Inbound) error {
+func (b *Bot) event(ctx context.Context, in Inbound, req desk.Request) error {
 	switch ev := in.Event.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		return b.mention(ctx, in, ev)
 	case *slackevents.MessageEvent:
 		return b.message(ctx, in, ev)
 	case *slackevents.ReactionAddedEvent:
-		return b.reaction(ctx, in, ev)
+		return b.reaction(ctx, in, req, ev)
 	}
 	b.log.Debug("ignoring an event", "type", in.Event.InnerEvent.Type, "key", in.Key)
 	return nil
 }
 
-// fromBot reports whether a message was written by this or another bot,
-// which the bot never treats as a question or an answer.
-func (b *Bot) fromBot(user, botID string) bool {
-	return user == "" || user == b.cfg.BotUserID || botID != ""
-}
-
 // mention handles @nextdesk in a channel: the question is the message
 // without the mention, answered in the message's thread.
 func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentionEvent) error {
-	if b.fromBot(ev.User, ev.BotID) || ev.Channel == "" || !validTS(ev.TimeStamp) {
+	if b.ws.fromBot(ev.User, ev.BotID) || ev.Channel == "" || !validTS(ev.TimeStamp) {
 		b.log.Debug("ignoring a mention", "key", in.Key, "reason", "from a bot or incomplete")
 		return nil
 	}
@@ -44,15 +40,7 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 	if thread == "" {
 		thread = ev.TimeStamp
 	}
-	if _, err := b.store.AskByThread(ctx, ev.Channel, thread); err == nil {
-		// A mention in a thread the bot already follows is a reply, which
-		// the message event captures.
-		b.log.Debug("ignoring a mention in a followed thread", "key", in.Key)
-		return nil
-	} else if knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
-		return err
-	}
-	conv, _, err := b.conversation(ctx, ev.Channel, false)
+	conv, _, err := b.ws.Conversation(ctx, ev.Channel, false)
 	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
 		b.log.Debug("ignoring a mention in a conversation the bot cannot see", "key", in.Key, "channel", ev.Channel)
 		return nil
@@ -60,33 +48,27 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 	if err != nil {
 		return err
 	}
-	asker := b.person(ctx, ev.User)
-	qs, ok := b.newQuestion(asker, withoutMention(ev.Text, b.cfg.BotUserID))
-	if !ok {
-		return b.commit(ctx, in.Key, func(tx *sqlite.BotTx, _ *tally) error {
-			return target{channel: ev.Channel, ts: thread}.post(ctx, tx, in.Key+"/usage", i18n.Tr(b.langOf(asker), "ask.usage"), nil)
-		})
-	}
-	qs.conv = conv
-	qs.q.ID = messageID(ev.Channel, ev.TimeStamp)
-	qs.q.Conversation, qs.q.Thread, qs.q.Time = conv.ID, thread, tsTime(ev.TimeStamp)
-	qs.ask.QuestionID, qs.ask.Channel, qs.ask.Thread = qs.q.ID, conv.ID, thread
-	return b.askQuestion(ctx, in, qs)
+	text := withoutMention(ev.Text, b.ws.botUser)
+	return b.desk.Ask(ctx, desk.Question{
+		Key: in.Key, ID: messageID(ev.Channel, ev.TimeStamp), Asker: ev.User,
+		Text: text, Plain: mrkdwn.ToPlain(text, nil),
+		Where: conv, Channel: conv.ID, Thread: thread, Time: tsTime(ev.TimeStamp),
+	})
 }
 
-// messageID is the id of a question or answer written as a Slack message.
-func messageID(channel, ts string) string { return "slack:" + channel + ":" + ts }
-
 // message handles message events: a root message in a DM with the bot is a
-// private question; a reply in a followed thread (or a help channel's) is
-// captured; edits and deletions update what was captured.
+// private question; a reply in a thread may be an answer; edits and
+// deletions update what was captured.
 func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEvent) error {
 	switch ev.SubType {
 	case "", "thread_broadcast", "file_share":
 	case "message_changed":
 		return b.edited(ctx, in, ev)
 	case "message_deleted":
-		return b.deleted(ctx, in, ev)
+		if !validTS(ev.DeletedTimeStamp) {
+			return nil
+		}
+		return b.desk.Delete(ctx, in.Key, messageID(ev.Channel, ev.DeletedTimeStamp))
 	default:
 		b.log.Debug("ignoring a message", "key", in.Key, "subtype", ev.SubType)
 		return nil
@@ -95,33 +77,62 @@ func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEv
 	if msg == nil {
 		msg = &slack.Msg{User: ev.User, Text: ev.Text, Timestamp: ev.TimeStamp, ThreadTimestamp: ev.ThreadTimeStamp, BotID: ev.BotID}
 	}
-	if b.fromBot(msg.User, msg.BotID) || ev.Channel == "" || !validTS(msg.Timestamp) {
+	if b.ws.fromBot(msg.User, msg.BotID) || ev.Channel == "" || !validTS(msg.Timestamp) {
 		b.log.Debug("ignoring a message", "key", in.Key, "reason", "from a bot or incomplete")
 		return nil
 	}
 	if msg.ThreadTimestamp != "" && msg.ThreadTimestamp != msg.Timestamp {
-		return b.capture(ctx, in, ev.Channel, msg)
+		return b.desk.Answer(ctx, desk.Message{
+			Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Channel: ev.Channel, TS: msg.Timestamp,
+			Thread: msg.ThreadTimestamp, Author: msg.User, Plain: mrkdwn.ToPlain(msg.Text, nil), Time: tsTime(msg.Timestamp),
+		})
 	}
 	if ev.ChannelType == slackevents.ChannelTypeIM {
-		return b.direct(ctx, in, ev.Channel, msg)
+		text := withoutMention(msg.Text, b.ws.botUser)
+		return b.desk.Ask(ctx, desk.Question{
+			Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Asker: msg.User,
+			Text: text, Plain: mrkdwn.ToPlain(text, nil),
+			Where:   knowledge.Conversation{ID: ev.Channel, Kind: knowledge.KindDM, Members: []string{msg.User}},
+			Channel: ev.Channel, Thread: msg.Timestamp, Private: true, Time: tsTime(msg.Timestamp),
+		})
 	}
 	// Root messages in channels: mentions come as app_mention, and a help
 	// channel's questions are captured once someone replies.
 	return nil
 }
 
-// direct handles a message sent to the bot in a DM: a private question.
-func (b *Bot) direct(ctx context.Context, in Inbound, channel string, msg *slack.Msg) error {
-	asker := b.person(ctx, msg.User)
-	qs, ok := b.newQuestion(asker, withoutMention(msg.Text, b.cfg.BotUserID))
-	if !ok {
-		return b.commit(ctx, in.Key, func(tx *sqlite.BotTx, _ *tally) error {
-			return target{channel: channel, ts: msg.Timestamp}.post(ctx, tx, in.Key+"/usage", i18n.Tr(b.langOf(asker), "ask.usage"), nil)
-		})
+// edited handles message_changed: an edited answer is updated; an edited
+// question (the asker's message the desk follows) too.
+func (b *Bot) edited(ctx context.Context, in Inbound, ev *slackevents.MessageEvent) error {
+	msg := ev.Message
+	if msg == nil || b.ws.fromBot(msg.User, msg.BotID) || !validTS(msg.Timestamp) {
+		return nil
 	}
-	qs.conv = knowledge.Conversation{ID: channel, Kind: knowledge.KindDM, Members: []string{asker.ID}}
-	qs.q.ID = messageID(channel, msg.Timestamp)
-	qs.q.Conversation, qs.q.Thread, qs.q.Time = channel, msg.Timestamp, tsTime(msg.Timestamp)
-	qs.ask.QuestionID, qs.ask.Channel, qs.ask.Thread, qs.ask.Private = qs.q.ID, channel, msg.Timestamp, true
-	return b.askQuestion(ctx, in, qs)
+	return b.desk.Edit(ctx, desk.Message{
+		Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Channel: ev.Channel, TS: msg.Timestamp,
+		Author: msg.User, Plain: mrkdwn.ToPlain(withoutMention(msg.Text, b.ws.botUser), nil),
+	})
+}
+
+// reaction handles reaction_added: the asker's check mark on an answer
+// accepts it.
+func (b *Bot) reaction(ctx context.Context, in Inbound, req desk.Request, ev *slackevents.ReactionAddedEvent) error {
+	if !knowledge.CheckMark(ev.Reaction) || ev.Item.Type != "message" || !validTS(ev.Item.Timestamp) {
+		b.log.Debug("ignoring a reaction", "key", in.Key, "reaction", ev.Reaction)
+		return nil
+	}
+	return b.desk.Accept(ctx, req, messageID(ev.Item.Channel, ev.Item.Timestamp))
+}
+
+// mentionRE matches a user mention in Slack markup.
+var mentionRE = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// withoutMention removes the mentions of user from text.
+func withoutMention(text, user string) string {
+	return strings.TrimSpace(mentionRE.ReplaceAllStringFunc(text, func(m string) string {
+		if mentionRE.FindStringSubmatch(m)[1] == user {
+			return ""
+		}
+		return m
+	}))
 }

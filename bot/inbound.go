@@ -1,6 +1,11 @@
-// Package bot turns Slack events into nextdesk's domain calls and domain
-// results into Slack messages. Two transports (Socket Mode and the HTTP
-// Events API) feed the same Handler.
+// Package bot is nextdesk's Slack adapter. Two transports (Socket Mode and
+// the HTTP Events API) feed the same Handler, the Bot, which turns what
+// Slack sends into calls of the desk (knowledge/desk) and what the desk
+// refuses into replies; the Workspace reads Slack (people, presence,
+// conversations) for the desk and for rendering; the Outbox renders the
+// desk's notices to Block Kit, in each reader's language, and delivers
+// them. It speaks to the store only through the small interfaces it
+// defines (Cache, Notices) and the desk's.
 package bot
 
 import (

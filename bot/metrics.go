@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 )
@@ -15,7 +16,7 @@ type Metrics struct {
 	Escalations      prometheus.Counter
 	SlackAPIErrors   *prometheus.CounterVec   // by method
 	HandlerLatency   *prometheus.HistogramVec // by kind, from receipt to done
-	InboundRejected  *prometheus.CounterVec   // by reason: signature, stale, too_large, malformed, duplicate
+	InboundRejected  *prometheus.CounterVec   // by reason: signature, stale, too_large, malformed, duplicate, refused, panic
 	OutboxPending    prometheus.Gauge
 	OutboxDelivered  prometheus.Counter
 	QueueSaturations prometheus.Counter
@@ -39,5 +40,18 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		OutboxPending:    f.NewGauge(prometheus.GaugeOpts{Name: "nextdesk_outbox_pending", Help: "Messages waiting to be delivered to Slack."}),
 		OutboxDelivered:  f.NewCounter(prometheus.CounterOpts{Name: "nextdesk_outbox_delivered_total", Help: "Messages delivered to Slack."}),
 		QueueSaturations: f.NewCounter(prometheus.CounterOpts{Name: "nextdesk_queue_saturations_total", Help: "Times the work queue was full when a request arrived."}),
+	}
+}
+
+// Count adds what one handling of the desk did.
+func (m *Metrics) Count(n desk.Counts) {
+	m.Questions.Add(float64(n.Questions))
+	m.InstantAnswers.Add(float64(n.Instant))
+	m.Routes.Add(float64(n.Routes))
+	m.AnswersCaptured.Add(float64(n.Captured))
+	m.Escalations.Add(float64(n.Escalations))
+	m.OutboxPending.Add(float64(n.Notices))
+	if n.Duplicates > 0 {
+		m.InboundRejected.WithLabelValues("duplicate").Add(float64(n.Duplicates))
 	}
 }

@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
 	"strconv"
@@ -12,53 +12,124 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
 
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/blockkit"
+	"github.com/nextdesk/nextdesk/digest"
+	"github.com/nextdesk/nextdesk/i18n"
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
-// Methods of outgoing messages: the Slack Web API method each one calls,
-// or a post to an interaction's response_url.
-const (
-	methodPost      = "chat.postMessage"
-	methodEphemeral = "chat.postEphemeral"
-	methodOpen      = "conversations.open"
-	methodRespond   = "response_url"
-)
+// Notices is the store's outbox of notices, with what rendering them
+// reads; *sqlite.DB implements it.
+type Notices interface {
+	// DueOutgoing returns up to limit notices due at now whose dependency,
+	// if any, is delivered, oldest first.
+	DueOutgoing(ctx context.Context, now time.Time, limit int) ([]desk.Outgoing, error)
+	// Claim takes notice id for sending until until, counting an attempt,
+	// if it is pending and due at now.
+	Claim(ctx context.Context, id int64, now, until time.Time) (bool, error)
+	// MarkSent records a delivery's result and applies the notice's Place;
+	// it reports whether a question changed.
+	MarkSent(ctx context.Context, id int64, channel, ts string) (bool, error)
+	// MarkRetry records why an attempt failed and when to try again.
+	MarkRetry(ctx context.Context, id int64, due time.Time, reason string) error
+	// MarkFailed records that a notice can never be delivered, nor those
+	// that wait on it, and returns how many of those failed with it.
+	MarkFailed(ctx context.Context, id int64, reason string) (int64, error)
+	// PendingOutgoing counts the notices to deliver.
+	PendingOutgoing(ctx context.Context) (int, error)
+	// Outgoing returns the notice recorded with key.
+	Outgoing(ctx context.Context, key string) (desk.Outgoing, error)
 
-// outgoing is the payload of an outbox message. A message that waits on
-// another (sqlite.Outgoing.After) takes that one's channel when Channel is
-// empty, its ts as the thread when InThread is set, and a link to it in
-// place of threadLinkMark when Link is set.
-type outgoing struct {
-	Channel     string          `json:"channel,omitempty"`
-	User        string          `json:"user,omitempty"`  // of an ephemeral message
-	Users       []string        `json:"users,omitempty"` // of a group DM to open
-	Thread      string          `json:"thread_ts,omitempty"`
-	InThread    bool            `json:"in_thread,omitempty"`
-	Text        string          `json:"text,omitempty"`
-	Blocks      json.RawMessage `json:"blocks,omitempty"`
-	ResponseURL string          `json:"response_url,omitempty"`
-	Replace     bool            `json:"replace_original,omitempty"`
-	Link        bool            `json:"link,omitempty"`
+	digest.Source
+	digest.HandOffSource
 }
 
-// enqueue writes one outgoing message in the handling transaction. Keys
-// are the handling's own key plus a suffix ("Ev123/dm"), so a handling
-// done twice could not send twice even if its key were not recorded.
-func enqueue(ctx context.Context, tx *sqlite.BotTx, key, method string, m outgoing, after int64, place sqlite.Place) (int64, error) {
-	payload, err := json.Marshal(m)
-	if err != nil {
-		return 0, fmt.Errorf("encode %s: %w", method, err)
+// OutboxConfig is how an Outbox delivers. Zero fields take the defaults
+// NewOutbox documents.
+type OutboxConfig struct {
+	// Lang is the language of messages to a channel, and to people whose
+	// Slack locale nextdesk does not write in: "en" or "fr" (NEXTDESK_LANG).
+	Lang string
+	// Workers is how many Slack calls go out at once (default 4).
+	Workers int
+	// Now is the clock due times are read and set by (default time.Now):
+	// the desk's.
+	Now func() time.Time
+	// Wake, when not nil, says notices were recorded: the deliver task
+	// runs at once.
+	Wake <-chan struct{}
+	// Placed is called after a delivery moved a question (into the thread
+	// or the group DM it started), so the search index catches up; nil for
+	// none.
+	Placed func(context.Context)
+}
+
+// Outbox delivers the desk's notices to Slack: it renders each in its
+// reader's language, sends it with retries, and records the result. It is
+// safe for concurrent use, and several processes may deliver from one
+// store: each notice is claimed before it is sent.
+type Outbox struct {
+	cfg     OutboxConfig
+	store   Notices
+	api     SlackAPI
+	ws      *Workspace
+	metrics *Metrics
+	log     *slog.Logger
+}
+
+// Default of OutboxConfig.Workers.
+const defaultWorkers = 4
+
+// NewOutbox returns an Outbox on store, api and ws. metrics and log may be
+// nil. It returns an error if store, api or ws is nil, if Lang is neither
+// "en" nor "fr", or if Workers is negative.
+func NewOutbox(cfg OutboxConfig, store Notices, api SlackAPI, ws *Workspace, metrics *Metrics, log *slog.Logger) (*Outbox, error) {
+	switch {
+	case store == nil || api == nil || ws == nil:
+		return nil, errors.New("bot: an outbox needs a store, a Slack client and a workspace")
+	case cfg.Workers < 0:
+		return nil, fmt.Errorf("bot: workers (%d) must not be negative", cfg.Workers)
 	}
-	return tx.Enqueue(ctx, sqlite.Outgoing{Key: key, Method: method, Payload: payload, After: after, Place: place})
+	cfg.Lang = strings.ToLower(strings.TrimSpace(cfg.Lang))
+	if cfg.Lang == "" {
+		cfg.Lang = i18n.EN
+	}
+	if !i18n.Known(cfg.Lang) {
+		return nil, fmt.Errorf("bot: language %q is not supported: use en or fr", cfg.Lang)
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = defaultWorkers
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if metrics == nil {
+		metrics = NewMetrics(prometheus.NewRegistry())
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Outbox{cfg: cfg, store: store, api: api, ws: ws, metrics: metrics, log: log}, nil
+}
+
+// TaskDeliver names the delivery task.
+const TaskDeliver = "deliver"
+
+// Task is the delivery as a background task: every second, and at once when
+// notices are recorded; alone, it sends what is due once; dry, it lists it.
+func (o *Outbox) Task() desk.Task {
+	return desk.Task{Name: TaskDeliver, Every: time.Second, Wake: o.cfg.Wake, Run: o.Deliver}
 }
 
 // Delivery tuning.
 const (
 	deliverBatch = 64
 	// callTimeout bounds one Slack call, so a hung connection cannot hold
-	// a worker (the message is retried).
+	// a worker (the notice is retried).
 	callTimeout = 20 * time.Second
 	// Transient failures are retried with exponential backoff from
 	// backoffBase up to backoffCap, with jitter, at most maxAttempts
@@ -68,38 +139,20 @@ const (
 	maxAttempts = 150
 )
 
-// deliver sends due messages until ctx ends: at once when a handling
-// enqueues some, and every second for retries that come due.
-func (b *Bot) deliver(ctx context.Context) {
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
-		if err := b.deliverDue(ctx, false); err != nil && ctx.Err() == nil {
-			b.log.Error("outbox delivery failed; retrying", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-b.wake:
-		case <-tick.C:
-		}
-	}
-}
-
-// deliverDue sends every message due now, Workers at a time, batch after
-// batch until none is due (a delivered message may make its dependents
-// due). Dry, it lists them instead. Once ctx ends it starts no new call and
-// returns when the calls under way are done, so nothing is left half-sent.
-func (b *Bot) deliverDue(ctx context.Context, dryRun bool) error {
-	defer b.updatePending(context.WithoutCancel(ctx))
-	// Each batch either sends or reschedules every message it holds, so
-	// the loop ends; the bound guards against a store that cannot record
+// Deliver sends every notice due now, Workers at a time, batch after batch
+// until none is due (a delivered notice may make its dependents due). Dry,
+// it lists them instead. Once ctx ends it starts no new call and returns
+// when the calls under way are done, so nothing is left half-sent.
+func (o *Outbox) Deliver(ctx context.Context, dryRun bool) error {
+	defer o.updatePending(context.WithoutCancel(ctx))
+	// Each batch either sends or reschedules every notice it holds, so the
+	// loop ends; the bound guards against a store that cannot record
 	// either.
 	for range 1000 {
 		if ctx.Err() != nil {
 			return nil
 		}
-		due, err := b.store.DueOutgoing(ctx, time.Now(), deliverBatch)
+		due, err := o.store.DueOutgoing(ctx, o.cfg.Now(), deliverBatch)
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
@@ -108,24 +161,46 @@ func (b *Bot) deliverDue(ctx context.Context, dryRun bool) error {
 		}
 		if dryRun {
 			for _, m := range due {
-				b.log.Info("deliver (dry run): would send", "id", m.ID, "method", m.Method, "key", m.Key, "attempts", m.Attempts)
+				o.log.Info("deliver (dry run): would send", "id", m.ID, "kind", noticeKind(m), "key", m.Key, "attempts", m.Attempts)
 			}
 			return nil
 		}
-		b.sendAll(ctx, due)
+		o.sendAll(ctx, due)
 	}
-	return errors.New("outbox: messages stay due after sending; is the store writable?")
+	return errors.New("outbox: notices stay due after sending; is the store writable?")
 }
 
-// sendAll sends ms with at most Workers calls at once, in enqueue order
-// per worker.
-func (b *Bot) sendAll(ctx context.Context, ms []sqlite.Outgoing) {
-	next := make(chan sqlite.Outgoing)
+// Send delivers the notice recorded with key now, if it is pending and
+// due, and returns where it stands afterwards, with the Slack call's error
+// when this attempt failed (the notice is then retried later, or failed
+// for good): for a command that records one notice and wants it out
+// (nextdesk digest --post).
+func (o *Outbox) Send(ctx context.Context, key string) (desk.Outgoing, error) {
+	m, err := o.store.Outgoing(ctx, key)
+	if err != nil {
+		return desk.Outgoing{}, err
+	}
+	var sendErr error
+	if m.State == desk.OutboxPending {
+		sendErr = o.send(ctx, m)
+		o.updatePending(ctx)
+	}
+	m, err = o.store.Outgoing(ctx, key)
+	if err != nil {
+		return m, err
+	}
+	return m, sendErr
+}
+
+// sendAll sends ms with at most Workers calls at once.
+func (o *Outbox) sendAll(ctx context.Context, ms []desk.Outgoing) {
+	next := make(chan desk.Outgoing)
 	var wg sync.WaitGroup
-	for range min(b.cfg.Workers, len(ms)) {
+	for range min(o.cfg.Workers, len(ms)) {
 		wg.Go(func() {
 			for m := range next {
-				b.sendSafely(context.WithoutCancel(ctx), m)
+				// Each failure is recorded and logged where it happens.
+				_ = o.send(context.WithoutCancel(ctx), m)
 			}
 		})
 	}
@@ -139,166 +214,169 @@ func (b *Bot) sendAll(ctx context.Context, ms []sqlite.Outgoing) {
 	wg.Wait()
 }
 
-func (b *Bot) updatePending(ctx context.Context) {
-	if n, err := b.store.PendingOutgoing(ctx); err == nil {
-		b.metrics.OutboxPending.Set(float64(n))
+func (o *Outbox) updatePending(ctx context.Context) {
+	if n, err := o.store.PendingOutgoing(ctx); err == nil {
+		o.metrics.OutboxPending.Set(float64(n))
 	}
 }
 
-// sendSafely is send, with a panic logged instead of taking the process
-// down: the message stays claimed, and is retried once its claim runs out.
-func (b *Bot) sendSafely(ctx context.Context, m sqlite.Outgoing) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.metrics.SlackAPIErrors.WithLabelValues(m.Method).Inc()
-			b.log.Error("outbox: sending a message panicked", "id", m.ID, "method", m.Method, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
-	b.send(ctx, m)
-}
-
-// send delivers one message and records the outcome: sent (with its
-// result), retried later, or failed for good.
-func (b *Bot) send(ctx context.Context, m sqlite.Outgoing) {
+// send delivers one notice and records the outcome: sent (with its result),
+// retried later, or failed for good. It returns the failed call's error,
+// once that is recorded.
+func (o *Outbox) send(ctx context.Context, m desk.Outgoing) error {
 	// Look before posting: another deliverer may have sent it since it
 	// was read, or be sending it now.
-	now := time.Now()
-	if claimed, err := b.store.Claim(ctx, m.ID, now, now.Add(2*callTimeout)); err != nil || !claimed {
-		return
+	now := o.cfg.Now()
+	if claimed, err := o.store.Claim(ctx, m.ID, now, now.Add(2*callTimeout)); err != nil || !claimed {
+		return err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, callTimeout)
-	channel, ts, err := b.call(callCtx, m)
+	method, channel, ts, err := o.deliver(callCtx, m)
 	cancel()
 	if err == nil {
-		changed, err := b.store.MarkSent(ctx, m.ID, channel, ts)
+		changed, err := o.store.MarkSent(ctx, m.ID, channel, ts)
 		if err != nil {
-			// Slack has the message; if recording that fails the message
-			// is sent again: at least once, never zero times.
-			b.log.Error("outbox: a delivered message could not be recorded and may be sent again", "id", m.ID, "method", m.Method, "err", err)
-			return
+			// Slack has the message; if recording that fails it is sent
+			// again: at least once, never zero times.
+			o.log.Error("outbox: a delivered notice could not be recorded and may be sent again", "id", m.ID, "key", m.Key, "err", err)
+			return nil
 		}
-		b.metrics.OutboxDelivered.Inc()
-		if changed {
-			b.syncIndex(ctx)
+		o.metrics.OutboxDelivered.Inc()
+		if changed && o.cfg.Placed != nil {
+			o.cfg.Placed(ctx)
 		}
-		return
+		return nil
 	}
 
-	b.metrics.SlackAPIErrors.WithLabelValues(m.Method).Inc()
+	o.metrics.SlackAPIErrors.WithLabelValues(method).Inc()
 	wait, permanent := classify(err, m.Attempts)
 	if permanent || m.Attempts+1 >= maxAttempts {
-		deps, ferr := b.store.MarkFailed(ctx, m.ID, err.Error())
+		deps, ferr := o.store.MarkFailed(ctx, m.ID, err.Error())
 		if ferr != nil {
-			b.log.Error("outbox: recording a failed message failed", "id", m.ID, "err", ferr)
-			return
+			o.log.Error("outbox: recording a failed notice failed", "id", m.ID, "err", ferr)
+			return err
 		}
-		b.log.Error("outbox: message not delivered, giving up", "id", m.ID, "method", m.Method, "key", m.Key,
+		o.log.Error("outbox: notice not delivered, giving up", "id", m.ID, "kind", noticeKind(m), "key", m.Key,
 			"attempts", m.Attempts+1, "dependents_failed", deps, "err", err)
-		return
+		return err
 	}
-	if rerr := b.store.MarkRetry(ctx, m.ID, time.Now().Add(wait), err.Error()); rerr != nil {
-		b.log.Error("outbox: recording a retry failed", "id", m.ID, "err", rerr)
-		return
+	if rerr := o.store.MarkRetry(ctx, m.ID, o.cfg.Now().Add(wait), err.Error()); rerr != nil {
+		o.log.Error("outbox: recording a retry failed", "id", m.ID, "err", rerr)
+		return err
 	}
-	b.log.Warn("outbox: Slack call failed, will retry", "id", m.ID, "method", m.Method, "attempt", m.Attempts+1, "in", wait, "err", err)
+	o.log.Warn("outbox: Slack call failed, will retry", "id", m.ID, "method", method, "attempt", m.Attempts+1, "in", wait, "err", err)
+	return err
 }
 
-// call makes the Slack call of m and returns its result: the channel and
-// the ts of the message posted (or found posted by an earlier attempt),
-// or the channel opened.
-func (b *Bot) call(ctx context.Context, m sqlite.Outgoing) (channel, ts string, err error) {
-	var p outgoing
-	if err := json.Unmarshal(m.Payload, &p); err != nil {
-		return "", "", permanentError{fmt.Errorf("decode payload: %w", err)}
+// noticeKind names what m says, for logs.
+func noticeKind(m desk.Outgoing) desk.Kind {
+	if m.Body == nil {
+		return "unreadable"
 	}
-	if p.Channel == "" {
-		p.Channel = m.AfterChannel
+	return m.Body.Kind()
+}
+
+// deliver renders m and makes its Slack call. It returns the method called
+// and the result: the channel and the ts of the message posted (or found
+// posted by an earlier attempt), or the channel opened.
+func (o *Outbox) deliver(ctx context.Context, m desk.Outgoing) (method, channel, ts string, err error) {
+	// A notice whose rendering or call panics fails for good, recorded as
+	// any failure is: retried, it would panic again at every round.
+	defer func() {
+		if p := recover(); p != nil {
+			o.log.Error("outbox: delivering a notice panicked", "id", m.ID, "key", m.Key, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			method, err = "panic", permanentError{fmt.Errorf("delivering %s panicked: %v", m.Key, p)}
+		}
+	}()
+	c, err := o.render(ctx, m)
+	if err != nil {
+		return "render", "", "", err
 	}
-	if p.InThread {
-		p.Thread = m.AfterTS
+	if c.none {
+		return "", "", "", nil
 	}
 	// An earlier attempt may have reached Slack without its outcome being
 	// recorded (the process died mid-call, or the answer was lost): look
 	// before posting again. A first attempt has nothing to look for, so
 	// the usual path makes no extra call. Ephemeral messages and
 	// response_url posts cannot be read back; they stay at least once.
-	if m.Method == methodPost && m.Attempts > 0 {
-		channel, ts, err := b.posted(ctx, p.Channel, p.Thread, m)
+	if c.method == methodPost && m.Attempts > 0 {
+		channel, ts, err := o.posted(ctx, c.channel, c.thread, m)
 		if err == nil && ts != "" {
-			return channel, ts, nil
+			return c.method, channel, ts, nil
 		}
 		if err != nil {
 			if _, permanent := classify(err, m.Attempts); !permanent {
-				return "", "", err
+				return c.method, "", "", err
 			}
-			// Slack will not let us look (missing scope, or a channel
-			// the bot cannot read): posting maybe twice beats never.
-			b.log.Warn("outbox: cannot look for an earlier attempt's message; posting again", "id", m.ID, "key", m.Key, "err", err)
+			// Slack will not let us look (missing scope, or a channel the
+			// bot cannot read): posting maybe twice beats never.
+			o.log.Warn("outbox: cannot look for an earlier attempt's message; posting again", "id", m.ID, "key", m.Key, "err", err)
 		}
 	}
-	if p.Link {
-		link := b.permalink(ctx, m.AfterChannel, m.AfterTS)
-		p.Text = strings.ReplaceAll(p.Text, threadLinkMark, link)
-		if enc, err := json.Marshal(link); err == nil {
-			p.Blocks = json.RawMessage(strings.ReplaceAll(string(p.Blocks), threadLinkMark, strings.Trim(string(enc), `"`)))
-		}
-	}
-	opts := []slack.MsgOption{slack.MsgOptionText(p.Text, false)}
-	if len(p.Blocks) > 0 {
-		blocks, err := decodeBlocks(p.Blocks)
-		if err != nil {
-			return "", "", permanentError{err}
-		}
-		opts = append(opts, slack.MsgOptionBlocks(blocks...))
-	}
-	if p.Thread != "" {
-		opts = append(opts, slack.MsgOptionTS(p.Thread))
-	}
+	channel, ts, err = o.call(ctx, m, c)
+	return c.method, channel, ts, err
+}
 
-	switch m.Method {
+// call makes the Slack call c that delivers m.
+func (o *Outbox) call(ctx context.Context, m desk.Outgoing, c call) (channel, ts string, err error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(c.text, false)}
+	if len(c.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(capped(c.blocks)...))
+	}
+	if c.thread != "" {
+		opts = append(opts, slack.MsgOptionTS(c.thread))
+	}
+	switch c.method {
 	case methodPost:
-		return b.api.PostMessageContext(ctx, p.Channel, append(opts, slack.MsgOptionDisableLinkUnfurl(),
+		return o.api.PostMessageContext(ctx, c.channel, append(opts, slack.MsgOptionDisableLinkUnfurl(),
 			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: outboxEvent, EventPayload: map[string]any{"key": m.Key}}))...)
 	case methodEphemeral:
-		ts, err := b.api.PostEphemeralContext(ctx, p.Channel, p.User, opts...)
-		return p.Channel, ts, err
+		ts, err := o.api.PostEphemeralContext(ctx, c.channel, c.user, opts...)
+		return c.channel, ts, err
 	case methodOpen:
-		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: p.Users})
+		ch, _, _, err := o.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: c.users})
 		if err != nil {
 			return "", "", err
 		}
 		return ch.ID, "", nil
 	case methodRespond:
-		opts = append(opts, slack.MsgOptionResponseURL(p.ResponseURL, "ephemeral"))
-		if p.Replace {
-			opts = append(opts, slack.MsgOptionReplaceOriginal(p.ResponseURL))
+		opts = append(opts, slack.MsgOptionResponseURL(c.responseURL, "ephemeral"))
+		if c.replace {
+			opts = append(opts, slack.MsgOptionReplaceOriginal(c.responseURL))
 		}
-		_, _, err := b.api.PostMessageContext(ctx, "", opts...)
+		_, _, err := o.api.PostMessageContext(ctx, "", opts...)
 		return "", "", err
 	}
-	return "", "", permanentError{fmt.Errorf("unknown method %q", m.Method)}
+	return "", "", permanentError{fmt.Errorf("unknown method %q", c.method)}
 }
 
-// outboxEvent is the metadata event type of the messages the outbox
-// posts; their payload holds the message's key, so a later attempt can
-// find what an earlier one posted.
+// capped is blocks without those past Slack's limit, which would have the
+// whole message refused.
+func capped(blocks []slack.Block) []slack.Block {
+	return blocks[:min(len(blocks), blockkit.MaxBlocks)]
+}
+
+// outboxEvent is the metadata event type of the messages the outbox posts;
+// their payload holds the notice's key, so a later attempt can find what an
+// earlier one posted.
 const outboxEvent = "nextdesk_outbox"
 
 // Looking for an earlier attempt reads at most lookupPages pages of
-// lookupLimit messages posted since the message was enqueued, newest
-// first: in a channel busier than that over the retries (about a day),
-// the message is posted again rather than searched for at length.
+// lookupLimit messages posted since the notice was recorded, newest first:
+// in a channel busier than that over the retries (about a day), the
+// message is posted again rather than searched for at length.
 const (
 	lookupLimit = 100
 	lookupPages = 5
 )
 
 // posted returns where the bot's message with m's key is in channel (in
-// thread when set), posted since m was enqueued, or "" for ts when Slack
+// thread when set), posted since m was recorded, or "" for ts when Slack
 // has none. A DM addressed to a user is looked for in the DM it went to.
-func (b *Bot) posted(ctx context.Context, channel, thread string, m sqlite.Outgoing) (string, string, error) {
+func (o *Outbox) posted(ctx context.Context, channel, thread string, m desk.Outgoing) (string, string, error) {
 	if strings.HasPrefix(channel, "U") || strings.HasPrefix(channel, "W") {
-		im, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}})
+		im, _, _, err := o.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}})
 		if err != nil {
 			return "", "", err
 		}
@@ -314,11 +392,11 @@ func (b *Bot) posted(ctx context.Context, channel, thread string, m sqlite.Outgo
 			err  error
 		)
 		if thread != "" {
-			msgs, _, cursor, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			msgs, _, cursor, err = o.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 				ChannelID: channel, Timestamp: thread, Oldest: oldest, Limit: lookupLimit, Cursor: cursor, IncludeAllMetadata: true})
 		} else {
 			var h *slack.GetConversationHistoryResponse
-			h, err = b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			h, err = o.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 				ChannelID: channel, Oldest: oldest, Limit: lookupLimit, Cursor: cursor, IncludeAllMetadata: true})
 			if err == nil {
 				msgs, cursor = h.Messages, h.ResponseMetaData.NextCursor
@@ -328,7 +406,7 @@ func (b *Bot) posted(ctx context.Context, channel, thread string, m sqlite.Outgo
 			return "", "", fmt.Errorf("look for message %s: %w", m.Key, err)
 		}
 		for _, msg := range msgs {
-			if msg.User == b.cfg.BotUserID && msg.Metadata.EventType == outboxEvent && msg.Metadata.EventPayload["key"] == m.Key {
+			if msg.User == o.ws.botUser && msg.Metadata.EventType == outboxEvent && msg.Metadata.EventPayload["key"] == m.Key {
 				return channel, msg.Timestamp, nil
 			}
 		}
@@ -337,20 +415,6 @@ func (b *Bot) posted(ctx context.Context, channel, thread string, m sqlite.Outgo
 		}
 	}
 	return channel, "", nil
-}
-
-// permalink returns a link to a message: Slack's permalink, or an archive
-// link built from its ids when Slack cannot give one now.
-func (b *Bot) permalink(ctx context.Context, channel, ts string) string {
-	if channel == "" || ts == "" {
-		return ""
-	}
-	link, err := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
-	if err == nil && link != "" {
-		return link
-	}
-	b.log.Debug("no permalink; linking to the archive", "channel", channel, "err", err)
-	return "https://slack.com/archives/" + channel + "/p" + strings.ReplaceAll(ts, ".", "")
 }
 
 // permanentError is a failure that retrying cannot fix.
@@ -368,7 +432,9 @@ var transientCodes = map[string]bool{
 // classify says how to handle a failed call: wait before the next try, or
 // give up. Rate limits wait as long as Slack asks; server errors and
 // network failures back off; Slack's refusals (channel_not_found,
-// not_in_channel, invalid_blocks, …) and other client errors are final.
+// not_in_channel, invalid_blocks, …) and other client errors are final, and
+// so is a notice that cannot be rendered for a reason of its own (a domain
+// error).
 func classify(err error, attempts int) (wait time.Duration, permanent bool) {
 	var (
 		rate   *slack.RateLimitedError
@@ -388,6 +454,8 @@ func classify(err error, attempts int) (wait time.Duration, permanent bool) {
 		if !transientCodes[slackCode(err)] {
 			return 0, true
 		}
+	case knowledge.ErrorCode(err) != knowledge.EINTERNAL:
+		return 0, true
 	}
 	return backoff(attempts), false
 }

@@ -5,8 +5,10 @@
 //
 // Compose reads the week from a Source (the SQLite store implements it)
 // into a Digest; Blocks and Text render it, within Slack's Block Kit
-// limits; a Publisher posts it on a schedule, exactly once per channel and
-// week, and sends the personal digests people asked for.
+// limits. A Scheduler records, when a week's digest is due, a notice for
+// the channel's and for each personal digest people asked for, once per
+// week; the bot's outbox delivers them like every other message, composing
+// each as it goes out.
 //
 // A digest covers one ISO week, Monday 00:00 to Monday 00:00 in the
 // configured time zone, and reads the data as it stands when it is

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -102,7 +103,7 @@ func fillFixture(tb testing.TB, db *sqlite.DB) {
 	// Questions the bot handled.
 	botAsk := func(key string, question knowledge.Question, ask knowledge.Ask, routes ...knowledge.Route) {
 		tb.Helper()
-		_, err := db.Once(ctx, key, func(tx *sqlite.BotTx) error {
+		_, err := db.Once(ctx, key, func(tx desk.Tx) error {
 			if err := tx.AddQuestion(ctx, question); err != nil {
 				return err
 			}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
-
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -62,13 +60,6 @@ func ParseSchedule(s string) (Schedule, error) {
 // String writes s as ParseSchedule reads it: "MON 09:00".
 func (s Schedule) String() string {
 	return fmt.Sprintf("%s %02d:%02d", strings.ToUpper(s.Day.String()[:3]), s.Hour, s.Minute)
-}
-
-// Job is the gocron definition of s, for a scheduler running in the
-// digest's time zone (gocron.WithLocation).
-func (s Schedule) Job() gocron.JobDefinition {
-	return gocron.WeeklyJob(1, gocron.NewWeekdays(s.Day),
-		gocron.NewAtTimes(gocron.NewAtTime(uint(s.Hour), uint(s.Minute), 0)))
 }
 
 // Last returns the latest time at or before now at which s posts, in loc.

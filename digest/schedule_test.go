@@ -4,10 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
-	"github.com/google/go-cmp/cmp"
-	"github.com/jonboulle/clockwork"
-
 	"github.com/nextdesk/nextdesk/digest"
 )
 
@@ -47,46 +43,38 @@ func TestParseSchedule(t *testing.T) {
 	}
 }
 
-// TestScheduleAcrossDaylightSaving checks the gocron job the digest runs:
-// Monday 09:00 in Paris stays 09:00 on the wall clock across the changes
-// of March (UTC+1 to UTC+2) and October (back to UTC+1), so the UTC time
-// of the post moves by an hour.
+// TestScheduleAcrossDaylightSaving checks that Monday 09:00 in Paris stays
+// 09:00 on the wall clock across the changes of March (UTC+1 to UTC+2) and
+// October (back to UTC+1), so the UTC time of the post moves by an hour:
+// the digest is not due a minute before, and is due from then on.
 func TestScheduleAcrossDaylightSaving(t *testing.T) {
 	paris := mustParis(t)
 	for _, c := range []struct {
-		start time.Time
-		want  []string // UTC
+		utc  string
+		week string // the week whose digest is due then
 	}{
-		{time.Date(2026, 3, 20, 12, 0, 0, 0, paris), []string{"2026-03-23 08:00", "2026-03-30 07:00", "2026-04-06 07:00"}},
-		{time.Date(2026, 10, 20, 12, 0, 0, 0, paris), []string{"2026-10-26 08:00", "2026-11-02 08:00", "2026-11-09 08:00"}},
-		{time.Date(2026, 10, 19, 8, 59, 0, 0, paris), []string{"2026-10-19 07:00", "2026-10-26 08:00", "2026-11-02 08:00"}},
+		{"2026-03-23 08:00", "2026-W12"},
+		{"2026-03-30 07:00", "2026-W13"},
+		{"2026-04-06 07:00", "2026-W14"},
+		{"2026-10-19 07:00", "2026-W42"},
+		{"2026-10-26 08:00", "2026-W43"},
+		{"2026-11-02 08:00", "2026-W44"},
 	} {
-		clock := clockwork.NewFakeClockAt(c.start)
-		s, err := gocron.NewScheduler(gocron.WithLocation(paris), gocron.WithClock(clock))
+		at, err := time.Parse("2006-01-02 15:04", c.utc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		job, err := s.NewJob(digest.DefaultSchedule.Job(), gocron.NewTask(func() {}))
-		if err != nil {
-			t.Fatal(err)
+		if local := at.In(paris); local.Weekday() != time.Monday || local.Hour() != 9 || local.Minute() != 0 {
+			t.Errorf("%s UTC is %v in Paris, not Monday 09:00", c.utc, local)
 		}
-		s.Start()
-		runs, err := job.NextRuns(3)
-		if err != nil {
-			t.Fatal(err)
+		if last := digest.DefaultSchedule.Last(at.Add(time.Minute), paris); !last.Equal(at) {
+			t.Errorf("Last(%s + 1 min) = %v, want %s UTC", c.utc, last.UTC(), c.utc)
 		}
-		var got []string
-		for _, r := range runs {
-			if local := r.In(paris); local.Weekday() != time.Monday || local.Hour() != 9 || local.Minute() != 0 {
-				t.Errorf("from %v: a run at %v, not Monday 09:00 in Paris", c.start, local)
-			}
-			got = append(got, r.UTC().Format("2006-01-02 15:04"))
+		if w, due := digest.DefaultSchedule.Due(at, paris); !due || w.String() != c.week {
+			t.Errorf("Due(%s UTC) = %v, %v; want %s", c.utc, w, due, c.week)
 		}
-		if diff := cmp.Diff(got, c.want); diff != "" {
-			t.Errorf("from %v: runs (-got +want):\n%s", c.start, diff)
-		}
-		if err := s.Shutdown(); err != nil {
-			t.Error(err)
+		if w, due := digest.DefaultSchedule.Due(at.Add(-time.Minute), paris); due && w.String() == c.week {
+			t.Errorf("Due a minute before %s UTC = %v: due too early", c.utc, w)
 		}
 	}
 }

@@ -14,9 +14,11 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/bot"
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -35,14 +37,14 @@ type DigestSettings struct {
 	TZ string `env:"NEXTDESK_TZ"`
 }
 
-// digestConfig reads the digest settings into a digest.Config in lang, and
-// says in one line which setting is wrong.
-func (m *Main) digestConfig(lang string) (digest.Config, error) {
+// digestConfig reads the digest settings into a digest.Config, and says in
+// one line which setting is wrong.
+func (m *Main) digestConfig() (digest.Config, error) {
 	s, err := parseSettings[DigestSettings](m)
 	if err != nil {
 		return digest.Config{}, err
 	}
-	cfg := digest.Config{Channel: strings.TrimSpace(s.Channel), Lang: lang, Location: time.Local}
+	cfg := digest.Config{Channel: strings.TrimSpace(s.Channel), Location: time.Local}
 	if cfg.Schedule, err = digest.ParseSchedule(s.Schedule); err != nil {
 		return cfg, usagef("settings: NEXTDESK_DIGEST_SCHEDULE: %s", knowledge.ErrorMessage(err))
 	}
@@ -114,7 +116,7 @@ func (m *Main) digestCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dcfg, err := m.digestConfig(cfg.Lang)
+	dcfg, err := m.digestConfig()
 	if err != nil {
 		return err
 	}
@@ -142,14 +144,13 @@ func (m *Main) digestCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	log := m.logger(cfg)
 	if *post {
-		return m.postDigest(ctx, dcfg, db, api, week, log)
+		return m.postDigest(ctx, cfg, dcfg, db, api, week, log)
 	}
-	return m.printDigest(ctx, dcfg, db, week, *format, *as)
+	return m.printDigest(ctx, cfg.Lang, dcfg, db, week, *format, *as)
 }
 
-func (m *Main) printDigest(ctx context.Context, cfg digest.Config, db *sqlite.DB, week digest.Week, format, as string) error {
+func (m *Main) printDigest(ctx context.Context, lang string, cfg digest.Config, db *sqlite.DB, week digest.Week, format, as string) error {
 	opts := digest.Options{Week: week, Location: cfg.Location, Viewer: knowledge.Anonymous}
-	lang := cfg.Lang
 	var (
 		d   *digest.Digest
 		err error
@@ -184,24 +185,56 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func (m *Main) postDigest(ctx context.Context, cfg digest.Config, db *sqlite.DB, api *slack.Client, week digest.Week, log *slog.Logger) error {
-	p, err := digest.NewPublisher(cfg, db, api, nil, log)
+// postDigest records the channel's digest of week, under the key the
+// scheduled round uses, and delivers it now through the outbox, as a
+// running server would: once per channel and week, whichever posts it.
+func (m *Main) postDigest(ctx context.Context, cfg Config, dcfg digest.Config, db *sqlite.DB, api *slack.Client, week digest.Week, log *slog.Logger) error {
+	auth, err := api.AuthTestContext(ctx)
+	var se slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &se):
+		return usagef("settings: Slack refuses SLACK_BOT_TOKEN (%s)", se.Err)
+	case err != nil:
+		return fmt.Errorf("reach Slack to post the digest (is SLACK_API_URL right, or the network down?): %w", err)
+	}
+	ws, err := bot.NewWorkspace(api, db, auth.UserID, time.Now, log)
 	if err != nil {
 		return err
 	}
-	res, err := p.PostChannel(ctx, week)
-	var se slack.SlackErrorResponse
+	outbox, err := bot.NewOutbox(bot.OutboxConfig{Lang: cfg.Lang}, db, api, ws, nil, log)
+	if err != nil {
+		return err
+	}
+	digests, err := digest.NewScheduler(dcfg, db, time.Now, log)
+	if err != nil {
+		return err
+	}
+	key, err := digests.RecordChannel(ctx, week)
+	if err != nil {
+		return err
+	}
+	before, err := db.Outgoing(ctx, key)
+	if err != nil {
+		return err
+	}
+	if before.State == desk.OutboxSent {
+		fmt.Fprintf(m.Stdout, "the digest of %s for %s was already posted: nothing done\n", week, dcfg.Channel)
+		return nil
+	}
+	sent, err := outbox.Send(ctx, key)
 	switch {
 	case errors.As(err, &se) && (se.Err == "channel_not_found" || se.Err == "not_in_channel"):
-		return usagef("digest: Slack says %s for NEXTDESK_DIGEST_CHANNEL=%s: use the channel's id and invite the bot to it", se.Err, cfg.Channel)
+		return usagef("digest: Slack says %s for NEXTDESK_DIGEST_CHANNEL=%s: use the channel's id and invite the bot to it", se.Err, dcfg.Channel)
 	case errors.As(err, &se) && (se.Err == "invalid_auth" || se.Err == "not_authed" || se.Err == "token_revoked"):
 		return usagef("settings: Slack refuses SLACK_BOT_TOKEN (%s)", se.Err)
+	case err != nil && sent.State == desk.OutboxPending:
+		return fmt.Errorf("the digest of %s is not posted yet, and stays queued for a running nextdesk (or the next `nextdesk digest --post`): %w", week, err)
 	case err != nil:
 		return err
-	case res.Taken:
-		fmt.Fprintf(m.Stdout, "the digest of %s for %s was already posted (or a running nextdesk is posting it): nothing done\n", week, cfg.Channel)
+	case sent.State != desk.OutboxSent:
+		fmt.Fprintf(m.Stdout, "the digest of %s for %s is being posted by a running nextdesk: nothing done\n", week, dcfg.Channel)
 	default:
-		fmt.Fprintf(m.Stdout, "posted the digest of %s to %s (message %s)\n", week, res.Channel, res.TS)
+		fmt.Fprintf(m.Stdout, "posted the digest of %s to %s (message %s)\n", week, sent.Channel, sent.TS)
 	}
 	return nil
 }

@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -322,7 +322,8 @@ func TestDigestPostAndOrgImport(t *testing.T) {
 		t.Errorf("unknown channel: exit %d, %v", exitCode(err), err)
 	}
 
-	// The publisher serve runs, from the same settings.
+	// The schedule serve runs, from the same settings: week 47's channel
+	// digest is the one --post delivered, not a second.
 	m := &Main{Env: env}
 	env["NEXTDESK_DIGEST_CHANNEL"] = "C0DIGEST01"
 	db, err = sqlite.Open(storePath(dir))
@@ -330,15 +331,22 @@ func TestDigestPostAndOrgImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	pub, err := m.digestPublisher(Config{Lang: "en"}, db, slack.New(fakeslack.BotToken, slack.OptionAPIURL(srv.URL())), nil)
+	dcfg, err := m.digestConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := pub.PostChannel(ctx, mustWeek(t, "2026-W47")); err != nil || !res.Taken {
-		t.Errorf("serve's publisher after --post: %+v, %v; want it taken", res, err)
+	sch, err := digest.NewScheduler(dcfg, db, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := sch.RecordWeek(ctx, mustWeek(t, "2026-W47"), false); err != nil || n != 0 {
+		t.Errorf("serve's schedule after --post recorded %d digests, %v; want none", n, err)
+	}
+	if sent, err := db.Outgoing(ctx, digest.ChannelKey("C0DIGEST01", mustWeek(t, "2026-W47"))); err != nil || sent.State != desk.OutboxSent {
+		t.Errorf("the channel's digest: %+v, %v; want it sent", sent, err)
 	}
 	env["NEXTDESK_DIGEST_SCHEDULE"] = "sometime"
-	if _, err := m.digestPublisher(Config{Lang: "en"}, db, nil, nil); exitCode(err) != 2 {
+	if _, err := m.digestConfig(); exitCode(err) != 2 {
 		t.Errorf("a bad schedule: %v, want a usage error", err)
 	}
 }

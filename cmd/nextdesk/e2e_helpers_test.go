@@ -18,6 +18,7 @@ import (
 
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -193,14 +194,6 @@ func (e *e2e) start() {
 	e.run = mustStartServer(e.t, e.slack, e.env)
 	e.run.waitHealth(e.t, http.StatusOK)
 	e.sent = 0
-}
-
-// restart stops the Server, letting it persist its work, and starts a new
-// one on the same data directory.
-func (e *e2e) restart() {
-	e.t.Helper()
-	e.stop()
-	e.start()
 }
 
 // stop shuts the Server down and fails the test if it did not stop
@@ -426,7 +419,7 @@ func (e *e2e) botPosts(channel string) []botMessage {
 	var out []botMessage
 	for _, m := range e.slack.Messages(channel) {
 		if m.User == fakeslack.BotUserID {
-			out = append(out, botMessage{Channel: channel, TS: m.TS, Thread: m.ThreadTS, Text: m.Text, Blocks: readable(m.Blocks)})
+			out = append(out, botMessage{Channel: channel, TS: m.TS, Thread: m.ThreadTS, Text: m.Text, Blocks: fakeslack.Readable(m.Blocks)})
 		}
 	}
 	return out
@@ -501,7 +494,11 @@ func (e *e2e) finish() *sqlite.DB {
 // routesOf lists a question's routes as expert:outcome.
 func routesOf(tb testing.TB, db *sqlite.DB, questionID string) []string {
 	tb.Helper()
-	rs, err := db.Routes(context.Background(), questionID)
+	var rs []knowledge.Route
+	err := db.View(context.Background(), func(r desk.Reader) (err error) {
+		rs, err = r.Routes(context.Background(), questionID)
+		return err
+	})
 	if err != nil {
 		tb.Fatalf("routes of %s: %v", questionID, err)
 	}
@@ -527,27 +524,15 @@ func (e *e2e) past(text string) string {
 // askOf returns the bot's record of a question.
 func askOf(tb testing.TB, db *sqlite.DB, questionID string) knowledge.Ask {
 	tb.Helper()
-	a, err := db.Ask(context.Background(), questionID)
+	var a knowledge.Ask
+	err := db.View(context.Background(), func(r desk.Reader) (err error) {
+		a, err = r.Ask(context.Background(), questionID)
+		return err
+	})
 	if err != nil {
 		tb.Fatalf("ask %s: %v", questionID, err)
 	}
 	return a
-}
-
-// readable re-encodes JSON without the HTML escaping (\u003c for <) that
-// slack-go applies, so tests can look for Slack markup in it.
-func readable(raw []byte) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return string(raw)
-	}
-	var buf strings.Builder
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(v) != nil {
-		return string(raw)
-	}
-	return strings.TrimSpace(buf.String())
 }
 
 // drainFaults uses up the failures FailNext queued for method, so the fake

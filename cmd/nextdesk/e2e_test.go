@@ -93,7 +93,7 @@ func e2eInstantAnswer(t *testing.T, e *e2e) {
 	// "This solves it": the buttons go, and the old answer is thanked.
 	url := e.click(alice, answer, actionSolved)
 	rs := e.slack.WaitResponses(t, url, 1, e2eWait)
-	if blocks := readable(rs[0].Blocks); !rs[0].ReplaceOriginal || strings.Contains(blocks, actionSolved) || !strings.Contains(rs[0].Text, "Glad it helped") {
+	if blocks := fakeslack.Readable(rs[0].Blocks); !rs[0].ReplaceOriginal || strings.Contains(blocks, actionSolved) || !strings.Contains(rs[0].Text, "Glad it helped") {
 		t.Errorf("reply to the click = %+v (blocks %s), want the answer replaced, without buttons, saying it helped", rs[0], blocks)
 	}
 	e.waitIdle()
@@ -296,7 +296,7 @@ func e2eNotMe(t *testing.T, e *e2e) {
 			t.Errorf("dave's DM lacks %q: %s", want, next.Blocks)
 		}
 	}
-	if rs := e.slack.WaitResponses(t, passed, 1, e2eWait); !rs[0].ReplaceOriginal || strings.Contains(readable(rs[0].Blocks), actionTake) {
+	if rs := e.slack.WaitResponses(t, passed, 1, e2eWait); !rs[0].ReplaceOriginal || strings.Contains(fakeslack.Readable(rs[0].Blocks), actionTake) {
 		t.Errorf("carol's DM after the click = %+v, want it replaced without buttons", rs[0])
 	}
 

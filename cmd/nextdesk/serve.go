@@ -21,6 +21,8 @@ import (
 	"github.com/nextdesk/nextdesk/bot"
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/index"
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
 // ShutdownTimeout bounds a graceful shutdown, within the 30 seconds
@@ -112,6 +114,10 @@ type Server struct {
 	settings ServeSettings
 	log      *slog.Logger
 
+	// now is the one clock of the desk, the store, the engine, delivery
+	// and the digest's schedule.
+	now func() time.Time
+
 	ready chan struct{} // closed once Addr is known and Slack is reachable
 	done  chan struct{} // closed when Run returns
 
@@ -124,21 +130,22 @@ type Server struct {
 	client   *http.Client // the Slack Web API's, closed at shutdown
 	api      *slack.Client
 	kb       *knowledgeBase
+	desk     *desk.Desk
 	bot      *bot.Bot
-	digest   *digest.Publisher
+	tasks    []desk.Task // the background work, run by desk.RunTasks
 	dispatch *bot.Dispatcher
 	socket   *bot.SocketTransport
 	http     *http.Server
 
 	// Set by serve.
-	httpRun, botRun, digestRun, socketRun *running
-	stopBot, stopSocket                   context.CancelFunc
+	httpRun, tasksRun, socketRun *running
+	stopTasks, stopSocket        context.CancelFunc
 }
 
 // NewServer returns a Server taking its settings from m and logging to
 // m.Stderr.
 func (m *Main) NewServer() *Server {
-	return &Server{main: m, ready: make(chan struct{}), done: make(chan struct{})}
+	return &Server{main: m, now: time.Now, ready: make(chan struct{}), done: make(chan struct{})}
 }
 
 // ParseFlags reads the command line (serve takes no arguments) and the
@@ -300,21 +307,54 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bot.NewMetrics(reg)
-	s.bot, err = bot.New(bot.Config{
-		Lang:            s.cfg.Lang,
-		AnswerTimeout:   s.settings.AnswerTimeout,
-		FallbackChannel: s.settings.FallbackChannel,
-		HelpChannels:    splitList(s.settings.HelpChannels),
-		MaxOpen:         s.settings.MaxOpen,
-		BotUserID:       botUser,
-	}, kb.DB, kb.Engine, kb.Sync, s.api, metrics, s.log)
-	if err != nil {
-		return nil, nil, fmt.Errorf("start the bot: %w", err)
-	}
-	if s.digest, err = s.main.digestPublisher(s.cfg, kb.DB, s.api, s.log); err != nil {
+	if err := s.wire(kb, botUser, metrics); err != nil {
 		return nil, nil, err
 	}
 	return metrics, reg, nil
+}
+
+// wire builds the desk and its Slack side on kb: the workspace (Slack
+// reads), the desk (the workflow), the outbox (delivery), the bot (what
+// Slack sends) and the digest's schedule, all on one clock, and lists the
+// background tasks. It returns a usage error naming a wrong setting.
+func (s *Server) wire(kb *knowledgeBase, botUser string, metrics *bot.Metrics) error {
+	now := s.now
+	kb.DB.Now, kb.Engine.Now = now, now
+	ws, err := bot.NewWorkspace(s.api, kb.DB, botUser, now, s.log)
+	if err != nil {
+		return err
+	}
+	s.desk, err = desk.New(desk.Config{
+		AnswerTimeout:   s.settings.AnswerTimeout,
+		FallbackChannel: s.settings.FallbackChannel,
+		HelpChannels:    splitList(s.settings.HelpChannels),
+		Policy:          knowledge.RoutingPolicy{MaxOpen: s.settings.MaxOpen},
+		Now:             now,
+		Index:           kb.Sync,
+		Counted:         metrics.Count,
+		Log:             s.log,
+	}, kb.DB, kb.Engine, ws)
+	if err != nil {
+		return fmt.Errorf("start the desk: %w", err)
+	}
+	outbox, err := bot.NewOutbox(bot.OutboxConfig{Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync}, kb.DB, s.api, ws, metrics, s.log)
+	if err != nil {
+		return fmt.Errorf("start the bot: %w", err)
+	}
+	if s.bot, err = bot.New(s.desk, ws, metrics, s.log); err != nil {
+		return fmt.Errorf("start the bot: %w", err)
+	}
+	dcfg, err := s.main.digestConfig()
+	if err != nil {
+		return err
+	}
+	digests, err := digest.NewScheduler(dcfg, kb.DB, now, s.log)
+	if err != nil {
+		return err
+	}
+	s.tasks = append([]desk.Task{outbox.Task()}, s.desk.Tasks()...)
+	s.tasks = append(s.tasks, digests.Task())
+	return nil
 }
 
 // whoAmI asks Slack whose the bot token is: the bot must know its own user
@@ -367,12 +407,14 @@ func (r *running) wait(ctx context.Context) bool {
 // must not look alive.
 func (s *Server) serve(ctx context.Context) error {
 	s.httpRun = start(func() error { return s.http.Serve(s.ln) })
-	// The bot's tasks outlive ctx: they must keep delivering while the
-	// dispatcher drains, and stop last (shutdown cancels them).
-	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
-	s.stopBot = stopBot
-	s.botRun = start(func() error { return s.bot.Run(botCtx) })
-	s.digestRun = start(func() error { return s.digest.Run(botCtx) })
+	// The background tasks outlive ctx: they must keep delivering while
+	// the dispatcher drains, and stop last (shutdown cancels them).
+	tasksCtx, stopTasks := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopTasks = stopTasks
+	s.tasksRun = start(func() error {
+		desk.RunTasks(tasksCtx, s.log, s.tasks...)
+		return tasksCtx.Err()
+	})
 	var socketDone <-chan struct{}
 	if s.socket != nil {
 		socketCtx, stopSocket := context.WithCancel(ctx)
@@ -385,10 +427,8 @@ func (s *Server) serve(ctx context.Context) error {
 		return nil
 	case <-s.httpRun.done:
 		return fmt.Errorf("http server on %s stopped: %w", s.ln.Addr(), s.httpRun.err)
-	case <-s.botRun.done:
-		return fmt.Errorf("the bot's background tasks stopped: %w", s.botRun.err)
-	case <-s.digestRun.done:
-		return fmt.Errorf("the digest schedule stopped: %w", s.digestRun.err)
+	case <-s.tasksRun.done:
+		return fmt.Errorf("the background tasks stopped: %w", s.tasksRun.err)
 	case <-socketDone:
 		var serr slack.SlackErrorResponse
 		if errors.As(s.socketRun.err, &serr) {
@@ -400,8 +440,8 @@ func (s *Server) serve(ctx context.Context) error {
 
 // shutdown stops what open and serve started, in an order that loses
 // nothing: no new events, then the acknowledged ones handled, then the
-// bot's tasks (which persist their work in flight), then Slack, the index
-// and the store.
+// background tasks (which finish the deliveries under way), then Slack,
+// the index and the store.
 func (s *Server) shutdown() error {
 	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
@@ -425,20 +465,10 @@ func (s *Server) shutdown() error {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
 		}
 	}
-	if s.botRun != nil {
-		s.stopBot()
-		if !s.botRun.wait(ctx) {
-			errs = append(errs, errors.New("shutdown: the bot's background tasks did not stop in time"))
-		} else if s.botRun.err != nil && !errors.Is(s.botRun.err, context.Canceled) {
-			errs = append(errs, fmt.Errorf("shutdown: bot: %w", s.botRun.err))
-		}
-	}
-	if s.digestRun != nil {
-		// stopBot cancelled it too; it finishes the post under way.
-		if !s.digestRun.wait(ctx) {
-			errs = append(errs, errors.New("shutdown: the digest schedule did not stop in time"))
-		} else if s.digestRun.err != nil && !errors.Is(s.digestRun.err, context.Canceled) {
-			errs = append(errs, fmt.Errorf("shutdown: digest: %w", s.digestRun.err))
+	if s.tasksRun != nil {
+		s.stopTasks()
+		if !s.tasksRun.wait(ctx) {
+			errs = append(errs, errors.New("shutdown: the background tasks did not stop in time"))
 		}
 	}
 	if s.client != nil {

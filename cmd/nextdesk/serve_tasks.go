@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nextdesk/nextdesk/bot"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
-// tasks runs the bot's background tasks once, in the foreground, with the
+// tasks runs the background tasks once, in the foreground, with the
 // serve settings: to catch up after downtime, to check what escalation would
 // do (--dry-run), or to drive them from cron instead of a long-running
 // server. Each task reports its own result and a failure does not stop the
@@ -34,17 +34,17 @@ func (m *Main) tasks(ctx context.Context, args []string) error {
 	if _, _, err := s.openBot(ctx); err != nil {
 		return errors.Join(err, s.shutdown())
 	}
-	err = runTasks(ctx, m, append(s.bot.Tasks(), s.bot.DigestTask(s.digest)), *only, *dryRun)
+	err = runTasks(ctx, m, s.tasks, *only, *dryRun)
 	return errors.Join(err, s.shutdown())
 }
 
-func runTasks(ctx context.Context, m *Main, tasks []bot.Task, only string, dryRun bool) error {
+func runTasks(ctx context.Context, m *Main, tasks []desk.Task, only string, dryRun bool) error {
 	var names []string
 	for _, t := range tasks {
 		names = append(names, t.Name)
 	}
 	if only != "" {
-		var picked []bot.Task
+		var picked []desk.Task
 		for _, t := range tasks {
 			if t.Name == only {
 				picked = append(picked, t)

@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -167,4 +168,21 @@ func (v *blockCheck) element(at string, el map[string]any, actionIDs map[string]
 	if style, ok := el["style"].(string); ok && style != "primary" && style != "danger" {
 		v.fail(at+"/style", "must be primary or danger")
 	}
+}
+
+// Readable re-encodes JSON (blocks, metadata) without the HTML escaping
+// (\u003c for <) that slack-go applies, so tests can look for Slack markup
+// in it. What is not JSON comes back as it is.
+func Readable(raw []byte) string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return string(raw)
+	}
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return string(raw)
+	}
+	return strings.TrimSpace(buf.String())
 }

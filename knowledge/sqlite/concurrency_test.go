@@ -51,7 +51,7 @@ func TestConcurrentReadersWhileWriting(t *testing.T) {
 	g.Go(func() error {
 		defer writing.Done()
 		for i := range 200 {
-			err := other.AddThanks(ctx, fmt.Sprintf("a%d-1", i))
+			err := other.addThanks(ctx, fmt.Sprintf("a%d-1", i))
 			if err != nil && knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
 				return fmt.Errorf("thanks from the other handle: %w", err)
 			}

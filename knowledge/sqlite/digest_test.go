@@ -3,15 +3,14 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -139,7 +138,7 @@ func TestBotRecordsForTheDigest(t *testing.T) {
 	digestFixture(t, db)
 	ask := func(key string, q knowledge.Question, a knowledge.Ask, experts ...string) {
 		t.Helper()
-		_, err := db.Once(ctx, key, func(tx *sqlite.BotTx) error {
+		_, err := db.Once(ctx, key, func(tx desk.Tx) error {
 			if err := tx.AddQuestion(ctx, q); err != nil {
 				return err
 			}
@@ -216,7 +215,7 @@ func TestFirstAnswerAskers(t *testing.T) {
 		}
 	}
 	// Routed first to bob, answered first by carol: not direct for either.
-	_, err := db.Once(ctx, "k", func(tx *sqlite.BotTx) error {
+	_, err := db.Once(ctx, "k", func(tx desk.Tx) error {
 		q := knowledge.Question{ID: "r", Asker: "UA", Conversation: "CPUB", Text: "routed", Time: day(1, 0),
 			Answers: []knowledge.Answer{{ID: "r-c", Answerer: "UC", Text: "carol knew", Time: day(1, 1)}}}
 		if err := tx.AddQuestion(ctx, q); err != nil {
@@ -240,146 +239,48 @@ func TestFirstAnswerAskers(t *testing.T) {
 	}
 }
 
-// clock is a settable time for the store's Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
-func TestClaimDigest(t *testing.T) {
-	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
-	clk := &clock{now: day(7, 9)}
-	db.Now = clk.Now
-	const key = "channel:C1:2026-W47"
-	// claim returns what claiming did: "first", "again" (over an earlier
-	// claim), or "refused".
-	claim := func(who string) string {
-		t.Helper()
-		ok, before, err := db.ClaimDigest(ctx, key, who, 10*time.Minute)
-		switch {
-		case err != nil:
-			t.Fatal(err)
-		case before && !ok:
-			t.Errorf("%s: refused claim said before", who)
-		case before:
-			return "again"
-		case ok:
-			return "first"
-		}
-		return "refused"
-	}
-	if got := claim("a1"); got != "first" {
-		t.Fatalf("first claim: %s", got)
-	}
-	if got := claim("b1"); got != "refused" {
-		t.Errorf("a second claimant while the claim holds: %s", got)
-	}
-	if err := db.ReleaseDigest(ctx, key, "b1"); err != nil {
-		t.Fatal(err)
-	}
-	if got := claim("b2"); got != "refused" {
-		t.Errorf("releasing someone else's claim freed it: %s", got)
-	}
-	clk.Add(11 * time.Minute)
-	if got := claim("b3"); got != "again" {
-		t.Fatalf("taking over an expired claim: %s", got)
-	}
-	if err := db.MarkDigestPosted(ctx, key, "a1", "C1", "1.2"); knowledge.ErrorCode(err) != knowledge.ECONFLICT {
-		t.Errorf("the claimant who lost the claim marked it posted: err = %v, want ECONFLICT", err)
-	}
-	if err := db.ReleaseDigest(ctx, key, "b3"); err != nil {
-		t.Fatal(err)
-	}
-	if got := claim("c1"); got != "again" {
-		t.Fatalf("claiming a released claim: %s", got)
-	}
-	if err := db.MarkDigestPosted(ctx, key, "c1", "C1", "1.2"); err != nil {
-		t.Fatal(err)
-	}
-	clk.Add(time.Hour)
-	if got := claim("d1"); got != "refused" {
-		t.Errorf("claiming a posted digest: %s", got)
-	}
-	p, err := db.DigestPost(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := sqlite.DigestPost{Key: key, Claimant: "c1", ClaimedAt: day(7, 9).Add(11 * time.Minute), LeaseUntil: day(7, 9).Add(21 * time.Minute),
-		PostedAt: day(7, 9).Add(11 * time.Minute), Channel: "C1", TS: "1.2"}
-	if diff := cmp.Diff(p, want); diff != "" {
-		t.Errorf("DigestPost (-got +want):\n%s", diff)
-	}
-	if _, err := db.DigestPost(ctx, "nope"); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
-		t.Errorf("unknown digest: err = %v, want ENOTFOUND", err)
-	}
-	if _, _, err := db.ClaimDigest(ctx, "", "x", time.Minute); knowledge.ErrorCode(err) != knowledge.EINVALID {
-		t.Errorf("empty key: err = %v, want EINVALID", err)
-	}
-}
-
-// TestClaimDigestAcrossHandles claims one digest from many goroutines over
-// two handles on the same file, as two running instances would: exactly
-// one claim succeeds.
-func TestClaimDigestAcrossHandles(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "nextdesk.db")
-	var dbs []*sqlite.DB
-	for range 2 {
-		db, err := sqlite.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		dbs = append(dbs, db)
-	}
-	var (
-		wg  sync.WaitGroup
-		mu  sync.Mutex
-		won []string
-	)
-	for i := range 16 {
-		wg.Go(func() {
-			who := fmt.Sprintf("instance%d", i)
-			ok, _, err := dbs[i%2].ClaimDigest(ctx, "channel:C1:2026-W47", who, time.Minute)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				mu.Lock()
-				won = append(won, who)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if len(won) != 1 {
-		t.Errorf("claims won: %v, want exactly one", won)
-	}
-}
-
 func TestDigestSubscribers(t *testing.T) {
 	ctx := context.Background()
 	db := sqlite.MustOpenTemp(t)
+	subscribe := func(who string, on bool) error {
+		_, err := db.Once(ctx, fmt.Sprintf("sub:%s:%v:%d", who, on, time.Now().UnixNano()), func(tx desk.Tx) error {
+			return tx.SetDigestSubscription(ctx, who, on)
+		})
+		return err
+	}
 	for _, s := range []struct {
 		who string
 		on  bool
 	}{{"UB", true}, {"UA", true}, {"UA", true}, {"UC", true}, {"UC", false}, {"UZ", false}} {
-		if err := db.SetDigestSubscription(ctx, s.who, s.on); err != nil {
+		if err := subscribe(s.who, s.on); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := db.DigestSubscribers(ctx)
+	var (
+		got []string
+		on  map[string]bool = map[string]bool{}
+	)
+	err := db.View(ctx, func(r desk.Reader) (err error) {
+		if got, err = r.DigestSubscribers(ctx); err != nil {
+			return err
+		}
+		for _, who := range []string{"UA", "UC"} {
+			if on[who], err = r.DigestSubscribed(ctx, who); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(got, []string{"UA", "UB"}); diff != "" {
 		t.Errorf("subscribers (-got +want):\n%s", diff)
 	}
-	if err := db.SetDigestSubscription(ctx, "", true); knowledge.ErrorCode(err) != knowledge.EINVALID {
+	if diff := cmp.Diff(on, map[string]bool{"UA": true, "UC": false}); diff != "" {
+		t.Errorf("subscribed (-got +want):\n%s", diff)
+	}
+	if err := subscribe("", true); knowledge.ErrorCode(err) != knowledge.EINVALID {
 		t.Errorf("no person: err = %v, want EINVALID", err)
 	}
 }

@@ -201,11 +201,11 @@ func TestImportKeepsLiveSignals(t *testing.T) {
 	db := MustOpen(t)
 	b := fixture()
 	mustImport(t, db, b)
-	if err := db.SetAccepted(ctx, "a-pub-2", true); err != nil {
+	if err := db.setAccepted(ctx, "a-pub-2", true); err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if err := db.AddThanks(ctx, "a-pub-2"); err != nil {
+		if err := db.addThanks(ctx, "a-pub-2"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -260,7 +260,7 @@ func TestImportDoesNotReviveDeleted(t *testing.T) {
 	}
 	_, err := db.Question(ctx, knowledge.Anonymous, "q-pub")
 	wantCode(t, err, knowledge.ENOTFOUND)
-	if err := db.AddQuestion(ctx, b.Questions[0]); err != nil {
+	if err := db.addQuestion(ctx, b.Questions[0]); err != nil {
 		t.Errorf("AddQuestion of a deleted question: %v, want a silent no-op", err)
 	}
 	_, err = db.Question(ctx, knowledge.Anonymous, "q-pub")

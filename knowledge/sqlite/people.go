@@ -64,46 +64,13 @@ func (db *DB) People(ctx context.Context, ids []string) (map[string]knowledge.Pe
 	return people, nil
 }
 
-// UpsertConversation writes c and replaces its member list with c.Members
-// (kept only for non-public conversations). When c becomes public or stops
-// being public, every question in it gets a new revision so the index
-// learns who may now find it. It returns an EINVALID error if c has no id
-// or an unknown kind.
-func (db *DB) UpsertConversation(ctx context.Context, c knowledge.Conversation) error {
-	if err := validateConversation(c); err != nil {
-		return err
-	}
-	return db.update(ctx, "upsert conversation "+c.ID, func(t *tx) error {
-		return t.upsertConversation(ctx, c)
-	})
-}
-
 // Conversation returns the conversation with the given id and its members
 // sorted, or an ENOTFOUND error.
 func (db *DB) Conversation(ctx context.Context, id string) (knowledge.Conversation, error) {
 	var c knowledge.Conversation
-	err := db.view(ctx, "read conversation "+id, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id, name, kind FROM conversations WHERE id = ?`, id).
-			Scan(&c.ID, &c.Name, &c.Kind)
-		if errors.Is(err, sql.ErrNoRows) {
-			return knowledge.Errorf(knowledge.ENOTFOUND, "That conversation is unknown.")
-		}
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT person_id FROM members WHERE conversation_id = ? ORDER BY person_id`, id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m string
-			if err := rows.Scan(&m); err != nil {
-				return err
-			}
-			c.Members = append(c.Members, m)
-		}
-		return rows.Err()
+	err := db.view(ctx, "read conversation "+id, func(tx *sql.Tx) (err error) {
+		c, err = reader{tx}.Conversation(ctx, id)
+		return err
 	})
 	if err != nil {
 		return knowledge.Conversation{}, err

@@ -36,29 +36,12 @@ const maxChanges = 10_000
 // see, in the order of ids. Unknown, deleted and invisible ids are skipped
 // alike, so the result never tells that a hidden question exists.
 func (db *DB) Questions(ctx context.Context, v knowledge.Viewer, ids []string) ([]knowledge.Question, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
 	var qs []knowledge.Question
-	err := db.view(ctx, "read questions", func(tx *sql.Tx) error {
-		var err error
-		qs, err = queryQuestions(ctx, tx, visibleQuestions, jsonIDs(ids), v.PersonID, knowledge.KindPublic)
-		if err != nil {
-			return err
-		}
-		return loadAnswers(ctx, tx, qs)
+	err := db.view(ctx, "read questions", func(tx *sql.Tx) (err error) {
+		qs, err = reader{tx}.Questions(ctx, v, ids)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	order := make(map[string]int, len(ids))
-	for i, id := range ids {
-		if _, ok := order[id]; !ok {
-			order[id] = i
-		}
-	}
-	slices.SortFunc(qs, func(a, b knowledge.Question) int { return order[a.ID] - order[b.ID] })
-	return qs, nil
+	return qs, err
 }
 
 // Question returns question id with its answers if v may see it. It
@@ -144,97 +127,6 @@ func (db *DB) Rev(ctx context.Context) (int64, error) {
 	return rev, err
 }
 
-// AddQuestion records a question captured live, with any answers it
-// carries; answers stored earlier are kept. Writing it again updates it.
-// A question that was deleted stays deleted: AddQuestion then does nothing,
-// which is what a redelivered event needs. It returns an EINVALID error if
-// the question has no id, no text, or a time out of range.
-func (db *DB) AddQuestion(ctx context.Context, q knowledge.Question) error {
-	if err := validateQuestion(q); err != nil {
-		return err
-	}
-	if knowledge.CleanText(q.Text) == "" {
-		return knowledge.Errorf(knowledge.EINVALID, "That question is empty.")
-	}
-	return db.update(ctx, "add question "+q.ID, func(t *tx) error {
-		_, _, err := t.upsertQuestionWithAnswers(ctx, q)
-		return err
-	})
-}
-
-// UpsertAnswer records an answer to question questionID, or updates it.
-// Accepted and Thanks only grow this way (use SetAccepted to take an
-// acceptance back), so an edit event that knows nothing of them does not
-// erase them. It returns an EINVALID error if the answer has no id, no
-// text, or a time out of range, and an ENOTFOUND error if the question is
-// unknown or deleted.
-func (db *DB) UpsertAnswer(ctx context.Context, questionID string, a knowledge.Answer) error {
-	if err := validateAnswer(a); err != nil {
-		return err
-	}
-	if knowledge.CleanText(a.Text) == "" {
-		return knowledge.Errorf(knowledge.EINVALID, "That answer is empty.")
-	}
-	return db.update(ctx, "upsert answer "+a.ID, func(t *tx) error {
-		live, err := t.questionLive(ctx, questionID)
-		if err != nil {
-			return err
-		}
-		if !live {
-			return errQuestionNotFound()
-		}
-		_, err = t.upsertAnswer(ctx, questionID, a)
-		return err
-	})
-}
-
-// DeleteAnswer removes an answer. It returns an ENOTFOUND error if the
-// answer is unknown.
-func (db *DB) DeleteAnswer(ctx context.Context, answerID string) error {
-	return db.update(ctx, "delete answer "+answerID, func(t *tx) error {
-		qid, _, err := t.answerState(ctx, answerID)
-		if err != nil {
-			return err
-		}
-		if _, err := t.ExecContext(ctx, `DELETE FROM answers WHERE id = ?`, answerID); err != nil {
-			return err
-		}
-		return t.stamp(ctx, qid)
-	})
-}
-
-// SetAccepted records whether the asker said the answer solved the
-// question. Other answers keep their own flag: several replies together may
-// solve one question. Setting the flag it already has changes nothing. It
-// returns an ENOTFOUND error if the answer is unknown.
-func (db *DB) SetAccepted(ctx context.Context, answerID string, accepted bool) error {
-	return db.update(ctx, "set accepted on "+answerID, func(t *tx) error {
-		qid, was, err := t.answerState(ctx, answerID)
-		if err != nil || was == accepted {
-			return err
-		}
-		if _, err := t.ExecContext(ctx, `UPDATE answers SET accepted = ? WHERE id = ?`, accepted, answerID); err != nil {
-			return err
-		}
-		return t.stamp(ctx, qid)
-	})
-}
-
-// AddThanks counts one more thanks from the asker for an answer. It
-// returns an ENOTFOUND error if the answer is unknown.
-func (db *DB) AddThanks(ctx context.Context, answerID string) error {
-	return db.update(ctx, "thank "+answerID, func(t *tx) error {
-		qid, _, err := t.answerState(ctx, answerID)
-		if err != nil {
-			return err
-		}
-		if _, err := t.ExecContext(ctx, `UPDATE answers SET thanks = thanks + 1 WHERE id = ?`, answerID); err != nil {
-			return err
-		}
-		return t.stamp(ctx, qid)
-	})
-}
-
 // DeleteQuestion deletes a question and its answers, leaving a tombstone
 // without text so the index removes it too. A deleted question stays
 // deleted: importing it again does not bring it back. It returns an
@@ -308,6 +200,20 @@ func (t *tx) questionLive(ctx context.Context, id string) (bool, error) {
 		return false, fmt.Errorf("read question %s: %w", id, err)
 	}
 	return !deleted, nil
+}
+
+// setAccepted records whether the asker said the answer solved the
+// question. Setting the flag it already has changes nothing. It returns an
+// ENOTFOUND error if the answer is unknown.
+func (t *tx) setAccepted(ctx context.Context, answerID string, accepted bool) error {
+	qid, was, err := t.answerState(ctx, answerID)
+	if err != nil || was == accepted {
+		return err
+	}
+	if _, err := t.ExecContext(ctx, `UPDATE answers SET accepted = ? WHERE id = ?`, accepted, answerID); err != nil {
+		return fmt.Errorf("accept answer %s: %w", answerID, err)
+	}
+	return t.stamp(ctx, qid)
 }
 
 // answerState returns the question of an answer and whether it is

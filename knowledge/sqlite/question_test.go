@@ -97,7 +97,7 @@ func TestMembershipsAndConversations(t *testing.T) {
 	}
 
 	// Replacing the member list drops U1 from G1.
-	if err := db.UpsertConversation(ctx, knowledge.Conversation{ID: "G1", Name: "infra-private", Kind: knowledge.KindPrivate, Members: []string{"U2", "U3", "", "U3"}}); err != nil {
+	if err := db.upsertConversation(ctx, knowledge.Conversation{ID: "G1", Name: "infra-private", Kind: knowledge.KindPrivate, Members: []string{"U2", "U3", "", "U3"}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Conversation(ctx, "G1")
@@ -113,7 +113,7 @@ func TestMembershipsAndConversations(t *testing.T) {
 	}
 	_, err = db.Conversation(ctx, "C404")
 	wantCode(t, err, knowledge.ENOTFOUND)
-	err = db.UpsertConversation(ctx, knowledge.Conversation{ID: "X1", Kind: "channel"})
+	err = db.upsertConversation(ctx, knowledge.Conversation{ID: "X1", Kind: "channel"})
 	wantCode(t, err, knowledge.EINVALID)
 }
 
@@ -193,13 +193,13 @@ func TestChangesSince(t *testing.T) {
 
 	// Touching questions moves them to the end, once each; a deletion is a
 	// tombstone with nothing but the id.
-	if err := db.AddThanks(ctx, "a-pub-2"); err != nil {
+	if err := db.addThanks(ctx, "a-pub-2"); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.DeleteQuestion(ctx, "q-priv"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddThanks(ctx, "a-pub-1"); err != nil {
+	if err := db.addThanks(ctx, "a-pub-1"); err != nil {
 		t.Fatal(err)
 	}
 	changes, err = db.ChangesSince(ctx, 5, 100)
@@ -254,7 +254,7 @@ func TestConversationKindChange(t *testing.T) {
 		{knowledge.Conversation{ID: "C404", Name: "found", Kind: knowledge.KindPublic}, map[string]bool{"q-lost": true}},
 	}
 	for i, s := range steps {
-		if err := db.UpsertConversation(ctx, s.conversation); err != nil {
+		if err := db.upsertConversation(ctx, s.conversation); err != nil {
 			t.Fatal(err)
 		}
 		changes, err := db.ChangesSince(ctx, rev, 100)
@@ -304,35 +304,35 @@ func TestLiveCapture(t *testing.T) {
 	unaccepted := edited
 	unaccepted.Accepted = false
 	steps := []step{
-		{"add empty question", func() error { return db.AddQuestion(ctx, knowledge.Question{ID: "q", Text: " \n\t"}) }, knowledge.EINVALID, 0, nil},
-		{"add question without id", func() error { return db.AddQuestion(ctx, knowledge.Question{Text: "x"}) }, knowledge.EINVALID, 0, nil},
-		{"answer unknown question", func() error { return db.UpsertAnswer(ctx, q.ID, a) }, knowledge.ENOTFOUND, 0, nil},
-		{"add question", func() error { return db.AddQuestion(ctx, q) }, "", 1, with(q)},
-		{"add it again", func() error { return db.AddQuestion(ctx, q) }, "", 1, with(q)},
-		{"empty answer", func() error { return db.UpsertAnswer(ctx, q.ID, knowledge.Answer{ID: "x", Text: " "}) }, knowledge.EINVALID, 1, with(q)},
-		{"answer", func() error { return db.UpsertAnswer(ctx, q.ID, a) }, "", 2, with(q, a)},
-		{"same answer again", func() error { return db.UpsertAnswer(ctx, q.ID, a) }, "", 2, with(q, a)},
-		{"accept", func() error { return db.SetAccepted(ctx, a.ID, true) }, "", 3, with(q, accepted)},
-		{"accept again", func() error { return db.SetAccepted(ctx, a.ID, true) }, "", 3, with(q, accepted)},
-		{"thank", func() error { return db.AddThanks(ctx, a.ID) }, "", 4, with(q, thanked)},
+		{"add empty question", func() error { return db.addQuestion(ctx, knowledge.Question{ID: "q", Text: " \n\t"}) }, knowledge.EINVALID, 0, nil},
+		{"add question without id", func() error { return db.addQuestion(ctx, knowledge.Question{Text: "x"}) }, knowledge.EINVALID, 0, nil},
+		{"answer unknown question", func() error { return db.upsertAnswer(ctx, q.ID, a) }, knowledge.ENOTFOUND, 0, nil},
+		{"add question", func() error { return db.addQuestion(ctx, q) }, "", 1, with(q)},
+		{"add it again", func() error { return db.addQuestion(ctx, q) }, "", 1, with(q)},
+		{"empty answer", func() error { return db.upsertAnswer(ctx, q.ID, knowledge.Answer{ID: "x", Text: " "}) }, knowledge.EINVALID, 1, with(q)},
+		{"answer", func() error { return db.upsertAnswer(ctx, q.ID, a) }, "", 2, with(q, a)},
+		{"same answer again", func() error { return db.upsertAnswer(ctx, q.ID, a) }, "", 2, with(q, a)},
+		{"accept", func() error { return db.setAccepted(ctx, a.ID, true) }, "", 3, with(q, accepted)},
+		{"accept again", func() error { return db.setAccepted(ctx, a.ID, true) }, "", 3, with(q, accepted)},
+		{"thank", func() error { return db.addThanks(ctx, a.ID) }, "", 4, with(q, thanked)},
 		{"edit answer keeps signals", func() error {
 			e := a
 			e.Text = edited.Text
-			return db.UpsertAnswer(ctx, q.ID, e)
+			return db.upsertAnswer(ctx, q.ID, e)
 		}, "", 5, with(q, edited)},
-		{"unaccept", func() error { return db.SetAccepted(ctx, a.ID, false) }, "", 6, with(q, unaccepted)},
-		{"thank unknown", func() error { return db.AddThanks(ctx, "nope") }, knowledge.ENOTFOUND, 6, with(q, unaccepted)},
-		{"accept unknown", func() error { return db.SetAccepted(ctx, "nope", true) }, knowledge.ENOTFOUND, 6, with(q, unaccepted)},
-		{"delete answer", func() error { return db.DeleteAnswer(ctx, a.ID) }, "", 7, with(q)},
-		{"delete it again", func() error { return db.DeleteAnswer(ctx, a.ID) }, knowledge.ENOTFOUND, 7, with(q)},
+		{"unaccept", func() error { return db.setAccepted(ctx, a.ID, false) }, "", 6, with(q, unaccepted)},
+		{"thank unknown", func() error { return db.addThanks(ctx, "nope") }, knowledge.ENOTFOUND, 6, with(q, unaccepted)},
+		{"accept unknown", func() error { return db.setAccepted(ctx, "nope", true) }, knowledge.ENOTFOUND, 6, with(q, unaccepted)},
+		{"delete answer", func() error { return db.deleteAnswer(ctx, a.ID) }, "", 7, with(q)},
+		{"delete it again", func() error { return db.deleteAnswer(ctx, a.ID) }, knowledge.ENOTFOUND, 7, with(q)},
 		{"edit question", func() error {
 			e := q
 			e.Text = "How do I reset my password on the VPN?"
-			return db.AddQuestion(ctx, e)
+			return db.addQuestion(ctx, e)
 		}, "", 8, func() *knowledge.Question { e := q; e.Text = "How do I reset my password on the VPN?"; return &e }()},
 		{"delete question", func() error { return db.DeleteQuestion(ctx, q.ID) }, "", 9, nil},
 		{"delete it again", func() error { return db.DeleteQuestion(ctx, q.ID) }, knowledge.ENOTFOUND, 9, nil},
-		{"answer deleted question", func() error { return db.UpsertAnswer(ctx, q.ID, a) }, knowledge.ENOTFOUND, 9, nil},
+		{"answer deleted question", func() error { return db.upsertAnswer(ctx, q.ID, a) }, knowledge.ENOTFOUND, 9, nil},
 	}
 	for _, s := range steps {
 		err := s.do()

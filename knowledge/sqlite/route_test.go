@@ -16,19 +16,19 @@ func TestRoutes(t *testing.T) {
 	now := epoch
 	db.Now = func() time.Time { return now }
 
-	id1, err := db.AddRoute(ctx, knowledge.Route{QuestionID: "q-pub", Expert: "U2"})
+	id1, err := db.addRoute(ctx, knowledge.Route{QuestionID: "q-pub", Expert: "U2"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id2, err := db.AddRoute(ctx, knowledge.Route{QuestionID: "q-pub", Expert: "U3", AskedAt: at(-5), Outcome: knowledge.RouteDup})
+	id2, err := db.addRoute(ctx, knowledge.Route{QuestionID: "q-pub", Expert: "U3", AskedAt: at(-5), Outcome: knowledge.RouteDup})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now = at(30)
-	if err := db.SetRouteOutcome(ctx, id1, knowledge.RouteTaken); err != nil {
+	if err := db.setRouteOutcome(ctx, id1, knowledge.RouteTaken); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.Routes(ctx, "q-pub")
+	got, err := db.routes(ctx, "q-pub")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +41,14 @@ func TestRoutes(t *testing.T) {
 	}
 
 	// Back to pending clears the decision time.
-	if err := db.SetRouteOutcome(ctx, id1, knowledge.RoutePending); err != nil {
+	if err := db.setRouteOutcome(ctx, id1, knowledge.RoutePending); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = db.Routes(ctx, "q-pub")
+	got, _ = db.routes(ctx, "q-pub")
 	if !got[1].DecidedAt.IsZero() {
 		t.Errorf("pending route has DecidedAt %v, want zero", got[1].DecidedAt)
 	}
-	if got, _ := db.Routes(ctx, "q-priv"); len(got) != 0 {
+	if got, _ := db.routes(ctx, "q-priv"); len(got) != 0 {
 		t.Errorf("Routes of an unrouted question = %v, want none", got)
 	}
 
@@ -57,11 +57,11 @@ func TestRoutes(t *testing.T) {
 		err  error
 		code string
 	}{
-		{"unknown question", second(db.AddRoute(ctx, knowledge.Route{QuestionID: "q-none", Expert: "U2"})), knowledge.ENOTFOUND},
-		{"no expert", second(db.AddRoute(ctx, knowledge.Route{QuestionID: "q-pub"})), knowledge.EINVALID},
-		{"bad outcome", second(db.AddRoute(ctx, knowledge.Route{QuestionID: "q-pub", Expert: "U2", Outcome: "maybe"})), knowledge.EINVALID},
-		{"set bad outcome", db.SetRouteOutcome(ctx, id1, "maybe"), knowledge.EINVALID},
-		{"set unknown route", db.SetRouteOutcome(ctx, 999, knowledge.RouteTaken), knowledge.ENOTFOUND},
+		{"unknown question", second(db.addRoute(ctx, knowledge.Route{QuestionID: "q-none", Expert: "U2"})), knowledge.ENOTFOUND},
+		{"no expert", second(db.addRoute(ctx, knowledge.Route{QuestionID: "q-pub"})), knowledge.EINVALID},
+		{"bad outcome", second(db.addRoute(ctx, knowledge.Route{QuestionID: "q-pub", Expert: "U2", Outcome: "maybe"})), knowledge.EINVALID},
+		{"set bad outcome", db.setRouteOutcome(ctx, id1, "maybe"), knowledge.EINVALID},
+		{"set unknown route", db.setRouteOutcome(ctx, 999, knowledge.RouteTaken), knowledge.ENOTFOUND},
 	}
 	for _, e := range errs {
 		if got := knowledge.ErrorCode(e.err); got != e.code {

@@ -163,7 +163,7 @@ func TestMigrateFromOlderVersion(t *testing.T) {
 	if diff := cmp.Diff(got, q); diff != "" {
 		t.Errorf("question kept across migration (-got +want):\n%s", diff)
 	}
-	if _, err := db.AddRoute(ctx, knowledge.Route{QuestionID: q.ID, Expert: "se:ai:8"}); err != nil {
+	if _, err := db.addRoute(ctx, knowledge.Route{QuestionID: q.ID, Expert: "se:ai:8"}); err != nil {
 		t.Errorf("AddRoute after migrating to routes: %v", err)
 	}
 }

@@ -17,11 +17,23 @@ import (
 // size of the store. Answers with an unknown time count in Answers but in
 // no hour, First or Last.
 func (db *DB) AnswererStats(ctx context.Context, ids []string) (map[string]knowledge.AnswererStats, error) {
+	var stats map[string]knowledge.AnswererStats
+	err := db.view(ctx, "read answerer stats", func(tx *sql.Tx) (err error) {
+		stats, err = reader{tx}.AnswererStats(ctx, ids)
+		return err
+	})
+	return stats, err
+}
+
+// AnswererStats returns the answering history of the people among ids, as
+// DB.AnswererStats does.
+func (r reader) AnswererStats(ctx context.Context, ids []string) (map[string]knowledge.AnswererStats, error) {
 	stats := make(map[string]knowledge.AnswererStats, len(ids))
 	if len(ids) == 0 {
 		return stats, nil
 	}
-	err := db.view(ctx, "read answerer stats", func(tx *sql.Tx) error {
+	err := func() error {
+		tx := r.tx
 		// One row per person: the per-hour counts come concatenated as
 		// "hour:answers,…", and the first and last answer from two scalar
 		// subqueries, since SQLite answers a lone min or max from the
@@ -55,9 +67,9 @@ func (db *DB) AnswererStats(ctx context.Context, ids []string) (map[string]knowl
 			stats[id] = s
 		}
 		return rows.Err()
-	})
+	}()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read answerer stats: %w", err)
 	}
 	return stats, nil
 }

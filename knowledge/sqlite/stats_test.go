@@ -77,13 +77,13 @@ func TestAnswererStatsFollowsEveryWrite(t *testing.T) {
 				answers = append(answers, id)
 			}
 			a := knowledge.Answer{ID: id, Answerer: person(), Text: "edited", Time: when(), Accepted: rng.IntN(4) == 0, Thanks: rng.IntN(3)}
-			err = db.UpsertAnswer(ctx, questions[rng.IntN(len(questions))], a)
+			err = db.upsertAnswer(ctx, questions[rng.IntN(len(questions))], a)
 		case op < 6:
-			err = db.SetAccepted(ctx, answers[rng.IntN(len(answers))], rng.IntN(2) == 0)
+			err = db.setAccepted(ctx, answers[rng.IntN(len(answers))], rng.IntN(2) == 0)
 		case op < 7:
-			err = db.AddThanks(ctx, answers[rng.IntN(len(answers))])
+			err = db.addThanks(ctx, answers[rng.IntN(len(answers))])
 		case op < 8:
-			err = db.DeleteAnswer(ctx, answers[rng.IntN(len(answers))])
+			err = db.deleteAnswer(ctx, answers[rng.IntN(len(answers))])
 		case op < 9:
 			err = db.DeleteQuestion(ctx, questions[rng.IntN(len(questions))])
 		default:
@@ -148,8 +148,8 @@ func TestCounts(t *testing.T) {
 		want Counts
 	}{
 		{func() error { return nil }, Counts{People: 4, Conversations: 4, Questions: 5, Answers: 3, Accepted: 1}},
-		{func() error { return db.SetAccepted(ctx, "a-pub-2", true) }, Counts{People: 4, Conversations: 4, Questions: 5, Answers: 3, Accepted: 1}},
-		{func() error { return db.SetAccepted(ctx, "a-priv-1", true) }, Counts{People: 4, Conversations: 4, Questions: 5, Answers: 3, Accepted: 2}},
+		{func() error { return db.setAccepted(ctx, "a-pub-2", true) }, Counts{People: 4, Conversations: 4, Questions: 5, Answers: 3, Accepted: 1}},
+		{func() error { return db.setAccepted(ctx, "a-priv-1", true) }, Counts{People: 4, Conversations: 4, Questions: 5, Answers: 3, Accepted: 2}},
 		{func() error { return db.DeleteQuestion(ctx, "q-pub") }, Counts{People: 4, Conversations: 4, Questions: 4, Answers: 1, Accepted: 1}},
 	}
 	for i, s := range steps {

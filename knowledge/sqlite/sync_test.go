@@ -56,11 +56,11 @@ func TestSyncFollowsStore(t *testing.T) {
 		}},
 		{"re-import", func() error { _, err := db.Import(ctx, fixture()); return err }, 0, nil},
 		{"answer", func() error {
-			return db.UpsertAnswer(ctx, "q-mpim", knowledge.Answer{ID: "a-m", Answerer: "U1", Text: "Finance."})
+			return db.upsertAnswer(ctx, "q-mpim", knowledge.Answer{ID: "a-m", Answerer: "U1", Text: "Finance."})
 		}, 1, map[string]doc{"q-mpim": {"Who owns billing?", 1, false}}},
 		{"delete", func() error { return db.DeleteQuestion(ctx, "q-dm") }, 1, map[string]doc{"q-dm": {}}},
 		{"channel goes private", func() error {
-			return db.UpsertConversation(ctx, knowledge.Conversation{ID: "C1", Kind: knowledge.KindPrivate, Members: []string{"U1"}})
+			return db.upsertConversation(ctx, knowledge.Conversation{ID: "C1", Kind: knowledge.KindPrivate, Members: []string{"U1"}})
 		}, 1, map[string]doc{"q-pub": {"Comment déployer le service ?", 2, false}}},
 	}
 	want := map[string]doc{}

@@ -1,0 +1,301 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
+	"github.com/nextdesk/nextdesk/mrkdwn"
+)
+
+// Cache keeps what Slack said about people and conversations, with when it
+// said it; *sqlite.DB implements it.
+type Cache interface {
+	Person(ctx context.Context, id string) (knowledge.Person, error)
+	Conversation(ctx context.Context, id string) (knowledge.Conversation, error)
+	Fetched(ctx context.Context, what, id string) (time.Time, error)
+	CachePerson(ctx context.Context, p knowledge.Person, at time.Time) error
+	CacheConversation(ctx context.Context, c knowledge.Conversation, at time.Time) error
+}
+
+// How long what Slack said about a person (name, locale) or a
+// conversation (kind, members) is trusted before asking again. Members
+// decide who may see what, so conversations are refreshed sooner.
+const (
+	personTTL       = 24 * time.Hour
+	conversationTTL = time.Hour
+)
+
+// Workspace reads people, presence, conversations and messages from Slack,
+// keeping what it read in a Cache: the desk's desk.Workspace, and the
+// lookups rendering needs (a person's language, a message's link). It is
+// safe for concurrent use.
+type Workspace struct {
+	api     SlackAPI
+	cache   Cache
+	botUser string
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+var _ desk.Workspace = (*Workspace)(nil)
+
+// NewWorkspace returns a Workspace on api and cache. botUser is the bot's
+// own user id (from auth.test), which it leaves out of member lists and
+// takes for a bot's; now is the clock cached copies age by. log may be nil.
+func NewWorkspace(api SlackAPI, cache Cache, botUser string, now func() time.Time, log *slog.Logger) (*Workspace, error) {
+	switch {
+	case api == nil || cache == nil:
+		return nil, errors.New("bot: a Slack client and a cache are required")
+	case botUser == "":
+		return nil, errors.New("bot: the bot's own user id is required (from auth.test)")
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Workspace{api: api, cache: cache, botUser: botUser, now: now, log: log}, nil
+}
+
+// person returns what is known of a person: the cached copy while fresh,
+// else what users.info says now (cached for next time). A person Slack does
+// not know, or cannot be asked about right now, comes back with their id
+// only (the cached copy, if any, when Slack fails), so a lookup never
+// blocks a reply; it then simply gets the default language.
+func (w *Workspace) person(ctx context.Context, id string) knowledge.Person {
+	if id == "" {
+		return knowledge.Person{}
+	}
+	cached, cerr := w.cache.Person(ctx, id)
+	if at, err := w.cache.Fetched(ctx, "person", id); err == nil && cerr == nil && w.now().Sub(at) < personTTL {
+		return cached
+	}
+	u, err := w.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		w.log.Debug("users.info failed; using what is known", "user", id, "err", err)
+		if cerr == nil {
+			return cached
+		}
+		return knowledge.Person{ID: id}
+	}
+	p := personOf(u)
+	if err := w.cache.CachePerson(ctx, p, w.now()); err != nil {
+		w.log.Warn("could not cache a person", "user", id, "err", err)
+	}
+	return p
+}
+
+func personOf(u *slack.User) knowledge.Person {
+	name := u.Profile.DisplayName
+	if name == "" {
+		name = u.RealName
+	}
+	if name == "" {
+		name = u.Name
+	}
+	return knowledge.Person{
+		ID:       u.ID,
+		Name:     name,
+		Email:    u.Profile.Email,
+		TZ:       u.TZ,
+		TZOffset: u.TZOffset,
+		Locale:   u.Locale,
+		Bot:      u.IsBot || u.ID == "USLACKBOT",
+		Deleted:  u.Deleted,
+	}
+}
+
+// Presence reads, fresh from Slack, whether a person is around: their
+// status, presence and do-not-disturb hours. It also returns their profile
+// as Slack has it now (a person may have left since they were cached). A
+// read that fails counts as present: a wrong guess costs one unanswered
+// DM, which escalation then passes on.
+func (w *Workspace) Presence(ctx context.Context, id string) (knowledge.Person, knowledge.Presence) {
+	var pr knowledge.Presence
+	p := knowledge.Person{ID: id}
+	if u, err := w.api.GetUserInfoContext(ctx, id); err == nil {
+		p = personOf(u)
+		pr.StatusEmoji, pr.StatusText = u.Profile.StatusEmoji, u.Profile.StatusText
+		if err := w.cache.CachePerson(ctx, p, w.now()); err != nil {
+			w.log.Warn("could not cache a person", "user", id, "err", err)
+		}
+	} else if slackCode(err) == "user_not_found" {
+		p.Deleted = true
+	} else if cached, err := w.cache.Person(ctx, id); err == nil {
+		p = cached
+	}
+	if up, err := w.api.GetUserPresenceContext(ctx, id); err == nil {
+		pr.Away = up.Presence == "away"
+	}
+	if dnd, err := w.api.GetDNDInfoContext(ctx, &id); err == nil && dnd.Enabled {
+		now := w.now().Unix()
+		pr.DND = int64(dnd.NextStartTimestamp) <= now && now < int64(dnd.NextEndTimestamp)
+	}
+	return p, pr
+}
+
+// Conversation returns what is known of a conversation, refreshed from
+// Slack when the cached copy is old or fresh is set, and whether the bot
+// is a member of it (unknown, hence false, when the copy comes from the
+// cache). It returns an ENOTFOUND error when Slack does not show the
+// conversation to the bot.
+func (w *Workspace) Conversation(ctx context.Context, id string, fresh bool) (knowledge.Conversation, bool, error) {
+	if !fresh {
+		if c, err := w.cache.Conversation(ctx, id); err == nil {
+			if at, err := w.cache.Fetched(ctx, "conversation", id); err == nil && w.now().Sub(at) < conversationTTL {
+				return c, false, nil
+			}
+		}
+	}
+	ch, err := w.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id})
+	if err != nil {
+		if code := slackCode(err); code == "channel_not_found" || code == "not_in_channel" {
+			return knowledge.Conversation{}, false, knowledge.Errorf(knowledge.ENOTFOUND, "I can't see that conversation.")
+		}
+		return knowledge.Conversation{}, false, fmt.Errorf("conversations.info %s: %w", id, err)
+	}
+	c := knowledge.Conversation{ID: ch.ID, Name: ch.Name, Kind: kindOf(ch)}
+	switch {
+	case c.Kind == knowledge.KindDM:
+		c.Members = []string{ch.User}
+	case !c.Public():
+		if c.Members, err = w.members(ctx, id); err != nil {
+			return knowledge.Conversation{}, false, err
+		}
+	}
+	if err := w.cache.CacheConversation(ctx, c, w.now()); err != nil {
+		w.log.Warn("could not cache a conversation", "channel", id, "err", err)
+	}
+	return c, ch.IsMember || c.Kind == knowledge.KindDM, nil
+}
+
+func kindOf(ch *slack.Channel) knowledge.ConversationKind {
+	switch {
+	case ch.IsIM:
+		return knowledge.KindDM
+	case ch.IsMpIM:
+		return knowledge.KindGroupDM
+	case ch.IsPrivate || ch.IsGroup:
+		return knowledge.KindPrivate
+	}
+	return knowledge.KindPublic
+}
+
+// maxMemberPages bounds the members read of one conversation (1000 a page).
+const maxMemberPages = 50
+
+// members lists the members of a conversation other than the bot.
+func (w *Workspace) members(ctx context.Context, id string) ([]string, error) {
+	var all []string
+	cursor := ""
+	for range maxMemberPages {
+		page, next, err := w.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: id, Cursor: cursor, Limit: 1000})
+		if err != nil {
+			return nil, fmt.Errorf("conversations.members %s: %w", id, err)
+		}
+		all = append(all, page...)
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	return slices.DeleteFunc(all, func(m string) bool { return m == w.botUser }), nil
+}
+
+// Root returns the message that starts thread in channel, with no author
+// when a bot wrote it or it is not a person's plain message. It returns an
+// ENOTFOUND error when the thread is gone or out of the bot's sight.
+func (w *Workspace) Root(ctx context.Context, channel, thread string) (desk.Message, error) {
+	msgs, _, _, err := w.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+		ChannelID: channel, Timestamp: thread, Limit: 1, Inclusive: true,
+	})
+	if err != nil {
+		if code := slackCode(err); code == "thread_not_found" || code == "channel_not_found" || code == "not_in_channel" {
+			return desk.Message{}, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+		}
+		return desk.Message{}, fmt.Errorf("conversations.replies %s: %w", channel, err)
+	}
+	if len(msgs) == 0 || msgs[0].Timestamp != thread {
+		return desk.Message{}, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+	}
+	root := msgs[0]
+	m := desk.Message{
+		ID: messageID(channel, root.Timestamp), Channel: channel, TS: root.Timestamp, Thread: root.Timestamp,
+		Plain: mrkdwn.ToPlain(root.Text, nil), Time: tsTime(root.Timestamp),
+	}
+	if !w.fromBot(root.User, root.BotID) && root.SubType == "" {
+		m.Author = root.User
+	}
+	return m, nil
+}
+
+// fromBot reports whether a message was written by this or another bot,
+// which the desk never takes for a question or an answer.
+func (w *Workspace) fromBot(user, botID string) bool {
+	return user == "" || user == w.botUser || botID != ""
+}
+
+// permalink returns a link to a message: Slack's permalink, or an archive
+// link built from its ids when Slack cannot give one now.
+func (w *Workspace) permalink(ctx context.Context, channel, ts string) string {
+	if channel == "" || ts == "" {
+		return ""
+	}
+	link, err := w.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	if err == nil && link != "" {
+		return link
+	}
+	w.log.Debug("no permalink; linking to the archive", "channel", channel, "err", err)
+	return "https://slack.com/archives/" + channel + "/p" + strings.ReplaceAll(ts, ".", "")
+}
+
+// messageID is the id of a question or answer written as a Slack message.
+func messageID(channel, ts string) string { return "slack:" + channel + ":" + ts }
+
+// looksLikeID reports whether s is a Slack conversation id (C…, G…, D…):
+// channel names are lower case, ids upper case.
+func looksLikeID(s string) bool {
+	if len(s) < 2 || !strings.ContainsRune("CGD", rune(s[0])) {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// validTS reports whether ts looks like a Slack message timestamp.
+func validTS(ts string) bool {
+	sec, frac, ok := strings.Cut(ts, ".")
+	if !ok || sec == "" || frac == "" {
+		return false
+	}
+	_, err1 := strconv.ParseUint(sec, 10, 63)
+	_, err2 := strconv.ParseUint(frac, 10, 63)
+	return err1 == nil && err2 == nil
+}
+
+// tsTime is the time of a Slack timestamp, or the zero time for a
+// malformed one.
+func tsTime(ts string) time.Time {
+	if !validTS(ts) {
+		return time.Time{}
+	}
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, _ := strconv.ParseInt(sec, 10, 64)
+	frac = (frac + "000000")[:6]
+	us, _ := strconv.ParseInt(frac, 10, 64)
+	return time.Unix(s, us*1000).UTC()
+}

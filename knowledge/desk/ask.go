@@ -1,0 +1,207 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// Question is a question someone asks, as the chat adapter read it.
+type Question struct {
+	// Key is the delivery's key.
+	Key   string
+	ID    string
+	Asker string
+	// Text is the question as typed, in the chat tool's markup, shown
+	// back to people; Plain is its text, what knowledge keeps.
+	Text, Plain string
+	// Where is the conversation it is asked in: who may see what is said
+	// there, hence which past answers may be shown.
+	Where knowledge.Conversation
+	// Channel and Thread locate the thread where it is discussed; Thread
+	// is empty when Post is set, the desk then posting the question to
+	// start its thread.
+	Channel, Thread string
+	Post            bool
+	// Private is set for a question asked in a direct message: an expert
+	// is asked in a group DM with the asker, and nobody else sees it.
+	Private bool
+	// Reply is where to answer the asker privately, for a question that
+	// has no thread (a command in a direct message).
+	Reply Address
+	Time  time.Time
+}
+
+// Asks reports whether plain text asks anything: not empty, and not a
+// plea for help with the bot itself.
+func Asks(plain string) bool {
+	plain = strings.TrimSpace(plain)
+	return plain != "" && !strings.EqualFold(plain, "help") && !strings.EqualFold(plain, "aide")
+}
+
+// Ask answers a new question from knowledge when a past answer is sure
+// enough, or sends it to the expert most likely to know, or, when nobody
+// fits, records it as unanswered (asking the fallback channel when there is
+// one). The reads (search, ranking, presence) come first; then one
+// transaction records the question, the best past answer found, and
+// everything to tell. A question in a thread the desk follows already is a
+// reply there, left to Answer. It returns ErrUsage when there is nothing to
+// ask.
+func (d *Desk) Ask(ctx context.Context, q Question) error {
+	if q.Thread != "" {
+		var followed bool
+		err := d.view(ctx, func(r Reader) error {
+			_, err := r.AskByThread(ctx, q.Channel, q.Thread)
+			followed = err == nil
+			if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if followed {
+			// A mention in a thread the desk follows is a reply there,
+			// which Answer captures.
+			d.log.Debug("ignoring a question in a followed thread", "key", q.Key)
+			return nil
+		}
+	}
+	if !Asks(q.Plain) {
+		return ErrUsage
+	}
+	kq := knowledge.Question{
+		ID: q.ID, Asker: q.Asker, Conversation: q.Where.ID, Thread: q.Thread,
+		Text: q.Plain, Lang: knowledge.DetectLang(q.Plain), Time: q.Time,
+	}
+	best, err := d.bestMatch(ctx, kq, q.Where)
+	if err != nil {
+		return err
+	}
+	var c *choice
+	if best == nil || !best.Sure {
+		if c, err = d.chooseExpert(ctx, kq, nil); err != nil {
+			return err
+		}
+	}
+	return d.commit(ctx, q.Key, func(tx Tx, n *Counts) error {
+		if err := tx.UpsertConversation(ctx, q.Where); err != nil {
+			return err
+		}
+		if err := tx.AddQuestion(ctx, kq); err != nil {
+			return err
+		}
+		n.Questions++
+		a := knowledge.Ask{QuestionID: q.ID, Asker: q.Asker, Channel: q.Channel, Thread: q.Thread, Private: q.Private}
+		if best != nil {
+			o := Offer{QuestionID: q.ID, Match: best.Question.ID, Answer: best.Answer.ID, Confidence: best.Confidence, Offered: best.Sure, At: tx.Now()}
+			if err := tx.RecordOffer(ctx, o); err != nil {
+				return err
+			}
+			if best.Sure {
+				a.Status, a.Offered = knowledge.StatusOffered, best.Answer.ID
+			}
+		}
+		if err := tx.AddAsk(ctx, a); err != nil {
+			return err
+		}
+		if q.Post {
+			_, err := tx.Notify(ctx, Notice{
+				Key: threadKey(a.QuestionID), To: Address{Conversation: a.Channel}, Reader: a.Asker,
+				Place: Place{QuestionID: a.QuestionID, Thread: true},
+				Body:  QuestionPosted{Asker: a.Asker, Text: Quote{Typed: q.Text}},
+			})
+			if err != nil {
+				return err
+			}
+		}
+		switch {
+		case best != nil && best.Sure:
+			n.Instant++
+			return d.offer(ctx, tx, q, a, *best)
+		case c != nil:
+			_, err := d.route(ctx, tx, routeStep{key: q.Key, ask: a, text: Quote{Typed: q.Text}, choice: c, told: ToldAsked}, n)
+			return err
+		}
+		return d.giveUp(ctx, tx, q.Key, a, Quote{Typed: q.Text}, n)
+	})
+}
+
+// offer records the instant answer: in the question's thread, or to the
+// asker privately for a question without one.
+func (d *Desk) offer(ctx context.Context, tx Tx, q Question, a knowledge.Ask, m knowledge.Match) error {
+	body := InstantAnswer{
+		Question: a.QuestionID, Answer: m.Answer, Confidence: m.Confidence,
+		Source: Link{Conversation: m.Question.Conversation, Thread: m.Question.Thread},
+	}
+	if !q.Reply.Empty() {
+		_, err := tx.Notify(ctx, Notice{Key: InstantKey(a.QuestionID), To: q.Reply, Reader: a.Asker, Body: body})
+		return err
+	}
+	thread, err := threadOf(ctx, tx, a)
+	if err != nil {
+		return err
+	}
+	return thread.notify(ctx, tx, InstantKey(a.QuestionID), a.Asker, body)
+}
+
+// bestMatch returns the closest past answer that may be shown where the
+// question is asked, sure or not, or nil when there is none.
+func (d *Desk) bestMatch(ctx context.Context, q knowledge.Question, place knowledge.Conversation) (*knowledge.Match, error) {
+	matches, err := d.engine.Similar(ctx, q, knowledge.Viewer{PersonID: q.Asker})
+	if err != nil {
+		return nil, err
+	}
+	shown, err := d.inPlace(ctx, matches, place)
+	if err != nil || len(shown) == 0 {
+		return nil, err
+	}
+	return &shown[0], nil
+}
+
+// inPlace keeps the matches that may be shown in conversation c, where
+// everyone in it reads them: public knowledge and c's own. For a direct
+// message with the bot, the asker's own view (which Similar applied
+// already) is the right one.
+func (d *Desk) inPlace(ctx context.Context, matches []knowledge.Match, c knowledge.Conversation) ([]knowledge.Match, error) {
+	if c.Kind == knowledge.KindDM || len(matches) == 0 {
+		return matches, nil
+	}
+	var kept []knowledge.Match
+	err := d.view(ctx, func(r Reader) error {
+		kept = nil
+		for _, m := range matches {
+			if m.Question.Conversation == c.ID {
+				kept = append(kept, m)
+				continue
+			}
+			src, err := r.Conversation(ctx, m.Question.Conversation)
+			if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if src.Public() {
+				kept = append(kept, m)
+			}
+		}
+		return nil
+	})
+	return kept, err
+}
+
+// Keys of the notices people click or that others wait on: a click names
+// the card it settles by the thing the card is about.
+func threadKey(questionID string) string { return "thread:" + questionID }
+
+// InstantKey is the key of the card that offers a past answer to a
+// question.
+func InstantKey(questionID string) string { return "instant:" + questionID }
+
+// CheckKey is the key of the card that asks the asker whether a reply
+// solved their question.
+func CheckKey(questionID string) string { return "check:" + questionID }

@@ -1,0 +1,349 @@
+package desk
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// A Notice is something the desk decided to tell someone, recorded in the
+// transaction that decided it and delivered after it commits. It says what
+// is meant, in domain terms; the chat adapter writes it in the reader's
+// language, with its links resolved, when it delivers it.
+type Notice struct {
+	// Key makes recording idempotent: a notice whose key was recorded
+	// before is not recorded again. The cards a person can click carry
+	// the key of what they are about (see RouteKey), so a click can name
+	// the card it settles.
+	Key string
+	To  Address
+	// Reader is the person whose language the notice is written in; empty
+	// for the workspace's language (a channel read by many).
+	Reader string
+	// After is the id of a notice that must be delivered first: this one
+	// goes to that notice's conversation when To names none, into the
+	// thread it started when To.InThread is set, and links to that thread
+	// when its body holds a Link with Started set. A notice waiting on one
+	// that failed fails too.
+	After int64
+	// Place is what delivering the notice teaches about a question.
+	Place Place
+	Body  Body
+}
+
+// Address is where a notice goes.
+type Address struct {
+	// Conversation is a conversation's id, a person's id (their direct
+	// messages with the bot), or a channel's "#name"; empty with After
+	// for the conversation After opened.
+	Conversation string `json:"conversation,omitempty"`
+	// Thread is the thread to write in, if any.
+	Thread string `json:"thread,omitempty"`
+	// InThread puts the notice in the thread the notice After started.
+	InThread bool `json:"in_thread,omitempty"`
+	// Only, when set, shows the notice to that person alone, in
+	// Conversation.
+	Only string `json:"only,omitempty"`
+	// Reply is the chat tool's address for answering a command or a click
+	// privately (Slack's response_url); the fields above are then unused.
+	Reply string `json:"reply,omitempty"`
+}
+
+// Empty reports whether a names nowhere to write.
+func (a Address) Empty() bool { return a.Conversation == "" && a.Reply == "" }
+
+// Place says that delivering a notice puts a question somewhere: into the
+// conversation the notice went to (a group DM just opened, whose members
+// are Members) and, when Thread is set, into the thread the notice starts.
+type Place struct {
+	QuestionID string
+	Members    []string
+	Thread     bool
+}
+
+// Link points to a thread: Conversation and Thread when they are known, or,
+// with Started, the thread the notice After starts, known once that one is
+// delivered. The zero Link points nowhere.
+type Link struct {
+	Conversation string `json:"conversation,omitempty"`
+	Thread       string `json:"thread,omitempty"`
+	Started      bool   `json:"started,omitempty"`
+}
+
+// Known reports whether l points somewhere.
+func (l Link) Known() bool { return l.Started || (l.Conversation != "" && l.Thread != "") }
+
+// Kind names the type of a notice's Body.
+type Kind string
+
+// Notice kinds.
+const (
+	KindQuestionPosted Kind = "question_posted"
+	KindInstantAnswer  Kind = "instant_answer"
+	KindGroupDM        Kind = "group_dm"
+	KindExpertAsked    Kind = "expert_asked"
+	KindAskerTold      Kind = "asker_told"
+	KindFallbackAsked  Kind = "fallback_asked"
+	KindAnswerCheck    Kind = "answer_check"
+	KindReply          Kind = "reply"
+	KindProfile        Kind = "profile"
+	KindDigest         Kind = "digest"
+)
+
+// Body is what a notice says; each kind has its own type.
+type Body interface {
+	Kind() Kind
+}
+
+// Quote is what a person wrote, shown back to others: as they typed it,
+// in the chat tool's markup, when that is known, else as plain text.
+type Quote struct {
+	Typed string `json:"typed,omitempty"`
+	Plain string `json:"plain,omitempty"`
+}
+
+// QuestionPosted starts a question's thread in a channel: who asks, and
+// what.
+type QuestionPosted struct {
+	Asker string `json:"asker"`
+	Text  Quote  `json:"text"`
+}
+
+// InstantAnswer offers a past answer to a new question, with buttons to
+// say whether it solves it.
+type InstantAnswer struct {
+	// Question is the new question.
+	Question string           `json:"question"`
+	Answer   knowledge.Answer `json:"answer"`
+	// Source is the thread the past answer was given in.
+	Source     Link    `json:"source"`
+	Confidence float64 `json:"confidence"`
+}
+
+// GroupDM opens a group conversation of Members, where a private question
+// is asked of an expert.
+type GroupDM struct {
+	Members []string `json:"members"`
+}
+
+// ExpertAsked asks an expert to answer a question, and why them.
+type ExpertAsked struct {
+	Route int64  `json:"route"`
+	Asker string `json:"asker"`
+	Text  Quote  `json:"text"`
+	// Evidence is the past questions the expert answered that make them
+	// the one to ask, among those they may see, each once.
+	Evidence []Evidence `json:"evidence,omitempty"`
+	// Thread is where to answer; the zero Link when the notice itself
+	// starts the thread (a group DM).
+	Thread Link `json:"thread"`
+}
+
+// Evidence is one past question an expert answered, with its thread.
+type Evidence struct {
+	Question string `json:"question"`
+	Text     string `json:"text"`
+	Thread   Link   `json:"thread"`
+}
+
+// Told is what the asker is told of their question's course.
+type Told string
+
+// What the asker is told.
+const (
+	ToldAsked          Told = "asked"           // Expert was asked
+	ToldAskedPrivately Told = "asked_privately" // Expert was asked in a group DM with the asker
+	ToldEscalated      Told = "escalated"       // Previous did not answer in time; Expert was asked
+	ToldPassed         Told = "passed"          // Previous passed it on; Expert was asked
+	ToldNobody         Told = "nobody"          // nobody could be asked
+	ToldFallback       Told = "fallback"        // nobody could answer; Fallback was asked
+	ToldTaken          Told = "taken"           // Expert took it
+	ToldAlready        Told = "already"         // Expert says it was answered before
+)
+
+// AskerTold tells the asker how their question moves.
+type AskerTold struct {
+	What     Told   `json:"what"`
+	Expert   string `json:"expert,omitempty"`
+	Previous string `json:"previous,omitempty"`
+	Fallback string `json:"fallback,omitempty"`
+}
+
+// FallbackAsked asks a whole channel about a question nobody answered. A
+// private question is not shown: only that its asker needs help.
+type FallbackAsked struct {
+	Asker   string `json:"asker"`
+	Text    Quote  `json:"text"`
+	Private bool   `json:"private,omitempty"`
+	Thread  Link   `json:"thread"`
+}
+
+// AnswerCheck asks the asker, privately, whether a reply solved their
+// question, with a button to say so.
+type AnswerCheck struct {
+	Answerer string `json:"answerer"`
+	Answer   string `json:"answer"`
+}
+
+// Reply answers a person's command or click. Say is what to tell them;
+// the other fields are what that message names.
+type Reply struct {
+	Say    Say       `json:"say"`
+	Person string    `json:"person,omitempty"`
+	Link   Link      `json:"link"`
+	Until  time.Time `json:"until,omitzero"`
+	// Detail is a word the person typed, or a message to show as written.
+	Detail string `json:"detail,omitempty"`
+	// Settle is the key of the card the person clicked: it is shown again
+	// without its buttons, with the reply under it.
+	Settle string `json:"settle,omitempty"`
+}
+
+// Profile shows a person what they are known for and what waits for them.
+type Profile struct {
+	Person   string                  `json:"person"`
+	Stats    knowledge.AnswererStats `json:"stats"`
+	Topics   []string                `json:"topics,omitempty"`
+	Answered []string                `json:"answered,omitempty"`
+	Waiting  []Waiting               `json:"waiting,omitempty"`
+	// Routes counts every question waiting for them; Waiting lists the
+	// first few.
+	Routes int                   `json:"routes"`
+	Prefs  knowledge.Preferences `json:"prefs"`
+	Now    time.Time             `json:"now"`
+}
+
+// Waiting is a question waiting for an expert, with its thread.
+type Waiting struct {
+	Text   string `json:"text"`
+	Thread Link   `json:"thread"`
+}
+
+// Digest is the weekly digest of Week (an ISO week, "2026-W47"), read in
+// time zone Zone: the channel's when Person is empty, else the personal
+// digest of Person. It is composed from the store when delivered.
+type Digest struct {
+	Week   string `json:"week"`
+	Zone   string `json:"zone,omitempty"`
+	Person string `json:"person,omitempty"`
+}
+
+// Kind implementations.
+
+func (QuestionPosted) Kind() Kind { return KindQuestionPosted }
+func (InstantAnswer) Kind() Kind  { return KindInstantAnswer }
+func (GroupDM) Kind() Kind        { return KindGroupDM }
+func (ExpertAsked) Kind() Kind    { return KindExpertAsked }
+func (AskerTold) Kind() Kind      { return KindAskerTold }
+func (FallbackAsked) Kind() Kind  { return KindFallbackAsked }
+func (AnswerCheck) Kind() Kind    { return KindAnswerCheck }
+func (Reply) Kind() Kind          { return KindReply }
+func (Profile) Kind() Kind        { return KindProfile }
+func (Digest) Kind() Kind         { return KindDigest }
+
+// envelope is how a notice's address, reader and body are stored.
+type envelope struct {
+	To     Address         `json:"to"`
+	Reader string          `json:"reader,omitempty"`
+	Body   json.RawMessage `json:"body"`
+}
+
+// Encode returns what a store keeps of n besides its key, After and Place:
+// its kind, and its address, reader and body as JSON.
+func (n Notice) Encode() (Kind, []byte, error) {
+	if n.Body == nil {
+		return "", nil, knowledge.Errorf(knowledge.EINVALID, "Notice %s says nothing.", n.Key)
+	}
+	body, err := json.Marshal(n.Body)
+	if err != nil {
+		return "", nil, fmt.Errorf("encode notice %s: %w", n.Key, err)
+	}
+	payload, err := json.Marshal(envelope{To: n.To, Reader: n.Reader, Body: body})
+	if err != nil {
+		return "", nil, fmt.Errorf("encode notice %s: %w", n.Key, err)
+	}
+	return n.Body.Kind(), payload, nil
+}
+
+// Decode fills n's address, reader and body from what Encode returned. It
+// returns an EINVALID error for a kind it does not know, such as one
+// written by a newer nextdesk.
+func (n *Notice) Decode(kind Kind, payload []byte) error {
+	var env envelope
+	if err := json.Unmarshal(payload, &env); err != nil {
+		return fmt.Errorf("decode notice %s: %w", n.Key, err)
+	}
+	var (
+		body Body
+		err  error
+	)
+	switch kind {
+	case KindQuestionPosted:
+		body = decodeAs[QuestionPosted](env.Body, &err)
+	case KindInstantAnswer:
+		body = decodeAs[InstantAnswer](env.Body, &err)
+	case KindGroupDM:
+		body = decodeAs[GroupDM](env.Body, &err)
+	case KindExpertAsked:
+		body = decodeAs[ExpertAsked](env.Body, &err)
+	case KindAskerTold:
+		body = decodeAs[AskerTold](env.Body, &err)
+	case KindFallbackAsked:
+		body = decodeAs[FallbackAsked](env.Body, &err)
+	case KindAnswerCheck:
+		body = decodeAs[AnswerCheck](env.Body, &err)
+	case KindReply:
+		body = decodeAs[Reply](env.Body, &err)
+	case KindProfile:
+		body = decodeAs[Profile](env.Body, &err)
+	case KindDigest:
+		body = decodeAs[Digest](env.Body, &err)
+	default:
+		return knowledge.Errorf(knowledge.EINVALID, "Notice %s is of unknown kind %q.", n.Key, kind)
+	}
+	if err != nil {
+		return fmt.Errorf("decode notice %s: %w", n.Key, err)
+	}
+	n.To, n.Reader, n.Body = env.To, env.Reader, body
+	return nil
+}
+
+// decodeAs decodes raw as a T, recording a failure in *errp.
+func decodeAs[T Body](raw json.RawMessage, errp *error) Body {
+	var v T
+	*errp = json.Unmarshal(raw, &v)
+	return v
+}
+
+// OutboxState is where a notice's delivery stands.
+type OutboxState string
+
+// Delivery states: pending until delivered, or failed for good.
+const (
+	OutboxPending OutboxState = "pending"
+	OutboxSent    OutboxState = "sent"
+	OutboxFailed  OutboxState = "failed"
+)
+
+// Outgoing is a recorded notice and where its delivery stands.
+type Outgoing struct {
+	ID int64
+	Notice
+	// AfterChannel and AfterTS are the result of delivering After: the
+	// conversation it went to or opened, and the message it posted.
+	AfterChannel, AfterTS string
+	State                 OutboxState
+	// Attempts counts the claims to deliver it. One whose outcome was not
+	// recorded, because the deliverer died mid-call, still counts: the
+	// chat tool may have the message.
+	Attempts  int
+	DueAt     time.Time
+	CreatedAt time.Time
+	SentAt    time.Time
+	// Channel and TS are the delivery's result: the conversation written
+	// to or opened, and the message posted.
+	Channel, TS string
+	Error       string
+}
