@@ -1,12 +1,15 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"golang.org/x/time/rate"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -218,4 +221,28 @@ func (w *Workspace) Presence(ctx context.Context, id string) (knowledge.Person, 
 		w.seen.put(presenceRead{person: p, presence: pr, at: w.now()})
 	}
 	return p, pr
+}
+
+// userChanged keeps what Slack says of a person who changed (user_change):
+// a deactivated account that is active again becomes routable again, and
+// their presence is read afresh.
+func (w *Workspace) userChanged(ctx context.Context, u slackevents.User) error {
+	if u.ID == "" {
+		return nil
+	}
+	name := cmp.Or(u.Profile.DisplayName, u.RealName, u.Name)
+	p := knowledge.Person{
+		ID: u.ID, Name: name, TZ: u.TZ, TZOffset: u.TZOffset, Locale: u.Locale,
+		Bot: u.IsBot || u.ID == "USLACKBOT", Deleted: u.Deleted,
+	}
+	if known, err := w.cache.Person(ctx, u.ID); err == nil && p.Locale == "" {
+		// The event carries no locale; the one read with users.info
+		// stands.
+		p.Locale = known.Locale
+	}
+	w.seen.forget(u.ID)
+	if err := w.cache.CachePerson(ctx, p, w.now()); err != nil {
+		return fmt.Errorf("keep the change of %s: %w", u.ID, err)
+	}
+	return nil
 }

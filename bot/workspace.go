@@ -191,17 +191,9 @@ func (w *Workspace) members(ctx context.Context, id string) ([]string, error) {
 // when a bot wrote it or it is not a person's plain message. It returns an
 // ENOTFOUND error when the thread is gone or out of the bot's sight.
 func (w *Workspace) Root(ctx context.Context, channel, thread string) (desk.Message, error) {
-	msgs, _, _, err := w.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-		ChannelID: channel, Timestamp: thread, Limit: 1, Inclusive: true,
-	})
+	msgs, err := w.thread(ctx, channel, thread, 1)
 	if err != nil {
-		if code := slackCode(err); code == "thread_not_found" || code == "channel_not_found" || code == "not_in_channel" {
-			return desk.Message{}, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
-		}
-		return desk.Message{}, fmt.Errorf("conversations.replies %s: %w", channel, err)
-	}
-	if len(msgs) == 0 || msgs[0].Timestamp != thread {
-		return desk.Message{}, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+		return desk.Message{}, err
 	}
 	root := msgs[0]
 	m := desk.Message{
@@ -212,6 +204,25 @@ func (w *Workspace) Root(ctx context.Context, channel, thread string) (desk.Mess
 		m.Author = root.User
 	}
 	return m, nil
+}
+
+// thread returns the first messages of thread in channel, at most limit,
+// its root first. It returns an ENOTFOUND error when the thread is gone or
+// out of the bot's sight.
+func (w *Workspace) thread(ctx context.Context, channel, thread string, limit int) ([]slack.Message, error) {
+	msgs, _, _, err := w.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+		ChannelID: channel, Timestamp: thread, Limit: limit, Inclusive: true,
+	})
+	if err != nil {
+		if code := slackCode(err); code == "thread_not_found" || code == "channel_not_found" || code == "not_in_channel" {
+			return nil, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+		}
+		return nil, fmt.Errorf("conversations.replies %s: %w", channel, err)
+	}
+	if len(msgs) == 0 || msgs[0].Timestamp != thread {
+		return nil, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+	}
+	return msgs, nil
 }
 
 // fromBot reports whether a message was written by this or another bot,

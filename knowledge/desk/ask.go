@@ -130,15 +130,21 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 				return err
 			}
 		}
+		// What is shown of the question: as typed, or with the details
+		// the asker added, as text.
+		shown := Quote{Typed: q.Text}
+		if len(q.Details) > 0 {
+			shown = Quote{Plain: text}
+		}
 		switch {
 		case best != nil && best.Sure:
 			n.Instant++
 			return d.offer(ctx, tx, q, a, *best)
 		case c != nil:
-			_, err := d.route(ctx, tx, routeStep{key: q.Key, ask: a, text: Quote{Typed: q.Text}, choice: c, told: ToldAsked}, n)
+			_, err := d.route(ctx, tx, routeStep{key: q.Key, ask: a, text: shown, choice: c, told: ToldAsked}, n)
 			return err
 		}
-		return d.giveUp(ctx, tx, q.Key, a, Quote{Typed: q.Text}, ranked, n)
+		return d.giveUp(ctx, tx, q.Key, a, shown, ranked, n)
 	})
 }
 
