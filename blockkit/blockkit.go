@@ -77,3 +77,9 @@ func Actions(blockID string, buttons ...*slack.ButtonBlockElement) slack.Block {
 	}
 	return slack.NewActionBlock(blockID, elems...)
 }
+
+// SectionWithButton is a section block of mrkdwn text with a button beside
+// it.
+func SectionWithButton(text string, button *slack.ButtonBlockElement) slack.Block {
+	return slack.NewSectionBlock(Markdown(text), nil, slack.NewAccessory(button))
+}

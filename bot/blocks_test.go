@@ -40,13 +40,22 @@ func TestBlocksGolden(t *testing.T) {
 	}{
 		{"question_en", questionBlocks("en", "U0ALICE01", "How can I roll back a *kubernetes* deployment? <!channel>")},
 		{"question_fr", questionBlocks("fr", "U0ELODIE1", "Comment annuler un déploiement ?\n```kubectl rollout undo```")},
-		{"instant_en", instantBlocks("en", "ask:T1", match.Answer, "https://fakecorp.slack.com/archives/C1/p1000001")},
-		{"instant_fr_nolink", instantBlocks("fr", "ask:T1", match.Answer, "")},
+		{"instant_en", instantBlocks("en", desk.InstantAnswer{Question: "ask:T1", Answer: match.Answer}, "https://fakecorp.slack.com/archives/C1/p1000001")},
+		{"instant_fr_nolink", instantBlocks("fr", desk.InstantAnswer{Question: "ask:T1", Answer: match.Answer}, "")},
+		{"instant_fr_picked", instantBlocks("fr", desk.InstantAnswer{Question: "ask:T1", Answer: match.Answer, PickedBy: "U0BOB0001"}, "https://fakecorp.slack.com/archives/C1/p1000001")},
+		{"earlier_en", earlierBlocks("en", desk.Earlier{Route: 42, Asker: "U0ALICE01", Text: desk.Quote{Plain: "How can I roll back a deployment?"},
+			Options: []desk.Option{
+				{Question: "slack:C1:1.000003", Text: "kubernetes deployment rollback stuck", Answer: match.Answer},
+				{Question: "slack:C1:1.000004", Text: "helm rollback <fails>", Answer: knowledge.Answer{Answerer: "U0CAROL01", Text: "helm rollback 12", Time: when}},
+			}}, []string{"https://fakecorp.slack.com/archives/C1/p1000003", ""})},
+		{"reminder_fr_last", reminderBlocks("fr", desk.Reminder{Route: 42, Asker: "U0ALICE01", Text: desk.Quote{Plain: "Comment annuler un déploiement ?"},
+			Taken: when, Last: true, Next: when.Add(4 * time.Hour)}, "https://fakecorp.slack.com/archives/C1/p2000001")},
+		{"reminder_en", reminderBlocks("en", desk.Reminder{Route: 42, Asker: "U0ALICE01", Text: desk.Quote{Plain: "How can I roll back?"}, Taken: when}, "")},
 		{"expert_en", expertBlocks("en", expert(42, "How can I roll back a kubernetes deployment?"), evidence, "https://fakecorp.slack.com/archives/C1/p2000001")},
 		{"expert_fr_groupdm", expertBlocks("fr", expert(43, "Comment annuler un déploiement ?"), nil, "")},
 		{"accept_en", acceptBlocks("en", "U0BOB0001", "slack:C1:3.000001")},
-		{"fallback_public", fallbackBlocks("en", "U0ALICE01", "Where do I park my bicycle?", "https://fakecorp.slack.com/archives/C1/p4000001", false)},
-		{"fallback_private", fallbackBlocks("fr", "U0ALICE01", "secret budget code", "", true)},
+		{"fallback_public", fallbackBlocks("en", "U0ALICE01", gapText("en", desk.GapTimedOut, 2), "Where do I park my bicycle?", "https://fakecorp.slack.com/archives/C1/p4000001", false)},
+		{"fallback_private", fallbackBlocks("fr", "U0ALICE01", gapText("fr", desk.GapNobodyKnown, 0), "secret budget code", "", true)},
 		{"profile_en", profileBlocks("en", profile{
 			Stats:    knowledge.AnswererStats{Answers: 12, Accepted: 4, Thanks: 3},
 			Topics:   []string{"kubernetes", "helm"},
@@ -102,9 +111,12 @@ func TestBlocksStayWithinSlackLimits(t *testing.T) {
 	a := knowledge.Answer{Answerer: "U1", Text: huge}
 	for name, blocks := range map[string][]slack.Block{
 		"question": questionBlocks("en", "U1", huge),
-		"instant":  instantBlocks("fr", "q", a, "https://x"),
+		"instant":  instantBlocks("fr", desk.InstantAnswer{Question: "q", Answer: a}, "https://x"),
 		"expert":   expertBlocks("fr", desk.ExpertAsked{Route: 1, Asker: "U1", Text: desk.Quote{Plain: huge}}, many, "https://x"),
-		"fallback": fallbackBlocks("en", "U1", huge, "https://x", false),
+		"fallback": fallbackBlocks("en", "U1", huge, huge, "https://x", false),
+		"earlier": earlierBlocks("en", desk.Earlier{Route: 1, Asker: "U1", Text: desk.Quote{Plain: huge},
+			Options: []desk.Option{{Question: "q", Text: huge, Answer: a}, {Question: "r", Text: huge, Answer: a}}}, []string{"https://x", "https://x"}),
+		"reminder": reminderBlocks("en", desk.Reminder{Route: 1, Asker: "U1", Text: desk.Quote{Plain: huge}}, "https://x"),
 		"profile":  profileBlocks("en", profile{Answered: long, Topics: []string{huge}, Waiting: []waiting{{Text: huge}}}),
 	} {
 		var items []map[string]any

@@ -24,6 +24,8 @@ func (b *Bot) event(ctx context.Context, in Inbound, req desk.Request) error {
 		return b.message(ctx, in, ev)
 	case *slackevents.ReactionAddedEvent:
 		return b.reaction(ctx, in, req, ev)
+	case *slackevents.UserChangeEvent:
+		return b.ws.userChanged(ctx, ev.User)
 	}
 	b.log.Debug("ignoring an event", "type", in.Event.InnerEvent.Type, "key", in.Key)
 	return nil
@@ -48,13 +50,65 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 	if err != nil {
 		return err
 	}
-	text := withoutMention(ev.Text, b.ws.botUser)
-	return b.desk.Ask(ctx, desk.Question{
+	q := desk.Question{
 		Key: in.Key, ID: messageID(ev.Channel, ev.TimeStamp), Asker: ev.User,
-		Text: text, Plain: mrkdwn.ToPlain(text, nil),
 		Where: conv, Channel: conv.ID, Thread: thread, Time: tsTime(ev.TimeStamp),
-	})
+	}
+	q.Text = withoutMention(ev.Text, b.ws.botUser)
+	if thread != ev.TimeStamp {
+		// In a thread, "@nextdesk" (and whatever follows it: "can you
+		// help with this?") is about the thread's question.
+		found, err := b.threadQuestion(ctx, &q, ev.TimeStamp)
+		if err != nil {
+			return err
+		}
+		if !found {
+			b.log.Debug("a mention in a thread without a person's question; asking its own words", "key", in.Key)
+		}
+	}
+	q.Plain = mrkdwn.ToPlain(q.Text, nil)
+	return b.desk.Ask(ctx, q)
 }
+
+// maxThreadRead bounds the messages of a thread read to find its question.
+const maxThreadRead = 200
+
+// threadQuestion makes q, a mention at ts in a thread, the thread's
+// question: its first message, asked by its author, with what that author
+// added in the thread before the mention as details. It reports false,
+// leaving q as it is, when the thread does not start with a person's
+// message (a bot's post, or one gone).
+func (b *Bot) threadQuestion(ctx context.Context, q *desk.Question, ts string) (bool, error) {
+	msgs, err := b.ws.thread(ctx, q.Channel, q.Thread, maxThreadRead)
+	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	root := msgs[0]
+	if root.SubType != "" || b.ws.fromBot(root.User, root.BotID) || withoutMention(root.Text, b.ws.botUser) == "" {
+		return false, nil
+	}
+	q.ID, q.Asker, q.Time = messageID(q.Channel, root.Timestamp), root.User, tsTime(root.Timestamp)
+	typed := []string{withoutMention(root.Text, b.ws.botUser)}
+	for _, m := range msgs[1:] {
+		if m.User != root.User || m.SubType != "" || m.BotID != "" || m.Timestamp == ts || compareTS(m.Timestamp, ts) > 0 {
+			continue
+		}
+		text := withoutMention(m.Text, b.ws.botUser)
+		if plain := mrkdwn.ToPlain(text, nil); plain != "" {
+			typed = append(typed, text)
+			q.Details = append(q.Details, desk.Detail{ID: messageID(q.Channel, m.Timestamp), Text: plain, Time: tsTime(m.Timestamp)})
+		}
+	}
+	// The root is the question; the desk adds the details to it.
+	q.Text = typed[0]
+	return true, nil
+}
+
+// compareTS orders two Slack timestamps.
+func compareTS(a, b string) int { return tsTime(a).Compare(tsTime(b)) }
 
 // message handles message events: a root message in a DM with the bot is a
 // private question; a reply in a thread may be an answer; edits and

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -25,6 +26,14 @@ func (b *Bot) interaction(ctx context.Context, in Inbound, req desk.Request) err
 		return b.desk.NeedHelp(ctx, req, act.Value)
 	case actionAccept:
 		return b.desk.Accept(ctx, req, act.Value)
+	case actionPick:
+		route, question, _ := strings.Cut(act.Value, ":")
+		id, ok := routeValue(route)
+		if !ok || question == "" {
+			b.log.Debug("ignoring a pick without a route and a question", "key", in.Key, "value", act.Value)
+			return nil
+		}
+		return b.desk.Pick(ctx, req, id, question)
 	case actionTake, actionPass, actionAlready:
 		id, ok := routeValue(act.Value)
 		if !ok {

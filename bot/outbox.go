@@ -334,6 +334,9 @@ func (o *Outbox) call(ctx context.Context, m desk.Outgoing, c call) (channel, ts
 	case methodEphemeral:
 		ts, err := o.api.PostEphemeralContext(ctx, c.channel, c.user, opts...)
 		return c.channel, ts, err
+	case methodUpdate:
+		channel, ts, _, err := o.api.UpdateMessageContext(ctx, c.channel, c.ts, opts...)
+		return channel, ts, err
 	case methodOpen:
 		ch, _, _, err := o.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: c.users})
 		if err != nil {

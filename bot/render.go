@@ -35,6 +35,7 @@ const (
 	actionPass     = "nextdesk_pass"      // the expert passes it on; value: route id
 	actionAlready  = "nextdesk_already"   // the expert says it was answered before; value: route id
 	actionAccept   = "nextdesk_accept"    // the asker accepts a reply; value: answer id
+	actionPick     = "nextdesk_pick"      // the expert picks the earlier thread that answers; value: route id, ":", question id
 )
 
 // Methods of the Slack calls that deliver notices, and a post to an
@@ -44,20 +45,22 @@ const (
 	methodEphemeral = "chat.postEphemeral"
 	methodOpen      = "conversations.open"
 	methodRespond   = "response_url"
+	methodUpdate    = "chat.update"
 )
 
 // call is the Slack call that delivers one notice, as rendered.
 type call struct {
 	method string
-	// channel, thread and user (of an ephemeral message) say where;
-	// responseURL, for method respond, and replace to replace the message
-	// clicked; users the members of a group DM to open.
-	channel, thread, user string
-	responseURL           string
-	replace               bool
-	users                 []string
-	text                  string
-	blocks                []slack.Block
+	// channel, thread and user (of an ephemeral message) say where, and
+	// ts the message chat.update changes; responseURL, for method
+	// respond, and replace to replace the message clicked; users the
+	// members of a group DM to open.
+	channel, thread, user, ts string
+	responseURL               string
+	replace                   bool
+	users                     []string
+	text                      string
+	blocks                    []slack.Block
 	// none is set when the notice has nothing to say after all (a personal
 	// digest with no new answer): it is done, and nothing is sent.
 	none bool
@@ -75,7 +78,10 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.blocks = questionBlocks(lang, b.Asker, text)
 	case desk.InstantAnswer:
 		c.text = i18n.Tr(lang, "instant.text", blockkit.OneLine(b.Answer.Text, maxNotification))
-		c.blocks = instantBlocks(lang, b.Question, b.Answer, o.link(ctx, m, b.Source))
+		if b.PickedBy != "" {
+			c.text = i18n.Tr(lang, "instant.picked_text", b.PickedBy, blockkit.OneLine(b.Answer.Text, maxNotification))
+		}
+		c.blocks = instantBlocks(lang, b, o.link(ctx, m, b.Source))
 	case desk.GroupDM:
 		c.method, c.users = methodOpen, b.Members
 	case desk.ExpertAsked:
@@ -85,11 +91,31 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.text = toldText(lang, b)
 	case desk.FallbackAsked:
 		lang = o.cfg.Lang
-		c.text = i18n.Tr(lang, "fallback.public_text", b.Asker)
+		why := gapText(lang, b.Gap, b.Asked)
+		c.text = i18n.Tr(lang, "fallback.public_text", b.Asker, why)
 		if b.Private {
-			c.text = i18n.Tr(lang, "fallback.private", b.Asker)
+			c.text = i18n.Tr(lang, "fallback.private", b.Asker, why)
 		}
-		c.blocks = fallbackBlocks(lang, b.Asker, quoted(b.Text), o.link(ctx, m, b.Thread), b.Private)
+		c.blocks = fallbackBlocks(lang, b.Asker, why, quoted(b.Text), o.link(ctx, m, b.Thread), b.Private)
+	case desk.Earlier:
+		c.text = i18n.Tr(lang, "earlier.intro", b.Asker)
+		c.replace = c.method == methodRespond
+		links := make([]string, len(b.Options))
+		for i, opt := range b.Options {
+			links[i] = o.link(ctx, m, opt.Thread)
+		}
+		c.blocks = earlierBlocks(lang, b, links)
+	case desk.Reminder:
+		c.text = i18n.Tr(lang, "reminder.text", b.Asker)
+		c.blocks = reminderBlocks(lang, b, o.link(ctx, m, b.Thread))
+	case desk.CardClosed:
+		note := closedText(lang, b)
+		card, ok := o.settled(ctx, desk.RouteKey(b.Route), note)
+		if !ok {
+			// The card is gone from the outbox: nothing to change.
+			return call{none: true}, nil
+		}
+		c.method, c.channel, c.ts, c.thread, c.text, c.blocks = methodUpdate, m.AfterChannel, m.AfterTS, "", note, card
 	case desk.AnswerCheck:
 		c.text = i18n.Tr(lang, "route.solved_prompt", b.Answerer)
 		c.blocks = acceptBlocks(lang, b.Answerer, b.Answer)
@@ -97,6 +123,12 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.text = o.replyText(ctx, lang, m, b)
 		if b.Settle != "" {
 			if card, ok := o.settled(ctx, b.Settle, c.text); ok {
+				if b.Say == desk.SayTook && b.Route != 0 {
+					// The question is theirs now: they can still hand it
+					// back.
+					card = append(card, blockkit.Actions("route",
+						blockkit.Button(actionPass, fmt.Sprint(b.Route), i18n.Tr(lang, "button.release"), "")))
+				}
 				c.replace, c.blocks = true, card
 			}
 		}
@@ -105,7 +137,7 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		if err != nil {
 			return call{}, err
 		}
-		c.text = i18n.Tr(lang, "desk.me_text", b.Stats.Answers, b.Routes)
+		c.text = i18n.Trn(lang, "desk.me_text", b.Stats.Answers) + " " + i18n.Tr(lang, "desk.me_text_waiting", b.Routes)
 		c.blocks = profileBlocks(lang, p)
 	case desk.Digest:
 		return o.renderDigest(ctx, c, b)
@@ -218,6 +250,33 @@ func (o *Outbox) settled(ctx context.Context, key, note string) ([]slack.Block, 
 	return append(kept, blockkit.Context(note)), true
 }
 
+// closedText says why an expert's card no longer waits for them.
+func closedText(lang string, b desk.CardClosed) string {
+	switch {
+	case b.Why == desk.ClosedAnswered && b.By != "":
+		return i18n.Tr(lang, "closed.answered", b.By)
+	case b.Why == desk.ClosedSolved:
+		return i18n.Tr(lang, "closed.solved")
+	case b.Why == desk.ClosedPassedOn && b.By != "":
+		return i18n.Tr(lang, "closed.passed_on", b.By)
+	case b.Why == desk.ClosedPassedOn:
+		return i18n.Tr(lang, "closed.passed_nobody")
+	}
+	return i18n.Tr(lang, "expert.closed")
+}
+
+// gapText says why nobody answers a question asked experts asked.
+func gapText(lang string, gap desk.Gap, asked int) string {
+	switch gap {
+	case desk.GapNobodyKnown, desk.GapNobodyAvailable:
+		return i18n.Tr(lang, "gap."+string(gap))
+	case desk.GapAllPassed, desk.GapTimedOut, desk.GapNoAnswer:
+		return i18n.Trn(lang, "gap."+string(gap), asked)
+	}
+	// A notice recorded before gaps were told.
+	return i18n.Tr(lang, "gap.unknown")
+}
+
 // toldText is what the asker is told of their question's course.
 func toldText(lang string, t desk.AskerTold) string {
 	switch t.What {
@@ -229,14 +288,14 @@ func toldText(lang string, t desk.AskerTold) string {
 		return i18n.Tr(lang, "route.escalated", t.Previous, t.Expert)
 	case desk.ToldPassed:
 		return i18n.Tr(lang, "route.passed", t.Previous, t.Expert)
+	case desk.ToldReleased:
+		return i18n.Tr(lang, "route.released", t.Previous, t.Expert)
 	case desk.ToldNobody:
-		return i18n.Tr(lang, "route.none")
+		return gapText(lang, t.Gap, t.Asked) + " " + i18n.Tr(lang, "route.gap_noted")
 	case desk.ToldFallback:
-		return i18n.Tr(lang, "route.none_fallback", mention(t.Fallback))
+		return gapText(lang, t.Gap, t.Asked) + " " + i18n.Tr(lang, "route.gap_fallback", mention(t.Fallback))
 	case desk.ToldTaken:
 		return i18n.Tr(lang, "route.taken", t.Expert)
-	case desk.ToldAlready:
-		return i18n.Tr(lang, "route.already", t.Expert)
 	}
 	return i18n.Tr(lang, "route.asked", t.Expert)
 }
@@ -252,6 +311,7 @@ var replies = map[desk.Say]string{
 	desk.SayFindingExpert: "instant.need_help",
 	desk.SayPassed:        "expert.passed",
 	desk.SayAccepted:      "route.accepted",
+	desk.SayNoEarlier:     "expert.no_earlier",
 	desk.SayOptedOut:      "desk.optout",
 	desk.SayOptedIn:       "desk.optin",
 	desk.SaySnoozeEnded:   "desk.snooze_off",
@@ -273,8 +333,8 @@ func (o *Outbox) replyText(ctx context.Context, lang string, m desk.Outgoing, r 
 		return i18n.Tr(lang, "expert.not_yours", r.Person)
 	case desk.SayTook:
 		return i18n.Tr(lang, "expert.took", r.Person, o.link(ctx, m, r.Link))
-	case desk.SayAlready:
-		return i18n.Tr(lang, "expert.already", o.link(ctx, m, r.Link))
+	case desk.SayPicked:
+		return i18n.Tr(lang, "expert.picked", r.Person)
 	case desk.SaySnoozed:
 		return i18n.Tr(lang, "desk.snoozed", slackDate(r.Until))
 	case desk.SayBadDuration:
@@ -384,15 +444,21 @@ func questionBlocks(lang, asker, text string) []slack.Block {
 	return []slack.Block{blockkit.Section(i18n.Tr(lang, "ask.posted", asker) + "\n" + quote(text, maxQuoted))}
 }
 
-// instantBlocks offers a past answer: what was answered, by whom, a link
-// to where, and whether it solves the question.
-func instantBlocks(lang, questionID string, a knowledge.Answer, link string) []slack.Block {
+// instantBlocks offers a past answer: what was answered, by whom (and
+// which expert pointed to it), a link to where, and whether it solves the
+// question.
+func instantBlocks(lang string, b desk.InstantAnswer, link string) []slack.Block {
+	a, questionID := b.Answer, b.Question
 	source := i18n.Tr(lang, "instant.source_bare", a.Answerer, slackDate(a.Time))
 	if link != "" {
 		source = i18n.Tr(lang, "instant.source", a.Answerer, slackDate(a.Time), link)
 	}
+	intro := i18n.Tr(lang, "instant.intro", a.Answerer)
+	if b.PickedBy != "" {
+		intro = i18n.Tr(lang, "instant.picked_intro", b.PickedBy)
+	}
 	return []slack.Block{
-		blockkit.Section(i18n.Tr(lang, "instant.intro", a.Answerer) + "\n" + quote(blockkit.Escape(a.Text), maxQuoted)),
+		blockkit.Section(intro + "\n" + quote(blockkit.Escape(a.Text), maxQuoted)),
 		blockkit.Context(source),
 		blockkit.Actions("instant",
 			blockkit.Button(actionSolved, questionID, i18n.Tr(lang, "button.solved"), "primary"),
@@ -432,6 +498,63 @@ func expertBlocks(lang string, b desk.ExpertAsked, ev []evidence, link string) [
 		blockkit.Button(actionAlready, id, i18n.Tr(lang, "button.already"), "")))
 }
 
+// earlierBlocks offers an expert the earlier threads that may answer the
+// question, each with its answer, a link (links, in the order of the
+// options) and a button to pick it; the card's other choices stay below.
+func earlierBlocks(lang string, b desk.Earlier, links []string) []slack.Block {
+	blocks := []slack.Block{
+		blockkit.Section(i18n.Tr(lang, "expert.asks", b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
+		blockkit.Section(i18n.Tr(lang, "earlier.intro", b.Asker)),
+	}
+	for i, opt := range b.Options {
+		text := "*" + blockkit.Escape(blockkit.OneLine(opt.Text, 200)) + "*\n" +
+			quote(blockkit.Escape(blockkit.OneLine(opt.Answer.Text, 300)), 400) + "\n" +
+			i18n.Tr(lang, "earlier.by", opt.Answer.Answerer, slackDate(opt.Answer.Time))
+		if link := links[i]; link != "" {
+			text += " · " + i18n.Tr(lang, "link.thread", link)
+		}
+		value := fmt.Sprintf("%d:%s", b.Route, opt.Question)
+		blocks = append(blocks, blockkit.SectionWithButton(text,
+			blockkit.Button(actionPick, value, i18n.Tr(lang, "button.pick"), pickStyle(i))))
+	}
+	id := fmt.Sprint(b.Route)
+	return append(blocks,
+		blockkit.Context(i18n.Tr(lang, "earlier.none_fits")),
+		blockkit.Actions("route",
+			blockkit.Button(actionTake, id, i18n.Tr(lang, "button.take"), ""),
+			blockkit.Button(actionPass, id, i18n.Tr(lang, "button.pass"), "")))
+}
+
+// pickStyle makes the best match's button the primary one.
+func pickStyle(i int) string {
+	if i == 0 {
+		return "primary"
+	}
+	return ""
+}
+
+// reminderBlocks reminds an expert of a question they took: what, since
+// when, where to answer, and what happens next.
+func reminderBlocks(lang string, b desk.Reminder, link string) []slack.Block {
+	blocks := []slack.Block{
+		blockkit.Section(i18n.Tr(lang, "reminder.intro", slackDateTime(b.Taken), b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
+	}
+	if link != "" {
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "expert.link", link)))
+	}
+	next := i18n.Tr(lang, "reminder.again")
+	if b.Last {
+		next = i18n.Tr(lang, "reminder.last", slackDateTime(b.Next))
+	}
+	return append(blocks, blockkit.Context(next))
+}
+
+// slackDateTime renders t as a date and time in the reader's own time
+// zone, with a fallback for clients that cannot.
+func slackDateTime(t time.Time) string {
+	return fmt.Sprintf("<!date^%d^{date_short} {time}|%s>", t.Unix(), t.UTC().Format("2006-01-02 15:04 UTC"))
+}
+
 // acceptBlocks asks the asker whether a reply solved their question.
 func acceptBlocks(lang, answerer, answerID string) []slack.Block {
 	return []slack.Block{
@@ -440,16 +563,17 @@ func acceptBlocks(lang, answerer, answerID string) []slack.Block {
 	}
 }
 
-// fallbackBlocks asks a whole channel about a question no expert answered.
-// A private question is not shown: only that its asker needs help.
-func fallbackBlocks(lang, asker, text, link string, private bool) []slack.Block {
+// fallbackBlocks asks a whole channel about a question no expert answered,
+// saying why (why). A private question is not shown: only that its asker
+// needs help.
+func fallbackBlocks(lang, asker, why, text, link string, private bool) []slack.Block {
 	switch {
 	case private:
-		return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.private", asker))}
+		return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.private", asker, why))}
 	case link != "":
-		return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.public", asker, link) + "\n" + quote(text, maxQuoted))}
+		return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.public", asker, why, link) + "\n" + quote(text, maxQuoted))}
 	}
-	return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.public_text", asker) + "\n" + quote(text, maxQuoted))}
+	return []slack.Block{blockkit.Section(i18n.Tr(lang, "fallback.public_text", asker, why) + "\n" + quote(text, maxQuoted))}
 }
 
 func profileBlocks(lang string, p profile) []slack.Block {
@@ -457,7 +581,10 @@ func profileBlocks(lang string, p profile) []slack.Block {
 	if p.Stats.Answers == 0 {
 		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_none")))
 	} else {
-		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_counts", p.Stats.Answers, p.Stats.Accepted, p.Stats.Thanks)))
+		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_counts",
+			i18n.Trn(lang, "desk.me_answers", p.Stats.Answers),
+			i18n.Trn(lang, "desk.me_accepted", p.Stats.Accepted),
+			i18n.Trn(lang, "desk.me_thanks", p.Stats.Thanks))))
 	}
 	if len(p.Topics) > 0 {
 		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "desk.me_topics", blockkit.Escape(strings.Join(p.Topics, ", ")))))

@@ -45,6 +45,9 @@ type Workspace struct {
 	botUser string
 	now     func() time.Time
 	log     *slog.Logger
+	// limits and seen keep presence reads within Slack's rate tiers.
+	limits *limits
+	seen   *presenceCache
 }
 
 var _ desk.Workspace = (*Workspace)(nil)
@@ -65,7 +68,8 @@ func NewWorkspace(api SlackAPI, cache Cache, botUser string, now func() time.Tim
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Workspace{api: api, cache: cache, botUser: botUser, now: now, log: log}, nil
+	return &Workspace{api: api, cache: cache, botUser: botUser, now: now, log: log,
+		limits: newLimits(slackTiers), seen: newPresenceCache()}, nil
 }
 
 // person returns what is known of a person: the cached copy while fresh,
@@ -81,7 +85,7 @@ func (w *Workspace) person(ctx context.Context, id string) knowledge.Person {
 	if at, err := w.cache.Fetched(ctx, "person", id); err == nil && cerr == nil && w.now().Sub(at) < personTTL {
 		return cached
 	}
-	u, err := w.api.GetUserInfoContext(ctx, id)
+	u, err := w.userInfo(ctx, id)
 	if err != nil {
 		w.log.Debug("users.info failed; using what is known", "user", id, "err", err)
 		if cerr == nil {
@@ -114,35 +118,6 @@ func personOf(u *slack.User) knowledge.Person {
 		Bot:      u.IsBot || u.ID == "USLACKBOT",
 		Deleted:  u.Deleted,
 	}
-}
-
-// Presence reads, fresh from Slack, whether a person is around: their
-// status, presence and do-not-disturb hours. It also returns their profile
-// as Slack has it now (a person may have left since they were cached). A
-// read that fails counts as present: a wrong guess costs one unanswered
-// DM, which escalation then passes on.
-func (w *Workspace) Presence(ctx context.Context, id string) (knowledge.Person, knowledge.Presence) {
-	var pr knowledge.Presence
-	p := knowledge.Person{ID: id}
-	if u, err := w.api.GetUserInfoContext(ctx, id); err == nil {
-		p = personOf(u)
-		pr.StatusEmoji, pr.StatusText = u.Profile.StatusEmoji, u.Profile.StatusText
-		if err := w.cache.CachePerson(ctx, p, w.now()); err != nil {
-			w.log.Warn("could not cache a person", "user", id, "err", err)
-		}
-	} else if slackCode(err) == "user_not_found" {
-		p.Deleted = true
-	} else if cached, err := w.cache.Person(ctx, id); err == nil {
-		p = cached
-	}
-	if up, err := w.api.GetUserPresenceContext(ctx, id); err == nil {
-		pr.Away = up.Presence == "away"
-	}
-	if dnd, err := w.api.GetDNDInfoContext(ctx, &id); err == nil && dnd.Enabled {
-		now := w.now().Unix()
-		pr.DND = int64(dnd.NextStartTimestamp) <= now && now < int64(dnd.NextEndTimestamp)
-	}
-	return p, pr
 }
 
 // Conversation returns what is known of a conversation, refreshed from
@@ -216,17 +191,9 @@ func (w *Workspace) members(ctx context.Context, id string) ([]string, error) {
 // when a bot wrote it or it is not a person's plain message. It returns an
 // ENOTFOUND error when the thread is gone or out of the bot's sight.
 func (w *Workspace) Root(ctx context.Context, channel, thread string) (desk.Message, error) {
-	msgs, _, _, err := w.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-		ChannelID: channel, Timestamp: thread, Limit: 1, Inclusive: true,
-	})
+	msgs, err := w.thread(ctx, channel, thread, 1)
 	if err != nil {
-		if code := slackCode(err); code == "thread_not_found" || code == "channel_not_found" || code == "not_in_channel" {
-			return desk.Message{}, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
-		}
-		return desk.Message{}, fmt.Errorf("conversations.replies %s: %w", channel, err)
-	}
-	if len(msgs) == 0 || msgs[0].Timestamp != thread {
-		return desk.Message{}, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+		return desk.Message{}, err
 	}
 	root := msgs[0]
 	m := desk.Message{
@@ -237,6 +204,25 @@ func (w *Workspace) Root(ctx context.Context, channel, thread string) (desk.Mess
 		m.Author = root.User
 	}
 	return m, nil
+}
+
+// thread returns the first messages of thread in channel, at most limit,
+// its root first. It returns an ENOTFOUND error when the thread is gone or
+// out of the bot's sight.
+func (w *Workspace) thread(ctx context.Context, channel, thread string, limit int) ([]slack.Message, error) {
+	msgs, _, _, err := w.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+		ChannelID: channel, Timestamp: thread, Limit: limit, Inclusive: true,
+	})
+	if err != nil {
+		if code := slackCode(err); code == "thread_not_found" || code == "channel_not_found" || code == "not_in_channel" {
+			return nil, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+		}
+		return nil, fmt.Errorf("conversations.replies %s: %w", channel, err)
+	}
+	if len(msgs) == 0 || msgs[0].Timestamp != thread {
+		return nil, knowledge.Errorf(knowledge.ENOTFOUND, "That thread is gone.")
+	}
+	return msgs, nil
 }
 
 // fromBot reports whether a message was written by this or another bot,

@@ -171,14 +171,14 @@ type HandOffs struct {
 // Text says what was saved, for a digest: "27 questions went straight to
 // the person who knew, saving 81 hand-offs between managers."
 func (h HandOffs) Text(lang string) string {
-	return i18n.Trn(lang, "handoffs", h.Questions, h.HandOffs)
+	return i18n.Trn(lang, "handoffs", h.Questions, i18n.Trn(lang, "handoffs.saved", h.HandOffs))
 }
 
 // TextForAnswerer says what a person's direct answers saved, for
 // /nextdesk me: "You answered 12 questions directly, saving 30 hand-offs
 // between managers."
 func (h HandOffs) TextForAnswerer(lang string) string {
-	return i18n.Trn(lang, "handoffs.me", h.Questions, h.HandOffs)
+	return i18n.Trn(lang, "handoffs.me", h.Questions, i18n.Trn(lang, "handoffs.saved", h.HandOffs))
 }
 
 // Item is one question shown in a digest.

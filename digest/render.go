@@ -76,9 +76,9 @@ func Summary(d *Digest, lang string) string {
 	case d.Empty():
 		return emptyText(d, lang, span)
 	case d.Personal:
-		return i18n.Tr(lang, "personal.summary", span, len(d.Knowledge)+d.MoreKnowledge)
+		return i18n.Trn(lang, "personal.summary", len(d.Knowledge)+d.MoreKnowledge, span)
 	}
-	return i18n.Tr(lang, "digest.summary", span, d.Figures.Asked, d.Figures.Answered)
+	return i18n.Tr(lang, "digest.summary", span, i18n.Trn(lang, "digest.summary_asked", d.Figures.Asked), d.Figures.Answered)
 }
 
 // Text renders d as plain text for a terminal, in lang.

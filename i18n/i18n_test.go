@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -76,5 +78,93 @@ func TestTr(t *testing.T) {
 		if !strings.HasSuffix(got, "."+c.want) {
 			t.Errorf("Trn(%s, %d) picked %q, want the .%s form", c.lang, c.n, got, c.want)
 		}
+	}
+}
+
+// countInvariant are the messages with a number that reads right whatever
+// the count, in both languages (units, abbreviations, a count after a
+// colon or beside a word that does not agree with it). Any other message
+// with a %d needs a ".one" and an ".other" form.
+var countInvariant = map[string]string{
+	"duration.minutes":       "“%d min” is both singular and plural",
+	"duration.hours":         "“%d h” is both singular and plural",
+	"duration.hours_minutes": "“%d h %d min” is both singular and plural",
+	"figures.answered":       "“*1* answered”, “*1* avec réponse”",
+	"topics.rising_item":     "“(1 this week …)”, “(1 cette semaine …)”",
+	"desk.me_text_waiting":   "the count follows a colon",
+	"digest.summary":         "“1 answered”, “1 avec réponse”",
+}
+
+// TestCountsHavePluralForms catches a message written for one count only:
+// every message with an integer verb has both forms, unless it is listed
+// as reading right for any count; and every plural message has both.
+func TestCountsHavePluralForms(t *testing.T) {
+	for lang, messages := range catalogues {
+		for id, text := range messages {
+			base, form, plural := strings.Cut(id, ".one")
+			if !plural {
+				base, form, plural = strings.Cut(id, ".other")
+			}
+			if plural && form == "" {
+				for _, f := range []string{".one", ".other"} {
+					if _, ok := messages[base+f]; !ok {
+						t.Errorf("%s: %s has no %s form", lang, id, base+f)
+					}
+				}
+				continue
+			}
+			if strings.Contains(text, "d") && slices.ContainsFunc(verbs(text), func(v string) bool { return strings.HasSuffix(v, "d") }) {
+				if _, ok := countInvariant[id]; !ok {
+					t.Errorf("%s: %q counts (%q) but has no .one and .other forms: add them and call Trn, or list it in countInvariant with why", lang, id, text)
+				}
+			}
+		}
+	}
+	for id := range countInvariant {
+		if _, ok := messagesEN[id]; !ok {
+			t.Errorf("countInvariant lists %s, which is not a message", id)
+		}
+	}
+}
+
+// TestCallersUseTheRightForm reads every call of Tr and Trn in nextdesk's
+// sources: Tr must name a message (not one that only exists in plural
+// forms), Trn a message with both forms in every language.
+func TestCallersUseTheRightForm(t *testing.T) {
+	callRE := regexp.MustCompile(`i18n\.(Trn?)\([^,]+, "([a-z_.]+)"\s*[,)]`)
+	files, err := filepath.Glob("../*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("../*/*/*.go")
+	calls := 0
+	for _, f := range append(files, more...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range callRE.FindAllStringSubmatch(string(src), -1) {
+			calls++
+			fn, id := m[1], m[2]
+			for lang, messages := range catalogues {
+				if fn == "Tr" {
+					if _, ok := messages[id]; !ok {
+						t.Errorf("%s: Tr(%q): no %s message (a count needs Trn)", f, id, lang)
+					}
+					continue
+				}
+				for _, form := range []string{".one", ".other"} {
+					if _, ok := messages[id+form]; !ok {
+						t.Errorf("%s: Trn(%q): no %s form in %s", f, id, form, lang)
+					}
+				}
+			}
+		}
+	}
+	if calls < 50 {
+		t.Errorf("found %d calls of Tr and Trn, want the sources' many: is the pattern stale?", calls)
 	}
 }

@@ -170,6 +170,10 @@ type Route struct {
 	AskedAt    time.Time
 	Outcome    RouteOutcome
 	DecidedAt  time.Time // zero while pending
+	// Reminders counts the reminders sent to an expert who took the
+	// question; RemindedAt is when the last one went.
+	Reminders  int
+	RemindedAt time.Time
 }
 
 // MaxIndexedText bounds what of a text is analysed for search. Longer texts

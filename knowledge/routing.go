@@ -40,6 +40,11 @@ type Presence struct {
 	DND         bool // inside their do-not-disturb hours
 	StatusEmoji string
 	StatusText  string
+	// Unknown is set when the chat tool could not say (a read refused,
+	// failed, or skipped to stay within its rate limits): the fields
+	// above then say only what was read, and the person may as well be
+	// away as present.
+	Unknown bool
 }
 
 // Absent reports whether the presence says the person is not around: away,

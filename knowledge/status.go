@@ -36,6 +36,12 @@ func (s Status) Valid() bool {
 // which is when escalation goes on.
 func (s Status) Waiting() bool { return s == StatusOpen }
 
+// Unanswered reports whether nobody has answered yet: the question is open,
+// offered a past answer the asker has not taken, or given up.
+func (s Status) Unanswered() bool {
+	return s == StatusOpen || s == StatusOffered || s == StatusUnanswered
+}
+
 // Ask is a question the bot handles: the question itself lives in the
 // knowledge store under QuestionID; Ask records where its thread is and
 // where it stands.
@@ -58,9 +64,8 @@ type Ask struct {
 }
 
 // AwaitsExpert reports whether a route still waits on its expert: not yet
-// answered by them (pending), taken, or said to be answered before with
-// the link still to come (duplicate). Such a route is escalated when the
-// expert stays silent.
+// answered by them (pending), or taken. A pending route is escalated when
+// the expert stays silent; a taken one reminds its expert first.
 func (o RouteOutcome) AwaitsExpert() bool {
-	return o == RoutePending || o == RouteTaken || o == RouteDup
+	return o == RoutePending || o == RouteTaken
 }

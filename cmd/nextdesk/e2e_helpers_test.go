@@ -318,12 +318,13 @@ func (e *e2e) click(user string, m botMessage, actionID string) string {
 	if !ok {
 		e.t.Fatalf("message %s in %s has no %s button: %s", m.TS, m.Channel, actionID, m.Blocks)
 	}
-	b := fakeslack.BlockActions{
-		User: user, Channel: m.Channel, MessageTS: m.TS,
-		Actions:     []fakeslack.Action{{ActionID: actionID, BlockID: "e2e", Value: value}},
-		ResponseURL: e.slack.ResponseURL(e.nextID("click-")),
-		TriggerID:   e.nextID("trigger-click-"),
-	}
+	return e.clickValue(user, m, actionID, value)
+}
+
+// sendClick sends a click through the transport and waits for Slack's
+// acknowledgement (Socket Mode) or a 200 (HTTP).
+func (e *e2e) sendClick(b fakeslack.BlockActions) {
+	e.t.Helper()
 	if e.socket {
 		e.slack.WaitAck(e.t, e.slack.SendInteraction(e.t, b), e2eWait)
 	} else {
@@ -331,7 +332,6 @@ func (e *e2e) click(user string, m botMessage, actionID string) string {
 		e.wantOK(resp, "interaction")
 	}
 	e.sent++
-	return b.ResponseURL
 }
 
 func (e *e2e) wantOK(resp *http.Response, what string) {

@@ -58,6 +58,13 @@ func TestE2E(t *testing.T) {
 		{name: "French user answered in French", run: e2eFrench},
 		{name: "private answer never offered to a non-member", run: e2ePrivateAnswer},
 		{name: "bad input ignored or answered, never fatal", run: e2eBadInput},
+		{name: "I'll take it reminds instead of passing on", env: map[string]string{"NEXTDESK_ANSWER_TIMEOUT": "1s"}, run: e2eTakeRemindsInsteadOfPassingOn},
+		{name: "already answered picks an earlier thread", run: e2eAlreadyAnsweredPicks},
+		{name: "a mention in a thread asks the thread's question", run: e2eThreadMentionAsksTheThreadsQuestion},
+		{name: "given up says what happened", env: map[string]string{"NEXTDESK_FALLBACK_CHANNEL": "ask-anyone"}, run: e2eGivenUpSaysWhatHappened},
+		{name: "a reactivated person is routable again", run: e2eReactivatedPersonIsRoutable},
+		{name: "a 429 on presence means unknown", run: e2eRateLimitedPresenceIsUnknown},
+		{name: "imported e-mails outlive the bot's reads", run: e2eImportedEmailsOutliveTheBot},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {

@@ -346,23 +346,61 @@ func (s *Server) message(channel, ts string) (*channel, *Message, error) {
 }
 
 // ButtonValue finds, in a message's blocks as JSON, the value of the button
-// whose action id is actionID, as a click on it would carry.
+// whose action id is actionID, as a click on it would carry: in an actions
+// block, or beside a section's text.
 func ButtonValue(blocks, actionID string) (string, bool) {
-	var bs []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if json.Unmarshal([]byte(blocks), &bs) != nil {
+	values := ButtonValues(blocks, actionID)
+	if len(values) == 0 {
 		return "", false
 	}
+	return values[0], true
+}
+
+// ButtonValues returns, in order, the values of every button whose action
+// id is actionID in a message's blocks as JSON.
+func ButtonValues(blocks, actionID string) []string {
+	type button struct {
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+	}
+	var bs []struct {
+		Elements  []button `json:"elements"`
+		Accessory *button  `json:"accessory"`
+	}
+	if json.Unmarshal([]byte(blocks), &bs) != nil {
+		return nil
+	}
+	var out []string
 	for _, b := range bs {
+		if b.Accessory != nil && b.Accessory.ActionID == actionID {
+			out = append(out, b.Accessory.Value)
+		}
 		for _, e := range b.Elements {
 			if e.ActionID == actionID {
-				return e.Value, true
+				out = append(out, e.Value)
 			}
 		}
 	}
-	return "", false
+	return out
+}
+
+// UserChanges replaces the user with u's id by u, as an admin's or the
+// user's change would, and delivers the user_change event Slack sends to
+// apps with users:read. It returns the envelope ids. It fails the test if
+// u is not a user yet.
+func (s *Server) UserChanges(tb testing.TB, u User) []string {
+	tb.Helper()
+	s.mu.Lock()
+	if _, ok := s.users[u.ID]; !ok {
+		s.mu.Unlock()
+		tb.Fatalf("fakeslack: UserChanges: user %s does not exist (AddUser it first)", u.ID)
+		return nil
+	}
+	s.addUser(u)
+	// Slack's user_change carries the user object as users.info gives
+	// it, without the locale.
+	inner := mustJSON(map[string]any{"type": "user_change", "user": s.userObject(s.users[u.ID], false), "event_ts": s.newTS(), "cache_ts": s.now().Unix()})
+	envs := []*Envelope{s.eventEnvelope(inner)}
+	s.mu.Unlock()
+	return s.deliverAll(envs)
 }

@@ -66,7 +66,7 @@ func TestTimeoutEscalatesThenGivesUpToTheFallbackChannel(t *testing.T) {
 		"I've asked <@" + expert1 + ">",
 		"<@" + expert1 + "> hasn't answered in time, so I've asked <@" + expert2 + ">",
 		"<@" + expert2 + "> hasn't answered in time, so I've asked <@" + expert3 + ">",
-		"so I've asked in <#" + fallback + ">",
+		"I asked 3 people; none answered in time. I've asked in <#" + fallback + ">",
 	}
 	if len(notes) != len(wantNotes) {
 		t.Fatalf("notes in the thread = %q, want %d", notes, len(wantNotes))
@@ -81,20 +81,34 @@ func TestTimeoutEscalatesThenGivesUpToTheFallbackChannel(t *testing.T) {
 	}
 }
 
-func TestTakenRouteEscalatesFromWhenItWasTaken(t *testing.T) {
+func TestTakenRouteRemindsInsteadOfEscalating(t *testing.T) {
 	h := newHarness(t, nil)
 	qid := h.routed()
 	h.clock.Advance(3 * time.Hour)
 	h.handle(h.clickButton(expert1, h.botPosts(expert1)[0], actionTake))
-	h.clock.Advance(2 * time.Hour)
-	h.escalateNow(false)
-	if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":taken"}); diff != "" {
-		t.Errorf("routes 2h after taking it (-got +want):\n%s", diff)
+	h.deliver()
+	for i := 1; i <= 2; i++ {
+		h.clock.Advance(4*time.Hour + time.Minute)
+		h.escalateNow(false)
+		if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":taken"}); diff != "" {
+			t.Fatalf("routes %d timeouts after taking it (-got +want):\n%s", i, diff)
+		}
+		dms := h.botPosts(expert1)
+		if len(dms) != 1+i || !strings.Contains(dms[i].Text, "Reminder") || !strings.Contains(dms[i].Blocks, "slack.com/archives/"+general) {
+			t.Fatalf("bob's DMs after %d timeouts = %q, want %d reminders with a link to the thread", i, texts(dms), i)
+		}
 	}
-	h.clock.Advance(3 * time.Hour)
+	h.clock.Advance(4*time.Hour + time.Minute)
 	h.escalateNow(false)
 	if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":expired", expert2 + ":pending"}); diff != "" {
-		t.Errorf("routes 5h after taking it (-got +want):\n%s", diff)
+		t.Errorf("routes after the last reminder (-got +want):\n%s", diff)
+	}
+	thread := h.botPosts(general)
+	if last := thread[len(thread)-1].Text; !strings.Contains(last, "took it but hasn't answered") {
+		t.Errorf("alice told %q, want that bob took it but hasn't answered", last)
+	}
+	if card := h.botPosts(expert1)[0].Blocks; strings.Contains(card, actionPass) || !strings.Contains(card, "<@"+expert2+">") {
+		t.Errorf("bob's card = %s, want it without buttons, saying carol was asked", card)
 	}
 }
 
@@ -108,16 +122,5 @@ func TestAnsweredQuestionIsNotEscalated(t *testing.T) {
 	h.escalateNow(false)
 	if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":answered"}); diff != "" {
 		t.Errorf("routes (-got +want):\n%s", diff)
-	}
-}
-
-func TestAlreadyAnsweredWithoutALinkEscalates(t *testing.T) {
-	h := newHarness(t, nil)
-	qid := h.routed()
-	h.handle(h.clickButton(expert1, h.botPosts(expert1)[0], actionAlready))
-	h.clock.Advance(5 * time.Hour)
-	h.escalateNow(false)
-	if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":expired", expert2 + ":pending"}); diff != "" {
-		t.Errorf("routes after the promised link never came (-got +want):\n%s", diff)
 	}
 }

@@ -57,32 +57,27 @@ func TestNotMeReachesTheNextExpert(t *testing.T) {
 	}
 }
 
-func TestTakeAndAlreadyAnswered(t *testing.T) {
-	for _, c := range []struct {
-		action  string
-		outcome knowledge.RouteOutcome
-		note    string
-	}{
-		{actionTake, knowledge.RouteTaken, "is on it"},
-		{actionAlready, knowledge.RouteDup, "answered before"},
-	} {
-		t.Run(c.action, func(t *testing.T) {
-			h := newHarness(t, nil)
-			qid := h.routed()
-			h.handle(h.clickButton(expert1, h.botPosts(expert1)[0], c.action))
-			h.deliver()
-			if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":" + string(c.outcome)}); diff != "" {
-				t.Errorf("routes (-got +want):\n%s", diff)
-			}
-			thread := h.botPosts(general)
-			if last := thread[len(thread)-1]; last.Thread != thread[0].TS || !strings.Contains(last.Text, c.note) {
-				t.Errorf("thread note = %q, want %q in the question's thread", last.Text, c.note)
-			}
-			dm := h.botPosts(expert1)[0]
-			if strings.Contains(dm.Blocks, actionTake) || !strings.Contains(dm.Blocks, "slack.com/archives/"+general) {
-				t.Errorf("expert's DM after the click = %s, want no buttons and a link to the thread", dm.Blocks)
-			}
-		})
+func TestTakeTellsTheAskerAndLeavesAWayOut(t *testing.T) {
+	h := newHarness(t, nil)
+	qid := h.routed()
+	h.handle(h.clickButton(expert1, h.botPosts(expert1)[0], actionTake))
+	h.deliver()
+	if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":taken"}); diff != "" {
+		t.Errorf("routes (-got +want):\n%s", diff)
+	}
+	thread := h.botPosts(general)
+	if last := thread[len(thread)-1]; last.Thread != thread[0].TS || !strings.Contains(last.Text, "<@"+expert1+"> is on it") {
+		t.Errorf("thread note = %q, want who took it in the question's thread", last.Text)
+	}
+	dm := h.botPosts(expert1)[0]
+	if strings.Contains(dm.Blocks, actionTake) || !strings.Contains(dm.Blocks, actionPass) || !strings.Contains(dm.Blocks, "slack.com/archives/"+general) {
+		t.Errorf("expert's DM after the click = %s, want only the button to hand it back, and a link to the thread", dm.Blocks)
+	}
+	// Handing it back asks the next expert.
+	h.handle(h.clickButton(expert1, h.botPosts(expert1)[0], actionPass))
+	h.deliver()
+	if diff := cmp.Diff(h.routes(qid), []string{expert1 + ":passed", expert2 + ":pending"}); diff != "" {
+		t.Errorf("routes after handing it back (-got +want):\n%s", diff)
 	}
 }
 

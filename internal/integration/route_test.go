@@ -98,7 +98,7 @@ func TestNobodyAvailableRecordsAGap(t *testing.T) {
 		t.Errorf("status = %s, want unanswered", a.Status)
 	}
 	thread := h.botPosts(general)
-	if len(thread) != 2 || thread[1].Text != i18n.Tr(i18n.EN, "route.none") {
+	if want := i18n.Tr(i18n.EN, "gap.nobody_available") + " " + i18n.Tr(i18n.EN, "route.gap_noted"); len(thread) != 2 || thread[1].Text != want {
 		t.Errorf("thread = %q, want the question and the note that nobody was found", texts(thread))
 	}
 }

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -66,11 +67,18 @@ func (d *Desk) Answer(ctx context.Context, m Message) error {
 		return nil
 	}
 	if m.Author == a.Asker {
-		if !knowledge.Thanks(m.Plain) {
+		if knowledge.Thanks(m.Plain) {
+			return d.commit(ctx, m.Key, func(tx Tx, _ *Counts) error {
+				return d.thank(ctx, tx, a.QuestionID, a.Asker)
+			})
+		}
+		if !a.Status.Unanswered() {
 			return nil
 		}
+		// Before anyone answers, what the asker adds is part of the
+		// question: the next expert reads it, and knowledge keeps it.
 		return d.commit(ctx, m.Key, func(tx Tx, _ *Counts) error {
-			return d.thank(ctx, tx, a.QuestionID, a.Asker)
+			return addDetail(ctx, tx, a.QuestionID, Detail{ID: m.ID, Text: m.Plain, Time: m.Time})
 		})
 	}
 	answer := knowledge.Answer{ID: m.ID, Answerer: m.Author, Text: m.Plain, Time: m.Time}
@@ -97,10 +105,10 @@ func (d *Desk) answered(ctx context.Context, tx Tx, questionID string, answer kn
 	if changed {
 		n.Captured++
 	}
-	if err := closeRoutes(ctx, tx, questionID, knowledge.RouteAnswered); err != nil {
+	if err := closeRoutes(ctx, tx, questionID, knowledge.RouteAnswered, ClosedAnswered, answer.Answerer); err != nil {
 		return err
 	}
-	if a.Status != knowledge.StatusOpen && a.Status != knowledge.StatusOffered && a.Status != knowledge.StatusUnanswered {
+	if !a.Status.Unanswered() {
 		return nil
 	}
 	if err := tx.SetAskStatus(ctx, questionID, knowledge.StatusAnswered, ""); err != nil {
@@ -114,20 +122,81 @@ func (d *Desk) answered(ctx context.Context, tx Tx, questionID string, answer kn
 }
 
 // closeRoutes decides the routes of a question still waiting for their
-// expert.
-func closeRoutes(ctx context.Context, tx Tx, questionID string, outcome knowledge.RouteOutcome) error {
+// expert, and changes their cards to say why (by whom) they wait no more.
+func closeRoutes(ctx context.Context, tx Tx, questionID string, outcome knowledge.RouteOutcome, why Closed, by string) error {
 	routes, err := tx.Routes(ctx, questionID)
 	if err != nil {
 		return err
 	}
 	for _, r := range routes {
-		if r.Outcome.AwaitsExpert() {
-			if err := tx.SetRouteOutcome(ctx, r.ID, outcome); err != nil {
-				return err
-			}
+		if !r.Outcome.AwaitsExpert() {
+			continue
+		}
+		if err := tx.SetRouteOutcome(ctx, r.ID, outcome); err != nil {
+			return err
+		}
+		if err := closeCard(ctx, tx, r, why, by); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// detailSep separates a question's first message and the details its
+// asker added, in the question's text.
+const detailSep = "\n\n"
+
+// withDetails is a question's text: its first message, then the details,
+// oldest first.
+func withDetails(root string, details []Detail) string {
+	var b strings.Builder
+	b.WriteString(root)
+	for _, d := range details {
+		b.WriteString(detailSep + d.Text)
+	}
+	return b.String()
+}
+
+// rewrite writes question questionID again with its first message root
+// (when not empty; else the one it has) and its details after change,
+// which records, edits or forgets one. The question is read as its asker
+// sees it.
+func rewrite(ctx context.Context, tx Tx, questionID, root string, change func() error) error {
+	a, err := tx.Ask(ctx, questionID)
+	if err != nil {
+		return err
+	}
+	qs, err := tx.Questions(ctx, knowledge.Viewer{PersonID: a.Asker}, []string{questionID})
+	if err != nil || len(qs) != 1 {
+		return err
+	}
+	before, err := tx.Details(ctx, questionID)
+	if err != nil {
+		return err
+	}
+	if root == "" {
+		root = strings.TrimSuffix(qs[0].Text, withDetails("", before))
+	}
+	if err := change(); err != nil {
+		return err
+	}
+	after, err := tx.Details(ctx, questionID)
+	if err != nil {
+		return err
+	}
+	q := qs[0]
+	q.Text, q.Answers = withDetails(root, after), nil
+	q.Lang = knowledge.DetectLang(q.Text)
+	return tx.AddQuestion(ctx, q)
+}
+
+// addDetail records what the asker added to their question, and the
+// question's text with it.
+func addDetail(ctx context.Context, tx Tx, questionID string, dt Detail) error {
+	if strings.TrimSpace(dt.Text) == "" {
+		return nil
+	}
+	return rewrite(ctx, tx, questionID, "", func() error { return tx.UpsertDetail(ctx, questionID, dt) })
 }
 
 // thank counts the asker's thanks for the latest answer by someone else,
@@ -226,6 +295,12 @@ func (d *Desk) Edit(ctx context.Context, m Message) error {
 		} else if knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
 			return err
 		}
+		if qid, dt, err := tx.Detail(ctx, m.ID); err == nil {
+			dt.Text = m.Plain
+			return rewrite(ctx, tx, qid, "", func() error { return tx.UpsertDetail(ctx, qid, dt) })
+		} else if knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+			return err
+		}
 		a, err := tx.Ask(ctx, m.ID)
 		if knowledge.ErrorCode(err) == knowledge.ENOTFOUND || err == nil && a.Asker != m.Author {
 			return nil
@@ -233,20 +308,22 @@ func (d *Desk) Edit(ctx context.Context, m Message) error {
 		if err != nil {
 			return err
 		}
-		// The asker may see their own question, wherever it is.
-		qs, err := tx.Questions(ctx, knowledge.Viewer{PersonID: a.Asker}, []string{m.ID})
-		if err != nil || len(qs) != 1 {
-			return err
-		}
-		q := qs[0]
-		q.Text, q.Lang, q.Answers = m.Plain, knowledge.DetectLang(m.Plain), nil
-		return tx.AddQuestion(ctx, q)
+		return rewrite(ctx, tx, m.ID, m.Plain, func() error { return nil })
 	})
 }
 
-// Delete handles a deleted message: a deleted answer is removed.
+// Delete handles a deleted message: a deleted answer is removed, and so is
+// a deleted detail from its question.
 func (d *Desk) Delete(ctx context.Context, key, messageID string) error {
 	return d.commit(ctx, key, func(tx Tx, _ *Counts) error {
+		if qid, _, err := tx.Detail(ctx, messageID); err == nil {
+			return rewrite(ctx, tx, qid, "", func() error {
+				_, err := tx.DeleteDetail(ctx, messageID)
+				return err
+			})
+		} else if knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+			return err
+		}
 		_, err := tx.DeleteAnswer(ctx, messageID)
 		return err
 	})
@@ -272,7 +349,7 @@ func (d *Desk) Accept(ctx context.Context, r Request, answerID string) error {
 		if err := tx.SetAccepted(ctx, answerID); err != nil {
 			return err
 		}
-		if err := closeRoutes(ctx, tx, qid, knowledge.RouteAnswered); err != nil {
+		if err := closeRoutes(ctx, tx, qid, knowledge.RouteAnswered, ClosedSolved, ""); err != nil {
 			return err
 		}
 		if err := tx.SetAskStatus(ctx, qid, knowledge.StatusSolved, ""); err != nil {

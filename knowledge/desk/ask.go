@@ -32,6 +32,9 @@ type Question struct {
 	// has no thread (a command in a direct message).
 	Reply Address
 	Time  time.Time
+	// Details are what the asker added in the thread before asking the
+	// desk (a mention in a thread): part of the question.
+	Details []Detail
 }
 
 // Asks reports whether plain text asks anything: not empty, and not a
@@ -73,17 +76,21 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 	if !Asks(q.Plain) {
 		return ErrUsage
 	}
+	text := withDetails(q.Plain, q.Details)
 	kq := knowledge.Question{
 		ID: q.ID, Asker: q.Asker, Conversation: q.Where.ID, Thread: q.Thread,
-		Text: q.Plain, Lang: knowledge.DetectLang(q.Plain), Time: q.Time,
+		Text: text, Lang: knowledge.DetectLang(text), Time: q.Time,
 	}
 	best, err := d.bestMatch(ctx, kq, q.Where)
 	if err != nil {
 		return err
 	}
-	var c *choice
+	var (
+		c      *choice
+		ranked int
+	)
 	if best == nil || !best.Sure {
-		if c, err = d.chooseExpert(ctx, kq, nil); err != nil {
+		if c, ranked, err = d.chooseExpert(ctx, kq, nil); err != nil {
 			return err
 		}
 	}
@@ -93,6 +100,11 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 		}
 		if err := tx.AddQuestion(ctx, kq); err != nil {
 			return err
+		}
+		for _, dt := range q.Details {
+			if err := tx.UpsertDetail(ctx, q.ID, dt); err != nil {
+				return err
+			}
 		}
 		n.Questions++
 		a := knowledge.Ask{QuestionID: q.ID, Asker: q.Asker, Channel: q.Channel, Thread: q.Thread, Private: q.Private}
@@ -118,15 +130,21 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 				return err
 			}
 		}
+		// What is shown of the question: as typed, or with the details
+		// the asker added, as text.
+		shown := Quote{Typed: q.Text}
+		if len(q.Details) > 0 {
+			shown = Quote{Plain: text}
+		}
 		switch {
 		case best != nil && best.Sure:
 			n.Instant++
 			return d.offer(ctx, tx, q, a, *best)
 		case c != nil:
-			_, err := d.route(ctx, tx, routeStep{key: q.Key, ask: a, text: Quote{Typed: q.Text}, choice: c, told: ToldAsked}, n)
+			_, err := d.route(ctx, tx, routeStep{key: q.Key, ask: a, text: shown, choice: c, told: ToldAsked}, n)
 			return err
 		}
-		return d.giveUp(ctx, tx, q.Key, a, Quote{Typed: q.Text}, n)
+		return d.giveUp(ctx, tx, q.Key, a, shown, ranked, n)
 	})
 }
 

@@ -309,12 +309,14 @@ func TestNobodyToAskIsAGapOrGoesToTheFallbackChannel(t *testing.T) {
 				t.Errorf("status = %s, want unanswered", a.Status)
 			}
 			thread := desk.Address{Conversation: general, Thread: "1.000100"}
-			want := []said{{"1.000100/note", thread, 0, desk.AskerTold{What: desk.ToldNobody}}}
+			// Nobody was asked: the experts the engine knows are away.
+			gap := desk.GapNobodyAvailable
+			want := []said{{"1.000100/note", thread, 0, desk.AskerTold{What: desk.ToldNobody, Gap: gap}}}
 			if fallback != "" {
 				want = []said{
 					{"1.000100/fallback", desk.Address{Conversation: fallback}, 0, desk.FallbackAsked{
-						Asker: alice, Text: desk.Quote{Typed: "Where do I park?"}, Thread: desk.Link{Conversation: general, Thread: "1.000100"}}},
-					{"1.000100/note", thread, 0, desk.AskerTold{What: desk.ToldFallback, Fallback: fallback}},
+						Asker: alice, Text: desk.Quote{Typed: "Where do I park?"}, Thread: desk.Link{Conversation: general, Thread: "1.000100"}, Gap: gap}},
+					{"1.000100/note", thread, 0, desk.AskerTold{What: desk.ToldFallback, Fallback: fallback, Gap: gap}},
 				}
 			}
 			if diff := cmp.Diff(w.saidSince(1), want); diff != "" {
@@ -356,8 +358,8 @@ func TestPrivateQuestionIsAskedInAGroupDM(t *testing.T) {
 	w.advance(5 * time.Hour)
 	w.must(w.desk.Escalate(context.Background(), false))
 	got := w.saidSince(4)
-	if len(got) != 3 || got[2].To != (desk.Address{Conversation: alice}) {
-		t.Errorf("after the escalation: %+v, want a group DM with carol and a note to alice's DM", got)
+	if len(got) != 4 || got[0].Body.Kind() != desk.KindCardClosed || got[3].To != (desk.Address{Conversation: alice}) {
+		t.Errorf("after the escalation: %+v, want bob's card closed, a group DM with carol and a note to alice's DM", got)
 	}
 }
 
@@ -555,7 +557,7 @@ func TestExpertDecisions(t *testing.T) {
 		got := w.saidSince(w.noticeCount() - 1)
 		want := []said{
 			{"Tr1/note", desk.Address{Conversation: general, Thread: "1.000100"}, 0, desk.AskerTold{What: desk.ToldTaken, Expert: bob}},
-			{"Tr1/reply", desk.Address{Reply: "https://hooks/Tr1"}, 0, desk.Reply{Say: desk.SayTook, Person: alice, Link: desk.Link{Conversation: general, Thread: "1.000100"}, Settle: "route:1"}},
+			{"Tr1/reply", desk.Address{Reply: "https://hooks/Tr1"}, 0, desk.Reply{Say: desk.SayTook, Person: alice, Link: desk.Link{Conversation: general, Thread: "1.000100"}, Settle: "route:1", Route: 1}},
 		}
 		if diff := cmp.Diff(got, want); diff != "" {
 			t.Errorf("said (-got +want):\n%s", diff)
@@ -588,13 +590,75 @@ func TestExpertDecisions(t *testing.T) {
 	})
 	t.Run("already answered", func(t *testing.T) {
 		w := routed(t)
-		w.must(w.desk.Decide(ctx, click("Tr1", bob), 1, desk.AlreadyAnswered))
-		if diff := cmp.Diff(w.routes(qid), []string{bob + ":duplicate"}); diff != "" {
-			t.Errorf("routes (-got +want):\n%s", diff)
+		w.engine.matches = []knowledge.Match{
+			{Question: w.store.st.questions["q-priv"], Answer: knowledge.Answer{ID: "a-priv", Answerer: carol, Text: "helm rollback 12"}, Confidence: 0.5},
+			{Question: w.store.st.questions["q-pub"], Answer: knowledge.Answer{ID: "a-pub", Answerer: bob, Text: "kubectl rollout undo"}, Confidence: 0.4},
 		}
-		// Nothing was offered: a miss of the instant answers, recorded.
-		if o := w.store.st.offers[qid]; o.Outcome != desk.OfferAlreadyAnswered || o.Offered {
-			t.Errorf("offer = %+v, want already_answered, not offered", o)
+		w.must(w.desk.Decide(ctx, click("Tr1", bob), 1, desk.AlreadyAnswered))
+		// Bob is shown the earlier threads everyone in #general may read,
+		// not #infra's, though he sees it; nothing is decided yet.
+		want := []said{{"Tr1/reply", desk.Address{Reply: "https://hooks/Tr1"}, 0, desk.Earlier{
+			Route: 1, Asker: alice, Text: desk.Quote{Plain: "How do I roll back?"},
+			Options: []desk.Option{{Question: "q-pub", Text: "deployment rollback stuck", Answer: knowledge.Answer{ID: "a-pub", Answerer: bob, Text: "kubectl rollout undo"},
+				Thread: desk.Link{Conversation: general, Thread: "1.000001"}}},
+		}}}
+		if diff := cmp.Diff(w.saidSince(w.noticeCount()), want); diff != "" {
+			t.Errorf("said (-got +want):\n%s", diff)
+		}
+		if diff := cmp.Diff(w.routes(qid), []string{bob + ":pending"}); diff != "" {
+			t.Errorf("routes after the click (-got +want):\n%s", diff)
+		}
+		// A thread he was not offered cannot be picked.
+		var r *desk.Refusal
+		if err := w.desk.Pick(ctx, click("Tr2", bob), 1, "q-priv"); !errors.As(err, &r) || r.Reply.Say != desk.SayClosed {
+			t.Errorf("picking #infra's thread = %v, want refused", err)
+		}
+		w.must(w.desk.Pick(ctx, click("Tr3", bob), 1, "q-pub"))
+		if diff := cmp.Diff(w.routes(qid), []string{bob + ":duplicate"}); diff != "" {
+			t.Errorf("routes after the pick (-got +want):\n%s", diff)
+		}
+		if a := w.ask(qid); a.Status != knowledge.StatusOffered || a.Offered != "a-pub" {
+			t.Errorf("ask = %+v, want offered a-pub", a)
+		}
+		// Nothing was offered at once: a miss of the instant answers,
+		// recorded with the pick.
+		if o := w.store.st.offers[qid]; o.Outcome != desk.OfferAlreadyAnswered || o.Offered || o.PickedMatch != "q-pub" || o.PickedAnswer != "a-pub" {
+			t.Errorf("offer = %+v, want already_answered with bob's pick, not offered", o)
+		}
+		got := w.saidSince(w.noticeCount() - 1)
+		want = []said{
+			{"route:1/picked", desk.Address{Conversation: general, Thread: "1.000100"}, 0, desk.InstantAnswer{
+				Question: qid, Answer: knowledge.Answer{ID: "a-pub", Answerer: bob, Text: "kubectl rollout undo"},
+				Source: desk.Link{Conversation: general, Thread: "1.000001"}, PickedBy: bob}},
+			{"Tr3/reply", desk.Address{Reply: "https://hooks/Tr3"}, 0, desk.Reply{Say: desk.SayPicked, Person: alice, Settle: "route:1"}},
+		}
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("said after the pick (-got +want):\n%s", diff)
+		}
+		// It does not help alice: the question goes on to carol, and the
+		// card settled is the one bob's pick put in the thread. The pick
+		// stays recorded.
+		w.must(w.desk.NeedHelp(ctx, desk.Request{Key: "Tr4", By: alice, To: desk.Address{Reply: "https://hooks/Tr4"}}, qid))
+		if diff := cmp.Diff(w.routes(qid), []string{bob + ":duplicate", carol + ":pending"}); diff != "" {
+			t.Errorf("routes after need help (-got +want):\n%s", diff)
+		}
+		if o := w.store.st.offers[qid]; o.Outcome != desk.OfferAlreadyAnswered {
+			t.Errorf("offer outcome = %s, want already_answered kept", o.Outcome)
+		}
+		last := w.saidSince(w.noticeCount())
+		if r, ok := last[0].Body.(desk.Reply); !ok || r.Settle != "route:1/picked" {
+			t.Errorf("need help reply = %+v, want it to settle the picked answer's card", last)
+		}
+	})
+	t.Run("already answered with nothing to pick", func(t *testing.T) {
+		w := routed(t)
+		w.must(w.desk.Decide(ctx, click("Tr1", bob), 1, desk.AlreadyAnswered))
+		want := []said{{"Tr1/reply", desk.Address{Reply: "https://hooks/Tr1"}, 0, desk.Reply{Say: desk.SayNoEarlier}}}
+		if diff := cmp.Diff(w.saidSince(w.noticeCount()), want); diff != "" {
+			t.Errorf("said (-got +want):\n%s", diff)
+		}
+		if diff := cmp.Diff(w.routes(qid), []string{bob + ":pending"}); diff != "" {
+			t.Errorf("routes (-got +want):\n%s", diff)
 		}
 	})
 }
@@ -631,7 +695,7 @@ func TestEscalationPassesOnThenGivesUp(t *testing.T) {
 		t.Errorf("status = %s, want unanswered", a.Status)
 	}
 	last := w.saidSince(w.noticeCount() - 1)
-	if len(last) != 2 || last[0].To.Conversation != "C9" || last[1].Body != (desk.AskerTold{What: desk.ToldFallback, Fallback: "C9"}) {
+	if len(last) != 2 || last[0].To.Conversation != "C9" || last[1].Body != (desk.AskerTold{What: desk.ToldFallback, Fallback: "C9", Gap: desk.GapTimedOut, Asked: 3}) {
 		t.Errorf("the end = %+v, want the fallback channel asked and alice told", last)
 	}
 }

@@ -22,7 +22,9 @@ func escalateEvery(timeout time.Duration) time.Duration {
 // Escalate passes on every question whose expert has not answered within
 // the answer timeout: to the next candidate, or, after the policy's number
 // of experts (or when nobody else fits), to the fallback channel, recording
-// it as unanswered. Each route is escalated once, whatever restarts or
+// it as unanswered. A question an expert took is not passed on at once:
+// they are reminded each timeout, takenReminders times, and only then is
+// it passed on. Each route is escalated once, whatever restarts or
 // concurrent rounds happen (its key is "escalate:<route id>"). Dry, it logs
 // what it would do. One route's failure does not stop the others; their
 // errors are returned together.
@@ -47,7 +49,16 @@ func (d *Desk) Escalate(ctx context.Context, dryRun bool) error {
 	return errors.Join(errs...)
 }
 
+// takenReminders is how many times an expert who took a question and has
+// not answered is reminded, one answer timeout apart, before the question
+// goes to someone else: taking a question holds it for three timeouts
+// (12 hours by default), not forever.
+const takenReminders = 2
+
 func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool) error {
+	if r.Outcome == knowledge.RouteTaken && r.Reminders < takenReminders {
+		return d.remind(ctx, r, dryRun)
+	}
 	key := fmt.Sprintf("escalate:%d", r.ID)
 	var a knowledge.Ask
 	err := d.view(ctx, func(rd Reader) (err error) {
@@ -57,7 +68,7 @@ func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool
 	if err != nil {
 		return err
 	}
-	q, c, err := d.nextStep(ctx, a)
+	q, nx, err := d.nextStep(ctx, a)
 	gone := knowledge.ErrorCode(err) == knowledge.ENOTFOUND
 	if err != nil && !gone {
 		return err
@@ -66,8 +77,8 @@ func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool
 		switch {
 		case gone:
 			d.log.Info("escalate (dry run): would close the route of a deleted question", "route", r.ID, "question", r.QuestionID)
-		case c != nil:
-			d.log.Info("escalate (dry run): would pass the question on", "route", r.ID, "question", r.QuestionID, "from", r.Expert, "to", c.expert.ID)
+		case nx.choice != nil:
+			d.log.Info("escalate (dry run): would pass the question on", "route", r.ID, "question", r.QuestionID, "from", r.Expert, "to", nx.choice.expert.ID)
 		default:
 			d.log.Info("escalate (dry run): would give the question up", "route", r.ID, "question", r.QuestionID, "from", r.Expert)
 		}
@@ -78,8 +89,8 @@ func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool
 		if err != nil {
 			return err
 		}
-		if !cur.Outcome.AwaitsExpert() {
-			return nil // answered or decided since it was read
+		if !cur.Outcome.AwaitsExpert() || cur.Reminders != r.Reminders {
+			return nil // answered, decided or reminded since it was read
 		}
 		if err := tx.SetRouteOutcome(ctx, r.ID, knowledge.RouteExpired); err != nil {
 			return err
@@ -89,14 +100,74 @@ func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool
 			return err
 		}
 		if !ask.Status.Waiting() || gone {
-			return nil
+			return closeCard(ctx, tx, cur, ClosedPassedOn, "")
 		}
 		text := Quote{Plain: q.Text}
-		if c == nil {
-			return d.giveUp(ctx, tx, key, ask, text, n)
+		if nx.choice == nil {
+			if err := closeCard(ctx, tx, cur, ClosedPassedOn, ""); err != nil {
+				return err
+			}
+			return d.giveUp(ctx, tx, key, ask, text, nx.ranked, n)
+		}
+		if err := closeCard(ctx, tx, cur, ClosedPassedOn, nx.choice.expert.ID); err != nil {
+			return err
+		}
+		told := ToldEscalated
+		if cur.Outcome == knowledge.RouteTaken {
+			told = ToldReleased
 		}
 		n.Escalations++
-		_, err = d.route(ctx, tx, routeStep{key: key, ask: ask, text: text, choice: c, told: ToldEscalated, previous: r.Expert}, n)
+		_, err = d.route(ctx, tx, routeStep{key: key, ask: ask, text: text, choice: nx.choice, told: told, previous: r.Expert}, n)
+		return err
+	})
+}
+
+// remind reminds the expert of taken route r, once per answer timeout,
+// where the question they took waits for their answer; the last reminder
+// says when it goes to someone else.
+func (d *Desk) remind(ctx context.Context, r knowledge.Route, dryRun bool) error {
+	if dryRun {
+		d.log.Info("escalate (dry run): would remind the expert who took the question", "route", r.ID, "question", r.QuestionID, "expert", r.Expert, "reminder", r.Reminders+1)
+		return nil
+	}
+	var (
+		a  knowledge.Ask
+		qs []knowledge.Question
+	)
+	err := d.view(ctx, func(rd Reader) (err error) {
+		if a, err = rd.Ask(ctx, r.QuestionID); err != nil {
+			return err
+		}
+		qs, err = rd.Questions(ctx, knowledge.Viewer{PersonID: r.Expert}, []string{r.QuestionID})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	key := fmt.Sprintf("remind:%d:%d", r.ID, r.Reminders+1)
+	return d.commit(ctx, key, func(tx Tx, _ *Counts) error {
+		cur, err := tx.Route(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Outcome != knowledge.RouteTaken || cur.Reminders != r.Reminders {
+			return nil
+		}
+		if err := tx.RemindRoute(ctx, r.ID); err != nil {
+			return err
+		}
+		thread, err := threadOf(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		body := Reminder{Route: r.ID, Asker: a.Asker, Thread: thread.link(), Taken: cur.DecidedAt}
+		if len(qs) > 0 {
+			body.Text = Quote{Plain: qs[0].Text}
+		}
+		if cur.Reminders+1 >= takenReminders {
+			body.Last, body.Next = true, tx.Now().Add(d.cfg.AnswerTimeout)
+		}
+		_, err = tx.Notify(ctx, Notice{Key: key, To: Address{Conversation: r.Expert}, Reader: r.Expert, After: thread.after, Body: body})
 		return err
 	})
 }

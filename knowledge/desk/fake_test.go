@@ -32,6 +32,7 @@ type state struct {
 	prefs         map[string]knowledge.Preferences
 	subscribers   map[string]bool
 	offers        map[string]offer
+	details       []detail
 	notices       []desk.Outgoing
 	// rev counts the writes to questions and answers, as the store's
 	// revision does for the index.
@@ -41,7 +42,14 @@ type state struct {
 // offer is a recorded desk.Offer and what became of it.
 type offer struct {
 	desk.Offer
-	Outcome desk.OfferOutcome
+	Outcome                   desk.OfferOutcome
+	PickedMatch, PickedAnswer string
+}
+
+// detail is a recorded desk.Detail of a question.
+type detail struct {
+	desk.Detail
+	QuestionID string
 }
 
 func newStore(now func() time.Time) *store {
@@ -66,6 +74,7 @@ func (s *state) clone() *state {
 	c.prefs = maps.Clone(s.prefs)
 	c.subscribers = maps.Clone(s.subscribers)
 	c.offers = maps.Clone(s.offers)
+	c.details = slices.Clone(s.details)
 	c.notices = slices.Clone(s.notices)
 	return &c
 }
@@ -260,6 +269,9 @@ func (t *tx) StaleRoutes(_ context.Context, before time.Time, limit int) ([]know
 		since := r.AskedAt
 		if r.Outcome != knowledge.RoutePending {
 			since = r.DecidedAt
+		}
+		if !r.RemindedAt.IsZero() {
+			since = r.RemindedAt
 		}
 		if r.Outcome.AwaitsExpert() && r.AskedAt.Before(before) && since.Before(before) && t.st.asks[r.QuestionID].Status == knowledge.StatusOpen {
 			out = append(out, r)
@@ -473,6 +485,58 @@ func (t *tx) SetOfferOutcome(_ context.Context, questionID string, o desk.OfferO
 	rec.QuestionID, rec.Outcome = questionID, o
 	t.st.offers[questionID] = rec
 	return nil
+}
+
+func (t *tx) PickOffer(_ context.Context, questionID, match, answer string) error {
+	rec := t.st.offers[questionID]
+	rec.QuestionID, rec.Outcome, rec.PickedMatch, rec.PickedAnswer = questionID, desk.OfferAlreadyAnswered, match, answer
+	t.st.offers[questionID] = rec
+	return nil
+}
+
+func (t *tx) RemindRoute(_ context.Context, id int64) error {
+	if id < 1 || int(id) > len(t.st.routes) {
+		return notFound("route")
+	}
+	t.st.routes[id-1].Reminders++
+	t.st.routes[id-1].RemindedAt = t.now
+	return nil
+}
+
+func (t *tx) UpsertDetail(_ context.Context, questionID string, d desk.Detail) error {
+	for i, old := range t.st.details {
+		if old.ID == d.ID {
+			t.st.details[i].Text = d.Text
+			return nil
+		}
+	}
+	t.st.details = append(t.st.details, detail{Detail: d, QuestionID: questionID})
+	return nil
+}
+
+func (t *tx) DeleteDetail(_ context.Context, id string) (bool, error) {
+	n := len(t.st.details)
+	t.st.details = slices.DeleteFunc(t.st.details, func(d detail) bool { return d.ID == id })
+	return len(t.st.details) < n, nil
+}
+
+func (t *tx) Details(_ context.Context, questionID string) ([]desk.Detail, error) {
+	var out []desk.Detail
+	for _, d := range t.st.details {
+		if d.QuestionID == questionID {
+			out = append(out, d.Detail)
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) Detail(_ context.Context, id string) (string, desk.Detail, error) {
+	for _, d := range t.st.details {
+		if d.ID == id {
+			return d.QuestionID, d.Detail, nil
+		}
+	}
+	return "", desk.Detail{}, notFound("detail")
 }
 
 func (t *tx) Notify(_ context.Context, n desk.Notice) (int64, error) {

@@ -90,6 +90,9 @@ const (
 	KindReply          Kind = "reply"
 	KindProfile        Kind = "profile"
 	KindDigest         Kind = "digest"
+	KindEarlier        Kind = "earlier"
+	KindReminder       Kind = "reminder"
+	KindCardClosed     Kind = "card_closed"
 )
 
 // Body is what a notice says; each kind has its own type.
@@ -120,6 +123,9 @@ type InstantAnswer struct {
 	// Source is the thread the past answer was given in.
 	Source     Link    `json:"source"`
 	Confidence float64 `json:"confidence"`
+	// PickedBy is the expert who pointed to this answer ("Already
+	// answered"); empty when the desk found it itself.
+	PickedBy string `json:"picked_by,omitempty"`
 }
 
 // GroupDM opens a group conversation of Members, where a private question
@@ -148,6 +154,24 @@ type Evidence struct {
 	Thread   Link   `json:"thread"`
 }
 
+// Gap says why a question the desk gives up on found nobody to answer it.
+type Gap string
+
+// Why nobody answers.
+const (
+	// GapNobodyKnown: nobody answered anything like it before.
+	GapNobodyKnown Gap = "nobody_known"
+	// GapNobodyAvailable: those who know are away, busy, snoozed or opted
+	// out, so nobody was asked.
+	GapNobodyAvailable Gap = "nobody_available"
+	// GapAllPassed: everyone asked passed it on.
+	GapAllPassed Gap = "all_passed"
+	// GapTimedOut: the last one asked did not answer in time.
+	GapTimedOut Gap = "timed_out"
+	// GapNoAnswer: those asked passed it on or did not answer in time.
+	GapNoAnswer Gap = "no_answer"
+)
+
 // Told is what the asker is told of their question's course.
 type Told string
 
@@ -157,10 +181,10 @@ const (
 	ToldAskedPrivately Told = "asked_privately" // Expert was asked in a group DM with the asker
 	ToldEscalated      Told = "escalated"       // Previous did not answer in time; Expert was asked
 	ToldPassed         Told = "passed"          // Previous passed it on; Expert was asked
-	ToldNobody         Told = "nobody"          // nobody could be asked
-	ToldFallback       Told = "fallback"        // nobody could answer; Fallback was asked
+	ToldReleased       Told = "released"        // Previous took it but never answered; Expert was asked
+	ToldNobody         Told = "nobody"          // nobody answers (Gap says why); nobody else is asked
+	ToldFallback       Told = "fallback"        // nobody answers (Gap says why); Fallback was asked
 	ToldTaken          Told = "taken"           // Expert took it
-	ToldAlready        Told = "already"         // Expert says it was answered before
 )
 
 // AskerTold tells the asker how their question moves.
@@ -169,15 +193,74 @@ type AskerTold struct {
 	Expert   string `json:"expert,omitempty"`
 	Previous string `json:"previous,omitempty"`
 	Fallback string `json:"fallback,omitempty"`
+	// Gap and Asked say, for a question given up, why nobody answers and
+	// how many experts were asked.
+	Gap   Gap `json:"gap,omitempty"`
+	Asked int `json:"asked,omitempty"`
 }
 
-// FallbackAsked asks a whole channel about a question nobody answered. A
-// private question is not shown: only that its asker needs help.
+// FallbackAsked asks a whole channel about a question nobody answered,
+// saying why (Gap, after Asked experts). A private question is not shown:
+// only that its asker needs help.
 type FallbackAsked struct {
 	Asker   string `json:"asker"`
 	Text    Quote  `json:"text"`
 	Private bool   `json:"private,omitempty"`
 	Thread  Link   `json:"thread"`
+	Gap     Gap    `json:"gap,omitempty"`
+	Asked   int    `json:"asked,omitempty"`
+}
+
+// Earlier offers the expert of Route the earlier threads that may answer
+// the question, to pick one ("Already answered"): it replaces the card
+// they clicked.
+type Earlier struct {
+	Route int64  `json:"route"`
+	Asker string `json:"asker"`
+	Text  Quote  `json:"text"`
+	// Options are the closest answered questions that both the expert
+	// and the question's readers may see, best first.
+	Options []Option `json:"options"`
+}
+
+// Option is an earlier answered question an expert may pick.
+type Option struct {
+	Question string           `json:"question"`
+	Text     string           `json:"text"`
+	Answer   knowledge.Answer `json:"answer"`
+	Thread   Link             `json:"thread"`
+}
+
+// Reminder reminds the expert of Route, who took a question at Taken and
+// has not answered, where to answer; Last is set on the last reminder,
+// after which the question goes to someone else at Next.
+type Reminder struct {
+	Route  int64     `json:"route"`
+	Asker  string    `json:"asker"`
+	Text   Quote     `json:"text"`
+	Thread Link      `json:"thread"`
+	Taken  time.Time `json:"taken"`
+	Last   bool      `json:"last,omitempty"`
+	Next   time.Time `json:"next,omitzero"`
+}
+
+// Closed is why an expert's card no longer waits for them.
+type Closed string
+
+// Why a card closes.
+const (
+	ClosedAnswered Closed = "answered"  // By answered in the thread
+	ClosedSolved   Closed = "solved"    // the asker marked it solved
+	ClosedPassedOn Closed = "passed_on" // it went to By (or, with By empty, to nobody else) without their answer
+)
+
+// CardClosed shows the card that asked the expert of Route again, without
+// its buttons, saying why it no longer waits for them: it changes the
+// message the notice After posted.
+type CardClosed struct {
+	Route int64  `json:"route"`
+	Why   Closed `json:"why"`
+	By    string `json:"by,omitempty"`
 }
 
 // AnswerCheck asks the asker, privately, whether a reply solved their
@@ -199,6 +282,9 @@ type Reply struct {
 	// Settle is the key of the card the person clicked: it is shown again
 	// without its buttons, with the reply under it.
 	Settle string `json:"settle,omitempty"`
+	// Route is the route of a question the person took: its settled card
+	// keeps the button that passes it on.
+	Route int64 `json:"route,omitempty"`
 }
 
 // Profile shows a person what they are known for and what waits for them.
@@ -242,6 +328,9 @@ func (AnswerCheck) Kind() Kind    { return KindAnswerCheck }
 func (Reply) Kind() Kind          { return KindReply }
 func (Profile) Kind() Kind        { return KindProfile }
 func (Digest) Kind() Kind         { return KindDigest }
+func (Earlier) Kind() Kind        { return KindEarlier }
+func (Reminder) Kind() Kind       { return KindReminder }
+func (CardClosed) Kind() Kind     { return KindCardClosed }
 
 // envelope is how a notice's address, reader and body are stored.
 type envelope struct {
@@ -300,6 +389,12 @@ func (n *Notice) Decode(kind Kind, payload []byte) error {
 		body = decodeAs[Profile](env.Body, &err)
 	case KindDigest:
 		body = decodeAs[Digest](env.Body, &err)
+	case KindEarlier:
+		body = decodeAs[Earlier](env.Body, &err)
+	case KindReminder:
+		body = decodeAs[Reminder](env.Body, &err)
+	case KindCardClosed:
+		body = decodeAs[CardClosed](env.Body, &err)
 	default:
 		return knowledge.Errorf(knowledge.EINVALID, "Notice %s is of unknown kind %q.", n.Key, kind)
 	}

@@ -86,6 +86,11 @@ type Reader interface {
 	// thread in channel (or in a group DM not opened yet) is still to be
 	// delivered.
 	PlacingThread(ctx context.Context, channel string) (bool, error)
+	// Details returns what the asker added to a question, oldest first;
+	// Detail returns one by its id (and its question's), or an ENOTFOUND
+	// error.
+	Details(ctx context.Context, questionID string) ([]Detail, error)
+	Detail(ctx context.Context, id string) (string, Detail, error)
 	// DigestSubscribed reports whether person asked for the personal
 	// weekly digest; DigestSubscribers lists everyone who did.
 	DigestSubscribed(ctx context.Context, person string) (bool, error)
@@ -136,6 +141,17 @@ type Tx interface {
 	// question: a question with no offer recorded gets one without a
 	// match, so a miss ("already answered") is counted too.
 	SetOfferOutcome(ctx context.Context, questionID string, outcome OfferOutcome) error
+	// PickOffer records that an expert said the question was answered
+	// before, in question match by answer: the offer's outcome is
+	// OfferAlreadyAnswered, with what they picked.
+	PickOffer(ctx context.Context, questionID, match, answer string) error
+	// RemindRoute counts one more reminder sent, now, to the expert of a
+	// taken route.
+	RemindRoute(ctx context.Context, id int64) error
+	// UpsertDetail records what the asker added to a question, or its
+	// edit; DeleteDetail forgets it and reports whether there was one.
+	UpsertDetail(ctx context.Context, questionID string, d Detail) error
+	DeleteDetail(ctx context.Context, id string) (bool, error)
 	// Notify records a notice to deliver after the commit and returns its
 	// id. A notice whose key was recorded before is not recorded again:
 	// the first one's id is returned.
@@ -153,6 +169,14 @@ type Offer struct {
 	// Offered is true when the answer was handed back at once.
 	Offered bool
 	At      time.Time
+}
+
+// Detail is what an asker added in their question's thread before it was
+// answered: part of the question.
+type Detail struct {
+	ID   string
+	Text string
+	Time time.Time
 }
 
 // OfferOutcome is what the people involved said of an instant answer.

@@ -18,12 +18,15 @@ type choice struct {
 }
 
 // chooseExpert returns the engine's best candidate for q whom the routing
-// policy allows and who is around now, or nil when there is none. asked
-// holds the experts the question was already sent to.
-func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, asked []string) (*choice, error) {
+// policy allows and who is around now, or nil when there is none, with how
+// many candidates the engine ranked. asked holds the experts the question
+// was already sent to. A candidate whose presence the chat tool could not
+// tell (rate limited, failing) is asked only when nobody ranked below them
+// is known to be around.
+func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, asked []string) (*choice, int, error) {
 	experts, err := d.engine.Experts(ctx, q, knowledge.Viewer{PersonID: q.Asker})
 	if err != nil {
-		return nil, fmt.Errorf("rank experts: %w", err)
+		return nil, 0, fmt.Errorf("rank experts: %w", err)
 	}
 	ids := make([]string, len(experts))
 	for i, e := range experts {
@@ -41,9 +44,13 @@ func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, asked []s
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, len(experts), err
 	}
 	now := d.Now()
+	var (
+		unsure     *knowledge.Person
+		unsureFrom knowledge.Expert
+	)
 	for _, e := range experts {
 		c := knowledge.Candidate{Person: e.Person, Prefs: prefs[e.Person.ID], Open: open[e.Person.ID], Asked: slices.Contains(asked, e.Person.ID)}
 		if skip := d.cfg.Policy.Skip(c, q.Asker, now); skip != "" {
@@ -52,21 +59,38 @@ func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, asked []s
 		}
 		// Only now is the candidate worth the chat tool's calls.
 		person, pr := d.chat.Presence(ctx, e.Person.ID)
-		if !person.Routable() {
+		switch {
+		case !person.Routable():
 			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", knowledge.SkipNobody)
 			continue
-		}
-		if pr.Absent() {
+		case pr.Absent():
 			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", knowledge.SkipAbsent)
 			continue
+		case pr.Unknown:
+			if unsure == nil {
+				unsure, unsureFrom = &person, e
+			}
+			d.log.Debug("routing: presence unknown; looking for someone known to be around", "question", q.ID, "candidate", e.Person.ID)
+			continue
 		}
-		evidence, err := d.visibleEvidence(ctx, e.Evidence, person.ID)
-		if err != nil {
-			return nil, err
-		}
-		return &choice{expert: person, evidence: evidence}, nil
+		c2, err := d.chosen(ctx, person, e)
+		return c2, len(experts), err
 	}
-	return nil, nil
+	if unsure != nil {
+		c2, err := d.chosen(ctx, *unsure, unsureFrom)
+		return c2, len(experts), err
+	}
+	return nil, len(experts), nil
+}
+
+// chosen is the choice of person, ranked as e, with the evidence they may
+// see.
+func (d *Desk) chosen(ctx context.Context, person knowledge.Person, e knowledge.Expert) (*choice, error) {
+	evidence, err := d.visibleEvidence(ctx, e.Evidence, person.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &choice{expert: person, evidence: evidence}, nil
 }
 
 // visibleEvidence keeps the evidence the expert may read (it was ranked as
@@ -242,23 +266,30 @@ func (d *Desk) route(ctx context.Context, tx Tx, s routeStep, n *Counts) (int64,
 	return id, tell.notify(ctx, tx, s.key+"/note", s.ask.Asker, note)
 }
 
-// giveUp records that nobody could answer: the question is a knowledge
-// gap; the fallback channel, when there is one, is asked (which counts as
-// an escalation); the asker is told.
-func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, text Quote, n *Counts) error {
+// giveUp records that nobody answers: the question is a knowledge gap;
+// the fallback channel, when there is one, is asked (which counts as an
+// escalation); the asker is told. Both hear what actually happened (see
+// gapOf); ranked is how many candidates the engine found when it was last
+// asked.
+func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, text Quote, ranked int, n *Counts) error {
 	if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusUnanswered, ""); err != nil {
 		return err
 	}
+	routes, err := tx.Routes(ctx, a.QuestionID)
+	if err != nil {
+		return err
+	}
+	gap := gapOf(routes, ranked)
 	tell, err := tellAsker(ctx, tx, a)
 	if err != nil {
 		return err
 	}
 	fallback := d.cfg.FallbackChannel
 	if fallback == "" {
-		return tell.notify(ctx, tx, key+"/note", a.Asker, AskerTold{What: ToldNobody})
+		return tell.notify(ctx, tx, key+"/note", a.Asker, AskerTold{What: ToldNobody, Gap: gap, Asked: len(routes)})
 	}
 	n.Escalations++
-	asked := FallbackAsked{Asker: a.Asker, Private: a.Private}
+	asked := FallbackAsked{Asker: a.Asker, Private: a.Private, Gap: gap, Asked: len(routes)}
 	var after int64
 	if !a.Private {
 		thread, err := threadOf(ctx, tx, a)
@@ -271,5 +302,51 @@ func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, t
 	if err != nil {
 		return err
 	}
-	return tell.notify(ctx, tx, key+"/note", a.Asker, AskerTold{What: ToldFallback, Fallback: fallback})
+	return tell.notify(ctx, tx, key+"/note", a.Asker, AskerTold{What: ToldFallback, Fallback: fallback, Gap: gap, Asked: len(routes)})
+}
+
+// gapOf says why nobody answers a question sent to routes: with none,
+// whether the engine knew anyone (ranked candidates) who could not be
+// asked; else whether everyone passed, the last one asked let the time
+// pass, or both happened.
+func gapOf(routes []knowledge.Route, ranked int) Gap {
+	switch {
+	case len(routes) == 0 && ranked == 0:
+		return GapNobodyKnown
+	case len(routes) == 0:
+		return GapNobodyAvailable
+	}
+	passed := 0
+	for _, r := range routes {
+		if r.Outcome == knowledge.RoutePassed {
+			passed++
+		}
+	}
+	switch {
+	case passed == len(routes):
+		return GapAllPassed
+	case routes[len(routes)-1].Outcome == knowledge.RouteExpired && passed == 0:
+		return GapTimedOut
+	}
+	return GapNoAnswer
+}
+
+// closeCard changes the card that asked the expert of route r, when it
+// was delivered (or is on its way), so it no longer offers buttons for a
+// question that does not wait for them, and says why.
+func closeCard(ctx context.Context, tx Tx, r knowledge.Route, why Closed, by string) error {
+	card, err := tx.Outgoing(ctx, RouteKey(r.ID))
+	switch {
+	case knowledge.ErrorCode(err) == knowledge.ENOTFOUND:
+		return nil // pruned long ago, or never recorded
+	case err != nil:
+		return err
+	case card.State == OutboxFailed:
+		return nil
+	}
+	_, err = tx.Notify(ctx, Notice{
+		Key: RouteKey(r.ID) + "/closed", After: card.ID, Reader: r.Expert,
+		Body: CardClosed{Route: r.ID, Why: why, By: by},
+	})
+	return err
 }

@@ -24,9 +24,10 @@ const (
 	SaySolved        Say = "solved"         // the instant answer solved it
 	SayFindingExpert Say = "finding_expert" // the instant answer did not; someone is asked
 	SayTook          Say = "took"           // the expert took Person's question, answered at Link
-	SayAlready       Say = "already"        // the expert is to share the earlier answer at Link
 	SayPassed        Say = "passed"         // someone else is asked
 	SayAccepted      Say = "accepted"       // the reply is marked as solving the question
+	SayNoEarlier     Say = "no_earlier"     // no earlier answer both may see: answer or pass it on
+	SayPicked        Say = "picked"         // the earlier answer picked goes to Person
 
 	SayOptedOut    Say = "opted_out"     // no more questions
 	SayOptedIn     Say = "opted_in"      // questions again

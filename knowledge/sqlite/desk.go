@@ -213,7 +213,7 @@ const (
 	openOutcomes = `('pending', 'taken')`
 	// awaitingOutcomes are escalated when stale (routes_open_age): those of
 	// RouteOutcome.AwaitsExpert.
-	awaitingOutcomes = `('pending', 'taken', 'duplicate')`
+	awaitingOutcomes = `('pending', 'taken')`
 )
 
 // openRoutesQuery counts, per expert among the JSON array ?1, the open
@@ -236,12 +236,13 @@ const waitingRoutesClause = `INDEXED BY routes_open_expert
 
 // staleRoutesClause selects the routes of open questions (status ?2) still
 // waiting on their expert since before ?1, oldest first, at most ?3: pending
-// routes asked before it, and taken or duplicate ones decided before it. It
-// walks the waiting routes by age and stops at the limit.
+// routes asked before it, and taken ones taken (or their expert last
+// reminded) before it. It walks the waiting routes by age and stops at the
+// limit.
 const staleRoutesClause = `INDEXED BY routes_open_age
 	WHERE outcome IN ` + awaitingOutcomes + `
 	  AND asked_at < ?1
-	  AND (outcome = 'pending' OR coalesce(decided_at, asked_at) < ?1)
+	  AND (outcome = 'pending' OR coalesce(reminded_at, decided_at, asked_at) < ?1)
 	  AND EXISTS (SELECT 1 FROM asks a WHERE a.question_id = routes.question_id AND a.status = ?2)
 	ORDER BY asked_at, id
 	LIMIT ?3`
@@ -267,9 +268,8 @@ func (r reader) WaitingRoutes(ctx context.Context, expert string) ([]knowledge.R
 }
 
 // StaleRoutes returns the routes of open questions still waiting on their
-// expert since before: pending routes asked before it, and taken or
-// duplicate ones (the expert took it, or promised a link to an earlier
-// answer) decided before it. They are what escalation passes on, oldest
+// expert since before: pending routes asked before it, and taken ones
+// taken, or their expert last reminded, before it. They are what escalation passes on, oldest
 // first, at most limit.
 func (r reader) StaleRoutes(ctx context.Context, before time.Time, limit int) ([]knowledge.Route, error) {
 	return queryRoutes(ctx, r.tx, staleRoutesClause, nanos(before), knowledge.StatusOpen, limit)

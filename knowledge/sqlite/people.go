@@ -117,16 +117,20 @@ func validateConversation(c knowledge.Conversation) error {
 	return nil
 }
 
+// upsertPerson writes p. An empty e-mail keeps the one known: Slack's
+// users.info leaves it out without the users:read.email scope, and an
+// export's redacted addresses are empty too, yet an address imported
+// before is what `import org` resolves people by.
 func (t *tx) upsertPerson(ctx context.Context, p knowledge.Person) error {
 	_, err := t.ExecContext(ctx, `
 		INSERT INTO people (id, name, email, tz, tz_offset, locale, bot, deleted)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
-			name = excluded.name, email = excluded.email, tz = excluded.tz,
+			name = excluded.name, email = coalesce(nullif(excluded.email, ''), email), tz = excluded.tz,
 			tz_offset = excluded.tz_offset, locale = excluded.locale,
 			bot = excluded.bot, deleted = excluded.deleted
 		WHERE (name, email, tz, tz_offset, locale, bot, deleted) IS NOT
-			(excluded.name, excluded.email, excluded.tz, excluded.tz_offset,
+			(excluded.name, coalesce(nullif(excluded.email, ''), email), excluded.tz, excluded.tz_offset,
 			 excluded.locale, excluded.bot, excluded.deleted)`,
 		p.ID, knowledge.CleanText(p.Name), knowledge.CleanText(p.Email), p.TZ, p.TZOffset,
 		p.Locale, p.Bot, p.Deleted)

@@ -148,6 +148,39 @@ func TestPeople(t *testing.T) {
 	}
 }
 
+// TestEmptyEmailKeepsTheKnownOne: users.info without users:read.email
+// gives no address; caching that must not erase the one an export gave,
+// which `import org` resolves people by.
+func TestEmptyEmailKeepsTheKnownOne(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	mustImport(t, db, knowledge.Batch{People: []knowledge.Person{{ID: "U1", Name: "Zoë", Email: "Zoe@Example.com"}}})
+	seen := knowledge.Person{ID: "U1", Name: "Zoë Martin", Locale: "fr-FR"}
+	if err := db.CachePerson(ctx, seen, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Person(ctx, "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen.Email = "Zoe@Example.com"
+	if diff := cmp.Diff(got, seen); diff != "" {
+		t.Errorf("person after the bot saw them (-got +want):\n%s", diff)
+	}
+	ids, err := db.ResolvePeople(ctx, []string{"zoe@example.com"})
+	if err != nil || ids["zoe@example.com"] != "U1" {
+		t.Errorf("ResolvePeople = %v, %v; want zoe@example.com → U1", ids, err)
+	}
+	// A new address replaces the old one.
+	seen.Email = "zoe.martin@example.com"
+	if err := db.UpsertPerson(ctx, seen); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Person(ctx, "U1"); got.Email != seen.Email {
+		t.Errorf("e-mail = %q, want the new %q", got.Email, seen.Email)
+	}
+}
+
 func TestChangesSince(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)

@@ -69,7 +69,7 @@ func (t *tx) setRouteOutcome(ctx context.Context, id int64, outcome knowledge.Ro
 // queryRoutes reads the routes a clause (WHERE … ORDER BY …) selects.
 func queryRoutes(ctx context.Context, tx *sql.Tx, clause string, args ...any) ([]knowledge.Route, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT id, question_id, expert, asked_at, outcome, decided_at FROM routes `+clause, args...)
+		SELECT id, question_id, expert, asked_at, outcome, decided_at, reminders, reminded_at FROM routes `+clause, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read routes: %w", err)
 	}
@@ -77,13 +77,13 @@ func queryRoutes(ctx context.Context, tx *sql.Tx, clause string, args ...any) ([
 	var routes []knowledge.Route
 	for rows.Next() {
 		var (
-			r              knowledge.Route
-			asked, decided sql.NullInt64
+			r                        knowledge.Route
+			asked, decided, reminded sql.NullInt64
 		)
-		if err := rows.Scan(&r.ID, &r.QuestionID, &r.Expert, &asked, &r.Outcome, &decided); err != nil {
+		if err := rows.Scan(&r.ID, &r.QuestionID, &r.Expert, &asked, &r.Outcome, &decided, &r.Reminders, &reminded); err != nil {
 			return nil, fmt.Errorf("read routes: %w", err)
 		}
-		r.AskedAt, r.DecidedAt = fromNanos(asked), fromNanos(decided)
+		r.AskedAt, r.DecidedAt, r.RemindedAt = fromNanos(asked), fromNanos(decided), fromNanos(reminded)
 		routes = append(routes, r)
 	}
 	return routes, rows.Err()
