@@ -1,3 +1,0 @@
--- Reserved for a migration of another branch of issue 9 (the durable inbox,
--- membership): this placeholder keeps the numbering without gaps until they
--- are merged, and goes then.
