@@ -102,11 +102,20 @@ func (m *Main) commands() []command {
 		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
 		{"serve", "", "run the Slack bot: Socket Mode with SLACK_APP_TOKEN, else HTTP on NEXTDESK_ADDR", (*Main).serve},
 		{"tasks", "[--only NAME] [--dry-run]", "run the bot's background tasks once", (*Main).tasks},
+		{"version", "[--json]", "print the version, commit, build date and Go version", (*Main).versionCmd},
 	}
 }
 
-// Run runs the command named by args[0].
+// Run runs the command named by args[0]. Asked for help (-h or --help
+// anywhere among its flags, or "nextdesk help COMMAND"), a command prints
+// its usage and flags on Stdout and returns nil.
 func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
+	if len(args) == 2 && args[0] == "help" {
+		args = []string{args[1], "--help"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		m.usage(m.Stdout)
 		if len(args) == 0 {
@@ -116,12 +125,41 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	for _, c := range m.commands() {
 		if c.name == args[0] {
-			return c.run(m, ctx, args[1:])
+			err := c.run(m, ctx, args[1:])
+			var help *helpRequest
+			if errors.As(err, &help) {
+				c.help(m.Stdout, help.flags)
+				return nil
+			}
+			return err
 		}
 	}
 	m.usage(m.Stderr)
 	return usagef("unknown command %q", args[0])
 }
+
+// help prints c's usage, what it does and its flags.
+func (c command) help(w io.Writer, flags string) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s.\n", strings.TrimSpace("nextdesk "+c.name+" "+c.args), upperFirst(c.summary))
+	if flags != "" {
+		fmt.Fprintf(w, "\nFlags:\n%s", flags)
+	}
+	fmt.Fprintln(w, "\nSettings come from the environment; README.md and docs/slack-setup.md list them.")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// helpRequest is what parseArgs returns for -h or --help: Run prints the
+// command's usage with flags, the flag set's defaults.
+type helpRequest struct{ flags string }
+
+func (*helpRequest) Error() string { return "help requested" }
+func (*helpRequest) Unwrap() error { return flag.ErrHelp }
 
 func (m *Main) usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: nextdesk COMMAND [ARGS]")
@@ -145,7 +183,10 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				var defaults strings.Builder
+				fs.SetOutput(&defaults)
+				fs.PrintDefaults()
+				return nil, &helpRequest{flags: defaults.String()}
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}

@@ -298,7 +298,7 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 	s.kb = kb
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfoCollector())
 	metrics := bot.NewMetrics(reg)
 	s.bot, err = bot.New(bot.Config{
 		Lang:            s.cfg.Lang,
