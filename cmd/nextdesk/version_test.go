@@ -30,6 +30,8 @@ func TestEveryCommandHelps(t *testing.T) {
 		{"eval", []string{"-channels", "-json"}},
 		{"serve", nil},
 		{"tasks", []string{"-only", "-dry-run"}},
+		{"backup", nil},
+		{"restore", nil},
 		{"version", []string{"-json"}},
 	} {
 		for _, args := range [][]string{{tc.name, "-h"}, {tc.name, "--help"}, {"help", tc.name}, {tc.name, "x", "--help"}} {
@@ -61,7 +63,7 @@ func TestEveryCommandHelps(t *testing.T) {
 	for _, c := range NewMain().commands() {
 		names = append(names, c.name)
 	}
-	want := []string{"healthcheck", "demo", "ask", "import", "digest", "reindex", "bench", "eval", "serve", "tasks", "version"}
+	want := []string{"healthcheck", "demo", "ask", "import", "digest", "reindex", "bench", "eval", "serve", "tasks", "backup", "restore", "version"}
 	slices.Sort(names)
 	slices.Sort(want)
 	if diff := cmp.Diff(names, want); diff != "" {
