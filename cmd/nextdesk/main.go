@@ -101,7 +101,7 @@ func (m *Main) commands() []command {
 		{"backup", "FILE", "write a consistent copy of the store to FILE, also while serve runs", (*Main).backup},
 		{"restore", "FILE", "replace the store with a backup and rebuild the index (nextdesk stopped)", (*Main).restore},
 		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--json]", "measure import, index and ranking speed on synthetic history", (*Main).bench},
-		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
+		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json] | reconstruct FILE.zip [--json]", "measure routing on real history, or the reconstruction of threads", (*Main).eval},
 		{"serve", "", "run the Slack bot: Socket Mode with SLACK_APP_TOKEN, else HTTP on NEXTDESK_ADDR", (*Main).serve},
 		{"tasks", "[--only NAME] [--dry-run]", "run the bot's background tasks once", (*Main).tasks},
 		{"version", "[--json]", "print the version, commit, build date and Go version", (*Main).versionCmd},

@@ -189,6 +189,7 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 	}
 	threads := make(map[string]*thread)
 	bad := make(map[*zip.File]bool)
+	threaded := false
 	for _, f := range days {
 		msgs, ok, err := ex.readDay(ctx, f)
 		if err != nil {
@@ -201,7 +202,11 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 		for _, m := range msgs {
 			ex.rep.Records++
 			ex.shape(threads, m)
+			threaded = threaded || (m != nil && roleOf(m) != standalone)
 		}
+	}
+	if !threaded {
+		return ex.reconstructConversation(ctx, c, days, bad)
 	}
 	plans := ex.decide(threads)
 	clear(threads)

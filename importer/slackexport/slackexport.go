@@ -103,6 +103,7 @@ func Import(ctx context.Context, path string, sink importer.Sink, opts Options) 
 		w:      importer.NewWriter(sink, opts.BatchSize, &rep, log),
 		people: make(map[string]*personInfo),
 		byID:   make(map[string]*conversation),
+		byName: make(map[string]string),
 	}
 	ex.index(zr.File)
 	if err := ex.readLists(ctx); err != nil {
@@ -145,6 +146,7 @@ type export struct {
 	conversations []*conversation // in list order, then unlisted folders
 	byID          map[string]*conversation
 	people        map[string]*personInfo
+	byName        map[string]string // lower-case user names → id, for mentions by name
 }
 
 // conversation is a conversation of the export and where its days are.
@@ -415,6 +417,13 @@ func (ex *export) readUsers(ctx context.Context) error {
 			p.Email = u.Profile.Email
 		}
 		ex.people[p.ID] = &personInfo{name: p.Name, bot: p.Bot}
+		for _, name := range []string{u.Name, u.Profile.DisplayName, u.Profile.RealName, u.RealName} {
+			if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+				if _, taken := ex.byName[name]; !taken {
+					ex.byName[name] = u.ID
+				}
+			}
+		}
 		if werr == nil {
 			werr = ex.w.AddPerson(ctx, p)
 		}

@@ -452,10 +452,19 @@ func TestImportLegacy(t *testing.T) {
 			zr.Close()
 
 			c, rep := MustImport(t, zipPath, slackexport.Options{})
-			got := []int{len(c.Questions), len(c.People), len(c.Conversations), len(rep.Problems)}
-			want := []int{0, len(users), len(channels), 0}
+			got := []int{len(c.People), len(c.Conversations), len(rep.Problems)}
+			want := []int{len(users), len(channels), 0}
 			if diff := cmp.Diff(got, want); diff != "" {
-				t.Errorf("questions, people, conversations, problems mismatch (-got +want):\n%s", diff)
+				t.Errorf("people, conversations, problems mismatch (-got +want):\n%s", diff)
+			}
+			// No threads: every question is reconstructed from flat history.
+			if len(c.Questions) == 0 || rep.Reconstructed != len(c.Questions) {
+				t.Errorf("%d questions, %d reconstructed; want some, all reconstructed", len(c.Questions), rep.Reconstructed)
+			}
+			for _, q := range c.Questions {
+				if !q.Reconstructed || len(q.Answers) == 0 {
+					t.Errorf("question %s: reconstructed %v with %d answers", q.ID, q.Reconstructed, len(q.Answers))
+				}
 			}
 			if rep.Records == 0 {
 				t.Error("no message read")
