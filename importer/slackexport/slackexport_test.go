@@ -675,6 +675,9 @@ func FuzzImport(f *testing.F) {
 	f.Add(files["users.json"], files["help/2021-01-06.json"])
 	f.Add(`[{"id": ""}, null, 3, {"id": "U1", "tz_offset": "x"}]`, `[null, {"ts": "1.0", "thread_ts": "1.0", "user": "U1", "text": "<@"}, {"ts": "2.0", "thread_ts": "1.0", "user": "U2", "text": "thanks <@U1>", "reactions": [{"name": "check", "users": null}]}]`)
 	f.Add(`{}`, `{"ts": 1}`)
+	// A channel with no thread, for the reconstruction of flat history.
+	f.Add(usersJSON, `[{"user": "U1", "ts": "1.000001", "text": "how do I deploy?"}, {"user": "U2", "ts": "2.000001", "text": "<@U1> make deploy"},
+		{"user": "U1", "ts": "3.000001", "text": "merci <@amelie>"}, {"user": "U3", "ts": "9999.000001", "text": "<@bob|x> is it down?", "reactions": [{"name": "white_check_mark", "users": ["U3"]}]}]`)
 	f.Fuzz(func(t *testing.T, users, day string) {
 		zipPath := MustZip(t, map[string]string{
 			"users.json":           users,
