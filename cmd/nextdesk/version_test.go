@@ -23,7 +23,7 @@ func TestEveryCommandHelps(t *testing.T) {
 		{"healthcheck", nil},
 		{"demo", nil},
 		{"ask", []string{"-as", "-json"}},
-		{"import", []string{"-channels"}},
+		{"import", []string{"-channels", "-since"}},
 		{"digest", []string{"-dry-run", "-post", "-week", "-format", "-as"}},
 		{"reindex", nil},
 		{"bench", []string{"-questions", "-people", "-queries", "-dir", "-json"}},
