@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -49,9 +48,7 @@ func (m *Main) evalReconstruct(ctx context.Context, args []string) error {
 	}
 	r := eval.ComparePairs(filepath.Base(src), truth.Questions, found.Questions)
 	if *asJSON {
-		enc := json.NewEncoder(m.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return printJSON(m.Stdout, r)
 	}
 	fmt.Fprintf(m.Stdout, "dataset %s, threads removed and reconstructed\n", r.Dataset)
 	fmt.Fprintf(m.Stdout, "  question → answerer pairs: %d real, %d found, %d right\n", r.Truth, r.Found, r.Right)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -91,9 +90,7 @@ func (m *Main) versionCmd(_ context.Context, args []string) error {
 	}
 	b := readBuildInfo()
 	if *asJSON {
-		enc := json.NewEncoder(m.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(b)
+		return printJSON(m.Stdout, b)
 	}
 	b.write(m.Stdout)
 	return nil

@@ -290,17 +290,7 @@ func (ex *export) reconstructConversation(ctx context.Context, c *conversation, 
 		}
 		return nil
 	}
-	for _, f := range days {
-		if bad[f] {
-			continue
-		}
-		msgs, ok, err := ex.readDay(ctx, f)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
+	err := ex.eachDay(ctx, days, bad, func(msgs []*message) error {
 		flat := make([]flatMessage, 0, len(msgs))
 		for _, m := range msgs {
 			if m == nil || ex.skipReason(m) != "" {
@@ -325,6 +315,10 @@ func (ex *export) reconstructConversation(ctx context.Context, c *conversation, 
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return emit(r.flush())
 }
