@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nextdesk/nextdesk/importer/slackapi"
+	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -65,12 +66,14 @@ func (m *Main) importSlackAPI(ctx context.Context, channels []string, since stri
 		defer bar.done()
 	}
 	opts.Logger = log
-	kb, err := openKnowledge(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
+	// The knowledge base opens only once the history is fetched: fetching
+	// may take hours, and may run while serve holds the index.
+	kb := &lazyKnowledge{open: func() (*knowledgeBase, error) { return openKnowledge(ctx, cfg, log) }}
 	defer kb.Close()
 	rep, err := slackapi.Import(ctx, api, kb, opts)
+	if errors.Is(err, index.ErrInUse) {
+		return fmt.Errorf("import slack-api: the history is fetched (kept in %s), but nextdesk serve holds the index: stop it and run the import again, which imports without fetching again: %w", opts.StageDir, err)
+	}
 	var serr slack.SlackErrorResponse
 	if errors.As(err, &serr) {
 		switch serr.Err {
@@ -87,10 +90,46 @@ func (m *Main) importSlackAPI(ctx context.Context, channels []string, since stri
 		if ctx.Err() != nil {
 			fmt.Fprintln(m.Stderr, "nextdesk: import slack-api interrupted; run it again with the same options to resume")
 		}
-		return errors.Join(err, kb.Sync(ctx))
+		return errors.Join(err, kb.sync(ctx))
 	}
 	printReport(m.Stdout, "slack api", rep)
-	return kb.settle(ctx, rep.Written)
+	if kb.kb == nil {
+		return nil
+	}
+	return kb.kb.settle(ctx, rep.Written)
+}
+
+// lazyKnowledge is an importer.Sink that opens the knowledge base when the
+// first batch comes.
+type lazyKnowledge struct {
+	open func() (*knowledgeBase, error)
+	kb   *knowledgeBase
+}
+
+func (l *lazyKnowledge) Import(ctx context.Context, b knowledge.Batch) (knowledge.ImportResult, error) {
+	if l.kb == nil {
+		kb, err := l.open()
+		if err != nil {
+			return knowledge.ImportResult{}, err
+		}
+		l.kb = kb
+	}
+	return l.kb.Import(ctx, b)
+}
+
+// sync indexes what was written, if anything was.
+func (l *lazyKnowledge) sync(ctx context.Context) error {
+	if l.kb == nil {
+		return nil
+	}
+	return l.kb.Sync(ctx)
+}
+
+func (l *lazyKnowledge) Close() error {
+	if l.kb == nil {
+		return nil
+	}
+	return l.kb.Close()
 }
 
 // progressBar draws a backfill's progress on one terminal line.

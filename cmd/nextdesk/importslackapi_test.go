@@ -52,3 +52,30 @@ func TestImportSlackAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSlackAPIWhileServing: a backfill fetches while serve runs,
+// then says to stop it; run again with serve stopped, it imports what it
+// fetched without fetching it again.
+func TestImportSlackAPIWhileServing(t *testing.T) {
+	srv := mustOpenWorkspace(t)
+	root := srv.AddMessage("C1", fakeslack.Message{TS: "1705309200.000100", User: "U1", Text: "Where is the VPN config?"})
+	srv.AddMessage("C1", fakeslack.Message{TS: "1705309260.000100", User: "U2", ThreadTS: root.TS, Text: "in the wiki, under network"})
+	env := serveEnv(t, srv, false)
+	server := mustStartServer(t, srv, env)
+	server.waitHealth(t, 200)
+
+	_, err := run(t, env, "import", "slack-api")
+	if err == nil || !strings.Contains(err.Error(), "stop it and run the import again") {
+		t.Fatalf("backfill while serving: err = %v, want one saying to stop serve", err)
+	}
+	fetched := len(srv.CallsTo("conversations.history"))
+	if err := server.server.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustRun(t, env, "import", "slack-api"); !strings.Contains(out, "written: 1 questions and 1 answers") {
+		t.Errorf("backfill after serve stopped says:\n%s", out)
+	}
+	if again := len(srv.CallsTo("conversations.history")); again != fetched {
+		t.Errorf("the history was fetched again (%d calls, then %d)", fetched, again)
+	}
+}
