@@ -294,6 +294,14 @@ func (b *backfill) fetchHistory(ctx context.Context, c *stagedConversation) erro
 			})
 			return err
 		})
+		var serr slack.SlackErrorResponse
+		if errors.As(err, &serr) && (serr.Err == "not_in_channel" || serr.Err == "channel_not_found") {
+			// The bot left, or was removed, since the list was read:
+			// what it could not read is skipped, not the whole backfill.
+			b.log.Warn("slack api: conversation skipped: the bot is no longer in it", "conversation", c.Name, "error", serr.Err)
+			c.Done, c.Skipped = true, serr.Err
+			return b.st.save()
+		}
 		if err != nil {
 			return fmt.Errorf("slackapi: history of #%s (conversations.history): %w", c.Name, err)
 		}

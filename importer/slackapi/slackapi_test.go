@@ -385,3 +385,27 @@ func TestBackfillChannelsAndSince(t *testing.T) {
 		t.Errorf("a channel the bot is not in: err = %v, want EINVALID saying to invite it", err)
 	}
 }
+
+// TestBackfillSkipsAChannelLeft: a channel the bot leaves during the
+// backfill is skipped with a warning; the others are imported.
+func TestBackfillSkipsAChannelLeft(t *testing.T) {
+	srv := mustWorkspace(t)
+	opts := options(t)
+	left := false
+	opts.Progress = func(p slackapi.Progress) {
+		if p.Done >= 1 && !left {
+			left = true
+			srv.AddChannel(fakeslack.Channel{ID: "C3", Name: "old-school", Members: []string{"U1", "U2"}})
+		}
+	}
+	c, _ := mustBackfill(t, srv, opts)
+	if !left {
+		t.Fatal("the bot never left")
+	}
+	if _, ok := c.Question("slack:C3:" + ts(10)); ok {
+		t.Error("a question of the channel the bot left was imported")
+	}
+	if _, ok := c.Question("slack:G1:" + ts(100)); !ok {
+		t.Error("the other channels were not imported")
+	}
+}

@@ -48,6 +48,7 @@ type stagedConversation struct {
 	// for what is older. Empty until the first page.
 	Before   string `json:"before,omitempty"`
 	Done     bool   `json:"done"`
+	Skipped  string `json:"skipped,omitempty"` // why it could not be read
 	Messages int    `json:"messages"`
 	Threads  int    `json:"threads"`
 }
