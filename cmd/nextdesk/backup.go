@@ -76,10 +76,12 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 		return err
 	}
 	snap, err := sqlite.Restore(ctx, src, dest)
-	// The index describes the replaced store: drop it, even if the
-	// restore failed half-way, since the next start rebuilds it anyway.
-	err = errors.Join(err, ix.Close(), index.Remove(indexPath(cfg.DataDir)))
 	if err != nil {
+		// A refused backup left the store as it was, and its index with it.
+		return errors.Join(err, ix.Close())
+	}
+	// The index describes the replaced store: it is rebuilt below.
+	if err := errors.Join(ix.Close(), index.Remove(indexPath(cfg.DataDir))); err != nil {
 		return err
 	}
 	writeSnapshot(m.Stdout, "store restored from", snap)
