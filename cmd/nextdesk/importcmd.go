@@ -102,6 +102,9 @@ func printReport(w io.Writer, src string, rep importer.Report) {
 		fmt.Fprintf(w, "; %d answers without their question", orphans)
 	}
 	fmt.Fprintln(w)
+	if rep.Reconstructed > 0 {
+		fmt.Fprintf(w, "  %d questions reconstructed from channels without threads (marked as such: a heuristic)\n", rep.Reconstructed)
+	}
 	reasons := make([]string, 0, len(rep.Skipped))
 	for r := range rep.Skipped {
 		reasons = append(reasons, r)
