@@ -1,22 +1,44 @@
 # syntax=docker/dockerfile:1
 # Build: cgo is required by go-sqlite3; the binary is linked statically so the
-# runtime image needs no libc.
+# runtime image needs no libc. Release builds stamp the version (see
+# `nextdesk version`):
+#
+#   docker build \
+#     --build-arg VERSION="$(git describe --tags --always --dirty)" \
+#     --build-arg COMMIT="$(git rev-parse HEAD)" \
+#     --build-arg DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+#     -t nextdesk .
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
+# .dockerignore keeps .git, local data directories and build output out.
 COPY . .
-RUN CGO_ENABLED=1 go build -trimpath \
-	-tags 'sqlite_omit_load_extension osusergo netgo' \
-	-ldflags '-s -w -linkmode external -extldflags "-static"' \
-	-o /out/nextdesk ./cmd/nextdesk \
+ARG VERSION=unknown
+ARG COMMIT=unknown
+ARG DATE=unknown
+RUN VERSION="$VERSION" COMMIT="$COMMIT" DATE="$DATE" .ci/build-static /out/nextdesk \
 	&& mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
+ARG VERSION=unknown
+ARG COMMIT=unknown
+ARG DATE=unknown
+LABEL org.opencontainers.image.title="nextdesk" \
+	org.opencontainers.image.description="The guy in the next office: a Slack bot that routes each question to the colleague most likely to know and hands back answers already given." \
+	org.opencontainers.image.source="https://github.com/nextdesk/nextdesk" \
+	org.opencontainers.image.url="https://github.com/nextdesk/nextdesk" \
+	org.opencontainers.image.documentation="https://github.com/nextdesk/nextdesk#readme" \
+	org.opencontainers.image.licenses="Apache-2.0" \
+	org.opencontainers.image.version="$VERSION" \
+	org.opencontainers.image.revision="$COMMIT" \
+	org.opencontainers.image.created="$DATE"
 COPY --from=build /out/nextdesk /usr/local/bin/nextdesk
+COPY LICENSE NOTICE /usr/share/doc/nextdesk/
 # The data directory must exist and belong to the non-root user before it
-# becomes a volume, or a fresh volume is owned by root and unwritable.
-COPY --from=build --chown=65532:65532 /out/data /data
+# becomes a volume, or a fresh volume is owned by root and unwritable. 0700:
+# it holds private messages (nextdesk also tightens it at start).
+COPY --from=build --chown=65532:65532 --chmod=0700 /out/data /data
 ENV NEXTDESK_DATA_DIR=/data \
 	NEXTDESK_ADDR=:3000
 VOLUME ["/data"]

@@ -57,6 +57,9 @@ type Report struct {
 	Problems []string
 	Batches  int                    // batches the sink wrote
 	Written  knowledge.ImportResult // the sink's results, summed
+	// Reconstructed counts the questions among Questions whose answers
+	// were inferred from flat history (knowledge.Question.Reconstructed).
+	Reconstructed int
 }
 
 // Skip counts one record left out for reason.
@@ -90,6 +93,7 @@ func (r Report) LogValue() slog.Value {
 		slog.Int("questions", r.Questions),
 		slog.Int("answers", r.Answers),
 		slog.Int("accepted", r.Accepted),
+		slog.Int("reconstructed", r.Reconstructed),
 		slog.Int("orphans", r.Orphans),
 		slog.Int("batches", r.Batches),
 		slog.Int("written_questions", r.Written.Questions),

@@ -73,6 +73,11 @@ type Question struct {
 	Lang         string // "en", "fr", or "" when unknown
 	Time         time.Time
 	Answers      []Answer
+	// Reconstructed marks a question whose answers were inferred from flat
+	// channel history (an export from before threads), not recorded as
+	// replies to it: some may answer something else, so it deserves less
+	// trust than a real thread.
+	Reconstructed bool
 }
 
 // Answer is a reply by someone other than the asker.

@@ -50,7 +50,8 @@ const maxFile = 64 << 20
 // Lines that cannot be used (one column, no person, a person listed
 // twice) are returned as problems; the later of two lines for one person
 // wins. ParseCSV returns an error only when the file cannot be read as
-// CSV at all or is larger than 64 MiB.
+// CSV at all (a broken quote: the error names its line and column) or is
+// larger than 64 MiB.
 func ParseCSV(r io.Reader) ([]Row, []Problem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFile+1))
 	if err != nil {
@@ -76,14 +77,22 @@ func ParseCSV(r io.Reader) ([]Row, []Problem, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var perr *csv.ParseError
-		if errors.As(err, &perr) && perr.Err == csv.ErrFieldCount {
-			err = nil
+		if errors.As(err, &perr) {
+			// A broken quote leaves the rest of the file unreadable: the
+			// reader cannot tell where the field ends. FieldPos is only
+			// valid after a record was read, so the line comes from the
+			// error.
+			where := fmt.Sprintf("line %d, column %d", perr.Line, perr.Column)
+			if perr.StartLine != perr.Line {
+				where = fmt.Sprintf("line %d (a quote opened there is still open at line %d, column %d)", perr.StartLine, perr.Line, perr.Column)
+			}
+			return nil, nil, fmt.Errorf("read org chart: %s: %v; a value holding a quote must be quoted, its quotes doubled: \"a \"\"b\"\" c\"", where, perr.Err)
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("read org chart: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
 		}

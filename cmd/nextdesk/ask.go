@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -22,8 +21,13 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 		return err
 	}
 	text := strings.Join(rest, " ")
+	if text == "-" {
+		if text, err = readQuestion(m.Stdin); err != nil {
+			return err
+		}
+	}
 	if strings.TrimSpace(text) == "" {
-		return usagef(`ask: give the question, e.g. nextdesk ask "How do I renew the staging certificate?"`)
+		return usagef(`ask: give the question, e.g. nextdesk ask "How do I renew the staging certificate?", or - to read it from standard input`)
 	}
 	cfg, err := m.config()
 	if err != nil {
@@ -39,12 +43,28 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(m.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(a)
+		return printJSON(m.Stdout, a)
 	}
 	a.write(m.Stdout)
 	return nil
+}
+
+// maxQuestion bounds a question read from standard input. The engine
+// reads only its first 16 KiB; the bound keeps a wrong pipe (a log file,
+// /dev/zero) from filling memory.
+const maxQuestion = 4 << 20
+
+// readQuestion reads `nextdesk ask -`'s question from r: a question too
+// long for a command line (pasted logs, a whole e-mail).
+func readQuestion(r io.Reader) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxQuestion+1))
+	if err != nil {
+		return "", fmt.Errorf("ask: read the question from standard input: %w", err)
+	}
+	if len(data) > maxQuestion {
+		return "", usagef("ask: the question on standard input is longer than %d MiB", maxQuestion>>20)
+	}
+	return string(data), nil
 }
 
 // answerView is what `ask` and `demo` show: a ready answer if one is sure,

@@ -17,13 +17,20 @@ import (
 
 func (m *Main) importCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	channels := fs.String("channels", "", "slack-export only: import just these channels (names or ids, comma-separated)")
+	channels := fs.String("channels", "", "slack-export and slack-api: import just these channels (names or ids, comma-separated)")
+	since := fs.String("since", "", "slack-api only: skip messages before this date (2026-01-31)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
+	if len(rest) == 1 && rest[0] == "slack-api" {
+		return m.importSlackAPI(ctx, splitList(*channels), *since)
+	}
+	if *since != "" {
+		return usagef("import: --since applies to slack-api only")
+	}
 	if len(rest) != 2 {
-		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import stackexchange DIR | nextdesk import org FILE.csv")
+		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import slack-api [--channels a,b] [--since DATE] | nextdesk import stackexchange DIR | nextdesk import org FILE.csv")
 	}
 	cfg, err := m.config()
 	if err != nil {
@@ -51,7 +58,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	case "org":
 		return m.importOrg(ctx, kb.DB, src, *channels)
 	default:
-		return usagef("import: unknown source %q (want slack-export, stackexchange or org)", kind)
+		return usagef("import: unknown source %q (want slack-export, slack-api, stackexchange or org)", kind)
 	}
 }
 
@@ -95,6 +102,9 @@ func printReport(w io.Writer, src string, rep importer.Report) {
 		fmt.Fprintf(w, "; %d answers without their question", orphans)
 	}
 	fmt.Fprintln(w)
+	if rep.Reconstructed > 0 {
+		fmt.Fprintf(w, "  %d questions reconstructed from channels without threads (marked as such: a heuristic)\n", rep.Reconstructed)
+	}
 	reasons := make([]string, 0, len(rep.Skipped))
 	for r := range rep.Skipped {
 		reasons = append(reasons, r)

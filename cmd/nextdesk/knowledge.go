@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/nextdesk/nextdesk/index"
@@ -24,18 +23,24 @@ type knowledgeBase struct {
 func storePath(dataDir string) string { return filepath.Join(dataDir, "nextdesk.db") }
 func indexPath(dataDir string) string { return filepath.Join(dataDir, "index") }
 
-// openKnowledge opens the data directory, creating it on first use, and
-// brings the index up to date with the store: after a crash between the two
-// writes, the index catches up by itself.
+// openKnowledge opens the data directory, creating it on first use (0700),
+// and brings the index up to date with the store: after a crash between the
+// two writes, the index catches up by itself, and after the store was
+// restored from a backup, it is rebuilt. A damaged, unreadable or lost
+// store is refused with an error matching sqlite.ErrCorrupt, ErrAccess or
+// ErrEmptied.
 func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledgeBase, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return nil, err
 	}
 	db, err := sqlite.Open(storePath(cfg.DataDir))
 	if err != nil {
 		return nil, err
 	}
 	ix, err := index.Open(indexPath(cfg.DataDir))
+	if err == nil {
+		ix, err = reconcileIndex(ctx, db, ix, indexPath(cfg.DataDir), log)
+	}
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -94,19 +95,30 @@ func (m *Main) commands() []command {
 	return []command{
 		{"healthcheck", "", "ask the running server's /healthz (for container health checks)", (*Main).healthcheck},
 		{"demo", "", "import a small real sample into a temporary directory and show the engine answering", (*Main).demo},
-		{"ask", "[--as USER_ID] [--json] TEXT", "show similar answered questions and the people to ask", (*Main).ask},
-		{"import", "slack-export FILE.zip [--channels a,b] | stackexchange DIR | org FILE.csv", "import answered questions from history, or the org chart", (*Main).importCmd},
+		{"ask", "[--as USER_ID] [--json] TEXT | -", "show similar answered questions and the people to ask", (*Main).ask},
+		{"import", "slack-export FILE.zip [--channels a,b] | slack-api [--channels a,b] [--since DATE] | stackexchange DIR | org FILE.csv", "import answered questions from history, or the org chart", (*Main).importCmd},
 		{"digest", "--dry-run [--week 2026-W47] [--format text|blocks|json] [--as USER_ID] | --post [--week 2026-W47]", "print the weekly digest from the current data, or post it now", (*Main).digestCmd},
 		{"reindex", "", "rebuild the search index from the store", (*Main).reindex},
+		{"backup", "FILE", "write a consistent copy of the store to FILE, also while serve runs", (*Main).backup},
+		{"restore", "FILE", "replace the store with a backup and rebuild the index (nextdesk stopped)", (*Main).restore},
 		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--json]", "measure import, index and ranking speed on synthetic history", (*Main).bench},
-		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
+		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json] | reconstruct FILE.zip [--json]", "measure routing on real history, or the reconstruction of threads", (*Main).eval},
 		{"serve", "", "run the Slack bot: Socket Mode with SLACK_APP_TOKEN, else HTTP on NEXTDESK_ADDR", (*Main).serve},
 		{"tasks", "[--only NAME] [--dry-run]", "run the bot's background tasks once", (*Main).tasks},
+		{"version", "[--json]", "print the version, commit, build date and Go version", (*Main).versionCmd},
 	}
 }
 
-// Run runs the command named by args[0].
+// Run runs the command named by args[0]. Asked for help (-h or --help
+// anywhere among its flags, or "nextdesk help COMMAND"), a command prints
+// its usage and flags on Stdout and returns nil.
 func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
+	if len(args) == 2 && args[0] == "help" {
+		args = []string{args[1], "--help"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		m.usage(m.Stdout)
 		if len(args) == 0 {
@@ -116,12 +128,41 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	for _, c := range m.commands() {
 		if c.name == args[0] {
-			return c.run(m, ctx, args[1:])
+			err := c.run(m, ctx, args[1:])
+			var help *helpRequest
+			if errors.As(err, &help) {
+				c.help(m.Stdout, help.flags)
+				return nil
+			}
+			return err
 		}
 	}
 	m.usage(m.Stderr)
 	return usagef("unknown command %q", args[0])
 }
+
+// help prints c's usage, what it does and its flags.
+func (c command) help(w io.Writer, flags string) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s.\n", strings.TrimSpace("nextdesk "+c.name+" "+c.args), upperFirst(c.summary))
+	if flags != "" {
+		fmt.Fprintf(w, "\nFlags:\n%s", flags)
+	}
+	fmt.Fprintln(w, "\nSettings come from the environment; README.md and docs/slack-setup.md list them.")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// helpRequest is what parseArgs returns for -h or --help: Run prints the
+// command's usage with flags, the flag set's defaults.
+type helpRequest struct{ flags string }
+
+func (*helpRequest) Error() string { return "help requested" }
+func (*helpRequest) Unwrap() error { return flag.ErrHelp }
 
 func (m *Main) usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: nextdesk COMMAND [ARGS]")
@@ -145,7 +186,10 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				var defaults strings.Builder
+				fs.SetOutput(&defaults)
+				fs.PrintDefaults()
+				return nil, &helpRequest{flags: defaults.String()}
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}
@@ -156,6 +200,13 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// printJSON writes v to w as indented JSON, for the commands' --json.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func splitList(s string) []string {

@@ -189,6 +189,7 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 	}
 	threads := make(map[string]*thread)
 	bad := make(map[*zip.File]bool)
+	threaded := false
 	for _, f := range days {
 		msgs, ok, err := ex.readDay(ctx, f)
 		if err != nil {
@@ -201,7 +202,11 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 		for _, m := range msgs {
 			ex.rep.Records++
 			ex.shape(threads, m)
+			threaded = threaded || (m != nil && roleOf(m) != standalone)
 		}
+	}
+	if !threaded {
+		return ex.reconstructConversation(ctx, c, days, bad)
 	}
 	plans := ex.decide(threads)
 	clear(threads)
@@ -209,6 +214,33 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 	if len(plans) == 0 {
 		return nil
 	}
+	err := ex.eachDay(ctx, days, bad, func(msgs []*message) error {
+		for _, m := range msgs {
+			if err := ex.fill(ctx, c, plans, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Every plan completes unless a file changed between the passes; write
+	// what was read rather than lose it.
+	for _, ts := range slices.Sorted(maps.Keys(plans)) {
+		if p := plans[ts]; p.question != nil {
+			if err := ex.emit(ctx, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// eachDay calls fn with the messages of each of days in order, but for
+// the bad ones the first pass could not read. It returns ctx's error or
+// fn's.
+func (ex *export) eachDay(ctx context.Context, days []*zip.File, bad map[*zip.File]bool, fn func([]*message) error) error {
 	for _, f := range days {
 		if bad[f] {
 			continue
@@ -220,19 +252,8 @@ func (ex *export) importConversation(ctx context.Context, c *conversation) error
 		if !ok {
 			continue
 		}
-		for _, m := range msgs {
-			if err := ex.fill(ctx, c, plans, m); err != nil {
-				return err
-			}
-		}
-	}
-	// Every plan completes unless a file changed between the passes; write
-	// what was read rather than lose it.
-	for _, ts := range slices.Sorted(maps.Keys(plans)) {
-		if p := plans[ts]; p.question != nil {
-			if err := ex.emit(ctx, p); err != nil {
-				return err
-			}
+		if err := fn(msgs); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -30,8 +30,11 @@
 //   - "empty": a thread root or reply with no text, shared message or file;
 //   - "reply_to_skipped_root": a person's reply in a thread whose root was
 //     skipped (a bot's post, a join, a deleted message);
-//   - "malformed_file", "oversized_file": a whole day or list file that could
-//     not be read; Report.Problems names it with the line and byte offset;
+//   - "malformed_file", "oversized_file", "suspicious_file": a whole day or
+//     list file that could not be read, expands past its limit, or expands
+//     more times its compressed size than any real export (a zip bomb);
+//     Report.Problems names it, with the line and byte offset when its
+//     JSON is broken;
 //   - "bad_list_entry", "bad_user": an entry of a conversation list or of
 //     users.json that is not an object with an id.
 //
@@ -71,11 +74,6 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// maxFileSize bounds what one file of the archive may expand to, so a
-// corrupt or hostile archive cannot exhaust memory. Real day files are at
-// most a few megabytes.
-const maxFileSize = 256 << 20
-
 // Import reads the Slack export zip at path and writes it to sink in
 // batches.
 //
@@ -105,6 +103,7 @@ func Import(ctx context.Context, path string, sink importer.Sink, opts Options) 
 		w:      importer.NewWriter(sink, opts.BatchSize, &rep, log),
 		people: make(map[string]*personInfo),
 		byID:   make(map[string]*conversation),
+		byName: make(map[string]string),
 	}
 	ex.index(zr.File)
 	if err := ex.readLists(ctx); err != nil {
@@ -147,6 +146,7 @@ type export struct {
 	conversations []*conversation // in list order, then unlisted folders
 	byID          map[string]*conversation
 	people        map[string]*personInfo
+	byName        map[string]string // lower-case user names → id, for mentions by name
 }
 
 // conversation is a conversation of the export and where its days are.
@@ -417,6 +417,13 @@ func (ex *export) readUsers(ctx context.Context) error {
 			p.Email = u.Profile.Email
 		}
 		ex.people[p.ID] = &personInfo{name: p.Name, bot: p.Bot}
+		for _, name := range []string{u.Name, u.Profile.DisplayName, u.Profile.RealName, u.RealName} {
+			if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+				if _, taken := ex.byName[name]; !taken {
+					ex.byName[name] = u.ID
+				}
+			}
+		}
 		if werr == nil {
 			werr = ex.w.AddPerson(ctx, p)
 		}
@@ -494,21 +501,21 @@ func (ex *export) ChannelName(id string) string {
 // compression, checksum, or too large) is counted, described in the report
 // and logged, and ok is false.
 func (ex *export) readFile(f *zip.File) (data []byte, ok bool) {
-	if f.UncompressedSize64 > maxFileSize {
-		ex.problem(f, "oversized_file", "%s: expands to %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, maxFileSize)
+	if reason, detail := checkSize(f, maxDayFile); reason != "" {
+		ex.problem(f, reason, "%s", detail)
 		return nil, false
 	}
 	rc, err := f.Open()
 	if err == nil {
-		data, err = io.ReadAll(io.LimitReader(rc, maxFileSize+1))
+		// The declared size is exact (archive/zip fails a file that
+		// differs), so one allocation holds the file.
+		buf := bytes.NewBuffer(make([]byte, 0, f.UncompressedSize64+1))
+		_, err = buf.ReadFrom(rc)
+		data = buf.Bytes()
 		rc.Close()
 	}
-	switch {
-	case err != nil:
+	if err != nil {
 		ex.problem(f, "malformed_file", "%s: cannot be read: %v", f.Name, err)
-		return nil, false
-	case len(data) > maxFileSize:
-		ex.problem(f, "oversized_file", "%s: expands to more than the %d bytes allowed", f.Name, maxFileSize)
 		return nil, false
 	}
 	return data, true
@@ -543,8 +550,8 @@ func (ex *export) readArray(ctx context.Context, f *zip.File, reason string, fn 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if f.UncompressedSize64 > maxFileSize {
-		ex.problem(f, "oversized_file", "%s: expands to %d bytes, more than the %d allowed", f.Name, f.UncompressedSize64, maxFileSize)
+	if reason, detail := checkSize(f, maxListFile); reason != "" {
+		ex.problem(f, reason, "%s", detail)
 		return nil
 	}
 	rc, err := f.Open()
@@ -553,7 +560,7 @@ func (ex *export) readArray(ctx context.Context, f *zip.File, reason string, fn 
 		return nil
 	}
 	defer rc.Close()
-	d := json.NewDecoder(io.LimitReader(rc, maxFileSize))
+	d := json.NewDecoder(rc)
 	fail := func(err error) {
 		var syn *json.SyntaxError
 		off := d.InputOffset()

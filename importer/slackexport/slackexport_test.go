@@ -452,10 +452,19 @@ func TestImportLegacy(t *testing.T) {
 			zr.Close()
 
 			c, rep := MustImport(t, zipPath, slackexport.Options{})
-			got := []int{len(c.Questions), len(c.People), len(c.Conversations), len(rep.Problems)}
-			want := []int{0, len(users), len(channels), 0}
+			got := []int{len(c.People), len(c.Conversations), len(rep.Problems)}
+			want := []int{len(users), len(channels), 0}
 			if diff := cmp.Diff(got, want); diff != "" {
-				t.Errorf("questions, people, conversations, problems mismatch (-got +want):\n%s", diff)
+				t.Errorf("people, conversations, problems mismatch (-got +want):\n%s", diff)
+			}
+			// No threads: every question is reconstructed from flat history.
+			if len(c.Questions) == 0 || rep.Reconstructed != len(c.Questions) {
+				t.Errorf("%d questions, %d reconstructed; want some, all reconstructed", len(c.Questions), rep.Reconstructed)
+			}
+			for _, q := range c.Questions {
+				if !q.Reconstructed || len(q.Answers) == 0 {
+					t.Errorf("question %s: reconstructed %v with %d answers", q.ID, q.Reconstructed, len(q.Answers))
+				}
 			}
 			if rep.Records == 0 {
 				t.Error("no message read")
@@ -666,6 +675,9 @@ func FuzzImport(f *testing.F) {
 	f.Add(files["users.json"], files["help/2021-01-06.json"])
 	f.Add(`[{"id": ""}, null, 3, {"id": "U1", "tz_offset": "x"}]`, `[null, {"ts": "1.0", "thread_ts": "1.0", "user": "U1", "text": "<@"}, {"ts": "2.0", "thread_ts": "1.0", "user": "U2", "text": "thanks <@U1>", "reactions": [{"name": "check", "users": null}]}]`)
 	f.Add(`{}`, `{"ts": 1}`)
+	// A channel with no thread, for the reconstruction of flat history.
+	f.Add(usersJSON, `[{"user": "U1", "ts": "1.000001", "text": "how do I deploy?"}, {"user": "U2", "ts": "2.000001", "text": "<@U1> make deploy"},
+		{"user": "U1", "ts": "3.000001", "text": "merci <@amelie>"}, {"user": "U3", "ts": "9999.000001", "text": "<@bob|x> is it down?", "reactions": [{"name": "white_check_mark", "users": ["U3"]}]}]`)
 	f.Fuzz(func(t *testing.T, users, day string) {
 		zipPath := MustZip(t, map[string]string{
 			"users.json":           users,

@@ -12,7 +12,7 @@ import (
 )
 
 // questionColumns are read by scanQuestion, in this order.
-const questionColumns = `q.id, q.asker, q.conversation_id, q.thread, q.title, q.text, q.tags, q.lang, q.time`
+const questionColumns = `q.id, q.asker, q.conversation_id, q.thread, q.title, q.text, q.tags, q.lang, q.time, q.reconstructed`
 
 // visibleQuestions selects the live questions among the ids in the JSON
 // array ?1 that person ?2 may see: those of public conversations, and those
@@ -265,18 +265,18 @@ func (t *tx) upsertQuestion(ctx context.Context, q knowledge.Question) (written,
 		lang = knowledge.DetectLang(title + "\n" + text)
 	}
 	res, err := t.ExecContext(ctx, `
-		INSERT INTO questions (id, asker, conversation_id, thread, title, text, tags, lang, time, rev)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO questions (id, asker, conversation_id, thread, title, text, tags, lang, time, reconstructed, rev)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			asker = excluded.asker, conversation_id = excluded.conversation_id,
 			thread = excluded.thread, title = excluded.title, text = excluded.text,
 			tags = excluded.tags, lang = excluded.lang, time = excluded.time,
-			rev = excluded.rev
+			reconstructed = excluded.reconstructed, rev = excluded.rev
 		WHERE NOT deleted AND
-			(asker, conversation_id, thread, title, text, tags, lang, time) IS NOT
+			(asker, conversation_id, thread, title, text, tags, lang, time, reconstructed) IS NOT
 			(excluded.asker, excluded.conversation_id, excluded.thread, excluded.title,
-			 excluded.text, excluded.tags, excluded.lang, excluded.time)`,
-		q.ID, q.Asker, q.Conversation, q.Thread, title, text, encodeTags(q.Tags), lang, nanos(q.Time), rev)
+			 excluded.text, excluded.tags, excluded.lang, excluded.time, excluded.reconstructed)`,
+		q.ID, q.Asker, q.Conversation, q.Thread, title, text, encodeTags(q.Tags), lang, nanos(q.Time), q.Reconstructed, rev)
 	if err != nil {
 		return false, false, fmt.Errorf("write question %s: %w", q.ID, err)
 	}
@@ -395,7 +395,7 @@ func scanQuestion(rows *sql.Rows, extra ...any) (knowledge.Question, error) {
 		tags string
 		t    sql.NullInt64
 	)
-	dest := append([]any{&q.ID, &q.Asker, &q.Conversation, &q.Thread, &q.Title, &q.Text, &tags, &q.Lang, &t}, extra...)
+	dest := append([]any{&q.ID, &q.Asker, &q.Conversation, &q.Thread, &q.Title, &q.Text, &tags, &q.Lang, &t, &q.Reconstructed}, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return q, err
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,10 +138,19 @@ func TestMigrateFromOlderVersion(t *testing.T) {
 		Time:    epoch,
 		Answers: []knowledge.Answer{{ID: "se:ai:2", Answerer: "se:ai:8", Text: "A unit.", Time: epoch.Add(time.Hour)}},
 	}
-	mustImport(t, old, knowledge.Batch{
-		Conversations: []knowledge.Conversation{{ID: "se:ai", Kind: knowledge.KindPublic}},
-		Questions:     []knowledge.Question{q},
-	})
+	// Rows as version 1 wrote them: today's code writes columns it lacks.
+	for _, stmt := range []string{
+		`INSERT INTO conversations (id, name, kind) VALUES ('se:ai', '', 'public')`,
+		`INSERT INTO questions (id, asker, conversation_id, thread, title, text, tags, lang, time, rev)
+		 VALUES ('se:ai:1', 'se:ai:7', 'se:ai', '', '', 'What is a neuron?', '', 'en', ` + fmt.Sprint(epoch.UnixNano()) + `, 1)`,
+		`INSERT INTO answers (id, question_id, answerer, text, time, accepted, thanks, score)
+		 VALUES ('se:ai:2', 'se:ai:1', 'se:ai:8', 'A unit.', ` + fmt.Sprint(epoch.Add(time.Hour).UnixNano()) + `, 0, 0, 0)`,
+		`UPDATE revision SET rev = 1`,
+	} {
+		if _, err := old.write.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := old.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/nextdesk/nextdesk/index"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+)
+
+// askSimilar runs `nextdesk ask --json` and returns the ids of the similar
+// questions it found.
+func askSimilar(t *testing.T, env map[string]string, text string) []string {
+	t.Helper()
+	var a answerView
+	if err := json.Unmarshal([]byte(mustRun(t, env, "ask", "--json", text)), &a); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range a.Similar {
+		ids = append(ids, s.QuestionID)
+	}
+	return ids
+}
+
+func hasPrefix(ids []string, prefix string) bool {
+	for _, id := range ids {
+		if strings.HasPrefix(id, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestBackupAndRestore is the operator's round trip: back up, carry on,
+// lose the data, restore by hand (copy the file back) or with `nextdesk
+// restore`, start again: the index rebuilds itself from the store, the
+// answers of the backup are there, and the later ones are gone from the
+// store and the index alike.
+func TestBackupAndRestore(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"NEXTDESK_DATA_DIR": filepath.Join(dir, "data")}
+	mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+	const coffee, ai = "How much caffeine is in an espresso shot?", "What is the difference between a neural network and deep learning?"
+	if !hasPrefix(askSimilar(t, env, coffee), "se:coffee:") {
+		t.Fatal("the coffee question is not found after import")
+	}
+
+	backup := filepath.Join(dir, "backups", "nextdesk.db")
+	os.MkdirAll(filepath.Dir(backup), 0o700)
+	out := mustRun(t, env, "backup", backup)
+	if !strings.Contains(out, "backup written to "+backup+": 225 questions") {
+		t.Errorf("backup says:\n%s", out)
+	}
+
+	mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/ai"))
+	if !hasPrefix(askSimilar(t, env, ai), "se:ai:") {
+		t.Fatal("the ai question is not found after importing ai")
+	}
+
+	t.Run("by hand", func(t *testing.T) {
+		store := storePath(env["NEXTDESK_DATA_DIR"])
+		data, err := os.ReadFile(backup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(store + "-wal")
+		os.Remove(store + "-shm")
+		if err := os.WriteFile(store, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if !hasPrefix(askSimilar(t, env, coffee), "se:coffee:") {
+			t.Error("the coffee answers are gone after the restore")
+		}
+		if got := askSimilar(t, env, ai); hasPrefix(got, "se:ai:") {
+			t.Errorf("the index still finds questions the restored store no longer has: %v", got)
+		}
+		// The restored store hands out again the revisions the old index
+		// had seen: an index not rebuilt would skip what comes next.
+		wantIndexFollows(t, env["NEXTDESK_DATA_DIR"], 225)
+	})
+
+	t.Run("with nextdesk restore", func(t *testing.T) {
+		mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/ai"))
+		out := mustRun(t, env, "restore", backup)
+		for _, want := range []string{"store restored from", "225 questions", "index rebuilt from the store: 225 questions"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("restore output lacks %q:\n%s", want, out)
+			}
+		}
+		if !hasPrefix(askSimilar(t, env, coffee), "se:coffee:") || hasPrefix(askSimilar(t, env, ai), "se:ai:") {
+			t.Error("after nextdesk restore, the knowledge is not the backup's")
+		}
+		wantIndexFollows(t, env["NEXTDESK_DATA_DIR"], 225)
+	})
+}
+
+// wantIndexFollows checks that the index in dataDir is at the store's
+// revision and holds its questions.
+func wantIndexFollows(t *testing.T, dataDir string, questions uint64) {
+	t.Helper()
+	db, err := sqlite.Open(storePath(dataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rev, err := db.Rev(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(indexPath(dataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	n, err := ix.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Rev() != rev || n != questions {
+		t.Errorf("index at revision %d with %d questions; the store is at %d with %d", ix.Rev(), n, rev, questions)
+	}
+}
+
+// TestBackupWhileServing backs up the store of a running server, and
+// refuses to restore under it.
+func TestBackupWhileServing(t *testing.T) {
+	srv := mustOpenWorkspace(t)
+	env := serveEnv(t, srv, false)
+	mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+	server := mustStartServer(t, srv, env)
+	server.waitHealth(t, 200)
+
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if out := mustRun(t, env, "backup", backup); !strings.Contains(out, "225 questions") {
+		t.Errorf("backup while serving says:\n%s", out)
+	}
+	_, err := run(t, env, "restore", backup)
+	if err == nil || !strings.Contains(err.Error(), "stop it first") {
+		t.Errorf("restore while serving: err = %v, want a refusal", err)
+	}
+	server.waitHealth(t, 200)
+}
+
+// TestEmptiedStoreIsRefused: a store emptied (or replaced by an empty
+// file) beside an index that has seen answers is refused, never served as
+// an empty knowledge base.
+func TestEmptiedStoreIsRefused(t *testing.T) {
+	env := map[string]string{"NEXTDESK_DATA_DIR": t.TempDir()}
+	mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+	store := storePath(env["NEXTDESK_DATA_DIR"])
+	for _, name := range []string{store + "-wal", store + "-shm"} {
+		os.Remove(name)
+	}
+	if err := os.Truncate(store, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run(t, env, "ask", "How much caffeine is in an espresso shot?")
+	if !errors.Is(err, sqlite.ErrEmptied) || !strings.Contains(err.Error(), "backup") {
+		t.Errorf("ask on an emptied store: err = %v, want ErrEmptied pointing to a backup", err)
+	}
+}
+
+// TestDataDirectoryIsPrivate: whatever mode the data directory had, it is
+// 0700 once nextdesk used it, and the store 0600.
+func TestDataDirectoryIsPrivate(t *testing.T) {
+	defer syscall.Umask(syscall.Umask(0o022))
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	mustRun(t, map[string]string{"NEXTDESK_DATA_DIR": dir}, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+	for name, want := range map[string]os.FileMode{dir: 0o700, storePath(dir): 0o600} {
+		info, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %04o, want %04o", name, got, want)
+		}
+	}
+}
