@@ -68,9 +68,11 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 		}
 		if followed {
 			// A mention in a thread the desk follows is a reply there,
-			// which Answer captures.
+			// which Answer captures. Its key is still recorded, so a
+			// redelivery that raced the first handling counts as the
+			// duplicate it is.
 			d.log.Debug("ignoring a question in a followed thread", "key", q.Key)
-			return nil
+			return d.commit(ctx, q.Key, func(Tx, *Counts) error { return nil })
 		}
 	}
 	if !Asks(q.Plain) {
