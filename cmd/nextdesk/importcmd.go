@@ -23,7 +23,10 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 2 {
-		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import stackexchange DIR | nextdesk import org FILE.csv")
+		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import stackexchange DIR | nextdesk import org FILE.csv | nextdesk import teams FILE.yaml")
+	}
+	if rest[0] == "teams" {
+		return m.importTeams(ctx, rest[1], *channels)
 	}
 	cfg, err := m.config()
 	if err != nil {
@@ -51,7 +54,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	case "org":
 		return m.importOrg(ctx, kb.DB, src, *channels)
 	default:
-		return usagef("import: unknown source %q (want slack-export, stackexchange or org)", kind)
+		return usagef("import: unknown source %q (want slack-export, stackexchange, org or teams)", kind)
 	}
 }
 

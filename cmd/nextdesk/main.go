@@ -95,7 +95,7 @@ func (m *Main) commands() []command {
 		{"healthcheck", "", "ask the running server's /healthz (for container health checks)", (*Main).healthcheck},
 		{"demo", "", "import a small real sample into a temporary directory and show the engine answering", (*Main).demo},
 		{"ask", "[--as USER_ID] [--json] TEXT", "show similar answered questions and the people to ask", (*Main).ask},
-		{"import", "slack-export FILE.zip [--channels a,b] | stackexchange DIR | org FILE.csv", "import answered questions from history, or the org chart", (*Main).importCmd},
+		{"import", "slack-export FILE.zip [--channels a,b] | stackexchange DIR | org FILE.csv | teams FILE.yaml", "import answered questions from history, the org chart, or the teams and their promises", (*Main).importCmd},
 		{"digest", "--dry-run [--week 2026-W47] [--format text|blocks|json] [--as USER_ID] | --post [--week 2026-W47]", "print the weekly digest from the current data, or post it now", (*Main).digestCmd},
 		{"reindex", "", "rebuild the search index from the store", (*Main).reindex},
 		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--json]", "measure import, index and ranking speed on synthetic history", (*Main).bench},

@@ -99,7 +99,7 @@ func nonNil(s []string) []string {
 
 // encodeHours turns working hours into the columns of teams: the week as
 // seven lists of [from, to] minutes, Sunday first, the holidays as dates,
-// and the zone's name ('' for the wall clock).
+// and the zone's name (” for the wall clock).
 func encodeHours(h knowledge.WorkHours) (week, holidays, zone string) {
 	if h.WallClock() {
 		return "[]", "[]", ""
@@ -352,9 +352,9 @@ func queryTeamAsks(ctx context.Context, q querier, where string, args ...any) ([
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			id                                  string
-			d                                   knowledge.Deadline
-			within                              int64
+			id                                    string
+			d                                     knowledge.Deadline
+			within                                int64
 			due, met, took, holder, channel, brch sql.NullInt64
 		)
 		if err := rows.Scan(&id, &d.Kind, &within, &due, &met, &took, &holder, &channel, &brch); err != nil {
