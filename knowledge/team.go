@@ -197,8 +197,9 @@ const (
 // time it took is still measured, for the review.
 type Deadline struct {
 	Kind DeadlineKind
-	// Within is the working time promised; Due the instant it ran out,
-	// on the team's clock when the question came.
+	// Within is the working time promised; Due the last instant by which
+	// it had not run out (WorkHours.Deadline), on the team's clock when
+	// the question came.
 	Within time.Duration
 	Due    time.Time
 	// MetAt is when it was met, and Took the working time it took; zero
@@ -331,7 +332,7 @@ func NewTeamAsk(id string, asked time.Time, as Assignment, hours WorkHours, anon
 	}
 	set := func(d *Deadline, within time.Duration) {
 		if within > 0 {
-			d.Within, d.Due = within, hours.Add(asked, within)
+			d.Within, d.Due = within, hours.Deadline(asked, within)
 		}
 	}
 	set(&a.FirstResponse, as.Promise.FirstResponse)

@@ -216,6 +216,31 @@ func (h WorkHours) Add(t time.Time, d time.Duration) time.Time {
 	return time.Time{}
 }
 
+// Deadline returns the last instant by which d of working time since t has
+// not yet been exceeded: Add's instant, or, when that instant closes a
+// span (a promise "within 2h" made at 16:00 to a team closing at 18:00),
+// the opening of the next one: an answer given on Saturday, or first thing
+// on Monday, took no more working time than at 18:00 on Friday. So
+// whatever happens at or before the deadline happened within d working
+// time, and whatever happens after it took longer. A d of zero or less
+// returns t; the zero time as for Add.
+func (h WorkHours) Deadline(t time.Time, d time.Duration) time.Time {
+	end := h.Add(t, d)
+	if d <= 0 || end.IsZero() || h.WallClock() || h.Working(end) {
+		return end
+	}
+	day := h.midnight(end)
+	for range maxClockDays {
+		for _, iv := range h.day(day) {
+			if iv.start.After(end) {
+				return iv.start.In(t.Location())
+			}
+		}
+		day = nextMidnight(day)
+	}
+	return time.Time{}
+}
+
 // Between returns the working time from a to b: zero when b is not after
 // a.
 func (h WorkHours) Between(a, b time.Time) time.Duration {

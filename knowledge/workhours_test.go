@@ -233,3 +233,43 @@ func TestWorkHoursOnlyHolidays(t *testing.T) {
 		t.Errorf("Add = %v, want the zero time", got)
 	}
 }
+
+// TestWorkHoursDeadline checks that the deadline is the last instant by
+// which the working time promised is not exceeded: Add's instant inside a
+// span, the next opening when Add's instant closes one.
+func TestWorkHoursDeadline(t *testing.T) {
+	paris := mustZone(t, "Europe/Paris")
+	at := func(d, hh, mm int) time.Time { return time.Date(2026, time.November, d, hh, mm, 0, 0, paris) }
+	h := officeHours(t, "Europe/Paris")
+	tests := []struct {
+		from time.Time
+		d    time.Duration
+		want time.Time
+	}{
+		{at(18, 10, 0), time.Hour, at(18, 11, 0)},                   // inside a span
+		{at(20, 16, 0), 2 * time.Hour, at(23, 9, 0)},                // closes Friday: Monday's opening
+		{at(18, 11, 0), 90 * time.Minute, at(18, 14, 0)},            // closes the morning: after lunch
+		{at(18, 9, 0), 7*time.Hour + 30*time.Minute, at(19, 9, 0)},  // a whole day
+		{at(21, 10, 0), 0, at(21, 10, 0)},                           // nothing promised
+		{at(20, 17, 0), 61 * time.Minute, at(23, 9, 1)},             // over the weekend
+		{at(20, 18, 0), 7*time.Hour + 30*time.Minute, at(24, 9, 0)}, // asked at closing
+		{at(23, 9, 0), 3*time.Hour + 30*time.Minute, at(23, 14, 0)}, // the morning exactly
+		{at(23, 14, 0), 4 * time.Hour, at(24, 9, 0)},                // the afternoon exactly
+		{at(23, 12, 0), 30*time.Minute + 4*time.Hour, at(24, 9, 0)}, // both
+		{at(23, 12, 0), 30*time.Minute + 4*time.Hour + 1, at(24, 9, 0).Add(1)},
+	}
+	for _, tc := range tests {
+		got := h.Deadline(tc.from, tc.d)
+		if !got.Equal(tc.want) {
+			t.Errorf("Deadline(%v, %v) = %v, want %v", tc.from, tc.d, got.In(paris), tc.want)
+		}
+		if tc.d > 0 {
+			if w := h.Between(tc.from, got); w != tc.d {
+				t.Errorf("working time to the deadline of %v: %v", tc.d, w)
+			}
+			if w := h.Between(tc.from, got.Add(time.Nanosecond)); w <= tc.d {
+				t.Errorf("a nanosecond after the deadline of %v, only %v of work has passed", tc.d, w)
+			}
+		}
+	}
+}

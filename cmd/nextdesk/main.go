@@ -97,6 +97,7 @@ func (m *Main) commands() []command {
 		{"ask", "[--as USER_ID] [--json] TEXT", "show similar answered questions and the people to ask", (*Main).ask},
 		{"import", "slack-export FILE.zip [--channels a,b] | stackexchange DIR | org FILE.csv | teams FILE.yaml", "import answered questions from history, the org chart, or the teams and their promises", (*Main).importCmd},
 		{"digest", "--dry-run [--week 2026-W47] [--format text|blocks|json] [--as USER_ID] | --post [--week 2026-W47]", "print the weekly digest from the current data, or post it now", (*Main).digestCmd},
+		{"review", "--since 2026-06-01 [--format text|blocks|csv]", "the service promises between teams: what each asked, how fast it was answered, whether the promise was kept", (*Main).review},
 		{"reindex", "", "rebuild the search index from the store", (*Main).reindex},
 		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--json]", "measure import, index and ranking speed on synthetic history", (*Main).bench},
 		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
