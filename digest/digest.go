@@ -71,6 +71,10 @@ type Options struct {
 	Links Linker
 	// Limit caps each list of questions; 0 means 10.
 	Limit int
+	// Terms analyses text to match it against teams' topics (the search
+	// index's analysis, index.Analyzer.Terms); nil uses the digest's own
+	// topic words.
+	Terms func(string) []string
 }
 
 func (o Options) withDefaults() Options {
@@ -112,6 +116,10 @@ type Digest struct {
 	// asked about far more than in the four weeks before.
 	Uncovered []Topic
 	Rising    []Topic
+
+	// Teams are the week's promises of each team that took questions
+	// (knowledge.TeamRecords); empty without teams.
+	Teams []knowledge.Commitment
 
 	// Helpers are the people who answered the week's questions, the most
 	// answers first; MoreHelpers counts those left out.
@@ -208,6 +216,9 @@ type Topic struct {
 	// Before is how many questions a week used it, on average, over the
 	// four weeks before.
 	Before float64
+	// Team, for a topic nobody covers, is the team whose topics come
+	// closest to the week's questions on it: who could take it on.
+	Team string `json:",omitempty"`
 }
 
 // Helper is a person who answered questions of the week.
@@ -261,6 +272,9 @@ func Compose(ctx context.Context, src Source, opts Options) (*Digest, error) {
 
 	if d.Uncovered, d.Rising, err = topics(ctx, src, opts.Viewer, qs, d.From); err != nil {
 		return nil, fmt.Errorf("digest %s: topics: %w", d.Week, err)
+	}
+	if err := composeTeams(ctx, src, opts, d, qs); err != nil {
+		return nil, fmt.Errorf("digest %s: %w", d.Week, err)
 	}
 	if err := w.link(ctx, opts.Links, d.Knowledge, d.Unanswered); err != nil {
 		return nil, fmt.Errorf("digest %s: %w", d.Week, err)
