@@ -392,7 +392,7 @@ func (w *week) figures() Figures {
 			}
 		}
 	}
-	f.MedianToAnswer = median(waits)
+	f.MedianToAnswer = knowledge.Median(waits)
 	if len(w.asks) > 0 {
 		f.Bot = &bot
 	}
@@ -527,7 +527,7 @@ func (w *week) helpers(limit int) ([]Helper, int) {
 	}
 	helpers := make([]Helper, 0, len(counts))
 	for id, n := range counts {
-		helpers = append(helpers, Helper{Person: w.person(id), Questions: n, MedianFirst: median(waits[id])})
+		helpers = append(helpers, Helper{Person: w.person(id), Questions: n, MedianFirst: knowledge.Median(waits[id])})
 	}
 	slices.SortFunc(helpers, func(a, b Helper) int {
 		if a.Questions != b.Questions {
@@ -584,19 +584,4 @@ func slackConversation(id string) bool {
 		}
 	}
 	return true
-}
-
-// median returns the median of ds (the mean of the two middle values for
-// an even count), or zero for none.
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	mid := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[mid]
-	}
-	return (s[mid-1] + s[mid]) / 2
 }

@@ -114,24 +114,9 @@ func commitmentText(lang string, c knowledge.Commitment, mrkdwn bool) string {
 	if len(topics) > 0 {
 		asked += " (" + strings.Join(topics, ", ") + ")"
 	}
-	var speed []string
-	if c.Answered > 0 {
-		speed = append(speed, i18n.Tr(lang, "review.first", workTime(lang, c.MedianFirstResponse), c.Answered))
-	} else {
-		speed = append(speed, i18n.Tr(lang, "review.unanswered"))
-	}
-	if c.Resolved > 0 {
-		speed = append(speed, i18n.Tr(lang, "review.resolution", workTime(lang, c.MedianResolution), c.Resolved))
-	}
-	var kept []string
-	if share, ok := c.KeptShare(); ok {
-		kept = append(kept, i18n.Tr(lang, "review.kept", percent(lang, share), c.Kept, c.Kept+c.Broken))
-		if c.Broken > 0 {
-			kept = append(kept, i18n.Trn(lang, "review.breaches", c.Broken))
-		}
-	}
-	if c.Pending > 0 {
-		kept = append(kept, i18n.Trn(lang, "review.pending", c.Pending))
+	speed, kept := promiseFigures(lang, c)
+	if c.Answered == 0 {
+		speed = append([]string{i18n.Tr(lang, "review.unanswered")}, speed...)
 	}
 	if len(kept) == 0 {
 		kept = append(kept, i18n.Tr(lang, "review.no_promise"))
@@ -146,6 +131,28 @@ func commitmentText(lang string, c knowledge.Commitment, mrkdwn bool) string {
 		text = strings.ReplaceAll(text, "*", "")
 	}
 	return text
+}
+
+// promiseFigures says how a team served: how fast (median first response
+// and resolution, when there were some), and how its promise held (share
+// kept, breaches, deadlines still running, when there are some).
+func promiseFigures(lang string, c knowledge.Commitment) (speed, kept []string) {
+	if c.Answered > 0 {
+		speed = append(speed, i18n.Tr(lang, "review.first", workTime(lang, c.MedianFirstResponse), c.Answered))
+	}
+	if c.Resolved > 0 {
+		speed = append(speed, i18n.Tr(lang, "review.resolution", workTime(lang, c.MedianResolution), c.Resolved))
+	}
+	if share, ok := c.KeptShare(); ok {
+		kept = append(kept, i18n.Tr(lang, "review.kept", percent(lang, share), c.Kept, c.Kept+c.Broken))
+		if c.Broken > 0 {
+			kept = append(kept, i18n.Trn(lang, "review.breaches", c.Broken))
+		}
+	}
+	if c.Pending > 0 {
+		kept = append(kept, i18n.Trn(lang, "review.pending", c.Pending))
+	}
+	return speed, kept
 }
 
 // workTime renders a working time: minutes under an hour, else hours and

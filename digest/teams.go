@@ -3,6 +3,7 @@ package digest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nextdesk/nextdesk/blockkit"
@@ -102,22 +103,8 @@ func teamsText(lang string, d *Digest, mrkdwn bool) string {
 		if mrkdwn {
 			name = blockkit.Escape(name)
 		}
-		parts := []string{i18n.Trn(lang, "review.asked", c.Asked)}
-		if c.Answered > 0 {
-			parts = append(parts, i18n.Tr(lang, "review.first", workTime(lang, c.MedianFirstResponse), c.Answered))
-		}
-		if c.Resolved > 0 {
-			parts = append(parts, i18n.Tr(lang, "review.resolution", workTime(lang, c.MedianResolution), c.Resolved))
-		}
-		if share, ok := c.KeptShare(); ok {
-			parts = append(parts, i18n.Tr(lang, "review.kept", percent(lang, share), c.Kept, c.Kept+c.Broken))
-			if c.Broken > 0 {
-				parts = append(parts, i18n.Trn(lang, "review.breaches", c.Broken))
-			}
-		}
-		if c.Pending > 0 {
-			parts = append(parts, i18n.Trn(lang, "review.pending", c.Pending))
-		}
+		speed, kept := promiseFigures(lang, c)
+		parts := slices.Concat([]string{i18n.Trn(lang, "review.asked", c.Asked)}, speed, kept)
 		lines = append(lines, i18n.Tr(lang, "digest.teams.item", name, strings.Join(parts, " · ")))
 	}
 	return strings.Join(lines, "\n")

@@ -23,22 +23,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/org"
 )
 
-// Problem is something of the file that could not be used, and why. Line
-// is 0 for a problem of the file as a whole.
-type Problem struct {
-	Line    int
-	Message string
-}
-
-// String renders the problem for an import report.
-func (p Problem) String() string {
-	if p.Line == 0 {
-		return p.Message
-	}
-	return fmt.Sprintf("line %d: %s", p.Line, p.Message)
-}
+// Problem is something of the file that could not be used, and why, on
+// its line (0 for the file as a whole), reported as the org chart's are.
+type Problem = org.Problem
 
 // Spec is one team as the file gives it: the team, with no members yet,
 // and its members as written.
