@@ -138,13 +138,13 @@ func commitmentText(lang string, c knowledge.Commitment, mrkdwn bool) string {
 // kept, breaches, deadlines still running, when there are some).
 func promiseFigures(lang string, c knowledge.Commitment) (speed, kept []string) {
 	if c.Answered > 0 {
-		speed = append(speed, i18n.Tr(lang, "review.first", workTime(lang, c.MedianFirstResponse), c.Answered))
+		speed = append(speed, i18n.Trn(lang, "review.first", c.Answered, workTime(lang, c.MedianFirstResponse)))
 	}
 	if c.Resolved > 0 {
-		speed = append(speed, i18n.Tr(lang, "review.resolution", workTime(lang, c.MedianResolution), c.Resolved))
+		speed = append(speed, i18n.Trn(lang, "review.resolution", c.Resolved, workTime(lang, c.MedianResolution)))
 	}
 	if share, ok := c.KeptShare(); ok {
-		kept = append(kept, i18n.Tr(lang, "review.kept", percent(lang, share), c.Kept, c.Kept+c.Broken))
+		kept = append(kept, i18n.Trn(lang, "review.kept", c.Kept+c.Broken, percent(lang, share), c.Kept))
 		if c.Broken > 0 {
 			kept = append(kept, i18n.Trn(lang, "review.breaches", c.Broken))
 		}
