@@ -71,6 +71,10 @@ type Options struct {
 	Links Linker
 	// Limit caps each list of questions; 0 means 10.
 	Limit int
+	// Terms analyses text to match it against teams' topics (the search
+	// index's analysis, index.Analyzer.Terms); nil uses the digest's own
+	// topic words.
+	Terms func(string) []string
 }
 
 func (o Options) withDefaults() Options {
@@ -112,6 +116,10 @@ type Digest struct {
 	// asked about far more than in the four weeks before.
 	Uncovered []Topic
 	Rising    []Topic
+
+	// Teams are the week's promises of each team that took questions
+	// (knowledge.TeamRecords); empty without teams.
+	Teams []knowledge.Commitment
 
 	// Helpers are the people who answered the week's questions, the most
 	// answers first; MoreHelpers counts those left out.
@@ -208,6 +216,9 @@ type Topic struct {
 	// Before is how many questions a week used it, on average, over the
 	// four weeks before.
 	Before float64
+	// Team, for a topic nobody covers, is the team whose topics come
+	// closest to the week's questions on it: who could take it on.
+	Team string `json:",omitempty"`
 }
 
 // Helper is a person who answered questions of the week.
@@ -261,6 +272,9 @@ func Compose(ctx context.Context, src Source, opts Options) (*Digest, error) {
 
 	if d.Uncovered, d.Rising, err = topics(ctx, src, opts.Viewer, qs, d.From); err != nil {
 		return nil, fmt.Errorf("digest %s: topics: %w", d.Week, err)
+	}
+	if err := composeTeams(ctx, src, opts, d, qs); err != nil {
+		return nil, fmt.Errorf("digest %s: %w", d.Week, err)
 	}
 	if err := w.link(ctx, opts.Links, d.Knowledge, d.Unanswered); err != nil {
 		return nil, fmt.Errorf("digest %s: %w", d.Week, err)
@@ -378,7 +392,7 @@ func (w *week) figures() Figures {
 			}
 		}
 	}
-	f.MedianToAnswer = median(waits)
+	f.MedianToAnswer = knowledge.Median(waits)
 	if len(w.asks) > 0 {
 		f.Bot = &bot
 	}
@@ -513,7 +527,7 @@ func (w *week) helpers(limit int) ([]Helper, int) {
 	}
 	helpers := make([]Helper, 0, len(counts))
 	for id, n := range counts {
-		helpers = append(helpers, Helper{Person: w.person(id), Questions: n, MedianFirst: median(waits[id])})
+		helpers = append(helpers, Helper{Person: w.person(id), Questions: n, MedianFirst: knowledge.Median(waits[id])})
 	}
 	slices.SortFunc(helpers, func(a, b Helper) int {
 		if a.Questions != b.Questions {
@@ -570,19 +584,4 @@ func slackConversation(id string) bool {
 		}
 	}
 	return true
-}
-
-// median returns the median of ds (the mean of the two middle values for
-// an even count), or zero for none.
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	mid := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[mid]
-	}
-	return (s[mid-1] + s[mid]) / 2
 }

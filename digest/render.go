@@ -62,6 +62,9 @@ func Blocks(d *Digest, lang string) []slack.Block {
 		blocks = appendMore(blocks, lang, d.MoreUnanswered)
 	}
 	blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(topicsText(lang, d, true)))
+	if teams := teamsText(lang, d, true); teams != "" {
+		blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(teams))
+	}
 	if len(d.Helpers) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock(), blockkit.Section(helpersText(lang, d, true)))
 	}
@@ -130,6 +133,10 @@ func Text(d *Digest, lang string) string {
 	}
 	line("")
 	line(topicsText(lang, d, false))
+	if teams := teamsText(lang, d, false); teams != "" {
+		line("")
+		line(teams)
+	}
 	if len(d.Helpers) > 0 {
 		line("")
 		line(helpersText(lang, d, false))
@@ -239,7 +246,7 @@ func topicsText(lang string, d *Digest, mrkdwn bool) string {
 	} else {
 		var terms []string
 		for _, t := range d.Uncovered {
-			terms = append(terms, i18n.Trn(lang, "topics.item", t.Questions, showTerm(t.Term, mrkdwn)))
+			terms = append(terms, i18n.Trn(lang, "topics.item", t.Questions, showTerm(t.Term, mrkdwn))+suggestion(lang, t, mrkdwn))
 		}
 		lines = append(lines, i18n.Tr(lang, "topics.title"), "• "+strings.Join(terms, " · "))
 	}

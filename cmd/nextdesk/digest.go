@@ -17,6 +17,7 @@ import (
 	"github.com/nextdesk/nextdesk/bot"
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/i18n"
+	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -151,10 +152,14 @@ func (m *Main) digestCmd(ctx context.Context, args []string) error {
 
 func (m *Main) printDigest(ctx context.Context, lang string, cfg digest.Config, db *sqlite.DB, week digest.Week, format, as string) error {
 	opts := digest.Options{Week: week, Location: cfg.Location, Viewer: knowledge.Anonymous}
-	var (
-		d   *digest.Digest
-		err error
-	)
+	// The index's analysis matches questions with teams' topics, without
+	// opening the index a running server holds.
+	analyzer, err := index.NewAnalyzer()
+	if err != nil {
+		return err
+	}
+	opts.Terms = analyzer.Terms
+	var d *digest.Digest
 	if as != "" {
 		p, perr := db.Person(ctx, as)
 		if perr != nil && knowledge.ErrorCode(perr) != knowledge.ENOTFOUND {

@@ -30,7 +30,10 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return usagef("import: --since applies to slack-api only")
 	}
 	if len(rest) != 2 {
-		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import slack-api [--channels a,b] [--since DATE] | nextdesk import stackexchange DIR | nextdesk import org FILE.csv")
+		return usagef("import: usage: nextdesk import slack-export FILE.zip [--channels a,b] | nextdesk import slack-api [--channels a,b] [--since DATE] | nextdesk import stackexchange DIR | nextdesk import org FILE.csv | nextdesk import teams FILE.yaml")
+	}
+	if rest[0] == "teams" {
+		return m.importTeams(ctx, rest[1], *channels)
 	}
 	cfg, err := m.config()
 	if err != nil {
@@ -58,7 +61,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	case "org":
 		return m.importOrg(ctx, kb.DB, src, *channels)
 	default:
-		return usagef("import: unknown source %q (want slack-export, slack-api, stackexchange or org)", kind)
+		return usagef("import: unknown source %q (want slack-export, slack-api, stackexchange, org or teams)", kind)
 	}
 }
 

@@ -25,6 +25,7 @@ func TestEveryCommandHelps(t *testing.T) {
 		{"ask", []string{"-as", "-json"}},
 		{"import", []string{"-channels", "-since"}},
 		{"digest", []string{"-dry-run", "-post", "-week", "-format", "-as"}},
+		{"review", []string{"-since", "-format"}},
 		{"reindex", nil},
 		{"bench", []string{"-questions", "-people", "-queries", "-dir", "-json"}},
 		{"eval", []string{"-channels", "-json"}},
@@ -63,7 +64,7 @@ func TestEveryCommandHelps(t *testing.T) {
 	for _, c := range NewMain().commands() {
 		names = append(names, c.name)
 	}
-	want := []string{"healthcheck", "demo", "ask", "import", "digest", "reindex", "bench", "eval", "serve", "tasks", "backup", "restore", "version"}
+	want := []string{"healthcheck", "demo", "ask", "import", "digest", "review", "reindex", "bench", "eval", "serve", "tasks", "backup", "restore", "version"}
 	slices.Sort(names)
 	slices.Sort(want)
 	if diff := cmp.Diff(names, want); diff != "" {

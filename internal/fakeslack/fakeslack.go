@@ -27,8 +27,8 @@
 // chat.getPermalink, conversations.open, conversations.info,
 // conversations.list, conversations.members, conversations.history,
 // conversations.replies, users.info, users.list, users.conversations,
-// users.getPresence, dnd.info, dnd.teamInfo, reactions.add, reactions.remove
-// and reactions.get. Any other method answers unknown_method (and is recorded),
+// users.getPresence, dnd.info, dnd.teamInfo, reactions.add, reactions.remove,
+// reactions.get, usergroups.list and usergroups.users.list. Any other method answers unknown_method (and is recorded),
 // so a test notices when a bot starts using one.
 //
 // Socket Mode follows slack-go's socketmode client: apps.connections.open
@@ -210,6 +210,7 @@ type Server struct {
 	faults   map[string][]fault
 	delays   map[string][]time.Duration
 	opened   map[string]string         // sorted member set of an IM or group DM → its id
+	groups   []*UserGroup              // user groups, in creation order (usergroups.go)
 	replies  map[string][]Response     // by response_url
 	targets  map[string]responseTarget // by response_url
 	done     chan struct{}             // closed when the server shuts down
