@@ -582,6 +582,7 @@ func TestRouteAndAnsweredBy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mustRead(t, db, "G1")
 	ids := func(v knowledge.Viewer, limit int) []string {
 		t.Helper()
 		qs, err := read(t, db, func(r desk.Reader) ([]knowledge.Question, error) { return r.AnsweredBy(ctx, v, "E1", limit) })

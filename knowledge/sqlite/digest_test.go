@@ -58,6 +58,11 @@ func digestFixture(t *testing.T, db *sqlite.DB) {
 	if err := db.DeleteQuestion(ctx, "gone"); err != nil {
 		t.Fatal(err)
 	}
+	// The bot has just read the private channel's members: an export's
+	// list alone gives nobody access.
+	if err := db.CacheConversation(ctx, b.Conversations[1], time.Now()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func ids(qs []knowledge.Question) []string {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,10 +138,19 @@ func TestMigrateFromOlderVersion(t *testing.T) {
 		Time:    epoch,
 		Answers: []knowledge.Answer{{ID: "se:ai:2", Answerer: "se:ai:8", Text: "A unit.", Time: epoch.Add(time.Hour)}},
 	}
-	mustImport(t, old, knowledge.Batch{
-		Conversations: []knowledge.Conversation{{ID: "se:ai", Kind: knowledge.KindPublic}},
-		Questions:     []knowledge.Question{q},
-	})
+	// Written as version 1 wrote it: today's code speaks today's schema.
+	for _, stmt := range []string{
+		`INSERT INTO conversations (id, name, kind) VALUES ('se:ai', '', 'public')`,
+		fmt.Sprintf(`INSERT INTO questions (id, asker, conversation_id, thread, title, text, tags, lang, time, rev)
+			VALUES ('se:ai:1', 'se:ai:7', 'se:ai', '', '', 'What is a neuron?', '', 'en', %d, 1)`, epoch.UnixNano()),
+		fmt.Sprintf(`INSERT INTO answers (id, question_id, answerer, text, time, accepted, thanks, score)
+			VALUES ('se:ai:2', 'se:ai:1', 'se:ai:8', 'A unit.', %d, 0, 0, 0)`, epoch.Add(time.Hour).UnixNano()),
+		`UPDATE revision SET rev = 1`,
+	} {
+		if _, err := old.write.Exec(stmt); err != nil {
+			t.Fatalf("write as version 1: %v", err)
+		}
+	}
 	if err := old.Close(); err != nil {
 		t.Fatal(err)
 	}
