@@ -17,7 +17,7 @@ import (
 // viewer is not @restricted (a guest, or a person of another
 // organisation); or the viewer is in its member list and that list is
 // trusted: a DM's or a group DM's always, a channel's only if it was read
-// from the chat tool at @fresh or later. A question whose conversation is
+// from the chat tool after @fresh. A question whose conversation is
 // unknown has no kind and no members, so nobody sees it. The anonymous
 // viewer (”) sees public questions only. The filter lives here, in the
 // queries, so no caller can forget it.
@@ -28,10 +28,10 @@ const visibleTo = `(
 
 // trustedMembers is the condition that conversation c's member list may
 // decide who reads it (knowledge.Conversation.MembersTrusted).
-const trustedMembers = `(c.kind IN (@dm, @mpim) OR c.members_read_at >= @fresh)`
+const trustedMembers = `(c.kind IN (@dm, @mpim) OR c.members_read_at > @fresh)`
 
 // visibility returns the named arguments of visibleTo for viewer v at a
-// time when member lists read at fresh or later are trusted. It reads
+// time when member lists read after fresh are trusted. It reads
 // whether v is restricted; an unknown person is not.
 func visibility(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
@@ -70,7 +70,8 @@ func (db *DB) membershipTTL() time.Duration {
 	return knowledge.DefaultMembershipTTL
 }
 
-// fresh is the oldest read of a member list still trusted at now.
+// fresh is the time after which a member list must have been read to be
+// trusted at now.
 func (db *DB) fresh(now time.Time) time.Time { return now.Add(-db.membershipTTL()) }
 
 // snapshot is a reader that knows when it reads, so the reads that can
