@@ -35,6 +35,7 @@ func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledg
 	if err != nil {
 		return nil, err
 	}
+	db.MembershipTTL = cfg.MembershipTTL
 	ix, err := index.Open(indexPath(cfg.DataDir))
 	if err != nil {
 		db.Close()

@@ -150,7 +150,18 @@ func newHarness(t testing.TB, change func(*config)) *harness {
 		change(&h.cfg)
 	}
 	h.wire()
+	// As serve does when it starts: the private channels' members come
+	// from Slack, not from what was imported.
+	h.refresh()
 	return h
+}
+
+// refresh runs the membership task once.
+func (h *harness) refresh() {
+	h.t.Helper()
+	if err := h.desk.Refresh(context.Background(), false); err != nil {
+		h.t.Fatalf("membership: %v", err)
+	}
 }
 
 // wire builds the workspace, the desk, the outbox and the bot on the

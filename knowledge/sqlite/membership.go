@@ -357,3 +357,21 @@ func (d *deskTx) MakeShared(ctx context.Context, conversationID string) error {
 	}
 	return d.t.markChanged(ctx, conversationID)
 }
+
+// UntrustedMemberships counts the channels person is listed in whose
+// member list is not trusted now (never read from the chat tool, or read
+// too long ago): what was said there is not shown to them until it is
+// read again.
+func (db *DB) UntrustedMemberships(ctx context.Context, person string) (int, error) {
+	var n int
+	if person == "" {
+		return 0, nil
+	}
+	err := db.view(ctx, "count untrusted memberships of "+person, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `
+			SELECT count(*) FROM members m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.person_id = @viewer AND NOT coalesce(`+trustedMembers+`, 0)`,
+			append(trustArgs(db.fresh(db.now())), sql.Named("viewer", person))...).Scan(&n)
+	})
+	return n, err
+}
