@@ -42,6 +42,12 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 		return err
 	}
 	a.ttl = cfg.MembershipTTL
+	if *as != "" {
+		_, err := kb.DB.Person(ctx, *as)
+		if a.Unknown = knowledge.ErrorCode(err) == knowledge.ENOTFOUND; err != nil && !a.Unknown {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -61,7 +67,10 @@ type answerView struct {
 	// members were not read from Slack recently enough to be trusted: what
 	// was said there is left out.
 	Unchecked int `json:"unchecked_private_channels,omitempty"`
-	ttl       time.Duration
+	// Unknown is set when nextdesk has never met the viewer: they may be
+	// a guest or of another organisation, so public knowledge is left out.
+	Unknown bool `json:"unknown_person,omitempty"`
+	ttl     time.Duration
 }
 
 type similarView struct {
@@ -175,8 +184,12 @@ func (a answerView) write(w io.Writer) {
 	}
 }
 
-// writeUnchecked says what was left out for want of a recent member list.
+// writeUnchecked says what was left out for want of a recent member list,
+// or of knowing the person.
 func (a answerView) writeUnchecked(w io.Writer) {
+	if a.Unknown {
+		fmt.Fprintln(w, "\nLeft out: public channels. nextdesk has not met this person yet; until Slack says who they are (not a guest, nor of another organisation), they see only what was said where they are.")
+	}
 	if a.Unchecked == 0 {
 		return
 	}

@@ -214,6 +214,9 @@ func TestAskRespectsPrivacy(t *testing.T) {
 	if strings.Contains(stale, "slot 7") || !strings.Contains(stale, `"unchecked_private_channels": 1`) {
 		t.Errorf("with NEXTDESK_MEMBERSHIP_TTL=1m, a list read two minutes ago is trusted:\n%s", stale)
 	}
+	if out := mustRun(t, env, "ask", "--as", "U404", "root CA signing key"); !strings.Contains(out, "Left out: public channels. nextdesk has not met this person yet") {
+		t.Errorf("ask as someone never met:\n%s", out)
+	}
 	for _, as := range []string{"UC", ""} {
 		out := mustRun(t, env, "ask", "--as", as, "--json", "root CA signing key")
 		if strings.Contains(out, "slot 7") || strings.Contains(out, "signing key kept") || strings.Contains(out, `"UB"`) {

@@ -170,7 +170,7 @@ func (h *harness) refresh() {
 func (h *harness) wire() {
 	h.t.Helper()
 	h.metrics = bot.NewMetrics(prometheus.NewRegistry())
-	ws, err := bot.NewWorkspace(h.api, h.store, fakeslack.BotUserID, h.clock.Now, nil)
+	ws, err := bot.NewWorkspace(h.api, h.store, fakeslack.BotUserID, h.clock.Now, nil, bot.WithTeam(fakeslack.TeamID, ""))
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -100,11 +100,15 @@ func (d *Desk) Membership(ctx context.Context, c MembershipChange) error {
 }
 
 // reread reads a conversation again from the chat tool, which keeps what
-// it reads; one the chat tool no longer shows is lost (see lose).
+// it reads; one the chat tool no longer shows is lost (see lose). The
+// search index then learns whether the conversation is public now.
 func (d *Desk) reread(ctx context.Context, key, conversation string) error {
 	_, _, err := d.chat.Conversation(ctx, conversation, true)
 	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
 		return d.lose(ctx, key+"/lost", knowledge.Conversation{ID: conversation})
+	}
+	if err == nil {
+		d.Sync(ctx)
 	}
 	return err
 }
@@ -208,6 +212,11 @@ func (d *Desk) Refresh(ctx context.Context, dryRun bool) error {
 			continue
 		}
 		failed = 0
+	}
+	if len(due) > 0 && !dryRun {
+		// A conversation read public or private anew changes who may
+		// find its questions.
+		d.Sync(ctx)
 	}
 	return errors.Join(errs...)
 }

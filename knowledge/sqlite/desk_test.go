@@ -568,6 +568,7 @@ func TestRouteAndAnsweredBy(t *testing.T) {
 	db := MustOpenTemp(t)
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	_, err := db.Import(ctx, knowledge.Batch{
+		People: []knowledge.Person{{ID: "E1"}},
 		Conversations: []knowledge.Conversation{
 			{ID: "C1", Kind: knowledge.KindPublic},
 			{ID: "G1", Kind: knowledge.KindPrivate, Members: []string{"E1"}},

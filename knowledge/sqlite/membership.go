@@ -31,15 +31,19 @@ const visibleTo = `(
 const trustedMembers = `(c.kind IN (@dm, @mpim) OR c.members_read_at > @fresh)`
 
 // visibility returns the named arguments of visibleTo for viewer v at a
-// time when member lists read after fresh are trusted. It reads
-// whether v is restricted; an unknown person is not.
+// time when member lists read after fresh are trusted. It reads whether v
+// is restricted: a person the store has never met is, until the chat tool
+// says who they are (the bot reads who sends it anything first).
 func visibility(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, v knowledge.Viewer, fresh time.Time) ([]any, error) {
 	var restricted bool
 	if v.PersonID != "" {
 		err := q.QueryRowContext(ctx, `SELECT restricted FROM people WHERE id = ?`, v.PersonID).Scan(&restricted)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if errors.Is(err, sql.ErrNoRows) {
+			restricted, err = true, nil
+		}
+		if err != nil {
 			return nil, fmt.Errorf("read whether %s is restricted: %w", v.PersonID, err)
 		}
 	}

@@ -250,6 +250,17 @@ func TestRestrictedPeopleSeeOnlyTheirConversations(t *testing.T) {
 	if diff := cmp.Diff(w.sees("UX"), []string{"q-CS", "q-G1"}); diff != "" {
 		t.Errorf("UX (-got +want):\n%s", diff)
 	}
+	// Someone the store never met may be a guest or of another
+	// organisation: nothing public until the chat tool says who they are.
+	if diff := cmp.Diff(w.sees("U404"), []string{}); diff != "" {
+		t.Errorf("an unknown person (-got +want):\n%s", diff)
+	}
+	if err := w.db.CachePerson(ctx, knowledge.Person{ID: "U404"}, epoch); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(w.sees("U404"), []string{"q-C1", "q-CS"}); diff != "" {
+		t.Errorf("a person of the organisation, once read (-got +want):\n%s", diff)
+	}
 	// An import knows nothing of it and leaves it as the chat tool said.
 	mustImport(t, w.db, knowledge.Batch{People: []knowledge.Person{{ID: "UX", Name: "Xavier"}}})
 	if p, err := w.db.Person(ctx, "UX"); err != nil || !p.Restricted || p.Name != "Xavier" {
