@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
@@ -492,5 +494,100 @@ func TestMembershipRandomisedNothingLeaks(t *testing.T) {
 				t.Errorf("%d of %d DM questions whose asker may see the answer got it: hiding everything is no success", w.answered, w.eligible)
 			}
 		})
+	}
+}
+
+// seesSecret reports whether person, asking in their DM with the bot (dm, made
+// on first use), is answered with the budget code said in #secret.
+func (h *harness) seesSecret(person, dm string) bool {
+	h.t.Helper()
+	if _, ok := h.srv.Channel(dm); !ok {
+		h.dmChannel(dm, person)
+	}
+	before := len(h.botPosts(dm))
+	_, ev := h.posts(dm, fakeslack.Message{User: person, Text: "What is the budget code for project nightingale?"})
+	h.handle(ev)
+	h.deliver()
+	for _, m := range h.botPosts(dm)[before:] {
+		if strings.Contains(m.Blocks, "NG-4417") {
+			return true
+		}
+	}
+	return false
+}
+
+func TestALostLeaveIsTrustedNoLongerThanTheTTL(t *testing.T) {
+	h := newHarness(t, nil)
+	if !h.seesSecret(expert1, "D0BOB00001") {
+		t.Fatal("bob, in #secret, does not get its answer: the test can prove nothing")
+	}
+	// bob leaves; the event never reaches nextdesk.
+	h.srv.UserLeaves(t, expert1, secret, fakeslack.Lost)
+	h.clock.Advance(knowledge.DefaultMembershipTTL)
+	// The membership task did not run (it fell behind): the list read at
+	// the start is too old to trust, for anyone.
+	if h.seesSecret(expert1, "D0BOB00001") || h.seesSecret(asker, "D0ALICE001") {
+		t.Error("a member list older than the TTL still decides who sees #secret")
+	}
+	h.refresh()
+	if h.seesSecret(expert1, "D0BOB00001") {
+		t.Error("bob, gone from #secret, sees it once its members were read again")
+	}
+	if !h.seesSecret(asker, "D0ALICE001") {
+		t.Error("alice, still in #secret, does not see it once its members were read again")
+	}
+}
+
+func TestASlackOutageHidesPrivateKnowledgeInsteadOfTrustingOldMembers(t *testing.T) {
+	h := newHarness(t, nil)
+	h.clock.Advance(knowledge.DefaultMembershipTTL / 2)
+	h.srv.FailNext("conversations.info", 20, 503, 0)
+	if err := h.desk.Refresh(context.Background(), false); err == nil {
+		t.Error("the membership task reported no error while Slack failed")
+	}
+	h.clock.Advance(knowledge.DefaultMembershipTTL / 2)
+	if h.seesSecret(asker, "D0ALICE001") {
+		t.Error("alice sees #secret on a member list nextdesk could not read again for a whole TTL")
+	}
+	for len(h.srv.CallsTo("conversations.info")) < 22 {
+		// Use up the failures, as time passing would.
+		h.api.GetConversationInfo(&slack.GetConversationInfoInput{ChannelID: general})
+	}
+	h.refresh()
+	if !h.seesSecret(asker, "D0ALICE001") {
+		t.Error("alice does not see #secret once Slack answers again")
+	}
+}
+
+func TestAConversionNextdeskNeverHeardOfIsFoundWithinTheHour(t *testing.T) {
+	h := newHarness(t, nil)
+	dm := h.dmChannel("D0FRANK001", other)
+	ask := func() bool {
+		before := len(h.botPosts(dm.ID))
+		_, ev := h.posts(dm.ID, fakeslack.Message{User: other, Text: "How do I reset my VPN password?"})
+		h.handle(ev)
+		h.deliver()
+		for _, m := range h.botPosts(dm.ID)[before:] {
+			if strings.Contains(m.Blocks, "vpn.example.com/reset") {
+				return true
+			}
+		}
+		return false
+	}
+	if !ask() {
+		t.Fatal("frank does not get #general's answer: the test can prove nothing")
+	}
+	// #general is made private, and frank taken out, while nextdesk hears
+	// nothing.
+	h.srv.ConvertChannel(t, asker, general, true, fakeslack.Lost)
+	h.srv.UserLeaves(t, other, general, fakeslack.Lost)
+	// The membership task runs as serve runs it; within the hour it reads
+	// #general again.
+	for range 4 * 60 / 5 {
+		h.clock.Advance(75 * time.Second)
+		h.refresh()
+	}
+	if ask() {
+		t.Error("frank still gets the answer of a channel made private an hour ago")
 	}
 }
