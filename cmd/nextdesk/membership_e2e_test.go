@@ -54,6 +54,45 @@ func (l *leakCheck) probe(who, reply string) {
 	}
 }
 
+// The probes: who asks what, where.
+
+func (l *leakCheck) dm(who, dm, text string) {
+	l.e.posts(dm, fakeslack.Message{User: who, Text: text})
+	l.probe(who, "")
+}
+
+func (l *leakCheck) slashAsk(who, channel, text string) {
+	l.probe(who, l.e.ask(who, channel, text).ResponseURL)
+}
+
+func (l *leakCheck) mention(who, channel, text string) {
+	l.e.posts(channel, fakeslack.Message{User: who, Text: mention + text})
+	l.probe(who, "")
+}
+
+func (l *leakCheck) me(who, dm string) {
+	l.probe(who, l.e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "me", UserID: who, ChannelID: dm}).ResponseURL)
+}
+
+// evidence has asker ask, in their DM, what expert answered in the
+// channel; expert is asked, shown what they may see of why.
+func (l *leakCheck) evidence(asker, dm, text, expert string) {
+	l.e.t.Helper()
+	l.e.posts(dm, fakeslack.Message{User: asker, Text: text})
+	l.probe(expert, "")
+	l.e.waitIdle()
+	if !l.e.routedTo(expert) {
+		l.e.t.Errorf("%s's question did not reach %s: the evidence probe did not run", asker, expert)
+	}
+}
+
+// askAs runs `nextdesk ask --as who text` on the stopped server's data.
+func (l *leakCheck) askAs(who, text string) {
+	l.e.t.Helper()
+	l.probe(who, "")
+	l.scan("nextdesk ask --as "+who+" "+text, mustRun(l.e.t, l.e.env, "ask", "--as", who, "--json", text), []string{who})
+}
+
 // readers are who reads a message posted to channel (a user id for their
 // DM), as the fake holds the workspace now.
 func (e *e2e) readers(channel string) []string {
@@ -156,7 +195,8 @@ func TestMembershipE2E(t *testing.T) {
 	}
 }
 
-// e2eRemovedMember: alice, removed from #finance, probes it nine ways.
+// e2eRemovedMember: alice, removed from #finance, probes it eleven times
+// through nine surfaces.
 func e2eRemovedMember(t *testing.T, e *e2e) {
 	const (
 		orion    = "ORION-7788"
@@ -174,34 +214,23 @@ func e2eRemovedMember(t *testing.T, e *e2e) {
 	e.waitIdle()
 	l := e.leakCheck(map[string]string{secretAnswer: finance, orion: finance, forecast: finance, zephyr: finance})
 
-	// 1, 2: her DM with the bot.
-	for _, q := range []string{"What is the budget code for project nightingale?", "Who approves the travel budgets for Orion?"} {
-		e.posts(aliceDM, fakeslack.Message{User: alice, Text: q})
-		l.probe(alice, "")
-	}
-	// 3: /ask in #general; 4: a mention there; 5: /ask in her DM.
-	l.probe(alice, e.ask(alice, general, "What is the budget code for project nightingale?").ResponseURL)
-	e.posts(general, fakeslack.Message{User: alice, Text: mention + "who approves the travel budgets for Orion?"})
-	l.probe(alice, "")
-	l.probe(alice, e.ask(alice, aliceDM, "budget code for project nightingale").ResponseURL)
-	// 6: what she is known for.
-	l.probe(alice, e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "me", UserID: alice, ChannelID: aliceDM}).ResponseURL)
-	// 7: carol, still in #finance, asks what alice answered there: alice
-	// is asked, with evidence she may see.
-	e.posts(carolDM, fakeslack.Message{User: carol, Text: "Zephyr account quarterly planning: who maintains the forecast workbook and the budget review calendar for next year?"})
-	l.probe(alice, "")
-	e.waitIdle()
-	if !e.routedTo(alice) {
-		t.Errorf("carol's question did not reach alice: the evidence probe did not run")
-	}
+	// 1, 2: her DM with the bot; 3: /ask in #general; 4: a mention
+	// there; 5: /ask in her DM; 6: what she is known for.
+	l.dm(alice, aliceDM, "What is the budget code for project nightingale?")
+	l.dm(alice, aliceDM, "Who approves the travel budgets for Orion?")
+	l.slashAsk(alice, general, "What is the budget code for project nightingale?")
+	l.mention(alice, general, "who approves the travel budgets for Orion?")
+	l.slashAsk(alice, aliceDM, "budget code for project nightingale")
+	l.me(alice, aliceDM)
+	// 7: carol, still in #finance, asks what alice answered there.
+	l.evidence(carol, carolDM, "Zephyr account quarterly planning: who maintains the forecast workbook and the budget review calendar for next year?", alice)
 	// 8: her personal digest; 9: `nextdesk ask --as` her.
 	e.digestWeek()
 	l.probe(alice, "")
-	l.probe(alice, "")
 	for _, q := range []string{"budget code for project nightingale", "travel budgets for Orion", "Q3 forecast file Zephyr"} {
-		l.scan("nextdesk ask --as alice "+q, mustRun(t, e.env, "ask", "--as", alice, "--json", q), []string{alice})
+		l.askAs(alice, q)
 	}
-	l.done(t, "removed from a private channel, 9 probes")
+	l.done(t, "removed from a private channel")
 	// The check can fail: carol, still in #finance, finds it.
 	if out := mustRun(t, e.env, "ask", "--as", carol, "--json", "budget code for project nightingale"); !strings.Contains(out, secretAnswer) {
 		t.Errorf("carol, in #finance, does not find its answer:\n%s", out)
@@ -244,31 +273,22 @@ func e2eMadePrivate(t *testing.T, e *e2e) {
 	l := e.leakCheck(map[string]string{apollo: projects, hermes: projects, kept: projects})
 
 	// 1: bruno's DM; 2: dave's /ask in #general; 3: erin's mention there;
-	// 4: bruno's /ask in his DM; 5: dave's /nextdesk me.
-	e.posts(brunoDM, fakeslack.Message{User: bruno, Text: "What is the launch code name for Apollo?"})
-	l.probe(bruno, "")
-	l.probe(dave, e.ask(dave, general, "hermes telemetry: how long is it kept?").ResponseURL)
-	e.posts(general, fakeslack.Message{User: erin, Text: mention + "launch code name for Apollo?"})
-	l.probe(erin, "")
-	l.probe(bruno, e.ask(bruno, brunoDM, "Apollo launch code name").ResponseURL)
-	l.probe(dave, e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "me", UserID: dave, ChannelID: daveDM}).ResponseURL)
-	// 6: alice, in #projects, asks what dave answered there: dave is
-	// asked, with evidence he may see.
-	e.posts(aliceDM, fakeslack.Message{User: alice, Text: "Hermes telemetry retention policy for the analytics cluster and the archive export schedule next quarter?"})
-	l.probe(dave, "")
-	e.waitIdle()
-	if !e.routedTo(dave) {
-		t.Errorf("alice's question did not reach dave: the evidence probe did not run")
-	}
+	// 4: bruno's /ask in his DM; 5: dave's /nextdesk me; 6: alice, in
+	// #projects, asks what dave answered there.
+	l.dm(bruno, brunoDM, "What is the launch code name for Apollo?")
+	l.slashAsk(dave, general, "hermes telemetry: how long is it kept?")
+	l.mention(erin, general, "launch code name for Apollo?")
+	l.slashAsk(bruno, brunoDM, "Apollo launch code name")
+	l.me(dave, daveDM)
+	l.evidence(alice, aliceDM, "Hermes telemetry retention policy for the analytics cluster and the archive export schedule next quarter?", dave)
 	// The channel's digest, and bruno's and dave's.
 	e.digestWeek()
 	if posts := e.botPosts(digests); len(posts) == 0 {
 		t.Error("no channel digest was posted: the digest probe did not run")
 	}
 	// 7: `nextdesk ask --as` bruno.
-	l.probe(bruno, "")
-	l.scan("nextdesk ask --as bruno", mustRun(t, e.env, "ask", "--as", bruno, "--json", "launch code name for Apollo"), []string{bruno})
-	l.done(t, "made private, 7 probes by people outside it, the channel's digest and personal digests")
+	l.askAs(bruno, "launch code name for Apollo")
+	l.done(t, "made private, probed by people outside it, the digests included")
 	if out := mustRun(t, e.env, "ask", "--as", frank, "--json", "launch code name for Apollo"); !strings.Contains(out, apollo) {
 		t.Errorf("frank, in #projects, does not find its answer:\n%s", out)
 	}

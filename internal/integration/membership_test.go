@@ -66,7 +66,6 @@ type mworld struct {
 	checked   int               // chat.postMessage / postEphemeral calls already read
 	responses map[string]string // response_url → who reads it
 	read      map[string]int    // response_url → replies already read
-	ids       int
 
 	// What was checked.
 	probes, shown, tolerated, leaks int
