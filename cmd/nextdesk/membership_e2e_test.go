@@ -192,6 +192,10 @@ func TestMembershipE2E(t *testing.T) {
 			t.Parallel()
 			e2eMadePrivate(t, newE2E(t, tr, nil))
 		})
+		t.Run("every membership event/"+tr.name, func(t *testing.T) {
+			t.Parallel()
+			e2eEveryMembershipEvent(t, newE2E(t, tr, nil))
+		})
 	}
 }
 
@@ -292,4 +296,66 @@ func e2eMadePrivate(t *testing.T, e *e2e) {
 	if out := mustRun(t, e.env, "ask", "--as", frank, "--json", "launch code name for Apollo"); !strings.Contains(out, apollo) {
 		t.Errorf("frank, in #projects, does not find its answer:\n%s", out)
 	}
+}
+
+// answered has who ask text in conversation (their DM, or a channel with
+// /ask) and reports whether the bot's reply shows secret.
+func (e *e2e) answered(who, conversation, text, secret string) bool {
+	e.t.Helper()
+	before := len(e.botPosts(conversation))
+	if strings.HasPrefix(conversation, "D") {
+		e.posts(conversation, fakeslack.Message{User: who, Text: text})
+	} else {
+		e.ask(who, conversation, text)
+	}
+	e.waitIdle()
+	for _, m := range e.botPosts(conversation)[before:] {
+		if strings.Contains(m.Blocks, secret) {
+			return true
+		}
+	}
+	return false
+}
+
+// e2eEveryMembershipEvent takes each membership event through the
+// transport and checks what it changes for the people it concerns.
+func e2eEveryMembershipEvent(t *testing.T, e *e2e) {
+	const (
+		apollo      = "APOLLO-3141"
+		nightingale = "What is the budget code for project nightingale?"
+		launch      = "What is the launch code name for Apollo?"
+	)
+	e.addDMs(map[string]string{bruno: brunoDM})
+	e.slack.AddChannel(fakeslack.Channel{ID: projects, Name: "projects", Members: []string{fakeslack.BotUserID, alice, carol}})
+	e.thread(projects, alice, launch, carol, apollo+" is the launch code name.")
+	steps := []struct {
+		what   string
+		change func() []string
+		who    string
+		where  string
+		text   string
+		secret string
+		shown  bool
+	}{
+		{"bruno joins #finance", func() []string { return e.slack.UserJoins(t, bruno, finance, fakeslack.Sent) }, bruno, brunoDM, nightingale, secretAnswer, true},
+		{"bruno leaves #finance", func() []string { return e.slack.UserLeaves(t, bruno, finance, fakeslack.Sent) }, bruno, brunoDM, nightingale, secretAnswer, false},
+		{"#finance made public", func() []string { return e.slack.ConvertChannel(t, carol, finance, false, fakeslack.Sent) }, frank, frankDM, nightingale, secretAnswer, true},
+		{"#finance made private again", func() []string { return e.slack.ConvertChannel(t, carol, finance, true, fakeslack.Sent) }, frank, frankDM, nightingale, secretAnswer, false},
+		{"the bot removed from #finance", func() []string { return e.slack.UserLeaves(t, fakeslack.BotUserID, finance, fakeslack.Sent) }, alice, aliceDM, nightingale, secretAnswer, false},
+		{"the bot invited back", func() []string { return e.slack.UserJoins(t, fakeslack.BotUserID, finance, fakeslack.Sent) }, alice, aliceDM, nightingale, secretAnswer, true},
+		{"#general shared with another organisation", func() []string { return e.slack.ShareChannel(t, general, "T0PARTNER", true, fakeslack.Sent) }, alice, general, launch, apollo, false},
+		{"#general unshared", func() []string { return e.slack.ShareChannel(t, general, "T0PARTNER", false, fakeslack.Sent) }, alice, general, launch, apollo, true},
+		{"#projects deleted", func() []string { return e.slack.DeleteChannel(t, projects, fakeslack.Sent) }, alice, aliceDM, launch, apollo, false},
+	}
+	if !e.answered(alice, general, launch, apollo) {
+		t.Fatal("alice does not get #projects' answer in #general before any change: the test can prove nothing")
+	}
+	for _, s := range steps {
+		e.deliver(s.change())
+		e.waitIdle()
+		if got := e.answered(s.who, s.where, s.text, s.secret); got != s.shown {
+			t.Errorf("after %s, %s asking in %s is shown %s: %v, want %v", s.what, s.who, s.where, s.secret, got, s.shown)
+		}
+	}
+	e.finish()
 }
