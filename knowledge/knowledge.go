@@ -181,8 +181,9 @@ type Viewer struct {
 // Anonymous is the viewer with no memberships: it sees public knowledge only.
 var Anonymous = Viewer{}
 
-// CanSee reports whether a viewer who is a member of the conversations in
-// memberOf may read what was said in c.
+// CanSee reports whether a viewer of the organisation (not Restricted) who
+// is a member of the conversations in memberOf, as far as their member
+// lists are trusted, may read what was said in c.
 func CanSee(c Conversation, memberOf map[string]bool) bool {
 	return c.Public() || memberOf[c.ID]
 }
