@@ -28,6 +28,10 @@ const (
 	erinDM    = "D0ERIN"
 	mention   = "<@" + fakeslack.BotUserID + "> "
 	noOneSees = "nobody"
+
+	// apollo is said only in #projects, in answer to launch.
+	apollo = "APOLLO-3141"
+	launch = "What is the launch code name for Apollo?"
 )
 
 // leakCheck reads what the bot sent after a mark for secrets, each said in
@@ -257,14 +261,13 @@ func (e *e2e) routedTo(person string) bool {
 // made private; people outside it probe it, and the digests go out.
 func e2eMadePrivate(t *testing.T, e *e2e) {
 	const (
-		apollo = "APOLLO-3141"
 		hermes = "HERMES-1618"
 		kept   = "How long is Hermes telemetry kept?"
 	)
 	e.addDMs(map[string]string{bruno: brunoDM, carol: carolDM, dave: daveDM, erin: erinDM})
 	e.slack.AddChannel(fakeslack.Channel{ID: projects, Name: "projects", Members: []string{fakeslack.BotUserID, alice, carol, dave, frank}})
 	e.slack.AddChannel(fakeslack.Channel{ID: digests, Name: "digest", Members: []string{fakeslack.BotUserID, alice, bruno, carol, dave, erin, frank}})
-	e.thread(projects, frank, "What is the launch code name for Apollo?", carol, apollo+" is the launch code name.")
+	e.thread(projects, frank, launch, carol, apollo+" is the launch code name.")
 	e.thread(projects, alice, kept, dave, hermes+": ninety days in cold storage.")
 	for _, p := range []string{bruno, dave} {
 		e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "digest on", UserID: p, ChannelID: general})
@@ -279,7 +282,7 @@ func e2eMadePrivate(t *testing.T, e *e2e) {
 	// 1: bruno's DM; 2: dave's /ask in #general; 3: erin's mention there;
 	// 4: bruno's /ask in his DM; 5: dave's /nextdesk me; 6: alice, in
 	// #projects, asks what dave answered there.
-	l.dm(bruno, brunoDM, "What is the launch code name for Apollo?")
+	l.dm(bruno, brunoDM, launch)
 	l.slashAsk(dave, general, "hermes telemetry: how long is it kept?")
 	l.mention(erin, general, "launch code name for Apollo?")
 	l.slashAsk(bruno, brunoDM, "Apollo launch code name")
@@ -320,11 +323,7 @@ func (e *e2e) answered(who, conversation, text, secret string) bool {
 // e2eEveryMembershipEvent takes each membership event through the
 // transport and checks what it changes for the people it concerns.
 func e2eEveryMembershipEvent(t *testing.T, e *e2e) {
-	const (
-		apollo      = "APOLLO-3141"
-		nightingale = "What is the budget code for project nightingale?"
-		launch      = "What is the launch code name for Apollo?"
-	)
+	const nightingale = "What is the budget code for project nightingale?"
 	e.addDMs(map[string]string{bruno: brunoDM})
 	e.slack.AddChannel(fakeslack.Channel{ID: projects, Name: "projects", Members: []string{fakeslack.BotUserID, alice, carol}})
 	e.thread(projects, alice, launch, carol, apollo+" is the launch code name.")
