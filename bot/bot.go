@@ -83,6 +83,12 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 		return nil
 	}
 	req := request(in)
+	if req.By != "" {
+		// What a person may see depends on who they are (a guest, or
+		// someone of another organisation, sees only where they are): the
+		// desk reads on their behalf knowing it from their first request.
+		b.ws.person(ctx, req.By)
+	}
 	switch {
 	case in.Command != nil:
 		err = b.command(ctx, in, req)

@@ -14,8 +14,9 @@ import (
 )
 
 // event handles an Events API delivery: mentions ask, DMs to the bot ask
-// privately, thread replies, edits, deletions and reactions are captured.
-// Everything else is ignored with a debug log.
+// privately, thread replies, edits, deletions and reactions are captured,
+// and changes in who is in a conversation update who may see what was said
+// there. Everything else is ignored with a debug log.
 func (b *Bot) event(ctx context.Context, in Inbound, req desk.Request) error {
 	switch ev := in.Event.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
@@ -26,6 +27,9 @@ func (b *Bot) event(ctx context.Context, in Inbound, req desk.Request) error {
 		return b.reaction(ctx, in, req, ev)
 	case *slackevents.UserChangeEvent:
 		return b.ws.userChanged(ctx, ev.User)
+	}
+	if c, ok := b.membershipChange(in); ok {
+		return b.desk.Membership(ctx, c)
 	}
 	b.log.Debug("ignoring an event", "type", in.Event.InnerEvent.Type, "key", in.Key)
 	return nil
@@ -116,6 +120,9 @@ func compareTS(a, b string) int { return tsTime(a).Compare(tsTime(b)) }
 func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEvent) error {
 	switch ev.SubType {
 	case "", "thread_broadcast", "file_share":
+	case "channel_convert_to_private", "channel_convert_to_public":
+		c, _ := b.membershipChange(in)
+		return b.desk.Membership(ctx, c)
 	case "message_changed":
 		return b.edited(ctx, in, ev)
 	case "message_deleted":
@@ -189,4 +196,39 @@ func withoutMention(text, user string) string {
 		}
 		return m
 	}))
+}
+
+// membershipChange reads a change in who may read a conversation from an
+// event: someone joined or left (the bot itself leaving, or being removed,
+// loses the conversation), the channel was made private or public, shared
+// with another organisation or no longer, or deleted.
+func (b *Bot) membershipChange(in Inbound) (desk.MembershipChange, bool) {
+	c := desk.MembershipChange{Key: in.Key}
+	switch ev := in.Event.InnerEvent.Data.(type) {
+	case *slackevents.MemberJoinedChannelEvent:
+		c.Conversation, c.Person, c.What = ev.Channel, ev.User, desk.Joined
+	case *slackevents.MemberLeftChannelEvent:
+		c.Conversation, c.Person, c.What = ev.Channel, ev.User, desk.Left
+		if ev.User == b.ws.botUser {
+			c.Person, c.What = "", desk.Lost
+		}
+	case *slackevents.GroupLeftEvent:
+		c.Conversation, c.What = ev.Channel, desk.Lost
+	case *slackevents.ChannelDeletedEvent:
+		c.Conversation, c.What = ev.Channel, desk.Lost
+	case *slackevents.GroupDeletedEvent:
+		c.Conversation, c.What = ev.Channel, desk.Lost
+	case *slackevents.ChannelSharedEvent:
+		c.Conversation, c.What = ev.Channel, desk.Shared
+	case *slackevents.ChannelUnsharedEvent:
+		c.Conversation, c.What = ev.Channel, desk.Unshared
+	case *slackevents.MessageEvent:
+		c.Conversation, c.What = ev.Channel, desk.MadePublic
+		if ev.SubType == "channel_convert_to_private" {
+			c.What = desk.MadePrivate
+		}
+	default:
+		return c, false
+	}
+	return c, true
 }

@@ -183,7 +183,7 @@ func (w *Workspace) Presence(ctx context.Context, id string) (knowledge.Person, 
 	u, err := w.userInfo(ctx, id)
 	switch {
 	case err == nil:
-		p = personOf(u)
+		p = w.personOf(u)
 		pr.StatusEmoji, pr.StatusText = u.Profile.StatusEmoji, u.Profile.StatusText
 		if err := w.cache.CachePerson(ctx, p, w.now()); err != nil {
 			w.log.Warn("could not cache a person", "user", id, "err", err)

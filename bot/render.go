@@ -92,6 +92,15 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 	case desk.FallbackAsked:
 		lang = o.cfg.Lang
 		why := gapText(lang, b.Gap, b.Asked)
+		shared, err := o.shared(ctx, c.channel)
+		if err != nil {
+			return call{}, err
+		}
+		if shared {
+			// People of another organisation read it: the question, said
+			// in one of this organisation's channels, is not for them.
+			b.Private, b.Text, b.Thread = true, desk.Quote{}, desk.Link{}
+		}
 		c.text = i18n.Tr(lang, "fallback.public_text", b.Asker, why)
 		if b.Private {
 			c.text = i18n.Tr(lang, "fallback.private", b.Asker, why)
@@ -395,6 +404,15 @@ func (o *Outbox) renderDigest(ctx context.Context, c call, b desk.Digest) (call,
 	}
 	opts := digest.Options{Week: week, Location: loc, Viewer: knowledge.Anonymous, Links: o.ws}
 	lang := o.cfg.Lang
+	if b.Person == "" {
+		shared, err := o.shared(ctx, c.channel)
+		if err != nil {
+			return call{}, err
+		}
+		if shared {
+			return call{}, permanentError{fmt.Errorf("the digest of %s is not posted to %s: it is shared with another organisation, whose people may not read the organisation's knowledge", b.Week, c.channel)}
+		}
+	}
 	var d *digest.Digest
 	if b.Person != "" {
 		lang = o.langOf(ctx, b.Person)
@@ -620,4 +638,20 @@ func profileBlocks(lang string, p profile) []slack.Block {
 		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
 	}
 	return blocks
+}
+
+// shared reports whether channel, named by id, is shared with another
+// organisation (Slack Connect). A channel Slack does not show the bot is
+// not (posting there fails anyway); a channel named by name is not
+// checked. It returns Slack's other errors, for the delivery to be tried
+// again: nothing is posted on a guess.
+func (o *Outbox) shared(ctx context.Context, channel string) (bool, error) {
+	if !looksLikeID(channel) {
+		return false, nil
+	}
+	c, _, err := o.ws.Conversation(ctx, channel, false)
+	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
+		return false, nil
+	}
+	return c.Shared, err
 }

@@ -37,9 +37,25 @@ func TestManifestsAgree(t *testing.T) {
 	if diff := cmp.Diff(http, socket); diff != "" {
 		t.Errorf("scopes, events or commands differ between manifest-http.yaml and manifest.yaml (-http +socket):\n%s", diff)
 	}
-	for _, want := range []string{"command: /ask", "command: /nextdesk", "app_mentions:read", "commands", "chat:write", "reaction_added", "message.im"} {
+	for _, want := range []string{"command: /ask", "command: /nextdesk", "app_mentions:read", "commands", "chat:write", "reaction_added", "message.im",
+		// Who is in a channel decides who sees what was said there.
+		"channels:read", "groups:read", "member_joined_channel", "member_left_channel", "group_left",
+		"channel_deleted", "group_deleted", "channel_shared", "channel_unshared"} {
 		if !slices.Contains(socket, want) {
 			t.Errorf("manifest.yaml lacks %q", want)
+		}
+	}
+	// Every scope and event is justified in the setup guide.
+	guide, err := os.ReadFile("../docs/slack-setup.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range socket {
+		if strings.Contains(item, ":") && strings.Contains(item, " ") {
+			continue // a command or a setting, not a scope or an event
+		}
+		if !strings.Contains(string(guide), "`"+item+"`") {
+			t.Errorf("docs/slack-setup.md does not say why nextdesk asks for %s", item)
 		}
 	}
 	for _, want := range []string{"socket_mode_enabled: true", "always_online: true", "is_enabled: true"} {

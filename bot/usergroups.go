@@ -72,13 +72,16 @@ func (d *Directory) loadHandles(ctx context.Context) (map[string]string, error) 
 }
 
 // Person returns what Slack says of a user now (users.info), or an
-// ENOTFOUND error when Slack has no such user.
+// ENOTFOUND error when Slack has no such user. A Directory does not know
+// the workspace's team, so only Slack's own flags (guest, stranger) mark a
+// person restricted: it checks the people an administrator listed, and
+// what it returns is not kept.
 func (d *Directory) Person(ctx context.Context, id string) (knowledge.Person, error) {
 	u, err := d.api.GetUserInfoContext(ctx, id)
 	if err != nil {
 		return knowledge.Person{}, slackDirectoryError("users.info", err)
 	}
-	return personOf(u), nil
+	return slackPerson(u, "", ""), nil
 }
 
 // slackDirectoryError turns Slack's answers into domain errors: not found

@@ -27,9 +27,10 @@ type Cache interface {
 	CacheConversation(ctx context.Context, c knowledge.Conversation, at time.Time) error
 }
 
-// How long what Slack said about a person (name, locale) or a
-// conversation (kind, members) is trusted before asking again. Members
-// decide who may see what, so conversations are refreshed sooner.
+// How long what Slack said about a person (name, locale, whether they are
+// a guest) or a conversation whose members give nobody access (a public
+// channel, a DM) is used before asking again. A private or shared channel's
+// members are read again sooner: see WithMembershipTTL.
 const (
 	personTTL       = 24 * time.Hour
 	conversationTTL = time.Hour
@@ -48,6 +49,35 @@ type Workspace struct {
 	// limits and seen keep presence reads within Slack's rate tiers.
 	limits *limits
 	seen   *presenceCache
+	// membershipTTL bounds how long a member list that gives access is
+	// trusted; team and enterprise are the workspace's own, telling people
+	// of other organisations apart.
+	membershipTTL    time.Duration
+	team, enterprise string
+}
+
+// WorkspaceOption configures a Workspace.
+type WorkspaceOption func(*Workspace)
+
+// WithMembershipTTL sets how long a private or shared channel's member
+// list, once read, is trusted (NEXTDESK_MEMBERSHIP_TTL; default
+// knowledge.DefaultMembershipTTL): a cached copy older than half of it is
+// read again before use. It must match the store's.
+func WithMembershipTTL(d time.Duration) WorkspaceOption {
+	return func(w *Workspace) {
+		if d > 0 {
+			w.membershipTTL = d
+		}
+	}
+}
+
+// WithTeam names the workspace's own team (and Enterprise Grid
+// organisation, if any), as auth.test gives them: a person whose team is
+// another, outside this organisation, is taken for one of another
+// organisation met in a shared channel, and sees only what was said where
+// they are.
+func WithTeam(team, enterprise string) WorkspaceOption {
+	return func(w *Workspace) { w.team, w.enterprise = team, enterprise }
 }
 
 var _ desk.Workspace = (*Workspace)(nil)
@@ -55,7 +85,7 @@ var _ desk.Workspace = (*Workspace)(nil)
 // NewWorkspace returns a Workspace on api and cache. botUser is the bot's
 // own user id (from auth.test), which it leaves out of member lists and
 // takes for a bot's; now is the clock cached copies age by. log may be nil.
-func NewWorkspace(api SlackAPI, cache Cache, botUser string, now func() time.Time, log *slog.Logger) (*Workspace, error) {
+func NewWorkspace(api SlackAPI, cache Cache, botUser string, now func() time.Time, log *slog.Logger, opts ...WorkspaceOption) (*Workspace, error) {
 	switch {
 	case api == nil || cache == nil:
 		return nil, errors.New("bot: a Slack client and a cache are required")
@@ -68,8 +98,12 @@ func NewWorkspace(api SlackAPI, cache Cache, botUser string, now func() time.Tim
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Workspace{api: api, cache: cache, botUser: botUser, now: now, log: log,
-		limits: newLimits(slackTiers), seen: newPresenceCache()}, nil
+	w := &Workspace{api: api, cache: cache, botUser: botUser, now: now, log: log, membershipTTL: knowledge.DefaultMembershipTTL,
+		limits: newLimits(slackTiers), seen: newPresenceCache()}
+	for _, opt := range opts {
+		opt(w)
+	}
+	return w, nil
 }
 
 // person returns what is known of a person: the cached copy while fresh,
@@ -93,14 +127,24 @@ func (w *Workspace) person(ctx context.Context, id string) knowledge.Person {
 		}
 		return knowledge.Person{ID: id}
 	}
-	p := personOf(u)
+	p := w.personOf(u)
 	if err := w.cache.CachePerson(ctx, p, w.now()); err != nil {
 		w.log.Warn("could not cache a person", "user", id, "err", err)
 	}
 	return p
 }
 
-func personOf(u *slack.User) knowledge.Person {
+// personOf is a person as Slack describes them, told apart from people of
+// other organisations by the workspace's own team (see slackPerson).
+func (w *Workspace) personOf(u *slack.User) knowledge.Person {
+	return slackPerson(u, w.team, w.enterprise)
+}
+
+// slackPerson is a person as Slack describes them. A guest, a person Slack
+// calls a stranger, or one whose team is neither team nor in the Enterprise
+// Grid organisation enterprise is restricted to the conversations they are
+// in; with team empty, only Slack's own flags restrict.
+func slackPerson(u *slack.User, team, enterprise string) knowledge.Person {
 	name := u.Profile.DisplayName
 	if name == "" {
 		name = u.RealName
@@ -117,22 +161,32 @@ func personOf(u *slack.User) knowledge.Person {
 		Locale:   u.Locale,
 		Bot:      u.IsBot || u.ID == "USLACKBOT",
 		Deleted:  u.Deleted,
+		Restricted: u.IsRestricted || u.IsUltraRestricted || u.IsStranger ||
+			team != "" && u.TeamID != "" && u.TeamID != team &&
+				(enterprise == "" || u.Enterprise.EnterpriseID != enterprise),
 	}
 }
 
 // Conversation returns what is known of a conversation, refreshed from
-// Slack when the cached copy is old or fresh is set, and whether the bot
-// is a member of it (unknown, hence false, when the copy comes from the
-// cache). It returns an ENOTFOUND error when Slack does not show the
-// conversation to the bot.
+// Slack when fresh is set or the cached copy is old: older than half the
+// membership TTL for a private or shared channel, whose members decide who
+// sees what, an hour for the others. It also says whether the bot is a
+// member of it (unknown, hence false, when the copy comes from the cache).
+// It returns an ENOTFOUND error when Slack does not show the conversation
+// to the bot, and an EINVALID error for an id that is not a Slack
+// conversation's (a conversation imported from another source).
 func (w *Workspace) Conversation(ctx context.Context, id string, fresh bool) (knowledge.Conversation, bool, error) {
+	if !looksLikeID(id) {
+		return knowledge.Conversation{}, false, knowledge.Errorf(knowledge.EINVALID, "%q is not a Slack conversation.", id)
+	}
 	if !fresh {
-		if c, err := w.cache.Conversation(ctx, id); err == nil {
-			if at, err := w.cache.Fetched(ctx, "conversation", id); err == nil && w.now().Sub(at) < conversationTTL {
-				return c, false, nil
-			}
+		if c, err := w.cache.Conversation(ctx, id); err == nil && w.current(c) {
+			return c, false, nil
 		}
 	}
+	// The time the read begins is the one it counts from: a member who
+	// left while it ran may still be in what it returns.
+	at := w.now()
 	ch, err := w.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id})
 	if err != nil {
 		if code := slackCode(err); code == "channel_not_found" || code == "not_in_channel" {
@@ -140,19 +194,32 @@ func (w *Workspace) Conversation(ctx context.Context, id string, fresh bool) (kn
 		}
 		return knowledge.Conversation{}, false, fmt.Errorf("conversations.info %s: %w", id, err)
 	}
-	c := knowledge.Conversation{ID: ch.ID, Name: ch.Name, Kind: kindOf(ch)}
+	c := knowledge.Conversation{ID: ch.ID, Name: ch.Name, Kind: kindOf(ch), Shared: ch.IsExtShared || ch.IsPendingExtShared, Read: at}
 	switch {
 	case c.Kind == knowledge.KindDM:
 		c.Members = []string{ch.User}
-	case !c.Public():
+	case !c.Public() || c.Shared:
 		if c.Members, err = w.members(ctx, id); err != nil {
 			return knowledge.Conversation{}, false, err
 		}
 	}
-	if err := w.cache.CacheConversation(ctx, c, w.now()); err != nil {
+	if err := w.cache.CacheConversation(ctx, c, at); err != nil {
 		w.log.Warn("could not cache a conversation", "channel", id, "err", err)
 	}
 	return c, ch.IsMember || c.Kind == knowledge.KindDM, nil
+}
+
+// current reports whether a cached conversation may be used without
+// reading it again.
+func (w *Workspace) current(c knowledge.Conversation) bool {
+	if c.Read.IsZero() {
+		return false
+	}
+	age := w.now().Sub(c.Read)
+	if c.Kind == knowledge.KindPrivate || c.Shared {
+		return age < w.membershipTTL/2
+	}
+	return age < conversationTTL
 }
 
 func kindOf(ch *slack.Channel) knowledge.ConversationKind {
@@ -176,6 +243,9 @@ func (w *Workspace) members(ctx context.Context, id string) ([]string, error) {
 	cursor := ""
 	for range maxMemberPages {
 		page, next, err := w.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: id, Cursor: cursor, Limit: 1000})
+		if code := slackCode(err); code == "channel_not_found" || code == "not_in_channel" {
+			return nil, knowledge.Errorf(knowledge.ENOTFOUND, "I can't see that conversation.")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("conversations.members %s: %w", id, err)
 		}

@@ -100,6 +100,15 @@ func fillFixture(tb testing.TB, db *sqlite.DB) {
 	if _, err := db.Import(ctx, b); err != nil {
 		tb.Fatal(err)
 	}
+	// The bot has just read the private channel's members: an export's
+	// list alone gives nobody access.
+	for _, c := range b.Conversations {
+		if c.Kind == knowledge.KindPrivate {
+			if err := db.CacheConversation(ctx, c, db.Now()); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
 	// Questions the bot handled.
 	botAsk := func(key string, question knowledge.Question, ask knowledge.Ask, routes ...knowledge.Route) {
 		tb.Helper()

@@ -38,13 +38,41 @@ type Conversation struct {
 	ID   string // Slack id (C…, G…, D…) or a source-specific id such as "se:ai"
 	Name string
 	Kind ConversationKind
-	// Members lists the people who may read a non-public conversation.
-	// It is ignored for public ones.
+	// Members lists the people who may read a non-public conversation,
+	// and the people in a shared one. It is ignored for other public ones.
 	Members []string
+	// Shared is true for a channel shared with another organisation (Slack
+	// Connect): people outside the organisation read it, so only its own
+	// knowledge is ever shown there.
+	Shared bool
+	// Read is when Kind, Shared and Members were last read whole from the
+	// chat tool; zero when they come from elsewhere, such as an export.
+	Read time.Time
 }
 
-// Public reports whether everyone may read what was said in c.
+// Public reports whether everyone in the organisation may read what was
+// said in c.
 func (c Conversation) Public() bool { return c.Kind == KindPublic }
+
+// DefaultMembershipTTL is how long a private channel's member list, as the
+// chat tool last gave it, is trusted by default. People join and leave
+// private channels; the list is re-read before it is older than that, and
+// a list older than that gives nobody access until it is re-read.
+const DefaultMembershipTTL = 5 * time.Minute
+
+// MembersTrusted reports whether c's member list may still decide who
+// reads c at now: always for a direct message or group DM, whose members
+// never change (adding someone to a group DM makes a new one); for a
+// channel, only within ttl of when the list was read from the chat tool.
+// A list that was never read (an export's) or is older says nothing: the
+// conversation then belongs to nobody until it is read again.
+func (c Conversation) MembersTrusted(now time.Time, ttl time.Duration) bool {
+	switch c.Kind {
+	case KindDM, KindGroupDM:
+		return true
+	}
+	return !c.Read.IsZero() && now.Sub(c.Read) < ttl
+}
 
 // Person is someone who asks or answers.
 type Person struct {
@@ -56,10 +84,17 @@ type Person struct {
 	Locale   string // e.g. "fr-FR"; empty when unknown
 	Bot      bool
 	Deleted  bool
+	// Restricted is true for someone who may read only the conversations
+	// they are in, not the organisation's public channels: a guest, or a
+	// person of another organisation met in a shared channel (Slack
+	// Connect).
+	Restricted bool
 }
 
-// Routable reports whether p may ever be sent a question.
-func (p Person) Routable() bool { return !p.Bot && !p.Deleted && p.ID != "" }
+// Routable reports whether p may ever be sent a question. A restricted
+// person never is: the question and the evidence for asking them come from
+// conversations they may not read.
+func (p Person) Routable() bool { return !p.Bot && !p.Deleted && !p.Restricted && p.ID != "" }
 
 // Question is a request for help, with the answers it received.
 type Question struct {
@@ -140,7 +175,10 @@ func (q Question) Headline() string {
 
 // Viewer is the person on whose behalf knowledge is read. Every read that can
 // reach a person takes one, so nothing said in a private conversation is shown
-// to someone who was not in it. The zero Viewer sees only public knowledge.
+// to someone who is not in it now. A viewer sees the public conversations
+// (unless they are Restricted) and the conversations they are a member of
+// while the member list is trusted (see MembersTrusted). The zero Viewer
+// sees only public knowledge.
 type Viewer struct {
 	PersonID string
 }
@@ -148,8 +186,9 @@ type Viewer struct {
 // Anonymous is the viewer with no memberships: it sees public knowledge only.
 var Anonymous = Viewer{}
 
-// CanSee reports whether a viewer who is a member of the conversations in
-// memberOf may read what was said in c.
+// CanSee reports whether a viewer of the organisation (not Restricted) who
+// is a member of the conversations in memberOf, as far as their member
+// lists are trusted, may read what was said in c.
 func CanSee(c Conversation, memberOf map[string]bool) bool {
 	return c.Public() || memberOf[c.ID]
 }

@@ -42,6 +42,16 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if a.Unchecked, err = kb.DB.UntrustedMemberships(ctx, *as); err != nil {
+		return err
+	}
+	a.ttl = cfg.MembershipTTL
+	if *as != "" {
+		_, err := kb.DB.Person(ctx, *as)
+		if a.Unknown = knowledge.ErrorCode(err) == knowledge.ENOTFOUND; err != nil && !a.Unknown {
+			return err
+		}
+	}
 	if *asJSON {
 		return printJSON(m.Stdout, a)
 	}
@@ -73,6 +83,14 @@ type answerView struct {
 	Question string        `json:"question"`
 	Similar  []similarView `json:"similar"`
 	Experts  []expertView  `json:"experts"`
+	// Unchecked counts the private channels the viewer is listed in whose
+	// members were not read from Slack recently enough to be trusted: what
+	// was said there is left out.
+	Unchecked int `json:"unchecked_private_channels,omitempty"`
+	// Unknown is set when nextdesk has never met the viewer: they may be
+	// a guest or of another organisation, so public knowledge is left out.
+	Unknown bool `json:"unknown_person,omitempty"`
+	ttl     time.Duration
 }
 
 type similarView struct {
@@ -168,6 +186,7 @@ func (a answerView) write(w io.Writer) {
 			fmt.Fprintf(w, "  [%.2f] %s\n         answer by %s%s: %s\n", s.Confidence, blockkit.OneLine(s.Question, 100), s.AnsweredBy, mark, blockkit.OneLine(s.Answer, 140))
 		}
 	}
+	defer a.writeUnchecked(w)
 	if len(a.Experts) == 0 {
 		fmt.Fprintln(w, "\nNobody has answered anything close yet.")
 		return
@@ -183,4 +202,20 @@ func (a answerView) write(w io.Writer) {
 			fmt.Fprintf(w, "       answered: %s%s\n", blockkit.OneLine(d.Question, 100), mark)
 		}
 	}
+}
+
+// writeUnchecked says what was left out for want of a recent member list,
+// or of knowing the person.
+func (a answerView) writeUnchecked(w io.Writer) {
+	if a.Unknown {
+		fmt.Fprintln(w, "\nLeft out: public channels. nextdesk has not met this person yet; until Slack says who they are (not a guest, nor of another organisation), they see only what was said where they are.")
+	}
+	if a.Unchecked == 0 {
+		return
+	}
+	channels := "1 private channel"
+	if a.Unchecked > 1 {
+		channels = fmt.Sprintf("%d private channels", a.Unchecked)
+	}
+	fmt.Fprintf(w, "\nLeft out: what was said in %s whose members were not read from Slack in the last %s (nextdesk serve reads them again).\n", channels, a.ttl)
 }

@@ -17,6 +17,10 @@ type Config struct {
 	Lang     string        `env:"NEXTDESK_LANG" envDefault:"en"`
 	HalfLife time.Duration `env:"NEXTDESK_HALF_LIFE" envDefault:"8760h"`
 	LogLevel slog.Level    `env:"NEXTDESK_LOG_LEVEL" envDefault:"info"`
+	// MembershipTTL is how long a private channel's member list read from
+	// Slack decides who sees its knowledge; serve reads each list again
+	// before then.
+	MembershipTTL time.Duration `env:"NEXTDESK_MEMBERSHIP_TTL" envDefault:"5m"`
 }
 
 // config reads the settings, and says in one line which one is wrong.
@@ -31,6 +35,9 @@ func (m *Main) config() (Config, error) {
 	}
 	if cfg.HalfLife <= 0 {
 		return cfg, usagef("settings: NEXTDESK_HALF_LIFE must be a positive duration such as 8760h, not %s", cfg.HalfLife)
+	}
+	if cfg.MembershipTTL < time.Minute || cfg.MembershipTTL > 24*time.Hour {
+		return cfg, usagef("settings: NEXTDESK_MEMBERSHIP_TTL must be between 1m and 24h, such as 5m, not %s", cfg.MembershipTTL)
 	}
 	if strings.TrimSpace(cfg.DataDir) == "" {
 		return cfg, usagef("settings: NEXTDESK_DATA_DIR is empty; set it to a directory nextdesk may write to")

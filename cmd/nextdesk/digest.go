@@ -202,7 +202,8 @@ func (m *Main) postDigest(ctx context.Context, cfg Config, dcfg digest.Config, d
 	case err != nil:
 		return fmt.Errorf("reach Slack to post the digest (is SLACK_API_URL right, or the network down?): %w", err)
 	}
-	ws, err := bot.NewWorkspace(api, db, auth.UserID, time.Now, log)
+	ws, err := bot.NewWorkspace(api, db, auth.UserID, time.Now, log,
+		bot.WithMembershipTTL(cfg.MembershipTTL), bot.WithTeam(auth.TeamID, auth.EnterpriseID))
 	if err != nil {
 		return err
 	}

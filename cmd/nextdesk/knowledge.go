@@ -37,6 +37,7 @@ func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledg
 	if err != nil {
 		return nil, err
 	}
+	db.MembershipTTL = cfg.MembershipTTL
 	ix, err := index.Open(indexPath(cfg.DataDir))
 	if err == nil {
 		ix, err = reconcileIndex(ctx, db, ix, indexPath(cfg.DataDir), log)

@@ -185,14 +185,37 @@ func TestAskRespectsPrivacy(t *testing.T) {
 			Answers: []knowledge.Answer{{ID: "slack:GSEC:2", Answerer: "UB", Text: "In the vault HSM, slot 7", Time: at.Add(time.Hour)}},
 		}},
 	})
-	db.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{"NEXTDESK_DATA_DIR": dir}
+	// The export's member list alone gives nobody access: the channel's
+	// members were never read from Slack.
+	db.Close()
+	out := mustRun(t, env, "ask", "--as", "UA", "root CA signing key")
+	if strings.Contains(out, "slot 7") || !strings.Contains(out, "Left out: what was said in 1 private channel whose members were not read from Slack in the last 5m0s") {
+		t.Errorf("a member of a channel whose members were never read:\n%s", out)
+	}
+	// Read two minutes ago: trusted for five minutes by default, not for one.
+	db, err = sqlite.Open(storePath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.CacheConversation(ctx, knowledge.Conversation{ID: "GSEC", Name: "security", Kind: knowledge.KindPrivate, Members: []string{"UA", "UB"}}, time.Now().Add(-2*time.Minute))
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	member := mustRun(t, env, "ask", "--as", "UA", "--json", "root CA signing key")
-	if !strings.Contains(member, "slot 7") {
+	if !strings.Contains(member, "slot 7") || strings.Contains(member, "unchecked") {
 		t.Errorf("a member should see the private answer:\n%s", member)
+	}
+	stale := mustRun(t, map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_MEMBERSHIP_TTL": "1m"}, "ask", "--as", "UA", "--json", "root CA signing key")
+	if strings.Contains(stale, "slot 7") || !strings.Contains(stale, `"unchecked_private_channels": 1`) {
+		t.Errorf("with NEXTDESK_MEMBERSHIP_TTL=1m, a list read two minutes ago is trusted:\n%s", stale)
+	}
+	if out := mustRun(t, env, "ask", "--as", "U404", "root CA signing key"); !strings.Contains(out, "Left out: public channels. nextdesk has not met this person yet") {
+		t.Errorf("ask as someone never met:\n%s", out)
 	}
 	for _, as := range []string{"UC", ""} {
 		out := mustRun(t, env, "ask", "--as", as, "--json", "root CA signing key")
@@ -216,6 +239,8 @@ func TestBadInputsAndSettings(t *testing.T) {
 		{"empty question", map[string]string{"NEXTDESK_DATA_DIR": dir}, []string{"ask", "  "}, 2, "give the question"},
 		{"bad lang", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_LANG": "de"}, []string{"ask", "x"}, 2, "NEXTDESK_LANG"},
 		{"bad half-life", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_HALF_LIFE": "soon"}, []string{"ask", "x"}, 2, "NEXTDESK_HALF_LIFE"},
+		{"membership TTL too short", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_MEMBERSHIP_TTL": "10s"}, []string{"ask", "x"}, 2, "NEXTDESK_MEMBERSHIP_TTL must be between 1m and 24h"},
+		{"membership TTL not a duration", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_MEMBERSHIP_TTL": "often"}, []string{"ask", "x"}, 2, "NEXTDESK_MEMBERSHIP_TTL"},
 		{"import usage", map[string]string{"NEXTDESK_DATA_DIR": dir}, []string{"import", "slack-export"}, 2, "usage"},
 		{"import unknown source", map[string]string{"NEXTDESK_DATA_DIR": dir}, []string{"import", "mbox", "x"}, 2, "unknown source"},
 		{"missing export", map[string]string{"NEXTDESK_DATA_DIR": dir}, []string{"import", "slack-export", filepath.Join(dir, "nope.zip")}, 1, "nope.zip"},

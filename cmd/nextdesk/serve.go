@@ -290,7 +290,7 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 	// message durably, honouring Retry-After; retrying underneath it too
 	// would hold handler workers for minutes during a Slack outage.
 	s.api = slack.New(string(s.settings.BotToken), opts...)
-	botUser, err := s.whoAmI(ctx)
+	auth, err := s.whoAmI(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -307,7 +307,7 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfoCollector())
 	metrics := bot.NewMetrics(reg)
-	if err := s.wire(kb, botUser, metrics); err != nil {
+	if err := s.wire(kb, auth, metrics); err != nil {
 		return nil, nil, err
 	}
 	return metrics, reg, nil
@@ -317,15 +317,17 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 // reads), the desk (the workflow), the outbox (delivery), the bot (what
 // Slack sends) and the digest's schedule, all on one clock, and lists the
 // background tasks. It returns a usage error naming a wrong setting.
-func (s *Server) wire(kb *knowledgeBase, botUser string, metrics *bot.Metrics) error {
+func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *bot.Metrics) error {
 	now := s.now
 	kb.DB.Now, kb.Engine.Now = now, now
-	ws, err := bot.NewWorkspace(s.api, kb.DB, botUser, now, s.log)
+	ws, err := bot.NewWorkspace(s.api, kb.DB, auth.UserID, now, s.log,
+		bot.WithMembershipTTL(s.cfg.MembershipTTL), bot.WithTeam(auth.TeamID, auth.EnterpriseID))
 	if err != nil {
 		return err
 	}
 	s.desk, err = desk.New(desk.Config{
 		AnswerTimeout:   s.settings.AnswerTimeout,
+		MembershipTTL:   s.cfg.MembershipTTL,
 		FallbackChannel: s.settings.FallbackChannel,
 		HelpChannels:    splitList(s.settings.HelpChannels),
 		Policy:          knowledge.RoutingPolicy{MaxOpen: s.settings.MaxOpen},
@@ -358,23 +360,24 @@ func (s *Server) wire(kb *knowledgeBase, botUser string, metrics *bot.Metrics) e
 }
 
 // whoAmI asks Slack whose the bot token is: the bot must know its own user
-// id to ignore itself and spot mentions, and a wrong token is best reported
-// now, naming the setting.
-func (s *Server) whoAmI(ctx context.Context) (string, error) {
+// id to ignore itself and spot mentions, and its workspace's team to tell
+// people of other organisations apart; a wrong token is best reported now,
+// naming the setting.
+func (s *Server) whoAmI(ctx context.Context) (*slack.AuthTestResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	auth, err := s.api.AuthTestContext(ctx)
 	var serr slack.SlackErrorResponse
 	switch {
 	case errors.As(err, &serr):
-		return "", usagef("settings: SLACK_BOT_TOKEN was refused by Slack (%s); copy the Bot User OAuth Token again from the app's OAuth & Permissions page", serr.Err)
+		return nil, usagef("settings: SLACK_BOT_TOKEN was refused by Slack (%s); copy the Bot User OAuth Token again from the app's OAuth & Permissions page", serr.Err)
 	case err != nil:
-		return "", fmt.Errorf("reach Slack to check SLACK_BOT_TOKEN (is SLACK_API_URL right, or the network down?): %w", err)
+		return nil, fmt.Errorf("reach Slack to check SLACK_BOT_TOKEN (is SLACK_API_URL right, or the network down?): %w", err)
 	case auth.UserID == "":
-		return "", usagef("settings: SLACK_BOT_TOKEN belongs to no bot user; use the Bot User OAuth Token (xoxb-…)")
+		return nil, usagef("settings: SLACK_BOT_TOKEN belongs to no bot user; use the Bot User OAuth Token (xoxb-…)")
 	}
 	s.log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID, "bot_name", auth.User)
-	return auth.UserID, nil
+	return auth, nil
 }
 
 // running is a part of the server on its own goroutine.

@@ -12,7 +12,9 @@
 //
 // Seed the workspace with AddUser, AddChannel and AddMessage; act as its people
 // with UserPosts, UserEdits, UserDeletes and UserReacts (which store the change
-// and deliver the matching events over Socket Mode); inspect what the bot did
+// and deliver the matching events over Socket Mode); change who is where with
+// UserJoins, UserLeaves, ConvertChannel, ShareChannel and DeleteChannel (with
+// their events sent, or lost); inspect what the bot did
 // with Calls, CallsTo, Messages and Responses; and wait for it with WaitFor,
 // WaitAck and WaitResponses rather than sleeping.
 //
@@ -97,6 +99,12 @@ type User struct {
 	// DND reports the user inside their do-not-disturb hours: dnd.info then
 	// says dnd_enabled with a window around the fake's current time.
 	DND bool
+	// TeamID is the user's own team: empty for the fake workspace's
+	// (TeamID); another for a person of another organisation met in a
+	// shared channel (Slack Connect).
+	TeamID string
+	// Guest makes the user a guest (is_restricted).
+	Guest bool
 }
 
 // Channel is a conversation of the fake workspace. The bot can read and post
@@ -109,6 +117,9 @@ type Channel struct {
 	MPIM     bool
 	Archived bool
 	Members  []string
+	// ExtShared is a channel shared with another organisation (Slack
+	// Connect): conversations.info says is_shared and is_ext_shared.
+	ExtShared bool
 }
 
 // Type is the channel_type Slack puts in message events for c: "channel",

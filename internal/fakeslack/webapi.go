@@ -299,8 +299,8 @@ func (s *Server) channelObject(ch *channel, withMembers bool) result {
 		"is_private":      ch.Private || ch.MPIM,
 		"is_member":       ch.hasMember(BotUserID),
 		"is_org_shared":   false,
-		"is_ext_shared":   false,
-		"is_shared":       false,
+		"is_ext_shared":   ch.ExtShared,
+		"is_shared":       ch.ExtShared,
 		"context_team_id": TeamID,
 	}
 	if ch.IM {
@@ -855,7 +855,7 @@ func (s *Server) userObject(u *User, withLocale bool) result {
 		"status_text":             u.StatusText,
 		"status_emoji":            u.StatusEmoji,
 		"status_expiration":       0,
-		"team":                    TeamID,
+		"team":                    cmp.Or(u.TeamID, TeamID),
 		"avatar_hash":             "g0000000000",
 	}
 	if u.Email != "" {
@@ -868,7 +868,7 @@ func (s *Server) userObject(u *User, withLocale bool) result {
 	}
 	o := result{
 		"id":                  u.ID,
-		"team_id":             TeamID,
+		"team_id":             cmp.Or(u.TeamID, TeamID),
 		"name":                u.Name,
 		"deleted":             u.Deleted,
 		"real_name":           u.RealName,
@@ -877,7 +877,7 @@ func (s *Server) userObject(u *User, withLocale bool) result {
 		"is_app_user":         false,
 		"is_admin":            false,
 		"is_owner":            false,
-		"is_restricted":       false,
+		"is_restricted":       u.Guest,
 		"is_ultra_restricted": false,
 		"updated":             s.now().Unix(),
 	}

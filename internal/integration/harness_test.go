@@ -150,7 +150,18 @@ func newHarness(t testing.TB, change func(*config)) *harness {
 		change(&h.cfg)
 	}
 	h.wire()
+	// As serve does when it starts: the private channels' members come
+	// from Slack, not from what was imported.
+	h.refresh()
 	return h
+}
+
+// refresh runs the membership task once.
+func (h *harness) refresh() {
+	h.t.Helper()
+	if err := h.desk.Refresh(context.Background(), false); err != nil {
+		h.t.Fatalf("membership: %v", err)
+	}
 }
 
 // wire builds the workspace, the desk, the outbox and the bot on the
@@ -159,7 +170,7 @@ func newHarness(t testing.TB, change func(*config)) *harness {
 func (h *harness) wire() {
 	h.t.Helper()
 	h.metrics = bot.NewMetrics(prometheus.NewRegistry())
-	ws, err := bot.NewWorkspace(h.api, h.store, fakeslack.BotUserID, h.clock.Now, nil)
+	ws, err := bot.NewWorkspace(h.api, h.store, fakeslack.BotUserID, h.clock.Now, nil, bot.WithTeam(fakeslack.TeamID, ""))
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -183,12 +183,22 @@ func (d *Desk) bestMatch(ctx context.Context, q knowledge.Question, place knowle
 }
 
 // inPlace keeps the matches that may be shown in conversation c, where
-// everyone in it reads them: public knowledge and c's own. For a direct
-// message with the bot, the asker's own view (which Similar applied
-// already) is the right one.
+// everyone in it reads them: public knowledge and c's own; in a channel
+// shared with another organisation, whose people may read nothing else of
+// the organisation's, c's own only. For a direct message with the bot, the
+// asker's own view (which Similar applied already) is the right one.
 func (d *Desk) inPlace(ctx context.Context, matches []knowledge.Match, c knowledge.Conversation) ([]knowledge.Match, error) {
 	if c.Kind == knowledge.KindDM || len(matches) == 0 {
 		return matches, nil
+	}
+	if c.Shared {
+		var own []knowledge.Match
+		for _, m := range matches {
+			if m.Question.Conversation == c.ID {
+				own = append(own, m)
+			}
+		}
+		return own, nil
 	}
 	var kept []knowledge.Match
 	err := d.view(ctx, func(r Reader) error {

@@ -41,6 +41,11 @@ type Config struct {
 	// HelpChannels are channels, by id or name, whose every thread is
 	// captured once someone replies (NEXTDESK_HELP_CHANNELS).
 	HelpChannels []string
+	// MembershipTTL is how long a channel's member list read from the chat
+	// tool is trusted (NEXTDESK_MEMBERSHIP_TTL, default
+	// knowledge.DefaultMembershipTTL): the membership task reads each one
+	// again before then. It must match the store's.
+	MembershipTTL time.Duration
 	// Policy says who may be sent a question; the zero Policy is
 	// knowledge.DefaultRoutingPolicy.
 	Policy knowledge.RoutingPolicy
@@ -96,6 +101,11 @@ func New(cfg Config, store Store, engine Engine, chat Workspace) (*Desk, error) 
 	case cfg.AnswerTimeout < 0 || cfg.Policy.MaxOpen < 0 || cfg.Policy.MaxRoutes < 0:
 		return nil, fmt.Errorf("desk: answer timeout (%v), max open (%d) and max routes (%d) must not be negative",
 			cfg.AnswerTimeout, cfg.Policy.MaxOpen, cfg.Policy.MaxRoutes)
+	case cfg.MembershipTTL < 0:
+		return nil, fmt.Errorf("desk: the membership TTL (%v) must not be negative", cfg.MembershipTTL)
+	}
+	if cfg.MembershipTTL == 0 {
+		cfg.MembershipTTL = knowledge.DefaultMembershipTTL
 	}
 	if cfg.AnswerTimeout == 0 {
 		cfg.AnswerTimeout = DefaultAnswerTimeout

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -342,7 +343,58 @@ func (t *tx) DigestSubscribers(context.Context) ([]string, error) {
 	return slices.Sorted(maps.Keys(t.st.subscribers)), nil
 }
 
+func (t *tx) StaleConversations(_ context.Context, membersBefore, kindBefore time.Time, limit int) ([]knowledge.Conversation, error) {
+	held := map[string]bool{}
+	for _, q := range t.st.questions {
+		held[q.Conversation] = true
+	}
+	var out []knowledge.Conversation
+	for _, c := range t.st.conversations {
+		if !held[c.ID] || (c.Kind != knowledge.KindPublic && c.Kind != knowledge.KindPrivate) {
+			continue
+		}
+		before := kindBefore
+		if (!c.Public() || c.Shared) && len(c.Members) > 0 {
+			before = membersBefore
+		}
+		if c.Read.Before(before) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Read.Equal(out[j].Read) {
+			return out[i].Read.Before(out[j].Read)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out[:min(len(out), limit)], nil
+}
+
 func (t *tx) Now() time.Time { return t.now }
+
+func (t *tx) RemoveMember(_ context.Context, conv, person string) error {
+	if c, ok := t.st.conversations[conv]; ok {
+		c.Members = slices.DeleteFunc(slices.Clone(c.Members), func(m string) bool { return m == person })
+		t.st.conversations[conv] = c
+	}
+	return nil
+}
+
+func (t *tx) MakePrivate(_ context.Context, conv string) error {
+	if c, ok := t.st.conversations[conv]; ok && (c.Kind == knowledge.KindPublic || c.Kind == knowledge.KindPrivate) {
+		c.Kind, c.Members, c.Read = knowledge.KindPrivate, nil, time.Time{}
+		t.st.conversations[conv] = c
+	}
+	return nil
+}
+
+func (t *tx) MakeShared(_ context.Context, conv string) error {
+	if c, ok := t.st.conversations[conv]; ok {
+		c.Shared = true
+		t.st.conversations[conv] = c
+	}
+	return nil
+}
 
 func (t *tx) UpsertConversation(_ context.Context, c knowledge.Conversation) error {
 	t.st.conversations[c.ID] = c
@@ -581,6 +633,10 @@ type workspace struct {
 	conversations map[string]knowledge.Conversation
 	roots         map[string]desk.Message
 	presenceReads int
+	// reads lists the conversations read; keep, when set, is the store a
+	// fresh read is kept in, as the chat adapter keeps it.
+	reads []string
+	keep  *store
 }
 
 func newWorkspace() *workspace {
@@ -599,12 +655,23 @@ func (w *workspace) Presence(_ context.Context, id string) (knowledge.Person, kn
 	return p, w.presence[id]
 }
 
-func (w *workspace) Conversation(_ context.Context, id string, _ bool) (knowledge.Conversation, bool, error) {
+func (w *workspace) Conversation(_ context.Context, id string, fresh bool) (knowledge.Conversation, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.reads = append(w.reads, id)
 	c, ok := w.conversations[id]
 	if !ok {
+		if id == "" || strings.Contains(id, ":") {
+			return c, false, knowledge.Errorf(knowledge.EINVALID, "Not a conversation of the chat tool.")
+		}
 		return c, false, notFound("conversation")
+	}
+	if fresh && w.keep != nil {
+		// What the chat adapter does: keep what it read, with when.
+		c.Read = w.keep.now()
+		w.keep.mu.Lock()
+		w.keep.st.conversations[id] = c
+		w.keep.mu.Unlock()
 	}
 	return c, true, nil
 }

@@ -95,6 +95,12 @@ type Reader interface {
 	// weekly digest; DigestSubscribers lists everyone who did.
 	DigestSubscribed(ctx context.Context, person string) (bool, error)
 	DigestSubscribers(ctx context.Context) ([]string, error)
+	// StaleConversations returns at most limit channels holding live
+	// questions whose kind and members are due to be read again, read
+	// longest ago (or never) first: those whose member list gives someone
+	// access when read before membersBefore, the others when read before
+	// kindBefore.
+	StaleConversations(ctx context.Context, membersBefore, kindBefore time.Time, limit int) ([]knowledge.Conversation, error)
 }
 
 // Tx is the write transaction of one handling: every change and every
@@ -104,8 +110,20 @@ type Tx interface {
 	Reader
 	// Now is the time the transaction records changes at.
 	Now() time.Time
-	// UpsertConversation writes a conversation and its members.
+	// UpsertConversation writes a conversation and its members, as read
+	// from the chat tool at c.Read (or, when c.Read is zero, as another
+	// source says, which never overrides the chat tool). A copy read before
+	// the stored one changes nothing; one read before RemoveMember or
+	// MakePrivate took access away may only take access away too.
 	UpsertConversation(ctx context.Context, c knowledge.Conversation) error
+	// RemoveMember takes person out of a conversation's members now.
+	RemoveMember(ctx context.Context, conversationID, person string) error
+	// MakePrivate makes a channel private now, with nobody known to be in
+	// it until its members are read again.
+	MakePrivate(ctx context.Context, conversationID string) error
+	// MakeShared records now that a channel is shared with another
+	// organisation.
+	MakeShared(ctx context.Context, conversationID string) error
 	// AddQuestion writes a question (its answers are kept).
 	AddQuestion(ctx context.Context, q knowledge.Question) error
 	// AddAsk starts following a question. It returns an ECONFLICT error

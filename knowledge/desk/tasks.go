@@ -77,11 +77,14 @@ const (
 )
 
 // Tasks lists the desk's background tasks: "escalate" passes on the
-// questions nobody answered in time (see Escalate), and "prune" forgets
-// handled keys and delivered notices older than a week.
+// questions nobody answered in time (see Escalate), "membership" reads
+// member lists again before they are too old to be trusted (see Refresh),
+// and "prune" forgets handled keys and delivered notices older than a
+// week.
 func (d *Desk) Tasks() []Task {
 	return []Task{
 		{Name: TaskEscalate, Every: escalateEvery(d.cfg.AnswerTimeout), Run: d.Escalate},
+		{Name: TaskMembership, Every: membershipEvery(d.cfg.MembershipTTL), Run: d.Refresh},
 		{Name: TaskPrune, Every: 6 * time.Hour, Run: d.prune},
 	}
 }

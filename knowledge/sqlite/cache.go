@@ -10,8 +10,9 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// Fetched returns when a person or conversation (what is "person" or
-// "conversation") was last read from the chat tool, the zero time if never.
+// Fetched returns when a person (what is "person") was last read from the
+// chat tool, the zero time if never. A conversation's read time is its
+// Read.
 func (db *DB) Fetched(ctx context.Context, what, id string) (time.Time, error) {
 	var at sql.NullInt64
 	err := db.view(ctx, "read fetch time", func(tx *sql.Tx) error {
@@ -35,22 +36,28 @@ func (db *DB) CachePerson(ctx context.Context, p knowledge.Person, at time.Time)
 		if err := t.upsertPerson(ctx, p); err != nil {
 			return err
 		}
+		if err := t.setRestricted(ctx, p); err != nil {
+			return err
+		}
 		return t.setFetched(ctx, "person", p.ID, at)
 	})
 }
 
-// CacheConversation stores a conversation and its members as just read
-// from the chat tool, with the time it was read. It returns an EINVALID
-// error if c has no id or an unknown kind.
+// CacheConversation stores a conversation and its members as read from
+// the chat tool at at (the time the read began), unless what is stored was
+// read later; a read that began before an event took access away may only
+// take access away too (see RemoveMember). It returns an EINVALID error if
+// c has no id or an unknown kind, or at is zero.
 func (db *DB) CacheConversation(ctx context.Context, c knowledge.Conversation, at time.Time) error {
 	if err := validateConversation(c); err != nil {
 		return err
 	}
+	if at.IsZero() || !validTime(at) {
+		return knowledge.Errorf(knowledge.EINVALID, "Conversation %s needs the time it was read.", c.ID)
+	}
+	c.Read = at
 	return db.update(ctx, "cache conversation "+c.ID, func(t *tx) error {
-		if err := t.upsertConversation(ctx, c); err != nil {
-			return err
-		}
-		return t.setFetched(ctx, "conversation", c.ID, at)
+		return t.upsertConversation(ctx, c)
 	})
 }
 

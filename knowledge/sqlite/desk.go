@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -15,7 +14,7 @@ import (
 // The desk's store.
 var (
 	_ desk.Store  = (*DB)(nil)
-	_ desk.Reader = reader{}
+	_ desk.Reader = snapshot{}
 	_ desk.Tx     = (*deskTx)(nil)
 )
 
@@ -42,7 +41,7 @@ func (db *DB) Once(ctx context.Context, key string, fn func(desk.Tx) error) (des
 			c.Duplicate = true
 			return nil
 		}
-		dt := &deskTx{reader: reader{t.Tx}, t: t}
+		dt := &deskTx{snapshot: db.snapshot(t.Tx, t.now), t: t}
 		if err := fn(dt); err != nil {
 			return err
 		}
@@ -64,7 +63,7 @@ func (db *DB) Handled(ctx context.Context, key string) (bool, error) {
 
 // View runs fn on one read-only snapshot of the store.
 func (db *DB) View(ctx context.Context, fn func(desk.Reader) error) error {
-	return db.view(ctx, "read", func(tx *sql.Tx) error { return fn(reader{tx}) })
+	return db.view(ctx, "read", func(tx *sql.Tx) error { return fn(db.snapshot(tx, db.now())) })
 }
 
 // Prune forgets what the desk no longer needs: the keys of deliveries
@@ -94,8 +93,9 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	return n, err
 }
 
-// reader reads the store in one SQL transaction, read-only or not: it is
-// the single implementation of desk.Reader, for View and for Once alike.
+// reader reads the store in one SQL transaction, read-only or not; with
+// the time it reads at (snapshot), it is the single implementation of
+// desk.Reader, for View and for Once alike.
 type reader struct{ tx *sql.Tx }
 
 // Ask returns the ask of a question, or an ENOTFOUND error.
@@ -112,35 +112,16 @@ func (r reader) AskByThread(ctx context.Context, channel, thread string) (knowle
 	return scanAsk(r.tx.QueryRowContext(ctx, `SELECT `+askColumns+` FROM asks WHERE channel = ? AND thread = ?`, channel, thread))
 }
 
-// Questions returns, with their answers and tags, those of ids that v may
-// see, in the order of ids. Unknown, deleted and invisible ids are skipped
-// alike, so the result never tells that a hidden question exists.
-func (r reader) Questions(ctx context.Context, v knowledge.Viewer, ids []string) ([]knowledge.Question, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	qs, err := queryQuestions(ctx, r.tx, visibleQuestions, jsonIDs(ids), v.PersonID, knowledge.KindPublic)
-	if err != nil {
-		return nil, err
-	}
-	if err := loadAnswers(ctx, r.tx, qs); err != nil {
-		return nil, err
-	}
-	order := make(map[string]int, len(ids))
-	for i, id := range ids {
-		if _, ok := order[id]; !ok {
-			order[id] = i
-		}
-	}
-	slices.SortFunc(qs, func(a, b knowledge.Question) int { return order[a.ID] - order[b.ID] })
-	return qs, nil
-}
-
 // Conversation returns the conversation with the given id and its members
 // sorted, or an ENOTFOUND error.
 func (r reader) Conversation(ctx context.Context, id string) (knowledge.Conversation, error) {
-	var c knowledge.Conversation
-	err := r.tx.QueryRowContext(ctx, `SELECT id, name, kind FROM conversations WHERE id = ?`, id).Scan(&c.ID, &c.Name, &c.Kind)
+	var (
+		c    knowledge.Conversation
+		read sql.NullInt64
+	)
+	err := r.tx.QueryRowContext(ctx, `SELECT id, name, kind, shared, members_read_at FROM conversations WHERE id = ?`, id).
+		Scan(&c.ID, &c.Name, &c.Kind, &c.Shared, &read)
+	c.Read = fromNanos(read)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, knowledge.Errorf(knowledge.ENOTFOUND, "That conversation is unknown.")
 	}
@@ -304,24 +285,6 @@ func (r reader) Preferences(ctx context.Context, ids []string) (map[string]knowl
 	return prefs, rows.Err()
 }
 
-// AnsweredBy returns the questions person answered most recently, newest
-// answer first, at most limit, among those v may see, with their answers.
-func (r reader) AnsweredBy(ctx context.Context, v knowledge.Viewer, person string, limit int) ([]knowledge.Question, error) {
-	// The answerer index serves this newest-first walk; the visibility
-	// filter runs on the few ids it yields.
-	ids, err := queryStrings(ctx, r.tx, `
-		SELECT question_id FROM answers WHERE answerer = ?
-		GROUP BY question_id ORDER BY max(coalesce(time, 0)) DESC LIMIT ?`, person, limit*4)
-	if err != nil {
-		return nil, fmt.Errorf("read questions answered by %s: %w", person, err)
-	}
-	qs, err := r.Questions(ctx, v, ids)
-	if err != nil {
-		return nil, err
-	}
-	return qs[:min(len(qs), limit)], nil
-}
-
 // DigestSubscribed reports whether person wants their personal weekly
 // digest.
 func (r reader) DigestSubscribed(ctx context.Context, person string) (bool, error) {
@@ -339,7 +302,7 @@ func (r reader) DigestSubscribers(ctx context.Context) ([]string, error) {
 // deskTx is the single implementation of desk.Tx: the reader, and the
 // writes, on the write transaction of one Once.
 type deskTx struct {
-	reader
+	snapshot
 	t       *tx
 	notices int
 }

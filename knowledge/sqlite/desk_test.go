@@ -568,6 +568,7 @@ func TestRouteAndAnsweredBy(t *testing.T) {
 	db := MustOpenTemp(t)
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	_, err := db.Import(ctx, knowledge.Batch{
+		People: []knowledge.Person{{ID: "E1"}},
 		Conversations: []knowledge.Conversation{
 			{ID: "C1", Kind: knowledge.KindPublic},
 			{ID: "G1", Kind: knowledge.KindPrivate, Members: []string{"E1"}},
@@ -582,6 +583,7 @@ func TestRouteAndAnsweredBy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mustRead(t, db, "G1")
 	ids := func(v knowledge.Viewer, limit int) []string {
 		t.Helper()
 		qs, err := read(t, db, func(r desk.Reader) ([]knowledge.Question, error) { return r.AnsweredBy(ctx, v, "E1", limit) })

@@ -8,17 +8,6 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// visibleToViewer is the condition, on a question q joined to its
-// conversation c, that the viewer named by the parameter @viewer may see
-// it: the conversation is public (@public), or the viewer is a member.
-// The anonymous viewer (”) sees public questions only.
-const visibleToViewer = `(c.kind = @public OR (@viewer <> '' AND EXISTS (
-	SELECT 1 FROM members m WHERE m.person_id = @viewer AND m.conversation_id = q.conversation_id)))`
-
-func viewerArgs(v knowledge.Viewer) []any {
-	return []any{sql.Named("viewer", v.PersonID), sql.Named("public", string(knowledge.KindPublic))}
-}
-
 // QuestionsAsked returns the live questions asked from from (included) to
 // to (excluded) that v may see, with their answers, oldest first. It
 // returns an EINVALID error if to is before from.
@@ -28,13 +17,16 @@ func (db *DB) QuestionsAsked(ctx context.Context, v knowledge.Viewer, from, to t
 	}
 	var qs []knowledge.Question
 	err := db.view(ctx, "read questions asked", func(tx *sql.Tx) error {
-		var err error
+		args, err := visibility(ctx, tx, v, db.fresh(db.now()))
+		if err != nil {
+			return err
+		}
 		qs, err = queryQuestions(ctx, tx, `
 			SELECT `+questionColumns+`
 			FROM questions q JOIN conversations c ON c.id = q.conversation_id
-			WHERE q.time >= @from AND q.time < @to AND NOT q.deleted AND `+visibleToViewer+`
+			WHERE q.time >= @from AND q.time < @to AND NOT q.deleted AND `+visibleTo+`
 			ORDER BY q.time, q.id`,
-			append(viewerArgs(v), sql.Named("from", from.UnixNano()), sql.Named("to", to.UnixNano()))...)
+			append(args, sql.Named("from", from.UnixNano()), sql.Named("to", to.UnixNano()))...)
 		if err != nil {
 			return err
 		}
@@ -54,17 +46,20 @@ func (db *DB) QuestionsOf(ctx context.Context, v knowledge.Viewer, person string
 	}
 	var qs []knowledge.Question
 	err := db.view(ctx, "read questions of "+person, func(tx *sql.Tx) error {
-		var err error
+		args, err := visibility(ctx, tx, v, db.fresh(db.now()))
+		if err != nil {
+			return err
+		}
 		qs, err = queryQuestions(ctx, tx, `
 			SELECT `+questionColumns+`
 			FROM questions q JOIN conversations c ON c.id = q.conversation_id
 			WHERE q.id IN (
 				SELECT id FROM questions WHERE asker = @person AND NOT deleted
 				UNION SELECT question_id FROM answers WHERE answerer = @person)
-			  AND NOT q.deleted AND `+visibleToViewer+`
+			  AND NOT q.deleted AND `+visibleTo+`
 			ORDER BY q.time DESC, q.id
 			LIMIT @limit`,
-			append(viewerArgs(v), sql.Named("person", person), sql.Named("limit", limit))...)
+			append(args, sql.Named("person", person), sql.Named("limit", limit))...)
 		return err
 	})
 	return qs, err
@@ -76,17 +71,21 @@ func (db *DB) QuestionsOf(ctx context.Context, v knowledge.Viewer, person string
 // the store. It stops at fn's first error and returns it.
 func (db *DB) EachAnsweredText(ctx context.Context, v knowledge.Viewer, fn func(text string) error) error {
 	return db.view(ctx, "read answered texts", func(tx *sql.Tx) error {
+		args, err := visibility(ctx, tx, v, db.fresh(db.now()))
+		if err != nil {
+			return err
+		}
 		queries := []string{`
 			SELECT q.title || char(10) || q.text
 			FROM questions q JOIN conversations c ON c.id = q.conversation_id
 			WHERE NOT q.deleted AND EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id)
-			  AND ` + visibleToViewer, `
+			  AND ` + visibleTo, `
 			SELECT a.text
 			FROM answers a JOIN questions q ON q.id = a.question_id
 			JOIN conversations c ON c.id = q.conversation_id
-			WHERE NOT q.deleted AND ` + visibleToViewer}
+			WHERE NOT q.deleted AND ` + visibleTo}
 		for _, query := range queries {
-			if err := eachText(ctx, tx, query, viewerArgs(v), fn); err != nil {
+			if err := eachText(ctx, tx, query, args, fn); err != nil {
 				return err
 			}
 		}

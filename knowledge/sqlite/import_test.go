@@ -137,6 +137,7 @@ func TestImportRoundTrip(t *testing.T) {
 	db := MustOpen(t)
 	b := fixture()
 	mustImport(t, db, b)
+	mustRead(t, db, "G1")
 
 	ids := make([]string, len(b.Questions))
 	for i, q := range b.Questions {

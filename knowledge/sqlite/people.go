@@ -4,20 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// UpsertPerson writes p, replacing what was known about the same id. It
-// returns an EINVALID error if p has no id.
+// UpsertPerson writes p, replacing what was known about the same id,
+// whether they are restricted included. It returns an EINVALID error if p
+// has no id.
 func (db *DB) UpsertPerson(ctx context.Context, p knowledge.Person) error {
 	if err := validatePerson(p); err != nil {
 		return err
 	}
 	return db.update(ctx, "upsert person "+p.ID, func(t *tx) error {
-		return t.upsertPerson(ctx, p)
+		if err := t.upsertPerson(ctx, p); err != nil {
+			return err
+		}
+		return t.setRestricted(ctx, p)
 	})
 }
 
@@ -43,7 +46,7 @@ func (db *DB) People(ctx context.Context, ids []string) (map[string]knowledge.Pe
 	}
 	err := db.view(ctx, "read people", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, name, email, tz, tz_offset, locale, bot, deleted
+			SELECT id, name, email, tz, tz_offset, locale, bot, deleted, restricted
 			FROM people WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
 		if err != nil {
 			return err
@@ -51,7 +54,7 @@ func (db *DB) People(ctx context.Context, ids []string) (map[string]knowledge.Pe
 		defer rows.Close()
 		for rows.Next() {
 			var p knowledge.Person
-			if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.TZ, &p.TZOffset, &p.Locale, &p.Bot, &p.Deleted); err != nil {
+			if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.TZ, &p.TZOffset, &p.Locale, &p.Bot, &p.Deleted, &p.Restricted); err != nil {
 				return err
 			}
 			people[p.ID] = p
@@ -76,28 +79,6 @@ func (db *DB) Conversation(ctx context.Context, id string) (knowledge.Conversati
 		return knowledge.Conversation{}, err
 	}
 	return c, nil
-}
-
-// Memberships returns the ids of the non-public conversations personID
-// belongs to, sorted. An unknown person, or the empty id of the anonymous
-// viewer, belongs to none.
-func (db *DB) Memberships(ctx context.Context, personID string) ([]string, error) {
-	var ids []string
-	if personID == "" {
-		return ids, nil
-	}
-	err := db.view(ctx, "read memberships of "+personID, func(tx *sql.Tx) (err error) {
-		ids, err = queryStrings(ctx, tx, `
-			SELECT m.conversation_id FROM members m
-			JOIN conversations c ON c.id = m.conversation_id
-			WHERE m.person_id = ? AND c.kind <> ?
-			ORDER BY m.conversation_id`, personID, knowledge.KindPublic)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return ids, nil
 }
 
 func validatePerson(p knowledge.Person) error {
@@ -140,53 +121,6 @@ func (t *tx) upsertPerson(ctx context.Context, p knowledge.Person) error {
 	return nil
 }
 
-func (t *tx) upsertConversation(ctx context.Context, c knowledge.Conversation) error {
-	var oldKind knowledge.ConversationKind
-	err := t.QueryRowContext(ctx, `SELECT kind FROM conversations WHERE id = ?`, c.ID).Scan(&oldKind)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("read conversation %s: %w", c.ID, err)
-	}
-	// An unknown conversation counts as not public, so learning that it is
-	// public changes its questions' visibility too.
-	wasPublic := oldKind == knowledge.KindPublic
-
-	_, err = t.ExecContext(ctx, `
-		INSERT INTO conversations (id, name, kind) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind
-		WHERE (name, kind) IS NOT (excluded.name, excluded.kind)`,
-		c.ID, knowledge.CleanText(c.Name), c.Kind)
-	if err != nil {
-		return fmt.Errorf("write conversation %s: %w", c.ID, err)
-	}
-	if err := t.replaceMembers(ctx, c); err != nil {
-		return err
-	}
-	if wasPublic != c.Public() {
-		return t.stampConversation(ctx, c.ID)
-	}
-	return nil
-}
-
-func (t *tx) replaceMembers(ctx context.Context, c knowledge.Conversation) error {
-	if _, err := t.ExecContext(ctx, `DELETE FROM members WHERE conversation_id = ?`, c.ID); err != nil {
-		return fmt.Errorf("replace members of %s: %w", c.ID, err)
-	}
-	if c.Public() {
-		return nil
-	}
-	for _, m := range c.Members {
-		// An empty id would make every anonymous viewer a member.
-		if m == "" {
-			continue
-		}
-		_, err := t.ExecContext(ctx, `INSERT INTO members (person_id, conversation_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, m, c.ID)
-		if err != nil {
-			return fmt.Errorf("replace members of %s: %w", c.ID, err)
-		}
-	}
-	return nil
-}
-
 // stampConversation gives every live question of a conversation a new
 // revision.
 func (t *tx) stampConversation(ctx context.Context, conversationID string) error {
@@ -207,4 +141,13 @@ func (t *tx) stampConversation(ctx context.Context, conversationID string) error
 func jsonIDs(ids []string) string {
 	b, _ := json.Marshal(ids) // a []string always marshals
 	return string(b)
+}
+
+// setRestricted records whether p may read only the conversations they are
+// in. Only the chat tool, which knows, says so: an import leaves it alone.
+func (t *tx) setRestricted(ctx context.Context, p knowledge.Person) error {
+	if _, err := t.ExecContext(ctx, `UPDATE people SET restricted = ? WHERE id = ? AND restricted <> ?`, p.Restricted, p.ID, p.Restricted); err != nil {
+		return fmt.Errorf("write person %s: %w", p.ID, err)
+	}
+	return nil
 }

@@ -14,20 +14,6 @@ import (
 // questionColumns are read by scanQuestion, in this order.
 const questionColumns = `q.id, q.asker, q.conversation_id, q.thread, q.title, q.text, q.tags, q.lang, q.time, q.reconstructed`
 
-// visibleQuestions selects the live questions among the ids in the JSON
-// array ?1 that person ?2 may see: those of public conversations, and those
-// of conversations ?2 is a member of. A question whose conversation is
-// unknown has no kind and no members, so nobody sees it. The filter lives
-// here, in the query, so no caller can forget it.
-const visibleQuestions = `
-	SELECT ` + questionColumns + `
-	FROM questions q
-	JOIN conversations c ON c.id = q.conversation_id
-	WHERE q.id IN (SELECT value FROM json_each(?1)) AND NOT q.deleted
-	  AND (c.kind = ?3 OR (?2 <> '' AND EXISTS (
-		SELECT 1 FROM members m
-		WHERE m.person_id = ?2 AND m.conversation_id = q.conversation_id)))`
-
 // maxChanges caps one ChangesSince call, so a rebuild from revision 0 reads
 // the store in bounded pieces whatever limit the caller asks for.
 const maxChanges = 10_000
@@ -38,7 +24,7 @@ const maxChanges = 10_000
 func (db *DB) Questions(ctx context.Context, v knowledge.Viewer, ids []string) ([]knowledge.Question, error) {
 	var qs []knowledge.Question
 	err := db.view(ctx, "read questions", func(tx *sql.Tx) (err error) {
-		qs, err = reader{tx}.Questions(ctx, v, ids)
+		qs, err = db.snapshot(tx, db.now()).Questions(ctx, v, ids)
 		return err
 	})
 	return qs, err

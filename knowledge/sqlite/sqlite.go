@@ -48,6 +48,10 @@ type DB struct {
 	// Now returns the current time. It defaults to time.Now; tests replace
 	// it (before the first call) to control the times the store records.
 	Now func() time.Time
+	// MembershipTTL is how long a channel's member list read from the chat
+	// tool decides who may read it (knowledge.Conversation.MembersTrusted);
+	// zero is knowledge.DefaultMembershipTTL. Set it before the first call.
+	MembershipTTL time.Duration
 
 	path  string
 	write *sql.DB // a single connection: SQLite allows one writer at a time
