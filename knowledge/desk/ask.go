@@ -35,6 +35,14 @@ type Question struct {
 	// Details are what the asker added in the thread before asking the
 	// desk (a mention in a thread): part of the question.
 	Details []Detail
+	// Anonymous asks without the asker's name (see Desk.Ask): posted by
+	// the desk in Channel when Post is set, else (Private) sent straight
+	// to the experts.
+	Anonymous bool
+	// Relay is, for an anonymous question asked in a direct message to
+	// the bot, that message's thread, where replies are relayed; unknown
+	// otherwise, the desk then starting one.
+	Relay Link
 }
 
 // Asks reports whether plain text asks anything: not empty, and not a
@@ -52,7 +60,15 @@ func Asks(plain string) bool {
 // everything to tell. A question in a thread the desk follows already is a
 // reply there, left to Answer. It returns ErrUsage when there is nothing to
 // ask.
+//
+// An anonymous question is kept and shown without its asker, whom the
+// desk alone knows, to relay replies (see askAnonymously); it is refused
+// with ErrAnonymousOff when they are turned off, and with a refusal saying
+// when they may ask again past Config.AnonymousPerDay.
 func (d *Desk) Ask(ctx context.Context, q Question) error {
+	if q.Anonymous {
+		return d.askAnonymously(ctx, q)
+	}
 	if q.Thread != "" {
 		var followed bool
 		err := d.view(ctx, func(r Reader) error {
@@ -90,7 +106,7 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 		ranked int
 	)
 	if best == nil || !best.Sure {
-		if c, ranked, err = d.chooseExpert(ctx, kq, nil); err != nil {
+		if c, ranked, err = d.chooseExpert(ctx, kq, knowledge.Viewer{PersonID: kq.Asker}, nil); err != nil {
 			return err
 		}
 	}

@@ -95,6 +95,8 @@ type Reader interface {
 	// weekly digest; DigestSubscribers lists everyone who did.
 	DigestSubscribed(ctx context.Context, person string) (bool, error)
 	DigestSubscribers(ctx context.Context) ([]string, error)
+	// AnonymousReader reads who asked the anonymous questions.
+	AnonymousReader
 }
 
 // Tx is the write transaction of one handling: every change and every
@@ -156,6 +158,9 @@ type Tx interface {
 	// id. A notice whose key was recorded before is not recorded again:
 	// the first one's id is returned.
 	Notify(ctx context.Context, n Notice) (int64, error)
+	// AnonymousWriter records and forgets who asked the anonymous
+	// questions.
+	AnonymousWriter
 }
 
 // Offer is the best past answer found for a new question, kept so the

@@ -39,6 +39,10 @@ const (
 	SayDigestUsage Say = "digest_usage"  // how to start or stop it
 	SayDigestIsOn  Say = "digest_is_on"  // the person gets it
 	SayDigestIsOff Say = "digest_is_off" // the person does not get it
+
+	SayAnonymousOff   Say = "anonymous_off"   // anonymous questions are turned off
+	SayAnonymousLimit Say = "anonymous_limit" // Count anonymous questions in 24 hours reached; again from Until
+	SayRelayNowhere   Say = "relay_nowhere"   // nobody follows the anonymous question: nothing passed on
 )
 
 // A Refusal is the desk's answer to a request it turns down: the person is

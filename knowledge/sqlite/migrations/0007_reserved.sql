@@ -1,0 +1,3 @@
+-- Reserved for a migration of another branch (issues 9 and 11: the durable
+-- inbox, membership, teams): this placeholder keeps the numbering without
+-- gaps until they are merged, and goes then.
