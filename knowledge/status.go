@@ -62,7 +62,7 @@ type Ask struct {
 	// empty, here and in the question itself, so nothing that reads
 	// either can show who asked; the desk alone knows, to relay replies.
 	Anonymous bool
-	Status  Status
+	Status    Status
 	// Offered is the id of the past answer offered at once, if any.
 	Offered   string
 	CreatedAt time.Time
