@@ -143,6 +143,15 @@ func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEv
 	}
 	if ev.ChannelType == slackevents.ChannelTypeIM {
 		text := withoutMention(msg.Text, b.ws.botUser)
+		if text, anon := anonymously(text); anon {
+			// Straight to the experts, without the asker's name; replies
+			// come back in this message's thread.
+			return b.desk.Ask(ctx, desk.Question{
+				Key: in.Key, ID: anonymousID(in.Key), Asker: msg.User,
+				Text: text, Plain: mrkdwn.ToPlain(text, nil), Private: true, Anonymous: true,
+				Relay: desk.Link{Conversation: ev.Channel, Thread: msg.Timestamp}, Time: tsTime(msg.Timestamp),
+			})
+		}
 		return b.desk.Ask(ctx, desk.Question{
 			Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Asker: msg.User,
 			Text: text, Plain: mrkdwn.ToPlain(text, nil),
