@@ -40,7 +40,7 @@ type AnonymousReader interface {
 	// thread thread in channel, or an ENOTFOUND error.
 	AnonymousByRelay(ctx context.Context, channel, thread string) (Anonymous, error)
 	// AnonymousAsked returns when person asked each anonymous question
-	// they asked since since, oldest first.
+	// they asked after since, oldest first.
 	AnonymousAsked(ctx context.Context, person string, since time.Time) ([]time.Time, error)
 	// AskedQuestion returns the live question of an ask, with its
 	// answers, or an ENOTFOUND error. It applies no visibility rule: the

@@ -41,7 +41,7 @@ func (t *tx) AnonymousByRelay(_ context.Context, channel, thread string) (desk.A
 func (t *tx) AnonymousAsked(_ context.Context, person string, since time.Time) ([]time.Time, error) {
 	var out []time.Time
 	for _, a := range t.st.anonymous {
-		if person != "" && a.Asker == person && !a.AskedAt.Before(since) {
+		if person != "" && a.Asker == person && a.AskedAt.After(since) {
 			out = append(out, a.AskedAt)
 		}
 	}

@@ -56,13 +56,13 @@ func (r reader) AnonymousByRelay(ctx context.Context, channel, thread string) (d
 }
 
 // AnonymousAsked returns when person asked each of the anonymous questions
-// they asked since since, oldest first.
+// they asked after since, oldest first.
 func (r reader) AnonymousAsked(ctx context.Context, person string, since time.Time) ([]time.Time, error) {
 	if person == "" {
 		return nil, nil
 	}
 	rows, err := r.tx.QueryContext(ctx, `
-		SELECT asked_at FROM anonymous WHERE asker = ? AND asker <> '' AND asked_at >= ? ORDER BY asked_at`,
+		SELECT asked_at FROM anonymous WHERE asker = ? AND asker <> '' AND asked_at > ? ORDER BY asked_at`,
 		person, nanos(since))
 	if err != nil {
 		return nil, fmt.Errorf("count anonymous questions: %w", err)
