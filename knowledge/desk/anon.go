@@ -306,10 +306,11 @@ func questionOf(ctx context.Context, r Reader, a knowledge.Ask) ([]knowledge.Que
 }
 
 // relayOf is where the desk writes to the asker of anonymous question
-// questionID, in their language: the thread of their relay, known once
-// the receipt that starts it is delivered (else after it), or their direct
-// messages when that receipt is gone. Once the desk forgot who asked,
-// nowhere.
+// questionID, in their language, after the receipt while it is on its way:
+// the thread of their relay, known once the receipt that starts it is
+// delivered (or from the start, for a question asked in a direct message),
+// or their direct messages when that receipt is gone. Once the desk forgot
+// who asked, nowhere.
 func relayOf(ctx context.Context, r Reader, questionID string) (target, error) {
 	anon, err := r.Anonymous(ctx, questionID)
 	switch {
@@ -319,10 +320,17 @@ func relayOf(ctx context.Context, r Reader, questionID string) (target, error) {
 		return target{}, err
 	case anon.Asker == "":
 		return target{}, nil
-	case anon.Relay.Known():
-		return target{channel: anon.Relay.Conversation, ts: anon.Relay.Thread, reader: anon.Asker}, nil
 	}
 	m, err := r.Outgoing(ctx, RelayKey(questionID))
+	if anon.Relay.Known() {
+		// The thread of the message they asked in: what is said there
+		// comes after the receipt, which says what the rest means.
+		t := target{channel: anon.Relay.Conversation, ts: anon.Relay.Thread, reader: anon.Asker}
+		if err == nil && m.State == OutboxPending {
+			t.after = m.ID
+		}
+		return t, nil
+	}
 	switch {
 	case knowledge.ErrorCode(err) == knowledge.ENOTFOUND:
 		return target{channel: anon.Asker, reader: anon.Asker}, nil

@@ -190,7 +190,8 @@ func TestAnonymousQuestionStraightToTheExperts(t *testing.T) {
 			Route: 1, Text: desk.Quote{Typed: "Is my manager allowed to read my mail?"},
 			Evidence: []desk.Evidence{{Question: "q-pub", Text: "deployment rollback stuck", Thread: desk.Link{Conversation: general, Thread: "1.000001"}}},
 		}},
-		{"Ev1/note", relay, 0, desk.AskerTold{What: desk.ToldAsked, Expert: bob}},
+		// In the thread of her message, after the receipt.
+		{"Ev1/note", relay, 1, desk.AskerTold{What: desk.ToldAsked, Expert: bob}},
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("said (-got +want):\n%s", diff)
