@@ -43,13 +43,13 @@ func TestAnonymousMessagesNameNobody(t *testing.T) {
 		_, receipt := receiptBlocks(lang, desk.AnonymousReceipt{Channel: "C1", KeepDays: 30})
 		_, relayed := relayedBlocks(lang, desk.Relayed{Text: desk.Quote{Plain: huge}}, "")
 		for name, b := range map[string][]slack.Block{
-			"question":  question,
-			"fallback":  fallback,
-			"receipt":   receipt,
-			"relayed":   relayed,
-			"expert":    expertBlocks(lang, desk.ExpertAsked{Route: 1, Text: desk.Quote{Plain: huge}}, nil, "https://x"),
-			"earlier":   earlierBlocks(lang, desk.Earlier{Route: 1, Text: desk.Quote{Plain: "q"}}, nil),
-			"reminder":  reminderBlocks(lang, desk.Reminder{Route: 1, Text: desk.Quote{Plain: "q"}}, ""),
+			"question": question,
+			"fallback": fallback,
+			"receipt":  receipt,
+			"relayed":  relayed,
+			"expert":   expertBlocks(lang, desk.ExpertAsked{Route: 1, Text: desk.Quote{Plain: huge}}, nil, "https://x"),
+			"earlier":  earlierBlocks(lang, desk.Earlier{Route: 1, Text: desk.Quote{Plain: "q"}}, nil),
+			"reminder": reminderBlocks(lang, desk.Reminder{Route: 1, Text: desk.Quote{Plain: "q"}}, ""),
 		} {
 			withinLimits(t, lang+" "+name, b)
 			if got := string(blocksJSON(t, b)) + text; strings.Contains(got, "<@") || strings.Contains(got, "<@>") {
