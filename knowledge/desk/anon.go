@@ -156,18 +156,9 @@ func (d *Desk) askAnonymously(ctx context.Context, q Question) error {
 	// is kept.
 	ranking := kq
 	ranking.Asker = q.Asker
-	best, err := d.bestMatch(ctx, ranking, place)
+	best, c, ranked, err := d.firstStep(ctx, ranking, place, knowledge.Anonymous)
 	if err != nil {
 		return err
-	}
-	var (
-		c      *choice
-		ranked int
-	)
-	if best == nil || !best.Sure {
-		if c, ranked, err = d.chooseExpert(ctx, ranking, knowledge.Anonymous, nil); err != nil {
-			return err
-		}
 	}
 	return d.commit(ctx, q.Key, func(tx Tx, n *Counts) error {
 		if err := d.withinLimit(ctx, tx, q.Asker); err != nil {
@@ -184,28 +175,9 @@ func (d *Desk) askAnonymously(ctx context.Context, q Question) error {
 		if err := tx.AddAnonymous(ctx, anon); err != nil {
 			return err
 		}
-		a := knowledge.Ask{QuestionID: q.ID, Channel: q.Channel, Private: direct, Anonymous: true}
-		if best != nil {
-			o := Offer{QuestionID: q.ID, Match: best.Question.ID, Answer: best.Answer.ID, Confidence: best.Confidence, Offered: best.Sure, At: tx.Now()}
-			if err := tx.RecordOffer(ctx, o); err != nil {
-				return err
-			}
-			if best.Sure {
-				a.Status, a.Offered = knowledge.StatusOffered, best.Answer.ID
-			}
-		}
-		if err := tx.AddAsk(ctx, a); err != nil {
+		a, err := follow(ctx, tx, q, knowledge.Ask{QuestionID: q.ID, Channel: q.Channel, Private: direct, Anonymous: true}, best)
+		if err != nil {
 			return err
-		}
-		if q.Post {
-			_, err := tx.Notify(ctx, Notice{
-				Key: threadKey(a.QuestionID), To: Address{Conversation: a.Channel},
-				Place: Place{QuestionID: a.QuestionID, Thread: true},
-				Body:  QuestionPosted{Text: Quote{Typed: q.Text}},
-			})
-			if err != nil {
-				return err
-			}
 		}
 		if err := d.receipt(ctx, tx, q, anon, best != nil && best.Sure); err != nil {
 			return err

@@ -32,6 +32,17 @@ func anonDirect(key, text string) desk.Question {
 	}
 }
 
+// askDelivered has alice ask "How do I roll back?" anonymously in
+// #general, delivers what the desk said, and returns the question's id,
+// its ask, and the thread of her relay.
+func (w *world) askDelivered(ctx context.Context) (string, knowledge.Ask, desk.Link) {
+	w.t.Helper()
+	w.must(w.desk.Ask(ctx, anonInGeneral("T1", "How do I roll back?")))
+	w.store.deliver()
+	qid := "anon:T1"
+	return qid, w.ask(qid), w.store.st.anonymous[qid].Relay
+}
+
 // wantNoTrace fails the test if anything the desk keeps or says about
 // question qid names alice, except what it says to her: the question and
 // its ask, and every notice whose reader or address is not alice or her
@@ -103,11 +114,7 @@ func TestAnonymousQuestionInAChannelNamesNobody(t *testing.T) {
 func TestAnonymousRepliesAreRelayedBothWays(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, nil)
-	qid := "anon:T1"
-	w.must(w.desk.Ask(ctx, anonInGeneral("T1", "How do I roll back?")))
-	w.store.deliver()
-	a := w.ask(qid)
-	relay := w.store.st.anonymous[qid].Relay
+	qid, a, relay := w.askDelivered(ctx)
 	if a.Thread == "" || !relay.Known() {
 		t.Fatalf("after delivery: ask %+v, relay %+v; want both threads known", a, relay)
 	}
@@ -313,11 +320,7 @@ func TestAnonymousQuestionsOffOrPastTheDailyLimit(t *testing.T) {
 func TestWhoAskedAnonymouslyIsForgottenAfterAMonth(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, nil)
-	qid := "anon:T1"
-	w.must(w.desk.Ask(ctx, anonInGeneral("T1", "How do I roll back?")))
-	w.store.deliver()
-	a := w.ask(qid)
-	relay := w.store.st.anonymous[qid].Relay
+	qid, a, relay := w.askDelivered(ctx)
 
 	w.advance(desk.KeepAnonymous - time.Hour)
 	w.must(w.desk.Tasks()[1].Run(ctx, false))
