@@ -51,6 +51,8 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 		case knowledge.ErrorCode(err) == knowledge.ENOTFOUND && cmd.ChannelName == "mpdm":
 			// A group DM without the bot: nowhere to post, so private.
 			private = true
+		case (knowledge.ErrorCode(err) == knowledge.ENOTFOUND || err == nil && !member) && anon:
+			return desk.ErrNotInChannelAnonymous
 		case knowledge.ErrorCode(err) == knowledge.ENOTFOUND || err == nil && !member:
 			return desk.ErrNotInChannel
 		case err != nil:

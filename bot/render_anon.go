@@ -123,6 +123,8 @@ func anonymousReply(lang string, r desk.Reply) (string, bool) {
 		return i18n.Trn(lang, "anonymous.limit", r.Count, slackDateTime(r.Until)), true
 	case desk.SayRelayNowhere:
 		return i18n.Tr(lang, "anonymous.nowhere"), true
+	case desk.SayNotInChannelAnonymous:
+		return i18n.Tr(lang, "anonymous.not_in_channel"), true
 	}
 	return "", false
 }

@@ -39,7 +39,7 @@ type anonAsker struct {
 	// fallback) and in theirs (the rest).
 	posted, relayedAsker, fallback    string
 	receipt, who, keep, replied, done string
-	off, limit                        string
+	off, limit, notIn                 string
 	digestFigure                      string
 }
 
@@ -55,6 +55,7 @@ var anonAskers = []anonAsker{{
 	receipt:  "without your name", who: "Who can know it's you:", keep: "30 days",
 	replied: "replied:", done: "Marked as solved",
 	off:          "Anonymous questions are turned off here",
+	notIn:        "a direct message starting with `anon:`",
 	limit:        "You've reached the limit of 1 anonymous question in 24 hours",
 	digestFigure: "1 asked anonymously",
 }, {
@@ -69,6 +70,7 @@ var anonAskers = []anonAsker{{
 	receipt:  "sans votre nom", who: "Qui peut savoir que c'est vous :", keep: "30 jours",
 	replied: "a répondu :", done: "Marquée comme résolue",
 	off:          "Les questions anonymes sont désactivées ici",
+	notIn:        "un message direct commençant par `anonyme :`",
 	limit:        "Vous avez atteint la limite de 1 question anonyme par 24 heures",
 	digestFigure: "1 posée anonymement",
 }}
@@ -432,11 +434,17 @@ func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
 
 // e2eAnonymousLimit: with NEXTDESK_ANONYMOUS_PER_DAY=1, a second
 // anonymous question the same day is refused, saying when they may ask
-// again; a question with their name is not.
+// again; a question with their name is not. One asked in a channel
+// without the bot, refused there, does not count.
 func e2eAnonymousLimit(t *testing.T, e *e2e, who anonAsker) {
+	e.slack.AddChannel(fakeslack.Channel{ID: "C7", Name: "random", Members: []string{who.id, carol}})
+	cmd := e.ask(who.id, "C7", "--anon "+who.rollback)
+	if rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait); !strings.Contains(rs[0].Text, who.notIn) {
+		t.Errorf("/ask --anon in a channel without the bot answered %q, want %q", rs[0].Text, who.notIn)
+	}
 	e.ask(who.id, general, "--anon "+who.rollback)
 	e.waitPosts(general, 1)
-	cmd := e.ask(who.id, general, "--anon "+who.printer)
+	cmd = e.ask(who.id, general, "--anon "+who.printer)
 	rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait)
 	if !strings.Contains(rs[0].Text, who.limit) || !strings.Contains(rs[0].Text, "<!date^") {
 		t.Errorf("the second anonymous question answered %q, want %q and when", rs[0].Text, who.limit)

@@ -74,8 +74,15 @@ const KeepAnonymous = 30 * 24 * time.Hour
 // of nobody, so nobody finds it meanwhile.
 var anonymousPlace = knowledge.Conversation{ID: "nextdesk:anonymous", Name: "anonymous", Kind: knowledge.KindDM}
 
-// ErrAnonymousOff refuses an anonymous question where they are turned off.
-var ErrAnonymousOff = refuse(knowledge.EINVALID, SayAnonymousOff)
+// Refusals of anonymous questions.
+var (
+	// ErrAnonymousOff refuses an anonymous question where they are
+	// turned off.
+	ErrAnonymousOff = refuse(knowledge.EINVALID, SayAnonymousOff)
+	// ErrNotInChannelAnonymous refuses to post an anonymous question in a
+	// channel the bot is not in.
+	ErrNotInChannelAnonymous = refuse(knowledge.ENOTFOUND, SayNotInChannelAnonymous)
+)
 
 // RelayKey is the key of the notice that tells the asker of an anonymous
 // question where it went and starts the thread where replies are relayed.

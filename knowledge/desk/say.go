@@ -43,6 +43,9 @@ const (
 	SayAnonymousOff   Say = "anonymous_off"   // anonymous questions are turned off
 	SayAnonymousLimit Say = "anonymous_limit" // Count anonymous questions in 24 hours reached; again from Until
 	SayRelayNowhere   Say = "relay_nowhere"   // nobody follows the anonymous question: nothing passed on
+	// SayNotInChannelAnonymous: the bot cannot post an anonymous question
+	// in that channel; a direct message can ask it anonymously.
+	SayNotInChannelAnonymous Say = "not_in_channel_anonymous"
 )
 
 // A Refusal is the desk's answer to a request it turns down: the person is
