@@ -55,6 +55,12 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 		Where: conv, Channel: conv.ID, Thread: thread, Time: tsTime(ev.TimeStamp),
 	}
 	q.Text = withoutMention(ev.Text, b.ws.botUser)
+	if _, anon := anonymously(q.Text); anon {
+		// Everyone here reads their name above the question: say so to
+		// them alone, and how to ask without it, rather than ask it.
+		only := desk.Address{Conversation: ev.Channel, Thread: ev.ThreadTimeStamp, Only: ev.User}
+		return b.desk.Tell(ctx, desk.Request{Key: in.Key, By: ev.User, To: only}, desk.Reply{Say: desk.SayAnonymousInPublic})
+	}
 	if thread != ev.TimeStamp {
 		// In a thread, "@nextdesk" (and whatever follows it: "can you
 		// help with this?") is about the thread's question.

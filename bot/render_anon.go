@@ -125,6 +125,8 @@ func anonymousReply(lang string, r desk.Reply) (string, bool) {
 		return i18n.Tr(lang, "anonymous.nowhere"), true
 	case desk.SayNotInChannelAnonymous:
 		return i18n.Tr(lang, "anonymous.not_in_channel"), true
+	case desk.SayAnonymousInPublic:
+		return i18n.Tr(lang, "anonymous.in_public"), true
 	}
 	return "", false
 }

@@ -78,7 +78,7 @@ func TestAnonymousRepliesSayTheRightCount(t *testing.T) {
 			t.Errorf("%s, %d: %q, want %q and the date", c.lang, c.count, got, c.want)
 		}
 	}
-	for say, want := range map[desk.Say]string{desk.SayAnonymousOff: "turned off", desk.SayRelayNowhere: "Nobody is following", desk.SayNotInChannelAnonymous: "starting with `anon:`"} {
+	for say, want := range map[desk.Say]string{desk.SayAnonymousOff: "turned off", desk.SayRelayNowhere: "Nobody is following", desk.SayNotInChannelAnonymous: "starting with `anon:`", desk.SayAnonymousInPublic: "shows your name here"} {
 		if got, ok := anonymousReply("en", desk.Reply{Say: say}); !ok || !strings.Contains(got, want) {
 			t.Errorf("%s: %q, want %q", say, got, want)
 		}

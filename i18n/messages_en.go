@@ -203,6 +203,7 @@ var messagesEN = map[string]string{
 	"anonymous.limit.one":            "You've reached the limit of %d anonymous question in 24 hours. You can ask anonymously again from %s, or ask now with your name.",
 	"anonymous.limit.other":          "You've reached the limit of %d anonymous questions in 24 hours. You can ask anonymously again from %s, or ask now with your name.",
 	"anonymous.nowhere":              "Nobody is following your question any more, so I couldn't pass that on. Ask again if you still need help.",
+	"anonymous.in_public":            "Your message shows your name here, so I haven't asked it. To ask without your name, use `/ask --anon your question`, or send me a direct message starting with `anon:`. You can delete your message.",
 	"anonymous.not_in_channel":       "I'm not in this channel, so I can't post your question here. Invite me with `/invite @nextdesk`, or send me a direct message starting with `anon:`: I'll ask the colleague who knows, without your name.",
 	"unanswered.asked_anonymously":   "asked anonymously, %s",
 	"figures.anonymous.one":          "*%d* asked anonymously",

@@ -203,6 +203,7 @@ var messagesFR = map[string]string{
 	"anonymous.limit.one":            "Vous avez atteint la limite de %d question anonyme par 24 heures. Vous pourrez de nouveau demander anonymement à partir du %s, ou poser la question dès maintenant sous votre nom.",
 	"anonymous.limit.other":          "Vous avez atteint la limite de %d questions anonymes par 24 heures. Vous pourrez de nouveau demander anonymement à partir du %s, ou poser la question dès maintenant sous votre nom.",
 	"anonymous.nowhere":              "Plus personne ne suit votre question, je n'ai donc rien pu transmettre. Reposez-la si vous avez encore besoin d'aide.",
+	"anonymous.in_public":            "Votre message affiche votre nom ici, je ne l'ai donc pas posée. Pour demander sans votre nom, utilisez `/ask --anon votre question`, ou envoyez-moi un message direct commençant par `anonyme :`. Vous pouvez supprimer votre message.",
 	"anonymous.not_in_channel":       "Je ne suis pas dans ce canal, je ne peux donc pas y publier votre question. Invitez-moi avec `/invite @nextdesk`, ou envoyez-moi un message direct commençant par `anonyme :` : je la poserai au collègue qui sait, sans votre nom.",
 	"unanswered.asked_anonymously":   "posée anonymement, %s",
 	"figures.anonymous.one":          "*%d* posée anonymement",

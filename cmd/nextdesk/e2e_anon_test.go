@@ -39,7 +39,7 @@ type anonAsker struct {
 	// fallback) and in theirs (the rest).
 	posted, relayedAsker, fallback    string
 	receipt, who, keep, replied, done string
-	off, limit, notIn                 string
+	off, limit, notIn, inPublic       string
 	digestFigure                      string
 }
 
@@ -56,6 +56,7 @@ var anonAskers = []anonAsker{{
 	replied: "replied:", done: "Marked as solved",
 	off:          "Anonymous questions are turned off here",
 	notIn:        "a direct message starting with `anon:`",
+	inPublic:     "Your message shows your name here",
 	limit:        "You've reached the limit of 1 anonymous question in 24 hours",
 	digestFigure: "1 asked anonymously",
 }, {
@@ -71,6 +72,7 @@ var anonAskers = []anonAsker{{
 	replied: "a répondu :", done: "Marquée comme résolue",
 	off:          "Les questions anonymes sont désactivées ici",
 	notIn:        "un message direct commençant par `anonyme :`",
+	inPublic:     "Votre message affiche votre nom ici",
 	limit:        "Vous avez atteint la limite de 1 question anonyme par 24 heures",
 	digestFigure: "1 posée anonymement",
 }}
@@ -85,7 +87,7 @@ func TestE2EAnonymous(t *testing.T) {
 		{name: "straight to the expert from a DM", run: e2eAnonymousStraightToTheExpert},
 		{name: "nobody around: the fallback channel", env: map[string]string{"NEXTDESK_FALLBACK_CHANNEL": "ask-anyone"}, run: e2eAnonymousToTheFallback},
 		{name: "turned off", env: map[string]string{"NEXTDESK_ANONYMOUS": "off"}, run: e2eAnonymousOff},
-		{name: "the daily limit", env: map[string]string{"NEXTDESK_ANONYMOUS_PER_DAY": "1"}, run: e2eAnonymousLimit},
+		{name: "the daily limit and other refusals", env: map[string]string{"NEXTDESK_ANONYMOUS_PER_DAY": "1"}, run: e2eAnonymousLimit},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -435,8 +437,18 @@ func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
 // e2eAnonymousLimit: with NEXTDESK_ANONYMOUS_PER_DAY=1, a second
 // anonymous question the same day is refused, saying when they may ask
 // again; a question with their name is not. One asked in a channel
-// without the bot, refused there, does not count.
+// without the bot, or in a mention everyone reads with their name, is
+// refused there, saying how to ask anonymously, and does not count.
 func e2eAnonymousLimit(t *testing.T, e *e2e, who anonAsker) {
+	e.posts(general, fakeslack.Message{User: who.id, Text: "<@" + fakeslack.BotUserID + "> anon: " + who.rollback})
+	e.eventually("the mention refused to its author alone", func() bool {
+		for _, c := range e.ephemerals(who.id) {
+			if strings.Contains(c.Params["text"], who.inPublic) {
+				return true
+			}
+		}
+		return false
+	})
 	e.slack.AddChannel(fakeslack.Channel{ID: "C7", Name: "random", Members: []string{who.id, carol}})
 	cmd := e.ask(who.id, "C7", "--anon "+who.rollback)
 	if rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait); !strings.Contains(rs[0].Text, who.notIn) {
@@ -452,5 +464,10 @@ func e2eAnonymousLimit(t *testing.T, e *e2e, who anonAsker) {
 	e.ask(who.id, general, who.printer)
 	e.waitPosts(general, 2)
 	e.waitIdle()
+	// Carol was asked the first; the printer, with a name, was answered
+	// at once; the refused ones asked nobody.
+	if n := len(e.botPosts(carol)) + len(e.botPosts(dave)) + len(e.botPosts(erin)); n != 1 {
+		t.Errorf("the experts were sent %d questions, want 1", n)
+	}
 	e.finish()
 }

@@ -46,6 +46,9 @@ const (
 	// SayNotInChannelAnonymous: the bot cannot post an anonymous question
 	// in that channel; a direct message can ask it anonymously.
 	SayNotInChannelAnonymous Say = "not_in_channel_anonymous"
+	// SayAnonymousInPublic: a message that shows its author's name asks
+	// to be anonymous; how to ask without it.
+	SayAnonymousInPublic Say = "anonymous_in_public"
 )
 
 // A Refusal is the desk's answer to a request it turns down: the person is
