@@ -295,6 +295,13 @@ func e2eAnonymousInAChannel(t *testing.T, e *e2e, who anonAsker) {
 		return m.Thread == receipt.TS && strings.Contains(m.Text, "<@"+carol+">")
 	})
 
+	// Carol's /nextdesk me lists the question waiting for her, asked by
+	// nobody.
+	me := e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "me", UserID: carol, ChannelID: general})
+	if rs := e.slack.WaitResponses(t, me.ResponseURL, 1, e2eWait); !strings.Contains(string(rs[0].Blocks), "kubernetes") {
+		t.Errorf("carol's /nextdesk me does not list the question waiting for her: %s", rs[0].Blocks)
+	}
+
 	// A detail from the DM thread goes to the question's thread.
 	e.posts(im, fakeslack.Message{User: who.id, Text: who.detail, ThreadTS: receipt.TS})
 	e.lastPost(general, "the detail relayed to the thread", func(m botMessage) bool {
@@ -317,7 +324,7 @@ func e2eAnonymousInAChannel(t *testing.T, e *e2e, who anonAsker) {
 	}
 	e.eventually("carol's card closed", func() bool { return strings.Contains(e.botPosts(carol)[0].Blocks, "answered it") })
 	e.waitIdle()
-	e.wantNoTrace(who, im, took)
+	e.wantNoTrace(who, im, took, me.ResponseURL)
 
 	db := e.finish()
 	a, q := anonymousAsk(t, db, general, post.TS)
