@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -270,7 +271,10 @@ func anonymousAsk(tb testing.TB, db *sqlite.DB, channel, thread string) (knowled
 // solves the question. The answer is knowledge like any other.
 func e2eAnonymousInAChannel(t *testing.T, e *e2e, who anonAsker) {
 	im := e.imOf(who.id)
-	e.ask(who.id, general, "--anon "+who.rollback)
+	cmd := e.ask(who.id, general, "--anon "+who.rollback)
+	// The key of their command, which a post's metadata could carry, is
+	// a trace too.
+	who.traces = append(slices.Clone(who.traces), cmd.TriggerID)
 	post := e.waitPosts(general, 1)[0]
 	if !strings.Contains(post.Blocks, who.posted) || !strings.Contains(post.Blocks, "kubernetes") || post.Thread != "" {
 		t.Errorf("the question posted = %+v, want it at the root of #general, anonymous", post)

@@ -354,15 +354,15 @@ func (d *Desk) relayFromAsker(ctx context.Context, m Message, anon Anonymous) er
 		if err != nil {
 			return err
 		}
+		// An id of the question's own, not the message's: that names the
+		// asker's DM with the bot.
+		dt := Detail{ID: "relayed:" + a.QuestionID + ":" + m.TS, Text: m.Plain, Time: m.Time}
 		switch {
 		case knowledge.Thanks(m.Plain):
 			if err := d.thank(ctx, tx, a.QuestionID, anon.Asker); err != nil {
 				return err
 			}
 		case a.Status.Unanswered():
-			// An id of the question's own, not the message's: that names
-			// the asker's DM with the bot.
-			dt := Detail{ID: "relayed:" + a.QuestionID + ":" + m.TS, Text: m.Plain, Time: m.Time}
 			if err := addDetail(ctx, tx, a.QuestionID, dt); err != nil {
 				return err
 			}
@@ -376,7 +376,9 @@ func (d *Desk) relayFromAsker(ctx context.Context, m Message, anon Anonymous) er
 			_, err := tx.Notify(ctx, Notice{Key: m.Key + "/reply", To: to, Reader: anon.Asker, Body: Reply{Say: SayRelayNowhere}})
 			return err
 		}
-		return thread.notify(ctx, tx, m.Key+"/relay", reader, Relayed{Text: Quote{Plain: m.Plain}})
+		// Keyed by the question, not by the delivery of their message: a
+		// post carries its key where everyone in the thread is.
+		return thread.notify(ctx, tx, dt.ID, reader, Relayed{Text: Quote{Plain: m.Plain}})
 	})
 }
 

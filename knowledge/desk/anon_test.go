@@ -125,7 +125,9 @@ func TestAnonymousRepliesAreRelayedBothWays(t *testing.T) {
 	// the question, and posted in its thread without her name.
 	from := w.noticeCount() + 1
 	w.must(w.desk.Answer(ctx, desk.Message{Key: "Ev1", ID: "slack:D9:7.000001", Channel: relay.Conversation, TS: "7.000001", Thread: relay.Thread, Author: alice, Plain: "It is the payments service."}))
-	want := []said{{"Ev1/relay", inThread, 0, desk.Relayed{Text: desk.Quote{Plain: "It is the payments service."}}}}
+	// Keyed by the question and the message's time, not by Slack's
+	// delivery of her message: the key goes with the post.
+	want := []said{{"relayed:" + qid + ":7.000001", inThread, 0, desk.Relayed{Text: desk.Quote{Plain: "It is the payments service."}}}}
 	if diff := cmp.Diff(w.saidSince(from), want); diff != "" {
 		t.Errorf("alice's follow-up (-got +want):\n%s", diff)
 	}

@@ -344,7 +344,14 @@ func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, t
 		}
 		asked.Text, asked.Thread, after = text, thread.link(), thread.after
 	}
-	_, err = tx.Notify(ctx, Notice{Key: key + "/fallback", To: Address{Conversation: fallback}, After: after, Place: place, Body: asked})
+	fkey := key + "/fallback"
+	if a.Anonymous {
+		// Every post carries its key (see Notice): the key of a delivery
+		// the asker made (their command, their click) must not stand in a
+		// channel.
+		fkey = "fallback:" + a.QuestionID
+	}
+	_, err = tx.Notify(ctx, Notice{Key: fkey, To: Address{Conversation: fallback}, After: after, Place: place, Body: asked})
 	if err != nil {
 		return err
 	}
