@@ -56,7 +56,8 @@ func anonymousQuestion(lang, text string) (string, []slack.Block) {
 // anonymousFallback asks a whole channel about an anonymous question no
 // expert answered, saying why (why): with the question's thread when it
 // has one (link, when Slack gave it), else in the thread this message
-// starts (started is false), where replies are relayed.
+// starts (started is false), where replies are relayed. An empty text
+// (a question that channel may not read) is left out.
 func anonymousFallback(lang, why, text string, started bool, link string) (string, []slack.Block) {
 	var intro string
 	switch {
@@ -67,7 +68,10 @@ func anonymousFallback(lang, why, text string, started bool, link string) (strin
 	default:
 		intro = i18n.Tr(lang, "fallback.public_text_anonymous", why)
 	}
-	return i18n.Tr(lang, "fallback.public_text_anonymous", why), []slack.Block{blockkit.Section(intro + "\n" + quote(text, maxQuoted))}
+	if text != "" {
+		intro += "\n" + quote(text, maxQuoted)
+	}
+	return i18n.Tr(lang, "fallback.public_text_anonymous", why), []slack.Block{blockkit.Section(intro)}
 }
 
 // receiptBlocks tells the asker of an anonymous question where it went,

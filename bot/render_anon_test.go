@@ -40,6 +40,9 @@ func TestAnonymousMessagesNameNobody(t *testing.T) {
 	for _, lang := range []string{"en", "fr"} {
 		text, question := anonymousQuestion(lang, huge)
 		_, fallback := anonymousFallback(lang, "why", huge, true, "https://x")
+		if _, hidden := anonymousFallback(lang, "why", "", true, ""); strings.Contains(string(blocksJSON(t, hidden)), `\n>`) {
+			t.Errorf("%s: a fallback without the question's text quotes nothing: %s", lang, blocksJSON(t, hidden))
+		}
 		_, receipt := receiptBlocks(lang, desk.AnonymousReceipt{Channel: "C1", KeepDays: 30})
 		_, relayed := relayedBlocks(lang, desk.Relayed{Text: desk.Quote{Plain: huge}}, "")
 		for name, b := range map[string][]slack.Block{
