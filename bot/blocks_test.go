@@ -66,33 +66,37 @@ func TestBlocksGolden(t *testing.T) {
 		})},
 		{"profile_fr_empty", profileBlocks("fr", profile{Prefs: knowledge.Preferences{OptedOut: true}, Now: when})},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			got := blocksJSON(t, c.blocks)
-			var pretty strings.Builder
-			enc := json.NewEncoder(&pretty)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			var v any
-			if err := json.Unmarshal(got, &v); err != nil {
-				t.Fatalf("blocks are not JSON: %v", err)
-			}
-			if err := enc.Encode(v); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", c.name+".json")
-			if *update {
-				if err := os.WriteFile(path, []byte(pretty.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./bot -run TestBlocksGolden -update): %v", err)
-			}
-			if diff := cmp.Diff(pretty.String(), string(want)); diff != "" {
-				t.Errorf("%s (-got +want):\n%s", path, diff)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { golden(t, c.name, c.blocks) })
+	}
+}
+
+// golden compares blocks with testdata/name.json, rewritten with -update.
+func golden(t *testing.T, name string, blocks []slack.Block) {
+	t.Helper()
+	got := blocksJSON(t, blocks)
+	var pretty strings.Builder
+	enc := json.NewEncoder(&pretty)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	var v any
+	if err := json.Unmarshal(got, &v); err != nil {
+		t.Fatalf("blocks are not JSON: %v", err)
+	}
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", name+".json")
+	if *update {
+		if err := os.WriteFile(path, []byte(pretty.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./bot -run Golden -update): %v", err)
+	}
+	if diff := cmp.Diff(pretty.String(), string(want)); diff != "" {
+		t.Errorf("%s (-got +want):\n%s", path, diff)
 	}
 }
 
@@ -119,31 +123,37 @@ func TestBlocksStayWithinSlackLimits(t *testing.T) {
 		"reminder": reminderBlocks("en", desk.Reminder{Route: 1, Asker: "U1", Text: desk.Quote{Plain: huge}}, "https://x"),
 		"profile":  profileBlocks("en", profile{Answered: long, Topics: []string{huge}, Waiting: []waiting{{Text: huge}}}),
 	} {
-		var items []map[string]any
-		if err := json.Unmarshal(blocksJSON(t, blocks), &items); err != nil {
-			t.Fatalf("%s: %v", name, err)
+		withinLimits(t, name, blocks)
+	}
+}
+
+// withinLimits fails the test if blocks break one of Slack's limits.
+func withinLimits(t *testing.T, name string, blocks []slack.Block) {
+	t.Helper()
+	var items []map[string]any
+	if err := json.Unmarshal(blocksJSON(t, blocks), &items); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(items) > blockkit.MaxBlocks {
+		t.Errorf("%s: %d blocks, want at most %d", name, len(items), blockkit.MaxBlocks)
+	}
+	for i, it := range items {
+		limit := blockkit.MaxSectionText
+		if it["type"] == "header" {
+			limit = blockkit.MaxHeaderText
 		}
-		if len(items) > blockkit.MaxBlocks {
-			t.Errorf("%s: %d blocks, want at most %d", name, len(items), blockkit.MaxBlocks)
+		if n := utf8.RuneCountInString(textOf(it["text"])); n > limit {
+			t.Errorf("%s: block %d (%s) has %d characters, want at most %d", name, i, it["type"], n, limit)
 		}
-		for i, it := range items {
+		elems, _ := it["elements"].([]any)
+		for _, e := range elems {
+			el, _ := e.(map[string]any)
 			limit := blockkit.MaxSectionText
-			if it["type"] == "header" {
-				limit = blockkit.MaxHeaderText
+			if el["type"] == "button" {
+				limit = blockkit.MaxButtonText
 			}
-			if n := utf8.RuneCountInString(textOf(it["text"])); n > limit {
-				t.Errorf("%s: block %d (%s) has %d characters, want at most %d", name, i, it["type"], n, limit)
-			}
-			elems, _ := it["elements"].([]any)
-			for _, e := range elems {
-				el, _ := e.(map[string]any)
-				limit := blockkit.MaxSectionText
-				if el["type"] == "button" {
-					limit = blockkit.MaxButtonText
-				}
-				if n := utf8.RuneCountInString(textOf(el["text"])); n > limit {
-					t.Errorf("%s: a %s element has %d characters, want at most %d", name, el["type"], n, limit)
-				}
+			if n := utf8.RuneCountInString(textOf(el["text"])); n > limit {
+				t.Errorf("%s: a %s element has %d characters, want at most %d", name, el["type"], n, limit)
 			}
 		}
 	}

@@ -27,13 +27,19 @@ func (b *Bot) command(ctx context.Context, in Inbound, req desk.Request) error {
 
 // askCommand handles /ask: in a channel the bot is in, the question is
 // posted there and answered in its thread; in a DM (or a group DM without
-// the bot), it is a private question, answered privately.
+// the bot), it is a private question, answered privately. /ask --anon asks
+// without the asker's name: posted there by the bot, or, in a DM, sent
+// straight to the experts.
 func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) error {
 	cmd := in.Command
-	text := strings.TrimSpace(cmd.Text)
+	text, anon := anonymously(cmd.Text)
 	q := desk.Question{
 		Key: in.Key, ID: "ask:" + in.Key, Asker: cmd.UserID,
 		Text: text, Plain: mrkdwn.ToPlain(text, nil), Time: b.desk.Now(),
+		Anonymous: anon,
+	}
+	if anon {
+		q.ID = anonymousID(in.Key)
 	}
 	if !desk.Asks(q.Plain) {
 		return desk.ErrUsage
@@ -45,6 +51,8 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 		case knowledge.ErrorCode(err) == knowledge.ENOTFOUND && cmd.ChannelName == "mpdm":
 			// A group DM without the bot: nowhere to post, so private.
 			private = true
+		case (knowledge.ErrorCode(err) == knowledge.ENOTFOUND || err == nil && !member) && anon:
+			return desk.ErrNotInChannelAnonymous
 		case knowledge.ErrorCode(err) == knowledge.ENOTFOUND || err == nil && !member:
 			return desk.ErrNotInChannel
 		case err != nil:
@@ -53,7 +61,12 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 			q.Where, q.Channel, q.Post = conv, conv.ID, true
 		}
 	}
-	if private {
+	switch {
+	case private && anon:
+		// Straight to the experts: the desk keeps it where nobody finds
+		// it until one of them is asked.
+		q.Private = true
+	case private:
 		// The question belongs to the asker alone until an expert joins
 		// it in a group DM.
 		q.Where = knowledge.Conversation{ID: "nextdesk:private:" + cmd.UserID, Kind: knowledge.KindDM, Members: []string{cmd.UserID}}

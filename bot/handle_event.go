@@ -59,6 +59,12 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 		Where: conv, Channel: conv.ID, Thread: thread, Time: tsTime(ev.TimeStamp),
 	}
 	q.Text = withoutMention(ev.Text, b.ws.botUser)
+	if _, anon := anonymously(q.Text); anon {
+		// Everyone here reads their name above the question: say so to
+		// them alone, and how to ask without it, rather than ask it.
+		only := desk.Address{Conversation: ev.Channel, Thread: ev.ThreadTimeStamp, Only: ev.User}
+		return b.desk.Tell(ctx, desk.Request{Key: in.Key, By: ev.User, To: only}, desk.Reply{Say: desk.SayAnonymousInPublic})
+	}
 	if thread != ev.TimeStamp {
 		// In a thread, "@nextdesk" (and whatever follows it: "can you
 		// help with this?") is about the thread's question.
@@ -150,6 +156,15 @@ func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEv
 	}
 	if ev.ChannelType == slackevents.ChannelTypeIM {
 		text := withoutMention(msg.Text, b.ws.botUser)
+		if text, anon := anonymously(text); anon {
+			// Straight to the experts, without the asker's name; replies
+			// come back in this message's thread.
+			return b.desk.Ask(ctx, desk.Question{
+				Key: in.Key, ID: anonymousID(in.Key), Asker: msg.User,
+				Text: text, Plain: mrkdwn.ToPlain(text, nil), Private: true, Anonymous: true,
+				Relay: desk.Link{Conversation: ev.Channel, Thread: msg.Timestamp}, Time: tsTime(msg.Timestamp),
+			})
+		}
 		return b.desk.Ask(ctx, desk.Question{
 			Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Asker: msg.User,
 			Text: text, Plain: mrkdwn.ToPlain(text, nil),

@@ -74,6 +74,10 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 	switch b := m.Body.(type) {
 	case desk.QuestionPosted:
 		text := quoted(b.Text)
+		if b.Asker == "" {
+			c.text, c.blocks = anonymousQuestion(lang, text)
+			break
+		}
 		c.text = i18n.Tr(lang, "ask.posted_text", "<@"+b.Asker+">", blockkit.OneLine(text, maxNotification))
 		c.blocks = questionBlocks(lang, b.Asker, text)
 	case desk.InstantAnswer:
@@ -86,6 +90,9 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.method, c.users = methodOpen, b.Members
 	case desk.ExpertAsked:
 		c.text = i18n.Tr(lang, "expert.text", b.Asker, blockkit.OneLine(quoted(b.Text), maxNotification))
+		if b.Asker == "" {
+			c.text = i18n.Tr(lang, "expert.text_anonymous", blockkit.OneLine(quoted(b.Text), maxNotification))
+		}
 		c.blocks = expertBlocks(lang, b, o.evidenceLinks(ctx, m, b.Evidence), o.link(ctx, m, b.Thread))
 	case desk.AskerTold:
 		c.text = toldText(lang, b)
@@ -101,13 +108,17 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 			// in one of this organisation's channels, is not for them.
 			b.Private, b.Text, b.Thread = true, desk.Quote{}, desk.Link{}
 		}
+		if b.Asker == "" {
+			c.text, c.blocks = anonymousFallback(lang, why, quoted(b.Text), b.Thread.Known(), o.link(ctx, m, b.Thread))
+			break
+		}
 		c.text = i18n.Tr(lang, "fallback.public_text", b.Asker, why)
 		if b.Private {
 			c.text = i18n.Tr(lang, "fallback.private", b.Asker, why)
 		}
 		c.blocks = fallbackBlocks(lang, b.Asker, why, quoted(b.Text), o.link(ctx, m, b.Thread), b.Private)
 	case desk.Earlier:
-		c.text = i18n.Tr(lang, "earlier.intro", b.Asker)
+		c.text = earlierIntro(lang, b.Asker)
 		c.replace = c.method == methodRespond
 		links := make([]string, len(b.Options))
 		for i, opt := range b.Options {
@@ -116,6 +127,9 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.blocks = earlierBlocks(lang, b, links)
 	case desk.Reminder:
 		c.text = i18n.Tr(lang, "reminder.text", b.Asker)
+		if b.Asker == "" {
+			c.text = i18n.Tr(lang, "reminder.text_anonymous")
+		}
 		c.blocks = reminderBlocks(lang, b, o.link(ctx, m, b.Thread))
 	case desk.CardClosed:
 		note := closedText(lang, b)
@@ -150,6 +164,10 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.blocks = profileBlocks(lang, p)
 	case desk.Digest:
 		return o.renderDigest(ctx, c, b)
+	case desk.AnonymousReceipt:
+		c.text, c.blocks = receiptBlocks(lang, b)
+	case desk.Relayed:
+		c.text, c.blocks = relayedBlocks(lang, b, o.link(ctx, m, b.Thread))
 	default:
 		return call{}, permanentError{fmt.Errorf("notice %s cannot be read (%s)", m.Key, m.Error)}
 	}
@@ -313,7 +331,6 @@ func toldText(lang string, t desk.AskerTold) string {
 var replies = map[desk.Say]string{
 	desk.SayUsage:         "ask.usage",
 	desk.SayNotInChannel:  "ask.not_in_channel",
-	desk.SayHelp:          "desk.help",
 	desk.SayOnlyAsker:     "route.only_asker",
 	desk.SayClosed:        "expert.closed",
 	desk.SaySolved:        "instant.solved",
@@ -333,16 +350,27 @@ var replies = map[desk.Say]string{
 
 // replyText is what a reply says, in lang.
 func (o *Outbox) replyText(ctx context.Context, lang string, m desk.Outgoing, r desk.Reply) string {
+	if text, ok := anonymousReply(lang, r); ok {
+		return text
+	}
 	switch r.Say {
 	case desk.SayUnknown:
-		return i18n.Tr(lang, "desk.unknown", blockkit.Clip(r.Detail, 30)) + "\n" + i18n.Tr(lang, "desk.help")
+		return i18n.Tr(lang, "desk.unknown", blockkit.Clip(r.Detail, 30)) + "\n" + helpText(lang)
+	case desk.SayHelp:
+		return helpText(lang)
 	case desk.SayError:
 		return blockkit.Escape(r.Detail)
 	case desk.SayNotYours:
 		return i18n.Tr(lang, "expert.not_yours", r.Person)
 	case desk.SayTook:
+		if r.Person == "" {
+			return i18n.Tr(lang, "expert.took_anonymous", o.link(ctx, m, r.Link))
+		}
 		return i18n.Tr(lang, "expert.took", r.Person, o.link(ctx, m, r.Link))
 	case desk.SayPicked:
+		if r.Person == "" {
+			return i18n.Tr(lang, "expert.picked_anonymous")
+		}
 		return i18n.Tr(lang, "expert.picked", r.Person)
 	case desk.SaySnoozed:
 		return i18n.Tr(lang, "desk.snoozed", slackDate(r.Until))
@@ -352,7 +380,7 @@ func (o *Outbox) replyText(ctx context.Context, lang string, m desk.Outgoing, r 
 	if id, ok := replies[r.Say]; ok {
 		return i18n.Tr(lang, id)
 	}
-	return i18n.Tr(lang, "desk.help")
+	return helpText(lang)
 }
 
 // profile is what /nextdesk me shows, links resolved.
@@ -490,7 +518,7 @@ func instantBlocks(lang string, b desk.InstantAnswer, link string) []slack.Block
 func expertBlocks(lang string, b desk.ExpertAsked, ev []evidence, link string) []slack.Block {
 	blocks := []slack.Block{
 		blockkit.Header(i18n.Tr(lang, "expert.header")),
-		blockkit.Section(i18n.Tr(lang, "expert.asks", b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
+		blockkit.Section(asks(lang, b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
 	}
 	if len(ev) > 0 {
 		var why strings.Builder
@@ -509,6 +537,9 @@ func expertBlocks(lang string, b desk.ExpertAsked, ev []evidence, link string) [
 		// In a group DM the message itself starts the thread.
 		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "expert.reply_here")))
 	}
+	if b.Asker == "" {
+		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "expert.relayed")))
+	}
 	id := fmt.Sprint(b.Route)
 	return append(blocks, blockkit.Actions("route",
 		blockkit.Button(actionTake, id, i18n.Tr(lang, "button.take"), "primary"),
@@ -521,8 +552,8 @@ func expertBlocks(lang string, b desk.ExpertAsked, ev []evidence, link string) [
 // options) and a button to pick it; the card's other choices stay below.
 func earlierBlocks(lang string, b desk.Earlier, links []string) []slack.Block {
 	blocks := []slack.Block{
-		blockkit.Section(i18n.Tr(lang, "expert.asks", b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
-		blockkit.Section(i18n.Tr(lang, "earlier.intro", b.Asker)),
+		blockkit.Section(asks(lang, b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
+		blockkit.Section(earlierIntro(lang, b.Asker)),
 	}
 	for i, opt := range b.Options {
 		text := "*" + blockkit.Escape(blockkit.OneLine(opt.Text, 200)) + "*\n" +
@@ -555,7 +586,7 @@ func pickStyle(i int) string {
 // when, where to answer, and what happens next.
 func reminderBlocks(lang string, b desk.Reminder, link string) []slack.Block {
 	blocks := []slack.Block{
-		blockkit.Section(i18n.Tr(lang, "reminder.intro", slackDateTime(b.Taken), b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
+		blockkit.Section(reminderIntro(lang, b) + "\n" + quote(quoted(b.Text), maxQuoted)),
 	}
 	if link != "" {
 		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "expert.link", link)))

@@ -139,6 +139,8 @@ func (d *Digest) Empty() bool {
 // Figures sum up the week.
 type Figures struct {
 	Asked int
+	// Anonymous counts the questions asked anonymously, among Asked.
+	Anonymous int
 	// Answered counts the questions someone answered, or that an instant
 	// answer solved.
 	Answered int
@@ -203,6 +205,9 @@ type Item struct {
 	Accepted bool
 	Thanks   int // thanks for all its answers
 	Reuses   int // times its answers were reused as instant answers
+	// Anonymous is true for a question asked anonymously: Asker is then
+	// nobody.
+	Anonymous bool
 	// Fallback is true for an unanswered question that every expert the
 	// bot asked let pass, and that went to the fallback channel.
 	Fallback bool
@@ -382,6 +387,9 @@ func (w *week) figures() Figures {
 		if w.instant(q) {
 			bot.Instant++
 		}
+		if w.asks[q.ID].Anonymous {
+			f.Anonymous++
+		}
 		routes := w.routes[q.ID]
 		if answered && len(routes) > 0 && first.Answerer == routes[0].Expert {
 			bot.Straight++
@@ -493,6 +501,10 @@ func (w *week) items(qs []knowledge.Question, limit int) ([]Item, int) {
 			Channel:    w.channels[q.Conversation],
 			Time:       q.Time,
 			Fallback:   w.asks[q.ID].Status == knowledge.StatusUnanswered,
+			Anonymous:  w.asks[q.ID].Anonymous,
+		}
+		if it.Anonymous {
+			it.Asker = knowledge.Person{}
 		}
 		if best, ok := q.BestAnswer(); ok {
 			it.Answer, it.Answerer = best.Text, w.person(best.Answerer)

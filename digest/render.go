@@ -153,7 +153,11 @@ func emptyText(d *Digest, lang, span string) string {
 }
 
 func figuresText(lang string, f Figures, mrkdwn bool) string {
-	first := []string{i18n.Trn(lang, "figures.asked", f.Asked), i18n.Tr(lang, "figures.answered", f.Answered)}
+	first := []string{i18n.Trn(lang, "figures.asked", f.Asked)}
+	if f.Anonymous > 0 {
+		first = append(first, i18n.Trn(lang, "figures.anonymous", f.Anonymous))
+	}
+	first = append(first, i18n.Tr(lang, "figures.answered", f.Answered))
 	if f.Answered > 0 && f.MedianToAnswer > 0 {
 		first = append(first, i18n.Tr(lang, "figures.median", duration(lang, f.MedianToAnswer)))
 	}
@@ -211,6 +215,9 @@ func knowledgeText(lang string, it Item, mrkdwn bool) string {
 
 func unansweredText(lang string, it Item, mrkdwn bool) string {
 	notes := []string{i18n.Tr(lang, "unanswered.asked", name(it.Asker, mrkdwn), dayOf(lang, it.Time))}
+	if it.Anonymous {
+		notes[0] = i18n.Tr(lang, "unanswered.asked_anonymously", dayOf(lang, it.Time))
+	}
 	if it.Fallback {
 		notes = append(notes, i18n.Tr(lang, "unanswered.fallback"))
 	}

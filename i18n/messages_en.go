@@ -5,7 +5,7 @@ package i18n
 var messagesEN = map[string]string{
 	// The bot.
 	// Asking.
-	"ask.usage":          "Ask a question with `/ask your question`, mention me with your question, or send it to me in a direct message. I look for an answer given before, or ask the colleague most likely to know. `/nextdesk help` lists my other commands.",
+	"ask.usage":          "Ask a question with `/ask your question`, mention me with your question, or send it to me in a direct message. I look for an answer given before, or ask the colleague most likely to know. To ask without your name, use `/ask --anon` or start your message with `anon:`. `/nextdesk help` lists my other commands.",
 	"ask.posted":         "*<@%s> asks:*",
 	"ask.posted_text":    "%s asks: %s",
 	"ask.not_in_channel": "I'm not in this channel, so I can't post your question here. Invite me with `/invite @nextdesk`, or send me your question in a direct message.",
@@ -171,6 +171,44 @@ var messagesEN = map[string]string{
 	"closed.solved":        "The asker marked it solved: this question doesn't wait for you any more.",
 	"closed.passed_on":     "No answer in time, so I've asked <@%s>: this question doesn't wait for you any more.",
 	"closed.passed_nobody": "No answer in time: this question doesn't wait for you any more.",
+
+	// Asking without fear: anonymous questions. The asker is "the person
+	// who asked", never named; a message to them says who can still know.
+	"ask.posted_anonymous":           "*Someone asks, anonymously:*",
+	"ask.posted_text_anonymous":      "Someone asks, anonymously: %s",
+	"ask.relayed_here":               "Replies in this thread reach the person who asked, and theirs come back here.",
+	"expert.text_anonymous":          "An anonymous question for you: %s",
+	"expert.relayed":                 "I'll pass your answer on to the person who asked, who stays anonymous, and their replies back to you.",
+	"expert.took_anonymous":          "You took the anonymous question. Answer in the thread: <%s|open it>.",
+	"expert.picked_anonymous":        "Thanks! I've handed that answer to the person who asked.",
+	"earlier.intro_anonymous":        "Which earlier thread answers this anonymous question? I'll hand its answer to the person who asked.",
+	"reminder.text_anonymous":        "Reminder: an anonymous question is waiting for your answer.",
+	"reminder.intro_anonymous":       "*Reminder:* on %s you took this anonymous question:",
+	"fallback.public_anonymous":      "Someone needs help, anonymously. %s Can anyone here answer? <%s|Open the thread>",
+	"fallback.public_text_anonymous": "Someone needs help, anonymously. %s Can anyone here answer?",
+	"fallback.thread_anonymous":      "Someone needs help, anonymously. %s Can anyone here answer? Reply in this thread: I'll pass it on to them.",
+	"anonymous.text":                 "Your question is asked anonymously.",
+	"anonymous.receipt_channel":      "*I've posted your question in %s, without your name.*",
+	"anonymous.receipt_direct":       "*I'm sending your question to the colleague most likely to know, without your name.*",
+	"anonymous.receipt_fallback":     "If nobody can answer, I'll ask in %s, still without your name.",
+	"anonymous.receipt_instant":      "An answer given before is in its thread: say there whether it solves your question.",
+	"anonymous.receipt_relay":        "Their replies come to you here. Reply in this thread to write back: I'll pass it on, still without your name. A message outside this thread is a new question, asked with your name.",
+	"anonymous.who.one":              "*Who can know it's you:* nobody who reads your question: not the experts, not the channel, not the weekly digest. nextdesk keeps your name with it for %d day, only to pass replies on, and never shows it. Whoever runs nextdesk's database can read it, and so can anyone with a backup made meanwhile. Slack keeps this conversation like any direct message.",
+	"anonymous.who.other":            "*Who can know it's you:* nobody who reads your question: not the experts, not the channel, not the weekly digest. nextdesk keeps your name with it for %d days, only to pass replies on, and never shows it. Whoever runs nextdesk's database can read it, and so can anyone with a backup made meanwhile. Slack keeps this conversation like any direct message.",
+	"anonymous.relayed_from":         "*<@%s> replied:*",
+	"anonymous.relayed_text":         "<@%s> replied to your anonymous question: %s",
+	"anonymous.relayed_asker":        "*The person who asked writes:*",
+	"anonymous.relayed_asker_text":   "The person who asked writes: %s",
+	"anonymous.off":                  "Anonymous questions are turned off here. Ask with your name, or talk to whoever runs nextdesk.",
+	"anonymous.limit.one":            "You've reached the limit of %d anonymous question in 24 hours. You can ask anonymously again from %s, or ask now with your name.",
+	"anonymous.limit.other":          "You've reached the limit of %d anonymous questions in 24 hours. You can ask anonymously again from %s, or ask now with your name.",
+	"anonymous.nowhere":              "Nobody is following your question any more, so I couldn't pass that on. Ask again if you still need help.",
+	"anonymous.in_public":            "Your message shows your name here, so I haven't asked it. To ask without your name, use `/ask --anon your question`, or send me a direct message starting with `anon:`. You can delete your message.",
+	"anonymous.not_in_channel":       "I'm not in this channel, so I can't post your question here. Invite me with `/invite @nextdesk`, or send me a direct message starting with `anon:`: I'll ask the colleague who knows, without your name.",
+	"unanswered.asked_anonymously":   "asked anonymously, %s",
+	"figures.anonymous.one":          "*%d* asked anonymously",
+	"figures.anonymous.other":        "*%d* asked anonymously",
+	"desk.help_anonymous":            "• `/ask --anon your question`, or a direct message to me starting with `anon:`: ask without your name.",
 
 	// Counts, each with its own form for one.
 	"desk.me_counts":             "%s: %s, %s.",

@@ -5,7 +5,7 @@ package i18n
 var messagesFR = map[string]string{
 	// The bot.
 	// Asking.
-	"ask.usage":          "Posez une question avec `/ask votre question`, mentionnez-moi avec votre question, ou envoyez-la-moi en message direct. Je cherche une réponse déjà donnée, ou je demande au collègue qui a le plus de chances de savoir. `/nextdesk help` liste mes autres commandes.",
+	"ask.usage":          "Posez une question avec `/ask votre question`, mentionnez-moi avec votre question, ou envoyez-la-moi en message direct. Je cherche une réponse déjà donnée, ou je demande au collègue qui a le plus de chances de savoir. Pour demander sans votre nom, utilisez `/ask --anon` ou commencez votre message par `anonyme :`. `/nextdesk help` liste mes autres commandes.",
 	"ask.posted":         "*<@%s> demande :*",
 	"ask.posted_text":    "%s demande : %s",
 	"ask.not_in_channel": "Je ne suis pas dans ce canal, je ne peux donc pas y publier votre question. Invitez-moi avec `/invite @nextdesk`, ou envoyez-moi votre question en message direct.",
@@ -171,6 +171,44 @@ var messagesFR = map[string]string{
 	"closed.solved":        "La personne qui a demandé l'a marquée comme résolue : cette question ne vous attend plus.",
 	"closed.passed_on":     "Pas de réponse à temps, j'ai donc demandé à <@%s> : cette question ne vous attend plus.",
 	"closed.passed_nobody": "Pas de réponse à temps : cette question ne vous attend plus.",
+
+	// Asking without fear: anonymous questions. The asker is "the person
+	// who asked", never named; a message to them says who can still know.
+	"ask.posted_anonymous":           "*Quelqu'un demande, anonymement :*",
+	"ask.posted_text_anonymous":      "Quelqu'un demande, anonymement : %s",
+	"ask.relayed_here":               "Les réponses dans ce fil parviennent à la personne qui a posé la question, et les siennes reviennent ici.",
+	"expert.text_anonymous":          "Une question anonyme pour vous : %s",
+	"expert.relayed":                 "Je transmettrai votre réponse à la personne qui a posé la question, qui reste anonyme, et ses réponses à vous.",
+	"expert.took_anonymous":          "Vous avez pris la question anonyme. Répondez dans le fil : <%s|l'ouvrir>.",
+	"expert.picked_anonymous":        "Merci ! J'ai transmis cette réponse à la personne qui a posé la question.",
+	"earlier.intro_anonymous":        "Quel fil précédent répond à cette question anonyme ? Je transmettrai la réponse à la personne qui l'a posée.",
+	"reminder.text_anonymous":        "Rappel : une question anonyme attend votre réponse.",
+	"reminder.intro_anonymous":       "*Rappel :* le %s, vous avez pris en charge cette question anonyme :",
+	"fallback.public_anonymous":      "Quelqu'un a besoin d'aide, anonymement. %s Quelqu'un ici peut-il répondre ? <%s|Ouvrir le fil>",
+	"fallback.public_text_anonymous": "Quelqu'un a besoin d'aide, anonymement. %s Quelqu'un ici peut-il répondre ?",
+	"fallback.thread_anonymous":      "Quelqu'un a besoin d'aide, anonymement. %s Quelqu'un ici peut-il répondre ? Répondez dans ce fil : je transmettrai.",
+	"anonymous.text":                 "Votre question est posée anonymement.",
+	"anonymous.receipt_channel":      "*J'ai publié votre question dans %s, sans votre nom.*",
+	"anonymous.receipt_direct":       "*J'envoie votre question au collègue le plus à même de savoir, sans votre nom.*",
+	"anonymous.receipt_fallback":     "Si personne ne peut répondre, je la poserai dans %s, toujours sans votre nom.",
+	"anonymous.receipt_instant":      "Une réponse déjà donnée est dans son fil : dites-y si elle résout votre question.",
+	"anonymous.receipt_relay":        "Les réponses vous parviendront ici. Répondez dans ce fil pour écrire en retour : je transmettrai, toujours sans votre nom. Un message hors de ce fil est une nouvelle question, posée sous votre nom.",
+	"anonymous.who.one":              "*Qui peut savoir que c'est vous :* personne parmi ceux qui lisent votre question : ni les experts, ni le canal, ni le récap de la semaine. nextdesk garde votre nom avec elle pendant %d jour, seulement pour transmettre les réponses, et ne le montre jamais. Qui administre la base de données de nextdesk peut le lire, de même que toute personne disposant d'une sauvegarde faite entre-temps. Slack conserve cette conversation comme tout message direct.",
+	"anonymous.who.other":            "*Qui peut savoir que c'est vous :* personne parmi ceux qui lisent votre question : ni les experts, ni le canal, ni le récap de la semaine. nextdesk garde votre nom avec elle pendant %d jours, seulement pour transmettre les réponses, et ne le montre jamais. Qui administre la base de données de nextdesk peut le lire, de même que toute personne disposant d'une sauvegarde faite entre-temps. Slack conserve cette conversation comme tout message direct.",
+	"anonymous.relayed_from":         "*<@%s> a répondu :*",
+	"anonymous.relayed_text":         "<@%s> a répondu à votre question anonyme : %s",
+	"anonymous.relayed_asker":        "*La personne qui a posé la question écrit :*",
+	"anonymous.relayed_asker_text":   "La personne qui a posé la question écrit : %s",
+	"anonymous.off":                  "Les questions anonymes sont désactivées ici. Posez la vôtre sous votre nom, ou adressez-vous à qui administre nextdesk.",
+	"anonymous.limit.one":            "Vous avez atteint la limite de %d question anonyme par 24 heures. Vous pourrez de nouveau demander anonymement à partir du %s, ou poser la question dès maintenant sous votre nom.",
+	"anonymous.limit.other":          "Vous avez atteint la limite de %d questions anonymes par 24 heures. Vous pourrez de nouveau demander anonymement à partir du %s, ou poser la question dès maintenant sous votre nom.",
+	"anonymous.nowhere":              "Plus personne ne suit votre question, je n'ai donc rien pu transmettre. Reposez-la si vous avez encore besoin d'aide.",
+	"anonymous.in_public":            "Votre message affiche votre nom ici, je ne l'ai donc pas posée. Pour demander sans votre nom, utilisez `/ask --anon votre question`, ou envoyez-moi un message direct commençant par `anonyme :`. Vous pouvez supprimer votre message.",
+	"anonymous.not_in_channel":       "Je ne suis pas dans ce canal, je ne peux donc pas y publier votre question. Invitez-moi avec `/invite @nextdesk`, ou envoyez-moi un message direct commençant par `anonyme :` : je la poserai au collègue qui sait, sans votre nom.",
+	"unanswered.asked_anonymously":   "posée anonymement, %s",
+	"figures.anonymous.one":          "*%d* posée anonymement",
+	"figures.anonymous.other":        "*%d* posées anonymement",
+	"desk.help_anonymous":            "• `/ask --anon votre question`, ou un message direct commençant par `anonyme :` : posez une question sans votre nom.",
 
 	// Counts, each with its own form for one.
 	"desk.me_counts":             "%s : %s, %s.",

@@ -54,9 +54,15 @@ type Ask struct {
 	Channel string
 	Thread  string
 	// Private is true for a question asked in a DM: it is discussed in a
-	// group DM of the asker and the expert, and known only to them.
+	// group DM of the asker and the expert, and known only to them. An
+	// anonymous question that is private went straight to the experts: it
+	// is discussed in the DM of the expert asked with the bot.
 	Private bool
-	Status  Status
+	// Anonymous is true for a question asked anonymously: Asker is then
+	// empty, here and in the question itself, so nothing that reads
+	// either can show who asked; the desk alone knows, to relay replies.
+	Anonymous bool
+	Status    Status
 	// Offered is the id of the past answer offered at once, if any.
 	Offered   string
 	CreatedAt time.Time

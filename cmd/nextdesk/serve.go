@@ -56,6 +56,8 @@ type ServeSettings struct {
 	FallbackChannel string        `env:"NEXTDESK_FALLBACK_CHANNEL"`
 	HelpChannels    string        `env:"NEXTDESK_HELP_CHANNELS"`
 	MaxOpen         int           `env:"NEXTDESK_MAX_OPEN" envDefault:"3"`
+	Anonymous       string        `env:"NEXTDESK_ANONYMOUS" envDefault:"on"`
+	AnonymousPerDay int           `env:"NEXTDESK_ANONYMOUS_PER_DAY" envDefault:"3"`
 }
 
 // SocketMode reports whether the settings choose Socket Mode over the HTTP
@@ -69,6 +71,7 @@ func (m *Main) serveSettings() (ServeSettings, error) {
 	if err != nil {
 		return s, err
 	}
+	s.Anonymous = strings.ToLower(strings.TrimSpace(s.Anonymous))
 	switch {
 	case s.BotToken == "":
 		return s, usagef("settings: SLACK_BOT_TOKEN is not set; set it to the app's Bot User OAuth Token (xoxb-…, on the OAuth & Permissions page)")
@@ -84,6 +87,10 @@ func (m *Main) serveSettings() (ServeSettings, error) {
 		return s, usagef("settings: NEXTDESK_MAX_OPEN must be at least 1, not %d", s.MaxOpen)
 	case strings.TrimSpace(s.Addr) == "":
 		return s, usagef("settings: NEXTDESK_ADDR is empty; set it to host:port, e.g. :3000")
+	case s.Anonymous != "on" && s.Anonymous != "off":
+		return s, usagef("settings: NEXTDESK_ANONYMOUS must be on or off, not %q", s.Anonymous)
+	case s.AnonymousPerDay <= 0:
+		return s, usagef("settings: NEXTDESK_ANONYMOUS_PER_DAY must be at least 1, not %d (NEXTDESK_ANONYMOUS=off turns anonymous questions off)", s.AnonymousPerDay)
 	}
 	if s.APIURL != "" {
 		u, err := url.Parse(s.APIURL)
@@ -335,6 +342,8 @@ func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *
 		Index:           kb.Sync,
 		Counted:         metrics.Count,
 		Log:             s.log,
+		AnonymousOff:    s.settings.Anonymous == "off",
+		AnonymousPerDay: s.settings.AnonymousPerDay,
 	}, kb.DB, kb.Engine, ws)
 	if err != nil {
 		return fmt.Errorf("start the desk: %w", err)

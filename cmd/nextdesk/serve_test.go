@@ -197,6 +197,8 @@ func TestServeSettingsErrors(t *testing.T) {
 		{"negative duration", nil, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue", "NEXTDESK_ANSWER_TIMEOUT": "-1h"}), "NEXTDESK_ANSWER_TIMEOUT"},
 		{"cap not a number", nil, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue", "NEXTDESK_MAX_OPEN": "three"}), "NEXTDESK_MAX_OPEN"},
 		{"cap zero", nil, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue", "NEXTDESK_MAX_OPEN": "0"}), "NEXTDESK_MAX_OPEN"},
+		{"anonymous neither on nor off", nil, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue", "NEXTDESK_ANONYMOUS": "maybe"}), "NEXTDESK_ANONYMOUS must be on or off"},
+		{"no anonymous question a day", nil, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue", "NEXTDESK_ANONYMOUS_PER_DAY": "0"}), "NEXTDESK_ANONYMOUS_PER_DAY"},
 		{"API URL not http", nil, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue", "SLACK_API_URL": "ftp://example.com/api/"}), "SLACK_API_URL"},
 		{"bad language", nil, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue", "NEXTDESK_LANG": "de"}), "NEXTDESK_LANG"},
 		{"an argument", []string{"now"}, base(map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken, "SLACK_SIGNING_SECRET": "secretvalue"}), "environment"},

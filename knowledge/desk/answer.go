@@ -33,22 +33,40 @@ type Message struct {
 // the thread becomes a followed question at its first reply. A reply in a
 // thread whose starting notice is still on its way returns an internal
 // error, so the delivery is tried again once that thread is known.
+//
+// An anonymous question's replies are relayed to its asker, and what its
+// asker writes in the thread of their relay is relayed to the question's
+// thread (see relayFromAsker).
 func (d *Desk) Answer(ctx context.Context, m Message) error {
 	var (
 		a       knowledge.Ask
+		asker   string
+		relay   Anonymous
 		placing bool
 	)
 	err := d.view(ctx, func(r Reader) error {
 		var err error
 		a, err = r.AskByThread(ctx, m.Channel, m.Thread)
+		if err == nil {
+			asker, err = askerOf(ctx, r, a)
+			return err
+		}
+		if knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+			return err
+		}
+		a = knowledge.Ask{}
+		relay, err = r.AnonymousByRelay(ctx, m.Channel, m.Thread)
 		if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
+			relay = Anonymous{}
 			placing, err = r.PlacingThread(ctx, m.Channel)
-			a = knowledge.Ask{}
 		}
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	if relay.QuestionID != "" {
+		return d.relayFromAsker(ctx, m, relay)
 	}
 	if a.QuestionID == "" {
 		if d.helpChannel(ctx, m.Channel) {
@@ -66,10 +84,10 @@ func (d *Desk) Answer(ctx context.Context, m Message) error {
 	if m.Plain == "" || m.Author == "" {
 		return nil
 	}
-	if m.Author == a.Asker {
+	if m.Author == asker {
 		if knowledge.Thanks(m.Plain) {
 			return d.commit(ctx, m.Key, func(tx Tx, _ *Counts) error {
-				return d.thank(ctx, tx, a.QuestionID, a.Asker)
+				return d.thank(ctx, tx, a.QuestionID, asker)
 			})
 		}
 		if !a.Status.Unanswered() {
@@ -89,7 +107,9 @@ func (d *Desk) Answer(ctx context.Context, m Message) error {
 
 // answered records an answer in a followed thread: the question is
 // answered, its routes are done, and on the first answer the asker is
-// asked (privately) whether it solved the question.
+// asked (privately) whether it solved the question. The asker of an
+// anonymous question is handed every answer, each with the button that
+// says it solved it, in the thread of their relay.
 func (d *Desk) answered(ctx context.Context, tx Tx, questionID string, answer knowledge.Answer, n *Counts) error {
 	a, err := tx.Ask(ctx, questionID)
 	if err != nil {
@@ -108,11 +128,19 @@ func (d *Desk) answered(ctx context.Context, tx Tx, questionID string, answer kn
 	if err := closeRoutes(ctx, tx, questionID, knowledge.RouteAnswered, ClosedAnswered, answer.Answerer); err != nil {
 		return err
 	}
+	if a.Anonymous {
+		if err := relayAnswer(ctx, tx, a, answer); err != nil {
+			return err
+		}
+	}
 	if !a.Status.Unanswered() {
 		return nil
 	}
 	if err := tx.SetAskStatus(ctx, questionID, knowledge.StatusAnswered, ""); err != nil {
 		return err
+	}
+	if a.Anonymous {
+		return nil
 	}
 	_, err = tx.Notify(ctx, Notice{
 		Key: CheckKey(questionID), To: Address{Conversation: a.Channel, Thread: a.Thread, Only: a.Asker}, Reader: a.Asker,
@@ -166,7 +194,7 @@ func rewrite(ctx context.Context, tx Tx, questionID, root string, change func() 
 	if err != nil {
 		return err
 	}
-	qs, err := tx.Questions(ctx, knowledge.Viewer{PersonID: a.Asker}, []string{questionID})
+	qs, err := questionOf(ctx, tx, a)
 	if err != nil || len(qs) != 1 {
 		return err
 	}
@@ -343,7 +371,8 @@ func (d *Desk) Accept(ctx context.Context, r Request, answerID string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := askedBy(ctx, tx, qid, r.By); err != nil {
+		a, err := askedBy(ctx, tx, qid, r.By)
+		if err != nil {
 			return err
 		}
 		if err := tx.SetAccepted(ctx, answerID); err != nil {
@@ -355,6 +384,10 @@ func (d *Desk) Accept(ctx context.Context, r Request, answerID string) error {
 		if err := tx.SetAskStatus(ctx, qid, knowledge.StatusSolved, ""); err != nil {
 			return err
 		}
-		return d.reply(ctx, tx, r, Reply{Say: SayAccepted, Settle: CheckKey(qid)})
+		settle := CheckKey(qid)
+		if a.Anonymous {
+			settle = RelayedKey(answerID)
+		}
+		return d.reply(ctx, tx, r, Reply{Say: SayAccepted, Settle: settle})
 	})
 }

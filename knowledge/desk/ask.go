@@ -35,6 +35,14 @@ type Question struct {
 	// Details are what the asker added in the thread before asking the
 	// desk (a mention in a thread): part of the question.
 	Details []Detail
+	// Anonymous asks without the asker's name (see Desk.Ask): posted by
+	// the desk in Channel when Post is set, else (Private) sent straight
+	// to the experts.
+	Anonymous bool
+	// Relay is, for an anonymous question asked in a direct message to
+	// the bot, that message's thread, where replies are relayed; unknown
+	// otherwise, the desk then starting one.
+	Relay Link
 }
 
 // Asks reports whether plain text asks anything: not empty, and not a
@@ -52,7 +60,15 @@ func Asks(plain string) bool {
 // everything to tell. A question in a thread the desk follows already is a
 // reply there, left to Answer. It returns ErrUsage when there is nothing to
 // ask.
+//
+// An anonymous question is kept and shown without its asker, whom the
+// desk alone knows, to relay replies (see askAnonymously); it is refused
+// with ErrAnonymousOff when they are turned off, and with a refusal saying
+// when they may ask again past Config.AnonymousPerDay.
 func (d *Desk) Ask(ctx context.Context, q Question) error {
+	if q.Anonymous {
+		return d.askAnonymously(ctx, q)
+	}
 	if q.Thread != "" {
 		var followed bool
 		err := d.view(ctx, func(r Reader) error {
@@ -83,18 +99,9 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 		ID: q.ID, Asker: q.Asker, Conversation: q.Where.ID, Thread: q.Thread,
 		Text: text, Lang: knowledge.DetectLang(text), Time: q.Time,
 	}
-	best, err := d.bestMatch(ctx, kq, q.Where)
+	best, c, ranked, err := d.firstStep(ctx, kq, q.Where, knowledge.Viewer{PersonID: kq.Asker})
 	if err != nil {
 		return err
-	}
-	var (
-		c      *choice
-		ranked int
-	)
-	if best == nil || !best.Sure {
-		if c, ranked, err = d.chooseExpert(ctx, kq, nil); err != nil {
-			return err
-		}
 	}
 	return d.commit(ctx, q.Key, func(tx Tx, n *Counts) error {
 		if err := tx.UpsertConversation(ctx, q.Where); err != nil {
@@ -109,28 +116,9 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 			}
 		}
 		n.Questions++
-		a := knowledge.Ask{QuestionID: q.ID, Asker: q.Asker, Channel: q.Channel, Thread: q.Thread, Private: q.Private}
-		if best != nil {
-			o := Offer{QuestionID: q.ID, Match: best.Question.ID, Answer: best.Answer.ID, Confidence: best.Confidence, Offered: best.Sure, At: tx.Now()}
-			if err := tx.RecordOffer(ctx, o); err != nil {
-				return err
-			}
-			if best.Sure {
-				a.Status, a.Offered = knowledge.StatusOffered, best.Answer.ID
-			}
-		}
-		if err := tx.AddAsk(ctx, a); err != nil {
+		a, err := follow(ctx, tx, q, knowledge.Ask{QuestionID: q.ID, Asker: q.Asker, Channel: q.Channel, Thread: q.Thread, Private: q.Private}, best)
+		if err != nil {
 			return err
-		}
-		if q.Post {
-			_, err := tx.Notify(ctx, Notice{
-				Key: threadKey(a.QuestionID), To: Address{Conversation: a.Channel}, Reader: a.Asker,
-				Place: Place{QuestionID: a.QuestionID, Thread: true},
-				Body:  QuestionPosted{Asker: a.Asker, Text: Quote{Typed: q.Text}},
-			})
-			if err != nil {
-				return err
-			}
 		}
 		// What is shown of the question: as typed, or with the details
 		// the asker added, as text.
@@ -148,6 +136,46 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 		}
 		return d.giveUp(ctx, tx, q.Key, a, shown, ranked, n)
 	})
+}
+
+// firstStep reads what asking q in place needs: the closest past answer
+// that may be shown there, and, unless it is sure, the expert to ask,
+// ranked on what v may see, with how many candidates the engine ranked.
+func (d *Desk) firstStep(ctx context.Context, q knowledge.Question, place knowledge.Conversation, v knowledge.Viewer) (*knowledge.Match, *choice, int, error) {
+	best, err := d.bestMatch(ctx, q, place)
+	if err != nil || best != nil && best.Sure {
+		return best, nil, 0, err
+	}
+	c, ranked, err := d.chooseExpert(ctx, q, v, nil)
+	return best, c, ranked, err
+}
+
+// follow starts following a, the ask of new question q: the best past
+// answer found is recorded, and a offers it when it is sure; a question
+// the desk posts gets the post that starts its thread, in its asker's
+// language (the workspace's for an anonymous one, which names nobody).
+func follow(ctx context.Context, tx Tx, q Question, a knowledge.Ask, best *knowledge.Match) (knowledge.Ask, error) {
+	if best != nil {
+		o := Offer{QuestionID: q.ID, Match: best.Question.ID, Answer: best.Answer.ID, Confidence: best.Confidence, Offered: best.Sure, At: tx.Now()}
+		if err := tx.RecordOffer(ctx, o); err != nil {
+			return a, err
+		}
+		if best.Sure {
+			a.Status, a.Offered = knowledge.StatusOffered, best.Answer.ID
+		}
+	}
+	if err := tx.AddAsk(ctx, a); err != nil {
+		return a, err
+	}
+	if !q.Post {
+		return a, nil
+	}
+	_, err := tx.Notify(ctx, Notice{
+		Key: threadKey(a.QuestionID), To: Address{Conversation: a.Channel}, Reader: a.Asker,
+		Place: Place{QuestionID: a.QuestionID, Thread: true},
+		Body:  QuestionPosted{Asker: a.Asker, Text: Quote{Typed: q.Text}},
+	})
+	return a, err
 }
 
 // offer records the instant answer: in the question's thread, or to the

@@ -122,7 +122,8 @@ func pickedKey(routeID int64) string { return RouteKey(routeID) + "/picked" }
 
 // askedBy returns the ask of a question for something only its asker may
 // do: it refuses a question gone as closed, and anyone else with
-// ErrOnlyAsker.
+// ErrOnlyAsker. The asker of an anonymous question is the one the desk
+// knows, as long as it does.
 func askedBy(ctx context.Context, r Reader, questionID, by string) (knowledge.Ask, error) {
 	a, err := r.Ask(ctx, questionID)
 	switch {
@@ -130,7 +131,12 @@ func askedBy(ctx context.Context, r Reader, questionID, by string) (knowledge.As
 		return a, closed("")
 	case err != nil:
 		return a, err
-	case a.Asker != by:
+	}
+	asker, err := askerOf(ctx, r, a)
+	switch {
+	case err != nil:
+		return a, err
+	case asker == "" || asker != by:
 		return a, ErrOnlyAsker
 	}
 	return a, nil
@@ -151,9 +157,13 @@ func (d *Desk) nextStep(ctx context.Context, a knowledge.Ask) (knowledge.Questio
 	var (
 		qs     []knowledge.Question
 		routes []knowledge.Route
+		asker  string
 	)
 	err := d.view(ctx, func(r Reader) (err error) {
-		if qs, err = r.Questions(ctx, knowledge.Viewer{PersonID: a.Asker}, []string{a.QuestionID}); err != nil {
+		if qs, err = questionOf(ctx, r, a); err != nil {
+			return err
+		}
+		if asker, err = askerOf(ctx, r, a); err != nil {
 			return err
 		}
 		routes, err = r.Routes(ctx, a.QuestionID)
@@ -173,7 +183,13 @@ func (d *Desk) nextStep(ctx context.Context, a knowledge.Ask) (knowledge.Questio
 	for i, r := range routes {
 		asked[i] = r.Expert
 	}
-	c, ranked, err := d.chooseExpert(ctx, q, asked)
+	// The engine never proposes the asker, even an anonymous one, whose
+	// question is ranked on public knowledge (see chooseExpert).
+	ranking, v := q, knowledge.Viewer{PersonID: a.Asker}
+	if a.Anonymous {
+		ranking.Asker, v = asker, knowledge.Anonymous
+	}
+	c, ranked, err := d.chooseExpert(ctx, ranking, v, asked)
 	return q, next{choice: c, ranked: ranked}, err
 }
 
@@ -340,7 +356,7 @@ func (d *Desk) earlier(ctx context.Context, dc decision) (knowledge.Question, []
 		place knowledge.Conversation
 	)
 	err := d.view(ctx, func(rd Reader) (err error) {
-		if qs, err = rd.Questions(ctx, knowledge.Viewer{PersonID: dc.ask.Asker}, []string{dc.ask.QuestionID}); err != nil || len(qs) == 0 {
+		if qs, err = questionOf(ctx, rd, dc.ask); err != nil || len(qs) == 0 {
 			return err
 		}
 		place, err = rd.Conversation(ctx, qs[0].Conversation)
@@ -361,11 +377,16 @@ func (d *Desk) earlier(ctx context.Context, dc decision) (knowledge.Question, []
 		return q, nil, fmt.Errorf("earlier answers: %w", err)
 	}
 	matches = slices.DeleteFunc(matches, func(m knowledge.Match) bool { return m.Question.ID == q.ID })
-	if place.Kind == knowledge.KindDM {
+	switch {
+	case dc.ask.Anonymous && dc.ask.Private:
+		// Sent straight to experts, it is read by its asker alone, whom
+		// the expert must learn nothing about: public answers only.
+		matches, err = d.visibleTo(ctx, matches, "")
+	case place.Kind == knowledge.KindDM:
 		// A question asked in a DM with the bot is read by its asker
 		// alone: what they may see may be shown.
 		matches, err = d.visibleTo(ctx, matches, dc.ask.Asker)
-	} else {
+	default:
 		matches, err = d.inPlace(ctx, matches, place)
 	}
 	if err != nil {

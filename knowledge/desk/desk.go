@@ -61,6 +61,12 @@ type Config struct {
 	Counted func(Counts)
 	// Log receives what the desk skips and why; nil for none.
 	Log *slog.Logger
+	// AnonymousOff turns anonymous questions off (NEXTDESK_ANONYMOUS=off).
+	AnonymousOff bool
+	// AnonymousPerDay is how many anonymous questions one person may ask
+	// in any 24 hours (NEXTDESK_ANONYMOUS_PER_DAY, default
+	// DefaultAnonymousPerDay).
+	AnonymousPerDay int
 }
 
 // Counts is what one committed handling did.
@@ -98,14 +104,17 @@ func New(cfg Config, store Store, engine Engine, chat Workspace) (*Desk, error) 
 	switch {
 	case store == nil || engine == nil || chat == nil:
 		return nil, errors.New("desk: a store, an engine and a workspace are required")
-	case cfg.AnswerTimeout < 0 || cfg.Policy.MaxOpen < 0 || cfg.Policy.MaxRoutes < 0:
-		return nil, fmt.Errorf("desk: answer timeout (%v), max open (%d) and max routes (%d) must not be negative",
-			cfg.AnswerTimeout, cfg.Policy.MaxOpen, cfg.Policy.MaxRoutes)
+	case cfg.AnswerTimeout < 0 || cfg.Policy.MaxOpen < 0 || cfg.Policy.MaxRoutes < 0 || cfg.AnonymousPerDay < 0:
+		return nil, fmt.Errorf("desk: answer timeout (%v), max open (%d), max routes (%d) and anonymous questions a day (%d) must not be negative",
+			cfg.AnswerTimeout, cfg.Policy.MaxOpen, cfg.Policy.MaxRoutes, cfg.AnonymousPerDay)
 	case cfg.MembershipTTL < 0:
 		return nil, fmt.Errorf("desk: the membership TTL (%v) must not be negative", cfg.MembershipTTL)
 	}
 	if cfg.MembershipTTL == 0 {
 		cfg.MembershipTTL = knowledge.DefaultMembershipTTL
+	}
+	if cfg.AnonymousPerDay == 0 {
+		cfg.AnonymousPerDay = DefaultAnonymousPerDay
 	}
 	if cfg.AnswerTimeout == 0 {
 		cfg.AnswerTimeout = DefaultAnswerTimeout

@@ -34,6 +34,7 @@ type state struct {
 	subscribers   map[string]bool
 	offers        map[string]offer
 	details       []detail
+	anonymous     map[string]desk.Anonymous
 	notices       []desk.Outgoing
 	// rev counts the writes to questions and answers, as the store's
 	// revision does for the index.
@@ -58,6 +59,7 @@ func newStore(now func() time.Time) *store {
 		keys: map[string]time.Time{}, conversations: map[string]knowledge.Conversation{},
 		questions: map[string]knowledge.Question{}, asks: map[string]knowledge.Ask{},
 		prefs: map[string]knowledge.Preferences{}, subscribers: map[string]bool{}, offers: map[string]offer{},
+		anonymous: map[string]desk.Anonymous{},
 	}}
 }
 
@@ -76,6 +78,7 @@ func (s *state) clone() *state {
 	c.subscribers = maps.Clone(s.subscribers)
 	c.offers = maps.Clone(s.offers)
 	c.details = slices.Clone(s.details)
+	c.anonymous = maps.Clone(s.anonymous)
 	c.notices = slices.Clone(s.notices)
 	return &c
 }
@@ -140,6 +143,10 @@ func (s *store) deliver() {
 		m.State, m.Channel, m.TS = desk.OutboxSent, m.To.Conversation, fmt.Sprintf("%d.000100", 1000+m.ID)
 		if m.Channel == "" {
 			m.Channel = m.AfterChannel
+		}
+		if m.Place.Relay {
+			s.st.placeRelay(m)
+			continue
 		}
 		if len(m.Place.Members) > 0 {
 			m.Channel = "G" + m.Key

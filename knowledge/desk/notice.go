@@ -61,6 +61,11 @@ type Place struct {
 	QuestionID string
 	Members    []string
 	Thread     bool
+	// Relay, set alone with QuestionID, says instead that the notice
+	// starts the thread of an anonymous question's relay, in its asker's
+	// direct messages with the bot (see Anonymous): the question stays
+	// where it is.
+	Relay bool
 }
 
 // Link points to a thread: Conversation and Thread when they are known, or,
@@ -107,8 +112,8 @@ type Quote struct {
 	Plain string `json:"plain,omitempty"`
 }
 
-// QuestionPosted starts a question's thread in a channel: who asks, and
-// what.
+// QuestionPosted starts a question's thread in a channel: who asks (empty
+// for an anonymous question), and what.
 type QuestionPosted struct {
 	Asker string `json:"asker"`
 	Text  Quote  `json:"text"`
@@ -134,7 +139,8 @@ type GroupDM struct {
 	Members []string `json:"members"`
 }
 
-// ExpertAsked asks an expert to answer a question, and why them.
+// ExpertAsked asks an expert to answer a question, and why them. Asker is
+// empty for an anonymous question, as in every notice that names one.
 type ExpertAsked struct {
 	Route int64  `json:"route"`
 	Asker string `json:"asker"`
@@ -285,6 +291,8 @@ type Reply struct {
 	// Route is the route of a question the person took: its settled card
 	// keeps the button that passes it on.
 	Route int64 `json:"route,omitempty"`
+	// Count is a number the message gives (a limit reached).
+	Count int `json:"count,omitempty"`
 }
 
 // Profile shows a person what they are known for and what waits for them.
@@ -395,6 +403,10 @@ func (n *Notice) Decode(kind Kind, payload []byte) error {
 		body = decodeAs[Reminder](env.Body, &err)
 	case KindCardClosed:
 		body = decodeAs[CardClosed](env.Body, &err)
+	case KindAnonymousReceipt:
+		body = decodeAs[AnonymousReceipt](env.Body, &err)
+	case KindRelayed:
+		body = decodeAs[Relayed](env.Body, &err)
 	default:
 		return knowledge.Errorf(knowledge.EINVALID, "Notice %s is of unknown kind %q.", n.Key, kind)
 	}

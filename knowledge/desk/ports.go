@@ -101,6 +101,8 @@ type Reader interface {
 	// access when read before membersBefore, the others when read before
 	// kindBefore.
 	StaleConversations(ctx context.Context, membersBefore, kindBefore time.Time, limit int) ([]knowledge.Conversation, error)
+	// AnonymousReader reads who asked the anonymous questions.
+	AnonymousReader
 }
 
 // Tx is the write transaction of one handling: every change and every
@@ -174,6 +176,9 @@ type Tx interface {
 	// id. A notice whose key was recorded before is not recorded again:
 	// the first one's id is returned.
 	Notify(ctx context.Context, n Notice) (int64, error)
+	// AnonymousWriter records and forgets who asked the anonymous
+	// questions.
+	AnonymousWriter
 }
 
 // Offer is the best past answer found for a new question, kept so the

@@ -19,12 +19,14 @@ type choice struct {
 
 // chooseExpert returns the engine's best candidate for q whom the routing
 // policy allows and who is around now, or nil when there is none, with how
-// many candidates the engine ranked. asked holds the experts the question
-// was already sent to. A candidate whose presence the chat tool could not
-// tell (rate limited, failing) is asked only when nobody ranked below them
-// is known to be around.
-func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, asked []string) (*choice, int, error) {
-	experts, err := d.engine.Experts(ctx, q, knowledge.Viewer{PersonID: q.Asker})
+// many candidates the engine ranked. The engine ranks on the knowledge v
+// may see: the asker's, or public knowledge alone for an anonymous
+// question, whose expert must learn nothing of where its asker talks.
+// asked holds the experts the question was already sent to. A candidate
+// whose presence the chat tool could not tell (rate limited, failing) is
+// asked only when nobody ranked below them is known to be around.
+func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, v knowledge.Viewer, asked []string) (*choice, int, error) {
+	experts, err := d.engine.Experts(ctx, q, v)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rank experts: %w", err)
 	}
@@ -73,20 +75,20 @@ func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, asked []s
 			d.log.Debug("routing: presence unknown; looking for someone known to be around", "question", q.ID, "candidate", e.Person.ID)
 			continue
 		}
-		c2, err := d.chosen(ctx, person, e)
+		c2, err := d.chosen(ctx, person, e, v)
 		return c2, len(experts), err
 	}
 	if unsure != nil {
-		c2, err := d.chosen(ctx, *unsure, unsureFrom)
+		c2, err := d.chosen(ctx, *unsure, unsureFrom, v)
 		return c2, len(experts), err
 	}
 	return nil, len(experts), nil
 }
 
-// chosen is the choice of person, ranked as e, with the evidence they may
-// see.
-func (d *Desk) chosen(ctx context.Context, person knowledge.Person, e knowledge.Expert) (*choice, error) {
-	evidence, err := d.visibleEvidence(ctx, e.Evidence, person.ID)
+// chosen is the choice of person, ranked as e on what v may see, with the
+// evidence they may see.
+func (d *Desk) chosen(ctx context.Context, person knowledge.Person, e knowledge.Expert, v knowledge.Viewer) (*choice, error) {
+	evidence, err := d.visibleEvidence(ctx, e.Evidence, person.ID, v)
 	if err != nil {
 		return nil, err
 	}
@@ -94,9 +96,12 @@ func (d *Desk) chosen(ctx context.Context, person knowledge.Person, e knowledge.
 }
 
 // visibleEvidence keeps the evidence the expert may read (it was ranked as
-// the asker sees the knowledge, and the expert may not share every
-// conversation with them), each past question once, linked to its thread.
-func (d *Desk) visibleEvidence(ctx context.Context, ev []knowledge.Evidence, expert string) ([]Evidence, error) {
+// v sees the knowledge, and the expert may not share every conversation
+// with them), each past question once, linked to its thread. Ranked for an
+// anonymous question (v sees public knowledge only), it keeps public
+// evidence only, whatever the ranking returned: a private thread in common
+// would tell the expert where the asker talks.
+func (d *Desk) visibleEvidence(ctx context.Context, ev []knowledge.Evidence, expert string, v knowledge.Viewer) ([]Evidence, error) {
 	if len(ev) == 0 {
 		return nil, nil
 	}
@@ -106,6 +111,9 @@ func (d *Desk) visibleEvidence(ctx context.Context, ev []knowledge.Evidence, exp
 	}
 	var qs []knowledge.Question
 	err := d.view(ctx, func(r Reader) (err error) {
+		if v == knowledge.Anonymous {
+			expert = ""
+		}
 		qs, err = r.Questions(ctx, knowledge.Viewer{PersonID: expert}, ids)
 		return err
 	})
@@ -137,10 +145,22 @@ func (d *Desk) visibleEvidence(ctx context.Context, ev []knowledge.Evidence, exp
 type target struct {
 	channel, ts string
 	after       int64
+	// reader, when set, is whose language the notices to t are in,
+	// whoever the caller names: the asker of an anonymous question, known
+	// to the desk alone.
+	reader string
 }
 
-// notify records a notice saying body to t, in reader's language.
+// notify records a notice saying body to t, in reader's language. A target
+// that names nowhere (an anonymous question whose asker was forgotten)
+// records nothing.
 func (t target) notify(ctx context.Context, tx Tx, key, reader string, body Body) error {
+	if t.channel == "" && t.after == 0 {
+		return nil
+	}
+	if t.reader != "" {
+		reader = t.reader
+	}
 	to := Address{Conversation: t.channel, Thread: t.ts}
 	if t.after != 0 && t.ts == "" {
 		to.InThread = true
@@ -183,8 +203,12 @@ func threadOf(ctx context.Context, tx Tx, a knowledge.Ask) (target, error) {
 // its thread for a question asked in a channel; for a private one, in its
 // thread while it is in their direct messages with the bot, else in those
 // direct messages: the group DM with an expert is no place to speak of
-// other experts.
+// other experts. The asker of an anonymous question is told in the thread
+// of their direct messages where replies are relayed.
 func tellAsker(ctx context.Context, tx Tx, a knowledge.Ask) (target, error) {
+	if a.Anonymous {
+		return relayOf(ctx, tx, a.QuestionID)
+	}
 	if !a.Private {
 		return threadOf(ctx, tx, a)
 	}
@@ -232,6 +256,19 @@ func (d *Desk) route(ctx context.Context, tx Tx, s routeStep, n *Counts) (int64,
 	}
 	card := ExpertAsked{Route: id, Asker: s.ask.Asker, Text: s.text, Evidence: c.evidence}
 	note := AskerTold{What: s.told, Expert: c.expert.ID, Previous: s.previous}
+	if s.ask.Private && s.ask.Anonymous {
+		// Straight to the expert, in their DM with the bot: the card
+		// starts the question's thread there, and the question goes
+		// where they (and nobody else) may read it.
+		_, err = tx.Notify(ctx, Notice{
+			Key: RouteKey(id), To: Address{Conversation: c.expert.ID}, Reader: c.expert.ID, Body: card,
+			Place: Place{QuestionID: s.ask.QuestionID, Members: []string{c.expert.ID}, Thread: true},
+		})
+		if err != nil {
+			return 0, err
+		}
+		return id, tell.notify(ctx, tx, s.key+"/note", s.ask.Asker, note)
+	}
 	if s.ask.Private {
 		members := []string{s.ask.Asker, c.expert.ID}
 		open, err := tx.Notify(ctx, Notice{
@@ -289,16 +326,32 @@ func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, t
 		return tell.notify(ctx, tx, key+"/note", a.Asker, AskerTold{What: ToldNobody, Gap: gap, Asked: len(routes)})
 	}
 	n.Escalations++
-	asked := FallbackAsked{Asker: a.Asker, Private: a.Private, Gap: gap, Asked: len(routes)}
-	var after int64
-	if !a.Private {
+	asked := FallbackAsked{Asker: a.Asker, Private: a.Private && !a.Anonymous, Gap: gap, Asked: len(routes)}
+	var (
+		after int64
+		place Place
+	)
+	switch {
+	case a.Private && a.Anonymous:
+		// Nobody there could reach out to an anonymous asker: the channel
+		// reads the question, and the thread its post starts becomes the
+		// question's, relayed like an expert's.
+		asked.Text, place = text, Place{QuestionID: a.QuestionID, Thread: true}
+	case !a.Private:
 		thread, err := threadOf(ctx, tx, a)
 		if err != nil {
 			return err
 		}
 		asked.Text, asked.Thread, after = text, thread.link(), thread.after
 	}
-	_, err = tx.Notify(ctx, Notice{Key: key + "/fallback", To: Address{Conversation: fallback}, After: after, Body: asked})
+	fkey := key + "/fallback"
+	if a.Anonymous {
+		// Every post carries its key (see Notice): the key of a delivery
+		// the asker made (their command, their click) must not stand in a
+		// channel.
+		fkey = "fallback:" + a.QuestionID
+	}
+	_, err = tx.Notify(ctx, Notice{Key: fkey, To: Address{Conversation: fallback}, After: after, Place: place, Body: asked})
 	if err != nil {
 		return err
 	}

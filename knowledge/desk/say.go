@@ -39,6 +39,16 @@ const (
 	SayDigestUsage Say = "digest_usage"  // how to start or stop it
 	SayDigestIsOn  Say = "digest_is_on"  // the person gets it
 	SayDigestIsOff Say = "digest_is_off" // the person does not get it
+
+	SayAnonymousOff   Say = "anonymous_off"   // anonymous questions are turned off
+	SayAnonymousLimit Say = "anonymous_limit" // Count anonymous questions in 24 hours reached; again from Until
+	SayRelayNowhere   Say = "relay_nowhere"   // nobody follows the anonymous question: nothing passed on
+	// SayNotInChannelAnonymous: the bot cannot post an anonymous question
+	// in that channel; a direct message can ask it anonymously.
+	SayNotInChannelAnonymous Say = "not_in_channel_anonymous"
+	// SayAnonymousInPublic: a message that shows its author's name asks
+	// to be anonymous; how to ask without it.
+	SayAnonymousInPublic Say = "anonymous_in_public"
 )
 
 // A Refusal is the desk's answer to a request it turns down: the person is

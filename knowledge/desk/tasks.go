@@ -80,7 +80,7 @@ const (
 // questions nobody answered in time (see Escalate), "membership" reads
 // member lists again before they are too old to be trusted (see Refresh),
 // and "prune" forgets handled keys and delivered notices older than a
-// week.
+// week, and who asked the anonymous questions older than KeepAnonymous.
 func (d *Desk) Tasks() []Task {
 	return []Task{
 		{Name: TaskEscalate, Every: escalateEvery(d.cfg.AnswerTimeout), Run: d.Escalate},
@@ -93,12 +93,12 @@ func (d *Desk) prune(ctx context.Context, dryRun bool) error {
 	before := d.Now().Add(-keepState)
 	if dryRun {
 		d.log.Info("prune (dry run): would forget handled keys and delivered notices", "before", before)
-		return nil
+		return d.forgetAnonymous(ctx, true)
 	}
 	n, err := d.store.Prune(ctx, before)
 	if err != nil {
 		return fmt.Errorf("prune: %w", err)
 	}
 	d.log.Info("pruned old desk state", "rows", n, "before", before)
-	return nil
+	return d.forgetAnonymous(ctx, false)
 }

@@ -363,10 +363,10 @@ func (d *deskTx) AddAsk(ctx context.Context, a knowledge.Ask) error {
 		}
 	}
 	res, err := d.t.ExecContext(ctx, `
-		INSERT INTO asks (question_id, asker, channel, thread, private, status, offered, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO NOTHING`,
+		INSERT INTO asks (question_id, asker, channel, thread, private, status, offered, created_at, updated_at, anonymous)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO NOTHING`,
 		a.QuestionID, a.Asker, a.Channel, a.Thread, a.Private, a.Status, a.Offered,
-		nanos(a.CreatedAt), nanos(a.UpdatedAt))
+		nanos(a.CreatedAt), nanos(a.UpdatedAt), a.Anonymous)
 	if err != nil {
 		return fmt.Errorf("add ask %s: %w", a.QuestionID, err)
 	}
@@ -517,22 +517,28 @@ func (d *deskTx) SetDigestSubscription(ctx context.Context, person string, on bo
 	return nil
 }
 
-const askColumns = `question_id, asker, channel, thread, private, status, offered, created_at, updated_at`
+const askColumns = `question_id, asker, channel, thread, private, status, offered, created_at, updated_at, anonymous`
 
 func scanAsk(row *sql.Row) (knowledge.Ask, error) {
-	var (
-		a                knowledge.Ask
-		created, updated sql.NullInt64
-	)
-	err := row.Scan(&a.QuestionID, &a.Asker, &a.Channel, &a.Thread, &a.Private, &a.Status, &a.Offered, &created, &updated)
+	a, err := scanAskRow(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return knowledge.Ask{}, errAskNotFound()
 	}
 	if err != nil {
 		return knowledge.Ask{}, fmt.Errorf("read ask: %w", err)
 	}
-	a.CreatedAt, a.UpdatedAt = fromNanos(created), fromNanos(updated)
 	return a, nil
+}
+
+// scanAskRow reads the askColumns of one row.
+func scanAskRow(row interface{ Scan(...any) error }) (knowledge.Ask, error) {
+	var (
+		a                knowledge.Ask
+		created, updated sql.NullInt64
+	)
+	err := row.Scan(&a.QuestionID, &a.Asker, &a.Channel, &a.Thread, &a.Private, &a.Status, &a.Offered, &created, &updated, &a.Anonymous)
+	a.CreatedAt, a.UpdatedAt = fromNanos(created), fromNanos(updated)
+	return a, err
 }
 
 func errAskNotFound() error {

@@ -126,14 +126,10 @@ func (db *DB) AsksOf(ctx context.Context, ids []string) (map[string]knowledge.As
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var (
-				a                knowledge.Ask
-				created, updated sql.NullInt64
-			)
-			if err := rows.Scan(&a.QuestionID, &a.Asker, &a.Channel, &a.Thread, &a.Private, &a.Status, &a.Offered, &created, &updated); err != nil {
+			a, err := scanAskRow(rows)
+			if err != nil {
 				return err
 			}
-			a.CreatedAt, a.UpdatedAt = fromNanos(created), fromNanos(updated)
 			asks[a.QuestionID] = a
 		}
 		return rows.Err()

@@ -42,12 +42,12 @@ func (d *deskTx) Notify(ctx context.Context, n desk.Notice) (int64, error) {
 	var id int64
 	err = d.t.QueryRowContext(ctx, `
 		INSERT INTO outbox (key, kind, payload, after, state, attempts, due_at, created_at,
-			channel, ts, error, place_question, place_members, place_thread)
-		VALUES (?, ?, ?, ?, ?, 0, 0, ?, '', '', '', ?, ?, ?)
+			channel, ts, error, place_question, place_members, place_thread, place_relay)
+		VALUES (?, ?, ?, ?, ?, 0, 0, ?, '', '', '', ?, ?, ?, ?)
 		ON CONFLICT (key) DO NOTHING
 		RETURNING id`,
 		n.Key, kind, string(payload), after, desk.OutboxPending, nanos(d.t.now),
-		n.Place.QuestionID, members, n.Place.Thread).Scan(&id)
+		n.Place.QuestionID, members, n.Place.Thread, n.Place.Relay).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = d.t.QueryRowContext(ctx, `SELECT id FROM outbox WHERE key = ?`, n.Key).Scan(&id)
 		return id, err
@@ -202,7 +202,8 @@ func (db *DB) PendingOutgoing(ctx context.Context) (int, error) {
 
 // PlacingThread reports whether a notice that will start a question's
 // thread in channel is still on its way: one to channel, or one to a group
-// DM not opened yet, whose channel nobody knows. The chat tool may already
+// DM not opened yet, whose channel nobody knows, or one that starts an
+// anonymous question's relay in a person's DM. The chat tool may already
 // hold such a message, and a reply in its thread, before the delivery
 // records where it landed; the desk then waits instead of taking the reply
 // for one in a thread it does not follow.
@@ -210,7 +211,7 @@ func (r reader) PlacingThread(ctx context.Context, channel string) (bool, error)
 	var placing bool
 	err := r.tx.QueryRowContext(ctx, `
 		SELECT EXISTS (SELECT 1 FROM outbox
-		WHERE state = ? AND (place_members <> '' OR (place_thread <> 0 AND json_extract(payload, '$.to.conversation') = ?)))`,
+		WHERE state = ? AND (place_members <> '' OR place_relay <> 0 OR (place_thread <> 0 AND json_extract(payload, '$.to.conversation') = ?)))`,
 		desk.OutboxPending, channel).Scan(&placing)
 	if err != nil {
 		return false, fmt.Errorf("look for thread starters on their way to %s: %w", channel, err)
@@ -233,8 +234,17 @@ func (db *DB) OutgoingSince(ctx context.Context, after int64) ([]desk.Outgoing, 
 // place moves a question into channel and, for a thread starter, into the
 // thread ts, with its ask.
 func (t *tx) place(ctx context.Context, p desk.Place, channel, ts string) error {
+	if p.Relay {
+		return t.placeRelay(ctx, p.QuestionID, channel, ts)
+	}
 	if len(p.Members) > 0 {
-		if err := t.upsertConversation(ctx, knowledge.Conversation{ID: channel, Kind: knowledge.KindGroupDM, Members: p.Members}); err != nil {
+		// One member is a person's DM with the bot: an expert asked an
+		// anonymous question there.
+		kind := knowledge.KindGroupDM
+		if len(p.Members) == 1 {
+			kind = knowledge.KindDM
+		}
+		if err := t.upsertConversation(ctx, knowledge.Conversation{ID: channel, Kind: kind, Members: p.Members}); err != nil {
 			return err
 		}
 	}
@@ -308,7 +318,7 @@ func queryOutgoing(ctx context.Context, tx *sql.Tx, clause string, args ...any) 
 	rows, err := tx.QueryContext(ctx, `
 		SELECT o.id, o.key, o.kind, o.payload, coalesce(o.after, 0), coalesce(d.channel, ''), coalesce(d.ts, ''),
 			o.state, o.attempts, o.due_at, o.created_at, o.sent_at, o.channel, o.ts, o.error,
-			o.place_question, o.place_members, o.place_thread
+			o.place_question, o.place_members, o.place_thread, o.place_relay
 		FROM outbox o LEFT JOIN outbox d ON d.id = o.after `+clause, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read notices: %w", err)
@@ -325,7 +335,7 @@ func queryOutgoing(ctx context.Context, tx *sql.Tx, clause string, args ...any) 
 		)
 		if err := rows.Scan(&m.ID, &m.Key, &kind, &payload, &m.After, &m.AfterChannel, &m.AfterTS,
 			&m.State, &m.Attempts, &due, &created, &sent, &m.Channel, &m.TS, &m.Error,
-			&m.Place.QuestionID, &members, &m.Place.Thread); err != nil {
+			&m.Place.QuestionID, &members, &m.Place.Thread, &m.Place.Relay); err != nil {
 			return nil, fmt.Errorf("read notices: %w", err)
 		}
 		m.DueAt, m.CreatedAt, m.SentAt = fromNanos(sql.NullInt64{Int64: due, Valid: due != 0}), fromNanos(created), fromNanos(sent)

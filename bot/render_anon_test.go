@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/knowledge/desk"
+)
+
+func TestAnonymousBlocksGolden(t *testing.T) {
+	when := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	blocks := func(_ string, b []slack.Block) []slack.Block { return b }
+	anonymousCard := desk.ExpertAsked{Route: 44, Text: desk.Quote{Typed: "Is my manager allowed to read my mail?"}}
+	for _, c := range []struct {
+		name   string
+		blocks []slack.Block
+	}{
+		{"anonymous_question_en", blocks(anonymousQuestion("en", "How can I roll back a *kubernetes* deployment? <!here>"))},
+		{"anonymous_question_fr", blocks(anonymousQuestion("fr", "Comment annuler un déploiement ?"))},
+		{"anonymous_receipt_en_channel", blocks(receiptBlocks("en", desk.AnonymousReceipt{Channel: "C1", Instant: true, KeepDays: 30}))},
+		{"anonymous_receipt_fr_direct", blocks(receiptBlocks("fr", desk.AnonymousReceipt{Fallback: "ask-anyone", KeepDays: 30}))},
+		{"anonymous_relayed_en", blocks(relayedBlocks("en", desk.Relayed{From: "U0CAROL01", Text: desk.Quote{Plain: "kubectl rollout undo <deployment>"}, Answer: "slack:C1:2.000001"}, "https://fakecorp.slack.com/archives/C1/p2000001"))},
+		{"anonymous_relayed_fr_asker", blocks(relayedBlocks("fr", desk.Relayed{Text: desk.Quote{Plain: "Et pour un audit ?"}}, ""))},
+		{"anonymous_expert_en_direct", expertBlocks("en", anonymousCard, nil, "")},
+		{"anonymous_fallback_fr_thread", blocks(anonymousFallback("fr", gapText("fr", desk.GapTimedOut, 2), "Où signaler un harcèlement ?", false, ""))},
+		{"anonymous_reminder_en", reminderBlocks("en", desk.Reminder{Route: 44, Text: desk.Quote{Plain: "Is my manager allowed to read my mail?"}, Taken: when}, "")},
+	} {
+		t.Run(c.name, func(t *testing.T) { golden(t, c.name, c.blocks) })
+	}
+}
+
+// TestAnonymousMessagesNameNobody renders every message about an anonymous
+// question, in both languages, and looks for a mention of anyone but the
+// expert named on purpose.
+func TestAnonymousMessagesNameNobody(t *testing.T) {
+	huge := strings.Repeat("é", 10000)
+	for _, lang := range []string{"en", "fr"} {
+		text, question := anonymousQuestion(lang, huge)
+		_, fallback := anonymousFallback(lang, "why", huge, true, "https://x")
+		if _, hidden := anonymousFallback(lang, "why", "", true, ""); strings.Contains(string(blocksJSON(t, hidden)), `\n>`) {
+			t.Errorf("%s: a fallback without the question's text quotes nothing: %s", lang, blocksJSON(t, hidden))
+		}
+		_, receipt := receiptBlocks(lang, desk.AnonymousReceipt{Channel: "C1", KeepDays: 30})
+		_, relayed := relayedBlocks(lang, desk.Relayed{Text: desk.Quote{Plain: huge}}, "")
+		for name, b := range map[string][]slack.Block{
+			"question": question,
+			"fallback": fallback,
+			"receipt":  receipt,
+			"relayed":  relayed,
+			"expert":   expertBlocks(lang, desk.ExpertAsked{Route: 1, Text: desk.Quote{Plain: huge}}, nil, "https://x"),
+			"earlier":  earlierBlocks(lang, desk.Earlier{Route: 1, Text: desk.Quote{Plain: "q"}}, nil),
+			"reminder": reminderBlocks(lang, desk.Reminder{Route: 1, Text: desk.Quote{Plain: "q"}}, ""),
+		} {
+			withinLimits(t, lang+" "+name, b)
+			if got := string(blocksJSON(t, b)) + text; strings.Contains(got, "<@") || strings.Contains(got, "<@>") {
+				t.Errorf("%s %s mentions someone: %s", lang, name, got)
+			}
+		}
+	}
+}
+
+// TestAnonymousRepliesSayTheRightCount: the limit reached is said with its
+// count in the singular or the plural, and when the asker may ask again.
+func TestAnonymousRepliesSayTheRightCount(t *testing.T) {
+	until := time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		lang  string
+		count int
+		want  string
+	}{
+		{"en", 1, "limit of 1 anonymous question in 24 hours"},
+		{"en", 3, "limit of 3 anonymous questions in 24 hours"},
+		{"fr", 1, "limite de 1 question anonyme par 24 heures"},
+		{"fr", 3, "limite de 3 questions anonymes par 24 heures"},
+	} {
+		got, ok := anonymousReply(c.lang, desk.Reply{Say: desk.SayAnonymousLimit, Count: c.count, Until: until})
+		if !ok || !strings.Contains(got, c.want) || !strings.Contains(got, "<!date^1772530200^") {
+			t.Errorf("%s, %d: %q, want %q and the date", c.lang, c.count, got, c.want)
+		}
+	}
+	for say, want := range map[desk.Say]string{desk.SayAnonymousOff: "turned off", desk.SayRelayNowhere: "Nobody is following", desk.SayNotInChannelAnonymous: "starting with `anon:`", desk.SayAnonymousInPublic: "shows your name here"} {
+		if got, ok := anonymousReply("en", desk.Reply{Say: say}); !ok || !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want %q", say, got, want)
+		}
+	}
+	if _, ok := anonymousReply("en", desk.Reply{Say: desk.SayHelp}); ok {
+		t.Error("the help is no reply about anonymous questions")
+	}
+	if help := helpText("fr"); !strings.Contains(help, "/ask --anon") || !strings.Contains(help, "anonyme :") {
+		t.Errorf("the help does not say how to ask anonymously: %q", help)
+	}
+}
+
+func TestAnonymously(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		anon     bool
+	}{
+		{"--anon How do I roll back?", "How do I roll back?", true},
+		{"--ANONYMOUS  How do I roll back?", "How do I roll back?", true},
+		{"—anon How do I roll back?", "How do I roll back?", true}, // a Mac's smart dash
+		{"--anonyme Comment annuler ?", "Comment annuler ?", true},
+		{"anon: How do I roll back?", "How do I roll back?", true},
+		{"Anon:How do I roll back?", "How do I roll back?", true},
+		{"anonyme : Comment annuler ?", "Comment annuler ?", true},
+		{"Anonymement\u00a0: Comment annuler ?", "Comment annuler ?", true},
+		{"--anon", "", true},
+		{"How does anonymous voting work?", "How does anonymous voting work?", false},
+		{"anonymous voting: how does it work?", "anonymous voting: how does it work?", false},
+		{"--anonymize the logs?", "--anonymize the logs?", false},
+		{"How do I roll back? --anon", "How do I roll back? --anon", false},
+		{"--help", "--help", false},
+	} {
+		got, anon := anonymously(c.in)
+		if got != c.want || anon != c.anon {
+			t.Errorf("anonymously(%q) = %q, %v; want %q, %v", c.in, got, anon, c.want, c.anon)
+		}
+	}
+	// The id of an anonymous question is stable for its delivery and says
+	// nothing of it.
+	if a, b := anonymousID("Ev1"), anonymousID("Ev1"); a != b || !strings.HasPrefix(a, "anon:") || strings.Contains(a, "Ev1") || a == anonymousID("Ev2") {
+		t.Errorf("anonymousID = %q, %q", a, b)
+	}
+}

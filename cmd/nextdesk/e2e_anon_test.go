@@ -1,0 +1,484 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/internal/fakeslack"
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+)
+
+// Asking without fear, end to end: each scenario runs through both
+// transports, once with alice asking in English and once with bruno asking
+// in French (the workspace then writes in French too).
+
+// anonAsker is who asks anonymously in one run, in their language, with
+// what the bot should say to them and to others there.
+type anonAsker struct {
+	lang  string
+	id    string
+	email string
+	// traces are the strings that would betray them: their id, handle,
+	// real name and e-mail.
+	traces []string
+	// rollback and printer are questions in their language that the
+	// history routes to carol, and answers for sure from erin's answer.
+	rollback, printer string
+	// detail is a follow-up in their language; search finds the rollback
+	// question once answered.
+	detail, search string
+	// The bot's words, in the workspace's language (posted, relayed,
+	// fallback) and in theirs (the rest).
+	posted, relayedAsker, fallback    string
+	receipt, who, keep, replied, done string
+	off, limit, notIn, inPublic       string
+	digestFigure                      string
+}
+
+var anonAskers = []anonAsker{{
+	lang: "en", id: alice, email: "alice@corp.example",
+	traces:   []string{alice, "alice", "Alice Martin", "alice@corp.example"},
+	rollback: "How can I roll back a kubernetes deployment without downtime?",
+	printer:  "The printer on the third floor jams with A3 paper",
+	detail:   "It is the payments service; its pods keep restarting.",
+	search:   "kubernetes deployment rollback without downtime",
+	posted:   "Someone asks, anonymously:", relayedAsker: "The person who asked writes:",
+	fallback: "Someone needs help, anonymously.",
+	receipt:  "without your name", who: "Who can know it's you:", keep: "30 days",
+	replied: "replied:", done: "Marked as solved",
+	off:          "Anonymous questions are turned off here",
+	notIn:        "a direct message starting with `anon:`",
+	inPublic:     "Your message shows your name here",
+	limit:        "You've reached the limit of 1 anonymous question in 24 hours",
+	digestFigure: "1 asked anonymously",
+}, {
+	lang: "fr", id: bruno, email: "bruno@corp.example",
+	traces:   []string{bruno, "bruno", "Bruno Petit", "bruno@corp.example"},
+	rollback: "Comment faire un rollback d'un deployment kubernetes sans coupure ?",
+	printer:  "The printer on the third floor jams with A3 paper",
+	detail:   "C'est le service de paiement ; ses pods redémarrent sans cesse.",
+	search:   "rollback d'un deployment kubernetes sans coupure",
+	posted:   "Quelqu'un demande, anonymement :", relayedAsker: "La personne qui a posé la question écrit :",
+	fallback: "Quelqu'un a besoin d'aide, anonymement.",
+	receipt:  "sans votre nom", who: "Qui peut savoir que c'est vous :", keep: "30 jours",
+	replied: "a répondu :", done: "Marquée comme résolue",
+	off:          "Les questions anonymes sont désactivées ici",
+	notIn:        "un message direct commençant par `anonyme :`",
+	inPublic:     "Votre message affiche votre nom ici",
+	limit:        "Vous avez atteint la limite de 1 question anonyme par 24 heures",
+	digestFigure: "1 posée anonymement",
+}}
+
+func TestE2EAnonymous(t *testing.T) {
+	scenarios := []struct {
+		name string
+		env  map[string]string
+		run  func(*testing.T, *e2e, anonAsker)
+	}{
+		{name: "in a channel, relayed both ways, solved from the DM", run: e2eAnonymousInAChannel},
+		{name: "straight to the expert from a DM", run: e2eAnonymousStraightToTheExpert},
+		{name: "nobody around: the fallback channel", env: map[string]string{"NEXTDESK_FALLBACK_CHANNEL": "ask-anyone"}, run: e2eAnonymousToTheFallback},
+		{name: "turned off", env: map[string]string{"NEXTDESK_ANONYMOUS": "off"}, run: e2eAnonymousOff},
+		{name: "the daily limit and other refusals", env: map[string]string{"NEXTDESK_ANONYMOUS_PER_DAY": "1"}, run: e2eAnonymousLimit},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			for _, tr := range e2eTransports {
+				for _, who := range anonAskers {
+					t.Run(tr.name+"/"+who.lang, func(t *testing.T) {
+						t.Parallel()
+						env := map[string]string{"NEXTDESK_LANG": who.lang, "NEXTDESK_TZ": "UTC"}
+						for k, v := range sc.env {
+							env[k] = v
+						}
+						e := newE2E(t, tr, env)
+						// Their e-mail is known, from an import or Slack.
+						e.slack.AddUser(fakeslack.User{ID: who.id, Name: who.traces[1], RealName: who.traces[2], Email: who.email, Locale: map[string]string{"en": "en-US", "fr": "fr-FR"}[who.lang], TZ: "Europe/Paris"})
+						sc.run(t, e, who)
+					})
+				}
+			}
+		})
+	}
+}
+
+// imOf returns the IM of user with the bot, opening it as Slack would
+// when they first write to it.
+func (e *e2e) imOf(user string) string {
+	e.t.Helper()
+	ch, _, _, err := e.api.OpenConversation(&slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		e.t.Fatalf("open the IM of %s: %v", user, err)
+	}
+	return ch.ID
+}
+
+// anyPost waits until one of the bot's posts in channel satisfies ok, and
+// returns it.
+func (e *e2e) anyPost(channel, what string, ok func(botMessage) bool) botMessage {
+	e.t.Helper()
+	var found botMessage
+	e.eventually(what, func() bool {
+		for _, m := range e.botPosts(channel) {
+			if ok(m) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// lastPost waits until the bot's last post in channel satisfies ok, and
+// returns it.
+func (e *e2e) lastPost(channel, what string, ok func(botMessage) bool) botMessage {
+	e.t.Helper()
+	var last botMessage
+	e.eventually(what, func() bool {
+		posts := e.botPosts(channel)
+		if len(posts) == 0 {
+			return false
+		}
+		last = posts[len(posts)-1]
+		return ok(last)
+	})
+	return last
+}
+
+// wantNoTrace fails the test if a message the bot sent anyone but the
+// asker (channel posts, DMs to experts, ephemeral messages, chat.update,
+// group DMs opened, the replies to others' clicks at responses), or a line
+// it logged at info level or above, names the asker.
+func (e *e2e) wantNoTrace(who anonAsker, im string, responses ...string) {
+	e.t.Helper()
+	messages := 0
+	for _, c := range e.slack.Calls() {
+		if c.Error != "" {
+			continue
+		}
+		switch c.Method {
+		case "chat.postMessage", "chat.update":
+			if ch := c.Params["channel"]; ch == who.id || ch == im {
+				continue
+			}
+		case "chat.postEphemeral":
+			if c.Params["user"] == who.id {
+				continue
+			}
+		case "conversations.open":
+			if c.Params["users"] == who.id {
+				continue
+			}
+		default:
+			continue
+		}
+		messages++
+		for k, v := range c.Params {
+			e.wantNone(who, fmt.Sprintf("%s %s", c.Method, k), v+" "+fakeslack.Readable([]byte(v)))
+		}
+	}
+	if messages == 0 {
+		e.t.Error("the bot sent nobody but the asker anything: nothing was checked")
+	}
+	for _, url := range responses {
+		for _, r := range e.slack.Responses(url) {
+			e.wantNone(who, "response "+url, r.Text+" "+fakeslack.Readable(r.Blocks))
+		}
+	}
+	for _, line := range strings.Split(e.run.log.String(), "\n") {
+		if !strings.Contains(line, "level=DEBUG") {
+			e.wantNone(who, "log", line)
+		}
+	}
+}
+
+// wantNone fails the test if text holds one of who's traces, as a word.
+func (e *e2e) wantNone(who anonAsker, where, text string) {
+	e.t.Helper()
+	for _, trace := range who.traces {
+		if regexp.MustCompile(`(?i)(^|[^A-Za-z0-9])` + regexp.QuoteMeta(trace) + `($|[^A-Za-z0-9])`).MatchString(text) {
+			e.t.Errorf("%s names the asker (%q): %s", where, trace, text)
+		}
+	}
+}
+
+// wantNoTraceOffline checks what reads the store afterwards: the digest of
+// this week in every format, and `ask --as` as the expert and as the
+// asker, in text and JSON; none may name the asker. It returns the text
+// digest.
+func (e *e2e) wantNoTraceOffline(who anonAsker, question string) string {
+	e.t.Helper()
+	year, week := time.Now().UTC().ISOWeek()
+	var text string
+	for _, format := range []string{"text", "blocks", "json"} {
+		out := mustRun(e.t, e.env, "digest", "--dry-run", "--week", fmt.Sprintf("%d-W%02d", year, week), "--format", format)
+		e.wantNone(who, "digest --format "+format, out)
+		if format == "text" {
+			text = out
+		}
+	}
+	for _, as := range []string{carol, erin, who.id, ""} {
+		for _, asJSON := range []bool{false, true} {
+			args := []string{"ask", "--as", as, question}
+			if asJSON {
+				args = []string{"ask", "--json", "--as", as, question}
+			}
+			e.wantNone(who, strings.Join(args, " "), mustRun(e.t, e.env, args...))
+		}
+	}
+	return text
+}
+
+// anonymousAsk returns the bot's record of the anonymous question whose
+// thread is thread in channel, with the question as the desk keeps it.
+func anonymousAsk(tb testing.TB, db *sqlite.DB, channel, thread string) (knowledge.Ask, knowledge.Question) {
+	tb.Helper()
+	ctx := context.Background()
+	var (
+		a knowledge.Ask
+		q knowledge.Question
+	)
+	err := db.View(ctx, func(r desk.Reader) (err error) {
+		if a, err = r.AskByThread(ctx, channel, thread); err != nil {
+			return err
+		}
+		q, err = r.AskedQuestion(ctx, a.QuestionID)
+		return err
+	})
+	if err != nil {
+		tb.Fatalf("the question of %s in %s: %v", thread, channel, err)
+	}
+	if a.Asker != "" || q.Asker != "" || !a.Anonymous {
+		tb.Errorf("kept ask %+v and question asker %q: want anonymous, with no asker", a, q.Asker)
+	}
+	return a, q
+}
+
+// e2eAnonymousInAChannel: `/ask --anon` in #general. The bot posts the
+// question there without its asker; carol, asked with the reasons why,
+// takes it; the asker adds a detail from their DM, which the bot posts in
+// the thread; carol's answer reaches them in their DM, where they say it
+// solves the question. The answer is knowledge like any other.
+func e2eAnonymousInAChannel(t *testing.T, e *e2e, who anonAsker) {
+	im := e.imOf(who.id)
+	cmd := e.ask(who.id, general, "--anon "+who.rollback)
+	// The key of their command, which a post's metadata could carry, is
+	// a trace too.
+	who.traces = append(slices.Clone(who.traces), cmd.TriggerID)
+	post := e.waitPosts(general, 1)[0]
+	if !strings.Contains(post.Blocks, who.posted) || !strings.Contains(post.Blocks, "kubernetes") || post.Thread != "" {
+		t.Errorf("the question posted = %+v, want it at the root of #general, anonymous", post)
+	}
+	receipt := e.waitPosts(im, 1)[0]
+	for _, want := range []string{who.receipt, who.who, who.keep, "<#" + general + ">"} {
+		if !strings.Contains(receipt.Blocks, want) {
+			t.Errorf("the receipt lacks %q: %s", want, receipt.Blocks)
+		}
+	}
+	card := e.waitPosts(carol, 1)[0]
+	for _, want := range []string{"Someone asks, anonymously", "pass your answer on", "/archives/" + general + "/p", "Why you"} {
+		if !strings.Contains(card.Blocks, want) {
+			t.Errorf("carol's card lacks %q: %s", want, card.Blocks)
+		}
+	}
+	took := e.click(carol, card, actionTake)
+	if rs := e.slack.WaitResponses(t, took, 1, e2eWait); !strings.Contains(rs[0].Text, "You took the anonymous question") {
+		t.Errorf("carol told %q, want that she took the anonymous question", rs[0].Text)
+	}
+	e.lastPost(im, "the asker told carol took it", func(m botMessage) bool {
+		return m.Thread == receipt.TS && strings.Contains(m.Text, "<@"+carol+">")
+	})
+
+	// Carol's /nextdesk me lists the question waiting for her, asked by
+	// nobody.
+	me := e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "me", UserID: carol, ChannelID: general})
+	if rs := e.slack.WaitResponses(t, me.ResponseURL, 1, e2eWait); !strings.Contains(string(rs[0].Blocks), "kubernetes") {
+		t.Errorf("carol's /nextdesk me does not list the question waiting for her: %s", rs[0].Blocks)
+	}
+
+	// A detail from the DM thread goes to the question's thread.
+	e.posts(im, fakeslack.Message{User: who.id, Text: who.detail, ThreadTS: receipt.TS})
+	e.lastPost(general, "the detail relayed to the thread", func(m botMessage) bool {
+		return m.Thread == post.TS && strings.Contains(m.Blocks, who.relayedAsker) && strings.Contains(m.Blocks, "pods")
+	})
+
+	// Carol answers in the thread; the asker reads it in their DM.
+	e.posts(general, fakeslack.Message{User: carol, Text: "kubectl rollout undo deployment/payments --to-revision=3", ThreadTS: post.TS})
+	relayed := e.lastPost(im, "carol's answer relayed", func(m botMessage) bool {
+		return m.Thread == receipt.TS && strings.Contains(m.Blocks, actionAccept)
+	})
+	for _, want := range []string{"<@" + carol + ">", who.replied, "to-revision=3", "/archives/" + general + "/p"} {
+		if !strings.Contains(relayed.Blocks, want) {
+			t.Errorf("the relayed answer lacks %q: %s", want, relayed.Blocks)
+		}
+	}
+	solved := e.click(who.id, relayed, actionAccept)
+	if rs := e.slack.WaitResponses(t, solved, 1, e2eWait); !rs[0].ReplaceOriginal || !strings.Contains(rs[0].Text, who.done) || strings.Contains(string(rs[0].Blocks), actionAccept) {
+		t.Errorf("the reply to the asker's click = %+v, want their card settled, saying it is solved", rs[0])
+	}
+	e.eventually("carol's card closed", func() bool { return strings.Contains(e.botPosts(carol)[0].Blocks, "answered it") })
+	e.waitIdle()
+	e.wantNoTrace(who, im, took, me.ResponseURL)
+
+	db := e.finish()
+	a, q := anonymousAsk(t, db, general, post.TS)
+	if a.Status != knowledge.StatusSolved || len(q.Answers) != 1 || !q.Answers[0].Accepted || q.Answers[0].Answerer != carol || !strings.Contains(q.Text, "pods") {
+		t.Errorf("kept %+v and %+v: want solved, carol's answer accepted, the detail in the question", a, q)
+	}
+	digest := e.wantNoTraceOffline(who, who.search)
+	if !strings.Contains(digest, who.digestFigure) {
+		t.Errorf("the digest does not count the anonymous question (%q):\n%s", who.digestFigure, digest)
+	}
+	// The answer is knowledge like any other.
+	if out := mustRun(t, e.env, "ask", "--as", frank, who.search); !strings.Contains(out, "to-revision=3") {
+		t.Errorf("ask does not find carol's answer:\n%s", out)
+	}
+}
+
+// e2eAnonymousStraightToTheExpert: a DM to the bot starting with "anon:"
+// ("anonyme :") is answered at once in its thread from knowledge; "I still
+// need help" sends it to erin, in her DM with the bot, without its asker;
+// her reply and the asker's follow-up are relayed both ways. The answer is
+// erin's alone to find.
+func e2eAnonymousStraightToTheExpert(t *testing.T, e *e2e, who anonAsker) {
+	im := e.imOf(who.id)
+	prefix := map[string]string{"en": "anon: ", "fr": "Anonyme : "}[who.lang]
+	msg, _ := e.posts(im, fakeslack.Message{User: who.id, Text: prefix + who.printer + " again, what can I do?"})
+	offered := e.lastPost(im, "an earlier answer offered in the DM thread", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Blocks, actionNeedHelp)
+	})
+	receipt := e.botPosts(im)[0]
+	if receipt.Thread != msg.TS || !strings.Contains(receipt.Blocks, who.receipt) || !strings.Contains(receipt.Blocks, who.who) {
+		t.Errorf("the receipt = %+v, want it in the message's thread, saying who can know", receipt)
+	}
+	need := e.click(who.id, offered, actionNeedHelp)
+	e.slack.WaitResponses(t, need, 1, e2eWait)
+	card := e.waitPosts(erin, 1)[0]
+	if !strings.Contains(card.Blocks, "Someone asks, anonymously") || !strings.Contains(card.Blocks, "Reply in this message's thread") {
+		t.Errorf("erin's card = %s, want the anonymous question, answered in its own thread", card.Blocks)
+	}
+	e.lastPost(im, "the asker told erin was asked", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Text, "<@"+erin+">")
+	})
+
+	// Erin replies in her card's thread; the asker reads it in theirs.
+	erinIM := card.Channel
+	e.posts(erinIM, fakeslack.Message{User: erin, Text: "Use the manual feed tray; A3 jams the main one.", ThreadTS: card.TS})
+	relayed := e.lastPost(im, "erin's reply relayed", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Blocks, "manual feed tray")
+	})
+	if !strings.Contains(relayed.Blocks, actionAccept) || strings.Contains(relayed.Blocks, "/archives/") {
+		t.Errorf("relayed = %s, want the Solved button and no link to erin's DM", relayed.Blocks)
+	}
+	// The asker's follow-up reaches erin's thread.
+	e.posts(im, fakeslack.Message{User: who.id, Text: "Does the manual tray take A4 too?", ThreadTS: msg.TS})
+	e.lastPost(erinIM, "the follow-up relayed to erin", func(m botMessage) bool {
+		return m.Thread == card.TS && strings.Contains(m.Blocks, "manual tray take A4")
+	})
+	e.waitIdle()
+	e.wantNoTrace(who, im)
+
+	db := e.finish()
+	_, q := anonymousAsk(t, db, erinIM, card.TS)
+	for viewer, want := range map[string]int{erin: 1, who.id: 0, frank: 0} {
+		if qs, err := db.Questions(context.Background(), knowledge.Viewer{PersonID: viewer}, []string{q.ID}); err != nil || len(qs) != want {
+			t.Errorf("%s sees %d of the question (%v), want %d: it lives in erin's DM", viewer, len(qs), err, want)
+		}
+	}
+	e.wantNoTraceOffline(who, "printer jams with A3 paper")
+}
+
+// e2eAnonymousToTheFallback: nobody who knows is around; the fallback
+// channel reads the question, without its asker, and the thread its post
+// starts is relayed like an expert's.
+func e2eAnonymousToTheFallback(t *testing.T, e *e2e, who anonAsker) {
+	for _, id := range []string{carol, dave} {
+		e.slack.AddUser(fakeslack.User{ID: id, Name: id, Presence: fakeslack.Away})
+	}
+	im := e.imOf(who.id)
+	msg, _ := e.posts(im, fakeslack.Message{User: who.id, Text: "--anon " + who.rollback})
+	fb := e.waitPosts(askAnyone, 1)[0]
+	if !strings.Contains(fb.Blocks, who.fallback) || !strings.Contains(fb.Blocks, "kubernetes") {
+		t.Errorf("the fallback channel read %s, want the anonymous question", fb.Blocks)
+	}
+	e.anyPost(im, "the asker told where it went", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Text, "#ask-anyone")
+	})
+	e.posts(askAnyone, fakeslack.Message{User: frank, Text: "helm rollback payments 12", ThreadTS: fb.TS})
+	e.lastPost(im, "frank's answer relayed", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Blocks, "helm rollback payments 12") && strings.Contains(m.Blocks, "<@"+frank+">")
+	})
+	e.waitIdle()
+	e.wantNoTrace(who, im)
+	db := e.finish()
+	if a, q := anonymousAsk(t, db, askAnyone, fb.TS); a.Status != knowledge.StatusAnswered || len(q.Answers) != 1 {
+		t.Errorf("kept %+v, %+v: want answered by frank", a, q)
+	}
+}
+
+// e2eAnonymousOff: with NEXTDESK_ANONYMOUS=off, `/ask --anon` and "anon:"
+// in a DM are refused, in the asker's language, and nothing is asked.
+func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
+	cmd := e.ask(who.id, general, "--anon "+who.rollback)
+	if rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait); !strings.Contains(rs[0].Text, who.off) {
+		t.Errorf("/ask --anon answered %q, want %q", rs[0].Text, who.off)
+	}
+	im := e.imOf(who.id)
+	msg, _ := e.posts(im, fakeslack.Message{User: who.id, Text: "anon: " + who.rollback})
+	e.lastPost(im, "the DM refused", func(m botMessage) bool { return m.Thread == msg.TS && strings.Contains(m.Text, who.off) })
+	e.waitIdle()
+	for _, ch := range []string{general, carol, dave} {
+		if posts := e.botPosts(ch); len(posts) != 0 {
+			t.Errorf("the bot posted %d messages to %s, want none", len(posts), ch)
+		}
+	}
+	e.finish()
+}
+
+// e2eAnonymousLimit: with NEXTDESK_ANONYMOUS_PER_DAY=1, a second
+// anonymous question the same day is refused, saying when they may ask
+// again; a question with their name is not. One asked in a channel
+// without the bot, or in a mention everyone reads with their name, is
+// refused there, saying how to ask anonymously, and does not count.
+func e2eAnonymousLimit(t *testing.T, e *e2e, who anonAsker) {
+	e.posts(general, fakeslack.Message{User: who.id, Text: "<@" + fakeslack.BotUserID + "> anon: " + who.rollback})
+	e.eventually("the mention refused to its author alone", func() bool {
+		for _, c := range e.ephemerals(who.id) {
+			if strings.Contains(c.Params["text"], who.inPublic) {
+				return true
+			}
+		}
+		return false
+	})
+	e.slack.AddChannel(fakeslack.Channel{ID: "C7", Name: "random", Members: []string{who.id, carol}})
+	cmd := e.ask(who.id, "C7", "--anon "+who.rollback)
+	if rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait); !strings.Contains(rs[0].Text, who.notIn) {
+		t.Errorf("/ask --anon in a channel without the bot answered %q, want %q", rs[0].Text, who.notIn)
+	}
+	e.ask(who.id, general, "--anon "+who.rollback)
+	e.waitPosts(general, 1)
+	cmd = e.ask(who.id, general, "--anon "+who.printer)
+	rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait)
+	if !strings.Contains(rs[0].Text, who.limit) || !strings.Contains(rs[0].Text, "<!date^") {
+		t.Errorf("the second anonymous question answered %q, want %q and when", rs[0].Text, who.limit)
+	}
+	e.ask(who.id, general, who.printer)
+	e.waitPosts(general, 2)
+	e.waitIdle()
+	// Carol was asked the first; the printer, with a name, was answered
+	// at once; the refused ones asked nobody.
+	if n := len(e.botPosts(carol)) + len(e.botPosts(dave)) + len(e.botPosts(erin)); n != 1 {
+		t.Errorf("the experts were sent %d questions, want 1", n)
+	}
+	e.finish()
+}
