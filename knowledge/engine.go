@@ -45,8 +45,16 @@ type Policy struct {
 	// Evidence caps the past questions shown for each expert.
 	Evidence int
 	// SureConfidence is the confidence from which a past answer is given as
-	// the answer without asking anyone.
+	// the answer without asking anyone. Confidence is calibrated as the
+	// chance that the past question asks the same thing, so 0.8 means
+	// "right four times in five".
 	SureConfidence float64
+	// Judged is how many of the closest answered questions are judged for
+	// an instant answer.
+	Judged int
+	// RecentWindow is how far back the activity in the question's
+	// conversation counts as recent.
+	RecentWindow time.Duration
 }
 
 // DefaultPolicy returns the ranking weights nextdesk ships with.
@@ -62,7 +70,9 @@ func DefaultPolicy() Policy {
 		AvailabilityWeight: 0.3,
 		Experts:            10,
 		Evidence:           3,
-		SureConfidence:     0.6,
+		SureConfidence:     0.8,
+		Judged:             20,
+		RecentWindow:       7 * 24 * time.Hour,
 	}
 }
 
@@ -72,6 +82,8 @@ type Engine struct {
 	Source Source
 	Index  Index
 	Policy Policy
+	// Lexicon translates words between French and English; nil for none.
+	Lexicon *Lexicon
 	// Now is the clock for questions that carry no time of their own.
 	Now func() time.Time
 }
@@ -107,29 +119,114 @@ type Evidence struct {
 type Match struct {
 	Question Question
 	Answer   Answer // the best answer
-	// Confidence, from 0 to 1, is how surely Answer answers the new question.
+	// AnsweredBy is the author of Answer, as the store knows them (only
+	// the id when it does not).
+	AnsweredBy Person
+	// Sameness, from 0 to 1, is how much of each question's meaning is in
+	// the other: their rarer words, matched both ways.
+	Sameness float64
+	// Confidence, from 0 to 1, is how surely Answer answers the new
+	// question: the chance, as calibrated, that the past question asks the
+	// same thing.
 	Confidence float64
 	// Sure is true when Confidence is high enough to give Answer without
 	// asking anyone.
 	Sure bool
 }
 
-// Experts ranks the people most likely to answer q, as seen by v: evidence
-// comes only from questions v may see. It never returns q's asker, a bot, or
-// a deleted person. It returns an EINVALID error when q has no text.
-func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, error) {
+// Consideration is the engine's whole judgement of one question: the past
+// answers that may already answer it, and the people to ask.
+type Consideration struct {
+	// Matches are the answered questions closest to the new one, most
+	// confident first, each with its best answer.
+	Matches []Match
+	// Experts are the people most likely to answer, best first.
+	Experts []Expert
+}
+
+// Consider judges q as seen by v, with one search of the index and one read
+// of the store for both answers: the past answers that may already answer
+// it (as Similar returns them) and the people to ask (as Experts returns
+// them). Evidence comes only from questions v may see. It returns an
+// EINVALID error when q has no text.
+func (e *Engine) Consider(ctx context.Context, q Question, v Viewer) (Consideration, error) {
 	text, now, err := e.prepare(q)
 	if err != nil {
-		return nil, err
+		return Consideration{}, err
 	}
-	hits, byID, err := e.search(ctx, text, v, e.Policy.AnswerWeight, e.Policy.Candidates)
+	words := e.Index.Words(text)
+	if len(words) == 0 {
+		return Consideration{}, nil // only function words: nothing to look for
+	}
+	translations := e.translate(words)
+	var convs []string
+	if v.PersonID != "" {
+		if convs, err = e.Source.Memberships(ctx, v.PersonID); err != nil {
+			return Consideration{}, fmt.Errorf("memberships of %s: %w", v.PersonID, err)
+		}
+	}
+	hits, err := e.Index.Search(ctx, SearchQuery{
+		Words:         searchWords(words, translations),
+		Conversations: convs,
+		AnswerWeight:  e.Policy.AnswerWeight,
+		Limit:         e.Policy.Candidates,
+	})
 	if err != nil {
-		return nil, err
+		return Consideration{}, fmt.Errorf("search: %w", err)
 	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.QuestionID
+	}
+	r, err := e.Source.Consult(ctx, v, Consultation{
+		IDs: ids, Asker: q.Asker, Conversation: q.Conversation, At: now, Recent: e.Policy.RecentWindow,
+	})
+	if err != nil {
+		return Consideration{}, fmt.Errorf("read what the search found: %w", err)
+	}
+	byID := make(map[string]Question, len(r.Questions))
+	for _, past := range r.Questions {
+		byID[past.ID] = past
+	}
+	var c Consideration
+	if c.Matches, err = e.matches(ctx, q, words, translations, hits, byID); err != nil {
+		return Consideration{}, err
+	}
+	for i, m := range c.Matches {
+		c.Matches[i].AnsweredBy = r.People[m.Answer.Answerer]
+		if c.Matches[i].AnsweredBy.ID == "" {
+			c.Matches[i].AnsweredBy.ID = m.Answer.Answerer
+		}
+	}
+	c.Experts = e.experts(q, now, hits, byID, r)
+	return c, nil
+}
 
+// Experts ranks the people most likely to answer q, as seen by v: evidence
+// comes only from questions v may see. It never returns q's asker, a bot, or
+// a deleted person. It returns an EINVALID error when q has no text. It is
+// Consider's second half: a caller that wants both calls Consider once.
+func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, error) {
+	c, err := e.Consider(ctx, q, v)
+	return c.Experts, err
+}
+
+// Similar returns the answered questions closest to q that v may see, most
+// confident first, each with its best answer. It returns an EINVALID error
+// when q has no text. It is Consider's first half: a caller that wants both
+// calls Consider once.
+func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, error) {
+	c, err := e.Consider(ctx, q, v)
+	return c.Matches, err
+}
+
+// experts ranks the answerers of the questions found, by the evidence of
+// those questions and the signals read around the new one.
+func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]Question, r Reading) []Expert {
 	type candidate struct {
 		evidence float64
 		support  []Evidence
+		texts    map[string]bool // evidence texts already listed
 	}
 	cands := make(map[string]*candidate)
 	for _, h := range hits {
@@ -140,10 +237,17 @@ func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, e
 		for person, weight := range e.answerWeights(past, q.Asker, now) {
 			c := cands[person]
 			if c == nil {
-				c = &candidate{}
+				c = &candidate{texts: make(map[string]bool)}
 				cands[person] = c
 			}
 			c.evidence += h.Score * weight
+			// The same question posted twice (in two channels, or asked
+			// again word for word) is one piece of evidence to a reader.
+			key := strings.ToLower(strings.Join(strings.Fields(past.SearchText()), " "))
+			if c.texts[key] {
+				continue
+			}
+			c.texts[key] = true
 			c.support = append(c.support, Evidence{
 				QuestionID: past.ID,
 				Text:       past.SearchText(),
@@ -154,39 +258,26 @@ func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, e
 		}
 	}
 	if len(cands) == 0 {
-		return nil, nil
-	}
-
-	ids := make([]string, 0, len(cands))
-	for id := range cands {
-		ids = append(ids, id)
-	}
-	people, err := e.Source.People(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("experts: people: %w", err)
-	}
-	stats, err := e.Source.AnswererStats(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("experts: answerer stats: %w", err)
+		return nil
 	}
 
 	var maxEvidence, maxActivity float64
 	for id, c := range cands {
 		maxEvidence = math.Max(maxEvidence, c.evidence)
-		maxActivity = math.Max(maxActivity, e.activity(stats[id], now))
+		maxActivity = math.Max(maxActivity, e.activity(r.Stats[id], now))
 	}
 
 	p := e.Policy
 	experts := make([]Expert, 0, len(cands))
 	for id, c := range cands {
-		person, known := people[id]
+		person, known := r.People[id]
 		if !known {
 			person = Person{ID: id}
 		}
 		if !person.Routable() || id == q.Asker {
 			continue
 		}
-		st := stats[id]
+		st := r.Stats[id]
 		score := (1 - p.ActivityWeight) * c.evidence / maxEvidence
 		if maxActivity > 0 {
 			score += p.ActivityWeight * e.activity(st, now) / maxActivity
@@ -208,25 +299,27 @@ func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, e
 	if len(experts) > p.Experts {
 		experts = experts[:p.Experts]
 	}
-	return experts, nil
+	return experts
 }
 
-// Similar returns the answered questions closest to q that v may see, most
-// confident first, each with its best answer. It returns an EINVALID error
-// when q has no text.
-func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, error) {
-	text, _, err := e.prepare(q)
-	if err != nil {
-		return nil, err
+// matches judges how surely each of the closest answered questions found
+// asks what q asks (see confidence.go), most confident first.
+func (e *Engine) matches(ctx context.Context, q Question, words []Word, translations []QueryWord, hits []Hit, byID map[string]Question) ([]Match, error) {
+	asked, askedTr := words, translations
+	if q.Title != "" {
+		asked = e.Index.Words(Truncate(CleanText(q.Headline()), MaxIndexedText))
+		askedTr = e.translate(asked)
 	}
-	const limit = 10
-	hits, byID, err := e.search(ctx, text, v, 0, limit)
-	if err != nil {
-		return nil, err
+	type judged struct {
+		past  Question
+		best  Answer
+		words []Word
 	}
-	asked := termSet(e.Index.Terms(Truncate(CleanText(q.Headline()), MaxIndexedText)))
-	var matches []Match
+	var found []judged
 	for _, h := range hits {
+		if len(found) == e.Policy.Judged {
+			break
+		}
 		past, ok := byID[h.QuestionID]
 		if !ok || past.ID == q.ID {
 			continue
@@ -235,14 +328,32 @@ func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, er
 		if !ok {
 			continue
 		}
-		conf := dice(asked, termSet(e.Index.Terms(past.Headline())))
-		// An answer nobody confirmed is a weaker promise than one the asker
-		// accepted or thanked for.
-		if !best.Accepted && best.Thanks == 0 {
-			conf *= 0.9
-		}
-		matches = append(matches, Match{Question: past, Answer: best, Confidence: conf, Sure: conf >= e.Policy.SureConfidence})
+		found = append(found, judged{past, best, e.Index.Words(Truncate(past.Headline(), MaxIndexedText))})
 	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	var terms []string
+	for _, w := range asked {
+		terms = append(terms, w.Terms...)
+	}
+	for _, j := range found {
+		for _, w := range j.words {
+			terms = append(terms, w.Terms...)
+		}
+	}
+	stats, err := e.Index.Rarity(ctx, terms)
+	if err != nil {
+		return nil, fmt.Errorf("term statistics: %w", err)
+	}
+	weigh := rarity(stats)
+	askedBag := newBag(asked, weigh, askedTr)
+	matches := make([]Match, len(found))
+	for i, j := range found {
+		s := compare(askedBag, newBag(j.words, weigh, nil))
+		matches[i] = Match{Question: j.past, Answer: j.best, Sameness: s.Score}
+	}
+	e.calibrate(matches)
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Confidence > matches[j].Confidence })
 	return matches, nil
 }
@@ -257,36 +368,6 @@ func (e *Engine) prepare(q Question) (text string, now time.Time, err error) {
 		now = e.Now()
 	}
 	return Truncate(text, MaxIndexedText), now, nil
-}
-
-// search finds questions by text and reads back from the store the ones v
-// may see. The index already filters by visibility; reading through the
-// store's viewer filter again means a stale index can never leak.
-func (e *Engine) search(ctx context.Context, text string, v Viewer, answerWeight float64, limit int) ([]Hit, map[string]Question, error) {
-	var convs []string
-	if v.PersonID != "" {
-		var err error
-		if convs, err = e.Source.Memberships(ctx, v.PersonID); err != nil {
-			return nil, nil, fmt.Errorf("memberships of %s: %w", v.PersonID, err)
-		}
-	}
-	hits, err := e.Index.Search(ctx, SearchQuery{Text: text, Conversations: convs, AnswerWeight: answerWeight, Limit: limit})
-	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.QuestionID
-	}
-	qs, err := e.Source.Questions(ctx, v, ids)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read similar questions: %w", err)
-	}
-	byID := make(map[string]Question, len(qs))
-	for _, q := range qs {
-		byID[q.ID] = q
-	}
-	return hits, byID, nil
 }
 
 // answerWeights returns, for each person who answered past (other than its
@@ -403,28 +484,4 @@ func location(name string) *time.Location {
 	}
 	locations.Store(name, loc)
 	return loc
-}
-
-func termSet(terms []string) map[string]bool {
-	s := make(map[string]bool, len(terms))
-	for _, t := range terms {
-		s[t] = true
-	}
-	return s
-}
-
-// dice is the Dice coefficient of two term sets: 1 when they are the same,
-// 0 when they share nothing. Unlike a BM25 score it is bounded and does not
-// depend on the rest of the index, so it can serve as a confidence.
-func dice(a, b map[string]bool) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	shared := 0
-	for t := range a {
-		if b[t] {
-			shared++
-		}
-	}
-	return 2 * float64(shared) / float64(len(a)+len(b))
 }
