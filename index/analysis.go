@@ -39,11 +39,22 @@ const (
 	biStemFilterName = "nextdesk_stem_en_fr"
 )
 
-// frFunctionWords are the French function words the analyzer drops: the
+// frFunctionWords are the function words the analyzer drops beside
+// bleve's English stop list: the
 // frequent ones of bleve's French stop list, less those that mean something
 // in English or at work ("ai", "eu", "es", "été", "avions", single letters
 // such as C), which would otherwise vanish.
+//
+// Both languages' question and modal words are dropped too, as English
+// "would" and "could" already are: "can", "may", "comment", "pourquoi",
+// "faire"… say that something is asked, not what.
 var frFunctionWords = []any{
+	"can", "may", "might", "must", "shall", "will",
+	"après", "aussi", "autre", "autres", "avant", "chaque", "chez", "combien",
+	"comment", "dois", "doit", "encore", "entre", "fais", "fait", "faire",
+	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
+	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",
+	"tout", "toute", "toutes", "tous", "très", "trop", "vers",
 	"à", "au", "aux", "avec", "avais", "avait", "avez", "avons", "ça", "ce",
 	"ceci", "cela", "ces", "cet", "cette", "dans", "de", "des", "du", "elle",
 	"elles", "en", "est", "et", "étais", "était", "être", "il", "ils", "je",

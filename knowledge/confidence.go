@@ -22,8 +22,21 @@ type sameness struct {
 	// the old one; Covered the weighted share of the old one's words found
 	// in the new one.
 	Asked, Covered float64
-	// Score is their harmonic mean: high only when both are.
-	Score float64
+	// Conflict is the share of meaning of the heaviest word each question
+	// lacks from the other, the smaller of the two: a word swapped for
+	// another ("printer" for "VPN", "staff" for "senior").
+	Conflict float64
+	// Overlap is the harmonic mean of Asked and Covered: high only when
+	// both are.
+	Overlap float64
+}
+
+// asks is how surely two questions ask the same thing, judged on what
+// each asks in short (a title, or a one-line message): their overlap,
+// where a swapped word weighs decisively. In a question of four words that
+// carry meaning, changing one changes the question.
+func (s sameness) asks() float64 {
+	return s.Overlap * math.Pow(1-s.Conflict, conflictPower)
 }
 
 // bag is a question's words ready to be compared: their weights and, per
@@ -65,8 +78,8 @@ func (b bag) found(w Word) float64 {
 // compare measures how much of asked's meaning is in old and the other
 // way round. Each word counts once, however often it is written.
 func compare(asked, old bag) sameness {
-	share := func(from, in bag) float64 {
-		var total, found float64
+	share := func(from, in bag) (found, heaviestMissed float64) {
+		var total float64
 		seen := make(map[string]bool, len(from.words))
 		for i, w := range from.words {
 			if len(w.Terms) == 0 || seen[w.Terms[0]] {
@@ -74,19 +87,33 @@ func compare(asked, old bag) sameness {
 			}
 			seen[w.Terms[0]] = true
 			total += from.weights[i]
-			found += from.weights[i] * in.found(w)
+			f := in.found(w)
+			found += from.weights[i] * f
+			heaviestMissed = math.Max(heaviestMissed, from.weights[i]*(1-f))
 		}
 		if total == 0 {
-			return 0
+			return 0, 0
 		}
-		return found / total
+		return found / total, heaviestMissed / total
 	}
-	s := sameness{Asked: share(asked, old), Covered: share(old, asked)}
+	var s sameness
+	var missedAsked, missedCovered float64
+	s.Asked, missedAsked = share(asked, old)
+	s.Covered, missedCovered = share(old, asked)
+	s.Conflict = math.Min(missedAsked, missedCovered)
 	if s.Asked+s.Covered > 0 {
-		s.Score = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)
+		s.Overlap = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)
+	}
+	if debugCompare != nil {
+		debugCompare(asked, old, s)
 	}
 	return s
 }
+
+var debugCompare func(a, b bag, s sameness)
+
+// conflictPower is how hard a swapped word counts against sameness.
+var conflictPower = 4.0
 
 // idf is BM25's inverse document frequency of a term found in df of docs
 // questions: a word in every question weighs almost nothing, one in none

@@ -24,13 +24,29 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 2 {
-		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--json] | nextdesk eval stackexchange DIR [--json]")
+		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--json] | nextdesk eval stackexchange DIR [--json] | nextdesk eval duplicates DIR [--json] | nextdesk eval crosslang PAIRS.tsv [--json]")
 	}
 	cfg, err := m.config()
 	if err != nil {
 		return err
 	}
 	log := m.logger(cfg)
+	switch rest[0] {
+	case "duplicates", "crosslang":
+		if *channels != "" {
+			return usagef("eval: --channels applies to slack-export only")
+		}
+		tmp, err := os.MkdirTemp("", "nextdesk-eval-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		cfg.DataDir = tmp
+		if rest[0] == "duplicates" {
+			return m.evalDuplicates(ctx, cfg, rest[1], *asJSON)
+		}
+		return m.evalCrossLang(ctx, cfg, rest[1], *asJSON)
+	}
 
 	var (
 		data  importer.Collector
@@ -123,4 +139,54 @@ func (r *engineRanker) Rank(ctx context.Context, q knowledge.Question) ([]string
 		ids[i] = x.Person.ID
 	}
 	return ids, nil
+}
+
+// evalDuplicates measures instant answers on a labelled duplicates set.
+func (m *Main) evalDuplicates(ctx context.Context, cfg Config, dir string, asJSON bool) error {
+	set, err := eval.ReadDuplicateSet(dir)
+	if err != nil {
+		return err
+	}
+	kb, err := openKnowledge(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	if _, err := kb.Import(ctx, set.Batch()); err != nil {
+		return fmt.Errorf("load history: %w", err)
+	}
+	if err := kb.Sync(ctx); err != nil {
+		return err
+	}
+	rep, err := eval.EvaluateDuplicates(ctx, filepath.Base(dir), set, engineMatcher{kb.Engine}, kb.Engine.Policy.SureConfidence)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return rep.WriteJSON(m.Stdout)
+	}
+	return rep.WriteTable(m.Stdout)
+}
+
+// engineMatcher is the engine's instant answer, as the asker would get it.
+type engineMatcher struct{ e *knowledge.Engine }
+
+// Match returns the engine's matches, most confident first.
+func (m engineMatcher) Match(ctx context.Context, q knowledge.Question) ([]eval.Candidate, error) {
+	matches, err := m.e.Similar(ctx, q, knowledge.Viewer{PersonID: q.Asker})
+	if knowledge.ErrorCode(err) == knowledge.EINVALID {
+		return nil, nil // an empty question matches nothing
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]eval.Candidate, len(matches))
+	for i, x := range matches {
+		out[i] = eval.Candidate{ID: x.Question.ID, Confidence: x.Confidence}
+	}
+	return out, nil
+}
+
+func (m *Main) evalCrossLang(ctx context.Context, cfg Config, path string, asJSON bool) error {
+	return usagef("eval crosslang: not yet")
 }
