@@ -108,15 +108,15 @@ func TestInstantAnswerNearMisses(t *testing.T) {
 		}
 	}
 	for text, want := range map[string]string{
-		"My certificate expired: how can I reconnect to the VPN?":                 workplace[0],
-		"salary band senior engineer?":                                            workplace[1],
-		"Setting up the VPN for email on my phone":                                workplace[2],
-		"Who approves travel expenses over 500 euros?":                            workplace[4],
-		"Reset Okta password":                                                     workplace[5],
-		"Après l'expiration du certificat, comment reconnecter le VPN ?":          workplace[16],
-		"Grille de salaire d'un ingénieur senior ?":                               workplace[17],
-		"Comment faire pour obtenir un badge de parking ?":                        workplace[21],
-		"Configurer la messagerie sur mon téléphone avec le VPN":                  workplace[18],
+		"My certificate expired: how can I reconnect to the VPN?":        workplace[0],
+		"salary band senior engineer?":                                   workplace[1],
+		"Setting up the VPN for email on my phone":                       workplace[2],
+		"Who approves travel expenses over 500 euros?":                   workplace[4],
+		"Reset Okta password":                                            workplace[5],
+		"Après l'expiration du certificat, comment reconnecter le VPN ?": workplace[16],
+		"Grille de salaire d'un ingénieur senior ?":                      workplace[17],
+		"Comment faire pour obtenir un badge de parking ?":               workplace[21],
+		"Configurer la messagerie sur mon téléphone avec le VPN":         workplace[18],
 	} {
 		m, ok := sure(text)
 		if !ok || m.Question.Text != want {
