@@ -50,8 +50,9 @@ const (
 // "faire"… say that something is asked, not what.
 var frFunctionWords = []any{
 	"can", "may", "might", "must", "shall", "will",
-	"après", "aussi", "autre", "autres", "avant", "chaque", "chez", "combien",
-	"comment", "dois", "doit", "encore", "entre", "fais", "fait", "faire",
+	"alors", "ainsi", "après", "aussi", "autre", "autres", "avant",
+	"chaque", "chez", "combien", "comme", "comment", "dois", "doit", "donc",
+	"encore", "entre", "fais", "fait", "faire", "lorsque", "si", "puisque",
 	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
 	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",
 	"tout", "toute", "toutes", "tous", "très", "trop", "vers",

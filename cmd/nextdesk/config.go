@@ -17,6 +17,9 @@ type Config struct {
 	Lang     string        `env:"NEXTDESK_LANG" envDefault:"en"`
 	HalfLife time.Duration `env:"NEXTDESK_HALF_LIFE" envDefault:"8760h"`
 	LogLevel slog.Level    `env:"NEXTDESK_LOG_LEVEL" envDefault:"info"`
+	// LexiconDir holds the FreeDict French–English dictionaries, read at
+	// start to match questions across the two languages.
+	LexiconDir string `env:"NEXTDESK_LEXICON_DIR" envDefault:"/usr/share/dictd"`
 }
 
 // config reads the settings, and says in one line which one is wrong.

@@ -187,6 +187,38 @@ func (m engineMatcher) Match(ctx context.Context, q knowledge.Question) ([]eval.
 	return out, nil
 }
 
+// evalCrossLang measures how French and English questions find each
+// other, each direction on a data directory of its own.
 func (m *Main) evalCrossLang(ctx context.Context, cfg Config, path string, asJSON bool) error {
-	return usagef("eval crosslang: not yet")
+	pairs, err := eval.ReadTranslationPairs(path)
+	if err != nil {
+		return err
+	}
+	n := 0
+	build := func(ctx context.Context, history knowledge.Batch) (eval.Matcher, func(), error) {
+		c := cfg
+		c.DataDir = filepath.Join(cfg.DataDir, fmt.Sprint(n))
+		n++
+		kb, err := openKnowledge(ctx, c, m.logger(cfg))
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := kb.Import(ctx, history); err != nil {
+			kb.Close()
+			return nil, nil, fmt.Errorf("load history: %w", err)
+		}
+		if err := kb.Sync(ctx); err != nil {
+			kb.Close()
+			return nil, nil, err
+		}
+		return engineMatcher{kb.Engine}, func() { kb.Close() }, nil
+	}
+	rep, err := eval.EvaluateCrossLang(ctx, filepath.Base(path), pairs, build)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return rep.WriteJSON(m.Stdout)
+	}
+	return rep.WriteTable(m.Stdout)
 }
