@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -14,6 +15,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/nextdesk/nextdesk/knowledge"
 )
 
 // Every text is analysed once, by one analyzer that keeps both languages'
@@ -56,6 +59,9 @@ var frFunctionWords = []any{
 	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
 	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",
 	"tout", "toute", "toutes", "tous", "très", "trop", "vers",
+	"sommes", "êtes", "étions", "étiez", "étaient", "sera", "serait",
+	"seront", "serais", "avoir", "aura", "aurait", "pouvons",
+	"peuvent", "pu", "devons", "devez", "doivent", "dû", "soit", "soient", "sois",
 	"à", "au", "aux", "avec", "avais", "avait", "avez", "avons", "ça", "ce",
 	"ceci", "cela", "ces", "cet", "cette", "dans", "de", "des", "du", "elle",
 	"elles", "en", "est", "et", "étais", "était", "être", "il", "ils", "je",
@@ -75,8 +81,10 @@ func init() {
 }
 
 // biStemFilter replaces each word by its English and French stems, the
-// French one only when it differs, both at the word's position. A keyword
-// token is kept as it is.
+// French one only when it differs, both at the word's position, and both
+// without accents: "symptômes" then meets "symptoms", and "sécurité"
+// "security", through the stems the two languages share. A keyword token
+// is kept as it is.
 type biStemFilter struct{}
 
 var (
@@ -97,12 +105,23 @@ func (biStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		frTok := *t
 		frStemmer.Filter(analysis.TokenStream{&frTok})
 		porterStemmer.Filter(analysis.TokenStream{t})
+		t.Term, frTok.Term = foldTerm(t.Term), foldTerm(frTok.Term)
 		out = append(out, t)
 		if string(frTok.Term) != string(t.Term) {
 			out = append(out, &frTok)
 		}
 	}
 	return out
+}
+
+// foldTerm returns term without accents, reusing its bytes when it has none.
+func foldTerm(term []byte) []byte {
+	for _, c := range term {
+		if c >= utf8.RuneSelf {
+			return []byte(knowledge.FoldAccents(string(term)))
+		}
+	}
+	return term
 }
 
 // addAnalyzers defines analyzerName in m.

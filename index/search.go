@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -395,11 +396,27 @@ func (ix *Index) Words(text string) []knowledge.Word {
 			continue
 		}
 		words = append(words, knowledge.Word{
-			Text:  strings.ToLower(text[t.Start:t.End]),
+			Text:  withoutElision(strings.ToLower(text[t.Start:t.End])),
 			Terms: []string{string(t.Term)},
 		})
 	}
 	return words
+}
+
+// elided are the French words that lose their vowel before another word:
+// "l'imprimante" is the word "imprimante".
+var elided = map[string]bool{
+	"l": true, "m": true, "t": true, "qu": true, "n": true, "s": true, "j": true, "d": true, "c": true,
+	"jusqu": true, "quoiqu": true, "lorsqu": true, "puisqu": true,
+}
+
+// withoutElision returns word without an elided article or pronoun.
+func withoutElision(word string) string {
+	if i := strings.IndexAny(word, "'’"); i > 0 && elided[word[:i]] {
+		_, size := utf8.DecodeRuneInString(word[i:])
+		return word[i+size:]
+	}
+	return word
 }
 
 // Terms returns the distinct terms the index derives from text, sorted.

@@ -140,8 +140,9 @@ type Match struct {
 // Consideration is the engine's whole judgement of one question: the past
 // answers that may already answer it, and the people to ask.
 type Consideration struct {
-	// Matches are the answered questions closest to the new one, most
-	// confident first, each with its best answer.
+	// Matches are the answered questions closest to the new one, each
+	// with its best answer: those sure enough to hand back first, most
+	// confident first, then the others, closest first.
 	Matches []Match
 	// Experts are the people most likely to answer, best first.
 	Experts []Expert
@@ -214,8 +215,9 @@ func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, e
 	return c.Experts, err
 }
 
-// Similar returns the answered questions closest to q that v may see, most
-// confident first, each with its best answer. It returns an EINVALID error
+// Similar returns the answered questions closest to q that v may see, each
+// with its best answer: those sure enough to hand back first, most
+// confident first, then the others, closest first. It returns an EINVALID error
 // when q has no text. It is Consider's first half: a caller that wants both
 // calls Consider once.
 func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, error) {
@@ -310,7 +312,7 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 const maxComparedText = 4 << 10
 
 // matches judges how surely each of the closest answered questions found
-// asks what q asks (see confidence.go), most confident first.
+// asks what q asks (see confidence.go).
 func (e *Engine) matches(ctx context.Context, q Question, words []Word, translations []QueryWord, hits []Hit, byID map[string]Question) ([]Match, error) {
 	asked, askedTr := words, translations
 	if q.Title != "" {
@@ -385,7 +387,17 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		matches[i] = Match{Question: j.past, Answer: j.best, Sameness: same}
 	}
 	e.calibrate(matches)
-	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Confidence > matches[j].Confidence })
+	// The search ranks better than sameness does (BM25 weighs repeated
+	// and rare words with more nuance), so its order stands, but for the
+	// matches sure enough to hand back, which come first, most confident
+	// first.
+	sort.SliceStable(matches, func(i, j int) bool {
+		a, b := matches[i], matches[j]
+		if a.Sure != b.Sure {
+			return a.Sure
+		}
+		return a.Sure && a.Confidence > b.Confidence
+	})
 	return matches, nil
 }
 

@@ -18,11 +18,21 @@ type Lexicon struct {
 	// dictionary does not list.
 	byText map[string][]int
 	byTerm map[string][]int
-	// entries hold each headword's translations, analysed.
-	entries [][]Word
+	// entries hold each headword's translations.
+	entries [][]translation
 	// terms are each entry's headword terms, to skip a translation that is
 	// the word itself.
 	terms [][]string
+}
+
+// translation is one translation of a headword, analysed: the forms it may
+// take in a question (a French verb's conjugated forms), and how many
+// dictionary entries give it. A translation both dictionaries give
+// ("voir" for "see", and "see" for "voir") is surer than one only one of
+// them lists among many senses.
+type translation struct {
+	forms   []Word
+	support int
 }
 
 // Pair is one translation: a French word and an English equivalent, which
@@ -71,12 +81,22 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 		}
 		for _, w := range target {
+			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0].Terms[0] == w.Terms[0] }); j >= 0 {
+				l.entries[i][j].support++
+				continue
+			}
 			if len(l.entries[i]) == maxTranslations {
 				break
 			}
-			if !slices.ContainsFunc(l.entries[i], func(x Word) bool { return x.Terms[0] == w.Terms[0] }) {
-				l.entries[i] = append(l.entries[i], w)
+			forms := []Word{w}
+			if !french { // the translation is French
+				for _, form := range frenchForms(w.Text) {
+					if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
+						forms = append(forms, fw[0])
+					}
+				}
 			}
+			l.entries[i] = append(l.entries[i], translation{forms: forms, support: 1})
 		}
 	}
 	for _, p := range pairs {
@@ -106,7 +126,13 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 	// dictionary lists only in the infinitive, as the infinitives it may
 	// be a form of; and only then by its stems, which also find the
 	// headwords of the other language that share them.
+	if len([]rune(w.Text)) < 2 {
+		return nil // a letter left by elision or a split word
+	}
 	found := l.byText[w.Text]
+	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
+		found = l.byText[inf]
+	}
 	if len(found) == 0 {
 		for _, lemma := range frenchInfinitives(w.Text) {
 			found = append(found, l.byText[lemma]...)
@@ -122,18 +148,25 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 		}
 	}
 	seen := make(map[string]bool)
-	var out []QueryWord
+	var translations []translation
+	support := 0
 	for _, i := range found {
 		for _, tr := range l.entries[i] {
-			if seen[tr.Terms[0]] || sharesTerm(tr.Terms, w.Terms) {
+			if seen[tr.forms[0].Terms[0]] || sharesTerm(tr.forms[0].Terms, w.Terms) {
 				continue
 			}
-			seen[tr.Terms[0]] = true
-			out = append(out, QueryWord{Terms: tr.Terms})
+			seen[tr.forms[0].Terms[0]] = true
+			translations = append(translations, tr)
+			support += tr.support
 		}
 	}
-	for i := range out {
-		out[i].Weight = 1 / float64(len(out))
+	// Each translation weighs its share of the word, by its support; each
+	// of its forms weighs as much, since a question holds one of them.
+	var out []QueryWord
+	for _, tr := range translations {
+		for _, f := range tr.forms {
+			out = append(out, QueryWord{Terms: f.Terms, Weight: float64(tr.support) / float64(support)})
+		}
 	}
 	return out
 }
@@ -158,6 +191,65 @@ var frenchVerbEndings = []struct {
 	{"ies", []string{"ir"}}, {"is", []string{"ir", "re"}}, {"it", []string{"ir", "re"}}, {"ie", []string{"ir"}}, {"i", []string{"ir"}},
 	{"ues", []string{"re", "oir"}}, {"us", []string{"re", "oir"}}, {"ue", []string{"re", "oir"}}, {"u", []string{"re", "oir"}},
 	{"es", []string{"er"}}, {"e", []string{"er"}}, {"s", []string{"re", "ir"}}, {"d", []string{"dre"}}, {"t", []string{"tre"}},
+}
+
+// irregularFrench maps the forms of the commonest irregular French verbs
+// to their infinitive, and irregularForms each infinitive to its forms;
+// "être", "avoir", "pouvoir", "devoir" and "faire" are function words, as
+// their English equivalents are, and never looked up.
+var irregularFrench, irregularForms = func() (map[string]string, map[string][]string) {
+	m, forms := make(map[string]string), make(map[string][]string)
+	for inf, list := range map[string]string{
+		"aller":     "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait",
+		"savoir":    "sais sait savons savez savent su sue sus saurai saura saurais saurait",
+		"venir":     "viens vient venons venez viennent venu venue venus venues viendrai viendra viendrait",
+		"voir":      "vois voit voyons voyez voient vu vue vus vues verrai verra verrait",
+		"vouloir":   "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez",
+		"prendre":   "prends prend prenons prenez prennent pris prise prises prendrai prendra",
+		"dire":      "dis dit disons dites disent dite dits dites dirai dira",
+		"mettre":    "mets met mettons mettez mettent mis mise mises mettrai mettra",
+		"tenir":     "tiens tient tenons tenez tiennent tenu tenue tiendrai tiendra",
+		"connaître": "connais connaît connaissons connaissez connaissent connu connue",
+		"croire":    "crois croit croyons croyez croient cru crue",
+		"écrire":    "écris écrit écrivons écrivez écrivent écrite écrits",
+		"lire":      "lis lit lisons lisez lisent lu lue",
+		"ouvrir":    "ouvre ouvres ouvrons ouvrez ouvrent ouvert ouverte ouverts",
+		"mourir":    "meurs meurt mourons mourez meurent mort morte morts",
+		"naître":    "nais naît naissons naissez naissent né née nés",
+		"vivre":     "vis vit vivons vivez vivent vécu",
+		"boire":     "bois boit buvons buvez boivent bu",
+		"recevoir":  "reçois reçoit recevons recevez reçoivent reçu reçue",
+	} {
+		for f := range strings.FieldsSeq(list) {
+			m[f] = inf
+			forms[inf] = append(forms[inf], f)
+		}
+	}
+	return m, forms
+}()
+
+// frenchForms returns the forms a French word may take if it is a regular
+// verb in the infinitive: the present, the past participle and the
+// imperfect, which questions use most.
+func frenchForms(word string) []string {
+	if forms, ok := irregularForms[word]; ok {
+		return forms
+	}
+	var endings []string
+	var stem string
+	switch {
+	case strings.HasSuffix(word, "er") && len(word) > 4:
+		stem, endings = word[:len(word)-2], []string{"e", "es", "ons", "ez", "ent", "é", "ée", "és", "ais", "ait"}
+	case strings.HasSuffix(word, "ir") && len(word) > 4:
+		stem, endings = word[:len(word)-2], []string{"is", "it", "issons", "issez", "issent", "i", "ie"}
+	case strings.HasSuffix(word, "re") && len(word) > 4:
+		stem, endings = word[:len(word)-2], []string{"s", "", "ons", "ez", "ent", "u", "ue"}
+	}
+	forms := make([]string, len(endings))
+	for i, e := range endings {
+		forms[i] = stem + e
+	}
+	return forms
 }
 
 // frenchInfinitives returns the infinitives word may be a form of, by its
