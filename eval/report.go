@@ -37,7 +37,7 @@ func (r Report) WriteTable(w io.Writer) error {
 	})
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "dataset %s (protocol %d)\n", r.Dataset, r.Protocol)
+	fmt.Fprintf(tw, "dataset %s (protocol %s, version %d)\n", r.Dataset, r.Protocol, r.ProtocolVersion)
 	cutoff := "none"
 	if !r.Cutoff.IsZero() {
 		cutoff = r.Cutoff.UTC().Format(time.RFC3339)

@@ -19,12 +19,16 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	channels := fs.String("channels", "", "slack-export only: evaluate just these channels (names or ids, comma-separated)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	protocol := fs.String("protocol", eval.Fixed, "slack-export and stackexchange: fixed (one history for every test question) or replay (each test question with everything before it)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 2 {
-		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--json] | nextdesk eval stackexchange DIR [--json] | nextdesk eval duplicates DIR [--json] | nextdesk eval crosslang PAIRS.tsv [--json]")
+		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--protocol fixed|replay] [--json] | nextdesk eval stackexchange DIR [--protocol fixed|replay] [--json] | nextdesk eval duplicates DIR [--json] | nextdesk eval crosslang PAIRS.tsv [--json]")
+	}
+	if *protocol != eval.Fixed && *protocol != eval.Replay {
+		return usagef("eval: --protocol must be fixed or replay, not %q", *protocol)
 	}
 	cfg, err := m.config()
 	if err != nil {
@@ -49,19 +53,20 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	}
 
 	var (
-		data  importer.Collector
-		split func([]knowledge.Question) (eval.History, []eval.Case)
+		data   importer.Collector
+		split  func([]knowledge.Question) (eval.History, []eval.Case)
+		replay func([]knowledge.Question) []knowledge.Question
 	)
 	switch kind, src := rest[0], rest[1]; kind {
 	case "slack-export":
 		_, err = slackexport.Import(ctx, src, &data, slackexport.Options{Channels: splitList(*channels), Logger: log})
-		split = eval.SplitSlack
+		split, replay = eval.SplitSlack, eval.ReplaySlack
 	case "stackexchange":
 		if *channels != "" {
 			return usagef("eval: --channels applies to slack-export only")
 		}
 		_, err = stackexchange.Import(ctx, src, &data, stackexchange.Options{Logger: log})
-		split = eval.SplitStackExchange
+		split, replay = eval.SplitStackExchange, eval.ReplayStackExchange
 	default:
 		return usagef("eval: unknown source %q (want slack-export or stackexchange)", kind)
 	}
@@ -89,7 +94,13 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		}
 		return r, err
 	}
-	rep, err := eval.Evaluate(ctx, filepath.Base(rest[1]), h, cases, map[string]eval.Builder{"nextdesk": build})
+	builders := map[string]eval.Builder{"nextdesk": build}
+	var rep eval.Report
+	if *protocol == eval.Replay {
+		rep, err = eval.RunReplay(ctx, filepath.Base(rest[1]), replay(data.Questions), h, cases, builders)
+	} else {
+		rep, err = eval.Evaluate(ctx, filepath.Base(rest[1]), h, cases, builders)
+	}
 	if err != nil {
 		return err
 	}
@@ -122,6 +133,18 @@ func newEngineRanker(ctx context.Context, dir string, h eval.History, cfg Config
 		return nil, err
 	}
 	return &engineRanker{kb}, nil
+}
+
+// Learn imports what happened since the ranker was built, as the bot
+// records questions and answers when they come.
+func (r *engineRanker) Learn(ctx context.Context, changed []knowledge.Question) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	if _, err := r.Import(ctx, knowledge.Batch{Questions: changed}); err != nil {
+		return err
+	}
+	return r.Sync(ctx)
 }
 
 // Rank ranks as the bot would route: as seen by the asker, at the time the
