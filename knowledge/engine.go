@@ -10,12 +10,16 @@ import (
 	"time"
 )
 
-// Policy holds the weights of the ranking. The defaults are principles, not
-// fits to one data set: evidence is text relevance (Balog's document-centred
-// model, summed over the most similar answered questions), weighted by how
-// good each answer was and how recent; a person's overall activity is a
-// prior; and a person who never answers at this hour is less likely to
-// answer now.
+// Policy holds the weights of the ranking and of instant answers, one
+// policy for every workspace. The defaults are principles, not fits to one
+// data set, and were kept only where they held on every shared community
+// (a chat of four channels, three years of another chat, three Q&A sites):
+// evidence is text relevance (Balog's document-centred model, summed over
+// the most similar answered questions), weighted by how good each answer
+// was and how recent; then each other signal scales it: who answers a lot
+// (the candidate prior), who has been answering in this conversation in
+// the last hours and days (who is around and helping now), who helped
+// this asker before, and who usually answers at this hour.
 type Policy struct {
 	// Candidates is how many similar questions are aggregated.
 	Candidates int
@@ -33,12 +37,29 @@ type Policy struct {
 	// MinRecency is the floor of the recency decay, so a person who answered
 	// long ago is still found when nobody else knows.
 	MinRecency float64
-	// ActivityWeight is the share of the score that comes from how much a
-	// person answers overall (the candidate prior).
+	// Each weight below says how much one signal scales a person's score:
+	// at w, a person with none of it keeps 1-w of their score, the one
+	// with the most keeps it all.
+	//
+	// EvidenceWeight is for the text evidence: at 0.9, a person nobody's
+	// text points to is ranked only after those it does, unless every
+	// other signal is theirs.
+	EvidenceWeight float64
+	// ActivityWeight is for how much a person answers overall, on a log
+	// scale and discounted by how long ago they last did.
 	ActivityWeight float64
-	// AvailabilityWeight is how much a person's usual answering hours
-	// matter: at 0.3, a person who never answers at this hour keeps 70% of
-	// their score.
+	// RecentWeight is for answering in the question's conversation
+	// lately: each answer of the last RecentWindow counts by its age, with
+	// half-lives of RecentHours (who is around this very moment) and
+	// RecentDays (who has been helping this week).
+	RecentWeight float64
+	RecentWindow time.Duration
+	RecentHours  time.Duration
+	RecentDays   time.Duration
+	// HelpedWeight is for having answered the asker before.
+	HelpedWeight float64
+	// AvailabilityWeight is for a person's usual answering hours: at 0.3,
+	// a person who never answers at this hour keeps 70% of their score.
 	AvailabilityWeight float64
 	// Experts caps the number of experts returned.
 	Experts int
@@ -49,15 +70,12 @@ type Policy struct {
 	// chance that the past question asks the same thing; the answers
 	// handed back from 0.5 on were right 83% of the time on labelled
 	// duplicates (the shared SemEval-2016 split), since most of them are
-	// far likelier than the threshold. A workspace's own
-	// outcomes refine it (CalibrateThreshold).
+	// far likelier than the threshold. A workspace's own outcomes refine
+	// it (CalibrateThreshold).
 	SureConfidence float64
 	// Judged is how many of the closest answered questions are judged for
 	// an instant answer.
 	Judged int
-	// RecentWindow is how far back the activity in the question's
-	// conversation counts as recent.
-	RecentWindow time.Duration
 }
 
 // DefaultPolicy returns the ranking weights nextdesk ships with.
@@ -69,13 +87,18 @@ func DefaultPolicy() Policy {
 		ThanksBoost:        0.15,
 		HalfLife:           365 * 24 * time.Hour,
 		MinRecency:         0.25,
+		EvidenceWeight:     0.9,
 		ActivityWeight:     0.15,
+		RecentWeight:       0.5,
+		RecentWindow:       30 * 24 * time.Hour,
+		RecentHours:        6 * time.Hour,
+		RecentDays:         7 * 24 * time.Hour,
+		HelpedWeight:       0.1,
 		AvailabilityWeight: 0.3,
 		Experts:            10,
 		Evidence:           3,
 		SureConfidence:     0.5,
 		Judged:             20,
-		RecentWindow:       7 * 24 * time.Hour,
 	}
 }
 
@@ -230,21 +253,27 @@ func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, er
 func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]Question, r Reading) []Expert {
 	type candidate struct {
 		evidence float64
+		recent   float64
+		helped   float64
 		support  []Evidence
 		texts    map[string]bool // evidence texts already listed
 	}
 	cands := make(map[string]*candidate)
+	get := func(person string) *candidate {
+		c := cands[person]
+		if c == nil {
+			c = &candidate{texts: make(map[string]bool)}
+			cands[person] = c
+		}
+		return c
+	}
 	for _, h := range hits {
 		past, ok := byID[h.QuestionID]
 		if !ok || past.ID == q.ID || past.Time.After(now) {
 			continue
 		}
 		for person, weight := range e.answerWeights(past, q.Asker, now) {
-			c := cands[person]
-			if c == nil {
-				c = &candidate{texts: make(map[string]bool)}
-				cands[person] = c
-			}
+			c := get(person)
 			c.evidence += h.Score * weight
 			// The same question posted twice (in two channels, or asked
 			// again word for word) is one piece of evidence to a reader.
@@ -262,17 +291,39 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 			})
 		}
 	}
+	p := e.Policy
+	// Who has been answering here lately is around and helping now: each
+	// recent answer counts by how recent it is, over hours and over days.
+	if p.RecentWeight > 0 {
+		for _, a := range r.Recent {
+			if a.Person == q.Asker || a.Time.After(now) {
+				continue
+			}
+			age := float64(now.Sub(a.Time))
+			get(a.Person).recent += math.Exp2(-age/float64(p.RecentHours)) + math.Exp2(-age/float64(p.RecentDays))
+		}
+	}
+	// Who helped this asker before knows what they work on, and answers
+	// them.
+	if p.HelpedWeight > 0 {
+		for person, h := range r.Helped {
+			if person == q.Asker {
+				continue
+			}
+			get(person).helped = math.Log1p(float64(h.Answers)) * e.recency(h.Last, now)
+		}
+	}
 	if len(cands) == 0 {
 		return nil
 	}
 
-	var maxEvidence, maxActivity float64
+	var maxEvidence, maxActivity, maxRecent, maxHelped float64
 	for id, c := range cands {
 		maxEvidence = math.Max(maxEvidence, c.evidence)
 		maxActivity = math.Max(maxActivity, e.activity(r.Stats[id], now))
+		maxRecent = math.Max(maxRecent, c.recent)
+		maxHelped = math.Max(maxHelped, c.helped)
 	}
-
-	p := e.Policy
 	experts := make([]Expert, 0, len(cands))
 	for id, c := range cands {
 		person, known := r.People[id]
@@ -283,12 +334,17 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 			continue
 		}
 		st := r.Stats[id]
-		score := (1 - p.ActivityWeight) * c.evidence / maxEvidence
-		if maxActivity > 0 {
-			score += p.ActivityWeight * e.activity(st, now) / maxActivity
-		}
 		avail := Availability(st, person, now)
-		score *= 1 - p.AvailabilityWeight + p.AvailabilityWeight*avail
+		// Each signal scales the score between 1-w (the signal says
+		// nothing for this person) and 1 (the most of it among the
+		// candidates), so that every one must agree for a person to come
+		// first, and none alone can put someone first: the one who knows
+		// the topic, is around now, and answers.
+		score := factor(p.EvidenceWeight, share(c.evidence, maxEvidence)) *
+			factor(p.ActivityWeight, share(e.activity(st, now), maxActivity)) *
+			factor(p.RecentWeight, share(c.recent, maxRecent)) *
+			factor(p.HelpedWeight, share(c.helped, maxHelped)) *
+			factor(p.AvailabilityWeight, avail)
 		sort.SliceStable(c.support, func(i, j int) bool { return c.support[i].Relevance > c.support[j].Relevance })
 		if len(c.support) > p.Evidence {
 			c.support = c.support[:p.Evidence]
@@ -453,6 +509,17 @@ func (e *Engine) activity(st AnswererStats, now time.Time) float64 {
 	}
 	return math.Log1p(float64(st.Answers)) * e.recency(st.Last, now)
 }
+
+// share is x against the most any candidate has, 0 when nobody has any.
+func share(x, max float64) float64 {
+	if max == 0 {
+		return 0
+	}
+	return x / max
+}
+
+// factor scales a score by a signal of weight w worth x, from 0 to 1.
+func factor(w, x float64) float64 { return 1 - w + w*x }
 
 func acceptedBy(q Question, person string) bool {
 	for _, a := range q.Answers {

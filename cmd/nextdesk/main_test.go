@@ -267,7 +267,7 @@ func TestBenchSmall(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("bench --json: %v\n%s", err, out)
 	}
-	if rep.Questions != 3000 || rep.QuestionsPerSec <= 0 || rep.ExpertsP50ms <= 0 || rep.ExpertsP99ms < rep.ExpertsP50ms || rep.DataDirMiB <= 0 || rep.PeakRSSMiB <= 0 {
+	if rep.Questions != 3000 || rep.QuestionsPerSec <= 0 || rep.EngineP50ms <= 0 || rep.EngineP99ms < rep.EngineP50ms || rep.EngineCPUms <= 0 || rep.DataDirMiB <= 0 || rep.PeakRSSMiB <= 0 {
 		t.Errorf("implausible bench report: %+v", rep)
 	}
 	// The synthetic topics have known experts: a working engine finds them.
