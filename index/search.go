@@ -172,12 +172,14 @@ type field struct {
 // bleve scores every document that holds any query term, and BM25 gives a
 // term found in many documents little weight: in a large index, the common
 // words of a question would cost nearly all of the search and change
-// almost none of the ranking. So the terms are taken rarest first, as long
-// as the documents they bring stay within maxPostings; the rarest one is
-// always taken. A small index (or a short question) is searched with all
-// its terms, so this changes nothing there.
+// almost none of the ranking. So the terms are taken by what they can add
+// to a score (rarity times weight: the rarest first, a question's own
+// words before translations), as long as the documents they bring stay
+// within maxPostings; the first one is always taken. A small index (or a
+// short question) is searched with all its terms, so this changes nothing
+// there.
 func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, fields []field) ([]query.Query, error) {
-	docFreq, closeReader, err := ix.docFreqs(ctx)
+	docFreq, docs, closeReader, err := ix.docFreqs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +222,12 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 			}
 		}
 	}
-	slices.SortStableFunc(terms, func(a, b term) int { return cmp.Compare(a.df, b.df) })
+	// The terms that weigh most in a score come first: the rarest, and a
+	// question's own words before translations of the same rarity.
+	value := func(t term) float64 {
+		return t.field.boost * weight[t.text] * math.Log(1+(float64(docs)-float64(t.df)+0.5)/(float64(t.df)+0.5))
+	}
+	slices.SortStableFunc(terms, func(a, b term) int { return cmp.Compare(value(b), value(a)) })
 	var qs []query.Query
 	var postings uint64
 	for k, t := range terms {
@@ -246,7 +253,7 @@ func (ix *Index) Rarity(ctx context.Context, terms []string) (knowledge.TermStat
 	if ix.closed {
 		return knowledge.TermStats{}, fmt.Errorf("term statistics of index %s: %w", ix.dir, bleve.ErrorIndexClosed)
 	}
-	docFreq, closeReader, err := ix.docFreqs(ctx)
+	docFreq, docs, closeReader, err := ix.docFreqs(ctx)
 	if err != nil {
 		return knowledge.TermStats{}, fmt.Errorf("term statistics of index %s: %w", ix.dir, err)
 	}
@@ -264,31 +271,28 @@ func (ix *Index) Rarity(ctx context.Context, terms []string) (knowledge.TermStat
 			stats.DF[t] = int(df)
 		}
 	}
-	n, err := ix.bleve.DocCount()
-	if err != nil {
-		return knowledge.TermStats{}, fmt.Errorf("term statistics of index %s: %w", ix.dir, err)
-	}
-	stats.Docs = int(n)
+	stats.Docs = int(docs)
 	return stats, nil
 }
 
 // docFreqs returns a function that counts the documents holding term in
-// field, and a function that releases what the counting holds.
-func (ix *Index) docFreqs(ctx context.Context) (func(field, term string) (uint64, error), func(), error) {
+// field, the number of documents, and a function that releases what the
+// counting holds.
+func (ix *Index) docFreqs(ctx context.Context) (count func(field, term string) (uint64, error), docs uint64, release func(), err error) {
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
-	docs, err := r.DocCount()
+	docs, err = r.DocCount()
 	if err != nil {
 		r.Close()
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
-	count := func(field, term string) (uint64, error) {
+	count = func(field, term string) (uint64, error) {
 		key := dfKey{field, term}
 		if df, ok := ix.dfs.get(docs, key); ok {
 			return df, nil
@@ -302,7 +306,7 @@ func (ix *Index) docFreqs(ctx context.Context) (func(field, term string) (uint64
 		ix.dfs.put(key, df)
 		return df, nil
 	}
-	return count, func() { r.Close() }, nil
+	return count, docs, func() { r.Close() }, nil
 }
 
 // dfCache keeps document frequencies between searches: reading one costs

@@ -81,7 +81,7 @@ type Policy struct {
 // DefaultPolicy returns the ranking weights nextdesk ships with.
 func DefaultPolicy() Policy {
 	return Policy{
-		Candidates:         100,
+		Candidates:         50,
 		AnswerWeight:       0.5,
 		AcceptedBoost:      0.5,
 		ThanksBoost:        0.15,
@@ -98,7 +98,7 @@ func DefaultPolicy() Policy {
 		Experts:            10,
 		Evidence:           3,
 		SureConfidence:     0.5,
-		Judged:             20,
+		Judged:             10,
 	}
 }
 

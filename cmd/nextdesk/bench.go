@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	seed := fs.Int64("seed", 1, "generator seed")
 	dir := fs.String("dir", "", "data directory to fill (default: a temporary one, removed afterwards)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed questions to this file")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -114,6 +116,17 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	rep.ImportCPUSeconds = (cpuTime() - startCPU).Seconds()
 	rep.QuestionsPerSec = float64(*questions) / rep.ImportSeconds
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var took []time.Duration
 	hits := 0
 	queriesCPU := cpuTime()

@@ -10,14 +10,15 @@ import (
 )
 
 // maxRecent bounds the recent answers read for one question: in a very busy
-// conversation, the latest few hundred say who is around as well as all.
-const maxRecent = 500
+// conversation, the latest two hundred say who is around as well as all.
+const maxRecent = 200
 
 // Consult reads in one transaction what the engine weighs for one
 // question, as v may see it: the found questions with their answers, the
 // recent answers in the question's conversation (when v may see it), the
 // answers the asker received before, and the people and answering
-// histories of everyone named. Only what happened before c.At counts.
+// histories of everyone named (without the time of their first answer).
+// Only what happened before c.At counts.
 func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consultation) (knowledge.Reading, error) {
 	var r knowledge.Reading
 	at := c.At
@@ -61,7 +62,7 @@ func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consu
 		if r.People, err = readPeople(ctx, tx, ids); err != nil {
 			return err
 		}
-		r.Stats, err = readAnswererStats(ctx, tx, ids)
+		r.Stats, err = readAnswererStats(ctx, tx, ids, false)
 		return err
 	})
 	if err != nil {

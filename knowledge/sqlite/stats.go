@@ -19,7 +19,7 @@ import (
 func (db *DB) AnswererStats(ctx context.Context, ids []string) (map[string]knowledge.AnswererStats, error) {
 	var stats map[string]knowledge.AnswererStats
 	err := db.view(ctx, "read answerer stats", func(tx *sql.Tx) (err error) {
-		stats, err = readAnswererStats(ctx, tx, ids)
+		stats, err = readAnswererStats(ctx, tx, ids, true)
 		return err
 	})
 	if err != nil {
@@ -28,8 +28,10 @@ func (db *DB) AnswererStats(ctx context.Context, ids []string) (map[string]knowl
 	return stats, nil
 }
 
-// readAnswererStats reads the answering history of the people among ids.
-func readAnswererStats(ctx context.Context, tx *sql.Tx, ids []string) (map[string]knowledge.AnswererStats, error) {
+// readAnswererStats reads the answering history of the people among ids,
+// with the time of their first answer only if withFirst: routing needs the
+// last, and each costs one index seek per person.
+func readAnswererStats(ctx context.Context, tx *sql.Tx, ids []string, withFirst bool) (map[string]knowledge.AnswererStats, error) {
 	stats := make(map[string]knowledge.AnswererStats, len(ids))
 	if len(ids) == 0 {
 		return stats, nil
@@ -41,11 +43,11 @@ func readAnswererStats(ctx context.Context, tx *sql.Tx, ids []string) (map[strin
 	rows, err := tx.QueryContext(ctx, `
 		SELECT h.person_id, sum(h.answers), sum(h.accepted), sum(h.thanks),
 			group_concat(h.hour || ':' || h.answers),
-			(SELECT min(time) FROM answers WHERE answerer = h.person_id),
+			CASE WHEN ?2 THEN (SELECT min(time) FROM answers WHERE answerer = h.person_id) END,
 			(SELECT max(time) FROM answers WHERE answerer = h.person_id)
 		FROM answerer_hours h
-		WHERE h.person_id IN (SELECT value FROM json_each(?))
-		GROUP BY h.person_id`, jsonIDs(ids))
+		WHERE h.person_id IN (SELECT value FROM json_each(?1))
+		GROUP BY h.person_id`, jsonIDs(ids), withFirst)
 	if err != nil {
 		return nil, err
 	}
