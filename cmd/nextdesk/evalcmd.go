@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"context"
 	"flag"
 	"fmt"
@@ -125,11 +124,6 @@ func newEngineRanker(ctx context.Context, dir string, h eval.History, cfg Config
 	}
 	// Rank everyone with evidence: MRR counts ranks beyond the first ten.
 	kb.Engine.Policy.Experts = 1000
-	if exp := os.Getenv("NEXTDESK_EXPERIMENT"); exp != "" {
-		if err := json.Unmarshal([]byte(exp), &kb.Engine.Policy); err != nil {
-			return nil, err
-		}
-	}
 	if _, err := kb.Import(ctx, h.Batch()); err != nil {
 		kb.Close()
 		return nil, fmt.Errorf("load history: %w", err)
