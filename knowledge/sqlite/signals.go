@@ -9,9 +9,16 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// maxRecent bounds the recent answers read for one question: in a very busy
-// conversation, the latest two hundred say who is around as well as all.
-const maxRecent = 200
+// Bounds on the signals read for one question, so that their cost does not
+// grow with the store: in a very busy conversation, the latest two hundred
+// answers say who is around as well as all, and the last twenty people to
+// answer are the ones around; the help an asker received on their last
+// hundred questions says who helps them now.
+const (
+	maxRecent       = 200
+	maxRecentPeople = 20
+	maxHelpedAsked  = 100
+)
 
 // Consult reads in one transaction what the engine weighs for one
 // question, as v may see it: the found questions with their answers, the
@@ -72,7 +79,8 @@ func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consu
 }
 
 // recentActivity returns the answers given in conversation between from
-// and to, newest first, if v may see the conversation.
+// and to, newest first, by the last maxRecentPeople people to answer there,
+// if v may see the conversation.
 func recentActivity(ctx context.Context, tx *sql.Tx, v knowledge.Viewer, conversation string, from, to time.Time) ([]knowledge.Activity, error) {
 	// Questions are found by (conversation, time); an answer comes after
 	// its question, so questions asked before the window cannot hold
@@ -96,6 +104,7 @@ func recentActivity(ctx context.Context, tx *sql.Tx, v knowledge.Viewer, convers
 	}
 	defer rows.Close()
 	var out []knowledge.Activity
+	people := make(map[string]bool)
 	for rows.Next() {
 		var (
 			a knowledge.Activity
@@ -104,6 +113,10 @@ func recentActivity(ctx context.Context, tx *sql.Tx, v knowledge.Viewer, convers
 		if err := rows.Scan(&a.Person, &t); err != nil {
 			return nil, err
 		}
+		if !people[a.Person] && len(people) == maxRecentPeople {
+			continue
+		}
+		people[a.Person] = true
 		a.Time = fromNanos(t)
 		out = append(out, a)
 	}
@@ -111,19 +124,20 @@ func recentActivity(ctx context.Context, tx *sql.Tx, v knowledge.Viewer, convers
 }
 
 // helpedBefore counts, per person, the answers asker received before `to`
-// on the questions v may see.
+// on their last maxHelpedAsked questions that v may see.
 func helpedBefore(ctx context.Context, tx *sql.Tx, v knowledge.Viewer, asker string, to time.Time) (map[string]knowledge.Helped, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT a.answerer, count(*), max(a.time)
-		FROM questions q
+		FROM (SELECT id, conversation_id FROM questions
+			WHERE asker = ?1 AND time < ?2 AND NOT deleted
+			ORDER BY time DESC LIMIT ?5) q
 		JOIN conversations c ON c.id = q.conversation_id
 		JOIN answers a ON a.question_id = q.id
-		WHERE q.asker = ?1 AND q.time < ?2 AND NOT q.deleted
-		  AND a.time < ?2 AND a.answerer <> ?1
+		WHERE a.time < ?2 AND a.answerer <> ?1
 		  AND (c.kind = ?3 OR (?4 <> '' AND EXISTS (
 			SELECT 1 FROM members m WHERE m.person_id = ?4 AND m.conversation_id = q.conversation_id)))
 		GROUP BY a.answerer`,
-		asker, to.UnixNano(), knowledge.KindPublic, v.PersonID)
+		asker, to.UnixNano(), knowledge.KindPublic, v.PersonID, maxHelpedAsked)
 	if err != nil {
 		return nil, err
 	}
