@@ -98,8 +98,8 @@ func (m *Main) commands() []command {
 		{"import", "slack-export FILE.zip [--channels a,b] | stackexchange DIR | org FILE.csv", "import answered questions from history, or the org chart", (*Main).importCmd},
 		{"digest", "--dry-run [--week 2026-W47] [--format text|blocks|json] [--as USER_ID] | --post [--week 2026-W47]", "print the weekly digest from the current data, or post it now", (*Main).digestCmd},
 		{"reindex", "", "rebuild the search index from the store", (*Main).reindex},
-		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--json]", "measure import, index and ranking speed on synthetic history", (*Main).bench},
-		{"eval", "slack-export FILE.zip [--channels a,b] [--json] | stackexchange DIR [--json]", "measure routing on real history", (*Main).eval},
+		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--cpuprofile FILE] [--json]", "measure import, index and judgement speed on synthetic history", (*Main).bench},
+		{"eval", "slack-export FILE.zip [--channels a,b] [--protocol fixed|replay] [--json] | stackexchange DIR [--protocol fixed|replay] [--json] | duplicates DIR [--json] | crosslang PAIRS.tsv [--json]", "measure routing, instant answers and French–English matching on real history", (*Main).eval},
 		{"serve", "", "run the Slack bot: Socket Mode with SLACK_APP_TOKEN, else HTTP on NEXTDESK_ADDR", (*Main).serve},
 		{"tasks", "[--only NAME] [--dry-run]", "run the bot's background tasks once", (*Main).tasks},
 	}
