@@ -3,7 +3,6 @@ package eval
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -128,14 +127,7 @@ func hitRates(ctx context.Context, pairs []TranslationPair, past, asked func(Tra
 }
 
 // WriteJSON writes r as one indented JSON object. It returns w's error.
-func (r CrossLangReport) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
-}
+func (r CrossLangReport) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
 
 // WriteTable writes r for a person. It returns w's error.
 func (r CrossLangReport) WriteTable(w io.Writer) error {

@@ -379,14 +379,7 @@ func (l labels) baseline(set DuplicateSet) BaselineOutcome {
 }
 
 // WriteJSON writes r as one indented JSON object. It returns w's error.
-func (r DuplicatesReport) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
-}
+func (r DuplicatesReport) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
 
 // WriteTable writes r for a person. It returns w's error.
 func (r DuplicatesReport) WriteTable(w io.Writer) error {

@@ -37,9 +37,7 @@ func ReplaySlack(qs []knowledge.Question) []knowledge.Question {
 		if q.Asker == "" {
 			continue
 		}
-		q.Answers = slices.DeleteFunc(slices.Clone(q.Answers), func(a knowledge.Answer) bool {
-			return a.Answerer == "" || a.Answerer == q.Asker
-		})
+		q.Answers = repliesByOthers(q)
 		out = append(out, q)
 	}
 	return out

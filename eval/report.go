@@ -11,10 +11,13 @@ import (
 
 // WriteJSON writes r to w as one indented JSON object, rankers sorted by
 // name. It returns w's error.
-func (r Report) WriteJSON(w io.Writer) error {
+func (r Report) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
+
+// writeJSON writes v to w as one indented JSON object.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil

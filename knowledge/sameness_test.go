@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
 // workplace is a small company's history, in English and French: the kind
@@ -44,29 +42,15 @@ var workplace = []string{
 // someone, into a real store and index.
 func mustWorkplace(t *testing.T) *knowledge.Engine {
 	t.Helper()
-	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
-	ix, err := index.Open(t.TempDir() + "/index")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	b := knowledge.Batch{Conversations: []knowledge.Conversation{{ID: "C1", Name: "help", Kind: knowledge.KindPublic}}}
+	var b knowledge.Batch
 	for i, text := range workplace {
 		id := fmt.Sprintf("q%02d", i)
-		b.Questions = append(b.Questions, knowledge.Question{
-			ID: id, Asker: "asker", Conversation: "C1", Text: text, Time: at.Add(time.Duration(i) * time.Hour),
-			Answers: []knowledge.Answer{{ID: id + "a", Answerer: fmt.Sprintf("expert%d", i%5), Text: "Here is how.", Time: at.Add(time.Duration(i)*time.Hour + time.Minute), Accepted: true}},
-		})
+		q := answered(id, "C1", "asker", fmt.Sprintf("expert%d", i%5), text, at.Add(time.Duration(i)*time.Hour))
+		q.Answers[0].Accepted = true
+		b.Questions = append(b.Questions, q)
 	}
-	if _, err := db.Import(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := knowledge.Sync(ctx, db, ix); err != nil {
-		t.Fatal(err)
-	}
-	e := knowledge.NewEngine(db, ix)
+	e, _ := mustEngine(t, b)
 	e.Now = func() time.Time { return at.AddDate(0, 1, 0) }
 	return e
 }
