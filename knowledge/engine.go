@@ -294,13 +294,17 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 	p := e.Policy
 	// Who has been answering here lately is around and helping now: each
 	// recent answer counts by how recent it is, over hours and over days.
+	// These signals weigh the people the text points to; alone they
+	// propose nobody, since a person must be asked for what they know.
 	if p.RecentWeight > 0 {
 		for _, a := range r.Recent {
 			if a.Person == q.Asker || a.Time.After(now) {
 				continue
 			}
 			age := float64(now.Sub(a.Time))
-			get(a.Person).recent += math.Exp2(-age/float64(p.RecentHours)) + math.Exp2(-age/float64(p.RecentDays))
+			if c := cands[a.Person]; c != nil {
+				c.recent += math.Exp2(-age/float64(p.RecentHours)) + math.Exp2(-age/float64(p.RecentDays))
+			}
 		}
 	}
 	// Who helped this asker before knows what they work on, and answers
@@ -310,7 +314,9 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 			if person == q.Asker {
 				continue
 			}
-			get(person).helped = math.Log1p(float64(h.Answers)) * e.recency(h.Last, now)
+			if c := cands[person]; c != nil {
+				c.helped = math.Log1p(float64(h.Answers)) * e.recency(h.Last, now)
+			}
 		}
 	}
 	if len(cands) == 0 {
