@@ -40,6 +40,9 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		if *channels != "" {
 			return usagef("eval: --channels applies to slack-export only")
 		}
+		if *protocol != eval.Fixed {
+			return usagef("eval: --protocol applies to slack-export and stackexchange only")
+		}
 		tmp, err := os.MkdirTemp("", "nextdesk-eval-")
 		if err != nil {
 			return err

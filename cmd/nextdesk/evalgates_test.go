@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nextdesk/nextdesk/lexicon"
@@ -142,5 +143,23 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	}
 	if rep.FrEn.Hit1 < 0.54 || rep.EnFr.Hit1 < 0.58 || rep.FrEn.Hit5 < 0.72 || rep.EnFr.Hit5 < 0.72 {
 		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.54 / 0.58 and 0.72", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	}
+}
+
+func TestEvalRejectsBadInput(t *testing.T) {
+	bad := writeFile(t, "pairs.tsv", "id\ten\tfr\nq1\tonly two columns\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval", "stackexchange", "x", "--protocol", "sideways"}, "--protocol must be fixed or replay"},
+		{[]string{"eval", "duplicates", "x", "--protocol", "replay"}, "--protocol applies to slack-export and stackexchange only"},
+		{[]string{"eval", "crosslang", bad}, "pairs.tsv:2: want three tab-separated columns"},
+		{[]string{"eval", "duplicates", t.TempDir()}, "history.jsonl"},
+	} {
+		_, err := run(t, map[string]string{}, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("nextdesk %s: error = %v, want one saying %q", strings.Join(tc.args, " "), err, tc.want)
+		}
 	}
 }
