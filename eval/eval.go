@@ -22,10 +22,20 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// Protocol is the version of the evaluation protocol. It changes whenever a
-// change to the split, the truth, the candidates or the metrics would move
-// the figures, so that figures are only compared under the same version.
-const Protocol = 1
+// ProtocolVersion is the version of the evaluation protocols. It changes
+// whenever a change to the split, the truth, the candidates or the metrics
+// would move the figures, so that figures are only compared under the same
+// version.
+const ProtocolVersion = 1
+
+// The two protocols: Fixed ranks every test question with the same history
+// (the oldest 80%), so that figures compare with references computed
+// outside the project; Replay ranks each test question with everything that
+// happened before it, as the live bot would (see Replay).
+const (
+	Fixed  = "fixed"
+	Replay = "replay"
+)
 
 // Ranker ranks candidate answerers for a test question, best first. It may
 // name anyone: Run keeps only the candidates, in the order given.
@@ -128,12 +138,14 @@ type Metrics struct {
 
 // Report is the outcome of one evaluation run.
 type Report struct {
-	Protocol  int    `json:"protocol"`
-	Dataset   string `json:"dataset"`
-	Questions int    `json:"questions"` // given to the split
-	Eligible  int    `json:"eligible"`  // the 80/20 cut was made on these
-	History   int    `json:"history"`   // questions in the history
-	Tests     int    `json:"tests"`
+	// Protocol is Fixed or Replay.
+	Protocol        string `json:"protocol"`
+	ProtocolVersion int    `json:"protocol_version"`
+	Dataset         string `json:"dataset"`
+	Questions       int    `json:"questions"` // given to the split
+	Eligible        int    `json:"eligible"`  // the 80/20 cut was made on these
+	History         int    `json:"history"`   // questions in the history
+	Tests           int    `json:"tests"`
 	// Candidates is the number of people who answered in the history.
 	Candidates int `json:"candidates"`
 	// Unreachable counts the tests none of whose true answerers (other
@@ -179,15 +191,16 @@ func Run(ctx context.Context, dataset string, h History, cases []Case, rankers m
 		isCandidate[id] = true
 	}
 	rep := Report{
-		Protocol:   Protocol,
-		Dataset:    dataset,
-		Questions:  h.Total,
-		Eligible:   h.Eligible,
-		History:    len(h.Questions),
-		Tests:      len(cases),
-		Candidates: len(candidates),
-		Cutoff:     h.Cutoff,
-		Rankers:    make(map[string]Metrics, len(rankers)),
+		Protocol:        Fixed,
+		ProtocolVersion: ProtocolVersion,
+		Dataset:         dataset,
+		Questions:       h.Total,
+		Eligible:        h.Eligible,
+		History:         len(h.Questions),
+		Tests:           len(cases),
+		Candidates:      len(candidates),
+		Cutoff:          h.Cutoff,
+		Rankers:         make(map[string]Metrics, len(rankers)),
 	}
 	for _, c := range cases {
 		if len(c.Truth) == 0 {

@@ -85,7 +85,7 @@ func TestRunMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRep := Report{
-		Protocol: Protocol, Dataset: "crafted",
+		Protocol: Fixed, ProtocolVersion: ProtocolVersion, Dataset: "crafted",
 		Questions: 9, Eligible: 8, History: 1, Tests: 9, Candidates: 5,
 		Unreachable: 3, // unreachable (newcomer), self (the asker), deep (p12)
 		Cutoff:      at(10),
@@ -240,7 +240,7 @@ func TestRunDeterministic(t *testing.T) {
 
 func sampleReport() Report {
 	return Report{
-		Protocol: Protocol, Dataset: "slack-export julia.zip",
+		Protocol: Fixed, ProtocolVersion: ProtocolVersion, Dataset: "slack-export julia.zip",
 		Questions: 2805, Eligible: 2805, History: 2244, Tests: 561, Candidates: 600, Unreachable: 40,
 		Cutoff: at(0),
 		Rankers: map[string]Metrics{
@@ -259,7 +259,8 @@ func TestWriteJSON(t *testing.T) {
 	// One object, read the way a script comparing versions reads it.
 	dec := json.NewDecoder(&buf)
 	var got struct {
-		Protocol  int    `json:"protocol"`
+		Protocol  string `json:"protocol"`
+		Version   int    `json:"protocol_version"`
 		Dataset   string `json:"dataset"`
 		Questions int    `json:"questions"`
 		History   int    `json:"history"`
@@ -273,7 +274,7 @@ func TestWriteJSON(t *testing.T) {
 		t.Error("more than one JSON value")
 	}
 	want := got
-	want.Protocol, want.Dataset, want.Questions, want.History, want.Tests = Protocol, "slack-export julia.zip", 2805, 2244, 561
+	want.Protocol, want.Version, want.Dataset, want.Questions, want.History, want.Tests = Fixed, ProtocolVersion, "slack-export julia.zip", 2805, 2244, 561
 	want.Rankers = map[string]map[string]float64{
 		"popularity": {"hit1": 0.1, "hit5": 0.303, "hit10": 0.4, "mrr": 0.183, "unranked": 0},
 		"nextdesk":   {"hit1": 0.25, "hit5": 0.5, "hit10": 0.6, "mrr": 0.35, "unranked": 3},
@@ -289,7 +290,7 @@ func TestWriteTable(t *testing.T) {
 	if err := sampleReport().WriteTable(&buf); err != nil {
 		t.Fatal(err)
 	}
-	want := `dataset slack-export julia.zip (protocol 1)
+	want := `dataset slack-export julia.zip (protocol fixed, version 1)
 questions 2805, eligible 2805, history 2244 (before 2024-03-01T09:00:00Z), tests 561, candidates 600, unreachable tests 40
 
 ranker      hit@1  hit@5  hit@10  MRR    unranked

@@ -52,7 +52,7 @@ func Example() {
 		fmt.Println(err)
 	}
 	// Output:
-	// dataset example (protocol 1)
+	// dataset example (protocol fixed, version 1)
 	// questions 5, eligible 5, history 4 (before 2021-01-08T09:00:00Z), tests 1, candidates 2, unreachable tests 0
 	//
 	// ranker      hit@1  hit@5  hit@10  MRR    unranked

@@ -11,10 +11,13 @@ import (
 
 // WriteJSON writes r to w as one indented JSON object, rankers sorted by
 // name. It returns w's error.
-func (r Report) WriteJSON(w io.Writer) error {
+func (r Report) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
+
+// writeJSON writes v to w as one indented JSON object.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
@@ -37,7 +40,7 @@ func (r Report) WriteTable(w io.Writer) error {
 	})
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "dataset %s (protocol %d)\n", r.Dataset, r.Protocol)
+	fmt.Fprintf(tw, "dataset %s (protocol %s, version %d)\n", r.Dataset, r.Protocol, r.ProtocolVersion)
 	cutoff := "none"
 	if !r.Cutoff.IsZero() {
 		cutoff = r.Cutoff.UTC().Format(time.RFC3339)

@@ -22,9 +22,7 @@ func SplitSlack(qs []knowledge.Question) (History, []Case) {
 		if q.Asker == "" {
 			continue
 		}
-		q.Answers = slices.DeleteFunc(slices.Clone(q.Answers), func(a knowledge.Answer) bool {
-			return a.Answerer == "" || a.Answerer == q.Asker
-		})
+		q.Answers = repliesByOthers(q)
 		if len(q.Answers) > 0 {
 			eligible = append(eligible, q)
 		}
@@ -44,6 +42,14 @@ func SplitSlack(qs []knowledge.Question) (History, []Case) {
 		cases = append(cases, newCase(q, truth))
 	}
 	return h, cases
+}
+
+// repliesByOthers returns the replies to Slack question q by known people
+// other than its asker: the answers the protocol counts.
+func repliesByOthers(q knowledge.Question) []knowledge.Answer {
+	return slices.DeleteFunc(slices.Clone(q.Answers), func(a knowledge.Answer) bool {
+		return a.Answerer == "" || a.Answerer == q.Asker
+	})
 }
 
 // SplitStackExchange splits Stack Exchange questions into history and

@@ -2,7 +2,9 @@ package index
 
 import (
 	"fmt"
+	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
@@ -12,31 +14,54 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// The two analyzers every text is indexed with. They are bleve's en and fr
-// with one change each, because every text goes through both: each also
-// drops the other language's function words. With bleve's en and fr as
-// they are, "the" and "is" would be terms of the French fields, and "de"
-// and "la" terms of the English ones: a query made only of stop words
-// would find half the index, and every query holding one would walk a
-// posting list as long as the index, for no gain in relevance.
+// Every text is analysed once, by one analyzer that keeps both languages'
+// stems: each word becomes its English (Porter) stem and, when it differs,
+// its French (light) stem, at the same position. "certificats" and
+// "certificates" then share a term, and "renewing" finds "renew", without
+// guessing the language and without analysing and indexing every text
+// twice, as two analyzers in two fields would (that second copy cost about
+// half of the index's CPU and size).
 //
-// They are defined in the mapping, so an index keeps analysing text the
-// way it was built even if bleve's own analyzers change.
+// The analyzer drops the function words of both languages, so that a query
+// made only of them finds nothing and no query walks a posting list as
+// long as the index for no gain in relevance.
+//
+// It is defined in the mapping, so an index keeps analysing text the way it
+// was built even if bleve's own filters change; the bilingual stemming
+// filter is nextdesk's and registered below.
 const (
-	analyzerEn = "nextdesk_en"
-	analyzerFr = "nextdesk_fr"
+	analyzerName = "nextdesk_bilingual"
 
 	frFunctionMap    = "nextdesk_fr_function_words"
 	frFunctionFilter = "nextdesk_stop_fr_function_words"
+	biStemFilterName = "nextdesk_stem_en_fr"
 )
 
-// frFunctionWords are the French function words the English analyzer
-// drops: the frequent ones of bleve's French stop list, less those that
-// mean something in English or at work ("ai", "eu", "es", "été", "avions",
-// single letters such as C), which would otherwise vanish from both fields.
+// frFunctionWords are the function words the analyzer drops beside
+// bleve's English stop list: the
+// frequent ones of bleve's French stop list, less those that mean something
+// in English or at work ("ai", "eu", "es", "été", "avions", single letters
+// such as C), which would otherwise vanish.
+//
+// Both languages' question and modal words are dropped too, as English
+// "would" and "could" already are: "can", "may", "comment", "pourquoi",
+// "faire"… say that something is asked, not what.
 var frFunctionWords = []any{
+	"can", "may", "might", "must", "shall", "will",
+	"alors", "ainsi", "après", "aussi", "autre", "autres", "avant",
+	"chaque", "chez", "combien", "comme", "comment", "dois", "doit", "donc",
+	"encore", "entre", "fais", "fait", "faire", "lorsque", "si", "puisque",
+	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
+	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",
+	"tout", "toute", "toutes", "tous", "très", "trop", "vers",
+	"sommes", "êtes", "étions", "étiez", "étaient", "sera", "serait",
+	"seront", "serais", "avoir", "aura", "aurait", "pouvons",
+	"peuvent", "pu", "devons", "devez", "doivent", "dû", "soit", "soient", "sois",
 	"à", "au", "aux", "avec", "avais", "avait", "avez", "avons", "ça", "ce",
 	"ceci", "cela", "ces", "cet", "cette", "dans", "de", "des", "du", "elle",
 	"elles", "en", "est", "et", "étais", "était", "être", "il", "ils", "je",
@@ -47,7 +72,59 @@ var frFunctionWords = []any{
 	"toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y",
 }
 
-// addAnalyzers defines analyzerEn and analyzerFr in m.
+func init() {
+	if err := registry.RegisterTokenFilter(biStemFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return biStemFilter{}, nil
+	}); err != nil {
+		panic(err)
+	}
+}
+
+// biStemFilter replaces each word by its English and French stems, the
+// French one only when it differs, both at the word's position, and both
+// without accents: "symptômes" then meets "symptoms", and "sécurité"
+// "security", through the stems the two languages share. A keyword token
+// is kept as it is.
+type biStemFilter struct{}
+
+var (
+	porterStemmer = porter.NewPorterStemmer()
+	frStemmer     = fr.NewFrenchLightStemmerFilter()
+)
+
+// Filter implements analysis.TokenFilter.
+func (biStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(input)+len(input)/2)
+	for _, t := range input {
+		if t.KeyWord {
+			out = append(out, t)
+			continue
+		}
+		// Both stemmers build a new term and leave the input's bytes
+		// alone, so one token can be stemmed twice.
+		frTok := *t
+		frStemmer.Filter(analysis.TokenStream{&frTok})
+		porterStemmer.Filter(analysis.TokenStream{t})
+		t.Term, frTok.Term = foldTerm(t.Term), foldTerm(frTok.Term)
+		out = append(out, t)
+		if string(frTok.Term) != string(t.Term) {
+			out = append(out, &frTok)
+		}
+	}
+	return out
+}
+
+// foldTerm returns term without accents, reusing its bytes when it has none.
+func foldTerm(term []byte) []byte {
+	for _, c := range term {
+		if c >= utf8.RuneSelf {
+			return []byte(knowledge.FoldAccents(string(term)))
+		}
+	}
+	return term
+}
+
+// addAnalyzers defines analyzerName in m.
 func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	if err := m.AddCustomTokenMap(frFunctionMap, map[string]any{
 		"type":   tokenmap.Name,
@@ -61,27 +138,18 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	}); err != nil {
 		return fmt.Errorf("define %s: %w", frFunctionFilter, err)
 	}
-	// English: bleve's en, plus French elision (l', d', qu'… never start an
-	// English word) and French function words.
-	if err := m.AddCustomAnalyzer(analyzerEn, map[string]any{
+	// French elision (l', d', qu'… never start an English word) and
+	// English possessives, then both languages' function words, then both
+	// stems.
+	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":      custom.Name,
 		"tokenizer": unicode.Name,
 		"token_filters": []any{
 			lowercase.Name, fr.ElisionName, en.PossessiveName,
-			en.StopName, frFunctionFilter, porter.Name,
+			en.StopName, frFunctionFilter, biStemFilterName,
 		},
 	}); err != nil {
-		return fmt.Errorf("define %s: %w", analyzerEn, err)
-	}
-	// French: bleve's fr, plus English stop words.
-	if err := m.AddCustomAnalyzer(analyzerFr, map[string]any{
-		"type":      custom.Name,
-		"tokenizer": unicode.Name,
-		"token_filters": []any{
-			lowercase.Name, fr.ElisionName, fr.StopName, en.StopName, fr.LightStemmerName,
-		},
-	}); err != nil {
-		return fmt.Errorf("define %s: %w", analyzerFr, err)
+		return fmt.Errorf("define %s: %w", analyzerName, err)
 	}
 	return nil
 }

@@ -6,23 +6,23 @@ import "fmt"
 // the commands and tasks that must match text against words (a team's
 // topics) while the server holds the index, or with no index at all.
 type Analyzer struct {
-	// ix holds only the two analyzers: Terms is the index's own, so the
-	// two analyses can never drift apart.
+	// ix holds only the bilingual analyzer: Terms is the index's own, so
+	// the two analyses can never drift apart.
 	ix *Index
 }
 
-// NewAnalyzer returns the analysis of the index's mapping: its English and
-// French analyzers.
+// NewAnalyzer returns the analysis of the index's mapping: its bilingual
+// analyzer.
 func NewAnalyzer() (*Analyzer, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index analysis: %w", err)
 	}
-	en, fr := m.AnalyzerNamed(analyzerEn), m.AnalyzerNamed(analyzerFr)
-	if en == nil || fr == nil {
-		return nil, fmt.Errorf("index analysis: the mapping lacks the %s and %s analyzers", analyzerEn, analyzerFr)
+	text := m.AnalyzerNamed(analyzerName)
+	if text == nil {
+		return nil, fmt.Errorf("index analysis: the mapping lacks the %s analyzer", analyzerName)
 	}
-	return &Analyzer{ix: &Index{en: en, fr: fr}}, nil
+	return &Analyzer{ix: &Index{text: text}}, nil
 }
 
 // Terms returns the distinct terms the index derives from text (see

@@ -14,8 +14,8 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// questionDoc is what bleve indexes for a question. Q and A are each mapped
-// to two fields, one per analyzer; nothing is stored.
+// questionDoc is what bleve indexes for a question: its text, its answers'
+// texts and its visibility; nothing is stored.
 type questionDoc struct {
 	Q string `json:"q"`
 	A string `json:"a"`

@@ -3,9 +3,9 @@
 // The index is derived from the store: it holds no text that is not also in
 // SQLite, only what search needs (analysed terms and a visibility keyword),
 // and it can be removed and rebuilt at any time with knowledge.Sync from
-// revision 0. Every question's text is analysed twice, by the English and by
-// the French analyzer, so a question is found whatever language it was
-// written in, without guessing that language.
+// revision 0. Every question's text is analysed once into the stems of
+// both languages (see analysis.go), so a question is found whatever
+// language it was written in, without guessing that language.
 package index
 
 import (
@@ -27,6 +27,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveapi "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	// Every binary that opens the index needs bleve's English and French
 	// analysis registered, or bleve refuses to open it; importing them here
@@ -40,7 +41,7 @@ import (
 // schemaVersion names the mapping and analysis the documents were indexed
 // with. Bump it whenever newMapping or the indexed text changes: Open then
 // rebuilds an index of another version instead of searching it wrongly.
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 // Internal keys, stored by bleve beside the documents.
 var (
@@ -51,11 +52,9 @@ var (
 // Document type and field names; changing one needs a new schemaVersion.
 const (
 	docType   = "question"
-	fieldQEn  = "q_en" // question text, English analysis
-	fieldQFr  = "q_fr" // question text, French analysis
-	fieldAEn  = "a_en" // answer texts, English analysis
-	fieldAFr  = "a_fr" // answer texts, French analysis
-	fieldVis  = "v"    // visibility: visPublic or the conversation id
+	fieldQ    = "q" // question text
+	fieldA    = "a" // answer texts
+	fieldVis  = "v" // visibility: visPublic or the conversation id
 	visPublic = "public"
 )
 
@@ -88,8 +87,7 @@ func (e *inUseError) Is(target error) bool { return target == ErrInUse }
 type Index struct {
 	dir   string
 	bleve bleve.Index
-	en    analysis.Analyzer
-	fr    analysis.Analyzer
+	text  analysis.Analyzer
 
 	applyMu sync.Mutex   // serialises Apply, so Rev and documents move together
 	rev     atomic.Int64 // highest applied store revision
@@ -161,18 +159,17 @@ func Open(dir string) (*Index, error) {
 // open opens the existing bleve index in dir, without checking its schema.
 func open(dir string) (*Index, error) {
 	b, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockTimeout.String()})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &inUseError{dir: dir}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	ix := &Index{dir: dir, bleve: b}
-	ix.en = b.Mapping().AnalyzerNamed(analyzerEn)
-	ix.fr = b.Mapping().AnalyzerNamed(analyzerFr)
-	if ix.en == nil || ix.fr == nil {
+	ix.text = b.Mapping().AnalyzerNamed(analyzerName)
+	if ix.text == nil {
 		b.Close()
-		return nil, fmt.Errorf("open index %s: its mapping lacks the %s and %s analyzers", dir, analyzerEn, analyzerFr)
+		return nil, fmt.Errorf("open index %s: its mapping lacks the %s analyzer", dir, analyzerName)
 	}
 	return ix, nil
 }
@@ -239,8 +236,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	vis.SkipFreqNorm = true // a filter: never scored
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt("q", text(fieldQEn, analyzerEn), text(fieldQFr, analyzerFr))
-	doc.AddFieldMappingsAt("a", text(fieldAEn, analyzerEn), text(fieldAFr, analyzerFr))
+	doc.AddFieldMappingsAt(fieldQ, text(fieldQ, analyzerName))
+	doc.AddFieldMappingsAt(fieldA, text(fieldA, analyzerName))
 	doc.AddFieldMappingsAt("v", vis)
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
@@ -374,7 +371,7 @@ func checkUnlocked(dir string) error {
 		return nil
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return &inUseError{dir: dir}
 	}
 	if err == nil {

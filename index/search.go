@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -38,13 +39,15 @@ const (
 )
 
 // maxPostings bounds the documents one search scores, counted once per
-// field and term (see matchQueries). On the synthetic million-question
+// field and term (see termQueries). On the synthetic million-question
 // benchmark corpus, a question searched with 60% of its words in random
 // order was found first as often with a bound of 30,000 as with none
-// (98.5%, and 100% in the top 10), at a tenth of the cost; 20,000 began
-// to lose some. It is a variable so that tests can make a small index
-// behave as a large one.
-var maxPostings uint64 = 40000
+// (98.5%, and 100% in the top 10), at a tenth of the cost, when every
+// text was indexed in two fields (one per language), so that most terms
+// were counted twice; 20,000 now holds as many terms as 40,000 did then.
+// It is a variable so that tests can make a small index behave as a large
+// one.
+var maxPostings uint64 = 20000
 
 // maxTermSearchers bounds the term searchers of one search: two match
 // queries per analyzer, and one term per visible conversation.
@@ -58,27 +61,42 @@ func init() {
 	}
 }
 
-// Search returns the questions closest to q.Text, best first, among public
-// questions and those of q.Conversations. The text is only ever analysed as
-// words (never parsed as query syntax), and at most the first
-// maxQueryTerms terms of it count. Text with no searchable term (empty, or
-// only stop words) finds nothing.
+// Search returns the questions closest to q.Words (or, when it is empty,
+// to the words of q.Text), best first, among public questions and those of
+// q.Conversations. Text is only ever analysed as words (never parsed as
+// query syntax), and at most the first maxQueryTerms words count, and as
+// many translations. A search with no term in the index finds nothing.
 //
-// Search returns a knowledge.EINVALID error if q.AnswerWeight is negative or
-// not a number, or if q.Conversations lists more than 10,000 conversations;
-// an error wrapping context.DeadlineExceeded if the search outlives ctx's
-// deadline (2 s when ctx has none); an error wrapping
-// bleve.ErrorIndexClosed after Close; and bleve's error otherwise.
+// Each word weighs its weight, shared among its terms: a word whose
+// English and French stems differ matches a document holding the same word
+// through both, and counts once, like a word whose stems agree.
+//
+// Search returns a knowledge.EINVALID error if q.AnswerWeight or a word's
+// weight is negative or not a number, or if q.Conversations lists more
+// than 10,000 conversations; an error wrapping context.DeadlineExceeded if
+// the search outlives ctx's deadline (2 s when ctx has none); an error
+// wrapping bleve.ErrorIndexClosed after Close; and bleve's error
+// otherwise.
 func (ix *Index) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowledge.Hit, error) {
 	w := q.AnswerWeight
-	if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+	if !validWeight(w) {
 		return nil, knowledge.Errorf(knowledge.EINVALID, "The answer weight must be a finite number at least 0, not %v.", w)
 	}
 	if len(q.Conversations) > maxConversations {
 		return nil, knowledge.Errorf(knowledge.EINVALID, "A search may include at most %d private conversations, not %d.", maxConversations, len(q.Conversations))
 	}
-	text := ix.queryText(q.Text)
-	if text == "" {
+	words := q.Words
+	if len(words) == 0 {
+		for _, w := range ix.Words(q.Text) {
+			words = append(words, knowledge.QueryWord{Terms: w.Terms, Weight: 1})
+		}
+	}
+	for _, w := range words {
+		if !validWeight(w.Weight) {
+			return nil, knowledge.Errorf(knowledge.EINVALID, "A word's weight must be a finite number at least 0, not %v.", w.Weight)
+		}
+	}
+	if len(words) == 0 {
 		return nil, nil
 	}
 	size := q.Limit
@@ -97,16 +115,11 @@ func (ix *Index) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowled
 		ctx, cancel = context.WithTimeout(ctx, searchTimeout)
 		defer cancel()
 	}
-	fields := []field{
-		{fieldQEn, analyzerEn, ix.en, 1},
-		{fieldQFr, analyzerFr, ix.fr, 1},
-	}
+	fields := []field{{fieldQ, 1}}
 	if w > 0 {
-		fields = append(fields,
-			field{fieldAEn, analyzerEn, ix.en, w},
-			field{fieldAFr, analyzerFr, ix.fr, w})
+		fields = append(fields, field{fieldA, w})
 	}
-	match, err := ix.matchQueries(ctx, text, fields)
+	match, err := ix.termQueries(ctx, words, fields)
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", ix.dir, err)
 	}
@@ -146,105 +159,142 @@ func (ix *Index) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowled
 	return hits[:min(size, len(hits))], nil
 }
 
-// field is one indexed field a search looks in.
+func validWeight(w float64) bool { return w >= 0 && !math.IsNaN(w) && !math.IsInf(w, 0) }
+
+// field is one indexed field a search looks in, with its weight.
 type field struct {
-	name         string
-	analyzerName string
-	analyzer     analysis.Analyzer
-	boost        float64
+	name  string
+	boost float64
 }
 
-// matchQueries returns one match query per field, each on text less the
-// words whose term the search leaves out in that field.
+// termQueries returns one term query per field and term of words, each
+// boosted by its word's weight (the highest, for a term of several words)
+// shared among the word's terms.
 //
 // bleve scores every document that holds any query term, and BM25 gives a
 // term found in many documents little weight: in a large index, the common
 // words of a question would cost nearly all of the search and change
-// almost none of the ranking. So the terms are taken rarest first, as long
-// as the documents they bring stay within maxPostings; the rarest one is
-// always taken. A small index (or a short question) is searched with all
-// its terms, so this changes nothing there.
-func (ix *Index) matchQueries(ctx context.Context, text string, fields []field) ([]query.Query, error) {
-	docFreq, closeReader, err := ix.docFreqs(ctx)
+// almost none of the ranking. So the terms are taken by what they can add
+// to a score (rarity times weight: the rarest first, a question's own
+// words before translations), as long as the documents they bring stay
+// within maxPostings; the first one is always taken. A small index (or a
+// short question) is searched with all its terms, so this changes nothing
+// there.
+func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, fields []field) ([]query.Query, error) {
+	docFreq, docs, closeReader, err := ix.docFreqs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer closeReader()
+	weight := make(map[string]float64)
+	var order []string
+	own := 0
+	for _, w := range words {
+		if w.Weight == 1 {
+			if own == maxQueryTerms {
+				continue
+			}
+			own++
+		}
+		for _, t := range w.Terms {
+			share := w.Weight / float64(len(w.Terms))
+			if _, ok := weight[t]; !ok {
+				order = append(order, t)
+			}
+			weight[t] = math.Max(weight[t], share)
+		}
+	}
 	type term struct {
-		field int
+		field field
 		text  string
 		df    uint64
 	}
 	var terms []term
-	tokens := make([]analysis.TokenStream, len(fields))
-	for i, f := range fields {
-		tokens[i] = f.analyzer.Analyze([]byte(text))
-		seen := make(map[string]bool)
-		for _, t := range tokens[i] {
-			if s := string(t.Term); !seen[s] {
-				seen[s] = true
-				df, err := docFreq(f.name, s)
-				if err != nil {
-					return nil, err
-				}
-				if df > 0 {
-					terms = append(terms, term{i, s, df})
-				}
+	for _, f := range fields {
+		for _, t := range order {
+			if weight[t] == 0 {
+				continue
+			}
+			df, err := docFreq(f.name, t)
+			if err != nil {
+				return nil, err
+			}
+			if df > 0 {
+				terms = append(terms, term{f, t, df})
 			}
 		}
 	}
-	slices.SortStableFunc(terms, func(a, b term) int { return cmp.Compare(a.df, b.df) })
-	kept := make([]map[string]bool, len(fields))
+	// The terms that weigh most in a score come first: the rarest, and a
+	// question's own words before translations of the same rarity.
+	value := func(t term) float64 {
+		return t.field.boost * weight[t.text] * math.Log(1+(float64(docs)-float64(t.df)+0.5)/(float64(t.df)+0.5))
+	}
+	slices.SortStableFunc(terms, func(a, b term) int { return cmp.Compare(value(b), value(a)) })
+	var qs []query.Query
 	var postings uint64
 	for k, t := range terms {
-		if k > 0 && postings+t.df > maxPostings {
+		if k > 0 && postings+t.df > maxPostings || len(qs) == 4*maxQueryTerms {
 			break
 		}
 		postings += t.df
-		if kept[t.field] == nil {
-			kept[t.field] = make(map[string]bool)
-		}
-		kept[t.field][t.text] = true
-	}
-	var qs []query.Query
-	for i, f := range fields {
-		if kept[i] == nil {
-			continue
-		}
-		words := []byte(text)
-		for _, t := range tokens[i] {
-			if !kept[i][string(t.Term)] {
-				for j := t.Start; j < t.End; j++ {
-					words[j] = ' '
-				}
-			}
-		}
-		m := query.NewMatchQuery(string(words))
-		m.SetField(f.name)
-		m.Analyzer = f.analyzerName
-		m.SetBoost(f.boost)
-		qs = append(qs, m)
+		tq := query.NewTermQuery(t.text)
+		tq.SetField(t.field.name)
+		tq.SetBoost(t.field.boost * weight[t.text])
+		qs = append(qs, tq)
 	}
 	return qs, nil
 }
 
+// Rarity returns the number of questions whose text holds each of terms,
+// and the number of questions. Counts come from a cache kept while the
+// index grows by less than 1%, so they may be that stale. It returns an
+// error wrapping bleve.ErrorIndexClosed after Close, and bleve's error.
+func (ix *Index) Rarity(ctx context.Context, terms []string) (knowledge.TermStats, error) {
+	ix.life.RLock()
+	defer ix.life.RUnlock()
+	if ix.closed {
+		return knowledge.TermStats{}, fmt.Errorf("term statistics of index %s: %w", ix.dir, bleve.ErrorIndexClosed)
+	}
+	docFreq, docs, closeReader, err := ix.docFreqs(ctx)
+	if err != nil {
+		return knowledge.TermStats{}, fmt.Errorf("term statistics of index %s: %w", ix.dir, err)
+	}
+	defer closeReader()
+	stats := knowledge.TermStats{DF: make(map[string]int, len(terms))}
+	for _, t := range terms {
+		if _, done := stats.DF[t]; done {
+			continue
+		}
+		df, err := docFreq(fieldQ, t)
+		if err != nil {
+			return knowledge.TermStats{}, fmt.Errorf("term statistics of index %s: %w", ix.dir, err)
+		}
+		if df > 0 {
+			stats.DF[t] = int(df)
+		}
+	}
+	stats.Docs = int(docs)
+	return stats, nil
+}
+
 // docFreqs returns a function that counts the documents holding term in
-// field, and a function that releases what the counting holds.
-func (ix *Index) docFreqs(ctx context.Context) (func(field, term string) (uint64, error), func(), error) {
+// field, the number of documents, and a function that releases what the
+// counting holds.
+func (ix *Index) docFreqs(ctx context.Context) (count func(field, term string) (uint64, error), docs uint64, release func(), err error) {
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
-	docs, err := r.DocCount()
+	docs, err = r.DocCount()
 	if err != nil {
 		r.Close()
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
-	count := func(field, term string) (uint64, error) {
+	count = func(field, term string) (uint64, error) {
 		key := dfKey{field, term}
 		if df, ok := ix.dfs.get(docs, key); ok {
 			return df, nil
@@ -258,7 +308,7 @@ func (ix *Index) docFreqs(ctx context.Context) (func(field, term string) (uint64
 		ix.dfs.put(key, df)
 		return df, nil
 	}
-	return count, func() { r.Close() }, nil
+	return count, docs, func() { r.Close() }, nil
 }
 
 // dfCache keeps document frequencies between searches: reading one costs
@@ -335,44 +385,54 @@ func disjunction(qs []query.Query) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// queryText returns the part of text that is searched: repaired, cut after
-// maxQueryTerms terms of either analyzer, and empty when it has no term.
-func (ix *Index) queryText(text string) string {
-	text = indexedText(text)
-	cut, found := len(text), false
-	for _, a := range []analysis.Analyzer{ix.en, ix.fr} {
-		tokens := a.Analyze([]byte(text))
-		if len(tokens) > 0 {
-			found = true
-		}
-		if len(tokens) > maxQueryTerms {
-			cut = min(cut, tokens[maxQueryTerms-1].End)
-		}
-	}
-	if !found {
-		return ""
-	}
-	return text[:cut]
-}
-
-// Terms returns the distinct terms the index derives from text, the union
-// of what the English and French analyzers make of it, sorted. Two texts
-// sharing many terms are about the same thing in the index's eyes.
-func (ix *Index) Terms(text string) []string {
+// Words returns the words of text the way the index sees them, in order:
+// each word with its distinct terms, function words left out. Text is
+// repaired and bounded as when it is indexed.
+func (ix *Index) Words(text string) []knowledge.Word {
 	text = indexedText(text)
 	if text == "" {
 		return nil
 	}
-	seen := make(map[string]bool)
-	var terms []string
-	for _, a := range []analysis.Analyzer{ix.en, ix.fr} {
-		for _, t := range a.Analyze([]byte(text)) {
-			if s := string(t.Term); !seen[s] {
-				seen[s] = true
-				terms = append(terms, s)
-			}
+	tokens := ix.text.Analyze([]byte(text))
+	var words []knowledge.Word
+	for i, t := range tokens {
+		if i > 0 && t.Position == tokens[i-1].Position {
+			last := &words[len(words)-1]
+			last.Terms = append(last.Terms, string(t.Term))
+			continue
 		}
+		words = append(words, knowledge.Word{
+			Text:  withoutElision(strings.ToLower(text[t.Start:t.End])),
+			Terms: []string{string(t.Term)},
+		})
+	}
+	return words
+}
+
+// elided are the French words that lose their vowel before another word:
+// "l'imprimante" is the word "imprimante".
+var elided = map[string]bool{
+	"l": true, "m": true, "t": true, "qu": true, "n": true, "s": true, "j": true, "d": true, "c": true,
+	"jusqu": true, "quoiqu": true, "lorsqu": true, "puisqu": true,
+}
+
+// withoutElision returns word without an elided article or pronoun.
+func withoutElision(word string) string {
+	if i := strings.IndexAny(word, "'’"); i > 0 && elided[word[:i]] {
+		_, size := utf8.DecodeRuneInString(word[i:])
+		return word[i+size:]
+	}
+	return word
+}
+
+// Terms returns the distinct terms the index derives from text, sorted.
+// Two texts sharing many terms are about the same thing in the index's
+// eyes.
+func (ix *Index) Terms(text string) []string {
+	var terms []string
+	for _, w := range ix.Words(text) {
+		terms = append(terms, w.Terms...)
 	}
 	slices.Sort(terms)
-	return terms
+	return slices.Compact(terms)
 }

@@ -10,12 +10,16 @@ import (
 	"time"
 )
 
-// Policy holds the weights of the ranking. The defaults are principles, not
-// fits to one data set: evidence is text relevance (Balog's document-centred
-// model, summed over the most similar answered questions), weighted by how
-// good each answer was and how recent; a person's overall activity is a
-// prior; and a person who never answers at this hour is less likely to
-// answer now.
+// Policy holds the weights of the ranking and of instant answers, one
+// policy for every workspace. The defaults are principles, not fits to one
+// data set, and were kept only where they held on every shared community
+// (a chat of four channels, three years of another chat, three Q&A sites):
+// evidence is text relevance (Balog's document-centred model, summed over
+// the most similar answered questions), weighted by how good each answer
+// was and how recent; then each other signal scales it: who answers a lot
+// (the candidate prior), who has been answering in this conversation in
+// the last hours and days (who is around and helping now), who helped
+// this asker before, and who usually answers at this hour.
 type Policy struct {
 	// Candidates is how many similar questions are aggregated.
 	Candidates int
@@ -33,36 +37,68 @@ type Policy struct {
 	// MinRecency is the floor of the recency decay, so a person who answered
 	// long ago is still found when nobody else knows.
 	MinRecency float64
-	// ActivityWeight is the share of the score that comes from how much a
-	// person answers overall (the candidate prior).
+	// Each weight below says how much one signal scales a person's score:
+	// at w, a person with none of it keeps 1-w of their score, the one
+	// with the most keeps it all.
+	//
+	// EvidenceWeight is for the text evidence: at 0.9, a person nobody's
+	// text points to is ranked only after those it does, unless every
+	// other signal is theirs.
+	EvidenceWeight float64
+	// ActivityWeight is for how much a person answers overall, on a log
+	// scale and discounted by how long ago they last did.
 	ActivityWeight float64
-	// AvailabilityWeight is how much a person's usual answering hours
-	// matter: at 0.3, a person who never answers at this hour keeps 70% of
-	// their score.
+	// RecentWeight is for answering in the question's conversation
+	// lately: each answer of the last RecentWindow counts by its age, with
+	// half-lives of RecentHours (who is around this very moment) and
+	// RecentDays (who has been helping this week).
+	RecentWeight float64
+	RecentWindow time.Duration
+	RecentHours  time.Duration
+	RecentDays   time.Duration
+	// HelpedWeight is for having answered the asker before.
+	HelpedWeight float64
+	// AvailabilityWeight is for a person's usual answering hours: at 0.3,
+	// a person who never answers at this hour keeps 70% of their score.
 	AvailabilityWeight float64
 	// Experts caps the number of experts returned.
 	Experts int
 	// Evidence caps the past questions shown for each expert.
 	Evidence int
 	// SureConfidence is the confidence from which a past answer is given as
-	// the answer without asking anyone.
+	// the answer without asking anyone. Confidence is calibrated as the
+	// chance that the past question asks the same thing; the answers
+	// handed back from 0.5 on were right 83% of the time on labelled
+	// duplicates (the shared SemEval-2016 split), since most of them are
+	// far likelier than the threshold. A workspace's own outcomes refine
+	// it (CalibrateThreshold).
 	SureConfidence float64
+	// Judged is how many of the closest answered questions are judged for
+	// an instant answer.
+	Judged int
 }
 
 // DefaultPolicy returns the ranking weights nextdesk ships with.
 func DefaultPolicy() Policy {
 	return Policy{
-		Candidates:         100,
+		Candidates:         50,
 		AnswerWeight:       0.5,
 		AcceptedBoost:      0.5,
 		ThanksBoost:        0.15,
 		HalfLife:           365 * 24 * time.Hour,
 		MinRecency:         0.25,
+		EvidenceWeight:     0.9,
 		ActivityWeight:     0.15,
+		RecentWeight:       0.5,
+		RecentWindow:       30 * 24 * time.Hour,
+		RecentHours:        6 * time.Hour,
+		RecentDays:         7 * 24 * time.Hour,
+		HelpedWeight:       0.1,
 		AvailabilityWeight: 0.3,
 		Experts:            10,
 		Evidence:           3,
-		SureConfidence:     0.6,
+		SureConfidence:     0.5,
+		Judged:             10,
 	}
 }
 
@@ -72,6 +108,8 @@ type Engine struct {
 	Source Source
 	Index  Index
 	Policy Policy
+	// Lexicon translates words between French and English; nil for none.
+	Lexicon *Lexicon
 	// Now is the clock for questions that carry no time of their own.
 	Now func() time.Time
 }
@@ -107,43 +145,143 @@ type Evidence struct {
 type Match struct {
 	Question Question
 	Answer   Answer // the best answer
-	// Confidence, from 0 to 1, is how surely Answer answers the new question.
+	// AnsweredBy is the author of Answer, as the store knows them (only
+	// the id when it does not).
+	AnsweredBy Person
+	// Sameness, from 0 to 1, is how much of each question's meaning is in
+	// the other: their rarer words, matched both ways.
+	Sameness float64
+	// Confidence, from 0 to 1, is how surely Answer answers the new
+	// question: the chance, as calibrated, that the past question asks the
+	// same thing.
 	Confidence float64
 	// Sure is true when Confidence is high enough to give Answer without
 	// asking anyone.
 	Sure bool
 }
 
-// Experts ranks the people most likely to answer q, as seen by v: evidence
-// comes only from questions v may see. It never returns q's asker, a bot, or
-// a deleted person. It returns an EINVALID error when q has no text.
-func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, error) {
+// Consideration is the engine's whole judgement of one question: the past
+// answers that may already answer it, and the people to ask.
+type Consideration struct {
+	// Matches are the answered questions closest to the new one, each
+	// with its best answer: those sure enough to hand back first, most
+	// confident first, then the others, closest first.
+	Matches []Match
+	// Experts are the people most likely to answer, best first.
+	Experts []Expert
+}
+
+// Consider judges q as seen by v, with one search of the index and one read
+// of the store for both answers: the past answers that may already answer
+// it (as Similar returns them) and the people to ask (as Experts returns
+// them). Evidence comes only from questions v may see. It returns an
+// EINVALID error when q has no text.
+func (e *Engine) Consider(ctx context.Context, q Question, v Viewer) (Consideration, error) {
 	text, now, err := e.prepare(q)
 	if err != nil {
-		return nil, err
+		return Consideration{}, err
 	}
-	hits, byID, err := e.search(ctx, text, v, e.Policy.AnswerWeight, e.Policy.Candidates)
+	words := e.Index.Words(text)
+	if len(words) == 0 {
+		return Consideration{}, nil // only function words: nothing to look for
+	}
+	translations := e.translate(words)
+	var convs []string
+	if v.PersonID != "" {
+		if convs, err = e.Source.Memberships(ctx, v.PersonID); err != nil {
+			return Consideration{}, fmt.Errorf("memberships of %s: %w", v.PersonID, err)
+		}
+	}
+	hits, err := e.Index.Search(ctx, SearchQuery{
+		Words:         searchWords(words, translations),
+		Conversations: convs,
+		AnswerWeight:  e.Policy.AnswerWeight,
+		Limit:         e.Policy.Candidates,
+	})
 	if err != nil {
-		return nil, err
+		return Consideration{}, fmt.Errorf("search: %w", err)
 	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.QuestionID
+	}
+	r, err := e.Source.Consult(ctx, v, Consultation{
+		IDs: ids, Asker: q.Asker, Conversation: q.Conversation, At: now, Recent: e.Policy.RecentWindow,
+	})
+	if err != nil {
+		return Consideration{}, fmt.Errorf("read what the search found: %w", err)
+	}
+	byID := make(map[string]Question, len(r.Questions))
+	for _, past := range r.Questions {
+		byID[past.ID] = past
+	}
+	var c Consideration
+	if c.Matches, err = e.matches(ctx, q, words, translations, hits, byID); err != nil {
+		return Consideration{}, err
+	}
+	for i, m := range c.Matches {
+		c.Matches[i].AnsweredBy = r.People[m.Answer.Answerer]
+		if c.Matches[i].AnsweredBy.ID == "" {
+			c.Matches[i].AnsweredBy.ID = m.Answer.Answerer
+		}
+	}
+	c.Experts = e.experts(q, now, hits, byID, r)
+	return c, nil
+}
 
+// Experts ranks the people most likely to answer q, as seen by v: evidence
+// comes only from questions v may see. It never returns q's asker, a bot, or
+// a deleted person. It returns an EINVALID error when q has no text. It is
+// Consider's second half: a caller that wants both calls Consider once.
+func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, error) {
+	c, err := e.Consider(ctx, q, v)
+	return c.Experts, err
+}
+
+// Similar returns the answered questions closest to q that v may see, each
+// with its best answer: those sure enough to hand back first, most
+// confident first, then the others, closest first. It returns an EINVALID error
+// when q has no text. It is Consider's first half: a caller that wants both
+// calls Consider once.
+func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, error) {
+	c, err := e.Consider(ctx, q, v)
+	return c.Matches, err
+}
+
+// experts ranks the answerers of the questions found, by the evidence of
+// those questions and the signals read around the new one.
+func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]Question, r Reading) []Expert {
 	type candidate struct {
 		evidence float64
+		recent   float64
+		helped   float64
 		support  []Evidence
+		texts    map[string]bool // evidence texts already listed
 	}
 	cands := make(map[string]*candidate)
+	get := func(person string) *candidate {
+		c := cands[person]
+		if c == nil {
+			c = &candidate{texts: make(map[string]bool)}
+			cands[person] = c
+		}
+		return c
+	}
 	for _, h := range hits {
 		past, ok := byID[h.QuestionID]
 		if !ok || past.ID == q.ID || past.Time.After(now) {
 			continue
 		}
 		for person, weight := range e.answerWeights(past, q.Asker, now) {
-			c := cands[person]
-			if c == nil {
-				c = &candidate{}
-				cands[person] = c
-			}
+			c := get(person)
 			c.evidence += h.Score * weight
+			// The same question posted twice (in two channels, or asked
+			// again word for word) is one piece of evidence to a reader.
+			key := strings.ToLower(strings.Join(strings.Fields(past.SearchText()), " "))
+			if c.texts[key] {
+				continue
+			}
+			c.texts[key] = true
 			c.support = append(c.support, Evidence{
 				QuestionID: past.ID,
 				Text:       past.SearchText(),
@@ -153,46 +291,66 @@ func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, e
 			})
 		}
 	}
+	p := e.Policy
+	// Who has been answering here lately is around and helping now: each
+	// recent answer counts by how recent it is, over hours and over days.
+	// These signals weigh the people the text points to; alone they
+	// propose nobody, since a person must be asked for what they know.
+	if p.RecentWeight > 0 {
+		for _, a := range r.Recent {
+			if a.Person == q.Asker || a.Time.After(now) {
+				continue
+			}
+			age := float64(now.Sub(a.Time))
+			if c := cands[a.Person]; c != nil {
+				c.recent += math.Exp2(-age/float64(p.RecentHours)) + math.Exp2(-age/float64(p.RecentDays))
+			}
+		}
+	}
+	// Who helped this asker before knows what they work on, and answers
+	// them.
+	if p.HelpedWeight > 0 {
+		for person, h := range r.Helped {
+			if person == q.Asker {
+				continue
+			}
+			if c := cands[person]; c != nil {
+				c.helped = math.Log1p(float64(h.Answers)) * e.recency(h.Last, now)
+			}
+		}
+	}
 	if len(cands) == 0 {
-		return nil, nil
+		return nil
 	}
 
-	ids := make([]string, 0, len(cands))
-	for id := range cands {
-		ids = append(ids, id)
-	}
-	people, err := e.Source.People(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("experts: people: %w", err)
-	}
-	stats, err := e.Source.AnswererStats(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("experts: answerer stats: %w", err)
-	}
-
-	var maxEvidence, maxActivity float64
+	var maxEvidence, maxActivity, maxRecent, maxHelped float64
 	for id, c := range cands {
 		maxEvidence = math.Max(maxEvidence, c.evidence)
-		maxActivity = math.Max(maxActivity, e.activity(stats[id], now))
+		maxActivity = math.Max(maxActivity, e.activity(r.Stats[id], now))
+		maxRecent = math.Max(maxRecent, c.recent)
+		maxHelped = math.Max(maxHelped, c.helped)
 	}
-
-	p := e.Policy
 	experts := make([]Expert, 0, len(cands))
 	for id, c := range cands {
-		person, known := people[id]
+		person, known := r.People[id]
 		if !known {
 			person = Person{ID: id}
 		}
 		if !person.Routable() || id == q.Asker {
 			continue
 		}
-		st := stats[id]
-		score := (1 - p.ActivityWeight) * c.evidence / maxEvidence
-		if maxActivity > 0 {
-			score += p.ActivityWeight * e.activity(st, now) / maxActivity
-		}
+		st := r.Stats[id]
 		avail := Availability(st, person, now)
-		score *= 1 - p.AvailabilityWeight + p.AvailabilityWeight*avail
+		// Each signal scales the score between 1-w (the signal says
+		// nothing for this person) and 1 (the most of it among the
+		// candidates), so that every one must agree for a person to come
+		// first, and none alone can put someone first: the one who knows
+		// the topic, is around now, and answers.
+		score := factor(p.EvidenceWeight, share(c.evidence, maxEvidence)) *
+			factor(p.ActivityWeight, share(e.activity(st, now), maxActivity)) *
+			factor(p.RecentWeight, share(c.recent, maxRecent)) *
+			factor(p.HelpedWeight, share(c.helped, maxHelped)) *
+			factor(p.AvailabilityWeight, avail)
 		sort.SliceStable(c.support, func(i, j int) bool { return c.support[i].Relevance > c.support[j].Relevance })
 		if len(c.support) > p.Evidence {
 			c.support = c.support[:p.Evidence]
@@ -208,25 +366,31 @@ func (e *Engine) Experts(ctx context.Context, q Question, v Viewer) ([]Expert, e
 	if len(experts) > p.Experts {
 		experts = experts[:p.Experts]
 	}
-	return experts, nil
+	return experts
 }
 
-// Similar returns the answered questions closest to q that v may see, most
-// confident first, each with its best answer. It returns an EINVALID error
-// when q has no text.
-func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, error) {
-	text, _, err := e.prepare(q)
-	if err != nil {
-		return nil, err
+// maxComparedText bounds the text of a past question compared word by word
+// with a new one: its first paragraphs say what it asks.
+const maxComparedText = 4 << 10
+
+// matches judges how surely each of the closest answered questions found
+// asks what q asks (see confidence.go).
+func (e *Engine) matches(ctx context.Context, q Question, words []Word, translations []QueryWord, hits []Hit, byID map[string]Question) ([]Match, error) {
+	asked, askedTr := words, translations
+	if q.Title != "" {
+		asked = e.Index.Words(Truncate(CleanText(q.Headline()), MaxIndexedText))
+		askedTr = e.translate(asked)
 	}
-	const limit = 10
-	hits, byID, err := e.search(ctx, text, v, 0, limit)
-	if err != nil {
-		return nil, err
+	type judged struct {
+		past  Question
+		best  Answer
+		words []Word
 	}
-	asked := termSet(e.Index.Terms(Truncate(CleanText(q.Headline()), MaxIndexedText)))
-	var matches []Match
+	var found []judged
 	for _, h := range hits {
+		if len(found) == e.Policy.Judged {
+			break
+		}
 		past, ok := byID[h.QuestionID]
 		if !ok || past.ID == q.ID {
 			continue
@@ -235,15 +399,67 @@ func (e *Engine) Similar(ctx context.Context, q Question, v Viewer) ([]Match, er
 		if !ok {
 			continue
 		}
-		conf := dice(asked, termSet(e.Index.Terms(past.Headline())))
-		// An answer nobody confirmed is a weaker promise than one the asker
-		// accepted or thanked for.
-		if !best.Accepted && best.Thanks == 0 {
-			conf *= 0.9
-		}
-		matches = append(matches, Match{Question: past, Answer: best, Confidence: conf, Sure: conf >= e.Policy.SureConfidence})
+		found = append(found, judged{past, best, e.Index.Words(Truncate(past.Headline(), MaxIndexedText))})
 	}
-	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Confidence > matches[j].Confidence })
+	if len(found) == 0 {
+		return nil, nil
+	}
+	var terms []string
+	for _, w := range asked {
+		terms = append(terms, w.Terms...)
+	}
+	for _, j := range found {
+		for _, w := range j.words {
+			terms = append(terms, w.Terms...)
+		}
+	}
+	// When both questions have a title and a body, the whole texts are
+	// compared too: two questions whose titles agree but whose bodies ask
+	// different things are not the same question. A question of one line
+	// is compared with titles only: a body always says more than one line.
+	askedFull, askedFullTr := words, translations
+	fullWords := make([][]Word, len(found))
+	for i, j := range found {
+		fullWords[i] = j.words
+		if q.Title != "" && j.past.Title != "" {
+			fullWords[i] = e.Index.Words(Truncate(j.past.SearchText(), maxComparedText))
+		}
+		for _, w := range fullWords[i] {
+			terms = append(terms, w.Terms...)
+		}
+	}
+	for _, w := range askedFull {
+		terms = append(terms, w.Terms...)
+	}
+	stats, err := e.Index.Rarity(ctx, terms)
+	if err != nil {
+		return nil, fmt.Errorf("term statistics: %w", err)
+	}
+	weigh := rarity(stats)
+	askedBag, askedFullBag := newBag(asked, weigh, askedTr), newBag(askedFull, weigh, askedFullTr)
+	matches := make([]Match, len(found))
+	for i, j := range found {
+		head := compare(askedBag, newBag(j.words, weigh, nil))
+		same := head.asks()
+		if q.Title != "" && j.past.Title != "" {
+			// A body adds details: a word one body has and the other
+			// lacks is no swap of what is asked.
+			same = math.Min(same, compare(askedFullBag, newBag(fullWords[i], weigh, nil)).Overlap)
+		}
+		matches[i] = Match{Question: j.past, Answer: j.best, Sameness: same}
+	}
+	e.calibrate(matches)
+	// The search ranks better than sameness does (BM25 weighs repeated
+	// and rare words with more nuance), so its order stands, but for the
+	// matches sure enough to hand back, which come first, most confident
+	// first.
+	sort.SliceStable(matches, func(i, j int) bool {
+		a, b := matches[i], matches[j]
+		if a.Sure != b.Sure {
+			return a.Sure
+		}
+		return a.Sure && a.Confidence > b.Confidence
+	})
 	return matches, nil
 }
 
@@ -257,36 +473,6 @@ func (e *Engine) prepare(q Question) (text string, now time.Time, err error) {
 		now = e.Now()
 	}
 	return Truncate(text, MaxIndexedText), now, nil
-}
-
-// search finds questions by text and reads back from the store the ones v
-// may see. The index already filters by visibility; reading through the
-// store's viewer filter again means a stale index can never leak.
-func (e *Engine) search(ctx context.Context, text string, v Viewer, answerWeight float64, limit int) ([]Hit, map[string]Question, error) {
-	var convs []string
-	if v.PersonID != "" {
-		var err error
-		if convs, err = e.Source.Memberships(ctx, v.PersonID); err != nil {
-			return nil, nil, fmt.Errorf("memberships of %s: %w", v.PersonID, err)
-		}
-	}
-	hits, err := e.Index.Search(ctx, SearchQuery{Text: text, Conversations: convs, AnswerWeight: answerWeight, Limit: limit})
-	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.QuestionID
-	}
-	qs, err := e.Source.Questions(ctx, v, ids)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read similar questions: %w", err)
-	}
-	byID := make(map[string]Question, len(qs))
-	for _, q := range qs {
-		byID[q.ID] = q
-	}
-	return hits, byID, nil
 }
 
 // answerWeights returns, for each person who answered past (other than its
@@ -329,6 +515,17 @@ func (e *Engine) activity(st AnswererStats, now time.Time) float64 {
 	}
 	return math.Log1p(float64(st.Answers)) * e.recency(st.Last, now)
 }
+
+// share is x against the most any candidate has, 0 when nobody has any.
+func share(x, max float64) float64 {
+	if max == 0 {
+		return 0
+	}
+	return x / max
+}
+
+// factor scales a score by a signal of weight w worth x, from 0 to 1.
+func factor(w, x float64) float64 { return 1 - w + w*x }
 
 func acceptedBy(q Question, person string) bool {
 	for _, a := range q.Answers {
@@ -403,28 +600,4 @@ func location(name string) *time.Location {
 	}
 	locations.Store(name, loc)
 	return loc
-}
-
-func termSet(terms []string) map[string]bool {
-	s := make(map[string]bool, len(terms))
-	for _, t := range terms {
-		s[t] = true
-	}
-	return s
-}
-
-// dice is the Dice coefficient of two term sets: 1 when they are the same,
-// 0 when they share nothing. Unlike a BM25 score it is bounded and does not
-// depend on the rest of the index, so it can serve as a confidence.
-func dice(a, b map[string]bool) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	shared := 0
-	for t := range a {
-		if b[t] {
-			shared++
-		}
-	}
-	return 2 * float64(shared) / float64(len(a)+len(b))
 }

@@ -81,6 +81,45 @@ func (m *memory) AnswererStats(_ context.Context, ids []string) (map[string]know
 	return out, nil
 }
 
+func (m *memory) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consultation) (knowledge.Reading, error) {
+	qs, _ := m.Questions(ctx, v, c.IDs)
+	var ids []string
+	for _, q := range qs {
+		for _, a := range q.Answers {
+			ids = append(ids, a.Answerer)
+		}
+	}
+	people, _ := m.People(ctx, ids)
+	stats, _ := m.AnswererStats(ctx, ids)
+	return knowledge.Reading{Questions: qs, People: people, Stats: stats}, nil
+}
+
+func (m *memory) Words(text string) []knowledge.Word {
+	var words []knowledge.Word
+	for _, t := range m.Terms(text) {
+		words = append(words, knowledge.Word{Text: t, Terms: []string{t}})
+	}
+	return words
+}
+
+// Rarity counts the questions holding each term.
+func (m *memory) Rarity(_ context.Context, terms []string) (knowledge.TermStats, error) {
+	st := knowledge.TermStats{Docs: len(m.questions), DF: make(map[string]int)}
+	terms = slices.Compact(slices.Sorted(slices.Values(terms)))
+	for _, q := range m.questions {
+		held := make(map[string]bool)
+		for _, t := range m.Terms(q.SearchText()) {
+			held[t] = true
+		}
+		for _, t := range terms {
+			if held[t] {
+				st.DF[t]++
+			}
+		}
+	}
+	return st, nil
+}
+
 func (m *memory) Terms(text string) []string {
 	var terms []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ' ' || r == '?' || r == ',' }) {
@@ -93,8 +132,10 @@ func (m *memory) Terms(text string) []string {
 
 func (m *memory) Search(_ context.Context, q knowledge.SearchQuery) ([]knowledge.Hit, error) {
 	want := make(map[string]bool)
-	for _, t := range m.Terms(q.Text) {
-		want[t] = true
+	for _, w := range q.Words {
+		for _, t := range w.Terms {
+			want[t] = true
+		}
 	}
 	var hits []knowledge.Hit
 	for _, past := range m.questions {

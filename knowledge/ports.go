@@ -12,14 +12,50 @@ type Index interface {
 	// public questions and those of q.Conversations. It never interprets
 	// query syntax in the text.
 	Search(ctx context.Context, q SearchQuery) ([]Hit, error)
-	// Terms returns the analysed (lower-cased, stemmed, stop-word free)
-	// terms of text, the way the index sees it.
-	Terms(text string) []string
+	// Words returns the words of text the way the index sees them: each
+	// word (lower-cased, function words left out) with its distinct
+	// terms, its English and French stems, in the order of the text.
+	Words(text string) []Word
+	// Rarity returns how many indexed questions hold each of terms in
+	// their question text, and how many questions there are: the term
+	// statistics that say which words carry a question's meaning.
+	Rarity(ctx context.Context, terms []string) (TermStats, error)
+}
+
+// Word is one word of a text as the index analyses it.
+type Word struct {
+	// Text is the word as written, lower-cased.
+	Text string
+	// Terms are its stems in the two languages, one when they agree.
+	Terms []string
+}
+
+// QueryWord is one word a search looks for, with its weight: 1 for a word
+// of the question, less for a translation of one, by how ambiguous the
+// translation is.
+type QueryWord struct {
+	Terms  []string
+	Weight float64
+}
+
+// TermStats are document frequencies of some terms in the question texts
+// of an index.
+type TermStats struct {
+	// Docs is the number of questions in the index.
+	Docs int
+	// DF holds, for each term asked about, the number of questions whose
+	// text holds it; a term no question holds is absent.
+	DF map[string]int
 }
 
 // SearchQuery is one similarity search.
 type SearchQuery struct {
+	// Text is the question's text, analysed by the index when Words is
+	// empty.
 	Text string
+	// Words, when given, are searched instead of Text: the question's own
+	// words and, with less weight, their translations.
+	Words []QueryWord
 	// Conversations lists the non-public conversations whose questions may
 	// be returned; public questions are always searchable.
 	Conversations []string
@@ -99,12 +135,7 @@ type Source interface {
 	// Memberships returns the ids of the non-public conversations personID
 	// belongs to. An unknown person belongs to none.
 	Memberships(ctx context.Context, personID string) ([]string, error)
-	// Questions returns, with their answers, those of ids that v may see,
-	// in no particular order. Unknown ids are skipped.
-	Questions(ctx context.Context, v Viewer, ids []string) ([]Question, error)
-	// People returns the known people among ids.
-	People(ctx context.Context, ids []string) (map[string]Person, error)
-	// AnswererStats returns the answering history of the people among ids
-	// who answered at least once.
-	AnswererStats(ctx context.Context, ids []string) (map[string]AnswererStats, error)
+	// Consult reads, in one read of the store, what the engine weighs to
+	// answer and route one question (see Consultation and Reading).
+	Consult(ctx context.Context, v Viewer, c Consultation) (Reading, error)
 }

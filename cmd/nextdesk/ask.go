@@ -122,25 +122,13 @@ type evidenceView struct {
 
 func answer(ctx context.Context, e *knowledge.Engine, q knowledge.Question, v knowledge.Viewer) (answerView, error) {
 	view := answerView{Question: q.Text, Similar: []similarView{}, Experts: []expertView{}}
-	similar, err := e.Similar(ctx, q, v)
+	c, err := e.Consider(ctx, q, v)
 	if err != nil {
 		return view, err
 	}
-	experts, err := e.Experts(ctx, q, v)
-	if err != nil {
-		return view, err
-	}
-	names := map[string]string{}
-	for _, x := range experts {
-		names[x.Person.ID] = displayName(x.Person)
-	}
+	similar, experts := c.Matches, c.Experts
 	for _, s := range similar[:min(3, len(similar))] {
-		by := names[s.Answer.Answerer]
-		if by == "" {
-			if people, err := e.Source.People(ctx, []string{s.Answer.Answerer}); err == nil {
-				by = displayName(people[s.Answer.Answerer])
-			}
-		}
+		by := displayName(s.AnsweredBy)
 		if by == "" {
 			by = s.Answer.Answerer
 		}

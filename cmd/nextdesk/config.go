@@ -21,6 +21,9 @@ type Config struct {
 	// Slack decides who sees its knowledge; serve reads each list again
 	// before then.
 	MembershipTTL time.Duration `env:"NEXTDESK_MEMBERSHIP_TTL" envDefault:"5m"`
+	// LexiconDir holds the FreeDict French–English dictionaries, read at
+	// start to match questions across the two languages.
+	LexiconDir string `env:"NEXTDESK_LEXICON_DIR" envDefault:"/usr/share/dictd"`
 }
 
 // config reads the settings, and says in one line which one is wrong.

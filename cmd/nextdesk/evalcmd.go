@@ -22,33 +22,57 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	channels := fs.String("channels", "", "slack-export only: evaluate just these channels (names or ids, comma-separated)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	protocol := fs.String("protocol", eval.Fixed, "slack-export and stackexchange: fixed (one history for every test question) or replay (each test question with everything before it)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 2 {
-		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--json] | nextdesk eval stackexchange DIR [--json]")
+		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--protocol fixed|replay] [--json] | nextdesk eval stackexchange DIR [--protocol fixed|replay] [--json] | nextdesk eval duplicates DIR [--json] | nextdesk eval crosslang PAIRS.tsv [--json]")
+	}
+	if *protocol != eval.Fixed && *protocol != eval.Replay {
+		return usagef("eval: --protocol must be fixed or replay, not %q", *protocol)
 	}
 	cfg, err := m.config()
 	if err != nil {
 		return err
 	}
 	log := m.logger(cfg)
+	switch rest[0] {
+	case "duplicates", "crosslang":
+		if *channels != "" {
+			return usagef("eval: --channels applies to slack-export only")
+		}
+		if *protocol != eval.Fixed {
+			return usagef("eval: --protocol applies to slack-export and stackexchange only")
+		}
+		tmp, err := os.MkdirTemp("", "nextdesk-eval-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		cfg.DataDir = tmp
+		if rest[0] == "duplicates" {
+			return m.evalDuplicates(ctx, cfg, rest[1], *asJSON)
+		}
+		return m.evalCrossLang(ctx, cfg, rest[1], *asJSON)
+	}
 
 	var (
-		data  importer.Collector
-		split func([]knowledge.Question) (eval.History, []eval.Case)
+		data   importer.Collector
+		split  func([]knowledge.Question) (eval.History, []eval.Case)
+		replay func([]knowledge.Question) []knowledge.Question
 	)
 	switch kind, src := rest[0], rest[1]; kind {
 	case "slack-export":
 		_, err = slackexport.Import(ctx, src, &data, slackexport.Options{Channels: splitList(*channels), Logger: log})
-		split = eval.SplitSlack
+		split, replay = eval.SplitSlack, eval.ReplaySlack
 	case "stackexchange":
 		if *channels != "" {
 			return usagef("eval: --channels applies to slack-export only")
 		}
 		_, err = stackexchange.Import(ctx, src, &data, stackexchange.Options{Logger: log})
-		split = eval.SplitStackExchange
+		split, replay = eval.SplitStackExchange, eval.ReplayStackExchange
 	default:
 		return usagef("eval: unknown source %q (want slack-export or stackexchange)", kind)
 	}
@@ -76,7 +100,13 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		}
 		return r, err
 	}
-	rep, err := eval.Evaluate(ctx, filepath.Base(rest[1]), h, cases, map[string]eval.Builder{"nextdesk": build})
+	builders := map[string]eval.Builder{"nextdesk": build}
+	var rep eval.Report
+	if *protocol == eval.Replay {
+		rep, err = eval.RunReplay(ctx, filepath.Base(rest[1]), replay(data.Questions), h, cases, builders)
+	} else {
+		rep, err = eval.Evaluate(ctx, filepath.Base(rest[1]), h, cases, builders)
+	}
 	if err != nil {
 		return err
 	}
@@ -111,6 +141,18 @@ func newEngineRanker(ctx context.Context, dir string, h eval.History, cfg Config
 	return &engineRanker{kb}, nil
 }
 
+// Learn imports what happened since the ranker was built, as the bot
+// records questions and answers when they come.
+func (r *engineRanker) Learn(ctx context.Context, changed []knowledge.Question) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	if _, err := r.Import(ctx, knowledge.Batch{Questions: changed}); err != nil {
+		return err
+	}
+	return r.Sync(ctx)
+}
+
 // Rank ranks as the bot would route: as seen by the asker, at the time the
 // question was asked.
 func (r *engineRanker) Rank(ctx context.Context, q knowledge.Question) ([]string, error) {
@@ -126,4 +168,88 @@ func (r *engineRanker) Rank(ctx context.Context, q knowledge.Question) ([]string
 		ids[i] = x.Person.ID
 	}
 	return ids, nil
+}
+
+// evalDuplicates measures instant answers on a labelled duplicates set.
+func (m *Main) evalDuplicates(ctx context.Context, cfg Config, dir string, asJSON bool) error {
+	set, err := eval.ReadDuplicateSet(dir)
+	if err != nil {
+		return err
+	}
+	kb, err := openKnowledge(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	if _, err := kb.Import(ctx, set.Batch()); err != nil {
+		return fmt.Errorf("load history: %w", err)
+	}
+	if err := kb.Sync(ctx); err != nil {
+		return err
+	}
+	rep, err := eval.EvaluateDuplicates(ctx, filepath.Base(dir), set, engineMatcher{kb.Engine}, kb.Engine.Policy.SureConfidence)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return rep.WriteJSON(m.Stdout)
+	}
+	return rep.WriteTable(m.Stdout)
+}
+
+// engineMatcher is the engine's instant answer, as the asker would get it.
+type engineMatcher struct{ e *knowledge.Engine }
+
+// Match returns the engine's matches, most confident first.
+func (m engineMatcher) Match(ctx context.Context, q knowledge.Question) ([]eval.Candidate, error) {
+	// Every past question of a labelled set is public, and its asker is
+	// nobody the store has met: the public viewer sees what they would.
+	matches, err := m.e.Similar(ctx, q, knowledge.Anonymous)
+	if knowledge.ErrorCode(err) == knowledge.EINVALID {
+		return nil, nil // an empty question matches nothing
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]eval.Candidate, len(matches))
+	for i, x := range matches {
+		out[i] = eval.Candidate{ID: x.Question.ID, Confidence: x.Confidence}
+	}
+	return out, nil
+}
+
+// evalCrossLang measures how French and English questions find each
+// other, each direction on a data directory of its own.
+func (m *Main) evalCrossLang(ctx context.Context, cfg Config, path string, asJSON bool) error {
+	pairs, err := eval.ReadTranslationPairs(path)
+	if err != nil {
+		return err
+	}
+	n := 0
+	build := func(ctx context.Context, history knowledge.Batch) (eval.Matcher, func(), error) {
+		c := cfg
+		c.DataDir = filepath.Join(cfg.DataDir, fmt.Sprint(n))
+		n++
+		kb, err := openKnowledge(ctx, c, m.logger(cfg))
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := kb.Import(ctx, history); err != nil {
+			kb.Close()
+			return nil, nil, fmt.Errorf("load history: %w", err)
+		}
+		if err := kb.Sync(ctx); err != nil {
+			kb.Close()
+			return nil, nil, err
+		}
+		return engineMatcher{kb.Engine}, func() { kb.Close() }, nil
+	}
+	rep, err := eval.EvaluateCrossLang(ctx, filepath.Base(path), pairs, build)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return rep.WriteJSON(m.Stdout)
+	}
+	return rep.WriteTable(m.Stdout)
 }

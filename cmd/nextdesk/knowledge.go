@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 
 	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/lexicon"
 )
 
 // knowledgeBase is the store, the index derived from it, and the engine that
@@ -48,6 +50,7 @@ func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledg
 	}
 	kb := &knowledgeBase{DB: db, Index: ix, Engine: knowledge.NewEngine(db, ix)}
 	kb.Engine.Policy.HalfLife = cfg.HalfLife
+	kb.Engine.Lexicon = loadLexicon(cfg.LexiconDir, ix, log)
 	n, err := knowledge.Sync(ctx, db, ix)
 	if err != nil {
 		kb.Close()
@@ -57,6 +60,34 @@ func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledg
 		log.Info("index caught up with the store", "changes", n)
 	}
 	return kb, nil
+}
+
+// lexicons caches the lexicon built from each directory: every index
+// analyses words alike, so one build serves every engine of the process
+// (an evaluation opens many).
+var lexicons sync.Map // directory → *lexiconOnce
+
+type lexiconOnce struct {
+	once sync.Once
+	lex  *knowledge.Lexicon
+}
+
+// loadLexicon returns the French–English lexicon read from dir, or nil
+// (with a warning, once) when the dictionaries are not installed: matching
+// across languages then rests on shared stems only.
+func loadLexicon(dir string, ix *index.Index, log *slog.Logger) *knowledge.Lexicon {
+	v, _ := lexicons.LoadOrStore(dir, &lexiconOnce{})
+	l := v.(*lexiconOnce)
+	l.once.Do(func() {
+		pairs, err := lexicon.Load(dir)
+		if err != nil {
+			log.Warn("French and English questions will meet only through shared words", "err", err)
+			return
+		}
+		l.lex = knowledge.NewLexicon(pairs, ix.Words)
+		log.Debug("French–English lexicon loaded", "dir", dir, "headwords", l.lex.Len())
+	})
+	return l.lex
 }
 
 // Import writes one batch to the store while the index takes in the

@@ -40,31 +40,38 @@ func (db *DB) Person(ctx context.Context, id string) (knowledge.Person, error) {
 // People returns the known people among ids, keyed by id. Unknown ids are
 // left out.
 func (db *DB) People(ctx context.Context, ids []string) (map[string]knowledge.Person, error) {
-	people := make(map[string]knowledge.Person, len(ids))
-	if len(ids) == 0 {
-		return people, nil
-	}
-	err := db.view(ctx, "read people", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
-			SELECT id, name, email, tz, tz_offset, locale, bot, deleted, restricted
-			FROM people WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p knowledge.Person
-			if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.TZ, &p.TZOffset, &p.Locale, &p.Bot, &p.Deleted, &p.Restricted); err != nil {
-				return err
-			}
-			people[p.ID] = p
-		}
-		return rows.Err()
+	var people map[string]knowledge.Person
+	err := db.view(ctx, "read people", func(tx *sql.Tx) (err error) {
+		people, err = readPeople(ctx, tx, ids)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return people, nil
+}
+
+// readPeople reads the known people among ids.
+func readPeople(ctx context.Context, tx *sql.Tx, ids []string) (map[string]knowledge.Person, error) {
+	people := make(map[string]knowledge.Person, len(ids))
+	if len(ids) == 0 {
+		return people, nil
+	}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, name, email, tz, tz_offset, locale, bot, deleted, restricted
+		FROM people WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p knowledge.Person
+		if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.TZ, &p.TZOffset, &p.Locale, &p.Bot, &p.Deleted, &p.Restricted); err != nil {
+			return nil, err
+		}
+		people[p.ID] = p
+	}
+	return people, rows.Err()
 }
 
 // Conversation returns the conversation with the given id and its members

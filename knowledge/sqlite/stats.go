@@ -19,59 +19,66 @@ import (
 func (db *DB) AnswererStats(ctx context.Context, ids []string) (map[string]knowledge.AnswererStats, error) {
 	var stats map[string]knowledge.AnswererStats
 	err := db.view(ctx, "read answerer stats", func(tx *sql.Tx) (err error) {
-		stats, err = reader{tx}.AnswererStats(ctx, ids)
+		stats, err = readAnswererStats(ctx, tx, ids, true)
 		return err
 	})
-	return stats, err
+	if err != nil {
+		return nil, fmt.Errorf("read answerer stats: %w", err)
+	}
+	return stats, nil
 }
 
 // AnswererStats returns the answering history of the people among ids, as
 // DB.AnswererStats does.
 func (r reader) AnswererStats(ctx context.Context, ids []string) (map[string]knowledge.AnswererStats, error) {
-	stats := make(map[string]knowledge.AnswererStats, len(ids))
-	if len(ids) == 0 {
-		return stats, nil
-	}
-	err := func() error {
-		tx := r.tx
-		// One row per person: the per-hour counts come concatenated as
-		// "hour:answers,…", and the first and last answer from two scalar
-		// subqueries, since SQLite answers a lone min or max from the
-		// (answerer, time) index with one seek.
-		rows, err := tx.QueryContext(ctx, `
-			SELECT h.person_id, sum(h.answers), sum(h.accepted), sum(h.thanks),
-				group_concat(h.hour || ':' || h.answers),
-				(SELECT min(time) FROM answers WHERE answerer = h.person_id),
-				(SELECT max(time) FROM answers WHERE answerer = h.person_id)
-			FROM answerer_hours h
-			WHERE h.person_id IN (SELECT value FROM json_each(?))
-			GROUP BY h.person_id`, jsonIDs(ids))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id          string
-				s           knowledge.AnswererStats
-				hours       string
-				first, last sql.NullInt64
-			)
-			if err := rows.Scan(&id, &s.Answers, &s.Accepted, &s.Thanks, &hours, &first, &last); err != nil {
-				return err
-			}
-			if err := parseHours(hours, &s.Hours); err != nil {
-				return fmt.Errorf("stats of %s: %w", id, err)
-			}
-			s.First, s.Last = fromNanos(first), fromNanos(last)
-			stats[id] = s
-		}
-		return rows.Err()
-	}()
+	stats, err := readAnswererStats(ctx, r.tx, ids, true)
 	if err != nil {
 		return nil, fmt.Errorf("read answerer stats: %w", err)
 	}
 	return stats, nil
+}
+
+// readAnswererStats reads the answering history of the people among ids,
+// with the time of their first answer only if withFirst: routing needs the
+// last, and each costs one index seek per person.
+func readAnswererStats(ctx context.Context, tx *sql.Tx, ids []string, withFirst bool) (map[string]knowledge.AnswererStats, error) {
+	stats := make(map[string]knowledge.AnswererStats, len(ids))
+	if len(ids) == 0 {
+		return stats, nil
+	}
+	// One row per person: the per-hour counts come concatenated as
+	// "hour:answers,…", and the first and last answer from two scalar
+	// subqueries, since SQLite answers a lone min or max from the
+	// (answerer, time) index with one seek.
+	rows, err := tx.QueryContext(ctx, `
+		SELECT h.person_id, sum(h.answers), sum(h.accepted), sum(h.thanks),
+			group_concat(h.hour || ':' || h.answers),
+			CASE WHEN ?2 THEN (SELECT min(time) FROM answers WHERE answerer = h.person_id) END,
+			(SELECT max(time) FROM answers WHERE answerer = h.person_id)
+		FROM answerer_hours h
+		WHERE h.person_id IN (SELECT value FROM json_each(?1))
+		GROUP BY h.person_id`, jsonIDs(ids), withFirst)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id          string
+			s           knowledge.AnswererStats
+			hours       string
+			first, last sql.NullInt64
+		)
+		if err := rows.Scan(&id, &s.Answers, &s.Accepted, &s.Thanks, &hours, &first, &last); err != nil {
+			return nil, err
+		}
+		if err := parseHours(hours, &s.Hours); err != nil {
+			return nil, fmt.Errorf("stats of %s: %w", id, err)
+		}
+		s.First, s.Last = fromNanos(first), fromNanos(last)
+		stats[id] = s
+	}
+	return stats, rows.Err()
 }
 
 // parseHours adds counts written as "hour:answers,…" to hours. Hour -1

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/nextdesk/nextdesk/lexicon"
+)
+
+// These tests hold the figures README.md reports on the shared real data:
+// a change that makes nextdesk's judgement worse fails the build. Each
+// floor is the figure measured when it was set, less a margin of about one
+// test question; each gate on the baselines is one nextdesk cleared by at
+// least 0.02 then. The replay protocol takes a few minutes over all the
+// data sets: it runs when NEXTDESK_SLOW_EVAL is set.
+
+type routingFloor struct {
+	name, kind, path string
+	// floor is nextdesk's lowest acceptable MRR under each protocol.
+	fixed, replay float64
+	// beats says whether nextdesk must beat every baseline's MRR, under
+	// each protocol.
+	beatsFixed, beatsReplay bool
+}
+
+var routingFloors = []routingFloor{
+	{"julia", "slack-export", "slack/julia-community-export.zip", 0.405, 0.425, true, true},
+	{"racket 2017", "slack-export", "slack/racket-general-2017-export.zip", 0.585, 0.550, true, false},
+	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.455, 0.480, false, true},
+	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.390, 0.410, true, true},
+	{"ai", "stackexchange", "stackexchange/ai", 0.255, 0.300, false, true},
+	{"beer", "stackexchange", "stackexchange/beer", 0.105, 0.165, true, true},
+	{"coffee", "stackexchange", "stackexchange/coffee", 0.095, 0.230, false, true},
+}
+
+func TestEvalRoutingHoldsOnSharedData(t *testing.T) {
+	protocols := []string{"fixed"}
+	if os.Getenv("NEXTDESK_SLOW_EVAL") != "" {
+		protocols = append(protocols, "replay")
+	}
+	for _, f := range routingFloors {
+		for _, p := range protocols {
+			t.Run(f.name+"/"+p, func(t *testing.T) {
+				out := mustRun(t, map[string]string{}, "eval", f.kind, needShared(t, f.path), "--protocol", p, "--json")
+				var rep struct {
+					Protocol string `json:"protocol"`
+					Rankers  map[string]struct {
+						MRR float64 `json:"mrr"`
+					} `json:"rankers"`
+				}
+				if err := json.Unmarshal([]byte(out), &rep); err != nil {
+					t.Fatalf("eval --json: %v\n%s", err, out)
+				}
+				if rep.Protocol != p {
+					t.Errorf("protocol = %q, want %q", rep.Protocol, p)
+				}
+				floor, beats := f.fixed, f.beatsFixed
+				if p == "replay" {
+					floor, beats = f.replay, f.beatsReplay
+				}
+				nd := rep.Rankers["nextdesk"].MRR
+				if nd < floor {
+					t.Errorf("nextdesk MRR %.3f fell below %.3f", nd, floor)
+				}
+				for _, base := range []string{"popularity", "profile", "documents"} {
+					b, ok := rep.Rankers[base]
+					if !ok {
+						t.Fatalf("baseline %s missing from %s", base, out)
+					}
+					if beats && nd <= b.MRR {
+						t.Errorf("nextdesk MRR %.3f no longer beats %s (%.3f)", nd, base, b.MRR)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestEvalDuplicatesHoldsOnSharedData(t *testing.T) {
+	out := mustRun(t, map[string]string{}, "eval", "duplicates", needShared(t, "duplicates/semeval2016-train1"), "--json")
+	var rep struct {
+		Queries              int     `json:"queries"`
+		QueriesWithDuplicate int     `json:"queries_with_duplicate"`
+		HandedBack           int     `json:"handed_back"`
+		Precision            float64 `json:"precision"`
+		LenientPrecision     float64 `json:"lenient_precision"`
+		Recall               float64 `json:"recall"`
+		Wrong                *int    `json:"wrong"`
+		Top1Retrieval        float64 `json:"top1_retrieval"`
+		Thresholds           []struct {
+			Threshold float64 `json:"threshold"`
+		} `json:"thresholds"`
+		Baseline struct {
+			Name          string  `json:"name"`
+			Threshold     float64 `json:"threshold"`
+			Precision     float64 `json:"precision"`
+			Top1Retrieval float64 `json:"top1_retrieval"`
+		} `json:"baseline"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("eval duplicates --json: %v\n%s", err, out)
+	}
+	if rep.Queries != 200 || rep.QueriesWithDuplicate != 85 {
+		t.Errorf("queries %d with a duplicate %d, want 200 and 85", rep.Queries, rep.QueriesWithDuplicate)
+	}
+	if rep.Wrong == nil || len(rep.Thresholds) == 0 || rep.Baseline.Name != "bm25" {
+		t.Errorf("report lacks wrong, thresholds or the baseline:\n%s", out)
+	}
+	// Handed back at least 15 times, right at least 80% of the time: the
+	// promise "sure" makes.
+	if rep.HandedBack < 15 || rep.Precision < 0.8 || rep.Recall < 0.12 {
+		t.Errorf("handed back %d, precision %.3f, recall %.3f; want at least 15, 0.8 and 0.12", rep.HandedBack, rep.Precision, rep.Recall)
+	}
+	if rep.Top1Retrieval < 0.42 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
+		t.Errorf("top-1 retrieval %.3f, BM25's %.3f; want at least 0.42 and above BM25", rep.Top1Retrieval, rep.Baseline.Top1Retrieval)
+	}
+	if rep.Precision <= rep.Baseline.Precision {
+		t.Errorf("precision %.3f does not beat BM25 at its best threshold (%.3f)", rep.Precision, rep.Baseline.Precision)
+	}
+}
+
+func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
+	if _, err := lexicon.Load(lexicon.DefaultDir); err != nil {
+		t.Skipf("French–English matching needs the FreeDict dictionaries (.ci/run installs them): %v", err)
+	}
+	out := mustRun(t, map[string]string{}, "eval", "crosslang", needShared(t, "crosslang/fr-en-questions-dev.tsv"), "--json")
+	var rep struct {
+		Pairs int `json:"pairs"`
+		FrEn  struct {
+			Hit1, Hit5 float64
+		} `json:"french_to_english"`
+		EnFr struct {
+			Hit1, Hit5 float64
+		} `json:"english_to_french"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("eval crosslang --json: %v\n%s", err, out)
+	}
+	if rep.Pairs != 185 {
+		t.Errorf("pairs = %d, want 185", rep.Pairs)
+	}
+	if rep.FrEn.Hit1 < 0.54 || rep.EnFr.Hit1 < 0.58 || rep.FrEn.Hit5 < 0.72 || rep.EnFr.Hit5 < 0.72 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.54 / 0.58 and 0.72", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	}
+}
+
+func TestEvalRejectsBadInput(t *testing.T) {
+	bad := writeFile(t, "pairs.tsv", "id\ten\tfr\nq1\tonly two columns\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval", "stackexchange", "x", "--protocol", "sideways"}, "--protocol must be fixed or replay"},
+		{[]string{"eval", "duplicates", "x", "--protocol", "replay"}, "--protocol applies to slack-export and stackexchange only"},
+		{[]string{"eval", "crosslang", bad}, "pairs.tsv:2: want three tab-separated columns"},
+		{[]string{"eval", "duplicates", t.TempDir()}, "history.jsonl"},
+	} {
+		_, err := run(t, map[string]string{}, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("nextdesk %s: error = %v, want one saying %q", strings.Join(tc.args, " "), err, tc.want)
+		}
+	}
+}

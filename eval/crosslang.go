@@ -1,0 +1,140 @@
+package eval
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// TranslationPair is one question written in English and translated by a
+// person into French.
+type TranslationPair struct {
+	ID, English, French string
+}
+
+// ReadTranslationPairs reads a TSV file of translation pairs: a header
+// line, then one pair a line as id, English, French. It returns an error
+// naming the line of anything malformed, and an EINVALID error when the
+// file holds no pair.
+func ReadTranslationPairs(path string) ([]TranslationPair, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var pairs []TranslationPair
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 64<<10), 1<<20)
+	for line := 1; s.Scan(); line++ {
+		if line == 1 || strings.TrimSpace(s.Text()) == "" {
+			continue
+		}
+		cols := strings.Split(s.Text(), "\t")
+		if len(cols) != 3 || cols[0] == "" {
+			return nil, fmt.Errorf("%s:%d: want three tab-separated columns (id, English, French), got %d", path, line, len(cols))
+		}
+		pairs = append(pairs, TranslationPair{ID: cols[0], English: cols[1], French: cols[2]})
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(pairs) == 0 {
+		return nil, knowledge.Errorf(knowledge.EINVALID, "%s holds no translation pair.", path)
+	}
+	return pairs, nil
+}
+
+// CrossLangReport is what `nextdesk eval crosslang` measures: how often a
+// question asked in one language finds, among past questions all in the
+// other, its own translation first (hit@1) or in the first five (hit@5).
+type CrossLangReport struct {
+	Dataset         string   `json:"dataset"`
+	Pairs           int      `json:"pairs"`
+	FrenchToEnglish HitRates `json:"french_to_english"`
+	EnglishToFrench HitRates `json:"english_to_french"`
+}
+
+// HitRates are the shares of questions whose twin came first, and within
+// the first five.
+type HitRates struct {
+	Hit1 float64 `json:"hit1"`
+	Hit5 float64 `json:"hit5"`
+}
+
+// MatcherBuilder makes a matcher that knows only the given history, and a
+// function to release it.
+type MatcherBuilder func(ctx context.Context, history knowledge.Batch) (Matcher, func(), error)
+
+// EvaluateCrossLang makes every English question of pairs a past answered
+// question and asks every French one, then the other way round. It returns
+// build's and the matchers' errors.
+func EvaluateCrossLang(ctx context.Context, dataset string, pairs []TranslationPair, build MatcherBuilder) (CrossLangReport, error) {
+	rep := CrossLangReport{Dataset: dataset, Pairs: len(pairs)}
+	var err error
+	english := func(p TranslationPair) string { return p.English }
+	french := func(p TranslationPair) string { return p.French }
+	if rep.FrenchToEnglish, err = hitRates(ctx, pairs, english, french, build); err != nil {
+		return CrossLangReport{}, err
+	}
+	if rep.EnglishToFrench, err = hitRates(ctx, pairs, french, english, build); err != nil {
+		return CrossLangReport{}, err
+	}
+	return rep, nil
+}
+
+func hitRates(ctx context.Context, pairs []TranslationPair, past, asked func(TranslationPair) string, build MatcherBuilder) (HitRates, error) {
+	const conv = "crosslang"
+	at := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := knowledge.Batch{Conversations: []knowledge.Conversation{{ID: conv, Name: conv, Kind: knowledge.KindPublic}}}
+	for i, p := range pairs {
+		t := at.Add(time.Duration(i) * time.Minute)
+		b.Questions = append(b.Questions, knowledge.Question{
+			ID: p.ID, Asker: "asker:" + p.ID, Conversation: conv, Text: past(p), Time: t,
+			Answers: []knowledge.Answer{{ID: p.ID + "/answer", Answerer: "answerer:" + p.ID, Text: "(answered)", Time: t.Add(time.Minute)}},
+		})
+	}
+	m, release, err := build(ctx, b)
+	if err != nil {
+		return HitRates{}, err
+	}
+	defer release()
+	var r HitRates
+	for _, p := range pairs {
+		q := knowledge.Question{ID: "asked:" + p.ID, Asker: "asker:asked:" + p.ID, Conversation: conv, Text: asked(p), Time: at.AddDate(1, 0, 0)}
+		cands, err := m.Match(ctx, q)
+		if err != nil {
+			return HitRates{}, fmt.Errorf("pair %s: %w", p.ID, err)
+		}
+		for i, c := range cands[:min(5, len(cands))] {
+			if c.ID == p.ID {
+				if i == 0 {
+					r.Hit1++
+				}
+				r.Hit5++
+				break
+			}
+		}
+	}
+	r.Hit1 /= float64(len(pairs))
+	r.Hit5 /= float64(len(pairs))
+	return r, nil
+}
+
+// WriteJSON writes r as one indented JSON object. It returns w's error.
+func (r CrossLangReport) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
+
+// WriteTable writes r for a person. It returns w's error.
+func (r CrossLangReport) WriteTable(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "dataset %s: %d pairs\nFrench asks, English history: hit@1 %.3f, hit@5 %.3f\nEnglish asks, French history: hit@1 %.3f, hit@5 %.3f\n",
+		r.Dataset, r.Pairs, r.FrenchToEnglish.Hit1, r.FrenchToEnglish.Hit5, r.EnglishToFrench.Hit1, r.EnglishToFrench.Hit5)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package knowledge
+
+import "math"
+
+// Whether a past question asks the same thing as a new one is judged on
+// the words that carry meaning, both ways: what the new question asks must
+// be in the old one, and the old one must ask nothing the new one does not.
+// "Reconnect the printer after the certificate expired" and "reconnect the
+// VPN after the certificate expired" share most of their words, but the
+// word each lacks (printer, VPN) is among the rarest in the whole history,
+// so each misses a large share of the other's meaning.
+//
+// A word's weight is its rarity in the history (its inverse document
+// frequency, as BM25 weighs it), and a word may be matched through a
+// translation, for as much as the translation is certain.
+
+// sameness is the agreement of two questions' meaning-bearing words, from 0
+// (nothing in common) to 1 (every word of each found in the other), with
+// what each misses.
+type sameness struct {
+	// Asked is the weighted share of the new question's words found in
+	// the old one; Covered the weighted share of the old one's words found
+	// in the new one.
+	Asked, Covered float64
+	// Conflict is the share of meaning of the heaviest word each question
+	// lacks from the other, the smaller of the two: a word swapped for
+	// another ("printer" for "VPN", "staff" for "senior").
+	Conflict float64
+	// Overlap is the harmonic mean of Asked and Covered: high only when
+	// both are.
+	Overlap float64
+}
+
+// asks is how surely two questions ask the same thing, judged on what
+// each asks in short (a title, or a one-line message): their overlap,
+// where a swapped word weighs decisively. In a question of four words that
+// carry meaning, changing one changes the question.
+func (s sameness) asks() float64 {
+	return s.Overlap * math.Pow(1-s.Conflict, conflictPower)
+}
+
+// bag is a question's words ready to be compared: their weights and, per
+// term, how surely the question holds it (1 for its own words, less for a
+// translation of one).
+type bag struct {
+	words   []Word
+	weights []float64
+	holds   map[string]float64
+}
+
+// newBag weighs words by rarity; translations add terms the question holds
+// less surely, as given.
+func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) bag {
+	b := bag{words: words, weights: make([]float64, len(words)), holds: make(map[string]float64, 2*len(words))}
+	for i, w := range words {
+		b.weights[i] = rarity(w)
+		for _, t := range w.Terms {
+			b.holds[t] = 1
+		}
+	}
+	for _, tr := range translations {
+		for _, t := range tr.Terms {
+			b.holds[t] = math.Max(b.holds[t], tr.Weight)
+		}
+	}
+	return b
+}
+
+// found is how surely b holds word w: the best of its terms.
+func (b bag) found(w Word) float64 {
+	best := 0.0
+	for _, t := range w.Terms {
+		best = math.Max(best, b.holds[t])
+	}
+	return best
+}
+
+// compare measures how much of asked's meaning is in old and the other
+// way round. Each word counts once, however often it is written.
+func compare(asked, old bag) sameness {
+	share := func(from, in bag) (found, heaviestMissed float64) {
+		var total float64
+		seen := make(map[string]bool, len(from.words))
+		for i, w := range from.words {
+			if len(w.Terms) == 0 || seen[w.Terms[0]] {
+				continue
+			}
+			seen[w.Terms[0]] = true
+			total += from.weights[i]
+			f := in.found(w)
+			found += from.weights[i] * f
+			heaviestMissed = math.Max(heaviestMissed, from.weights[i]*(1-f))
+		}
+		if total == 0 {
+			return 0, 0
+		}
+		return found / total, heaviestMissed / total
+	}
+	var s sameness
+	var missedAsked, missedCovered float64
+	s.Asked, missedAsked = share(asked, old)
+	s.Covered, missedCovered = share(old, asked)
+	s.Conflict = math.Min(missedAsked, missedCovered)
+	if s.Asked+s.Covered > 0 {
+		s.Overlap = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)
+	}
+	if debugCompare != nil {
+		debugCompare(asked, old, s)
+	}
+	return s
+}
+
+var debugCompare func(a, b bag, s sameness)
+
+// conflictPower is how hard a swapped word counts against sameness.
+var conflictPower = 4.0
+
+// idf is BM25's inverse document frequency of a term found in df of docs
+// questions: a word in every question weighs almost nothing, one in none
+// the most.
+func idf(df, docs int) float64 {
+	df = min(df, docs) // counts may be a little stale
+	return math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// rarity returns the weight of a word given the term statistics: the mean
+// idf of its stems.
+func rarity(stats TermStats) func(Word) float64 {
+	return func(w Word) float64 {
+		if len(w.Terms) == 0 {
+			return 0
+		}
+		sum := 0.0
+		for _, t := range w.Terms {
+			sum += idf(stats.DF[t], stats.Docs)
+		}
+		return sum / float64(len(w.Terms))
+	}
+}

@@ -1,0 +1,57 @@
+package knowledge_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/lexicon"
+)
+
+// TestFrenchFindsEnglish asks in French, and in French with English product
+// names, in a history written in English: the English threads on the same
+// subject must come first, as past answers and as the people who know.
+func TestFrenchFindsEnglish(t *testing.T) {
+	pairs, err := lexicon.Load(lexicon.DefaultDir)
+	if errors.Is(err, lexicon.ErrMissing) {
+		t.Skipf("French–English matching needs the FreeDict dictionaries (.ci/run installs them): %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("p1", "C1", "amy", "pat", "The printer on the second floor is jammed again, who can fix it?", day0.AddDate(0, 0, -9)),
+		answered("p2", "C1", "ben", "pat", "How do I add the colour printer to my laptop?", day0.AddDate(0, 0, -8)),
+		answered("v1", "C1", "amy", "val", "The VPN keeps disconnecting every hour", day0.AddDate(0, 0, -7)),
+		answered("s1", "C1", "ben", "sam", "Where is the salary review calendar?", day0.AddDate(0, 0, -6)),
+		answered("k1", "C1", "amy", "kit", "How do I point kubectl at the staging cluster?", day0.AddDate(0, 0, -5)),
+		answered("w1", "C1", "ben", "val", "The office wifi is very slow this morning", day0.AddDate(0, 0, -4)),
+	}})
+	idx := e.Index.(*counting).Index
+	e.Lexicon = knowledge.NewLexicon(pairs, idx.Words)
+	for text, want := range map[string]struct{ question, expert string }{
+		"L'imprimante est encore bloquée, qui peut la réparer ?":  {"p1", "pat"},
+		"Comment ajouter l'imprimante couleur à mon ordinateur ?": {"p2", "pat"},
+		"Le réseau wifi du bureau est très lent":                  {"w1", "val"},
+		"Comment configurer kubectl pour le cluster de staging ?": {"k1", "kit"},
+	} {
+		c, err := e.Consider(context.Background(), knowledge.Question{Asker: "zoe", Conversation: "C1", Text: text, Time: day0}, knowledge.Viewer{PersonID: "zoe"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Matches) == 0 || c.Matches[0].Question.ID != want.question {
+			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want.question)
+		}
+		if len(c.Experts) == 0 || c.Experts[0].Person.ID != want.expert {
+			t.Errorf("%q: experts %v, want %s first", text, expertIDs(c.Experts), want.expert)
+		}
+	}
+}
+
+func firstMatch(c knowledge.Consideration) string {
+	if len(c.Matches) == 0 {
+		return "none"
+	}
+	return c.Matches[0].Question.ID + ": " + c.Matches[0].Question.Text
+}

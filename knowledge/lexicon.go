@@ -1,0 +1,301 @@
+package knowledge
+
+import (
+	"slices"
+	"strings"
+)
+
+// A Lexicon translates words between French and English, so that a
+// question in one language finds past questions and experts in the other
+// without a translation model: each word of the question is looked up, and
+// its translations are searched beside it, each weighing less the more
+// translations the word has (an unambiguous word such as "imprimante"
+// brings "printer" at full weight; "temps" shares its weight among "time"
+// and "weather").
+type Lexicon struct {
+	// byText finds the entry of a headword as written (lower-cased);
+	// byTerm the entries whose headword has a term, for the forms a
+	// dictionary does not list.
+	byText map[string][]int
+	byTerm map[string][]int
+	// entries hold each headword's translations.
+	entries [][]translation
+	// terms are each entry's headword terms, to skip a translation that is
+	// the word itself.
+	terms [][]string
+}
+
+// translation is one translation of a headword, analysed: the forms it may
+// take in a question (a French verb's conjugated forms), and how many
+// dictionary entries give it. A translation both dictionaries give
+// ("voir" for "see", and "see" for "voir") is surer than one only one of
+// them lists among many senses.
+type translation struct {
+	forms   []Word
+	support int
+}
+
+// Pair is one translation: a French word and an English equivalent, which
+// may be a few words ("pouvoir", "be able to").
+type Pair struct {
+	French, English string
+}
+
+// maxTranslations bounds the translations kept for one headword: the first
+// ones, which dictionaries list most common sense first. A word with more
+// is too ambiguous for its tail to help.
+const maxTranslations = 8
+
+// NewLexicon builds a lexicon from translation pairs, read both ways,
+// analysing every word with analyse (the index's Words, so that a word and
+// its translations are looked up and searched by the same stems). Pairs
+// whose headword is several words are skipped: questions are looked up
+// word by word.
+func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
+	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int)}
+	type key struct {
+		head   string
+		french bool
+	}
+	heads := make(map[key]int) // headword in its language → entry
+	add := func(from, to string, french bool) {
+		from = strings.ToLower(strings.TrimSpace(from))
+		head := analyse(from)
+		if len(head) != 1 || len(strings.Fields(from)) != 1 {
+			return
+		}
+		target := analyse(to)
+		if len(target) == 0 {
+			return
+		}
+		k := key{from, french}
+		i, ok := heads[k]
+		if !ok {
+			i = len(l.entries)
+			heads[k] = i
+			l.entries = append(l.entries, nil)
+			l.terms = append(l.terms, head[0].Terms)
+			l.byText[head[0].Text] = append(l.byText[head[0].Text], i)
+			for _, t := range head[0].Terms {
+				l.byTerm[t] = append(l.byTerm[t], i)
+			}
+		}
+		for _, w := range target {
+			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0].Terms[0] == w.Terms[0] }); j >= 0 {
+				l.entries[i][j].support++
+				continue
+			}
+			if len(l.entries[i]) == maxTranslations {
+				break
+			}
+			forms := []Word{w}
+			if !french { // the translation is French
+				for _, form := range frenchForms(w.Text) {
+					if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
+						forms = append(forms, fw[0])
+					}
+				}
+			}
+			l.entries[i] = append(l.entries[i], translation{forms: forms, support: 1})
+		}
+	}
+	for _, p := range pairs {
+		add(p.French, p.English, true)
+		add(p.English, p.French, false)
+	}
+	return l
+}
+
+// Len returns the number of headwords the lexicon knows, in both languages.
+func (l *Lexicon) Len() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.entries)
+}
+
+// Translate returns the translations of w, each weighted by how surely it
+// means w: the weight of one word is shared among its distinct
+// translations. A translation that is the word itself (a shared stem such
+// as "date" or "client") is left out: the word already finds it.
+func (l *Lexicon) Translate(w Word) []QueryWord {
+	if l == nil {
+		return nil
+	}
+	// A word is looked up as written; then, for a French verb the
+	// dictionary lists only in the infinitive, as the infinitives it may
+	// be a form of; and only then by its stems, which also find the
+	// headwords of the other language that share them.
+	if len([]rune(w.Text)) < 2 {
+		return nil // a letter left by elision or a split word
+	}
+	found := l.byText[w.Text]
+	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
+		found = l.byText[inf]
+	}
+	if len(found) == 0 {
+		for _, lemma := range frenchInfinitives(w.Text) {
+			found = append(found, l.byText[lemma]...)
+		}
+	}
+	if len(found) == 0 {
+		for _, t := range w.Terms {
+			for _, i := range l.byTerm[t] {
+				if !slices.Contains(found, i) {
+					found = append(found, i)
+				}
+			}
+		}
+	}
+	seen := make(map[string]bool)
+	var translations []translation
+	support := 0
+	for _, i := range found {
+		for _, tr := range l.entries[i] {
+			if seen[tr.forms[0].Terms[0]] || sharesTerm(tr.forms[0].Terms, w.Terms) {
+				continue
+			}
+			seen[tr.forms[0].Terms[0]] = true
+			translations = append(translations, tr)
+			support += tr.support
+		}
+	}
+	// Each translation weighs its share of the word, by its support; each
+	// of its forms weighs as much, since a question holds one of them.
+	var out []QueryWord
+	for _, tr := range translations {
+		for _, f := range tr.forms {
+			out = append(out, QueryWord{Terms: f.Terms, Weight: float64(tr.support) / float64(support)})
+		}
+	}
+	return out
+}
+
+// frenchVerbEndings are the endings of French conjugated forms and
+// participles, longest first, each with the infinitive endings it may come
+// from: "cherchez" may be "chercher", "entendu" "entendre", "finissons"
+// "finir".
+var frenchVerbEndings = []struct {
+	ending      string
+	infinitives []string
+}{
+	{"issons", []string{"ir"}}, {"issez", []string{"ir"}}, {"issent", []string{"ir"}},
+	{"eront", []string{"er"}}, {"erons", []string{"er"}}, {"erez", []string{"er"}},
+	{"erais", []string{"er"}}, {"erait", []string{"er"}}, {"eraient", []string{"er"}},
+	{"iront", []string{"ir", "re"}}, {"irons", []string{"ir", "re"}}, {"irez", []string{"ir", "re"}},
+	{"ront", []string{"re"}}, {"rons", []string{"re"}}, {"rez", []string{"re"}},
+	{"aient", []string{"er", "re", "ir"}}, {"ions", []string{"er", "re", "ir"}}, {"iez", []string{"er", "re", "ir"}},
+	{"ais", []string{"er", "re", "ir"}}, {"ait", []string{"er", "re", "ir"}},
+	{"ons", []string{"er", "re", "ir"}}, {"ez", []string{"er", "re", "ir"}}, {"ent", []string{"er", "re", "ir"}},
+	{"ées", []string{"er"}}, {"és", []string{"er"}}, {"ée", []string{"er"}}, {"é", []string{"er"}},
+	{"ies", []string{"ir"}}, {"is", []string{"ir", "re"}}, {"it", []string{"ir", "re"}}, {"ie", []string{"ir"}}, {"i", []string{"ir"}},
+	{"ues", []string{"re", "oir"}}, {"us", []string{"re", "oir"}}, {"ue", []string{"re", "oir"}}, {"u", []string{"re", "oir"}},
+	{"es", []string{"er"}}, {"e", []string{"er"}}, {"s", []string{"re", "ir"}}, {"d", []string{"dre"}}, {"t", []string{"tre"}},
+}
+
+// irregularFrench maps the forms of the commonest irregular French verbs
+// to their infinitive, and irregularForms each infinitive to its forms;
+// "être", "avoir", "pouvoir", "devoir" and "faire" are function words, as
+// their English equivalents are, and never looked up.
+var irregularFrench, irregularForms = func() (map[string]string, map[string][]string) {
+	m, forms := make(map[string]string), make(map[string][]string)
+	for inf, list := range map[string]string{
+		"aller":     "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait",
+		"savoir":    "sais sait savons savez savent su sue sus saurai saura saurais saurait",
+		"venir":     "viens vient venons venez viennent venu venue venus venues viendrai viendra viendrait",
+		"voir":      "vois voit voyons voyez voient vu vue vus vues verrai verra verrait",
+		"vouloir":   "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez",
+		"prendre":   "prends prend prenons prenez prennent pris prise prises prendrai prendra",
+		"dire":      "dis dit disons dites disent dite dits dites dirai dira",
+		"mettre":    "mets met mettons mettez mettent mis mise mises mettrai mettra",
+		"tenir":     "tiens tient tenons tenez tiennent tenu tenue tiendrai tiendra",
+		"connaître": "connais connaît connaissons connaissez connaissent connu connue",
+		"croire":    "crois croit croyons croyez croient cru crue",
+		"écrire":    "écris écrit écrivons écrivez écrivent écrite écrits",
+		"lire":      "lis lit lisons lisez lisent lu lue",
+		"ouvrir":    "ouvre ouvres ouvrons ouvrez ouvrent ouvert ouverte ouverts",
+		"mourir":    "meurs meurt mourons mourez meurent mort morte morts",
+		"naître":    "nais naît naissons naissez naissent né née nés",
+		"vivre":     "vis vit vivons vivez vivent vécu",
+		"boire":     "bois boit buvons buvez boivent bu",
+		"recevoir":  "reçois reçoit recevons recevez reçoivent reçu reçue",
+	} {
+		for f := range strings.FieldsSeq(list) {
+			m[f] = inf
+			forms[inf] = append(forms[inf], f)
+		}
+	}
+	return m, forms
+}()
+
+// frenchForms returns the forms a French word may take if it is a regular
+// verb in the infinitive: the present, the past participle and the
+// imperfect, which questions use most.
+func frenchForms(word string) []string {
+	if forms, ok := irregularForms[word]; ok {
+		return forms
+	}
+	var endings []string
+	var stem string
+	switch {
+	case strings.HasSuffix(word, "er") && len(word) > 4:
+		stem, endings = word[:len(word)-2], []string{"e", "es", "ons", "ez", "ent", "é", "ée", "és", "ais", "ait"}
+	case strings.HasSuffix(word, "ir") && len(word) > 4:
+		stem, endings = word[:len(word)-2], []string{"is", "it", "issons", "issez", "issent", "i", "ie"}
+	case strings.HasSuffix(word, "re") && len(word) > 4:
+		stem, endings = word[:len(word)-2], []string{"s", "", "ons", "ez", "ent", "u", "ue"}
+	}
+	forms := make([]string, len(endings))
+	for i, e := range endings {
+		forms[i] = stem + e
+	}
+	return forms
+}
+
+// frenchInfinitives returns the infinitives word may be a form of, by its
+// ending: candidates to look up, most of which no dictionary lists.
+func frenchInfinitives(word string) []string {
+	var out []string
+	for _, e := range frenchVerbEndings {
+		stem, ok := strings.CutSuffix(word, e.ending)
+		if !ok || len([]rune(stem)) < 2 {
+			continue
+		}
+		for _, inf := range e.infinitives {
+			out = append(out, stem+inf)
+		}
+	}
+	return out
+}
+
+func sharesTerm(a, b []string) bool {
+	for _, t := range a {
+		if slices.Contains(b, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// translate returns the translations of words through the engine's
+// lexicon, at most one word's weight for each word.
+func (e *Engine) translate(words []Word) []QueryWord {
+	if e.Lexicon == nil {
+		return nil
+	}
+	var out []QueryWord
+	for _, w := range words {
+		out = append(out, e.Lexicon.Translate(w)...)
+	}
+	return out
+}
+
+// searchWords returns the question's own words at full weight and their
+// translations at theirs.
+func searchWords(words []Word, translations []QueryWord) []QueryWord {
+	out := make([]QueryWord, 0, len(words)+len(translations))
+	for _, w := range words {
+		out = append(out, QueryWord{Terms: w.Terms, Weight: 1})
+	}
+	return append(out, translations...)
+}

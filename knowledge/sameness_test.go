@@ -1,0 +1,110 @@
+package knowledge_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// workplace is a small company's history, in English and French: the kind
+// of questions whose near-misses an instant answer must never confuse.
+var workplace = []string{
+	"How do I reconnect to the VPN after my certificate expired?",
+	"What is the salary band for a senior engineer?",
+	"How do I set up the VPN on my phone for email?",
+	"How do I book a meeting room in the Paris office?",
+	"Who approves travel expenses above 500 euros?",
+	"How do I reset my Okta password?",
+	"Where is the wifi password for guests?",
+	"How do I request a new laptop?",
+	"How many days of holiday do I get in my first year?",
+	"How do I add a shared calendar in Outlook?",
+	"Which printer on the third floor prints in colour?",
+	"How do I get access to the staging database?",
+	"Who do I ask for a parking badge?",
+	"How do I expense a train ticket?",
+	"What is the on-call rota for the payments team?",
+	"How do I install the code signing certificate on my Mac?",
+	"Comment reconnecter le VPN après l'expiration du certificat ?",
+	"Quelle est la grille de salaire pour un ingénieur senior ?",
+	"Comment configurer le VPN sur mon téléphone pour la messagerie ?",
+	"Comment réserver une salle de réunion au bureau de Lyon ?",
+	"Qui valide les notes de frais de formation ?",
+	"Comment obtenir un badge pour le parking ?",
+	"Comment installer l'imprimante du deuxième étage ?",
+	"Où trouver le planning des astreintes ?",
+}
+
+// mustWorkplace imports the workplace history, each question answered by
+// someone, into a real store and index.
+func mustWorkplace(t *testing.T) *knowledge.Engine {
+	t.Helper()
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	var b knowledge.Batch
+	for i, text := range workplace {
+		id := fmt.Sprintf("q%02d", i)
+		q := answered(id, "C1", "asker", fmt.Sprintf("expert%d", i%5), text, at.Add(time.Duration(i)*time.Hour))
+		q.Answers[0].Accepted = true
+		b.Questions = append(b.Questions, q)
+	}
+	e, _ := mustEngine(t, b)
+	e.Now = func() time.Time { return at.AddDate(0, 1, 0) }
+	return e
+}
+
+// TestInstantAnswerNearMisses asks questions that share most of their words
+// with a past one but ask something else: none may be answered without
+// asking anyone. The same past questions asked in other words must be.
+func TestInstantAnswerNearMisses(t *testing.T) {
+	e := mustWorkplace(t)
+	ctx := context.Background()
+	sure := func(text string) (knowledge.Match, bool) {
+		t.Helper()
+		ms, err := e.Similar(ctx, knowledge.Question{Asker: "someone", Conversation: "C1", Text: text}, knowledge.Viewer{PersonID: "someone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) == 0 {
+			return knowledge.Match{}, false
+		}
+		return ms[0], ms[0].Sure
+	}
+	for _, text := range []string{
+		"How do I reconnect the printer after its certificate expired?",
+		"What is the salary band for a staff engineer?",
+		"How do I set up the VPN on my phone for Slack?",
+		"How do I book a meeting room in the Lyon office?",
+		"Who approves training expenses above 500 euros?",
+		"How do I reset my Jira password?",
+		"How do I request a new monitor?",
+		"How do I install the printer certificate on my Mac?",
+		"Comment reconnecter l'imprimante après l'expiration du certificat ?",
+		"Quelle est la grille de salaire pour un ingénieur staff ?",
+		"Comment configurer le VPN sur mon téléphone pour Slack ?",
+		"Comment réserver une salle de réunion au bureau de Paris ?",
+		"Qui valide les notes de frais de voyage ?",
+	} {
+		if m, ok := sure(text); ok {
+			t.Errorf("%q was answered with %q (confidence %.2f): a near-miss", text, m.Question.Text, m.Confidence)
+		}
+	}
+	for text, want := range map[string]string{
+		"My certificate expired: how can I reconnect to the VPN?":        workplace[0],
+		"salary band senior engineer?":                                   workplace[1],
+		"Setting up the VPN for email on my phone":                       workplace[2],
+		"Who approves travel expenses over 500 euros?":                   workplace[4],
+		"Reset Okta password":                                            workplace[5],
+		"Après l'expiration du certificat, comment reconnecter le VPN ?": workplace[16],
+		"Grille de salaire d'un ingénieur senior ?":                      workplace[17],
+		"Comment faire pour obtenir un badge de parking ?":               workplace[21],
+		"Configurer la messagerie sur mon téléphone avec le VPN":         workplace[18],
+	} {
+		m, ok := sure(text)
+		if !ok || m.Question.Text != want {
+			t.Errorf("%q: got %q (confidence %.2f, sure %v), want %q, sure", text, m.Question.Text, m.Confidence, ok, want)
+		}
+	}
+}

@@ -1,0 +1,173 @@
+package knowledge_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nextdesk/nextdesk/index"
+	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+)
+
+// counting counts the engine's calls to its index and store.
+type counting struct {
+	knowledge.Index
+	knowledge.Source
+	searches, consults int
+}
+
+func (c *counting) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowledge.Hit, error) {
+	c.searches++
+	return c.Index.Search(ctx, q)
+}
+
+func (c *counting) Consult(ctx context.Context, v knowledge.Viewer, q knowledge.Consultation) (knowledge.Reading, error) {
+	c.consults++
+	return c.Source.Consult(ctx, v, q)
+}
+
+var day0 = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+
+// mustEngine imports b into a real store and index.
+func mustEngine(t *testing.T, b knowledge.Batch) (*knowledge.Engine, *counting) {
+	t.Helper()
+	ctx := context.Background()
+	db := sqlite.MustOpenTemp(t)
+	ix, err := index.Open(t.TempDir() + "/index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	// The people the tests ask as: the store restricts a viewer it has
+	// never met to nothing (the bot meets whoever writes to it first).
+	for _, id := range []string{"someone", "zoe", "dan", "gus", "hal", "ivy", "max"} {
+		b.People = append(b.People, knowledge.Person{ID: id})
+	}
+	b.Conversations = append(b.Conversations,
+		knowledge.Conversation{ID: "C1", Name: "help", Kind: knowledge.KindPublic},
+		knowledge.Conversation{ID: "C2", Name: "other", Kind: knowledge.KindPublic})
+	if _, err := db.Import(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := knowledge.Sync(ctx, db, ix); err != nil {
+		t.Fatal(err)
+	}
+	c := &counting{Index: ix, Source: db}
+	return knowledge.NewEngine(c, c), c
+}
+
+// answered returns a question asked in conv at t by asker, answered an
+// hour later by answerer.
+func answered(id, conv, asker, answerer, text string, t time.Time) knowledge.Question {
+	return knowledge.Question{ID: id, Asker: asker, Conversation: conv, Text: text, Time: t,
+		Answers: []knowledge.Answer{{ID: id + "a", Answerer: answerer, Text: "Try this.", Time: t.Add(time.Hour)}}}
+}
+
+func TestConsiderSearchesAndReadsOnce(t *testing.T) {
+	e, c := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("q1", "C1", "ann", "bob", "How do I rotate the staging database password?", day0),
+		answered("q2", "C1", "ann", "cyd", "Where are the staging database backups?", day0.Add(time.Hour)),
+	}})
+	got, err := e.Consider(context.Background(), knowledge.Question{Asker: "dan", Conversation: "C1", Text: "rotate the staging database password", Time: day0.AddDate(0, 0, 1)}, knowledge.Viewer{PersonID: "dan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.searches != 1 || c.consults != 1 {
+		t.Errorf("Consider searched %d times and read the store %d times, want once each", c.searches, c.consults)
+	}
+	if len(got.Matches) == 0 || got.Matches[0].Question.ID != "q1" || len(got.Experts) == 0 || got.Experts[0].Person.ID != "bob" {
+		t.Errorf("Consider = %+v, want q1 first and bob first", got)
+	}
+	if got.Matches[0].AnsweredBy.ID != "bob" {
+		t.Errorf("the first match's author = %+v, want bob", got.Matches[0].AnsweredBy)
+	}
+}
+
+func TestExpertsWhoIsAroundNowComesFirst(t *testing.T) {
+	// ann and bob each answered one question on the topic long ago. ann
+	// answers more overall, but bob has been answering in this channel
+	// for the last hours, and ann not for weeks.
+	qs := []knowledge.Question{
+		answered("k1", "C1", "eve", "ann", "kafka consumer lag alert", day0.AddDate(0, -6, 0)),
+		answered("k2", "C1", "eve", "bob", "kafka consumer lag alert", day0.AddDate(0, -6, 0)),
+	}
+	for i := range 3 {
+		qs = append(qs, answered(fmt.Sprint("r", i), "C1", "fay", "bob", "lunch menu today", day0.Add(time.Duration(-3+i)*time.Hour)))
+	}
+	for i := range 6 {
+		qs = append(qs, answered(fmt.Sprint("o", i), "C2", "fay", "ann", fmt.Sprint("parking rule ", i), day0.AddDate(0, -2, i)))
+	}
+	e, _ := mustEngine(t, knowledge.Batch{Questions: qs})
+	e.Policy.AvailabilityWeight = 0 // the hours of so few answers say little
+	got, err := e.Experts(context.Background(), knowledge.Question{Asker: "gus", Conversation: "C1", Text: "kafka consumer lag", Time: day0}, knowledge.Viewer{PersonID: "gus"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := expertIDs(got); len(ids) < 2 || ids[0] != "bob" {
+		t.Errorf("experts = %v, want bob (around now) before ann", ids)
+	}
+	// Without that signal, ann, who answers more, would come first.
+	e.Policy.RecentWeight = 0
+	got, err = e.Experts(context.Background(), knowledge.Question{Asker: "gus", Conversation: "C1", Text: "kafka consumer lag", Time: day0}, knowledge.Viewer{PersonID: "gus"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := expertIDs(got); len(ids) < 2 || ids[0] != "ann" {
+		t.Errorf("experts without recent activity = %v, want ann first", ids)
+	}
+}
+
+func TestExpertsWhoHelpedTheAskerBefore(t *testing.T) {
+	// cyd and dee answered the same question on the topic, and as many
+	// others elsewhere; but dee's three were hal's questions.
+	qs := []knowledge.Question{
+		answered("t1", "C1", "eve", "cyd", "terraform state lock stuck", day0.AddDate(0, -2, 0)),
+		answered("t2", "C1", "eve", "dee", "terraform state lock stuck", day0.AddDate(0, -2, 0)),
+	}
+	for i := range 3 {
+		qs = append(qs,
+			answered(fmt.Sprint("h", i), "C2", "hal", "dee", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)),
+			answered(fmt.Sprint("n", i), "C2", "nat", "cyd", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)))
+	}
+	e, _ := mustEngine(t, knowledge.Batch{Questions: qs})
+	got, err := e.Experts(context.Background(), knowledge.Question{Asker: "hal", Conversation: "C1", Text: "terraform state lock", Time: day0}, knowledge.Viewer{PersonID: "hal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := expertIDs(got); len(ids) < 2 || ids[0] != "dee" {
+		t.Errorf("experts for hal = %v, want dee (helped hal before) first", ids)
+	}
+	got, err = e.Experts(context.Background(), knowledge.Question{Asker: "ivy", Conversation: "C1", Text: "terraform state lock", Time: day0}, knowledge.Viewer{PersonID: "ivy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := expertIDs(got); len(ids) < 2 || ids[0] != "cyd" {
+		t.Errorf("experts for ivy, whom nobody helped = %v, want cyd first (ties by id)", ids)
+	}
+}
+
+func TestExpertEvidenceListsEachQuestionOnce(t *testing.T) {
+	// The same question was posted in two channels, and answered by joe
+	// in both.
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("p1", "C1", "kim", "joe", "How do I renew the VPN certificate?", day0.AddDate(0, 0, -3)),
+		answered("p2", "C2", "kim", "joe", "How do I renew the VPN certificate?", day0.AddDate(0, 0, -3)),
+		answered("p3", "C1", "lou", "joe", "Renewing the VPN certificate fails with an error", day0.AddDate(0, 0, -2)),
+	}})
+	got, err := e.Experts(context.Background(), knowledge.Question{Asker: "max", Conversation: "C1", Text: "renew the VPN certificate", Time: day0}, knowledge.Viewer{PersonID: "max"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Person.ID != "joe" {
+		t.Fatalf("experts = %v, want joe", expertIDs(got))
+	}
+	var texts []string
+	for _, ev := range got[0].Evidence {
+		texts = append(texts, ev.Text)
+	}
+	if len(texts) != 2 || texts[0] == texts[1] {
+		t.Errorf("joe's evidence = %q, want the two distinct questions once each", texts)
+	}
+}

@@ -1,0 +1,162 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"time"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// Bounds on the signals read for one question, so that their cost does not
+// grow with the store: in a very busy conversation, the latest two hundred
+// answers say who is around as well as all, and the last twenty people to
+// answer are the ones around; the help an asker received on their last
+// hundred questions says who helps them now.
+const (
+	maxRecent       = 200
+	maxRecentPeople = 20
+	maxHelpedAsked  = 100
+)
+
+// Consult reads in one transaction what the engine weighs for one
+// question, as v may see it: the found questions with their answers, the
+// recent answers in the question's conversation (when v may see it), the
+// answers the asker received before, and the people and answering
+// histories of everyone named (without the time of their first answer).
+// Only what happened before c.At counts.
+func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consultation) (knowledge.Reading, error) {
+	var r knowledge.Reading
+	at := c.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	err := db.view(ctx, "consult", func(tx *sql.Tx) error {
+		var err error
+		// Who may see what is decided now, whatever time the question
+		// is asked at (an evaluation replays the past).
+		snap := db.snapshot(tx, db.now())
+		if r.Questions, err = snap.Questions(ctx, v, c.IDs); err != nil {
+			return err
+		}
+		seen, err := visibility(ctx, tx, v, snap.fresh)
+		if err != nil {
+			return err
+		}
+		if c.Conversation != "" && c.Recent > 0 {
+			if r.Recent, err = recentActivity(ctx, tx, seen, c.Conversation, at.Add(-c.Recent), at); err != nil {
+				return err
+			}
+		}
+		if c.Asker != "" {
+			if r.Helped, err = helpedBefore(ctx, tx, seen, c.Asker, at); err != nil {
+				return err
+			}
+		}
+		var ids []string
+		for _, q := range r.Questions {
+			for _, a := range q.Answers {
+				ids = append(ids, a.Answerer)
+			}
+		}
+		for _, a := range r.Recent {
+			ids = append(ids, a.Person)
+		}
+		for id := range r.Helped {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		if r.People, err = readPeople(ctx, tx, ids); err != nil {
+			return err
+		}
+		r.Stats, err = readAnswererStats(ctx, tx, ids, false)
+		return err
+	})
+	if err != nil {
+		return knowledge.Reading{}, err
+	}
+	return r, nil
+}
+
+// recentActivity returns the answers given in conversation between from
+// and to, newest first, by the last maxRecentPeople people to answer there,
+// if the viewer whose visibility arguments are seen may see the
+// conversation.
+func recentActivity(ctx context.Context, tx *sql.Tx, seen []any, conversation string, from, to time.Time) ([]knowledge.Activity, error) {
+	// Questions are found by (conversation, time); an answer comes after
+	// its question, so questions asked before the window cannot hold
+	// answers in it, unless a thread went on for long: a week's margin
+	// keeps those.
+	rows, err := tx.QueryContext(ctx, `
+		SELECT a.answerer, a.time
+		FROM questions q
+		JOIN conversations c ON c.id = q.conversation_id
+		JOIN answers a ON a.question_id = q.id
+		WHERE q.conversation_id = @conversation AND q.time >= @asked_from AND q.time < @to AND NOT q.deleted
+		  AND a.time >= @from AND a.time < @to AND a.answerer <> q.asker
+		  AND `+visibleTo+`
+		ORDER BY a.time DESC
+		LIMIT @limit`,
+		append(slices.Clip(seen),
+			sql.Named("conversation", conversation), sql.Named("asked_from", from.Add(-7*24*time.Hour).UnixNano()),
+			sql.Named("from", from.UnixNano()), sql.Named("to", to.UnixNano()), sql.Named("limit", maxRecent))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []knowledge.Activity
+	people := make(map[string]bool)
+	for rows.Next() {
+		var (
+			a knowledge.Activity
+			t sql.NullInt64
+		)
+		if err := rows.Scan(&a.Person, &t); err != nil {
+			return nil, err
+		}
+		if !people[a.Person] && len(people) == maxRecentPeople {
+			continue
+		}
+		people[a.Person] = true
+		a.Time = fromNanos(t)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// helpedBefore counts, per person, the answers asker received before `to`
+// on their last maxHelpedAsked questions that the viewer whose visibility
+// arguments are seen may see.
+func helpedBefore(ctx context.Context, tx *sql.Tx, seen []any, asker string, to time.Time) (map[string]knowledge.Helped, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT a.answerer, count(*), max(a.time)
+		FROM (SELECT id, conversation_id FROM questions
+			WHERE asker = @asker AND time < @to AND NOT deleted
+			ORDER BY time DESC LIMIT @limit) q
+		JOIN conversations c ON c.id = q.conversation_id
+		JOIN answers a ON a.question_id = q.id
+		WHERE a.time < @to AND a.answerer <> @asker
+		  AND `+visibleTo+`
+		GROUP BY a.answerer`,
+		append(slices.Clip(seen), sql.Named("asker", asker), sql.Named("to", to.UnixNano()), sql.Named("limit", maxHelpedAsked))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]knowledge.Helped)
+	for rows.Next() {
+		var (
+			id   string
+			h    knowledge.Helped
+			last sql.NullInt64
+		)
+		if err := rows.Scan(&id, &h.Answers, &last); err != nil {
+			return nil, err
+		}
+		h.Last = fromNanos(last)
+		out[id] = h
+	}
+	return out, rows.Err()
+}

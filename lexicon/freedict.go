@@ -1,0 +1,184 @@
+// Package lexicon reads French–English translation pairs from the FreeDict
+// dictionaries that Debian and Ubuntu ship (packages dict-freedict-fra-eng
+// and dict-freedict-eng-fra, GPL-2.0-or-later, © the FreeDict
+// contributors). nextdesk does not ship the dictionaries: it reads them at
+// run time where the operating system installed them, so a question in
+// French finds past questions in English and the other way round.
+package lexicon
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// DefaultDir is where dictd packages install their dictionaries.
+const DefaultDir = "/usr/share/dictd"
+
+// The two dictionaries read, by base name.
+const (
+	frenchEnglish = "freedict-fra-eng"
+	englishFrench = "freedict-eng-fra"
+)
+
+// ErrMissing is matched (with errors.Is) by the error Load returns when a
+// dictionary is not installed in the directory.
+var ErrMissing = errors.New("French–English dictionary not installed")
+
+// Load reads the French–English and English–French FreeDict dictionaries
+// in dir and returns their translation pairs, French first. It returns an
+// error matching ErrMissing, naming the packages to install, when either
+// is absent, and an error naming the file when one cannot be read.
+func Load(dir string) ([]knowledge.Pair, error) {
+	var pairs []knowledge.Pair
+	for _, d := range []struct {
+		name     string
+		frenchIn bool // the headword is French
+	}{{frenchEnglish, true}, {englishFrench, false}} {
+		entries, err := readDict(filepath.Join(dir, d.name))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s in %s (install the Debian packages dict-freedict-fra-eng and dict-freedict-eng-fra)", ErrMissing, d.name, dir)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			for _, tr := range e.translations {
+				if d.frenchIn {
+					pairs = append(pairs, knowledge.Pair{French: e.headword, English: tr})
+				} else {
+					pairs = append(pairs, knowledge.Pair{French: tr, English: e.headword})
+				}
+			}
+		}
+	}
+	return pairs, nil
+}
+
+type entry struct {
+	headword     string
+	translations []string
+}
+
+// readDict reads a dictd dictionary: base.index lists each headword with
+// the offset and length (in dictd's base 64) of its article in base.dict.dz,
+// a gzip (dictzip) file.
+func readDict(base string) ([]entry, error) {
+	idx, err := os.Open(base + ".index")
+	if err != nil {
+		return nil, err
+	}
+	defer idx.Close()
+	dz, err := os.Open(base + ".dict.dz")
+	if err != nil {
+		return nil, err
+	}
+	defer dz.Close()
+	zr, err := gzip.NewReader(dz)
+	if err != nil {
+		return nil, fmt.Errorf("read %s.dict.dz: %w", base, err)
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("read %s.dict.dz: %w", base, err)
+	}
+	var entries []entry
+	s := bufio.NewScanner(idx)
+	for line := 1; s.Scan(); line++ {
+		head, off, size, ok := splitIndexLine(s.Text())
+		if !ok {
+			return nil, fmt.Errorf("%s.index:%d: not a dictd index line", base, line)
+		}
+		if strings.HasPrefix(head, "00database") {
+			continue // the dictionary's own description
+		}
+		if off+size > len(text) {
+			return nil, fmt.Errorf("%s.index:%d: the article lies beyond the end of the dictionary", base, line)
+		}
+		if e, ok := parseArticle(string(text[off : off+size])); ok {
+			entries = append(entries, e)
+		}
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("read %s.index: %w", base, err)
+	}
+	return entries, nil
+}
+
+func splitIndexLine(line string) (head string, off, size int, ok bool) {
+	parts := strings.Split(line, "\t")
+	if len(parts) != 3 {
+		return "", 0, 0, false
+	}
+	off, ok1 := decode64(parts[1])
+	size, ok2 := decode64(parts[2])
+	return parts[0], off, size, ok1 && ok2
+}
+
+// decode64 reads a number in dictd's base 64 (A–Z a–z 0–9 + /, most
+// significant digit first).
+func decode64(s string) (int, bool) {
+	const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	n := 0
+	for _, r := range s {
+		d := strings.IndexRune(digits, r)
+		if d < 0 || n > 1<<40 {
+			return 0, false
+		}
+		n = n*64 + d
+	}
+	return n, s != ""
+}
+
+// parseArticle reads a FreeDict article: a first line with the headword,
+// its pronunciation between slashes and its part of speech between angle
+// brackets, then one line per sense ("1. "-numbered when there are
+// several), translations separated by commas.
+func parseArticle(article string) (entry, bool) {
+	lines := strings.Split(strings.TrimSpace(article), "\n")
+	if len(lines) < 2 {
+		return entry{}, false
+	}
+	head := lines[0]
+	if i := strings.IndexAny(head, "/<"); i >= 0 {
+		head = head[:i]
+	}
+	e := entry{headword: strings.TrimSpace(head)}
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		if i := strings.Index(l, ". "); i > 0 && i <= 3 && strings.Trim(l[:i], "0123456789") == "" {
+			l = l[i+2:]
+		}
+		for tr := range strings.SplitSeq(l, ",") {
+			if tr = strings.TrimSpace(stripParens(tr)); tr != "" {
+				e.translations = append(e.translations, tr)
+			}
+		}
+	}
+	return e, e.headword != "" && len(e.translations) > 0
+}
+
+// stripParens removes notes in parentheses: "(informal) bike" is "bike".
+func stripParens(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

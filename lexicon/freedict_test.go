@@ -1,0 +1,97 @@
+package lexicon
+
+import (
+	"compress/gzip"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nextdesk/nextdesk/knowledge"
+)
+
+// writeDict writes a dictd dictionary named base in dir, with the given
+// articles, the way dictfmt lays it out.
+func writeDict(t *testing.T, dir, base string, articles map[string]string) {
+	t.Helper()
+	const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	enc := func(n int) string {
+		if n == 0 {
+			return "A"
+		}
+		var s string
+		for ; n > 0; n /= 64 {
+			s = string(digits[n%64]) + s
+		}
+		return s
+	}
+	var text, index strings.Builder
+	for _, head := range slices.Sorted(maps.Keys(articles)) {
+		off := text.Len()
+		text.WriteString(articles[head])
+		index.WriteString(head + "\t" + enc(off) + "\t" + enc(text.Len()-off) + "\n")
+	}
+	f, err := os.Create(filepath.Join(dir, base+".dict.dz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := gzip.NewWriter(f)
+	zw.Write([]byte(text.String()))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := os.WriteFile(filepath.Join(dir, base+".index"), []byte(index.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	writeDict(t, dir, frenchEnglish, map[string]string{
+		"00databaseshort": "French-English FreeDict Dictionary\n",
+		"imprimante":      "imprimante /ɛ̃pʀimɑ̃t/ <n, fem>\nprinter\n",
+		"temps":           "temps /tɑ̃/ <n, masc>\n1. time\n2. weather, (informal) season\n",
+	})
+	writeDict(t, dir, englishFrench, map[string]string{
+		"wait": "wait /weit/\nattendre\n",
+	})
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []knowledge.Pair{
+		{French: "imprimante", English: "printer"},
+		{French: "temps", English: "time"},
+		{French: "temps", English: "weather"},
+		{French: "temps", English: "season"},
+		{French: "attendre", English: "wait"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Load (-got +want):\n%s", diff)
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	_, err := Load(t.TempDir())
+	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "dict-freedict-fra-eng") {
+		t.Errorf("Load of an empty directory: error = %v, want ErrMissing naming the package", err)
+	}
+}
+
+func TestLoadDamaged(t *testing.T) {
+	dir := t.TempDir()
+	writeDict(t, dir, frenchEnglish, map[string]string{"chat": "chat /ʃa/ <n>\ncat\n"})
+	writeDict(t, dir, englishFrench, map[string]string{"cat": "cat /kæt/\nchat\n"})
+	if err := os.WriteFile(filepath.Join(dir, englishFrench+".index"), []byte("cat\tA\tzzzz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), englishFrench+".index:1") {
+		t.Errorf("Load of a damaged index: error = %v, want one naming the file and line", err)
+	}
+}
