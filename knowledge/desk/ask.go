@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -141,13 +142,31 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 // firstStep reads what asking q in place needs: the closest past answer
 // that may be shown there, and, unless it is sure, the expert to ask,
 // ranked on what v may see, with how many candidates the engine ranked.
+// One judgement of the engine gives both when v is the asker's view.
 func (d *Desk) firstStep(ctx context.Context, q knowledge.Question, place knowledge.Conversation, v knowledge.Viewer) (*knowledge.Match, *choice, int, error) {
-	best, err := d.bestMatch(ctx, q, place)
-	if err != nil || best != nil && best.Sure {
-		return best, nil, 0, err
+	asker := knowledge.Viewer{PersonID: q.Asker}
+	judged, err := d.engine.Consider(ctx, q, asker)
+	if err != nil {
+		return nil, nil, 0, err
 	}
-	c, ranked, err := d.chooseExpert(ctx, q, v, nil)
-	return best, c, ranked, err
+	shown, err := d.inPlace(ctx, judged.Matches, place)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var best *knowledge.Match
+	if len(shown) > 0 {
+		best = &shown[0]
+	}
+	if best != nil && best.Sure {
+		return best, nil, 0, nil
+	}
+	if v != asker {
+		if judged, err = d.engine.Consider(ctx, q, v); err != nil {
+			return nil, nil, 0, fmt.Errorf("rank experts: %w", err)
+		}
+	}
+	c, err := d.choose(ctx, q, v, judged.Experts, nil)
+	return best, c, len(judged.Experts), err
 }
 
 // follow starts following a, the ask of new question q: the best past
@@ -194,20 +213,6 @@ func (d *Desk) offer(ctx context.Context, tx Tx, q Question, a knowledge.Ask, m 
 		return err
 	}
 	return thread.notify(ctx, tx, InstantKey(a.QuestionID), a.Asker, body)
-}
-
-// bestMatch returns the closest past answer that may be shown where the
-// question is asked, sure or not, or nil when there is none.
-func (d *Desk) bestMatch(ctx context.Context, q knowledge.Question, place knowledge.Conversation) (*knowledge.Match, error) {
-	matches, err := d.engine.Similar(ctx, q, knowledge.Viewer{PersonID: q.Asker})
-	if err != nil {
-		return nil, err
-	}
-	shown, err := d.inPlace(ctx, matches, place)
-	if err != nil || len(shown) == 0 {
-		return nil, err
-	}
-	return &shown[0], nil
 }
 
 // inPlace keeps the matches that may be shown in conversation c, where

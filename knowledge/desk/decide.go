@@ -372,10 +372,11 @@ func (d *Desk) earlier(ctx context.Context, dc decision) (knowledge.Question, []
 		return knowledge.Question{}, nil, closed(dc.card)
 	}
 	q := qs[0]
-	matches, err := d.engine.Similar(ctx, q, knowledge.Viewer{PersonID: dc.route.Expert})
+	judged, err := d.engine.Consider(ctx, q, knowledge.Viewer{PersonID: dc.route.Expert})
 	if err != nil {
 		return q, nil, fmt.Errorf("earlier answers: %w", err)
 	}
+	matches := judged.Matches
 	matches = slices.DeleteFunc(matches, func(m knowledge.Match) bool { return m.Question.ID == q.ID })
 	switch {
 	case dc.ask.Anonymous && dc.ask.Private:

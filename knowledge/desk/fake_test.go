@@ -623,12 +623,8 @@ type engine struct {
 	matches []knowledge.Match
 }
 
-func (e *engine) Experts(context.Context, knowledge.Question, knowledge.Viewer) ([]knowledge.Expert, error) {
-	return e.experts, nil
-}
-
-func (e *engine) Similar(context.Context, knowledge.Question, knowledge.Viewer) ([]knowledge.Match, error) {
-	return e.matches, nil
+func (e *engine) Consider(context.Context, knowledge.Question, knowledge.Viewer) (knowledge.Consideration, error) {
+	return knowledge.Consideration{Matches: e.matches, Experts: e.experts}, nil
 }
 
 // workspace is a desk.Workspace: people's presence, conversations and

@@ -219,8 +219,9 @@ const (
 // Engine ranks who knows and finds what was answered before;
 // *knowledge.Engine implements it.
 type Engine interface {
-	Experts(ctx context.Context, q knowledge.Question, v knowledge.Viewer) ([]knowledge.Expert, error)
-	Similar(ctx context.Context, q knowledge.Question, v knowledge.Viewer) ([]knowledge.Match, error)
+	// Consider returns, from one search, the past answers that may
+	// already answer q and the people to ask, on what v may see.
+	Consider(ctx context.Context, q knowledge.Question, v knowledge.Viewer) (knowledge.Consideration, error)
 }
 
 // Workspace reads what the desk needs from the chat tool. The Slack

@@ -26,10 +26,17 @@ type choice struct {
 // whose presence the chat tool could not tell (rate limited, failing) is
 // asked only when nobody ranked below them is known to be around.
 func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, v knowledge.Viewer, asked []string) (*choice, int, error) {
-	experts, err := d.engine.Experts(ctx, q, v)
+	judged, err := d.engine.Consider(ctx, q, v)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rank experts: %w", err)
 	}
+	c, err := d.choose(ctx, q, v, judged.Experts, asked)
+	return c, len(judged.Experts), err
+}
+
+// choose returns the best of experts, ranked for q on what v may see,
+// whom the routing policy allows and who is around now (see chooseExpert).
+func (d *Desk) choose(ctx context.Context, q knowledge.Question, v knowledge.Viewer, experts []knowledge.Expert, asked []string) (*choice, error) {
 	ids := make([]string, len(experts))
 	for i, e := range experts {
 		ids[i] = e.Person.ID
@@ -38,7 +45,7 @@ func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, v knowled
 		prefs map[string]knowledge.Preferences
 		open  map[string]int
 	)
-	err = d.view(ctx, func(r Reader) (err error) {
+	err := d.view(ctx, func(r Reader) (err error) {
 		if prefs, err = r.Preferences(ctx, ids); err != nil {
 			return err
 		}
@@ -46,7 +53,7 @@ func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, v knowled
 		return err
 	})
 	if err != nil {
-		return nil, len(experts), err
+		return nil, err
 	}
 	now := d.Now()
 	var (
@@ -76,13 +83,13 @@ func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, v knowled
 			continue
 		}
 		c2, err := d.chosen(ctx, person, e, v)
-		return c2, len(experts), err
+		return c2, err
 	}
 	if unsure != nil {
 		c2, err := d.chosen(ctx, *unsure, unsureFrom, v)
-		return c2, len(experts), err
+		return c2, err
 	}
-	return nil, len(experts), nil
+	return nil, nil
 }
 
 // chosen is the choice of person, ranked as e on what v may see, with the
