@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
@@ -117,6 +118,23 @@ func (b *Bot) settle(ctx context.Context, in Inbound, req desk.Request, err erro
 	return b.desk.Refuse(ctx, req, err)
 }
 
+// responseURLLife is how long Slack accepts posts to a command's or a
+// click's response_url.
+const responseURLLife = 30 * time.Minute
+
+// replyAddress is the response_url of in, usable until a minute before it
+// expires: a handling or a delivery delayed past that (an outage, a
+// restart) answers the person in a direct message instead. The trigger_id,
+// valid 3 seconds, would only open a modal, which nextdesk never does: it
+// is the delivery's key, nothing more.
+func replyAddress(in Inbound, url string) desk.Address {
+	a := desk.Address{Reply: url}
+	if url != "" && !in.Received.IsZero() {
+		a.Until = in.Received.Add(responseURLLife - time.Minute)
+	}
+	return a
+}
+
 // request is who sent in and where to answer them: a command's or a click's
 // response_url, the thread of a mention or of a direct message; nowhere
 // for other events.
@@ -124,9 +142,9 @@ func request(in Inbound) desk.Request {
 	r := desk.Request{Key: in.Key}
 	switch {
 	case in.Command != nil:
-		r.By, r.To = in.Command.UserID, desk.Address{Reply: in.Command.ResponseURL}
+		r.By, r.To = in.Command.UserID, replyAddress(in, in.Command.ResponseURL)
 	case in.Interaction != nil:
-		r.By, r.To = in.Interaction.User.ID, desk.Address{Reply: in.Interaction.ResponseURL}
+		r.By, r.To = in.Interaction.User.ID, replyAddress(in, in.Interaction.ResponseURL)
 	case in.Event != nil:
 		switch ev := in.Event.InnerEvent.Data.(type) {
 		case *slackevents.AppMentionEvent:

@@ -17,6 +17,9 @@ type Config struct {
 	Lang     string        `env:"NEXTDESK_LANG" envDefault:"en"`
 	HalfLife time.Duration `env:"NEXTDESK_HALF_LIFE" envDefault:"8760h"`
 	LogLevel slog.Level    `env:"NEXTDESK_LOG_LEVEL" envDefault:"info"`
+	// LogFormat is text (key=value lines, for people) or json (one object
+	// a line, for log collectors).
+	LogFormat string `env:"NEXTDESK_LOG_FORMAT" envDefault:"text"`
 }
 
 // config reads the settings, and says in one line which one is wrong.
@@ -31,6 +34,10 @@ func (m *Main) config() (Config, error) {
 	}
 	if cfg.HalfLife <= 0 {
 		return cfg, usagef("settings: NEXTDESK_HALF_LIFE must be a positive duration such as 8760h, not %s", cfg.HalfLife)
+	}
+	cfg.LogFormat = strings.ToLower(strings.TrimSpace(cfg.LogFormat))
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, usagef("settings: NEXTDESK_LOG_FORMAT must be text or json, not %q", cfg.LogFormat)
 	}
 	if strings.TrimSpace(cfg.DataDir) == "" {
 		return cfg, usagef("settings: NEXTDESK_DATA_DIR is empty; set it to a directory nextdesk may write to")

@@ -365,16 +365,26 @@ func (e *e2e) metric(name, label string) float64 {
 	return sum
 }
 
-// waitIdle waits until the server has finished handling every delivery made
-// to it and its outbox is empty: then nothing more is on its way to Slack.
-// The outbox gauge is set after each delivery round, so it must read empty
-// twice in a row: a message enqueued just as a round ends shows in the
-// next.
+// waitIdle waits until the server has recorded every delivery made to it,
+// its inbox holds none still to handle and its outbox none still to send:
+// then nothing more is on its way to Slack. It reads the store itself, as
+// the gauges lag by up to a second; it must read idle twice in a row, as a
+// handling under way may record a notice just after the outbox was read.
 func (e *e2e) waitIdle() {
 	e.t.Helper()
 	idle := 0
+	ctx := context.Background()
+	db := e.run.server.kb.DB
 	e.eventually("every delivery handled and the outbox empty", func() bool {
-		if e.metric("nextdesk_handler_seconds_count", "") >= float64(e.sent) && e.metric("nextdesk_outbox_pending", "") == 0 {
+		inbox, err := db.InboxStats(ctx)
+		if err != nil {
+			e.t.Fatalf("inbox: %v", err)
+		}
+		outbox, err := db.PendingOutgoing(ctx)
+		if err != nil {
+			e.t.Fatalf("outbox: %v", err)
+		}
+		if e.metric("nextdesk_inbox_record_seconds_count", "") >= float64(e.sent) && inbox.Pending == 0 && outbox == 0 {
 			idle++
 		} else {
 			idle = 0

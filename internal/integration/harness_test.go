@@ -159,7 +159,11 @@ func newHarness(t testing.TB, change func(*config)) *harness {
 func (h *harness) wire() {
 	h.t.Helper()
 	h.metrics = bot.NewMetrics(prometheus.NewRegistry())
-	ws, err := bot.NewWorkspace(h.api, h.store, fakeslack.BotUserID, h.clock.Now, nil)
+	api, err := bot.NewSlack(h.api, h.api.AuthTestContext, h.metrics, nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ws, err := bot.NewWorkspace(api, h.store, fakeslack.BotUserID, h.clock.Now, nil)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -180,7 +184,7 @@ func (h *harness) wire() {
 	}
 	h.outbox, err = bot.NewOutbox(bot.OutboxConfig{
 		Lang: h.cfg.Lang, Workers: h.cfg.Workers, Now: h.clock.Now, Wake: h.desk.Notified(), Placed: h.desk.Sync,
-	}, h.db, h.api, ws, h.metrics, nil)
+	}, h.db, api, ws, h.metrics, nil)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -471,8 +475,11 @@ func value(c prometheus.Metric) float64 {
 	if err := c.Write(&m); err != nil {
 		return -1
 	}
-	if m.Counter != nil {
+	switch {
+	case m.Counter != nil:
 		return m.Counter.GetValue()
+	case m.Histogram != nil:
+		return float64(m.Histogram.GetSampleCount())
 	}
 	return m.Gauge.GetValue()
 }

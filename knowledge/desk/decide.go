@@ -11,12 +11,13 @@ import (
 // served again is thanked. Only the asker may say so (ErrOnlyAsker); a
 // question gone is refused as closed.
 func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
-	return d.commit(ctx, r.Key, func(tx Tx, _ *Counts) error {
+	return d.commit(ctx, r.Key, func(tx Tx, n *Counts) error {
 		a, err := askedBy(ctx, tx, questionID, r.By)
 		if err != nil {
 			return err
 		}
 		if a.Status == knowledge.StatusOffered {
+			n.InstantAccepted++
 			if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusSolved, ""); err != nil {
 				return err
 			}

@@ -61,6 +61,9 @@ type Config struct {
 // Counts is what one committed handling did.
 type Counts struct {
 	Questions, Instant, Routes, Captured, Escalations int
+	// InstantAccepted counts the past answers offered at once that the
+	// asker said solve the question.
+	InstantAccepted int
 	// Duplicates counts handlings skipped because their key was handled
 	// before.
 	Duplicates int
