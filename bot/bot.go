@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
@@ -67,10 +68,11 @@ func New(d *desk.Desk, ws *Workspace, metrics *Metrics, log *slog.Logger) (*Bot,
 // handled. Handle returns an error when the store, the engine or a Slack
 // read fails: the delivery has then not been recorded and may be retried.
 func (b *Bot) Handle(ctx context.Context, in Inbound) error {
+	ctx = logctx.Event(ctx, in.Key)
 	kind := in.Kind()
 	if in.Key == "" {
 		b.metrics.InboundRejected.WithLabelValues("malformed").Inc()
-		b.log.Debug("ignoring a delivery without a key", "kind", kind)
+		b.log.DebugContext(ctx, "ignoring a delivery without a key", "kind", kind)
 		return nil
 	}
 	seen, err := b.desk.Handled(ctx, in.Key)
@@ -79,7 +81,7 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 	}
 	if seen {
 		b.metrics.InboundRejected.WithLabelValues("duplicate").Inc()
-		b.log.Debug("ignoring a delivery already handled", "kind", kind, "key", in.Key, "retry", in.Retry)
+		b.log.DebugContext(ctx, "ignoring a delivery already handled", "kind", kind, "retry", in.Retry)
 		return nil
 	}
 	req := request(in)
@@ -91,7 +93,7 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 	case in.Event != nil:
 		err = b.event(ctx, in, req)
 	default:
-		b.log.Debug("ignoring an empty delivery", "key", in.Key)
+		b.log.DebugContext(ctx, "ignoring an empty delivery")
 	}
 	if err := b.settle(ctx, in, req, err); err != nil {
 		return fmt.Errorf("bot: handle %s %s: %w", kind, in.Key, err)
@@ -114,7 +116,7 @@ func (b *Bot) settle(ctx context.Context, in Inbound, req desk.Request, err erro
 		return err
 	}
 	b.metrics.InboundRejected.WithLabelValues("refused").Inc()
-	b.log.Debug("request refused", "kind", in.Kind(), "key", in.Key, "reason", err)
+	b.log.DebugContext(ctx, "request refused", "kind", in.Kind(), "reason", err)
 	return b.desk.Refuse(ctx, req, err)
 }
 

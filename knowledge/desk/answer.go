@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -62,6 +63,7 @@ func (d *Desk) Answer(ctx context.Context, m Message) error {
 		d.log.Debug("ignoring a reply in a thread the desk does not follow", "key", m.Key)
 		return nil
 	}
+	ctx = logctx.Question(ctx, a.QuestionID)
 	if m.Plain == "" || m.Author == "" {
 		return nil
 	}

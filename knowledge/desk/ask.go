@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -50,6 +51,7 @@ func Asks(plain string) bool {
 // reply there, left to Answer. It returns ErrUsage when there is nothing to
 // ask.
 func (d *Desk) Ask(ctx context.Context, q Question) error {
+	ctx = logctx.Question(ctx, q.ID)
 	if q.Thread != "" {
 		var followed bool
 		err := d.view(ctx, func(r Reader) error {

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -11,6 +12,7 @@ import (
 // served again is thanked. Only the asker may say so (ErrOnlyAsker); a
 // question gone is refused as closed.
 func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
+	ctx = logctx.Question(ctx, questionID)
 	return d.commit(ctx, r.Key, func(tx Tx, n *Counts) error {
 		a, err := askedBy(ctx, tx, questionID, r.By)
 		if err != nil {
@@ -36,6 +38,7 @@ func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
 // question goes to an expert, or is given up when nobody fits. Only the
 // asker may say so (ErrOnlyAsker); a question gone is refused as closed.
 func (d *Desk) NeedHelp(ctx context.Context, r Request, questionID string) error {
+	ctx = logctx.Question(ctx, questionID)
 	var a knowledge.Ask
 	err := d.view(ctx, func(rd Reader) (err error) {
 		a, err = askedBy(ctx, rd, questionID, r.By)
@@ -148,6 +151,7 @@ const (
 // to an earlier answer is possible until someone answers, passing it on
 // until the expert answers; later, the decision is refused as closed.
 func (d *Desk) Decide(ctx context.Context, r Request, routeID int64, dec Decision) error {
+	ctx = logctx.Route(ctx, routeID)
 	card := RouteKey(routeID)
 	var (
 		route knowledge.Route

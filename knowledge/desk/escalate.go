@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -48,6 +49,7 @@ func (d *Desk) Escalate(ctx context.Context, dryRun bool) error {
 }
 
 func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool) error {
+	ctx = logctx.Question(logctx.Route(ctx, r.ID), r.QuestionID)
 	key := fmt.Sprintf("escalate:%d", r.ID)
 	var a knowledge.Ask
 	err := d.view(ctx, func(rd Reader) (err error) {

@@ -47,17 +47,17 @@ func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, asked []s
 	for _, e := range experts {
 		c := knowledge.Candidate{Person: e.Person, Prefs: prefs[e.Person.ID], Open: open[e.Person.ID], Asked: slices.Contains(asked, e.Person.ID)}
 		if skip := d.cfg.Policy.Skip(c, q.Asker, now); skip != "" {
-			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", skip)
+			d.log.DebugContext(ctx, "routing: candidate skipped", "candidate", e.Person.ID, "reason", skip)
 			continue
 		}
 		// Only now is the candidate worth the chat tool's calls.
 		person, pr := d.chat.Presence(ctx, e.Person.ID)
 		if !person.Routable() {
-			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", knowledge.SkipNobody)
+			d.log.DebugContext(ctx, "routing: candidate skipped", "candidate", e.Person.ID, "reason", knowledge.SkipNobody)
 			continue
 		}
 		if pr.Absent() {
-			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", knowledge.SkipAbsent)
+			d.log.DebugContext(ctx, "routing: candidate skipped", "candidate", e.Person.ID, "reason", knowledge.SkipAbsent)
 			continue
 		}
 		evidence, err := d.visibleEvidence(ctx, e.Evidence, person.ID)

@@ -275,3 +275,30 @@ func BenchmarkRecordInbound(b *testing.B) {
 		b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 	}
 }
+
+func TestUnsolved(t *testing.T) {
+	db := MustOpenTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	mustOnce(t, db, "conv", func(tx desk.Tx) error {
+		return tx.UpsertConversation(ctx, knowledge.Conversation{ID: "C1", Kind: knowledge.KindPublic})
+	})
+	askQuestion(t, db, "Ev1", knowledge.Question{ID: "q1", Asker: "U1", Conversation: "C1", Thread: "1.000100", Text: "why?", Time: now},
+		knowledge.Ask{QuestionID: "q1", Asker: "U1", Channel: "C1", Thread: "1.000100", Status: knowledge.StatusAnswered})
+	askQuestion(t, db, "Ev2", knowledge.Question{ID: "q2", Asker: "U2", Conversation: "C1", Thread: "1.000200", Text: "how?", Time: now},
+		knowledge.Ask{QuestionID: "q2", Asker: "U2", Channel: "C1", Thread: "1.000200", Status: knowledge.StatusSolved})
+	for _, c := range []struct {
+		channel, asker string
+		want           bool
+	}{
+		{"C1", "U1", true},  // answered, not solved
+		{"C1", "U2", false}, // solved
+		{"C2", "U1", false}, // another channel
+		{"C1", "U3", false}, // asked nothing
+	} {
+		got, err := read(t, db, func(r desk.Reader) (bool, error) { return r.Unsolved(ctx, c.channel, c.asker) })
+		if err != nil || got != c.want {
+			t.Errorf("Unsolved(%s, %s) = %v, %v; want %v", c.channel, c.asker, got, err, c.want)
+		}
+	}
+}
