@@ -89,6 +89,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, hr *http.Request) {
 	var body result
 	var code string
 	f, failed := pop(s.faults, method)
+	if o, ok := s.outages[method]; ok && !failed && time.Now().Before(o.until) {
+		f, failed = fault{status: o.status}, true
+	}
 	switch {
 	case failed:
 		call.Status = f.status
@@ -139,6 +142,8 @@ func (s *Server) handle(r *request) (result, string) {
 	switch {
 	case r.token == "":
 		return nil, "not_authed"
+	case r.token == BotToken && s.revoked:
+		return nil, "token_revoked"
 	case r.token == want:
 		return m(s, r)
 	case r.token == BotToken || r.token == AppToken:

@@ -99,6 +99,7 @@ type harness struct {
 	ix     *index.Index
 	engine *knowledge.Engine
 	api    *slack.Client
+	slack  *bot.Slack // api as serve wraps it
 	clock  *clock
 	cfg    config
 	// Set by wire, as a restarted server would have them.
@@ -163,6 +164,7 @@ func (h *harness) wire() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	h.slack = api
 	ws, err := bot.NewWorkspace(api, h.store, fakeslack.BotUserID, h.clock.Now, nil)
 	if err != nil {
 		h.t.Fatal(err)
@@ -183,7 +185,7 @@ func (h *harness) wire() {
 		h.t.Fatal(err)
 	}
 	h.outbox, err = bot.NewOutbox(bot.OutboxConfig{
-		Lang: h.cfg.Lang, Workers: h.cfg.Workers, Now: h.clock.Now, Wake: h.desk.Notified(), Placed: h.desk.Sync,
+		Lang: h.cfg.Lang, Workers: h.cfg.Workers, Now: h.clock.Now, Wake: h.desk.Notified(), Placed: h.desk.Sync, Hold: api.Refused,
 	}, h.db, api, ws, h.metrics, nil)
 	if err != nil {
 		h.t.Fatal(err)

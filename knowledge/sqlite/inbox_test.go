@@ -193,22 +193,28 @@ func TestInboxPendingBefore(t *testing.T) {
 	}
 }
 
-func TestHeartbeatFailsOnAReadOnlyStore(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenTemp(t)
-	if err := db.Heartbeat(ctx); err != nil {
-		t.Fatalf("Heartbeat on a writable store: %v", err)
-	}
-	db.write.SetMaxOpenConns(1)
-	if _, err := db.write.ExecContext(ctx, `PRAGMA query_only = true`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.write.ExecContext(ctx, `PRAGMA query_only = false`) })
-	if err := db.Heartbeat(ctx); err == nil {
-		t.Error("Heartbeat on a store refusing writes = nil, want an error")
-	}
-	if _, err := db.RecordInbound(ctx, delivery("Ev1", time.Now())); err == nil {
-		t.Error("RecordInbound on a store refusing writes = nil, want an error")
+func TestWritesRefusedByAFullOrReadOnlyDisk(t *testing.T) {
+	for _, how := range []string{"full", "readonly"} {
+		t.Run(how, func(t *testing.T) {
+			ctx := context.Background()
+			db := MustOpenTemp(t)
+			if err := db.Heartbeat(ctx); err != nil {
+				t.Fatalf("Heartbeat on a writable store: %v", err)
+			}
+			restore := RefuseWrites(t, db, how)
+			big := delivery("Ev1", time.Now())
+			big.Payload = make([]byte, 64<<10)
+			if _, err := db.RecordInbound(ctx, big); err == nil {
+				t.Error("RecordInbound = nil, want the store's error")
+			}
+			if err := db.Heartbeat(ctx); how == "readonly" && err == nil {
+				t.Error("Heartbeat on a read-only store = nil, want an error")
+			}
+			restore()
+			if _, err := db.RecordInbound(ctx, big); err != nil {
+				t.Errorf("RecordInbound once writes work again: %v", err)
+			}
+		})
 	}
 }
 
