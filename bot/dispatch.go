@@ -469,9 +469,31 @@ func (d *Dispatcher) handle(del desk.Delivery) {
 			level = slog.LevelDebug
 		}
 		d.log.Log(ctx, level, "handling failed, will retry", "kind", kind, "attempt", del.Attempts, "in", wait.Round(time.Millisecond), "err", err)
-		if rerr := d.inbox.RetryInbound(ctx, del.Key, now.Add(wait), err.Error()); rerr != nil {
-			d.log.ErrorContext(ctx, "inbox: recording a retry failed; the delivery is tried again at the next start", "err", rerr)
+		d.record(ctx, "recording a retry", func() error { return d.inbox.RetryInbound(ctx, del.Key, now.Add(wait), err.Error()) })
+	}
+}
+
+// record writes the outcome of a handling to the inbox, trying again while
+// the store refuses (a full disk, a read-only mount): a delivery whose
+// outcome is not recorded would stay claimed, out of reach, until the next
+// start. It gives up only at a forced shutdown; the next start then
+// releases the delivery.
+func (d *Dispatcher) record(ctx context.Context, what string, write func() error) {
+	wait := 100 * time.Millisecond
+	for {
+		err := write()
+		if err == nil {
+			return
 		}
+		if wait == 100*time.Millisecond {
+			d.log.ErrorContext(ctx, "inbox: "+what+" failed; trying again until the store takes writes", "err", err)
+		}
+		select {
+		case <-d.work.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
 	}
 }
 
@@ -479,11 +501,7 @@ func (d *Dispatcher) finish(ctx context.Context, del desk.Delivery) {
 	if d.metrics != nil {
 		d.metrics.HandlerLatency.WithLabelValues(del.Kind).Observe(d.opts.Now().Sub(del.Received).Seconds())
 	}
-	if err := d.inbox.FinishInbound(ctx, del.Key); err != nil {
-		// Handled, but still in the inbox: the next attempt finds its
-		// key handled and does nothing.
-		d.log.ErrorContext(ctx, "inbox: removing a handled delivery failed", "err", err)
-	}
+	d.record(ctx, "removing a handled delivery", func() error { return d.inbox.FinishInbound(ctx, del.Key) })
 }
 
 func (d *Dispatcher) park(ctx context.Context, del desk.Delivery, cause error) {
@@ -492,9 +510,7 @@ func (d *Dispatcher) park(ctx context.Context, del desk.Delivery, cause error) {
 	}
 	d.log.ErrorContext(ctx, "delivery parked: it is not tried again until requeued (nextdesk tasks --requeue-parked)",
 		"kind", del.Kind, "attempts", del.Attempts, "received", del.Received, "err", cause)
-	if err := d.inbox.ParkInbound(ctx, del.Key, cause.Error()); err != nil {
-		d.log.ErrorContext(ctx, "inbox: parking a delivery failed; it is tried again at the next start", "err", err)
-	}
+	d.record(ctx, "parking a delivery", func() error { return d.inbox.ParkInbound(ctx, del.Key, cause.Error()) })
 }
 
 // stillWaiting reports whether a delivery that names something not

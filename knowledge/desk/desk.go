@@ -196,6 +196,8 @@ func (d *Desk) commit(ctx context.Context, key string, fn func(Tx, *Counts) erro
 		return nil
 	}
 	n.Notices = done.Notices
+	d.log.DebugContext(ctx, "desk: handled", "key", key, "questions", n.Questions, "instant", n.Instant,
+		"routes", n.Routes, "captured", n.Captured, "notices", n.Notices)
 	if done.Notices > 0 {
 		d.poke()
 	}
