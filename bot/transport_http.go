@@ -128,12 +128,13 @@ func (t *HTTPTransport) Commands() http.Handler {
 			t.malformed(w, "command", err)
 			return
 		}
-		payload, err := commandPayload(cmd)
+		key := commandKey(cmd, body)
+		cmd, payload, err := commandPayload(cmd)
 		if err != nil {
 			t.malformed(w, "command", err)
 			return
 		}
-		t.submit(w, r, Inbound{Key: commandKey(cmd, body), Command: &cmd, Payload: payload})
+		t.submit(w, r, Inbound{Key: key, Command: &cmd, Payload: payload})
 	})
 }
 
@@ -246,10 +247,18 @@ func (t *HTTPTransport) submit(w http.ResponseWriter, r *http.Request, in Inboun
 
 // commandPayload is a slash command as the inbox keeps it: its fields as
 // JSON, as Socket Mode carries them, without the deprecated verification
-// token.
-func commandPayload(cmd slack.SlashCommand) ([]byte, error) {
+// token. It returns the command as read back from that JSON (text that is
+// not UTF-8 is mended on the way), so that what is handled now is what a
+// handling after a restart would read.
+func commandPayload(cmd slack.SlashCommand) (slack.SlashCommand, []byte, error) {
 	cmd.Token = ""
-	return json.Marshal(cmd)
+	payload, err := json.Marshal(cmd)
+	if err != nil {
+		return cmd, nil, err
+	}
+	var kept slack.SlashCommand
+	err = json.Unmarshal(payload, &kept)
+	return kept, payload, err
 }
 
 // withBody returns a copy of r whose body is the already-verified bytes,

@@ -116,13 +116,14 @@ func (t *SocketTransport) handle(ctx context.Context, evt socketmode.Event) {
 		if !ok || evt.Request == nil {
 			return
 		}
-		payload, err := commandPayload(cmd)
+		key := commandKey(cmd, evt.Request.Payload)
+		cmd, payload, err := commandPayload(cmd)
 		if err != nil {
 			t.reject("malformed")
 			t.ack(ctx, evt.Request.EnvelopeID)
 			return
 		}
-		t.submit(ctx, evt.Request, Inbound{Key: commandKey(cmd, evt.Request.Payload), Command: &cmd, Payload: payload})
+		t.submit(ctx, evt.Request, Inbound{Key: key, Command: &cmd, Payload: payload})
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
 		if !ok || evt.Request == nil {
