@@ -131,18 +131,18 @@ type Dispatcher struct {
 	work   context.Context
 	cancel context.CancelFunc
 
-	mu       sync.Mutex
-	handler  Handler // set by Start
-	started  bool
-	closed   bool
-	running  sync.WaitGroup
-	recordMu sync.Mutex
+	mu      sync.Mutex // guards the fields below it, to running
+	handler Handler    // set by Start
+	started bool
+	closed  bool
+	loopAt  time.Time      // the claim loop's last round
+	running sync.WaitGroup // the claim loop and the workers
+
+	healthMu sync.Mutex      // guards what Ready reads, below
 	failing  error           // the last Submit's store error; nil once one succeeds
 	stats    desk.InboxStats // as last read
 	statsAt  time.Time       // when
 	statsErr error           // reading them failed
-	loopAt   time.Time       // the claim loop's last round
-	stopOnce sync.Once
 }
 
 // NewDispatcher returns a Dispatcher recording into inbox. It handles
@@ -187,9 +187,9 @@ func (d *Dispatcher) Submit(ctx context.Context, in Inbound) error {
 	if d.metrics != nil {
 		d.metrics.InboxRecordSeconds.Observe(time.Since(began).Seconds())
 	}
-	d.recordMu.Lock()
+	d.healthMu.Lock()
 	d.failing = err
-	d.recordMu.Unlock()
+	d.healthMu.Unlock()
 	if err != nil {
 		if d.metrics != nil {
 			d.metrics.InboundRejected.WithLabelValues("store").Inc()
@@ -243,8 +243,8 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 		return nil
 	}
 	d.closed = true
+	close(d.stop)
 	d.mu.Unlock()
-	d.stopOnce.Do(func() { close(d.stop) })
 
 	done := make(chan struct{})
 	go func() {
@@ -267,8 +267,8 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 // store refuses writes), or deliveries wait past their due time with no
 // worker taking them.
 func (d *Dispatcher) Ready() error {
-	d.recordMu.Lock()
-	defer d.recordMu.Unlock()
+	d.healthMu.Lock()
+	defer d.healthMu.Unlock()
 	if d.failing != nil {
 		return fmt.Errorf("inbox: the last Slack delivery could not be recorded: %w", d.failing)
 	}
@@ -402,9 +402,9 @@ func (d *Dispatcher) held() bool {
 // refresh reads the inbox's counts for the gauges and Ready.
 func (d *Dispatcher) refresh() {
 	now := d.opts.Now()
-	d.recordMu.Lock()
+	d.healthMu.Lock()
 	fresh := now.Sub(d.statsAt) < d.opts.Poll
-	d.recordMu.Unlock()
+	d.healthMu.Unlock()
 	d.mu.Lock()
 	d.loopAt = time.Now()
 	d.mu.Unlock()
@@ -412,9 +412,9 @@ func (d *Dispatcher) refresh() {
 		return
 	}
 	s, err := d.inbox.InboxStats(d.work)
-	d.recordMu.Lock()
+	d.healthMu.Lock()
 	d.stats, d.statsAt, d.statsErr = s, now, err
-	d.recordMu.Unlock()
+	d.healthMu.Unlock()
 	if err == nil && d.metrics != nil {
 		d.metrics.InboxPending.Set(float64(s.Pending))
 		d.metrics.InboxParked.Set(float64(s.Parked))

@@ -263,10 +263,7 @@ func (f *faultServer) slackSends(srv *fakeslack.Server, envelopes []string, stop
 // are empty, read while the server runs.
 func waitDrained(t *testing.T, dataDir string, within time.Duration) {
 	t.Helper()
-	db, err := sqlite.Open(storePath(dataDir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openStore(t, dataDir)
 	defer db.Close()
 	ctx := context.Background()
 	for deadline := time.Now().Add(within); ; time.Sleep(200 * time.Millisecond) {
@@ -321,6 +318,9 @@ func TestFaultKill9(t *testing.T) {
 	srv := mustOpenE2EWorkspace(t)
 	dataDir := t.TempDir()
 	seedHistory(t, map[string]string{"NEXTDESK_DATA_DIR": dataDir})
+	// Slack's own pace: calls take tens to hundreds of milliseconds, so
+	// handlings are under way when the kills fall.
+	srv.SetLatency(30*time.Millisecond, 200*time.Millisecond)
 	f := newFaultServer(t, srv, dataDir, nil)
 	f.start()
 
@@ -421,6 +421,34 @@ func TestFaultKill9(t *testing.T) {
 	}
 }
 
+// openStore opens the store in dataDir, beside a running server or after
+// it; the caller closes it.
+func openStore(t *testing.T, dataDir string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(storePath(dataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// dmsByMarker counts, for each conversation, the DMs the bot sent about
+// its question.
+func dmsByMarker(srv *fakeslack.Server, convs []*conversation) map[string]int {
+	dms := map[string]int{}
+	for _, c := range srv.CallsTo("chat.postMessage") {
+		if c.Error != "" || !strings.HasPrefix(c.Params["channel"], "U") {
+			continue
+		}
+		for _, cv := range convs {
+			if strings.Contains(c.Params["text"], cv.marker()) {
+				dms[cv.marker()]++
+			}
+		}
+	}
+	return dms
+}
+
 // dmRecipient returns the person the bot sent the DM about marker to, or
 // "" while it sent none.
 func dmRecipient(srv *fakeslack.Server, marker string) string {
@@ -436,25 +464,12 @@ func dmRecipient(srv *fakeslack.Server, marker string) string {
 // fake Slack holds, with what Slack was told had arrived.
 func countFaults(t *testing.T, srv *fakeslack.Server, dataDir string, convs []*conversation) (lost, doubled []string, ephemeralTwice int) {
 	t.Helper()
-	db, err := sqlite.Open(storePath(dataDir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openStore(t, dataDir)
 	defer db.Close()
 	ctx := context.Background()
-	dms := map[string]int{}    // by marker
+	dms := dmsByMarker(srv, convs)
 	notes := map[string]int{}  // bot messages in each question's thread
 	checks := map[string]int{} // "did this solve it?" shown, by thread
-	for _, c := range srv.CallsTo("chat.postMessage") {
-		if c.Error != "" {
-			continue
-		}
-		for _, cv := range convs {
-			if strings.HasPrefix(c.Params["channel"], "U") && strings.Contains(c.Params["text"], cv.marker()) {
-				dms[cv.marker()]++
-			}
-		}
-	}
 	for _, m := range srv.Messages(general) {
 		if m.User == fakeslack.BotUserID && m.ThreadTS != "" {
 			notes[m.ThreadTS]++
@@ -550,18 +565,13 @@ func (f *faultServer) askAll(srv *fakeslack.Server, convs []*conversation, retry
 // acknowledged, those the bot never asked an expert about, and those it
 // asked about more than once.
 func questionsLostOrDoubled(srv *fakeslack.Server, convs []*conversation) (acked, lost, doubled int) {
+	dms := dmsByMarker(srv, convs)
 	for _, c := range convs {
 		if !c.askAcked {
 			continue
 		}
 		acked++
-		n := 0
-		for _, call := range srv.CallsTo("chat.postMessage") {
-			if call.Error == "" && strings.HasPrefix(call.Params["channel"], "U") && strings.Contains(call.Params["text"], c.marker()) {
-				n++
-			}
-		}
-		switch {
+		switch n := dms[c.marker()]; {
 		case n == 0:
 			lost++
 		case n > 1:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -33,6 +34,7 @@ func TestInboxE2E(t *testing.T) {
 		{name: "token refused: handling and delivery wait, then resume", run: e2eTokenRefused},
 		{name: "expired response_url answered by DM", run: e2eExpiredResponseURL},
 		{name: "probes and JSON logs", env: map[string]string{"NEXTDESK_LOG_FORMAT": "json"}, run: e2eProbesAndLogs},
+		{name: "a delivery that cannot be handled is parked, counted and shown", run: e2eParked},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -338,4 +340,28 @@ func TestServeStaysUpWhileSlackIsUnreachable(t *testing.T) {
 			}
 		})
 	}
+}
+
+func e2eParked(t *testing.T, e *e2e) {
+	e.expectErrors("delivery parked")
+	// A delivery kept by a version whose payloads this one cannot read.
+	_, err := e.run.server.kb.DB.RecordInbound(context.Background(), desk.Delivery{Key: "EvUnreadable", Kind: "event:app_mention", Payload: []byte(`{"type":"event_callback"`), Received: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("the delivery parked and counted", func() bool {
+		return e.metric("nextdesk_inbox_parked", "") == 1 && e.metric("nextdesk_inbox_parked_total", "") == 1
+	})
+	e.wantReady(true, "") // parked is counted, not stuck
+	e.stop()
+	var out strings.Builder
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard, Env: e.env}
+	if err := m.Run(context.Background(), []string{"tasks", "--only", "inbox"}); err != nil {
+		t.Fatalf("tasks: %v", err)
+	}
+	if !strings.Contains(out.String(), "parked EvUnreadable event:app_mention") {
+		t.Errorf("tasks output does not list the parked delivery:\n%s", &out)
+	}
+	e.start()
+	e.finish()
 }

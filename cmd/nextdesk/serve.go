@@ -193,6 +193,11 @@ func (s *Server) ParseFlags(args []string) error {
 	if s.settings, err = s.main.serveSettings(); err != nil {
 		return err
 	}
+	// Checked now, not once Slack answers: a wrong setting must stop
+	// serve at once, even while Slack is unreachable.
+	if _, err := s.main.digestConfig(); err != nil {
+		return err
+	}
 	s.log = s.main.logger(s.cfg)
 	return nil
 }

@@ -210,6 +210,7 @@ type Server struct {
 	faults   map[string][]fault
 	outages  map[string]outage // by method: every call fails until then
 	revoked  bool              // the bot token is refused
+	latency  [2]time.Duration  // every Web API call waits between the two
 	expired  map[string]bool   // response URLs past their 30 minutes
 	delays   map[string][]time.Duration
 	opened   map[string]string         // sorted member set of an IM or group DM → its id
@@ -494,6 +495,16 @@ func (s *Server) FailFor(method string, d time.Duration, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.outages[method] = outage{until: time.Now().Add(d), status: status}
+}
+
+// SetLatency makes every Web API call wait a random time between least and
+// most before it is answered, as real Slack takes tens to hundreds of
+// milliseconds: work that calls Slack then stays under way long enough
+// for a test to interrupt it.
+func (s *Server) SetLatency(least, most time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = [2]time.Duration{least, max(least, most)}
 }
 
 // RevokeToken makes Slack refuse the bot token, as after tokens_revoked or

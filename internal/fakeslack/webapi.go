@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"slices"
@@ -74,6 +75,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, hr *http.Request) {
 
 	s.mu.Lock()
 	delay, _ := pop(s.delays, method)
+	if lat := s.latency; lat[1] > 0 {
+		delay += lat[0] + rand.N(lat[1]-lat[0]+1)
+	}
 	s.mu.Unlock()
 	if delay > 0 {
 		timer := time.NewTimer(delay)

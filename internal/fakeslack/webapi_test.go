@@ -824,6 +824,13 @@ func TestOutagesRevocationAndExpiredResponseURLs(t *testing.T) {
 		t.Errorf("auth.test with the token restored = %v", err)
 	}
 
+	srv.SetLatency(30*time.Millisecond, 40*time.Millisecond)
+	began := time.Now()
+	if _, err := api.AuthTest(); err != nil || time.Since(began) < 30*time.Millisecond {
+		t.Errorf("auth.test with a latency of 30 to 40 ms answered in %v (%v), want at least 30 ms", time.Since(began), err)
+	}
+	srv.SetLatency(0, 0)
+
 	url := srv.ResponseURL("cmd-1")
 	srv.ExpireResponseURL(url)
 	resp, err := http.Post(url, "application/json", strings.NewReader(`{"text":"late"}`))
