@@ -141,7 +141,8 @@ type Dispatcher struct {
 	healthMu sync.Mutex      // guards what Ready reads, below
 	failing  error           // the last Submit's store error; nil once one succeeds
 	stats    desk.InboxStats // as last read
-	statsAt  time.Time       // when
+	statsAt  time.Time       // when, on the clock of due times
+	readAt   time.Time       // when, on the wall clock: they are read once a Poll
 	statsErr error           // reading them failed
 }
 
@@ -401,19 +402,19 @@ func (d *Dispatcher) held() bool {
 
 // refresh reads the inbox's counts for the gauges and Ready.
 func (d *Dispatcher) refresh() {
-	now := d.opts.Now()
-	d.healthMu.Lock()
-	fresh := now.Sub(d.statsAt) < d.opts.Poll
-	d.healthMu.Unlock()
 	d.mu.Lock()
 	d.loopAt = time.Now()
 	d.mu.Unlock()
+	d.healthMu.Lock()
+	fresh := time.Since(d.readAt) < d.opts.Poll
+	d.healthMu.Unlock()
 	if fresh {
 		return
 	}
+	now := d.opts.Now()
 	s, err := d.inbox.InboxStats(d.work)
 	d.healthMu.Lock()
-	d.stats, d.statsAt, d.statsErr = s, now, err
+	d.stats, d.statsAt, d.statsErr, d.readAt = s, now, err, time.Now()
 	d.healthMu.Unlock()
 	if err == nil && d.metrics != nil {
 		d.metrics.InboxPending.Set(float64(s.Pending))
