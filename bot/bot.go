@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
@@ -67,10 +69,11 @@ func New(d *desk.Desk, ws *Workspace, metrics *Metrics, log *slog.Logger) (*Bot,
 // handled. Handle returns an error when the store, the engine or a Slack
 // read fails: the delivery has then not been recorded and may be retried.
 func (b *Bot) Handle(ctx context.Context, in Inbound) error {
+	ctx = logctx.Event(ctx, in.Key)
 	kind := in.Kind()
 	if in.Key == "" {
 		b.metrics.InboundRejected.WithLabelValues("malformed").Inc()
-		b.log.Debug("ignoring a delivery without a key", "kind", kind)
+		b.log.DebugContext(ctx, "ignoring a delivery without a key", "kind", kind)
 		return nil
 	}
 	seen, err := b.desk.Handled(ctx, in.Key)
@@ -79,7 +82,7 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 	}
 	if seen {
 		b.metrics.InboundRejected.WithLabelValues("duplicate").Inc()
-		b.log.Debug("ignoring a delivery already handled", "kind", kind, "key", in.Key, "retry", in.Retry)
+		b.log.DebugContext(ctx, "ignoring a delivery already handled", "kind", kind, "retry", in.Retry)
 		return nil
 	}
 	req := request(in)
@@ -97,7 +100,7 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 	case in.Event != nil:
 		err = b.event(ctx, in, req)
 	default:
-		b.log.Debug("ignoring an empty delivery", "key", in.Key)
+		b.log.DebugContext(ctx, "ignoring an empty delivery")
 	}
 	if err := b.settle(ctx, in, req, err); err != nil {
 		return fmt.Errorf("bot: handle %s %s: %w", kind, in.Key, err)
@@ -120,8 +123,25 @@ func (b *Bot) settle(ctx context.Context, in Inbound, req desk.Request, err erro
 		return err
 	}
 	b.metrics.InboundRejected.WithLabelValues("refused").Inc()
-	b.log.Debug("request refused", "kind", in.Kind(), "key", in.Key, "reason", err)
+	b.log.DebugContext(ctx, "request refused", "kind", in.Kind(), "reason", err)
 	return b.desk.Refuse(ctx, req, err)
+}
+
+// responseURLLife is how long Slack accepts posts to a command's or a
+// click's response_url.
+const responseURLLife = 30 * time.Minute
+
+// replyAddress is the response_url of in, usable until a minute before it
+// expires: a handling or a delivery delayed past that (an outage, a
+// restart) answers the person in a direct message instead. The trigger_id,
+// valid 3 seconds, would only open a modal, which nextdesk never does: it
+// is the delivery's key, nothing more.
+func replyAddress(in Inbound, url string) desk.Address {
+	a := desk.Address{Reply: url}
+	if url != "" && !in.Received.IsZero() {
+		a.Until = in.Received.Add(responseURLLife - time.Minute)
+	}
+	return a
 }
 
 // request is who sent in and where to answer them: a command's or a click's
@@ -131,9 +151,9 @@ func request(in Inbound) desk.Request {
 	r := desk.Request{Key: in.Key}
 	switch {
 	case in.Command != nil:
-		r.By, r.To = in.Command.UserID, desk.Address{Reply: in.Command.ResponseURL}
+		r.By, r.To = in.Command.UserID, replyAddress(in, in.Command.ResponseURL)
 	case in.Interaction != nil:
-		r.By, r.To = in.Interaction.User.ID, desk.Address{Reply: in.Interaction.ResponseURL}
+		r.By, r.To = in.Interaction.User.ID, replyAddress(in, in.Interaction.ResponseURL)
 	case in.Event != nil:
 		switch ev := in.Event.InnerEvent.Data.(type) {
 		case *slackevents.AppMentionEvent:

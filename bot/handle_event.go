@@ -27,6 +27,16 @@ func (b *Bot) event(ctx context.Context, in Inbound, req desk.Request) error {
 		return b.reaction(ctx, in, req, ev)
 	case *slackevents.UserChangeEvent:
 		return b.ws.userChanged(ctx, ev.User)
+	case *slackevents.TokensRevokedEvent:
+		// A bot token revoked is this app's; should it not be the one in
+		// use, the token check lifts the suspension at once.
+		if len(ev.Tokens.Bot) > 0 {
+			b.refused("tokens_revoked event")
+		}
+		return nil
+	case *slackevents.AppUninstalledEvent:
+		b.refused("app_uninstalled event")
+		return nil
 	}
 	if c, ok := b.membershipChange(in); ok {
 		return b.desk.Membership(ctx, c)
@@ -197,7 +207,15 @@ func (b *Bot) reaction(ctx context.Context, in Inbound, req desk.Request, ev *sl
 		b.log.Debug("ignoring a reaction", "key", in.Key, "reaction", ev.Reaction)
 		return nil
 	}
-	return b.desk.Accept(ctx, req, messageID(ev.Item.Channel, ev.Item.Timestamp))
+	return b.desk.CheckMark(ctx, req, ev.Item.Channel, messageID(ev.Item.Channel, ev.Item.Timestamp))
+}
+
+// refused tells the Slack client, when it can hear it, that Slack revoked
+// the bot token: it stops calling Slack until the token works again.
+func (b *Bot) refused(why string) {
+	if s, ok := b.ws.api.(interface{ Refuse(string) }); ok {
+		s.Refuse(why)
+	}
 }
 
 // mentionRE matches a user mention in Slack markup.

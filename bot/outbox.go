@@ -18,6 +18,7 @@ import (
 	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/i18n"
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
@@ -66,6 +67,10 @@ type OutboxConfig struct {
 	// or the group DM it started), so the search index catches up; nil for
 	// none.
 	Placed func(context.Context)
+	// Hold, when not nil, is asked before each round: while it returns an
+	// error (Slack refuses the bot token), nothing is sent and every
+	// notice stays in the outbox.
+	Hold func() error
 }
 
 // Outbox delivers the desk's notices to Slack: it renders each in its
@@ -145,6 +150,12 @@ const (
 // when the calls under way are done, so nothing is left half-sent.
 func (o *Outbox) Deliver(ctx context.Context, dryRun bool) error {
 	defer o.updatePending(context.WithoutCancel(ctx))
+	if o.cfg.Hold != nil && !dryRun {
+		if err := o.cfg.Hold(); err != nil {
+			o.log.Debug("outbox: delivery held", "why", err)
+			return nil
+		}
+	}
 	// Each batch either sends or reschedules every notice it holds, so the
 	// loop ends; the bound guards against a store that cannot record
 	// either.
@@ -224,6 +235,7 @@ func (o *Outbox) updatePending(ctx context.Context) {
 // retried later, or failed for good. It returns the failed call's error,
 // once that is recorded.
 func (o *Outbox) send(ctx context.Context, m desk.Outgoing) error {
+	ctx = noticeContext(ctx, m)
 	// Look before posting: another deliverer may have sent it since it
 	// was read, or be sending it now.
 	now := o.cfg.Now()
@@ -238,7 +250,7 @@ func (o *Outbox) send(ctx context.Context, m desk.Outgoing) error {
 		if err != nil {
 			// Slack has the message; if recording that fails it is sent
 			// again: at least once, never zero times.
-			o.log.Error("outbox: a delivered notice could not be recorded and may be sent again", "id", m.ID, "key", m.Key, "err", err)
+			o.log.ErrorContext(ctx, "outbox: a delivered notice could not be recorded and may be sent again", "id", m.ID, "key", m.Key, "err", err)
 			return nil
 		}
 		o.metrics.OutboxDelivered.Inc()
@@ -248,24 +260,34 @@ func (o *Outbox) send(ctx context.Context, m desk.Outgoing) error {
 		return nil
 	}
 
-	o.metrics.SlackAPIErrors.WithLabelValues(method).Inc()
 	wait, permanent := classify(err, m.Attempts)
 	if permanent || m.Attempts+1 >= maxAttempts {
 		deps, ferr := o.store.MarkFailed(ctx, m.ID, err.Error())
 		if ferr != nil {
-			o.log.Error("outbox: recording a failed notice failed", "id", m.ID, "err", ferr)
+			o.log.ErrorContext(ctx, "outbox: recording a failed notice failed", "id", m.ID, "err", ferr)
 			return err
 		}
-		o.log.Error("outbox: notice not delivered, giving up", "id", m.ID, "kind", noticeKind(m), "key", m.Key,
+		o.metrics.OutboxFailed.Add(float64(1 + deps))
+		o.log.ErrorContext(ctx, "outbox: notice not delivered, giving up", "id", m.ID, "kind", noticeKind(m), "key", m.Key,
 			"attempts", m.Attempts+1, "dependents_failed", deps, "err", err)
 		return err
 	}
 	if rerr := o.store.MarkRetry(ctx, m.ID, o.cfg.Now().Add(wait), err.Error()); rerr != nil {
-		o.log.Error("outbox: recording a retry failed", "id", m.ID, "err", rerr)
+		o.log.ErrorContext(ctx, "outbox: recording a retry failed", "id", m.ID, "err", rerr)
 		return err
 	}
-	o.log.Warn("outbox: Slack call failed, will retry", "id", m.ID, "method", method, "attempt", m.Attempts+1, "in", wait, "err", err)
+	o.log.WarnContext(ctx, "outbox: Slack call failed, will retry", "id", m.ID, "method", method, "attempt", m.Attempts+1, "in", wait, "err", err)
 	return err
+}
+
+// noticeContext is ctx about what m is about, for its log lines: its
+// question, and the route an expert's card is about.
+func noticeContext(ctx context.Context, m desk.Outgoing) context.Context {
+	ctx = logctx.Question(ctx, m.Place.QuestionID)
+	if b, ok := m.Body.(desk.ExpertAsked); ok {
+		ctx = logctx.Route(ctx, b.Route)
+	}
+	return ctx
 }
 
 // noticeKind names what m says, for logs.
@@ -284,7 +306,7 @@ func (o *Outbox) deliver(ctx context.Context, m desk.Outgoing) (method, channel,
 	// any failure is: retried, it would panic again at every round.
 	defer func() {
 		if p := recover(); p != nil {
-			o.log.Error("outbox: delivering a notice panicked", "id", m.ID, "key", m.Key, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			o.log.ErrorContext(ctx, "outbox: delivering a notice panicked", "id", m.ID, "key", m.Key, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			method, err = "panic", permanentError{fmt.Errorf("delivering %s panicked: %v", m.Key, p)}
 		}
 	}()
@@ -311,11 +333,32 @@ func (o *Outbox) deliver(ctx context.Context, m desk.Outgoing) (method, channel,
 			}
 			// Slack will not let us look (missing scope, or a channel the
 			// bot cannot read): posting maybe twice beats never.
-			o.log.Warn("outbox: cannot look for an earlier attempt's message; posting again", "id", m.ID, "key", m.Key, "err", err)
+			o.log.WarnContext(ctx, "outbox: cannot look for an earlier attempt's message; posting again", "id", m.ID, "key", m.Key, "err", err)
 		}
 	}
 	channel, ts, err = o.call(ctx, m, c)
+	if err != nil && c.method == methodRespond && m.Reader != "" {
+		if _, permanent := classify(err, m.Attempts); permanent {
+			// The response_url expired or was used up (a handling or a
+			// delivery delayed past its 30 minutes): the person is told
+			// in a direct message instead.
+			o.log.InfoContext(ctx, "outbox: the reply address no longer works; replying in a direct message", "id", m.ID, "key", m.Key, "err", err)
+			c = directly(c, m.Reader)
+			channel, ts, err = o.call(ctx, m, c)
+		}
+	}
 	return c.method, channel, ts, err
+}
+
+// directly is c, a reply to a response_url, sent to person in a direct
+// message instead, as a message of its own: a card that was to replace the
+// one clicked says only its text.
+func directly(c call, person string) call {
+	d := call{method: methodPost, channel: person, text: c.text}
+	if !c.replace {
+		d.blocks = c.blocks
+	}
+	return d
 }
 
 // call makes the Slack call c that delivers m.
@@ -447,6 +490,9 @@ func classify(err error, attempts int) (wait time.Duration, permanent bool) {
 	switch {
 	case errors.As(err, &perm):
 		return 0, true
+	case errors.Is(err, ErrTokenRefused) || tokenCodes[slackCode(err)]:
+		// Not this notice's fault: it waits for a valid token.
+		return backoff(attempts), false
 	case errors.As(err, &rate):
 		return max(rate.RetryAfter, time.Second), false
 	case errors.As(err, &status):

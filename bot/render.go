@@ -144,7 +144,7 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.blocks = acceptBlocks(lang, b.Answerer, b.Answer)
 	case desk.Reply:
 		c.text = o.replyText(ctx, lang, m, b)
-		if b.Settle != "" {
+		if b.Settle != "" && c.method == methodRespond {
 			if card, ok := o.settled(ctx, b.Settle, c.text); ok {
 				if b.Say == desk.SayTook && b.Route != 0 {
 					// The question is theirs now: they can still hand it
@@ -178,6 +178,10 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 func (o *Outbox) address(m desk.Outgoing) call {
 	to := m.To
 	if to.Reply != "" {
+		if !to.Until.IsZero() && o.cfg.Now().After(to.Until) && m.Reader != "" {
+			// Too late for the reply address: to the person directly.
+			return call{method: methodPost, channel: m.Reader}
+		}
 		return call{method: methodRespond, responseURL: to.Reply}
 	}
 	c := call{method: methodPost, channel: slackChannel(to.Conversation), thread: to.Thread}

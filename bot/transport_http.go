@@ -40,7 +40,9 @@ const (
 // interactions over HTTP. Every request must carry a valid v0 signature made
 // with the app's signing secret and a timestamp within MaxClockSkew, checked
 // before anything in it is parsed; a refusal is a bare 401. A delivery that
-// passes is handed to the Dispatcher and acknowledged with 200 at once.
+// passes is recorded in the inbox (Dispatcher.Submit) and acknowledged with
+// 200 once it is there; when the store cannot take it, the answer is 503
+// and Slack sends it again.
 type HTTPTransport struct {
 	// Now is the clock timestamps are checked against; nil means time.Now.
 	Now func() time.Time
@@ -105,7 +107,7 @@ func (t *HTTPTransport) Events() http.Handler {
 			t.malformed(w, "event", err)
 			return
 		}
-		t.submit(w, r, Inbound{Key: key, Event: &ev})
+		t.submit(w, r, Inbound{Key: key, Event: &ev, Payload: body})
 	})
 }
 
@@ -126,7 +128,13 @@ func (t *HTTPTransport) Commands() http.Handler {
 			t.malformed(w, "command", err)
 			return
 		}
-		t.submit(w, r, Inbound{Key: commandKey(cmd, body), Command: &cmd})
+		key := commandKey(cmd, body)
+		cmd, payload, err := commandPayload(cmd)
+		if err != nil {
+			t.malformed(w, "command", err)
+			return
+		}
+		t.submit(w, r, Inbound{Key: key, Command: &cmd, Payload: payload})
 	})
 }
 
@@ -134,7 +142,8 @@ func (t *HTTPTransport) Commands() http.Handler {
 // payload comes as JSON in the "payload" form field.
 func (t *HTTPTransport) Interactivity() http.Handler {
 	return t.verified(func(w http.ResponseWriter, r *http.Request, body []byte) {
-		ic, err := slack.InteractionCallbackParse(withBody(r, body))
+		req := withBody(r, body)
+		ic, err := slack.InteractionCallbackParse(req)
 		if err == nil && ic.Type == "" {
 			err = errors.New("payload has no type")
 		}
@@ -142,7 +151,7 @@ func (t *HTTPTransport) Interactivity() http.Handler {
 			t.malformed(w, "interaction", err)
 			return
 		}
-		t.submit(w, r, Inbound{Key: interactionKey(ic, body), Interaction: &ic})
+		t.submit(w, r, Inbound{Key: interactionKey(ic, body), Interaction: &ic, Payload: []byte(req.PostForm.Get("payload"))})
 	})
 }
 
@@ -222,18 +231,34 @@ func (t *HTTPTransport) reject(reason string) {
 	}
 }
 
-// submit hands in to the dispatcher. A full queue answers 503, which Slack
-// treats as a failed delivery and retries (events), or shows the person as
-// a failed command: better than acknowledging work that would then be lost.
+// submit records in in the inbox and acknowledges it once it is there.
+// When the store cannot take it, the answer is 503, which Slack treats as
+// a failed delivery and sends again (events), or shows the person as a
+// failed command: better than acknowledging what would then be lost.
 func (t *HTTPTransport) submit(w http.ResponseWriter, r *http.Request, in Inbound) {
 	in.Retry, _ = strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
-	in.Received = time.Now()
-	if !t.dispatch.Submit(in) {
+	if err := t.dispatch.Submit(r.Context(), in); err != nil {
 		w.Header().Set("Retry-After", "10")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// commandPayload is a slash command as the inbox keeps it: its fields as
+// JSON, as Socket Mode carries them, without the deprecated verification
+// token. It returns the command as read back from that JSON (text that is
+// not UTF-8 is mended on the way), so that what is handled now is what a
+// handling after a restart would read.
+func commandPayload(cmd slack.SlashCommand) (slack.SlashCommand, []byte, error) {
+	cmd.Token = ""
+	payload, err := json.Marshal(cmd)
+	if err != nil {
+		return cmd, nil, err
+	}
+	var kept slack.SlashCommand
+	err = json.Unmarshal(payload, &kept)
+	return kept, payload, err
 }
 
 // withBody returns a copy of r whose body is the already-verified bytes,

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +27,7 @@ const testSecret = "test-signing-secret"
 type httpRun struct {
 	slack    *fakeslack.Server
 	rec      *inboundRecorder
+	inbox    *memInbox
 	metrics  *bot.Metrics
 	dispatch *bot.Dispatcher
 	url      string
@@ -35,10 +37,10 @@ type httpRun struct {
 // stops both at cleanup.
 func mustServeHTTPTransport(tb testing.TB, opts bot.DispatchOptions) *httpRun {
 	tb.Helper()
-	run := &httpRun{slack: fakeslack.New(tb), rec: newInboundRecorder(), metrics: bot.NewMetrics(prometheus.NewRegistry())}
+	run := &httpRun{slack: fakeslack.New(tb), rec: newInboundRecorder(), inbox: newMemInbox(), metrics: bot.NewMetrics(prometheus.NewRegistry())}
 	run.slack.AddUser(fakeslack.User{ID: "U1", Name: "alice", RealName: "Alice Martin", Locale: "fr-FR"})
 	run.slack.AddChannel(fakeslack.Channel{ID: "C1", Name: "general", Members: []string{"U1", fakeslack.BotUserID}})
-	run.dispatch = mustOpenDispatcher(tb, run.rec, opts, run.metrics)
+	run.dispatch = mustOpenDispatcher(tb, run.inbox, run.rec, opts, run.metrics)
 	tr, err := bot.NewHTTPTransport(testSecret, run.dispatch, run.metrics, nil)
 	if err != nil {
 		tb.Fatalf("NewHTTPTransport: %v", err)
@@ -90,7 +92,7 @@ func TestSlackPublishedExample(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := newInboundRecorder()
 			m := bot.NewMetrics(prometheus.NewRegistry())
-			d := mustOpenDispatcher(t, rec, bot.DispatchOptions{}, m)
+			d := mustOpenDispatcher(t, newMemInbox(), rec, bot.DispatchOptions{}, m)
 			tr, err := bot.NewHTTPTransport(secret, d, m, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -352,24 +354,25 @@ func TestHTTPDeliveries(t *testing.T) {
 	})
 }
 
-func TestHTTPFullQueueAsksSlackToRetry(t *testing.T) {
-	run := mustServeHTTPTransport(t, bot.DispatchOptions{Workers: 1, Queue: 1})
-	run.rec.release = make(chan struct{})
-	defer close(run.rec.release)
+// TestHTTPStoreFailureAsksSlackToRetry checks that an event the store
+// cannot record (disk full) is answered 503, so Slack sends it again, and
+// that the retry, once the store takes writes, is handled.
+func TestHTTPStoreFailureAsksSlackToRetry(t *testing.T) {
+	run := mustServeHTTPTransport(t, bot.DispatchOptions{})
 	general := fakeslack.Channel{ID: "C1", Name: "general"}
-	post := func(id string) int {
-		ev := fakeslack.EventCallback(fakeslack.TeamID, id, fakeslack.MessageEvent(general, fakeslack.Message{TS: "1768469400.000100", User: "U1", Text: "hi"}))
-		return fakeslack.PostEvent(t, run.url+bot.EventsPath, testSecret, ev).StatusCode
+	ev := fakeslack.EventCallback(fakeslack.TeamID, "Ev1", fakeslack.MessageEvent(general, fakeslack.Message{TS: "1768469400.000100", User: "U1", Text: "hi"}))
+	run.inbox.setFail(errors.New("database or disk is full"))
+	resp := fakeslack.PostEvent(t, run.url+bot.EventsPath, testSecret, ev)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("status %d (Retry-After %q) with the disk full, want 503 with a Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	if got := post("Ev1"); got != http.StatusOK {
-		t.Fatalf("first event: status %d, want 200", got)
+	run.rec.none(t)
+	run.inbox.setFail(nil)
+	resp = fakeslack.PostEvent(t, run.url+bot.EventsPath, testSecret, ev, fakeslack.Retry(1, "http_error"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("Slack's retry: status %d, want 200", resp.StatusCode)
 	}
-	// The worker holds Ev1 (or is about to); two more fill the queue.
-	statuses := []int{post("Ev2"), post("Ev3"), post("Ev4")}
-	if statuses[len(statuses)-1] != http.StatusServiceUnavailable {
-		t.Errorf("statuses %v with one worker blocked and a queue of 1, want the last to be 503", statuses)
-	}
-	if got := counterValue(t, run.metrics.QueueSaturations); got < 1 {
-		t.Errorf("QueueSaturations = %v, want at least 1", got)
+	if in := run.rec.next(t); in.Key != "Ev1" || in.Retry != 1 {
+		t.Errorf("handled %s (retry %d), want Ev1 retry 1", in.Key, in.Retry)
 	}
 }

@@ -22,8 +22,8 @@ const ackTimeout = 2 * time.Second
 // SocketTransport receives events, slash commands and interactions over
 // Slack's Socket Mode: no public URL, one outbound websocket that slack-go
 // reopens whenever Slack asks or the connection drops. Each envelope is
-// handed to the Dispatcher, then acknowledged; one the Dispatcher cannot
-// take is left unacknowledged for Slack to resend.
+// recorded in the inbox (Dispatcher.Submit), then acknowledged; one the
+// store cannot take is left unacknowledged, for Slack to send again.
 type SocketTransport struct {
 	client    *socketmode.Client
 	dispatch  *Dispatcher
@@ -116,13 +116,20 @@ func (t *SocketTransport) handle(ctx context.Context, evt socketmode.Event) {
 		if !ok || evt.Request == nil {
 			return
 		}
-		t.submit(ctx, evt.Request, Inbound{Key: commandKey(cmd, evt.Request.Payload), Command: &cmd})
+		key := commandKey(cmd, evt.Request.Payload)
+		cmd, payload, err := commandPayload(cmd)
+		if err != nil {
+			t.reject("malformed")
+			t.ack(ctx, evt.Request.EnvelopeID)
+			return
+		}
+		t.submit(ctx, evt.Request, Inbound{Key: key, Command: &cmd, Payload: payload})
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
 		if !ok || evt.Request == nil {
 			return
 		}
-		t.submit(ctx, evt.Request, Inbound{Key: interactionKey(ic, evt.Request.Payload), Interaction: &ic})
+		t.submit(ctx, evt.Request, Inbound{Key: interactionKey(ic, evt.Request.Payload), Interaction: &ic, Payload: evt.Request.Payload})
 	case socketmode.EventTypeErrorBadMessage:
 		t.badMessage(ctx, evt.Data)
 	default:
@@ -144,7 +151,7 @@ func (t *SocketTransport) events(ctx context.Context, evt socketmode.Event) {
 			t.ack(ctx, evt.Request.EnvelopeID)
 			return
 		}
-		t.submit(ctx, evt.Request, Inbound{Key: cb.EventID, Event: &ev})
+		t.submit(ctx, evt.Request, Inbound{Key: cb.EventID, Event: &ev, Payload: evt.Request.Payload})
 	case slackevents.AppRateLimited:
 		logRateLimited(t.log, evt.Request.Payload)
 		t.ack(ctx, evt.Request.EnvelopeID)
@@ -172,7 +179,7 @@ func (t *SocketTransport) badMessage(ctx context.Context, data any) {
 	}
 	if req.Type == socketmode.RequestTypeEventsAPI {
 		if ev, key, err := parseEventCallback(req.Payload); err == nil {
-			t.submit(ctx, &req, Inbound{Key: key, Event: &ev})
+			t.submit(ctx, &req, Inbound{Key: key, Event: &ev, Payload: req.Payload})
 			return
 		}
 	}
@@ -181,12 +188,11 @@ func (t *SocketTransport) badMessage(ctx context.Context, data any) {
 	t.ack(ctx, req.EnvelopeID)
 }
 
-// submit hands in to the dispatcher and acknowledges the envelope only if
-// it was taken.
+// submit records in in the inbox and acknowledges the envelope only once
+// it is there.
 func (t *SocketTransport) submit(ctx context.Context, req *socketmode.Request, in Inbound) {
 	in.Retry = req.RetryAttempt
-	in.Received = time.Now()
-	if !t.dispatch.Submit(in) {
+	if err := t.dispatch.Submit(ctx, in); err != nil {
 		return
 	}
 	t.ack(ctx, req.EnvelopeID)

@@ -24,6 +24,9 @@ type Config struct {
 	// LexiconDir holds the FreeDict French–English dictionaries, read at
 	// start to match questions across the two languages.
 	LexiconDir string `env:"NEXTDESK_LEXICON_DIR" envDefault:"/usr/share/dictd"`
+	// LogFormat is text (key=value lines, for people) or json (one object
+	// a line, for log collectors).
+	LogFormat string `env:"NEXTDESK_LOG_FORMAT" envDefault:"text"`
 }
 
 // config reads the settings, and says in one line which one is wrong.
@@ -41,6 +44,10 @@ func (m *Main) config() (Config, error) {
 	}
 	if cfg.MembershipTTL < time.Minute || cfg.MembershipTTL > 24*time.Hour {
 		return cfg, usagef("settings: NEXTDESK_MEMBERSHIP_TTL must be between 1m and 24h, such as 5m, not %s", cfg.MembershipTTL)
+	}
+	cfg.LogFormat = strings.ToLower(strings.TrimSpace(cfg.LogFormat))
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, usagef("settings: NEXTDESK_LOG_FORMAT must be text or json, not %q", cfg.LogFormat)
 	}
 	if strings.TrimSpace(cfg.DataDir) == "" {
 		return cfg, usagef("settings: NEXTDESK_DATA_DIR is empty; set it to a directory nextdesk may write to")

@@ -479,8 +479,8 @@ func e2eRateLimited(t *testing.T, e *e2e) {
 			t.Errorf("a message was retried %v after a 429 with Retry-After %v, want no sooner", wait, retryAfter)
 		}
 	}
-	if got := e.metric("nextdesk_slack_api_errors_total", `method="chat.postMessage"`); got != limited {
-		t.Errorf("Slack API errors counted: %v, want %d", got, limited)
+	if got := e.metric("nextdesk_slack_api_call_seconds_count", `method="chat.postMessage",outcome="rate_limited"`); got != limited {
+		t.Errorf("chat.postMessage calls counted rate limited: %v, want %d", got, limited)
 	}
 	e.finish()
 }

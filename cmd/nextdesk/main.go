@@ -17,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
+
 	// Time zones must load in a static binary on an image with no zoneinfo.
 	_ "time/tzdata"
 )
@@ -175,8 +177,15 @@ func (m *Main) usage(w io.Writer) {
 	fmt.Fprintln(w, "Settings come from the environment; NEXTDESK_DATA_DIR (default ./nextdesk-data) holds everything.")
 }
 
+// logger writes to m.Stderr at cfg's level, in cfg's format, each line
+// with the ids of what its context is about (logctx).
 func (m *Main) logger(cfg Config) *slog.Logger {
-	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(m.Stderr, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(m.Stderr, opts)
+	}
+	return slog.New(logctx.NewHandler(h))
 }
 
 // parseArgs parses flags wherever they stand among the positional arguments,

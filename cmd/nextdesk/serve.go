@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,9 +26,11 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
-// ShutdownTimeout bounds a graceful shutdown, within the 30 seconds
-// container runtimes give between SIGTERM and SIGKILL.
-const ShutdownTimeout = 25 * time.Second
+// DefaultShutdownTimeout is the graceful-shutdown budget by default
+// (NEXTDESK_SHUTDOWN_TIMEOUT): under the 10 seconds `docker stop` waits
+// between SIGTERM and SIGKILL, and Kubernetes' 30. Nothing needs more: what
+// is not finished within it stays in the inbox and the outbox.
+const DefaultShutdownTimeout = 8 * time.Second
 
 // secret is a setting that must never reach a log line or an error: every
 // way of printing it shows a placeholder.
@@ -58,6 +61,11 @@ type ServeSettings struct {
 	MaxOpen         int           `env:"NEXTDESK_MAX_OPEN" envDefault:"3"`
 	Anonymous       string        `env:"NEXTDESK_ANONYMOUS" envDefault:"on"`
 	AnonymousPerDay int           `env:"NEXTDESK_ANONYMOUS_PER_DAY" envDefault:"3"`
+	// InboxMaxAge is how long a Slack delivery whose handling keeps
+	// failing is tried again before it is parked.
+	InboxMaxAge time.Duration `env:"NEXTDESK_INBOX_MAX_AGE" envDefault:"24h"`
+	// ShutdownTimeout is the graceful-shutdown budget.
+	ShutdownTimeout time.Duration `env:"NEXTDESK_SHUTDOWN_TIMEOUT" envDefault:"8s"`
 }
 
 // SocketMode reports whether the settings choose Socket Mode over the HTTP
@@ -83,6 +91,10 @@ func (m *Main) serveSettings() (ServeSettings, error) {
 		return s, usagef("settings: set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information page) for the HTTP Events API")
 	case s.AnswerTimeout <= 0:
 		return s, usagef("settings: NEXTDESK_ANSWER_TIMEOUT must be a positive duration such as 4h, not %s", s.AnswerTimeout)
+	case s.InboxMaxAge <= 0:
+		return s, usagef("settings: NEXTDESK_INBOX_MAX_AGE must be a positive duration such as 24h, not %s", s.InboxMaxAge)
+	case s.ShutdownTimeout <= 0:
+		return s, usagef("settings: NEXTDESK_SHUTDOWN_TIMEOUT must be a positive duration such as 8s, not %s", s.ShutdownTimeout)
 	case s.MaxOpen <= 0:
 		return s, usagef("settings: NEXTDESK_MAX_OPEN must be at least 1, not %d", s.MaxOpen)
 	case strings.TrimSpace(s.Addr) == "":
@@ -113,46 +125,62 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 }
 
 // Server is `nextdesk serve`: the bot, one Slack transport, and an HTTP
-// server for /healthz, /metrics and (in HTTP mode) Slack's request URLs.
-// Tests run it whole, on port 0 and a temporary data directory.
+// server for the probes (/livez, /readyz, /healthz), /metrics and, in HTTP
+// mode, Slack's request URLs. Tests run it whole, on port 0 and a temporary
+// data directory.
 type Server struct {
 	main     *Main
 	cfg      Config
 	settings ServeSettings
 	log      *slog.Logger
 
-	// now is the one clock of the desk, the store, the engine, delivery
-	// and the digest's schedule.
+	// now is the one clock of the desk, the store, the engine, delivery,
+	// the inbox and the digest's schedule.
 	now func() time.Time
 
-	ready chan struct{} // closed once Addr is known and Slack is reachable
-	done  chan struct{} // closed when Run returns
+	listening chan struct{} // closed once Addr is known and the probes answer
+	ready     chan struct{} // closed once Slack accepted the token and the bot runs
+	done      chan struct{} // closed when Run returns
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	err    error // Run's result
+	mu       sync.Mutex
+	cancel   context.CancelFunc
+	err      error // Run's result
+	connErr  error // why Slack could not be reached yet, while connecting
+	stopping bool
 
 	// Set by open, before anything is served.
 	ln       net.Listener
 	client   *http.Client // the Slack Web API's, closed at shutdown
 	api      *slack.Client
+	slack    *bot.Slack // api, instrumented and watched for a refused token
+	metrics  *bot.Metrics
+	registry *prometheus.Registry
 	kb       *knowledgeBase
-	desk     *desk.Desk
-	bot      *bot.Bot
-	tasks    []desk.Task // the background work, run by desk.RunTasks
 	dispatch *bot.Dispatcher
-	socket   *bot.SocketTransport
 	http     *http.Server
 
+	// Set once Slack answers (wire).
+	desk   *desk.Desk
+	bot    *bot.Bot
+	tasks  []desk.Task // the background work, run by desk.RunTasks
+	outbox *bot.Outbox
+	socket *bot.SocketTransport
+
 	// Set by serve.
-	httpRun, tasksRun, socketRun *running
-	stopTasks, stopSocket        context.CancelFunc
+	httpRun                       *running
+	stopParts                     context.CancelFunc
+	tasksRun, socketRun, watchRun *running
+	fatal                         chan error // a part that stopped on its own
 }
 
 // NewServer returns a Server taking its settings from m and logging to
 // m.Stderr.
 func (m *Main) NewServer() *Server {
-	return &Server{main: m, now: time.Now, ready: make(chan struct{}), done: make(chan struct{})}
+	return &Server{
+		main: m, now: time.Now,
+		listening: make(chan struct{}), ready: make(chan struct{}), done: make(chan struct{}),
+		fatal: make(chan error, 4),
+	}
 }
 
 // ParseFlags reads the command line (serve takes no arguments) and the
@@ -172,30 +200,42 @@ func (s *Server) ParseFlags(args []string) error {
 	if s.settings, err = s.main.serveSettings(); err != nil {
 		return err
 	}
+	// Checked now, not once Slack answers: a wrong setting must stop
+	// serve at once, even while Slack is unreachable.
+	if _, err := s.main.digestConfig(); err != nil {
+		return err
+	}
 	s.log = s.main.logger(s.cfg)
 	return nil
 }
 
-// Ready is closed once the Server listens and Slack has accepted its bot
-// token; Addr is valid from then on.
+// Listening is closed once the Server listens and its probes answer, Slack
+// reached or not; Addr is valid from then on.
+func (s *Server) Listening() <-chan struct{} { return s.listening }
+
+// Ready is closed once Slack has accepted the bot token and the bot
+// handles what Slack sends.
 func (s *Server) Ready() <-chan struct{} { return s.ready }
 
 // Addr is the address the HTTP server listens on, useful with port 0. It is
-// nil before Ready.
+// nil before Listening.
 func (s *Server) Addr() net.Addr {
 	select {
-	case <-s.ready:
+	case <-s.listening:
 		return s.ln.Addr()
 	default:
 		return nil
 	}
 }
 
-// Run serves until ctx ends or Close is called, then shuts down gracefully:
-// it stops taking events, finishes the work already acknowledged, lets the
-// bot persist what it holds, and closes Slack, the index and the store, in
-// that order. It returns an error if start-up fails (a refused token is a
-// usage error naming the setting) or if a part stops on its own.
+// Run serves until ctx ends or Close is called, then shuts down gracefully
+// within NEXTDESK_SHUTDOWN_TIMEOUT: it stops taking events, lets the
+// handlings under way finish (what does not stays in the inbox), lets the
+// deliveries under way finish (what is not sent stays in the outbox), and
+// closes Slack, the index and the store, in that order. When Slack cannot
+// be reached at start it keeps serving (not ready) and tries again with
+// backoff. It returns an error if start-up fails (a token Slack refuses is
+// a usage error naming the setting) or if a part stops on its own.
 func (s *Server) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
@@ -206,8 +246,6 @@ func (s *Server) Run(ctx context.Context) error {
 
 	err := s.open(ctx)
 	if err == nil {
-		close(s.ready)
-		s.log.Info("nextdesk serving", "mode", s.mode(), "addr", s.ln.Addr().String(), "data", s.cfg.DataDir)
 		err = s.serve(ctx)
 	}
 	err = errors.Join(err, s.shutdown())
@@ -240,30 +278,42 @@ func (s *Server) mode() string {
 	return "http"
 }
 
-// open builds every part, cheapest checks first, so that a wrong setting
-// fails before the data directory is touched. What it opened, shutdown
-// closes.
+// open builds what serves before Slack is reached: the listener, the
+// store and the index, the inbox, the probes and, in HTTP mode, Slack's
+// request URLs, so that nothing Slack sends meanwhile is lost. Cheapest
+// checks first, so a wrong setting fails before the data directory is
+// touched; what it opened, shutdown closes.
 func (s *Server) open(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.settings.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on NEXTDESK_ADDR %s: %w", s.settings.Addr, err)
 	}
 	s.ln = ln
-	metrics, reg, err := s.openBot(ctx)
-	if err != nil {
+	if err := s.openStore(ctx); err != nil {
 		return err
 	}
-	s.dispatch = bot.NewDispatcher(s.bot, bot.DispatchOptions{}, metrics, s.log)
+	// This process owns the data directory (the index lock says so):
+	// deliveries an earlier one was handling when it died are due again.
+	if n, err := s.kb.DB.ReleaseInbound(ctx); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	} else if n > 0 {
+		s.log.Info("inbox: deliveries left under way by the previous run are due again", "deliveries", n)
+	}
+	if s.dispatch, err = s.newDispatcher(); err != nil {
+		return err
+	}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /livez", s.livez)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /healthz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	if s.settings.SocketMode() {
-		if s.socket, err = bot.NewSocketTransport(s.api, s.dispatch, metrics, s.log); err != nil {
+		if s.socket, err = bot.NewSocketTransport(s.api, s.dispatch, s.metrics, s.log); err != nil {
 			return err
 		}
 	} else {
-		t, err := bot.NewHTTPTransport(string(s.settings.SigningSecret), s.dispatch, metrics, s.log)
+		t, err := bot.NewHTTPTransport(string(s.settings.SigningSecret), s.dispatch, s.metrics, s.log)
 		if err != nil {
 			return err
 		}
@@ -281,10 +331,23 @@ func (s *Server) open(ctx context.Context) error {
 	return nil
 }
 
-// openBot connects to Slack, opens the knowledge base and builds the bot:
-// what both serve and tasks need. It returns the metrics and the registry
-// they are on.
-func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registry, error) {
+// openStore opens the knowledge base and the Slack client, and creates
+// the metrics: what both serve and tasks need before Slack answers.
+func (s *Server) openStore(ctx context.Context) error {
+	kb, err := openKnowledge(ctx, s.cfg, s.log)
+	if errors.Is(err, index.ErrInUse) {
+		return fmt.Errorf("the index in NEXTDESK_DATA_DIR %s is open in another nextdesk process; stop it first: %w", s.cfg.DataDir, err)
+	}
+	if err != nil {
+		return err
+	}
+	s.kb = kb
+	s.kb.DB.Now, s.kb.Engine.Now = s.now, s.now
+
+	s.registry = prometheus.NewRegistry()
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfoCollector())
+	s.metrics = bot.NewMetrics(s.registry)
+
 	s.client = &http.Client{Timeout: 30 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	opts := []slack.Option{slack.OptionHTTPClient(s.client)}
 	if s.settings.APIURL != "" {
@@ -293,41 +356,49 @@ func (s *Server) openBot(ctx context.Context) (*bot.Metrics, *prometheus.Registr
 	if s.settings.SocketMode() {
 		opts = append(opts, slack.OptionAppLevelToken(string(s.settings.AppToken)))
 	}
-	// slack-go's own retries stay off: the bot's outbox retries every
-	// message durably, honouring Retry-After; retrying underneath it too
-	// would hold handler workers for minutes during a Slack outage.
+	// slack-go's own retries stay off: the inbox and the outbox retry
+	// durably, honouring Retry-After; retrying underneath them too would
+	// hold workers for minutes during a Slack outage.
 	s.api = slack.New(string(s.settings.BotToken), opts...)
-	auth, err := s.whoAmI(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-
-	kb, err := openKnowledge(ctx, s.cfg, s.log)
-	if errors.Is(err, index.ErrInUse) {
-		return nil, nil, fmt.Errorf("the index in NEXTDESK_DATA_DIR %s is open in another nextdesk process; stop it first: %w", s.cfg.DataDir, err)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	s.kb = kb
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfoCollector())
-	metrics := bot.NewMetrics(reg)
-	if err := s.wire(kb, auth, metrics); err != nil {
-		return nil, nil, err
-	}
-	return metrics, reg, nil
+	s.slack, err = bot.NewSlack(s.api, s.api.AuthTestContext, s.metrics, s.log)
+	return err
 }
 
-// wire builds the desk and its Slack side on kb: the workspace (Slack
-// reads), the desk (the workflow), the outbox (delivery), the bot (what
-// Slack sends) and the digest's schedule, all on one clock, and lists the
+// openBot connects to Slack, once, and builds the bot on the knowledge
+// base: what the tasks command needs.
+func (s *Server) openBot(ctx context.Context) error {
+	if err := s.openStore(ctx); err != nil {
+		return err
+	}
+	if _, err := s.kb.DB.ReleaseInbound(ctx); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	var err error
+	if s.dispatch, err = s.newDispatcher(); err != nil {
+		return err
+	}
+	auth, err := s.whoAmI(ctx)
+	if err != nil {
+		return err
+	}
+	return s.wire(auth)
+}
+
+// newDispatcher returns the dispatcher on the store's inbox, held while
+// Slack refuses the bot token.
+func (s *Server) newDispatcher() (*bot.Dispatcher, error) {
+	return bot.NewDispatcher(s.kb.DB, bot.DispatchOptions{
+		MaxAge: s.settings.InboxMaxAge, Now: s.now, Hold: s.slack.Refused,
+	}, s.metrics, s.log)
+}
+
+// wire builds the desk and its Slack side: the workspace (Slack reads),
+// the desk (the workflow), the outbox (delivery), the bot (what Slack
+// sends) and the digest's schedule, all on one clock, and lists the
 // background tasks. It returns a usage error naming a wrong setting.
-func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *bot.Metrics) error {
-	now := s.now
-	kb.DB.Now, kb.Engine.Now = now, now
-	ws, err := bot.NewWorkspace(s.api, kb.DB, auth.UserID, now, s.log,
+func (s *Server) wire(auth *slack.AuthTestResponse) error {
+	now, kb, metrics := s.now, s.kb, s.metrics
+	ws, err := bot.NewWorkspace(s.slack, kb.DB, auth.UserID, now, s.log,
 		bot.WithMembershipTTL(s.cfg.MembershipTTL), bot.WithTeam(auth.TeamID, auth.EnterpriseID))
 	if err != nil {
 		return err
@@ -348,7 +419,9 @@ func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *
 	if err != nil {
 		return fmt.Errorf("start the desk: %w", err)
 	}
-	outbox, err := bot.NewOutbox(bot.OutboxConfig{Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync}, kb.DB, s.api, ws, metrics, s.log)
+	s.outbox, err = bot.NewOutbox(bot.OutboxConfig{
+		Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync, Hold: s.slack.Refused,
+	}, kb.DB, s.slack, ws, metrics, s.log)
 	if err != nil {
 		return fmt.Errorf("start the bot: %w", err)
 	}
@@ -363,7 +436,7 @@ func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *
 	if err != nil {
 		return err
 	}
-	s.tasks = append([]desk.Task{outbox.Task()}, s.desk.Tasks()...)
+	s.tasks = append([]desk.Task{s.outbox.Task()}, s.desk.Tasks()...)
 	s.tasks = append(s.tasks, digests.Task())
 	return nil
 }
@@ -375,7 +448,7 @@ func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *
 func (s *Server) whoAmI(ctx context.Context) (*slack.AuthTestResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	auth, err := s.api.AuthTestContext(ctx)
+	auth, err := s.slack.AuthTestContext(ctx)
 	var serr slack.SlackErrorResponse
 	switch {
 	case errors.As(err, &serr):
@@ -405,7 +478,11 @@ func start(run func() error) *running {
 }
 
 // wait waits for r to finish, or for ctx; it reports whether r finished.
+// A part never started counts as finished.
 func (r *running) wait(ctx context.Context) bool {
+	if r == nil {
+		return true
+	}
 	select {
 	case <-r.done:
 		return true
@@ -414,111 +491,244 @@ func (r *running) wait(ctx context.Context) bool {
 	}
 }
 
-// serve runs the parts until ctx ends or one of them stops on its own,
-// which is fatal: a server that cannot hear Slack or deliver its messages
-// must not look alive.
+// serve runs the probes and the transports at once, then reaches Slack
+// (trying again with backoff while it cannot) and starts the bot. It
+// returns when ctx ends, or when a part stops on its own, which is fatal:
+// a server that cannot hear Slack or deliver its messages must not look
+// alive. A token Slack refuses is a usage error.
 func (s *Server) serve(ctx context.Context) error {
 	s.httpRun = start(func() error { return s.http.Serve(s.ln) })
-	// The background tasks outlive ctx: they must keep delivering while
-	// the dispatcher drains, and stop last (shutdown cancels them).
-	tasksCtx, stopTasks := context.WithCancel(context.WithoutCancel(ctx))
-	s.stopTasks = stopTasks
-	s.tasksRun = start(func() error {
-		desk.RunTasks(tasksCtx, s.log, s.tasks...)
-		return tasksCtx.Err()
-	})
-	var socketDone <-chan struct{}
-	if s.socket != nil {
-		socketCtx, stopSocket := context.WithCancel(ctx)
-		s.stopSocket = stopSocket
-		s.socketRun = start(func() error { return s.socket.Run(socketCtx) })
-		socketDone = s.socketRun.done
+	close(s.listening)
+	s.log.Info("nextdesk listening", "mode", s.mode(), "addr", s.ln.Addr().String(), "data", s.cfg.DataDir)
+
+	// The parts outlive ctx: the tasks must keep delivering while the
+	// dispatcher drains, and stop last (shutdown cancels them).
+	partsCtx, stopParts := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopParts = stopParts
+	connected := start(func() error { return s.connect(ctx, partsCtx) })
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-s.httpRun.done:
+		return fmt.Errorf("http server on %s stopped: %w", s.ln.Addr(), s.httpRun.err)
+	case <-connected.done:
+		if connected.err != nil {
+			return connected.err
+		}
 	}
 	select {
 	case <-ctx.Done():
 		return nil
 	case <-s.httpRun.done:
 		return fmt.Errorf("http server on %s stopped: %w", s.ln.Addr(), s.httpRun.err)
-	case <-s.tasksRun.done:
-		return fmt.Errorf("the background tasks stopped: %w", s.tasksRun.err)
-	case <-socketDone:
-		var serr slack.SlackErrorResponse
-		if errors.As(s.socketRun.err, &serr) {
-			return usagef("settings: SLACK_APP_TOKEN was refused by Slack (%s); create an app-level token with the connections:write scope on the app's Basic Information page", serr.Err)
-		}
-		return fmt.Errorf("the Socket Mode connection stopped: %w", s.socketRun.err)
+	case err := <-s.fatal:
+		return err
 	}
 }
 
-// shutdown stops what open and serve started, in an order that loses
-// nothing: no new events, then the acknowledged ones handled, then the
-// background tasks (which finish the deliveries under way), then Slack,
-// the index and the store.
-func (s *Server) shutdown() error {
-	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	var errs []error
-	if s.socketRun != nil {
-		s.stopSocket()
-		if !s.socketRun.wait(ctx) {
-			errs = append(errs, errors.New("shutdown: the Socket Mode connection did not close in time"))
+// connect reaches Slack, trying again with backoff while it cannot (a
+// restart during a Slack outage must not crash-loop), then wires the bot
+// and starts the dispatcher, the background tasks, the token watch and, in
+// Socket Mode, the connection. It returns a usage error when Slack refuses
+// the token, and nil when ctx ends first.
+func (s *Server) connect(ctx, partsCtx context.Context) error {
+	wait := time.Second
+	var auth *slack.AuthTestResponse
+	for {
+		var err error
+		auth, err = s.whoAmI(ctx)
+		if err == nil {
+			break
 		}
+		if _, usage := errors.AsType[*usageError](err); usage || ctx.Err() != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		s.mu.Lock()
+		s.connErr = err
+		s.mu.Unlock()
+		s.log.Warn("Slack cannot be reached; serving not ready and trying again", "in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+	if err := s.wire(auth); err != nil {
+		return err
+	}
+	if err := s.dispatch.Start(s.bot); err != nil {
+		return err
+	}
+	s.tasksRun = start(func() error {
+		desk.RunTasks(partsCtx, s.log, s.tasks...)
+		if partsCtx.Err() == nil {
+			s.fatal <- errors.New("the background tasks stopped")
+		}
+		return nil
+	})
+	s.watchRun = start(func() error {
+		s.slack.Watch(partsCtx)
+		return nil
+	})
+	if s.socket != nil {
+		socketCtx, stopSocket := context.WithCancel(ctx)
+		s.socketRun = start(func() error {
+			defer stopSocket()
+			err := s.socket.Run(socketCtx)
+			if ctx.Err() != nil {
+				return err
+			}
+			var serr slack.SlackErrorResponse
+			if errors.As(err, &serr) {
+				s.fatal <- usagef("settings: SLACK_APP_TOKEN was refused by Slack (%s); create an app-level token with the connections:write scope on the app's Basic Information page", serr.Err)
+			} else {
+				s.fatal <- fmt.Errorf("the Socket Mode connection stopped: %w", err)
+			}
+			return err
+		})
+	}
+	s.mu.Lock()
+	s.connErr = nil
+	s.mu.Unlock()
+	close(s.ready)
+	s.log.Info("nextdesk serving", "mode", s.mode())
+	return nil
+}
+
+// shutdown stops what open and serve started, within the shutdown budget,
+// in an order that loses nothing: no new events (the socket, then the HTTP
+// server), then the handlings under way (for at most 60% of the budget:
+// the rest stays in the inbox), then the background tasks (which finish
+// the deliveries under way), then Slack, the index and the store. When a
+// part does not stop in time, the index and the store are left open, not
+// closed under it: everything is on disk already, and the process exits.
+func (s *Server) shutdown() error {
+	s.mu.Lock()
+	s.stopping = true
+	s.mu.Unlock()
+	budget := s.settings.ShutdownTimeout
+	if budget <= 0 {
+		budget = DefaultShutdownTimeout
+	}
+	began := time.Now()
+	by := func(share float64) (context.Context, context.CancelFunc) {
+		return context.WithDeadline(context.Background(), began.Add(time.Duration(share*float64(budget))))
+	}
+	var errs []error
+	intake, cancel := by(0.25)
+	defer cancel()
+	if !s.socketRun.wait(intake) {
+		errs = append(errs, errors.New("shutdown: the Socket Mode connection did not close in time"))
 	}
 	switch {
 	case s.httpRun != nil:
-		if err := s.http.Shutdown(ctx); err != nil {
+		if err := s.http.Shutdown(intake); err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: http server: %w", err))
 		}
 	case s.ln != nil:
 		s.ln.Close()
 	}
 	if s.dispatch != nil {
-		if err := s.dispatch.Close(ctx); err != nil {
+		handlings, cancel := by(0.6)
+		defer cancel()
+		if err := s.dispatch.Close(handlings); err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
 		}
 	}
-	if s.tasksRun != nil {
-		s.stopTasks()
-		if !s.tasksRun.wait(ctx) {
-			errs = append(errs, errors.New("shutdown: the background tasks did not stop in time"))
+	stopped := true
+	if s.stopParts != nil {
+		s.stopParts()
+		parts, cancel := by(0.95)
+		defer cancel()
+		for _, r := range []*running{s.tasksRun, s.watchRun} {
+			if !r.wait(parts) {
+				stopped = false
+			}
+		}
+		if !stopped {
+			errs = append(errs, errors.New("shutdown: the background tasks did not stop in time; what they did not deliver stays in the outbox"))
 		}
 	}
 	if s.client != nil {
 		s.client.CloseIdleConnections()
 	}
-	if s.kb != nil {
+	if s.kb != nil && stopped {
 		if err := s.kb.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
 		}
 	}
 	if len(errs) == 0 && s.log != nil {
-		s.log.Info("nextdesk stopped")
+		s.log.Info("nextdesk stopped", "took", time.Since(began).Round(time.Millisecond))
 	}
 	return errors.Join(errs...)
 }
 
-// healthz answers 200 only when the store and the index answer and, in
-// Socket Mode, Slack is connected; otherwise 503 with the reason, in one
-// line, for whoever is paged.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+// livez answers 200 while the process works: it serves, and once started
+// its inbox loop turns. A 503 means only a restart will help.
+func (s *Server) livez(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.dispatch.Alive(); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ok\n")
+}
+
+// readyz answers 200 when the server can take and handle what Slack sends:
+// the store takes writes and reads, the index answers, Slack accepts the
+// bot token (and, in Socket Mode, is connected), and the inbox is neither
+// failing nor stuck. Otherwise 503 with every reason, in one line, for
+// whoever is paged. /healthz answers the same.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	var problems []string
+	s.mu.Lock()
+	stopping, connErr := s.stopping, s.connErr
+	s.mu.Unlock()
+	select {
+	case <-s.ready:
+	default:
+		msg := "connecting to Slack"
+		if connErr != nil {
+			msg = "Slack not reachable: " + connErr.Error()
+		}
+		problems = append(problems, msg)
+	}
+	if stopping {
+		problems = append(problems, "shutting down")
+	}
 	storeRev, err := s.kb.DB.Rev(ctx)
+	if err == nil {
+		err = s.kb.DB.Heartbeat(ctx)
+	}
 	if err != nil {
-		s.log.Warn("health check: store", "err", err)
-		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-		return
+		s.log.Warn("readiness: store", "err", err)
+		problems = append(problems, "store unavailable: "+err.Error())
 	}
 	docs, err := s.kb.Index.DocCount()
 	if err != nil {
-		s.log.Warn("health check: index", "err", err)
-		http.Error(w, "index unavailable", http.StatusServiceUnavailable)
-		return
+		s.log.Warn("readiness: index", "err", err)
+		problems = append(problems, "index unavailable")
+	}
+	if err := s.slack.Refused(); err != nil {
+		problems = append(problems, err.Error())
 	}
 	if s.socket != nil && !s.socket.Connected() {
-		http.Error(w, "not connected to Slack (Socket Mode)", http.StatusServiceUnavailable)
+		problems = append(problems, "not connected to Slack (Socket Mode)")
+	}
+	if err := s.dispatch.Ready(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		http.Error(w, strings.Join(problems, "; "), http.StatusServiceUnavailable)
 		return
 	}
 	fmt.Fprintf(w, "ok mode=%s store_rev=%d index_rev=%d docs=%d\n", s.mode(), storeRev, s.kb.Index.Rev(), docs)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
@@ -419,5 +420,59 @@ func TestTasksCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTasksShowsAndRequeuesParkedDeliveries checks what an operator sees
+// of the deliveries the inbox parked, and that --requeue-parked gives them
+// another chance: a command parked by a bug since fixed is handled and
+// answered.
+func TestTasksShowsAndRequeuesParkedDeliveries(t *testing.T) {
+	srv := mustOpenWorkspace(t)
+	env := serveEnv(t, srv, true)
+	url := srv.ResponseURL("parked-1")
+	payload := fmt.Sprintf(`{"command":"/nextdesk","text":"help","user_id":"U1","channel_id":"C1","trigger_id":"Tparked1","response_url":%q}`, url)
+	db, err := sqlite.Open(storePath(env["NEXTDESK_DATA_DIR"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := db.RecordInbound(ctx, desk.Delivery{Key: "Tparked1", Kind: "command:/nextdesk", Payload: []byte(payload), Received: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ClaimInbound(ctx, time.Now(), 1, func(int) time.Duration { return time.Second }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ParkInbound(ctx, "Tparked1", "panic: a bug since fixed"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	run := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Env: env}
+		if err := m.Run(ctx, append([]string{"tasks"}, args...)); err != nil {
+			t.Fatalf("tasks %v: %v\nstderr:\n%s", args, err, &stderr)
+		}
+		return stdout.String()
+	}
+	out := run("--only", "inbox")
+	for _, want := range []string{"inbox: 0 pending, 1 parked", "parked Tparked1 command:/nextdesk", "after 1 attempt: panic: a bug since fixed", "--requeue-parked"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tasks output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := len(srv.Responses(url)); n != 0 {
+		t.Fatalf("%d replies before the requeue, want none: a parked delivery is not tried on its own", n)
+	}
+	out = run("--requeue-parked")
+	for _, want := range []string{"inbox: 1 parked delivery requeued", "inbox: done", "deliver: done", "inbox: 0 pending, 0 parked"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tasks --requeue-parked output lacks %q:\n%s", want, out)
+		}
+	}
+	if rs := srv.Responses(url); len(rs) != 1 {
+		t.Errorf("%d replies to the requeued command, want 1", len(rs))
 	}
 }

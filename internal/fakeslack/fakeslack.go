@@ -219,6 +219,10 @@ type Server struct {
 	nextID   int      // for generated ids
 	calls    []Call
 	faults   map[string][]fault
+	outages  map[string]outage // by method: every call fails until then
+	revoked  bool              // the bot token is refused
+	latency  [2]time.Duration  // every Web API call waits between the two
+	expired  map[string]bool   // response URLs past their 30 minutes
 	delays   map[string][]time.Duration
 	opened   map[string]string         // sorted member set of an IM or group DM → its id
 	groups   []*UserGroup              // user groups, in creation order (usergroups.go)
@@ -240,6 +244,11 @@ type fault struct {
 	retryAfter time.Duration
 }
 
+type outage struct {
+	until  time.Time
+	status int
+}
+
 // New starts a fake Slack that tb.Cleanup shuts down (closing any Socket Mode
 // connection first). The workspace starts with the bot user only.
 func New(tb testing.TB, opts ...Option) *Server {
@@ -252,6 +261,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 		users:        map[string]*User{},
 		channels:     map[string]*channel{},
 		faults:       map[string][]fault{},
+		outages:      map[string]outage{},
+		expired:      map[string]bool{},
 		delays:       map[string][]time.Duration{},
 		opened:       map[string]string{},
 		replies:      map[string][]Response{},
@@ -487,6 +498,50 @@ func (s *Server) FailNext(method string, n int, status int, retryAfter time.Dura
 	for range n {
 		s.faults[method] = append(s.faults[method], fault{status: status, retryAfter: retryAfter})
 	}
+}
+
+// FailFor makes every call to method fail with HTTP status for the next d,
+// as an outage of that part of Slack would (503 from conversations.info,
+// say). Failed calls are recorded but have no effect.
+func (s *Server) FailFor(method string, d time.Duration, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outages[method] = outage{until: time.Now().Add(d), status: status}
+}
+
+// SetLatency makes every Web API call wait a random time between least and
+// most before it is answered, as real Slack takes tens to hundreds of
+// milliseconds: work that calls Slack then stays under way long enough
+// for a test to interrupt it.
+func (s *Server) SetLatency(least, most time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = [2]time.Duration{least, max(least, most)}
+}
+
+// RevokeToken makes Slack refuse the bot token, as after tokens_revoked or
+// an uninstall: every Web API call made with it answers token_revoked,
+// until RestoreToken.
+func (s *Server) RevokeToken() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked = true
+}
+
+// RestoreToken makes Slack accept the bot token again, as after the app
+// is reinstalled with the same token.
+func (s *Server) RestoreToken() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked = false
+}
+
+// ExpireResponseURL makes responseURL refuse posts from now on, as Slack's
+// do 30 minutes after the command or click that gave them.
+func (s *Server) ExpireResponseURL(responseURL string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expired[responseURL] = true
 }
 
 // SlowNext makes the next n calls to method wait delay before being handled.

@@ -70,6 +70,10 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.expired[key] {
+		writeJSON(w, http.StatusNotFound, result{"ok": false, "error": "expired_url"})
+		return
+	}
 	if len(s.replies[key]) >= maxResponseUses {
 		writeJSON(w, http.StatusNotFound, result{"ok": false, "error": "used_url"})
 		return

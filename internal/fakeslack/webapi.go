@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"slices"
@@ -74,6 +75,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, hr *http.Request) {
 
 	s.mu.Lock()
 	delay, _ := pop(s.delays, method)
+	if lat := s.latency; lat[1] > 0 {
+		delay += lat[0] + rand.N(lat[1]-lat[0]+1)
+	}
 	s.mu.Unlock()
 	if delay > 0 {
 		timer := time.NewTimer(delay)
@@ -89,6 +93,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, hr *http.Request) {
 	var body result
 	var code string
 	f, failed := pop(s.faults, method)
+	if o, ok := s.outages[method]; ok && !failed && time.Now().Before(o.until) {
+		f, failed = fault{status: o.status}, true
+	}
 	switch {
 	case failed:
 		call.Status = f.status
@@ -139,6 +146,8 @@ func (s *Server) handle(r *request) (result, string) {
 	switch {
 	case r.token == "":
 		return nil, "not_authed"
+	case r.token == BotToken && s.revoked:
+		return nil, "token_revoked"
 	case r.token == want:
 		return m(s, r)
 	case r.token == BotToken || r.token == AppToken:

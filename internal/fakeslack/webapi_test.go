@@ -795,3 +795,50 @@ func TestMetadataWithoutEventTypeIsRefused(t *testing.T) {
 		t.Errorf("%d messages stored, want none", n)
 	}
 }
+
+func TestOutagesRevocationAndExpiredResponseURLs(t *testing.T) {
+	srv, api := mustOpenWorkspace(t)
+	info := func() error {
+		_, err := api.GetConversationInfo(&slack.GetConversationInfoInput{ChannelID: "C1"})
+		return err
+	}
+	srv.FailFor("conversations.info", 200*time.Millisecond, http.StatusServiceUnavailable)
+	var status slack.StatusCodeError
+	if err := info(); !errors.As(err, &status) || status.Code != http.StatusServiceUnavailable {
+		t.Errorf("during the outage: %v, want a 503", err)
+	}
+	if _, err := api.AuthTest(); err != nil {
+		t.Errorf("another method during the outage: %v, want it to work", err)
+	}
+	time.Sleep(250 * time.Millisecond)
+	if err := info(); err != nil {
+		t.Errorf("after the outage: %v", err)
+	}
+
+	srv.RevokeToken()
+	if _, err := api.AuthTest(); err == nil || !strings.Contains(err.Error(), "token_revoked") {
+		t.Errorf("auth.test with the token revoked = %v, want token_revoked", err)
+	}
+	srv.RestoreToken()
+	if _, err := api.AuthTest(); err != nil {
+		t.Errorf("auth.test with the token restored = %v", err)
+	}
+
+	srv.SetLatency(30*time.Millisecond, 40*time.Millisecond)
+	began := time.Now()
+	if _, err := api.AuthTest(); err != nil || time.Since(began) < 30*time.Millisecond {
+		t.Errorf("auth.test with a latency of 30 to 40 ms answered in %v (%v), want at least 30 ms", time.Since(began), err)
+	}
+	srv.SetLatency(0, 0)
+
+	url := srv.ResponseURL("cmd-1")
+	srv.ExpireResponseURL(url)
+	resp, err := http.Post(url, "application/json", strings.NewReader(`{"text":"late"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || len(srv.Responses(url)) != 0 {
+		t.Errorf("post to an expired response_url: %d, %d recorded; want 404 and nothing recorded", resp.StatusCode, len(srv.Responses(url)))
+	}
+}

@@ -99,6 +99,7 @@ type harness struct {
 	ix     *index.Index
 	engine *knowledge.Engine
 	api    *slack.Client
+	slack  *bot.Slack // api as serve wraps it
 	clock  *clock
 	cfg    config
 	// Set by wire, as a restarted server would have them.
@@ -170,7 +171,12 @@ func (h *harness) refresh() {
 func (h *harness) wire() {
 	h.t.Helper()
 	h.metrics = bot.NewMetrics(prometheus.NewRegistry())
-	ws, err := bot.NewWorkspace(h.api, h.store, fakeslack.BotUserID, h.clock.Now, nil, bot.WithTeam(fakeslack.TeamID, ""))
+	api, err := bot.NewSlack(h.api, h.api.AuthTestContext, h.metrics, nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.slack = api
+	ws, err := bot.NewWorkspace(api, h.store, fakeslack.BotUserID, h.clock.Now, nil, bot.WithTeam(fakeslack.TeamID, ""))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -190,8 +196,8 @@ func (h *harness) wire() {
 		h.t.Fatal(err)
 	}
 	h.outbox, err = bot.NewOutbox(bot.OutboxConfig{
-		Lang: h.cfg.Lang, Workers: h.cfg.Workers, Now: h.clock.Now, Wake: h.desk.Notified(), Placed: h.desk.Sync,
-	}, h.db, h.api, ws, h.metrics, nil)
+		Lang: h.cfg.Lang, Workers: h.cfg.Workers, Now: h.clock.Now, Wake: h.desk.Notified(), Placed: h.desk.Sync, Hold: api.Refused,
+	}, h.db, api, ws, h.metrics, nil)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -320,7 +326,7 @@ func (h *harness) command(cmd fakeslack.SlashCommand) (bot.Inbound, string) {
 	if err != nil {
 		h.t.Fatalf("parse slash command: %v", err)
 	}
-	return bot.Inbound{Key: sc.TriggerID, Command: &sc, Received: time.Now()}, form.Get("response_url")
+	return bot.Inbound{Key: sc.TriggerID, Command: &sc, Received: h.clock.Now()}, form.Get("response_url")
 }
 
 // ask is /ask text by user in channel.
@@ -356,7 +362,7 @@ func (h *harness) parseEvent(raw json.RawMessage) bot.Inbound {
 	if err := json.Unmarshal(raw, &head); err != nil {
 		h.t.Fatalf("parse event id: %v", err)
 	}
-	return bot.Inbound{Key: head.EventID, Event: &ev, Received: time.Now()}
+	return bot.Inbound{Key: head.EventID, Event: &ev, Received: h.clock.Now()}
 }
 
 // posts is a user's message, delivered as the event Slack would send.
@@ -376,7 +382,7 @@ func (h *harness) click(b fakeslack.BlockActions) bot.Inbound {
 	if err := json.Unmarshal(h.srv.BlockActionsPayload(b), &ic); err != nil {
 		h.t.Fatalf("parse interaction: %v", err)
 	}
-	return bot.Inbound{Key: ic.TriggerID, Interaction: &ic, Received: time.Now()}
+	return bot.Inbound{Key: ic.TriggerID, Interaction: &ic, Received: h.clock.Now()}
 }
 
 // clickButton clicks the button actionID of message m (a call that posted
@@ -482,8 +488,11 @@ func value(c prometheus.Metric) float64 {
 	if err := c.Write(&m); err != nil {
 		return -1
 	}
-	if m.Counter != nil {
+	switch {
+	case m.Counter != nil:
 		return m.Counter.GetValue()
+	case m.Histogram != nil:
+		return float64(m.Histogram.GetSampleCount())
 	}
 	return m.Gauge.GetValue()
 }

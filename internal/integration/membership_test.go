@@ -541,8 +541,10 @@ func TestASlackOutageHidesPrivateKnowledgeInsteadOfTrustingOldMembers(t *testing
 	h := newHarness(t, nil)
 	h.clock.Advance(knowledge.DefaultMembershipTTL / 2)
 	h.srv.FailNext("conversations.info", 20, 503, 0)
-	if err := h.desk.Refresh(context.Background(), false); err == nil {
-		t.Error("the membership task reported no error while Slack failed")
+	// Slack being down is a warning for the task, not its failure: what
+	// keeps knowledge safe is that the old list stops counting.
+	if err := h.desk.Refresh(context.Background(), false); err != nil {
+		t.Errorf("the membership task failed while Slack was down: %v", err)
 	}
 	h.clock.Advance(knowledge.DefaultMembershipTTL / 2)
 	if h.seesSecret(asker, "D0ALICE001") {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
@@ -37,8 +39,16 @@ func TestBurstOf429sDelaysButDeliversEverything(t *testing.T) {
 	if got[general] != 2 || got[expert1] != 1 {
 		t.Errorf("delivered per channel = %v, want 2 in #general and 1 DM", got)
 	}
-	if errs := value(h.metrics.SlackAPIErrors.WithLabelValues("chat.postMessage")); errs != 2 {
-		t.Errorf("Slack API errors = %v, want 2", errs)
+	if limited := value(h.metrics.SlackCalls.WithLabelValues("chat.postMessage", "rate_limited").(prometheus.Metric)); limited != 2 {
+		t.Errorf("chat.postMessage calls rate limited = %v, want 2", limited)
+	}
+	// The fake records a call before its answer reaches the bot.
+	ok := h.metrics.SlackCalls.WithLabelValues("chat.postMessage", "ok").(prometheus.Metric)
+	for deadline := time.Now().Add(5 * time.Second); value(ok) < 3 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := value(ok); got != 3 {
+		t.Errorf("chat.postMessage calls ok = %v, want 3", got)
 	}
 }
 

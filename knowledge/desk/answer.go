@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -81,6 +82,7 @@ func (d *Desk) Answer(ctx context.Context, m Message) error {
 		d.log.Debug("ignoring a reply in a thread the desk does not follow", "key", m.Key)
 		return nil
 	}
+	ctx = logctx.Question(ctx, a.QuestionID)
 	if m.Plain == "" || m.Author == "" {
 		return nil
 	}
@@ -240,8 +242,13 @@ func (d *Desk) thank(ctx context.Context, tx Tx, questionID, asker string) error
 		}
 	}
 	a, err := tx.Ask(ctx, questionID)
-	if err != nil || a.Offered == "" {
+	if err != nil {
 		return err
+	}
+	if a.Offered == "" {
+		// Thanks in a thread where nobody answered yet: the reply they
+		// are for was overtaken by them.
+		return fmt.Errorf("thanks in %s: %w", questionID, ErrNotYet)
 	}
 	if err := tx.AddThanks(ctx, a.Offered); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
 		return err
@@ -355,6 +362,31 @@ func (d *Desk) Delete(ctx context.Context, key, messageID string) error {
 		_, err := tx.DeleteAnswer(ctx, messageID)
 		return err
 	})
+}
+
+// CheckMark handles r's person's check mark on message messageID in
+// channel: on an answer the desk captured, it accepts it (see Accept). A
+// check mark that overtook the reply it marks (the message is no answer
+// yet, but r's person has a question followed in channel that is not
+// solved) returns ErrNotYet, so that the delivery is tried again once the
+// reply is captured. On any other message it is refused as closed.
+func (d *Desk) CheckMark(ctx context.Context, r Request, channel, messageID string) error {
+	var early bool
+	err := d.view(ctx, func(rd Reader) error {
+		_, _, err := rd.Answer(ctx, messageID)
+		if knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+			return err
+		}
+		early, err = rd.Unsolved(ctx, channel, r.By)
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case early:
+		return fmt.Errorf("check mark on %s: %w", messageID, ErrNotYet)
+	}
+	return d.Accept(ctx, r, messageID)
 }
 
 // Accept records that r's person, the asker, said answer answerID solved

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -67,6 +68,7 @@ func Asks(plain string) bool {
 // with ErrAnonymousOff when they are turned off, and with a refusal saying
 // when they may ask again past Config.AnonymousPerDay.
 func (d *Desk) Ask(ctx context.Context, q Question) error {
+	ctx = logctx.Question(ctx, q.ID)
 	if q.Anonymous {
 		return d.askAnonymously(ctx, q)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -13,7 +14,8 @@ import (
 // served again is thanked. Only the asker may say so (ErrOnlyAsker); a
 // question gone is refused as closed.
 func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
-	return d.commit(ctx, r.Key, func(tx Tx, _ *Counts) error {
+	ctx = logctx.Question(ctx, questionID)
+	return d.commit(ctx, r.Key, func(tx Tx, n *Counts) error {
 		a, err := askedBy(ctx, tx, questionID, r.By)
 		if err != nil {
 			return err
@@ -23,6 +25,7 @@ func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
 			return err
 		}
 		if a.Status == knowledge.StatusOffered {
+			n.InstantAccepted++
 			if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusSolved, ""); err != nil {
 				return err
 			}
@@ -45,6 +48,7 @@ func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
 // question goes to an expert, or is given up when nobody fits. Only the
 // asker may say so (ErrOnlyAsker); a question gone is refused as closed.
 func (d *Desk) NeedHelp(ctx context.Context, r Request, questionID string) error {
+	ctx = logctx.Question(ctx, questionID)
 	var a knowledge.Ask
 	err := d.view(ctx, func(rd Reader) (err error) {
 		a, err = askedBy(ctx, rd, questionID, r.By)
@@ -247,6 +251,7 @@ func (d *Desk) decide(ctx context.Context, r Request, routeID int64) (decision, 
 // question moves on, passing it on also once taken; later, the decision
 // is refused as closed.
 func (d *Desk) Decide(ctx context.Context, r Request, routeID int64, dec Decision) error {
+	ctx = logctx.Route(ctx, routeID)
 	dc, err := d.decide(ctx, r, routeID)
 	if err != nil {
 		return err
@@ -432,6 +437,7 @@ func (d *Desk) visibleTo(ctx context.Context, matches []knowledge.Match, person 
 // the expert may no longer make (the question moved on, or the earlier
 // one is not among those they were offered now) is refused.
 func (d *Desk) Pick(ctx context.Context, r Request, routeID int64, earlierID string) error {
+	ctx = logctx.Route(ctx, routeID)
 	dc, err := d.decide(ctx, r, routeID)
 	if err != nil {
 		return err

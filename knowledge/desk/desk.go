@@ -72,6 +72,9 @@ type Config struct {
 // Counts is what one committed handling did.
 type Counts struct {
 	Questions, Instant, Routes, Captured, Escalations int
+	// InstantAccepted counts the past answers offered at once that the
+	// asker said solve the question.
+	InstantAccepted int
 	// Duplicates counts handlings skipped because their key was handled
 	// before.
 	Duplicates int
@@ -212,6 +215,8 @@ func (d *Desk) commit(ctx context.Context, key string, fn func(Tx, *Counts) erro
 		return nil
 	}
 	n.Notices = done.Notices
+	d.log.DebugContext(ctx, "desk: handled", "key", key, "questions", n.Questions, "instant", n.Instant,
+		"routes", n.Routes, "captured", n.Captured, "notices", n.Notices)
 	if done.Notices > 0 {
 		d.poke()
 	}

@@ -439,6 +439,43 @@ func TestAnswerCaptureThanksAndAcceptance(t *testing.T) {
 	}
 }
 
+// TestCheckMarkOrThanksBeforeTheReplyWaits checks the asker's check mark
+// and thanks that overtake the reply they are about: "not yet", so the
+// delivery is tried again, and taken once the reply is captured. A check
+// mark by someone with no question in the channel is no such thing.
+func TestCheckMarkOrThanksBeforeTheReplyWaits(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	w.must(w.desk.Ask(ctx, inGeneral("1.000100", "How do I roll back?")))
+	qid := "slack:C1:1.000100"
+	reply := desk.Message{Key: "Ev2", ID: "slack:C1:1.000200", Channel: general, TS: "1.000200", Thread: "1.000100", Author: bob, Plain: "kubectl rollout undo"}
+	thanks := desk.Message{Key: "Ev3", ID: "slack:C1:1.000300", Channel: general, TS: "1.000300", Thread: "1.000100", Author: alice, Plain: "Thanks, that worked!"}
+	check := desk.Request{Key: "Ev4", By: alice}
+
+	if err := w.desk.CheckMark(ctx, check, general, reply.ID); !errors.Is(err, desk.ErrNotYet) {
+		t.Errorf("check mark before the reply = %v, want ErrNotYet", err)
+	}
+	if err := w.desk.Answer(ctx, thanks); !errors.Is(err, desk.ErrNotYet) {
+		t.Errorf("thanks before the reply = %v, want ErrNotYet", err)
+	}
+	if err := w.desk.CheckMark(ctx, desk.Request{Key: "Ev5", By: frank}, general, "slack:C1:1.000999"); errors.Is(err, desk.ErrNotYet) || err == nil {
+		t.Errorf("frank's check mark on a message that is no answer = %v, want a refusal, not a wait", err)
+	}
+
+	w.must(w.desk.Answer(ctx, reply))
+	w.must(w.desk.Answer(ctx, thanks))
+	w.must(w.desk.CheckMark(ctx, check, general, reply.ID))
+	q := w.store.st.questions[qid]
+	if a := w.ask(qid); a.Status != knowledge.StatusSolved || len(q.Answers) != 1 || !q.Answers[0].Accepted || q.Answers[0].Thanks != 1 {
+		t.Errorf("after the reply: %+v, answers %+v; want solved, bob's answer accepted and thanked once", a, q.Answers)
+	}
+	// Solved now: a later check mark elsewhere in the channel waits for
+	// nothing.
+	if err := w.desk.CheckMark(ctx, desk.Request{Key: "Ev6", By: alice}, general, "slack:C1:1.000888"); errors.Is(err, desk.ErrNotYet) {
+		t.Errorf("check mark with no question left unsolved = %v, want no wait", err)
+	}
+}
+
 func TestReplyInAThreadStillBeingStartedIsRetried(t *testing.T) {
 	w := newWorld(t, nil)
 	ctx := context.Background()

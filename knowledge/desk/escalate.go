@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nextdesk/nextdesk/internal/logctx"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -56,6 +57,7 @@ func (d *Desk) Escalate(ctx context.Context, dryRun bool) error {
 const takenReminders = 2
 
 func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool) error {
+	ctx = logctx.Question(logctx.Route(ctx, r.ID), r.QuestionID)
 	if r.Outcome == knowledge.RouteTaken && r.Reminders < takenReminders {
 		return d.remind(ctx, r, dryRun)
 	}

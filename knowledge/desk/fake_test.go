@@ -190,6 +190,15 @@ func (t *tx) AskByThread(_ context.Context, channel, thread string) (knowledge.A
 	return knowledge.Ask{}, notFound("ask")
 }
 
+func (t *tx) Unsolved(_ context.Context, channel, asker string) (bool, error) {
+	for _, a := range t.st.asks {
+		if a.Channel == channel && a.Thread != "" && a.Asker == asker && a.Status != knowledge.StatusSolved {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // canSee is the store's visibility rule: public, or a member.
 func (t *tx) canSee(v knowledge.Viewer, conv string) bool {
 	c, ok := t.st.conversations[conv]

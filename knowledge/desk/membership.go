@@ -194,6 +194,14 @@ func (d *Desk) Refresh(ctx context.Context, dryRun bool) error {
 		case "":
 			failed = 0
 			continue
+		case knowledge.EINTERNAL:
+			// The chat tool is down or refuses the bot for now. Nothing
+			// leaks meanwhile: a member list not read again stops giving
+			// access when it expires. So it is a warning, and the next
+			// round tries again.
+			failed++
+			d.log.WarnContext(ctx, "membership: could not read a conversation again; its members are trusted no longer than the TTL", "channel", c.ID, "err", err)
+			continue
 		case knowledge.ENOTFOUND:
 			err = d.lose(ctx, key, c)
 		case knowledge.EINVALID:

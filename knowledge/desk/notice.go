@@ -49,6 +49,10 @@ type Address struct {
 	// Reply is the chat tool's address for answering a command or a click
 	// privately (Slack's response_url); the fields above are then unused.
 	Reply string `json:"reply,omitempty"`
+	// Until is when Reply stops working (Slack's response_url lives 30
+	// minutes); zero when it does not expire. A notice delivered later
+	// goes to its Reader directly instead.
+	Until time.Time `json:"until,omitzero"`
 }
 
 // Empty reports whether a names nowhere to write.

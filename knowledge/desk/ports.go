@@ -47,6 +47,9 @@ type Reader interface {
 	// AskByThread returns the ask whose thread is thread in channel, or an
 	// ENOTFOUND error.
 	AskByThread(ctx context.Context, channel, thread string) (knowledge.Ask, error)
+	// Unsolved reports whether asker has a question the desk follows in a
+	// thread of channel that is not solved yet.
+	Unsolved(ctx context.Context, channel, asker string) (bool, error)
 	// Questions returns, with their answers, those of ids that v may see,
 	// in the order of ids.
 	Questions(ctx context.Context, v knowledge.Viewer, ids []string) ([]knowledge.Question, error)

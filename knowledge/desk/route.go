@@ -63,23 +63,23 @@ func (d *Desk) choose(ctx context.Context, q knowledge.Question, v knowledge.Vie
 	for _, e := range experts {
 		c := knowledge.Candidate{Person: e.Person, Prefs: prefs[e.Person.ID], Open: open[e.Person.ID], Asked: slices.Contains(asked, e.Person.ID)}
 		if skip := d.cfg.Policy.Skip(c, q.Asker, now); skip != "" {
-			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", skip)
+			d.log.DebugContext(ctx, "routing: candidate skipped", "candidate", e.Person.ID, "reason", skip)
 			continue
 		}
 		// Only now is the candidate worth the chat tool's calls.
 		person, pr := d.chat.Presence(ctx, e.Person.ID)
 		switch {
 		case !person.Routable():
-			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", knowledge.SkipNobody)
+			d.log.DebugContext(ctx, "routing: candidate skipped", "candidate", e.Person.ID, "reason", knowledge.SkipNobody)
 			continue
 		case pr.Absent():
-			d.log.Debug("routing: candidate skipped", "question", q.ID, "candidate", e.Person.ID, "reason", knowledge.SkipAbsent)
+			d.log.DebugContext(ctx, "routing: candidate skipped", "candidate", e.Person.ID, "reason", knowledge.SkipAbsent)
 			continue
 		case pr.Unknown:
 			if unsure == nil {
 				unsure, unsureFrom = &person, e
 			}
-			d.log.Debug("routing: presence unknown; looking for someone known to be around", "question", q.ID, "candidate", e.Person.ID)
+			d.log.DebugContext(ctx, "routing: presence unknown; looking for someone known to be around", "candidate", e.Person.ID)
 			continue
 		}
 		c2, err := d.chosen(ctx, person, e, v)

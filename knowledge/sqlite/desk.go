@@ -112,6 +112,20 @@ func (r reader) AskByThread(ctx context.Context, channel, thread string) (knowle
 	return scanAsk(r.tx.QueryRowContext(ctx, `SELECT `+askColumns+` FROM asks WHERE channel = ? AND thread = ?`, channel, thread))
 }
 
+// Unsolved reports whether asker has a question followed in a thread of
+// channel that is not solved yet.
+func (r reader) Unsolved(ctx context.Context, channel, asker string) (bool, error) {
+	var found bool
+	err := r.tx.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM asks
+		WHERE channel = ? AND thread <> '' AND asker = ? AND status <> ?)`,
+		channel, asker, knowledge.StatusSolved).Scan(&found)
+	if err != nil {
+		return false, fmt.Errorf("look for unsolved questions of %s in %s: %w", asker, channel, err)
+	}
+	return found, nil
+}
+
 // Conversation returns the conversation with the given id and its members
 // sorted, or an ENOTFOUND error.
 func (r reader) Conversation(ctx context.Context, id string) (knowledge.Conversation, error) {
