@@ -452,6 +452,16 @@ func (d *Dispatcher) handle(del desk.Delivery) {
 		d.park(ctx, del, err)
 	case d.work.Err() != nil:
 		d.log.InfoContext(ctx, "handling interrupted at shutdown; the delivery stays in the inbox", "kind", kind)
+	case errors.Is(err, desk.ErrAfterEarlier):
+		earlier, perr := d.inbox.PendingBefore(ctx, del.Key, del.Received)
+		if perr == nil && !earlier {
+			d.log.DebugContext(ctx, "the delivery names nothing the desk follows", "kind", kind)
+			d.finish(ctx, del)
+			return
+		}
+		wait := d.retryDelay(del.Attempts)
+		d.log.DebugContext(ctx, "the delivery may name what an earlier one brings; tried again after it", "kind", kind, "in", wait)
+		d.record(ctx, "recording a retry", func() error { return d.inbox.RetryInbound(ctx, del.Key, now.Add(wait), err.Error()) })
 	case errors.Is(err, desk.ErrNotYet) && !d.stillWaiting(ctx, del, now):
 		d.log.InfoContext(ctx, "what the delivery names never came; it is handled as naming nothing", "kind", kind, "waited", now.Sub(del.Received).Round(time.Second))
 		if d.metrics != nil {

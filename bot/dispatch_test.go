@@ -35,6 +35,7 @@ type inboundRecorder struct {
 	mu       sync.Mutex
 	failures map[string]int // failures still to come, by key
 	notYet   map[string]int // "not yet" still to come, by key
+	after    map[string]bool // keys that name what an earlier delivery may bring
 	attempts map[string]int // Handle calls, by key
 	canceled []string       // keys whose context ended before release
 }
@@ -66,6 +67,9 @@ func (r *inboundRecorder) Handle(ctx context.Context, in bot.Inbound) error {
 	}
 	if early {
 		return fmt.Errorf("check mark: %w", desk.ErrNotYet)
+	}
+	if r.after[in.Key] {
+		return fmt.Errorf("reply: %w", desk.ErrAfterEarlier)
 	}
 	if r.release != nil {
 		select {
@@ -401,6 +405,49 @@ func TestDispatcherNotYetWaitsThenGivesUp(t *testing.T) {
 	if got := counterValue(t, m.InboundRejected.WithLabelValues("never_came")); got != 1 {
 		t.Errorf("InboundRejected{reason=never_came} = %v, want 1", got)
 	}
+}
+
+// TestDispatcherAfterEarlierWaitsOnlyForEarlierDeliveries: a reply in a
+// thread the desk does not know is tried again while a delivery received
+// before it (the thread's question, say) is still to be handled, and is
+// done with, without waiting, when none is.
+func TestDispatcherAfterEarlierWaitsOnlyForEarlierDeliveries(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}
+	rec := newInboundRecorder()
+	rec.after = map[string]bool{"reply": true, "chatter": true}
+	rec.failures = map[string]int{"question": 3}
+	inbox := newMemInbox()
+	opts := bot.DispatchOptions{RetryDelay: time.Second, MaxRetryDelay: time.Minute, Poll: time.Millisecond, Now: clk.Now}
+	d := mustOpenDispatcher(t, inbox, rec, opts, nil)
+
+	mustSubmit(t, d, command("chatter")) // nothing before it
+	eventually(t, "the chatter done with", func() bool {
+		_, ok := inbox.row("chatter")
+		return !ok
+	})
+	if n := rec.attemptsOf("chatter"); n != 1 {
+		t.Errorf("chatter handled %d times, want once: nothing earlier was pending", n)
+	}
+
+	mustSubmit(t, d, command("question")) // failing for now
+	clk.Advance(time.Second)
+	mustSubmit(t, d, command("reply"))
+	eventually(t, "the reply tried again while the question waits", func() bool {
+		clk.Advance(time.Second)
+		return rec.attemptsOf("reply") > 1
+	})
+	if _, ok := inbox.row("reply"); !ok {
+		t.Fatal("the reply was dropped while the question before it was still to be handled")
+	}
+	rec.mu.Lock()
+	rec.after["reply"] = false // the question, handled, makes the thread known
+	rec.mu.Unlock()
+	eventually(t, "the question and the reply handled", func() bool {
+		clk.Advance(time.Minute)
+		_, q := inbox.row("question")
+		_, r := inbox.row("reply")
+		return !q && !r
+	})
 }
 
 // TestDispatcherCloseLeavesUnfinishedWorkInTheInbox is the in-process

@@ -198,10 +198,17 @@ func e2eStoppedMidHandling(t *testing.T, e *e2e) {
 func e2eReadOutage(t *testing.T, e *e2e) {
 	help := newHelpChannel(e)
 	e.slack.FailFor("conversations.info", 4*time.Second, http.StatusServiceUnavailable)
-	e.posts(help, fakeslack.Message{User: alice, Text: "<@" + fakeslack.BotUserID + "> " + rollback})
+	msg, _ := e.posts(help, fakeslack.Message{User: alice, Text: "<@" + fakeslack.BotUserID + "> " + rollback})
 	e.posts(help, fakeslack.Message{User: frank, Text: "<@" + fakeslack.BotUserID + "> " + rollback})
+	// A colleague answers in the thread while its question still waits
+	// in the inbox: the answer waits for it, and is captured.
+	e.posts(help, fakeslack.Message{User: dave, Text: "kubectl rollout undo deployment/web", ThreadTS: msg.TS})
 	e.waitPosts(carol, 2)
 	e.waitIdle()
+	q, err := e.run.server.kb.DB.Question(context.Background(), knowledge.Anonymous, "slack:"+help+":"+msg.TS)
+	if err != nil || len(q.Answers) != 1 || q.Answers[0].Answerer != dave {
+		t.Errorf("question %+v (%v), want dave's answer given during the outage captured", q.Answers, err)
+	}
 	if n := e.metric("nextdesk_inbox_parked_total", ""); n != 0 {
 		t.Errorf("%v deliveries parked, want none", n)
 	}

@@ -302,7 +302,7 @@ func TestMalformedAndUnknownInputIsIgnored(t *testing.T) {
 		"unparsed event":   unparsed,
 	}
 	for name, in := range inputs {
-		if err := h.bot.Handle(context.Background(), in); err != nil {
+		if err := handled(h.bot.Handle(context.Background(), in)); err != nil {
 			t.Errorf("%s: Handle = %v, want nil", name, err)
 		}
 	}
@@ -338,12 +338,12 @@ func TestReplyBeforeItsThreadIsRecordedIsRetried(t *testing.T) {
 	reply := fakeSlackReply(expert1, "1700000000.000100", "kubectl rollout undo")
 	reply.TS = "1700000001.000200"
 	early := h.event(fakeslack.MessageEvent(group, reply))
-	if err := h.bot.Handle(context.Background(), early); err == nil {
+	if err := handled(h.bot.Handle(context.Background(), early)); err == nil {
 		t.Fatal("a reply in an unknown thread while a thread is being started was handled as done; it must be retried")
 	}
 
 	h.deliver()
-	if err := h.bot.Handle(context.Background(), early); err != nil {
+	if err := handled(h.bot.Handle(context.Background(), early)); err != nil {
 		t.Errorf("once every thread is recorded, a reply in an unknown thread is ignored, got %v", err)
 	}
 }

@@ -338,7 +338,10 @@ func TestWhoAskedAnonymouslyIsForgottenAfterAMonth(t *testing.T) {
 	// thread, and the question accepts nobody's click.
 	before := w.noticeCount()
 	w.must(w.desk.Answer(ctx, desk.Message{Key: "Ev2", ID: "slack:C1:1.000200", Channel: general, TS: "1.000200", Thread: a.Thread, Author: bob, Plain: "kubectl rollout undo"}))
-	w.must(w.desk.Answer(ctx, desk.Message{Key: "Ev3", Channel: relay.Conversation, TS: "7.1", Thread: relay.Thread, Author: alice, Plain: "still there?"}))
+	// Her relay is no thread the desk follows any more.
+	if err := w.desk.Answer(ctx, desk.Message{Key: "Ev3", Channel: relay.Conversation, TS: "7.1", Thread: relay.Thread, Author: alice, Plain: "still there?"}); !errors.Is(err, desk.ErrAfterEarlier) {
+		t.Errorf("her reply in the forgotten relay = %v, want ErrAfterEarlier (nothing the desk follows)", err)
+	}
 	for _, s := range w.saidSince(before + 1) {
 		if s.Body.Kind() == desk.KindRelayed {
 			t.Errorf("relayed %+v after the asker was forgotten", s)

@@ -79,8 +79,9 @@ func (d *Desk) Answer(ctx context.Context, m Message) error {
 			// tried again once it is, instead of losing an answer.
 			return fmt.Errorf("reply %s in %s: its thread may be one the desk is still starting", m.TS, m.Channel)
 		}
-		d.log.Debug("ignoring a reply in a thread the desk does not follow", "key", m.Key)
-		return nil
+		// Most replies are in threads the desk never follows; but the
+		// question of this one may be in a delivery still waiting.
+		return fmt.Errorf("reply %s in %s: %w", m.TS, m.Channel, ErrAfterEarlier)
 	}
 	ctx = logctx.Question(ctx, a.QuestionID)
 	if m.Plain == "" || m.Author == "" {

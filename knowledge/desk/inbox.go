@@ -55,3 +55,10 @@ type InboxStats struct {
 // the asker's thanks, that overtook the reply itself. The delivery is tried
 // again a little later, for a bounded time, instead of being dropped.
 var ErrNotYet = errors.New("desk: what this names is not recorded yet")
+
+// ErrAfterEarlier says that a request names something the desk does not
+// know, which a delivery received before it may still record: a reply in
+// a thread whose question is still waiting to be handled (during an
+// outage, say). The delivery is tried again while such earlier deliveries
+// are pending, and is otherwise about nothing the desk follows.
+var ErrAfterEarlier = errors.New("desk: what this names may come with an earlier delivery")
