@@ -33,11 +33,11 @@ type inboundRecorder struct {
 	panics  map[string]bool
 
 	mu       sync.Mutex
-	failures map[string]int // failures still to come, by key
-	notYet   map[string]int // "not yet" still to come, by key
+	failures map[string]int  // failures still to come, by key
+	notYet   map[string]int  // "not yet" still to come, by key
 	after    map[string]bool // keys that name what an earlier delivery may bring
-	attempts map[string]int // Handle calls, by key
-	canceled []string       // keys whose context ended before release
+	attempts map[string]int  // Handle calls, by key
+	canceled []string        // keys whose context ended before release
 }
 
 func newInboundRecorder() *inboundRecorder {
