@@ -61,6 +61,7 @@ func (r *inboundRecorder) Handle(ctx context.Context, in bot.Inbound) error {
 	if r.notYet[in.Key] > 0 {
 		r.notYet[in.Key]--
 	}
+	after := r.after[in.Key]
 	r.mu.Unlock()
 	if fail {
 		return errors.New("slack is having a bad day")
@@ -68,7 +69,7 @@ func (r *inboundRecorder) Handle(ctx context.Context, in bot.Inbound) error {
 	if early {
 		return fmt.Errorf("check mark: %w", desk.ErrNotYet)
 	}
-	if r.after[in.Key] {
+	if after {
 		return fmt.Errorf("reply: %w", desk.ErrAfterEarlier)
 	}
 	if r.release != nil {
