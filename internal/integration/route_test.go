@@ -3,6 +3,7 @@ package integration_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,37 @@ func TestExpertSeesOnlyEvidenceTheyMaySee(t *testing.T) {
 	}
 	if got := dms[0].Blocks; strings.Contains(got, "nightingale") || !strings.Contains(got, "replica set") {
 		t.Errorf("expert2's evidence = %s, want the public questions they answered only", got)
+	}
+}
+
+// TestAPersonReactivatedWithoutAnEventIsRoutableAgain: a person seen
+// deactivated is skipped by routing without being read again; if the
+// event that says they are back was lost, the people task's daily re-read
+// finds them active, and routing asks them again.
+func TestAPersonReactivatedWithoutAnEventIsRoutableAgain(t *testing.T) {
+	h := newHarness(t, nil)
+	bob := fakeslack.User{ID: expert1, Name: "bob", RealName: "Bob", TZ: "Europe/London"}
+	gone := bob
+	gone.Deleted = true
+	h.srv.AddUser(gone)
+	if qid := h.routed(); !slices.Equal(h.routes(qid), []string{expert2 + ":pending"}) {
+		t.Fatalf("routes while bob is deactivated = %v, want carol asked", h.routes(qid))
+	}
+	h.srv.AddUser(bob) // reactivated; no user_change reaches nextdesk
+	ask := func(text string) []string {
+		in, _ := h.ask(other, general, text)
+		h.handle(in)
+		h.deliver()
+		return h.routes("ask:" + in.Key)
+	}
+	if got := ask("How do I roll back a kubernetes deployment in staging?"); slices.Contains(got, expert1+":pending") {
+		t.Fatalf("bob asked (%v) before nextdesk could know he is back", got)
+	}
+	h.clock.Advance(25 * time.Hour)
+	if err := h.desk.RecheckDeactivated(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask("Rolling back a kubernetes deployment that failed?"); !slices.Contains(got, expert1+":pending") {
+		t.Errorf("routes after the daily re-read = %v, want bob asked again", got)
 	}
 }

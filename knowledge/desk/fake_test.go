@@ -359,6 +359,10 @@ func (t *tx) DigestSubscribers(context.Context) ([]string, error) {
 	return slices.Sorted(maps.Keys(t.st.subscribers)), nil
 }
 
+// Deactivated finds nobody: the fake keeps no people (the integration
+// tests cover the re-reads on the real store).
+func (t *tx) Deactivated(context.Context, time.Time, int) ([]string, error) { return nil, nil }
+
 func (t *tx) StaleConversations(_ context.Context, membersBefore, kindBefore time.Time, limit int) ([]knowledge.Conversation, error) {
 	held := map[string]bool{}
 	for _, q := range t.st.questions {

@@ -137,6 +137,50 @@ func (d *Desk) lose(ctx context.Context, key string, c knowledge.Conversation) e
 // TaskMembership names the task that reads member lists again.
 const TaskMembership = "membership"
 
+// TaskPeople names the task that reads deactivated people again.
+const TaskPeople = "people"
+
+// peopleEvery and peopleReads pace the people task: a few users.info
+// calls an hour, far below Slack's tier, are enough for what it catches.
+const (
+	peopleEvery = time.Hour
+	peopleReads = 20
+	// peopleAfter is how long a deactivated person is trusted to stay so
+	// before the chat tool is asked again.
+	peopleAfter = 24 * time.Hour
+)
+
+// RecheckDeactivated asks the chat tool again about people last seen
+// deactivated, a day after they were last read: a person reactivated while
+// the event that says so was lost (the bot down longer than Slack retries)
+// would otherwise never be routed to again, since routing skips them
+// before reading them. Dry, it logs whom it would read.
+func (d *Desk) RecheckDeactivated(ctx context.Context, dryRun bool) error {
+	var ids []string
+	err := d.view(ctx, func(r Reader) (err error) {
+		ids, err = r.Deactivated(ctx, d.Now().Add(-peopleAfter), peopleReads)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("people: %w", err)
+	}
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		if dryRun {
+			d.log.Info("people (dry run): would read a deactivated person again", "person", id)
+			continue
+		}
+		// Presence reads the person as the chat tool has them now and
+		// keeps what it read.
+		if p, _ := d.chat.Presence(ctx, id); p.Routable() {
+			d.log.InfoContext(ctx, "people: a person seen deactivated is active again", "person", id)
+		}
+	}
+	return nil
+}
+
 // kindTTL is how long what the chat tool said of a conversation that gives
 // nobody access by its member list (a public channel, one the bot lost) is
 // kept before it is read again: a public channel made private without an

@@ -104,6 +104,10 @@ type Reader interface {
 	// access when read before membersBefore, the others when read before
 	// kindBefore.
 	StaleConversations(ctx context.Context, membersBefore, kindBefore time.Time, limit int) ([]knowledge.Conversation, error)
+	// Deactivated returns at most limit people who answered questions,
+	// were last seen deactivated, and were read from the chat tool before
+	// readBefore (or never), read longest ago first.
+	Deactivated(ctx context.Context, readBefore time.Time, limit int) ([]string, error)
 	// AnonymousReader reads who asked the anonymous questions.
 	AnonymousReader
 }

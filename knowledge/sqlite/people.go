@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -157,4 +158,23 @@ func (t *tx) setRestricted(ctx context.Context, p knowledge.Person) error {
 		return fmt.Errorf("write person %s: %w", p.ID, err)
 	}
 	return nil
+}
+
+// Deactivated returns at most limit people who answered questions, were
+// last seen deactivated, and were read from the chat tool before
+// readBefore (or never), read longest ago first (desk.Reader).
+func (r reader) Deactivated(ctx context.Context, readBefore time.Time, limit int) ([]string, error) {
+	ids, err := queryStrings(ctx, r.tx, `
+		SELECT p.id
+		FROM people p
+		LEFT JOIN fetched f ON f.what = 'person' AND f.id = p.id
+		WHERE p.deleted AND NOT p.bot
+		  AND (f.at IS NULL OR f.at < ?)
+		  AND EXISTS (SELECT 1 FROM answerer_hours h WHERE h.person_id = p.id)
+		ORDER BY coalesce(f.at, 0), p.id
+		LIMIT ?`, readBefore.UnixNano(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("read deactivated people: %w", err)
+	}
+	return ids, nil
 }
