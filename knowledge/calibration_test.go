@@ -133,7 +133,7 @@ func TestLearnedThreshold(t *testing.T) {
 func TestPrecision(t *testing.T) {
 	outcomes := []knowledge.AnswerOutcome{{0.9, true}, {0.7, false}, {0.7, true}, {0.5, true}, {0.3, false}}
 	for _, tc := range []struct {
-		threshold   float64
+		threshold    float64
 		right, above int
 	}{{0.95, 0, 0}, {0.7, 2, 3}, {0.5, 3, 4}, {0, 3, 5}} {
 		if r, a := knowledge.Precision(outcomes, tc.threshold); r != tc.right || a != tc.above {
