@@ -363,8 +363,12 @@ func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *
 	if err != nil {
 		return err
 	}
+	calibration, err := kb.calibrator(now, s.log)
+	if err != nil {
+		return err
+	}
 	s.tasks = append([]desk.Task{outbox.Task()}, s.desk.Tasks()...)
-	s.tasks = append(s.tasks, digests.Task())
+	s.tasks = append(s.tasks, digests.Task(), calibration.Task())
 	return nil
 }
 

@@ -19,5 +19,5 @@ CREATE TABLE calibrations (
 	outcomes  INTEGER NOT NULL, -- the outcomes it was computed from
 	judged    INTEGER NOT NULL, -- of them, the instant answers their askers judged
 	above     INTEGER NOT NULL, -- of them, those at or above threshold
-	right     INTEGER NOT NULL  -- of those, the right ones: the measured precision
+	correct   INTEGER NOT NULL  -- of those, the right ones: the measured precision
 ) STRICT;
