@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -13,8 +14,9 @@ import (
 
 var _ desk.Learning = (*DB)(nil)
 
-// Offers returns the offers recorded since since, oldest first, with what
-// became of them and whether someone answered their question.
+// Offers returns the offers recorded since since (all for the zero time),
+// oldest first, with what became of them and whether someone answered
+// their question.
 func (db *DB) Offers(ctx context.Context, since time.Time) ([]desk.OfferRecord, error) {
 	var out []desk.OfferRecord
 	err := db.view(ctx, "read offers", func(tx *sql.Tx) error {
@@ -22,7 +24,7 @@ func (db *DB) Offers(ctx context.Context, since time.Time) ([]desk.OfferRecord, 
 			SELECT o.question_id, o.match_id, o.answer_id, o.confidence, o.offered, o.at, o.model,
 			       o.outcome, o.picked_match,
 			       EXISTS (SELECT 1 FROM answers a WHERE a.question_id = o.question_id)
-			FROM offers o WHERE o.at >= ? ORDER BY o.at, o.question_id`, nanos(since))
+			FROM offers o WHERE o.at >= ? ORDER BY o.at, o.question_id`, from(since))
 		if err != nil {
 			return err
 		}
@@ -46,13 +48,13 @@ func (db *DB) Offers(ctx context.Context, since time.Time) ([]desk.OfferRecord, 
 }
 
 // RoutedQuestions returns the questions whose first route was made since
-// since, by question id, each with its routes in order, who answered it
+// since (all for the zero time), by question id, each with its routes in order, who answered it
 // and where it stands (empty for a question the desk does not follow).
 func (db *DB) RoutedQuestions(ctx context.Context, since time.Time) ([]desk.RoutedQuestion, error) {
 	const routed = `SELECT question_id FROM routes GROUP BY question_id HAVING min(asked_at) >= ?`
 	var out []desk.RoutedQuestion
 	err := db.view(ctx, "read routed questions", func(tx *sql.Tx) error {
-		routes, err := queryRoutes(ctx, tx, `WHERE question_id IN (`+routed+`) ORDER BY question_id, id`, nanos(since))
+		routes, err := queryRoutes(ctx, tx, `WHERE question_id IN (`+routed+`) ORDER BY question_id, id`, from(since))
 		if err != nil {
 			return err
 		}
@@ -68,7 +70,7 @@ func (db *DB) RoutedQuestions(ctx context.Context, since time.Time) ([]desk.Rout
 		}
 		rows, err := tx.QueryContext(ctx, `
 			SELECT question_id, answerer FROM answers WHERE question_id IN (`+routed+`)
-			ORDER BY question_id, time, id`, nanos(since))
+			ORDER BY question_id, time, id`, from(since))
 		if err != nil {
 			return fmt.Errorf("read answerers: %w", err)
 		}
@@ -85,7 +87,7 @@ func (db *DB) RoutedQuestions(ctx context.Context, since time.Time) ([]desk.Rout
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("read answerers: %w", err)
 		}
-		statuses, err := tx.QueryContext(ctx, `SELECT question_id, status FROM asks WHERE question_id IN (`+routed+`)`, nanos(since))
+		statuses, err := tx.QueryContext(ctx, `SELECT question_id, status FROM asks WHERE question_id IN (`+routed+`)`, from(since))
 		if err != nil {
 			return fmt.Errorf("read statuses: %w", err)
 		}
@@ -145,4 +147,12 @@ func (db *DB) RecordCalibration(ctx context.Context, c desk.Calibration) error {
 			nanos(at), c.Model, c.Threshold, c.Reason, c.Outcomes, c.Judged, c.Above, c.Right)
 		return err
 	})
+}
+
+// from is since as stored, the zero time being before everything.
+func from(since time.Time) int64 {
+	if since.IsZero() {
+		return math.MinInt64
+	}
+	return since.UnixNano()
 }
