@@ -13,7 +13,9 @@ import (
 // the time at a sameness of 0.2, 48% at 0.4, 84% at 0.6. The confidence
 // that the answer helps is that chance times how sure the answer itself
 // is: an answer the asker accepted or thanked for is a surer promise than
-// one nobody confirmed, which counts 0.9.
+// one nobody confirmed, which counts 0.9; and an answer reconstructed from
+// a channel without threads is the question's real answer only about one
+// time in three (reconstructedPair).
 //
 // The workspace's own outcomes then tell how right the engine is there;
 // CalibrateThreshold turns them into the threshold that keeps "sure"
@@ -22,18 +24,69 @@ const (
 	confidenceSlope     = 8.6
 	confidenceIntercept = -3.5
 	unconfirmedAnswer   = 0.9
+	// reconstructedPair is the chance that an answer reconstructed from
+	// flat history (Question.Reconstructed) answers the question it was
+	// paired with: when the threads of real exports are removed and
+	// reconstructed, 26% to 38% of the question → answerer pairs found are
+	// real ones (nextdesk eval reconstruct, four exports; README). At a
+	// third of its confidence, such an answer is never handed back without
+	// asking anyone (it stays below MinSureConfidence), while it is still
+	// shown among similar questions and still points to who knows.
+	reconstructedPair = 1.0 / 3
 )
+
+// ConfidenceModel is the version of the confidence model above (the
+// sameness, the logistic, the discounts). Each offer records the version
+// that scored it, and only the outcomes of offers scored by the current
+// one recalibrate the threshold: a change that moves the confidence a pair
+// of questions gets must bump it.
+const ConfidenceModel = 1
+
+// MinSureConfidence is the lowest threshold a workspace's outcomes may
+// set: the confidence at which the shipped calibration gives even odds
+// that the old question asks the same thing, for an answer nobody
+// confirmed. Below it, the near-misses where one meaning-bearing word is
+// swapped (confidence 0.34 at most on the tests' examples) come within
+// reach, and the outcomes that could ask for it are the fewest and the
+// most biased: only experts' "Already answered" judge answers that were
+// not offered.
+const MinSureConfidence = 0.5 * unconfirmedAnswer
 
 // calibrate sets each match's Confidence and Sure from its sameness.
 func (e *Engine) calibrate(matches []Match) {
+	sure := e.SureConfidence()
 	for i := range matches {
 		m := &matches[i]
 		m.Confidence = 1 / (1 + math.Exp(-(confidenceIntercept + confidenceSlope*m.Sameness)))
 		if !m.Answer.Accepted && m.Answer.Thanks == 0 {
 			m.Confidence *= unconfirmedAnswer
 		}
-		m.Sure = m.Confidence >= e.Policy.SureConfidence
+		if m.Question.Reconstructed {
+			m.Confidence *= reconstructedPair
+		}
+		m.Sure = m.Confidence >= sure
 	}
+}
+
+// SureConfidence returns the confidence from which a past answer is handed
+// back without asking anyone: the threshold SetSureConfidence set, else
+// the policy's.
+func (e *Engine) SureConfidence() float64 {
+	if bits := e.learned.Load(); bits != 0 {
+		return math.Float64frombits(bits)
+	}
+	return e.Policy.SureConfidence
+}
+
+// SetSureConfidence replaces the policy's threshold with c, the one a
+// workspace's own outcomes taught, never below MinSureConfidence; 0
+// restores the policy's. It is safe while the engine serves.
+func (e *Engine) SetSureConfidence(c float64) {
+	if c == 0 {
+		e.learned.Store(0)
+		return
+	}
+	e.learned.Store(math.Float64bits(max(c, MinSureConfidence)))
 }
 
 // AnswerOutcome is what became of one instant answer: its confidence, and
@@ -78,4 +131,19 @@ func CalibrateThreshold(outcomes []AnswerOutcome, target float64) (threshold flo
 		}
 	}
 	return threshold, ok
+}
+
+// Precision counts the outcomes at or above threshold, those an engine with
+// that threshold hands back, and the right ones among them.
+func Precision(outcomes []AnswerOutcome, threshold float64) (right, above int) {
+	for _, o := range outcomes {
+		if o.Confidence < threshold {
+			continue
+		}
+		above++
+		if o.Right {
+			right++
+		}
+	}
+	return right, above
 }

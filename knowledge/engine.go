@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -112,6 +113,10 @@ type Engine struct {
 	Lexicon *Lexicon
 	// Now is the clock for questions that carry no time of their own.
 	Now func() time.Time
+
+	// learned is the threshold the workspace's outcomes taught, as a
+	// float64's bits (0 for none): see SetSureConfidence.
+	learned atomic.Uint64
 }
 
 // NewEngine returns an engine on src and ix with the default policy.

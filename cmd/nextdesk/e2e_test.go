@@ -60,6 +60,7 @@ func TestE2E(t *testing.T) {
 		{name: "bad input ignored or answered, never fatal", run: e2eBadInput},
 		{name: "I'll take it reminds instead of passing on", env: map[string]string{"NEXTDESK_ANSWER_TIMEOUT": "1s"}, run: e2eTakeRemindsInsteadOfPassingOn},
 		{name: "already answered picks an earlier thread", run: e2eAlreadyAnsweredPicks},
+		{name: "eval live beside serve", run: e2eEvalLiveBesideServe},
 		{name: "a mention in a thread asks the thread's question", run: e2eThreadMentionAsksTheThreadsQuestion},
 		{name: "given up says what happened", env: map[string]string{"NEXTDESK_FALLBACK_CHANNEL": "ask-anyone"}, run: e2eGivenUpSaysWhatHappened},
 		{name: "a reactivated person is routable again", run: e2eReactivatedPersonIsRoutable},

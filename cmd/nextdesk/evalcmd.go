@@ -19,6 +19,9 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "reconstruct" {
 		return m.evalReconstruct(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "live" {
+		return m.evalLive(ctx, args[1:])
+	}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	channels := fs.String("channels", "", "slack-export only: evaluate just these channels (names or ids, comma-separated)")
 	asJSON := fs.Bool("json", false, "print one JSON object")

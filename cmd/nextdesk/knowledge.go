@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 	"github.com/nextdesk/nextdesk/lexicon"
 )
@@ -59,7 +61,22 @@ func openKnowledge(ctx context.Context, cfg Config, log *slog.Logger) (*knowledg
 	if n > 0 {
 		log.Info("index caught up with the store", "changes", n)
 	}
+	// What the workspace's outcomes taught holds from the first question.
+	cal, err := kb.calibrator(time.Now, log)
+	if err == nil {
+		_, err = cal.Restore(ctx)
+	}
+	if err != nil {
+		kb.Close()
+		return nil, err
+	}
 	return kb, nil
+}
+
+// calibrator returns the calibration of kb's instant answers from the
+// outcomes its store records, on the clock now.
+func (kb *knowledgeBase) calibrator(now func() time.Time, log *slog.Logger) (*desk.Calibrator, error) {
+	return desk.NewCalibrator(kb.DB, kb.Engine, kb.Engine.Policy.SureConfidence, now, log)
 }
 
 // lexicons caches the lexicon built from each directory: every index

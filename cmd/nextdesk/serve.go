@@ -436,8 +436,12 @@ func (s *Server) wire(auth *slack.AuthTestResponse) error {
 	if err != nil {
 		return err
 	}
+	calibration, err := kb.calibrator(now, s.log)
+	if err != nil {
+		return err
+	}
 	s.tasks = append([]desk.Task{s.outbox.Task()}, s.desk.Tasks()...)
-	s.tasks = append(s.tasks, digests.Task())
+	s.tasks = append(s.tasks, digests.Task(), calibration.Task())
 	return nil
 }
 

@@ -177,7 +177,10 @@ func (d *Desk) firstStep(ctx context.Context, q knowledge.Question, place knowle
 // language (the workspace's for an anonymous one, which names nobody).
 func follow(ctx context.Context, tx Tx, q Question, a knowledge.Ask, best *knowledge.Match) (knowledge.Ask, error) {
 	if best != nil {
-		o := Offer{QuestionID: q.ID, Match: best.Question.ID, Answer: best.Answer.ID, Confidence: best.Confidence, Offered: best.Sure, At: tx.Now()}
+		o := Offer{
+			QuestionID: q.ID, Match: best.Question.ID, Answer: best.Answer.ID, Confidence: best.Confidence,
+			Offered: best.Sure, At: tx.Now(), Model: knowledge.ConfidenceModel,
+		}
 		if err := tx.RecordOffer(ctx, o); err != nil {
 			return a, err
 		}

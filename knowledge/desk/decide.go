@@ -339,7 +339,14 @@ func (d *Desk) offerEarlier(ctx context.Context, r Request, dc decision) error {
 		return err
 	}
 	if len(options) == 0 {
-		return d.Tell(ctx, r, Reply{Say: SayNoEarlier})
+		// The expert knows it was answered before, where nothing the
+		// desk may show here says so: a miss all the same.
+		return d.commit(ctx, r.Key, func(tx Tx, _ *Counts) error {
+			if err := tx.SetOfferOutcome(ctx, dc.ask.QuestionID, OfferAlreadyAnswered); err != nil {
+				return err
+			}
+			return d.reply(ctx, tx, r, Reply{Say: SayNoEarlier})
+		})
 	}
 	return d.commit(ctx, r.Key, func(tx Tx, _ *Counts) error {
 		if r.To.Empty() {

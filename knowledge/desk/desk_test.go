@@ -541,8 +541,8 @@ func TestInstantAnswerOutcomes(t *testing.T) {
 		if got := w.store.st.questions["q-pub"].Answers[0].Thanks; got != 1 {
 			t.Errorf("thanks on the answer reused = %d, want 1", got)
 		}
-		if o := w.store.st.offers[qid]; o.Outcome != desk.OfferSolved {
-			t.Errorf("offer outcome = %q, want solved", o.Outcome)
+		if o := w.store.st.offers[qid]; o.Outcome != desk.OfferSolved || o.Model != knowledge.ConfidenceModel {
+			t.Errorf("offer = %+v, want solved, scored by the current confidence model", o)
 		}
 	})
 	t.Run("still need help", func(t *testing.T) {
@@ -562,6 +562,12 @@ func TestInstantAnswerOutcomes(t *testing.T) {
 		}
 		if got := w.routes(qid); len(got) != 1 {
 			t.Errorf("routes after a second click = %v, want one", got)
+		}
+		// Bob, asked next, points to the very answer alice turned down:
+		// her word on the instant answer stands, his pick beside it.
+		w.must(w.desk.Pick(ctx, click("Tr3", bob), 1, "q-pub"))
+		if o := w.store.st.offers[qid]; o.Outcome != desk.OfferNeedHelp || o.PickedMatch != "q-pub" {
+			t.Errorf("offer after bob's pick = %+v, want need_help kept, the pick recorded", o)
 		}
 	})
 }
@@ -693,6 +699,10 @@ func TestExpertDecisions(t *testing.T) {
 		want := []said{{"Tr1/reply", desk.Address{Reply: "https://hooks/Tr1"}, 0, desk.Reply{Say: desk.SayNoEarlier}}}
 		if diff := cmp.Diff(w.saidSince(w.noticeCount()), want); diff != "" {
 			t.Errorf("said (-got +want):\n%s", diff)
+		}
+		// Bob knows better than the desk: a miss of the instant answers.
+		if o := w.store.st.offers[qid]; o.Outcome != desk.OfferAlreadyAnswered || o.Offered || o.PickedMatch != "" {
+			t.Errorf("offer = %+v, want already_answered, nothing offered or picked", o)
 		}
 		if diff := cmp.Diff(w.routes(qid), []string{bob + ":pending"}); diff != "" {
 			t.Errorf("routes (-got +want):\n%s", diff)

@@ -554,16 +554,28 @@ func (t *tx) RecordOffer(_ context.Context, o desk.Offer) error {
 
 func (t *tx) SetOfferOutcome(_ context.Context, questionID string, o desk.OfferOutcome) error {
 	rec := t.st.offers[questionID]
-	rec.QuestionID, rec.Outcome = questionID, o
+	rec.QuestionID = questionID
+	if !askerJudged(rec.Outcome) || o != desk.OfferAlreadyAnswered {
+		rec.Outcome = o
+	}
 	t.st.offers[questionID] = rec
 	return nil
 }
 
 func (t *tx) PickOffer(_ context.Context, questionID, match, answer string) error {
 	rec := t.st.offers[questionID]
-	rec.QuestionID, rec.Outcome, rec.PickedMatch, rec.PickedAnswer = questionID, desk.OfferAlreadyAnswered, match, answer
+	rec.QuestionID, rec.PickedMatch, rec.PickedAnswer = questionID, match, answer
+	if !askerJudged(rec.Outcome) {
+		rec.Outcome = desk.OfferAlreadyAnswered
+	}
 	t.st.offers[questionID] = rec
 	return nil
+}
+
+// askerJudged reports whether o is the asker's word on what was offered,
+// which an expert's never replaces.
+func askerJudged(o desk.OfferOutcome) bool {
+	return o == desk.OfferSolved || o == desk.OfferNeedHelp
 }
 
 func (t *tx) RemindRoute(_ context.Context, id int64) error {

@@ -166,11 +166,14 @@ type Tx interface {
 	RecordOffer(ctx context.Context, o Offer) error
 	// SetOfferOutcome records what became of the answer offered for a
 	// question: a question with no offer recorded gets one without a
-	// match, so a miss ("already answered") is counted too.
+	// match, so a miss ("already answered") is counted too. An expert's
+	// OfferAlreadyAnswered never replaces the asker's word on what was
+	// offered (OfferSolved, OfferNeedHelp): that is what measures it.
 	SetOfferOutcome(ctx context.Context, questionID string, outcome OfferOutcome) error
 	// PickOffer records that an expert said the question was answered
 	// before, in question match by answer: the offer's outcome is
-	// OfferAlreadyAnswered, with what they picked.
+	// OfferAlreadyAnswered (unless its asker judged it already, as for
+	// SetOfferOutcome), with what they picked.
 	PickOffer(ctx context.Context, questionID, match, answer string) error
 	// RemindRoute counts one more reminder sent, now, to the expert of a
 	// taken route.
@@ -199,6 +202,9 @@ type Offer struct {
 	// Offered is true when the answer was handed back at once.
 	Offered bool
 	At      time.Time
+	// Model is the version of the confidence model that scored it
+	// (knowledge.ConfidenceModel); 0 when unknown.
+	Model int
 }
 
 // Detail is what an asker added in their question's thread before it was

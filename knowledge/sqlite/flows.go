@@ -11,10 +11,10 @@ import (
 )
 
 // PickOffer records that an expert said a question was answered before, in
-// question match by answer: the offer's outcome is already_answered, with
-// the pick; a question with no offer recorded gets one without the
-// engine's match. It returns an EINVALID error if match or answer is
-// empty.
+// question match by answer: the offer's outcome is already_answered (unless
+// its asker judged it, see SetOfferOutcome), with the pick; a question with
+// no offer recorded gets one without the engine's match. It returns an
+// EINVALID error if match or answer is empty.
 func (d *deskTx) PickOffer(ctx context.Context, questionID, match, answer string) error {
 	if match == "" || answer == "" {
 		return knowledge.Errorf(knowledge.EINVALID, "A pick needs a question and its answer.")
@@ -22,8 +22,7 @@ func (d *deskTx) PickOffer(ctx context.Context, questionID, match, answer string
 	_, err := d.t.ExecContext(ctx, `
 		INSERT INTO offers (question_id, match_id, answer_id, confidence, offered, at, outcome, decided_at, picked_match, picked_answer)
 		VALUES (?1, '', '', 0, 0, ?2, ?3, ?2, ?4, ?5)
-		ON CONFLICT (question_id) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at,
-			picked_match = excluded.picked_match, picked_answer = excluded.picked_answer`,
+		ON CONFLICT (question_id) DO UPDATE SET picked_match = excluded.picked_match, picked_answer = excluded.picked_answer,`+keepAskersWord,
 		questionID, nanos(d.t.now), desk.OfferAlreadyAnswered, match, answer)
 	if err != nil {
 		return fmt.Errorf("record the pick for %s: %w", questionID, err)

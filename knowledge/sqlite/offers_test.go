@@ -16,15 +16,16 @@ import (
 
 // offerRow is a row of offers, as the live evaluation will read it.
 type offerRow struct {
-	Question, Match, Answer, Outcome string
-	Confidence                       float64
-	Offered, Decided                 bool
+	Question, Match, Answer, Outcome, Picked string
+	Confidence                               float64
+	Offered, Decided                         bool
+	Model                                    int
 }
 
 func offerRows(t *testing.T, db *DB) []offerRow {
 	t.Helper()
 	rows, err := db.read.QueryContext(context.Background(), `
-		SELECT question_id, match_id, answer_id, outcome, confidence, offered, decided_at IS NOT NULL
+		SELECT question_id, match_id, answer_id, outcome, picked_match, confidence, offered, decided_at IS NOT NULL, model
 		FROM offers ORDER BY question_id`)
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +34,7 @@ func offerRows(t *testing.T, db *DB) []offerRow {
 	var out []offerRow
 	for rows.Next() {
 		var r offerRow
-		if err := rows.Scan(&r.Question, &r.Match, &r.Answer, &r.Outcome, &r.Confidence, &r.Offered, &r.Decided); err != nil {
+		if err := rows.Scan(&r.Question, &r.Match, &r.Answer, &r.Outcome, &r.Picked, &r.Confidence, &r.Offered, &r.Decided, &r.Model); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, r)
@@ -45,35 +46,48 @@ func TestOffersAndTheirOutcomes(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	mustImport(t, db, fixture())
-	for _, id := range []string{"q-new1", "q-new2", "q-new3"} {
+	for _, id := range []string{"q-new1", "q-new2", "q-new3", "q-new4"} {
 		if err := db.addQuestion(ctx, knowledge.Question{ID: id, Asker: "U1", Conversation: "C-pub", Text: "a new question " + id}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	err := db.do(ctx, func(tx *deskTx) error {
-		if err := tx.RecordOffer(ctx, desk.Offer{QuestionID: "q-new1", Match: "q-pub", Answer: "a-pub-1", Confidence: 0.8, Offered: true}); err != nil {
+		if err := tx.RecordOffer(ctx, desk.Offer{QuestionID: "q-new1", Match: "q-pub", Answer: "a-pub-1", Confidence: 0.8, Offered: true, Model: 3}); err != nil {
 			return err
 		}
 		// A redelivery does not replace the first record.
 		if err := tx.RecordOffer(ctx, desk.Offer{QuestionID: "q-new1", Confidence: 0.1}); err != nil {
 			return err
 		}
-		return tx.RecordOffer(ctx, desk.Offer{QuestionID: "q-new2", Match: "q-pub", Answer: "a-pub-1", Confidence: 0.3})
+		if err := tx.RecordOffer(ctx, desk.Offer{QuestionID: "q-new2", Match: "q-pub", Answer: "a-pub-1", Confidence: 0.3}); err != nil {
+			return err
+		}
+		return tx.RecordOffer(ctx, desk.Offer{QuestionID: "q-new4", Match: "q-pub", Answer: "a-pub-1", Confidence: 0.9, Offered: true})
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, o := range map[string]desk.OfferOutcome{"q-new1": desk.OfferNeedHelp, "q-new3": desk.OfferAlreadyAnswered} {
-		if err := db.do(ctx, func(tx *deskTx) error { return tx.SetOfferOutcome(ctx, id, o) }); err != nil {
+	for _, step := range []func(*deskTx) error{
+		func(tx *deskTx) error { return tx.SetOfferOutcome(ctx, "q-new1", desk.OfferNeedHelp) },
+		func(tx *deskTx) error { return tx.SetOfferOutcome(ctx, "q-new3", desk.OfferAlreadyAnswered) },
+		// The expert to whom q-new1 went next says it was answered
+		// before: the asker's word on the offer stands, the pick beside
+		// it.
+		func(tx *deskTx) error { return tx.PickOffer(ctx, "q-new1", "q-priv", "a-priv-1") },
+		func(tx *deskTx) error { return tx.SetOfferOutcome(ctx, "q-new4", desk.OfferSolved) },
+		func(tx *deskTx) error { return tx.SetOfferOutcome(ctx, "q-new4", desk.OfferAlreadyAnswered) },
+	} {
+		if err := db.do(ctx, step); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want := []offerRow{
-		{Question: "q-new1", Match: "q-pub", Answer: "a-pub-1", Outcome: "need_help", Confidence: 0.8, Offered: true, Decided: true},
+		{Question: "q-new1", Match: "q-pub", Answer: "a-pub-1", Outcome: "need_help", Picked: "q-priv", Confidence: 0.8, Offered: true, Decided: true, Model: 3},
 		{Question: "q-new2", Match: "q-pub", Answer: "a-pub-1", Confidence: 0.3},
 		// An expert's "already answered" on a question nothing matched: a
 		// miss, counted too.
 		{Question: "q-new3", Outcome: "already_answered", Decided: true},
+		{Question: "q-new4", Match: "q-pub", Answer: "a-pub-1", Outcome: "solved", Confidence: 0.9, Offered: true, Decided: true},
 	}
 	if diff := cmp.Diff(offerRows(t, db), want); diff != "" {
 		t.Errorf("offers (-got +want):\n%s", diff)

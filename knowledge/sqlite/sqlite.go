@@ -339,6 +339,9 @@ type tx struct {
 // update runs fn in one write transaction and commits it if fn succeeds.
 // what names the operation in wrapped errors.
 func (db *DB) update(ctx context.Context, what string, fn func(*tx) error) error {
+	if db.write == nil {
+		return fmt.Errorf("sqlite: %s: %w", what, errReadOnly)
+	}
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: %w", what, err)
