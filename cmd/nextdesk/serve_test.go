@@ -397,7 +397,8 @@ func TestTasksCommand(t *testing.T) {
 		want []string // in stdout, or in the error when code is not 0
 	}{
 		{"one task, dry", []string{"--only", "escalate", "--dry-run"}, 0, []string{"escalate: done"}},
-		{"every task", nil, 0, []string{"deliver: done", "escalate: done", "prune: done"}},
+		{"the promises, dry", []string{"--only", "promises", "--dry-run"}, 0, []string{"promises: done"}},
+		{"every task", nil, 0, []string{"deliver: done", "escalate: done", "promises: done", "prune: done"}},
 		{"unknown task", []string{"--only", "nope"}, 2, []string{`no task named "nope"`, "deliver", "escalate"}},
 		{"an argument", []string{"escalate"}, 2, []string{"--only"}},
 	}
