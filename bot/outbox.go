@@ -66,6 +66,10 @@ type OutboxConfig struct {
 	// or the group DM it started), so the search index catches up; nil for
 	// none.
 	Placed func(context.Context)
+	// Terms analyses text as the search index does (index.Index.Terms),
+	// for the weekly digest to name the team closest to each topic nobody
+	// covers; nil for the digest's own, cruder, words.
+	Terms func(string) []string
 }
 
 // Outbox delivers the desk's notices to Slack: it renders each in its

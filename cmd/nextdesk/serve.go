@@ -344,11 +344,12 @@ func (s *Server) wire(kb *knowledgeBase, auth *slack.AuthTestResponse, metrics *
 		Log:             s.log,
 		AnonymousOff:    s.settings.Anonymous == "off",
 		AnonymousPerDay: s.settings.AnonymousPerDay,
+		Topics:          kb.Index,
 	}, kb.DB, kb.Engine, ws)
 	if err != nil {
 		return fmt.Errorf("start the desk: %w", err)
 	}
-	outbox, err := bot.NewOutbox(bot.OutboxConfig{Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync}, kb.DB, s.api, ws, metrics, s.log)
+	outbox, err := bot.NewOutbox(bot.OutboxConfig{Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync, Terms: kb.Index.Terms}, kb.DB, s.api, ws, metrics, s.log)
 	if err != nil {
 		return fmt.Errorf("start the bot: %w", err)
 	}

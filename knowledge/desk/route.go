@@ -340,12 +340,14 @@ func (d *Desk) giveUp(ctx context.Context, tx Tx, s routeStep, ranked int, tr *t
 	if tr != nil && tr.team.Channel != "" && tr.ask.ChannelAsked.IsZero() {
 		// Nobody left in the team: its own channel is asked before the
 		// rest of the company. A team that takes the question now told
-		// its channel so already.
+		// its channel so already, but for a question sent anonymously
+		// straight to experts, whose text and thread only the channel's
+		// own post can carry.
 		if _, err := tx.MarkChannelAsked(ctx, a.QuestionID, tx.Now()); err != nil {
 			return err
 		}
 		n.Escalations++
-		if !tr.fresh {
+		if !tr.fresh || a.Private && a.Anonymous {
 			if err := askChannel(ctx, tx, a, s.text, gap, len(routes), tr.team.Channel, s.key+"/team", "team-fallback:"); err != nil {
 				return err
 			}

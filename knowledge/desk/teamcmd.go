@@ -103,13 +103,14 @@ func (d *Desk) ShowTeams(ctx context.Context, r Request) error {
 }
 
 // PostReview posts the reciprocal commitments table of one of r's
-// person's teams to that team's channel, from since (zero: ReviewPeriod
-// months ago) to now, and tells them. name picks the team among theirs;
+// person's teams to that team's channel, from the start of day since in
+// the team's time zone (the zero Date: ReviewPeriod months ago) to now,
+// and tells them. name picks the team among theirs;
 // it may be empty when they are in one team only. It refuses, saying why,
 // a person in no team or not in the team named, a name missing among
 // several teams, a team without a channel, and a channel the bot is not
 // in.
-func (d *Desk) PostReview(ctx context.Context, r Request, name string, since time.Time) error {
+func (d *Desk) PostReview(ctx context.Context, r Request, name string, day knowledge.Date) error {
 	var teams knowledge.Teams
 	err := d.view(ctx, func(rd Reader) (err error) {
 		teams, err = rd.Teams(ctx)
@@ -147,11 +148,16 @@ func (d *Desk) PostReview(ctx context.Context, r Request, name string, since tim
 		}
 	}
 	until := d.Now()
-	if since.IsZero() {
-		since = until.AddDate(0, -ReviewPeriod, 0)
+	since := until.AddDate(0, -ReviewPeriod, 0)
+	if day != (knowledge.Date{}) {
+		zone := team.Hours.Zone()
+		if zone == nil {
+			zone = time.UTC
+		}
+		since = time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, zone)
 	}
 	if !since.Before(until) {
-		return &Refusal{Code: knowledge.EINVALID, Reply: Reply{Say: SayBadDate, Detail: since.Format(time.DateOnly)}}
+		return &Refusal{Code: knowledge.EINVALID, Reply: Reply{Say: SayBadDate, Detail: day.String()}}
 	}
 	return d.commit(ctx, r.Key, func(tx Tx, _ *Counts) error {
 		body := TeamReview{Team: team.Name, Since: since, Until: until}

@@ -460,7 +460,7 @@ func TestTeamCommands(t *testing.T) {
 		if tt.key == "R4" {
 			delete(w.chat.conversations, itChannel) // the bot is not in #it
 		}
-		err := w.desk.PostReview(ctx, req(tt.by, tt.key), tt.team, time.Time{})
+		err := w.desk.PostReview(ctx, req(tt.by, tt.key), tt.team, knowledge.Date{})
 		if err == nil {
 			t.Errorf("%s: review posted, want refused", tt.key)
 			continue
@@ -470,7 +470,7 @@ func TestTeamCommands(t *testing.T) {
 		}
 	}
 	w.chat.conversations[itChannel] = knowledge.Conversation{ID: itChannel, Name: "it", Kind: knowledge.KindPublic}
-	w.must(w.desk.PostReview(ctx, req(carol, "R5"), "it", time.Time{}))
+	w.must(w.desk.PostReview(ctx, req(carol, "R5"), "it", knowledge.Date{}))
 	var review []said
 	for _, s := range w.saidSince(1) {
 		if s.Body.Kind() == desk.KindTeamReview {
