@@ -36,6 +36,7 @@ func workTime(lang string, d, day time.Duration) string {
 // promiseSentence tells the asker which team has their question and what
 // it promised: "IT answers within 4 working hours (by …)."
 func promiseSentence(lang string, p desk.Promised) string {
+	p.Team = blockkit.Escape(p.Team)
 	switch {
 	case p.FirstResponse > 0 && p.Resolution > 0:
 		return i18n.Tr(lang, "team.promise_both", p.Team, workTime(lang, p.FirstResponse, p.Day), workTime(lang, p.Resolution, p.Day), slackDateTime(p.FirstDue))
@@ -80,6 +81,7 @@ func askedLine(lang, asker string, private bool, text string) string {
 // teamAskedBlocks tells a team's channel it took a question: what, whom it
 // went to or that someone there should answer, and what was promised.
 func teamAskedBlocks(lang string, b desk.TeamAsked, link string) (string, []slack.Block) {
+	// A header is plain text: the team's name as it is written.
 	header := i18n.Tr(lang, "team.asked_header", b.Promise.Team)
 	if b.Promise.Topic != "" {
 		header = i18n.Tr(lang, "team.asked_topic", b.Promise.Team, b.Promise.Topic)
@@ -102,9 +104,9 @@ func teamAskedBlocks(lang string, b desk.TeamAsked, link string) (string, []slac
 		next += " " + i18n.Tr(lang, "expert.link", link)
 	}
 	blocks = append(blocks, blockkit.Section(next), blockkit.Context(promiseTerms(lang, b.Promise)))
-	summary := i18n.Tr(lang, "team.asked_text", b.Promise.Team, blockkit.OneLine(text, maxNotification))
+	summary := i18n.Tr(lang, "team.asked_text", blockkit.Escape(b.Promise.Team), blockkit.OneLine(text, maxNotification))
 	if b.Private {
-		summary = header
+		summary = blockkit.Escape(header)
 	}
 	return summary, blocks
 }
@@ -112,12 +114,13 @@ func teamAskedBlocks(lang string, b desk.TeamAsked, link string) (string, []slac
 // expertTeam is why a member of a team is asked: their team takes the
 // question's topic.
 func expertTeam(lang string, b desk.ExpertAsked) string {
-	return i18n.Tr(lang, "expert.team", b.Team, b.Topic)
+	return i18n.Tr(lang, "expert.team", blockkit.Escape(b.Team), blockkit.Escape(b.Topic))
 }
 
 // reminderPromise is what a team promised, on the reminder of the person
 // who took its question.
 func reminderPromise(lang string, p desk.Promised) string {
+	p.Team = blockkit.Escape(p.Team)
 	if p.FirstResponse > 0 {
 		return i18n.Tr(lang, "reminder.promise", p.Team, slackDateTime(p.FirstDue))
 	}
@@ -128,6 +131,7 @@ func reminderPromise(lang string, p desk.Promised) string {
 // broken, to b.To.
 func promiseDueBlocks(lang string, b desk.PromiseDue, link string) (string, []slack.Block) {
 	p := b.Promise
+	p.Team = blockkit.Escape(p.Team)
 	within, due := p.FirstResponse, p.FirstDue
 	if b.Deadline == knowledge.Resolution {
 		within, due = p.Resolution, p.ResolutionDue

@@ -83,9 +83,19 @@ func serveEnv(tb testing.TB, srv *fakeslack.Server, socket bool) map[string]stri
 // then that it shut down cleanly and never logged a secret.
 func mustStartServer(tb testing.TB, srv *fakeslack.Server, env map[string]string) *serveRun {
 	tb.Helper()
+	return mustStartServerAt(tb, srv, env, nil)
+}
+
+// mustStartServerAt is mustStartServer with now, when not nil, as the
+// server's one clock.
+func mustStartServerAt(tb testing.TB, srv *fakeslack.Server, env map[string]string, now func() time.Time) *serveRun {
+	tb.Helper()
 	run := &serveRun{slack: srv, env: env, log: &syncBuffer{}}
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: run.log, Env: env}
 	run.server = m.NewServer()
+	if now != nil {
+		run.server.now = now
+	}
 	if err := run.server.ParseFlags(nil); err != nil {
 		tb.Fatalf("ParseFlags: %v", err)
 	}

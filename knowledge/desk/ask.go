@@ -162,11 +162,8 @@ func (d *Desk) firstStep(ctx context.Context, q knowledge.Question, place knowle
 			return nil, next{}, fmt.Errorf("rank experts: %w", err)
 		}
 	}
-	at := q.Time
-	if at.IsZero() {
-		at = d.Now()
-	}
-	tr, err := d.teamFor(ctx, q.ID, q.Text, q.Asker, v == knowledge.Anonymous, at)
+	// The team's clock runs from when it takes the question: now.
+	tr, err := d.teamFor(ctx, q.ID, q.Text, q.Asker, v == knowledge.Anonymous, d.Now())
 	if err != nil {
 		return nil, next{}, err
 	}
