@@ -169,25 +169,15 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		return o.renderDigest(ctx, c, b)
 	case desk.TeamAsked:
 		lang = o.cfg.Lang
-		shared, err := o.shared(ctx, c.channel)
-		if err != nil {
+		if err := o.keepInHouse(ctx, c.channel, &b.Private, &b.Text, &b.Thread); err != nil {
 			return call{}, err
-		}
-		if shared {
-			// As for the fallback channel: people of another organisation
-			// read it.
-			b.Private, b.Text, b.Thread = true, desk.Quote{}, desk.Link{}
 		}
 		c.text, c.blocks = teamAskedBlocks(lang, b, o.link(ctx, m, b.Thread))
 	case desk.PromiseDue:
 		if b.To == desk.ToChannel {
 			lang = o.cfg.Lang
-			shared, err := o.shared(ctx, c.channel)
-			if err != nil {
+			if err := o.keepInHouse(ctx, c.channel, &b.Private, &b.Text, &b.Thread); err != nil {
 				return call{}, err
-			}
-			if shared {
-				b.Private, b.Text, b.Thread = true, desk.Quote{}, desk.Link{}
 			}
 		}
 		c.text, c.blocks = promiseDueBlocks(lang, b, o.link(ctx, m, b.Thread))
@@ -709,6 +699,18 @@ func profileBlocks(lang string, p profile) []slack.Block {
 		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
 	}
 	return blocks
+}
+
+// keepInHouse leaves a question out of a message to channel when the
+// channel is shared with another organisation (as for the fallback
+// channel): its text and thread, said in one of this organisation's
+// conversations, are not for them.
+func (o *Outbox) keepInHouse(ctx context.Context, channel string, private *bool, text *desk.Quote, thread *desk.Link) error {
+	shared, err := o.shared(ctx, channel)
+	if shared {
+		*private, *text, *thread = true, desk.Quote{}, desk.Link{}
+	}
+	return err
 }
 
 // shared reports whether channel, named by id, is shared with another

@@ -74,11 +74,7 @@ const ReviewPeriod = 6 // months
 // ShowTeams tells r's person the teams they are in and their promises, or,
 // when they are in none, which teams there are.
 func (d *Desk) ShowTeams(ctx context.Context, r Request) error {
-	var teams knowledge.Teams
-	err := d.view(ctx, func(rd Reader) (err error) {
-		teams, err = rd.Teams(ctx)
-		return err
-	})
+	teams, err := d.teams(ctx)
 	if err != nil {
 		return err
 	}
@@ -111,11 +107,7 @@ func (d *Desk) ShowTeams(ctx context.Context, r Request) error {
 // several teams, a team without a channel, and a channel the bot is not
 // in.
 func (d *Desk) PostReview(ctx context.Context, r Request, name string, day knowledge.Date) error {
-	var teams knowledge.Teams
-	err := d.view(ctx, func(rd Reader) (err error) {
-		teams, err = rd.Teams(ctx)
-		return err
-	})
+	teams, err := d.teams(ctx)
 	if err != nil {
 		return err
 	}

@@ -127,11 +127,7 @@ func (d *Desk) teamFor(ctx context.Context, id, text, asker string, anonymous bo
 	if d.cfg.Topics == nil {
 		return nil, nil
 	}
-	var teams knowledge.Teams
-	err := d.view(ctx, func(r Reader) (err error) {
-		teams, err = r.Teams(ctx)
-		return err
-	})
+	teams, err := d.teams(ctx)
 	if err != nil || len(teams) == 0 {
 		return nil, err
 	}
@@ -146,6 +142,15 @@ func (d *Desk) teamFor(ctx context.Context, id, text, asker string, anonymous bo
 	team, _ := teams.Named(as.Team)
 	d.log.Debug("routing: the question is a team's", "question", id, "team", team.Name, "topic", as.Topic, "match", as.Match)
 	return &teamRoute{team: team, ask: knowledge.NewTeamAsk(id, at, as, team.Hours, anonymous), fresh: true}, nil
+}
+
+// teams reads the teams.
+func (d *Desk) teams(ctx context.Context) (teams knowledge.Teams, err error) {
+	err = d.view(ctx, func(r Reader) error {
+		teams, err = r.Teams(ctx)
+		return err
+	})
+	return teams, err
 }
 
 // teamOf reads the team that took question id, or nil when none did, or
