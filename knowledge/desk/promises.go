@@ -191,8 +191,10 @@ func (d *Desk) holdStep(ctx context.Context, ta knowledge.TeamAsk, team knowledg
 // remindHolder reminds the person holding question a that its team's
 // promise is about to run out, in their direct messages with the bot. The
 // reminder of a person who took the question counts as one of the
-// reminders flows send them (see Escalate): they are not reminded twice
-// in a row, and the question goes to someone else as it would have.
+// reminders flows send them (see Escalate), and the question goes to
+// someone else as it would have; one flows reminded less than an answer
+// timeout ago, with the promise's deadline, is not reminded again: nobody
+// is reminded twice in a row.
 func (d *Desk) remindHolder(ctx context.Context, tx Tx, key string, a knowledge.Ask, routes []knowledge.Route, text Quote, due PromiseDue) error {
 	if due.Holder == "" {
 		d.log.Debug("promises: nobody holds the question to remind", "question", a.QuestionID)
@@ -209,6 +211,10 @@ func (d *Desk) remindHolder(ctx context.Context, tx Tx, key string, a knowledge.
 		}
 		if cur.Outcome != knowledge.RouteTaken {
 			break
+		}
+		if !cur.RemindedAt.IsZero() && tx.Now().Sub(cur.RemindedAt) < d.cfg.AnswerTimeout {
+			d.log.Debug("promises: the holder was just reminded", "question", a.QuestionID, "holder", due.Holder)
+			return nil
 		}
 		if err := tx.RemindRoute(ctx, r.ID); err != nil {
 			return err

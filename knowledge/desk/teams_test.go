@@ -362,6 +362,62 @@ func TestPromiseHeldOnTheTeamsClock(t *testing.T) {
 	}
 }
 
+// TestNobodyIsRemindedTwiceInARow: the flows' reminder of someone who took
+// a team's question says when the promise runs out; the promise's own
+// reminder, due soon after, is then not sent; and the promise's reminder
+// counts as one of the flows', which waits a full timeout after it.
+func TestNobodyIsRemindedTwiceInARow(t *testing.T) {
+	ctx := context.Background()
+	w := newTeamWorld(t, inParis(2, 9, 0), func(c *desk.Config) { c.AnswerTimeout = time.Hour })
+	qid := "slack:C1:1.000100"
+	w.must(w.desk.Ask(ctx, inGeneral("1.000100", vpn)))
+	w.store.deliver()
+	w.must(w.desk.Decide(ctx, desk.Request{Key: "Take", By: carol}, 1, desk.Take))
+	// An hour after taking it, the flows remind carol, with IT's
+	// promise; at 3 working hours (12:00) the promise would.
+	w.set(inParis(2, 11, 50))
+	from := w.noticeCount() + 1
+	w.must(w.desk.Escalate(ctx, false))
+	reminders := w.bodies(from, desk.KindReminder)
+	if len(reminders) != 1 || reminders[0].(desk.Reminder).Promise == nil || !reminders[0].(desk.Reminder).Promise.FirstDue.Equal(inParis(2, 13, 0)) {
+		t.Fatalf("flows' reminders %+v, want one, saying IT promised a first answer by 13:00", reminders)
+	}
+	w.set(inParis(2, 12, 0))
+	w.must(w.desk.HoldPromises(ctx, false))
+	if got := w.bodies(from, desk.KindPromiseDue); len(got) != 0 {
+		t.Errorf("carol reminded again ten minutes later: %+v", got)
+	}
+	if a, _ := w.teamAsk(qid); a.FirstResponse.HolderReminded.IsZero() {
+		t.Error("the holder's step was not recorded as done")
+	}
+
+	// Another question she takes: the promise's reminder comes first and
+	// counts; the flows' next one waits a full timeout after it.
+	w.must(w.desk.Ask(ctx, inGeneral("1.000200", "VPN password locked")))
+	w.store.deliver()
+	route := int64(len(w.store.st.routes))
+	w.must(w.desk.Decide(ctx, desk.Request{Key: "Take2", By: carol}, route, desk.Take))
+	w.set(inParis(2, 15, 0))
+	from = w.noticeCount() + 1
+	w.must(w.desk.HoldPromises(ctx, false))
+	var toCarol []desk.PromiseDue
+	for _, b := range w.bodies(from, desk.KindPromiseDue) {
+		if b.(desk.PromiseDue).To == desk.ToHolder {
+			toCarol = append(toCarol, b.(desk.PromiseDue))
+		}
+	}
+	if len(toCarol) != 1 || toCarol[0].Route != route {
+		t.Fatalf("promise reminders to the holder %+v, want carol's, counted on her route", toCarol)
+	}
+	w.set(inParis(2, 15, 30))
+	w.must(w.desk.Escalate(ctx, false))
+	for _, b := range w.bodies(from, desk.KindReminder) {
+		if b.(desk.Reminder).Route == route {
+			t.Errorf("flows reminded carol half an hour after the promise did: %+v", b)
+		}
+	}
+}
+
 func TestPromiseBreachedWhileTheBotWasDownIsNotRemindedLate(t *testing.T) {
 	ctx := context.Background()
 	w := newTeamWorld(t, inParis(2, 9, 0), nil)
