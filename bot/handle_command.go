@@ -77,7 +77,8 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 
 func isDM(channel string) bool { return len(channel) > 0 && channel[0] == 'D' }
 
-// deskCommand handles /nextdesk me, snooze, optout, optin, digest and help.
+// deskCommand handles /nextdesk me, snooze, optout, optin, digest, team
+// and help.
 func (b *Bot) deskCommand(ctx context.Context, in Inbound, req desk.Request) error {
 	args := strings.Fields(strings.ToLower(in.Command.Text))
 	sub := ""
@@ -101,6 +102,8 @@ func (b *Bot) deskCommand(ctx context.Context, in Inbound, req desk.Request) err
 		return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayDigestUsage})
 	case "optout", "optin":
 		return b.desk.OptOut(ctx, req, sub == "optout")
+	case "team", "teams", "équipe", "equipe", "équipes", "equipes":
+		return b.teamCommand(ctx, req, args[1:])
 	case "snooze", "pause":
 		arg := strings.Join(args[1:], "")
 		if arg == "off" || arg == "stop" || arg == "end" || arg == "fin" {
@@ -113,6 +116,37 @@ func (b *Bot) deskCommand(ctx context.Context, in Inbound, req desk.Request) err
 		return b.desk.Snooze(ctx, req, d)
 	}
 	return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayUnknown, Detail: sub})
+}
+
+// teamCommand handles /nextdesk team (the person's teams and their
+// promises) and /nextdesk team review [TEAM] [SINCE] (the review of one
+// of their teams, posted in its channel, since a date written 2026-01-01
+// or over the last six months).
+func (b *Bot) teamCommand(ctx context.Context, req desk.Request, args []string) error {
+	if len(args) == 0 {
+		return b.desk.ShowTeams(ctx, req)
+	}
+	switch args[0] {
+	case "review", "revue", "bilan":
+	default:
+		return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayTeamUsage})
+	}
+	args = args[1:]
+	var since knowledge.Date
+	if n := len(args); n > 0 {
+		if d, err := knowledge.ParseDate(args[n-1]); err == nil {
+			since, args = d, args[:n-1]
+		} else if looksLikeDate(args[n-1]) {
+			return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayBadDate, Detail: args[n-1]})
+		}
+	}
+	return b.desk.PostReview(ctx, req, strings.Join(args, " "), since)
+}
+
+// looksLikeDate reports whether s starts like a date, 2026-…: a team's name
+// does not.
+func looksLikeDate(s string) bool {
+	return len(s) >= 5 && s[4] == '-' && strings.IndexFunc(s[:4], func(r rune) bool { return !unicode.IsDigit(r) }) < 0
 }
 
 // parseSpan reads a snooze length such as "2w", "3d", "8h", "90m" or

@@ -71,6 +71,10 @@ type OutboxConfig struct {
 	// error (Slack refuses the bot token), nothing is sent and every
 	// notice stays in the outbox.
 	Hold func() error
+	// Terms analyses text as the search index does (index.Index.Terms),
+	// for the weekly digest to name the team closest to each topic nobody
+	// covers; nil for the digest's own, cruder, words.
+	Terms func(string) []string
 }
 
 // Outbox delivers the desk's notices to Slack: it renders each in its

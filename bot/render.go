@@ -96,6 +96,9 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.blocks = expertBlocks(lang, b, o.evidenceLinks(ctx, m, b.Evidence), o.link(ctx, m, b.Thread))
 	case desk.AskerTold:
 		c.text = toldText(lang, b)
+		if b.Team != nil {
+			c.text += " " + promiseSentence(lang, *b.Team)
+		}
 	case desk.FallbackAsked:
 		lang = o.cfg.Lang
 		why := gapText(lang, b.Gap, b.Asked)
@@ -164,6 +167,24 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.blocks = profileBlocks(lang, p)
 	case desk.Digest:
 		return o.renderDigest(ctx, c, b)
+	case desk.TeamAsked:
+		lang = o.cfg.Lang
+		if err := o.keepInHouse(ctx, c.channel, &b.Private, &b.Text, &b.Thread); err != nil {
+			return call{}, err
+		}
+		c.text, c.blocks = teamAskedBlocks(lang, b, o.link(ctx, m, b.Thread))
+	case desk.PromiseDue:
+		if b.To == desk.ToChannel {
+			lang = o.cfg.Lang
+			if err := o.keepInHouse(ctx, c.channel, &b.Private, &b.Text, &b.Thread); err != nil {
+				return call{}, err
+			}
+		}
+		c.text, c.blocks = promiseDueBlocks(lang, b, o.link(ctx, m, b.Thread))
+	case desk.TeamsShown:
+		c.text, c.blocks = teamsBlocks(lang, b)
+	case desk.TeamReview:
+		return o.renderReview(ctx, c, b)
 	case desk.AnonymousReceipt:
 		c.text, c.blocks = receiptBlocks(lang, b)
 	case desk.Relayed:
@@ -357,6 +378,9 @@ func (o *Outbox) replyText(ctx context.Context, lang string, m desk.Outgoing, r 
 	if text, ok := anonymousReply(lang, r); ok {
 		return text
 	}
+	if text, ok := teamReply(lang, r); ok {
+		return text
+	}
 	switch r.Say {
 	case desk.SayUnknown:
 		return i18n.Tr(lang, "desk.unknown", blockkit.Clip(r.Detail, 30)) + "\n" + helpText(lang)
@@ -434,7 +458,7 @@ func (o *Outbox) renderDigest(ctx context.Context, c call, b desk.Digest) (call,
 			return call{}, permanentError{fmt.Errorf("digest of %s: zone: %w", b.Week, err)}
 		}
 	}
-	opts := digest.Options{Week: week, Location: loc, Viewer: knowledge.Anonymous, Links: o.ws}
+	opts := digest.Options{Week: week, Location: loc, Viewer: knowledge.Anonymous, Links: o.ws, Terms: o.cfg.Terms}
 	lang := o.cfg.Lang
 	if b.Person == "" {
 		shared, err := o.shared(ctx, c.channel)
@@ -541,6 +565,9 @@ func expertBlocks(lang string, b desk.ExpertAsked, ev []evidence, link string) [
 		// In a group DM the message itself starts the thread.
 		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "expert.reply_here")))
 	}
+	if b.Team != "" {
+		blocks = append(blocks, blockkit.Context(expertTeam(lang, b)))
+	}
 	if b.Asker == "" {
 		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "expert.relayed")))
 	}
@@ -594,6 +621,9 @@ func reminderBlocks(lang string, b desk.Reminder, link string) []slack.Block {
 	}
 	if link != "" {
 		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "expert.link", link)))
+	}
+	if b.Promise != nil && b.Promise.Any() {
+		blocks = append(blocks, blockkit.Context(reminderPromise(lang, *b.Promise)))
 	}
 	next := i18n.Tr(lang, "reminder.again")
 	if b.Last {
@@ -673,6 +703,18 @@ func profileBlocks(lang string, p profile) []slack.Block {
 		blocks = append(blocks, blockkit.Context(i18n.Tr(lang, "desk.me_snoozed", slackDate(p.Prefs.SnoozedUntil))))
 	}
 	return blocks
+}
+
+// keepInHouse leaves a question out of a message to channel when the
+// channel is shared with another organisation (as for the fallback
+// channel): its text and thread, said in one of this organisation's
+// conversations, are not for them.
+func (o *Outbox) keepInHouse(ctx context.Context, channel string, private *bool, text *desk.Quote, thread *desk.Link) error {
+	shared, err := o.shared(ctx, channel)
+	if shared {
+		*private, *text, *thread = true, desk.Quote{}, desk.Link{}
+	}
+	return err
 }
 
 // shared reports whether channel, named by id, is shared with another

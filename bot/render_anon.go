@@ -38,9 +38,10 @@ func reminderIntro(lang string, b desk.Reminder) string {
 	return i18n.Tr(lang, "reminder.intro", slackDateTime(b.Taken), b.Asker)
 }
 
-// helpText lists the commands, asking anonymously among them.
+// helpText lists the commands, asking anonymously and the team commands
+// among them.
 func helpText(lang string) string {
-	return i18n.Tr(lang, "desk.help") + "\n" + i18n.Tr(lang, "desk.help_anonymous")
+	return i18n.Tr(lang, "desk.help") + "\n" + i18n.Tr(lang, "desk.help_anonymous") + "\n" + i18n.Tr(lang, "teams.help")
 }
 
 // anonymousQuestion is the message that starts an anonymous question's

@@ -45,6 +45,18 @@ func ComposeReview(ctx context.Context, src TeamSource, since, until time.Time) 
 	return &Review{Since: since, Until: until, Rows: knowledge.Commitments(asks, until)}, nil
 }
 
+// Of returns the part of r about team: the rows where it served, and
+// those where it asked, for its own review with the teams it works with.
+func (r *Review) Of(team string) *Review {
+	out := &Review{Since: r.Since, Until: r.Until}
+	for _, c := range r.Rows {
+		if strings.EqualFold(c.Team, team) || strings.EqualFold(c.Requester, team) {
+			out.Rows = append(out.Rows, c)
+		}
+	}
+	return out
+}
+
 // maxReviewRows bounds the pairs a Block Kit review shows: Slack takes 50
 // blocks a message.
 const maxReviewRows = blockkit.MaxBlocks - 3

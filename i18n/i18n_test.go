@@ -93,6 +93,7 @@ var countInvariant = map[string]string{
 	"topics.rising_item":     "“(1 this week …)”, “(1 cette semaine …)”",
 	"desk.me_text_waiting":   "the count follows a colon",
 	"digest.summary":         "“1 answered”, “1 avec réponse”",
+	"work.hours_minutes":     "“1h30 of working time”, “1h30 ouvrées”: over an hour, always plural",
 }
 
 // TestCountsHavePluralForms catches a message written for one count only:

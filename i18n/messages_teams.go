@@ -2,9 +2,10 @@ package i18n
 
 import "maps"
 
-// The texts of teams and their promises: the review table and the digest's
-// section. They stand in their own file while teams are wired in; they
-// join the two catalogues above like any other text.
+// The texts of teams and their promises: what the asker, the team's
+// channel and the person holding a question are told, /nextdesk team, the
+// review table and the digest's section. They stand in their own file, a
+// translator's unit; they join the two catalogues like any other text.
 func init() {
 	maps.Copy(messagesEN, teamsEN)
 	maps.Copy(messagesFR, teamsFR)
@@ -35,6 +36,83 @@ var teamsEN = map[string]string{
 	"digest.teams.title":      "*Service promises this week*",
 	"digest.teams.item":       "• *%s*: %s",
 	"digest.teams.suggest":    "closest: %s",
+
+	// Working time promised, in a sentence.
+	"work.minutes.one":   "%d working minute",
+	"work.minutes.other": "%d working minutes",
+	"work.hours.one":     "%d working hour",
+	"work.hours.other":   "%d working hours",
+	"work.hours_minutes": "%dh%02d of working time",
+	"work.days.one":      "%d working day",
+	"work.days.other":    "%d working days",
+
+	// What the asker is told when a team takes their question.
+	"team.has":              "%s has your question.",
+	"team.promise_first":    "%s answers within %s (by %s).",
+	"team.promise_both":     "%s answers within %s and resolves within %s (a first answer by %s).",
+	"team.promise_resolves": "%s resolves questions like this within %s (by %s).",
+
+	// The team's channel, when the team takes a question.
+	"team.asked_header":           "A question for %s",
+	"team.asked_topic":            "A question for %s · %s",
+	"team.asked_text":             "A question for %s: %s",
+	"team.asked_private":          "<@%s> has a private question for the team.",
+	"team.asked_anon":             "Someone has a question for the team, anonymously.",
+	"team.asked_expert":           "I've asked <@%s>.",
+	"team.asked_help":             "Can someone here answer?",
+	"team.asked_reach":            "Could someone here reach out to them?",
+	"team.asked_promise":          "*Promised:* %s.",
+	"team.asked_internal":         "Asked by one of the team: no promise applies.",
+	"team.first_within":           "a first answer within %s (by %s)",
+	"team.resolve_within":         "a resolution within %s (by %s)",
+	"expert.team":                 "You're in %s, which takes questions on %s.",
+	"reminder.promise":            "%s promised a first answer by %s.",
+	"reminder.promise_resolution": "%s promised a resolution by %s.",
+
+	// Holding the promise: the person holding the question, the team's
+	// channel, and, once broken, the asker.
+	"promise.holder.first_response":  "*%s promised a first answer by %s.* This question waits for you:",
+	"promise.holder.resolution":      "*%s promised to resolve this question by %s*, and it isn't marked solved yet:",
+	"promise.holder_text":            "Reminder: %s promised an answer by %s.",
+	"promise.channel.first_response": "*%s's promise runs out soon:* a first answer is due by %s.",
+	"promise.channel.resolution":     "*%s's promise runs out soon:* a resolution is due by %s.",
+	"promise.breach.first_response":  "*%s didn't keep its promise:* no first answer within %s (due %s). It's recorded for the service review.",
+	"promise.breach.resolution":      "*%s didn't keep its promise:* not resolved within %s (due %s). It's recorded for the service review.",
+	"promise.holder_is":              "<@%s> has it.",
+	"promise.holder_none":            "Nobody has it: can someone here answer?",
+	"promise.asker.first_response":   "%s promised you a first answer within %s (by %s), and it's late. I've recorded it for the service review; the team's channel knows.",
+	"promise.asker.resolution":       "%s promised to resolve your question within %s (by %s), and it isn't marked solved. I've recorded it for the service review. If it is solved, say so with *Solved* under the answer.",
+
+	// /nextdesk team.
+	"teams.header":         "Your teams",
+	"teams.none":           "You're not in any team. Teams are set by whoever runs nextdesk (`nextdesk import teams`).",
+	"teams.others":         "*Teams here:* %s",
+	"teams.title.one":      "*%[2]s* · %[3]s · %[1]d member",
+	"teams.title.other":    "*%[2]s* · %[3]s · %[1]d members",
+	"teams.no_channel":     "no channel",
+	"teams.topics":         "*Takes questions on:* %s",
+	"teams.hours":          "*Working hours:* %s",
+	"teams.hours_zone":     "*Working hours:* %s (%s)",
+	"teams.wall_clock":     "*Working hours:* every hour of every day",
+	"teams.promises":       "*Promises:*",
+	"teams.no_promise":     "*Promises:* none yet.",
+	"teams.promise":        "• %s, to %s: %s",
+	"teams.all_topics":     "every topic",
+	"teams.everyone":       "everyone",
+	"teams.first":          "a first answer within %s",
+	"teams.resolution":     "a resolution within %s",
+	"teams.days":           "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+	"teams.text":           "Your teams: %s",
+	"teams.help":           "• `/nextdesk team`: your teams and what they promise; `/nextdesk team review`: post the service promises review in your team's channel.",
+	"teams.usage":          "Use `/nextdesk team` to see your teams and their promises, or `/nextdesk team review [team] [2026-01-01]` to post the review of the last six months (or since that day) in the team's channel.",
+	"teams.no_team":        "You're not in any team, so there is no review to post. Teams are set by whoever runs nextdesk (`nextdesk import teams`).",
+	"teams.not_in_team":    "You're not in %s; your teams: %s.",
+	"teams.which":          "You're in several teams: %s. Which one? For instance `/nextdesk team review %s`.",
+	"teams.no_channel_set": "%s has no channel to post the review in. Whoever runs nextdesk can give it one in the teams file.",
+	"teams.not_in_channel": "I'm not in %s, %s's channel, so I can't post the review there. Invite me with `/invite @nextdesk`.",
+	"teams.review_posted":  "I've posted %s's service promises review in %s.",
+	"teams.bad_date":       "`%s` isn't a date in the past written 2026-01-01.",
+	"review.posted_text":   "Service promises review of %s",
 }
 
 var teamsFR = map[string]string{
@@ -62,4 +140,75 @@ var teamsFR = map[string]string{
 	"digest.teams.title":      "*Engagements de service de la semaine*",
 	"digest.teams.item":       "• *%s* : %s",
 	"digest.teams.suggest":    "le plus proche : %s",
+
+	"work.minutes.one":   "%d minute ouvrée",
+	"work.minutes.other": "%d minutes ouvrées",
+	"work.hours.one":     "%d heure ouvrée",
+	"work.hours.other":   "%d heures ouvrées",
+	"work.hours_minutes": "%dh%02d ouvrées",
+	"work.days.one":      "%d jour ouvré",
+	"work.days.other":    "%d jours ouvrés",
+
+	"team.has":              "L'équipe %s s'occupe de votre question.",
+	"team.promise_first":    "L'équipe %s répond sous %s (d'ici le %s).",
+	"team.promise_both":     "L'équipe %s répond sous %s et résout sous %s (première réponse d'ici le %s).",
+	"team.promise_resolves": "L'équipe %s résout ce type de question sous %s (d'ici le %s).",
+
+	"team.asked_header":           "Une question pour l'équipe %s",
+	"team.asked_topic":            "Une question pour l'équipe %s · %s",
+	"team.asked_text":             "Une question pour l'équipe %s : %s",
+	"team.asked_private":          "<@%s> a une question privée pour l'équipe.",
+	"team.asked_anon":             "Quelqu'un a une question pour l'équipe, anonymement.",
+	"team.asked_expert":           "J'ai demandé à <@%s>.",
+	"team.asked_help":             "Quelqu'un ici peut-il répondre ?",
+	"team.asked_reach":            "Quelqu'un ici pourrait-il prendre contact ?",
+	"team.asked_promise":          "*Engagement :* %s.",
+	"team.asked_internal":         "Posée par un membre de l'équipe : aucun engagement ne s'applique.",
+	"team.first_within":           "une première réponse sous %s (d'ici le %s)",
+	"team.resolve_within":         "une résolution sous %s (d'ici le %s)",
+	"expert.team":                 "Vous êtes dans l'équipe %s, qui prend les questions sur : %s.",
+	"reminder.promise":            "L'équipe %s s'est engagée à une première réponse d'ici le %s.",
+	"reminder.promise_resolution": "L'équipe %s s'est engagée à une résolution d'ici le %s.",
+
+	"promise.holder.first_response":  "*L'équipe %s s'est engagée à une première réponse d'ici le %s.* Cette question vous attend :",
+	"promise.holder.resolution":      "*L'équipe %s s'est engagée à résoudre cette question d'ici le %s*, et elle n'est pas encore marquée comme résolue :",
+	"promise.holder_text":            "Rappel : l'équipe %s s'est engagée à répondre d'ici le %s.",
+	"promise.channel.first_response": "*L'engagement de l'équipe %s arrive à échéance :* une première réponse est attendue d'ici le %s.",
+	"promise.channel.resolution":     "*L'engagement de l'équipe %s arrive à échéance :* une résolution est attendue d'ici le %s.",
+	"promise.breach.first_response":  "*L'équipe %s n'a pas tenu son engagement :* pas de première réponse sous %s (échéance le %s). C'est noté pour le bilan de service.",
+	"promise.breach.resolution":      "*L'équipe %s n'a pas tenu son engagement :* pas de résolution sous %s (échéance le %s). C'est noté pour le bilan de service.",
+	"promise.holder_is":              "<@%s> s'en occupe.",
+	"promise.holder_none":            "Personne ne s'en occupe : quelqu'un ici peut-il répondre ?",
+	"promise.asker.first_response":   "L'équipe %s s'est engagée à vous répondre sous %s (d'ici le %s), et elle est en retard. C'est noté pour le bilan de service ; le canal de l'équipe est prévenu.",
+	"promise.asker.resolution":       "L'équipe %s s'est engagée à résoudre votre question sous %s (d'ici le %s), et elle n'est pas marquée comme résolue. C'est noté pour le bilan de service. Si elle l'est, dites-le avec *Résolue* sous la réponse.",
+
+	"teams.header":         "Vos équipes",
+	"teams.none":           "Vous n'êtes dans aucune équipe. Les équipes sont définies par qui administre nextdesk (`nextdesk import teams`).",
+	"teams.others":         "*Équipes :* %s",
+	"teams.title.one":      "*%[2]s* · %[3]s · %[1]d membre",
+	"teams.title.other":    "*%[2]s* · %[3]s · %[1]d membres",
+	"teams.no_channel":     "pas de canal",
+	"teams.topics":         "*Prend les questions sur :* %s",
+	"teams.hours":          "*Heures ouvrées :* %s",
+	"teams.hours_zone":     "*Heures ouvrées :* %s (%s)",
+	"teams.wall_clock":     "*Heures ouvrées :* toutes les heures de tous les jours",
+	"teams.promises":       "*Engagements :*",
+	"teams.no_promise":     "*Engagements :* aucun pour l'instant.",
+	"teams.promise":        "• %s, envers %s : %s",
+	"teams.all_topics":     "tous les sujets",
+	"teams.everyone":       "tout le monde",
+	"teams.first":          "une première réponse sous %s",
+	"teams.resolution":     "une résolution sous %s",
+	"teams.days":           "lun,mar,mer,jeu,ven,sam,dim",
+	"teams.text":           "Vos équipes : %s",
+	"teams.help":           "• `/nextdesk team` : vos équipes et leurs engagements ; `/nextdesk team review` : publier le bilan des engagements de service dans le canal de votre équipe.",
+	"teams.usage":          "Utilisez `/nextdesk team` pour voir vos équipes et leurs engagements, ou `/nextdesk team review [équipe] [2026-01-01]` pour publier dans le canal de l'équipe le bilan des six derniers mois (ou depuis ce jour).",
+	"teams.no_team":        "Vous n'êtes dans aucune équipe : il n'y a pas de bilan à publier. Les équipes sont définies par qui administre nextdesk (`nextdesk import teams`).",
+	"teams.not_in_team":    "Vous n'êtes pas dans l'équipe %s ; vos équipes : %s.",
+	"teams.which":          "Vous êtes dans plusieurs équipes : %s. Laquelle ? Par exemple `/nextdesk team review %s`.",
+	"teams.no_channel_set": "L'équipe %s n'a pas de canal où publier le bilan. Qui administre nextdesk peut lui en donner un dans le fichier des équipes.",
+	"teams.not_in_channel": "Je ne suis pas dans %s, le canal de l'équipe %s : je ne peux pas y publier le bilan. Invitez-moi avec `/invite @nextdesk`.",
+	"teams.review_posted":  "J'ai publié le bilan des engagements de service de l'équipe %s dans %s.",
+	"teams.bad_date":       "`%s` n'est pas une date passée écrite 2026-01-01.",
+	"review.posted_text":   "Bilan des engagements de service de l'équipe %s",
 }

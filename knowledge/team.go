@@ -305,6 +305,10 @@ type TeamAsk struct {
 	// FirstResponse and Resolution are the deadlines, of those kinds.
 	FirstResponse Deadline
 	Resolution    Deadline
+	// ChannelAsked is when the team's channel was asked, no member being
+	// left to ask, and FallbackAsked when the fallback channel was, after
+	// the team's channel let the answer timeout pass; zero until then.
+	ChannelAsked, FallbackAsked time.Time
 }
 
 // Deadline returns the deadline of kind k.

@@ -207,7 +207,13 @@ func (m *Main) postDigest(ctx context.Context, cfg Config, dcfg digest.Config, d
 	if err != nil {
 		return err
 	}
-	outbox, err := bot.NewOutbox(bot.OutboxConfig{Lang: cfg.Lang}, db, api, ws, nil, log)
+	// The index's analysis names the team closest to each topic nobody
+	// covers, without opening the index a running server holds.
+	analyzer, err := index.NewAnalyzer()
+	if err != nil {
+		return err
+	}
+	outbox, err := bot.NewOutbox(bot.OutboxConfig{Lang: cfg.Lang, Terms: analyzer.Terms}, db, api, ws, nil, log)
 	if err != nil {
 		return err
 	}

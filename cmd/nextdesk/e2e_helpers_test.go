@@ -170,11 +170,22 @@ type e2e struct {
 	sent int               // deliveries made to the current Server
 	ids  int               // for unique trigger ids and response URLs
 	dms  map[string]string // the bot's DM with each person, once found
+	// now, when set, is the server's clock.
+	now func() time.Time
 }
 
 // newE2E starts a seeded server in the given transport; extra adds or
 // overrides settings.
 func newE2E(t *testing.T, tr e2eTransport, extra map[string]string) *e2e {
+	t.Helper()
+	e := prepareE2E(t, tr, extra)
+	e.start()
+	return e
+}
+
+// prepareE2E is newE2E without starting the server: the test may change
+// the data directory or the clock first.
+func prepareE2E(t *testing.T, tr e2eTransport, extra map[string]string) *e2e {
 	t.Helper()
 	srv := mustOpenE2EWorkspace(t)
 	env := serveEnv(t, srv, tr.socket)
@@ -187,7 +198,6 @@ func newE2E(t *testing.T, tr e2eTransport, extra map[string]string) *e2e {
 		history: seedHistory(t, env),
 		dms:     map[string]string{},
 	}
-	e.start()
 	return e
 }
 
@@ -195,7 +205,7 @@ func newE2E(t *testing.T, tr e2eTransport, extra map[string]string) *e2e {
 // (in Socket Mode: connected).
 func (e *e2e) start() {
 	e.t.Helper()
-	e.run = mustStartServer(e.t, e.slack, e.env)
+	e.run = mustStartServerAt(e.t, e.slack, e.env, e.now)
 	e.run.waitHealth(e.t, http.StatusOK)
 	e.sent = 0
 }

@@ -415,12 +415,13 @@ func (s *Server) wire(auth *slack.AuthTestResponse) error {
 		Log:             s.log,
 		AnonymousOff:    s.settings.Anonymous == "off",
 		AnonymousPerDay: s.settings.AnonymousPerDay,
+		Topics:          kb.Index,
 	}, kb.DB, kb.Engine, ws)
 	if err != nil {
 		return fmt.Errorf("start the desk: %w", err)
 	}
 	s.outbox, err = bot.NewOutbox(bot.OutboxConfig{
-		Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync, Hold: s.slack.Refused,
+		Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync, Hold: s.slack.Refused, Terms: kb.Index.Terms,
 	}, kb.DB, s.slack, ws, metrics, s.log)
 	if err != nil {
 		return fmt.Errorf("start the bot: %w", err)

@@ -84,9 +84,19 @@ func serveEnv(tb testing.TB, srv *fakeslack.Server, socket bool) map[string]stri
 // then that it shut down cleanly and never logged a secret.
 func mustStartServer(tb testing.TB, srv *fakeslack.Server, env map[string]string) *serveRun {
 	tb.Helper()
+	return mustStartServerAt(tb, srv, env, nil)
+}
+
+// mustStartServerAt is mustStartServer with now, when not nil, as the
+// server's one clock.
+func mustStartServerAt(tb testing.TB, srv *fakeslack.Server, env map[string]string, now func() time.Time) *serveRun {
+	tb.Helper()
 	run := &serveRun{slack: srv, env: env, log: &syncBuffer{}}
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: run.log, Env: env}
 	run.server = m.NewServer()
+	if now != nil {
+		run.server.now = now
+	}
 	if err := run.server.ParseFlags(nil); err != nil {
 		tb.Fatalf("ParseFlags: %v", err)
 	}
@@ -398,7 +408,8 @@ func TestTasksCommand(t *testing.T) {
 		want []string // in stdout, or in the error when code is not 0
 	}{
 		{"one task, dry", []string{"--only", "escalate", "--dry-run"}, 0, []string{"escalate: done"}},
-		{"every task", nil, 0, []string{"deliver: done", "escalate: done", "prune: done", "calibrate: done"}},
+		{"the promises, dry", []string{"--only", "promises", "--dry-run"}, 0, []string{"promises: done"}},
+		{"every task", nil, 0, []string{"deliver: done", "escalate: done", "promises: done", "prune: done", "calibrate: done"}},
 		{"calibrate alone", []string{"--only", "calibrate"}, 0, []string{"calibrate: done"}},
 		{"unknown task", []string{"--only", "nope"}, 2, []string{`no task named "nope"`, "deliver", "escalate"}},
 		{"an argument", []string{"escalate"}, 2, []string{"--only"}},

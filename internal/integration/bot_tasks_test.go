@@ -24,7 +24,7 @@ func TestTasksRunAloneAndDry(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if diff := cmp.Diff(names, []string{"deliver", "escalate", "membership", "people", "prune"}); diff != "" {
+	if diff := cmp.Diff(names, []string{"deliver", "escalate", "membership", "people", "promises", "prune"}); diff != "" {
 		t.Errorf("tasks (-got +want):\n%s", diff)
 	}
 	ctx := context.Background()

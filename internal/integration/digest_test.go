@@ -3,6 +3,7 @@ package integration_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
+	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
@@ -95,6 +97,52 @@ func TestDigestsGoOutThroughTheOutbox(t *testing.T) {
 	}
 	if n := h.pending(); n != 0 {
 		t.Errorf("%d notices pending after delivery, want none", n)
+	}
+}
+
+// TestChannelDigestNamesTheClosestTeam: the digest the outbox composes
+// matches the week's topics nobody covers with the teams' topics through
+// the analysis it is given (serve gives it the index's), and names the
+// closest team.
+func TestChannelDigestNamesTheClosestTeam(t *testing.T) {
+	var analysed atomic.Int64
+	var h *harness
+	h = newHarness(t, func(c *config) {
+		c.Terms = func(text string) []string {
+			analysed.Add(1)
+			return h.ix.Terms(text)
+		}
+	})
+	ctx := context.Background()
+	h.srv.AddChannel(fakeslack.Channel{ID: "C0DIGEST01", Name: "digest", Members: []string{fakeslack.BotUserID}})
+	teams := knowledge.Teams{
+		{Name: "Platform", Members: []string{expert3}, Topics: []knowledge.Topic{{Name: "infra", Words: []string{"terraform state", "déploiement"}}}},
+		{Name: "Data", Members: []string{expert2}, Topics: []knowledge.Topic{{Name: "streams", Words: []string{"kafka"}}}},
+	}
+	if err := h.store.ReplaceTeams(ctx, teams); err != nil {
+		t.Fatal(err)
+	}
+	// Two questions this week on a topic nobody ever answered.
+	for _, text := range []string{"Who unlocks the terraform state of staging?", "The terraform states of prod are locked again"} {
+		in, _ := h.ask(other, general, text)
+		h.handle(in)
+	}
+	h.deliver()
+	sch, err := digest.NewScheduler(digest.Config{Channel: "C0DIGEST01", Location: time.UTC}, h.store, h.clock.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sch.RecordWeek(ctx, digest.WeekOf(h.clock.Now()), false); err != nil {
+		t.Fatal(err)
+	}
+	analysed.Store(0)
+	h.deliver()
+	msgs := h.srv.Messages("C0DIGEST01")
+	if len(msgs) != 1 || !strings.Contains(string(msgs[0].Blocks), "closest: Platform") {
+		t.Fatalf("channel digest = %+v, want the terraform topic, closest to Platform", msgs)
+	}
+	if analysed.Load() == 0 {
+		t.Error("the digest matched the teams without the analysis it was given")
 	}
 }
 

@@ -139,3 +139,48 @@ func TestAskUsageAndPlaces(t *testing.T) {
 		t.Errorf("ask = %+v, want private", a)
 	}
 }
+
+// TestTeamCommands reads /nextdesk team and its review's arguments, in
+// both languages: a team's name of several words, a date, and what is
+// neither.
+func TestTeamCommands(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	h.srv.AddChannel(fakeslack.Channel{ID: "C0SERVICE", Name: "service-client", Members: []string{fakeslack.BotUserID, expert1, french}})
+	teams := knowledge.Teams{
+		{Name: "Service client", Channel: "C0SERVICE", Members: []string{expert1, french},
+			Topics:   []knowledge.Topic{{Name: "retours", Words: []string{"retour", "return"}}},
+			Promises: []knowledge.Promise{{FirstResponse: 2 * time.Hour}}},
+		{Name: "Qualité", Channel: "#qualite", Members: []string{french}},
+	}
+	if err := h.store.ReplaceTeams(ctx, teams); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ user, text, want string }{
+		{asker, "team", "You're not in any team."},
+		{french, "équipe", "Vos équipes"},
+		{french, "équipe", "une première réponse sous 2 heures ouvrées"},
+		{expert1, "team", "*Service client* · <#C0SERVICE> · 2 members"},
+		{expert1, "team sometimes", "Use `/nextdesk team` to see your teams"},
+		{french, "team review", "Vous êtes dans plusieurs équipes : Service client, Qualité."},
+		{french, "team review Service Client 2999-01-01", "`2999-01-01` n'est pas une date passée"},
+		{expert1, "team review 2026-13-45", "`2026-13-45` isn't a date in the past"},
+		{expert1, "team review qualité", "You're not in qualité; your teams: Service client."},
+		{asker, "team review", "You're not in any team, so there is no review to post."},
+		{french, "team bilan service client", "J'ai publié le bilan des engagements de service de l'équipe Service client dans <#C0SERVICE>."},
+		{expert1, "help", "`/nextdesk team`: your teams and what they promise"},
+	} {
+		if got := h.nextdesk(c.user, c.text); !strings.Contains(got, c.want) {
+			t.Errorf("/nextdesk %s by %s = %q, want %q in it", c.text, c.user, got, c.want)
+		}
+	}
+	var reviews int
+	for _, m := range h.botPosts("C0SERVICE") {
+		if strings.Contains(m.Text, "Service client") {
+			reviews++
+		}
+	}
+	if reviews != 1 {
+		t.Errorf("%d reviews posted in #service-client, want 1", reviews)
+	}
+}

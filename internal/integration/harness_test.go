@@ -53,6 +53,9 @@ type config struct {
 	HelpChannels    []string
 	MaxOpen         int
 	Workers         int
+	// Terms is the outbox's analysis for the digest (serve gives it the
+	// index's); nil for none.
+	Terms func(string) []string
 }
 
 // The fake workspace: an asker, three experts, a French speaker, and a
@@ -197,7 +200,7 @@ func (h *harness) wire() {
 		h.t.Fatal(err)
 	}
 	h.outbox, err = bot.NewOutbox(bot.OutboxConfig{
-		Lang: h.cfg.Lang, Workers: h.cfg.Workers, Now: h.clock.Now, Wake: h.desk.Notified(), Placed: h.desk.Sync, Hold: api.Refused,
+		Lang: h.cfg.Lang, Workers: h.cfg.Workers, Now: h.clock.Now, Wake: h.desk.Notified(), Placed: h.desk.Sync, Hold: api.Refused, Terms: h.cfg.Terms,
 	}, h.db, api, ws, h.metrics, nil)
 	if err != nil {
 		h.t.Fatal(err)

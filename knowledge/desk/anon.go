@@ -163,7 +163,7 @@ func (d *Desk) askAnonymously(ctx context.Context, q Question) error {
 	// is kept.
 	ranking := kq
 	ranking.Asker = q.Asker
-	best, c, ranked, err := d.firstStep(ctx, ranking, place, knowledge.Anonymous)
+	best, nx, err := d.firstStep(ctx, ranking, place, knowledge.Anonymous)
 	if err != nil {
 		return err
 	}
@@ -189,16 +189,11 @@ func (d *Desk) askAnonymously(ctx context.Context, q Question) error {
 		if err := d.receipt(ctx, tx, q, anon, best != nil && best.Sure); err != nil {
 			return err
 		}
-		shown := Quote{Typed: q.Text}
-		switch {
-		case best != nil && best.Sure:
+		if best != nil && best.Sure {
 			n.Instant++
 			return d.offerAnonymously(ctx, tx, a, *best)
-		case c != nil:
-			_, err := d.route(ctx, tx, routeStep{key: q.Key, ask: a, text: shown, choice: c, told: ToldAsked}, n)
-			return err
 		}
-		return d.giveUp(ctx, tx, q.Key, a, shown, ranked, n)
+		return d.proceed(ctx, tx, routeStep{key: q.Key, ask: a, text: Quote{Typed: q.Text}, told: ToldAsked}, nx, n)
 	})
 }
 

@@ -131,6 +131,11 @@ func (d *Desk) answered(ctx context.Context, tx Tx, questionID string, answer kn
 	if err := closeRoutes(ctx, tx, questionID, knowledge.RouteAnswered, ClosedAnswered, answer.Answerer); err != nil {
 		return err
 	}
+	// Whoever answers, the asker has a response: the desk stops looking
+	// for one, and so does the team's promise.
+	if err := meet(ctx, tx, questionID, knowledge.FirstResponse); err != nil {
+		return err
+	}
 	if a.Anonymous {
 		if err := relayAnswer(ctx, tx, a, answer); err != nil {
 			return err
@@ -415,6 +420,9 @@ func (d *Desk) Accept(ctx context.Context, r Request, answerID string) error {
 			return err
 		}
 		if err := tx.SetAskStatus(ctx, qid, knowledge.StatusSolved, ""); err != nil {
+			return err
+		}
+		if err := meet(ctx, tx, qid, knowledge.FirstResponse, knowledge.Resolution); err != nil {
 			return err
 		}
 		settle := CheckKey(qid)

@@ -102,7 +102,7 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 		ID: q.ID, Asker: q.Asker, Conversation: q.Where.ID, Thread: q.Thread,
 		Text: text, Lang: knowledge.DetectLang(text), Time: q.Time,
 	}
-	best, c, ranked, err := d.firstStep(ctx, kq, q.Where, knowledge.Viewer{PersonID: kq.Asker})
+	best, nx, err := d.firstStep(ctx, kq, q.Where, knowledge.Viewer{PersonID: kq.Asker})
 	if err != nil {
 		return err
 	}
@@ -129,46 +129,48 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 		if len(q.Details) > 0 {
 			shown = Quote{Plain: text}
 		}
-		switch {
-		case best != nil && best.Sure:
+		if best != nil && best.Sure {
 			n.Instant++
 			return d.offer(ctx, tx, q, a, *best)
-		case c != nil:
-			_, err := d.route(ctx, tx, routeStep{key: q.Key, ask: a, text: shown, choice: c, told: ToldAsked}, n)
-			return err
 		}
-		return d.giveUp(ctx, tx, q.Key, a, shown, ranked, n)
+		return d.proceed(ctx, tx, routeStep{key: q.Key, ask: a, text: shown, told: ToldAsked}, nx, n)
 	})
 }
 
 // firstStep reads what asking q in place needs: the closest past answer
-// that may be shown there, and, unless it is sure, the expert to ask,
-// ranked on what v may see, with how many candidates the engine ranked.
-// One judgement of the engine gives both when v is the asker's view.
-func (d *Desk) firstStep(ctx context.Context, q knowledge.Question, place knowledge.Conversation, v knowledge.Viewer) (*knowledge.Match, *choice, int, error) {
+// that may be shown there, and, unless it is sure, where the question
+// goes: the team whose topic it is, if any, and the expert to ask (within
+// that team), ranked on what v may see. One judgement of the engine gives
+// both when v is the asker's view.
+func (d *Desk) firstStep(ctx context.Context, q knowledge.Question, place knowledge.Conversation, v knowledge.Viewer) (*knowledge.Match, next, error) {
 	asker := knowledge.Viewer{PersonID: q.Asker}
 	judged, err := d.engine.Consider(ctx, q, asker)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, next{}, err
 	}
 	shown, err := d.inPlace(ctx, judged.Matches, place)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, next{}, err
 	}
 	var best *knowledge.Match
 	if len(shown) > 0 {
 		best = &shown[0]
 	}
 	if best != nil && best.Sure {
-		return best, nil, 0, nil
+		return best, next{}, nil
 	}
 	if v != asker {
 		if judged, err = d.engine.Consider(ctx, q, v); err != nil {
-			return nil, nil, 0, fmt.Errorf("rank experts: %w", err)
+			return nil, next{}, fmt.Errorf("rank experts: %w", err)
 		}
 	}
-	c, err := d.choose(ctx, q, v, judged.Experts, nil)
-	return best, c, len(judged.Experts), err
+	// The team's clock runs from when it takes the question: now.
+	tr, err := d.teamFor(ctx, q.ID, q.Text, q.Asker, v == knowledge.Anonymous, d.Now())
+	if err != nil {
+		return nil, next{}, err
+	}
+	c, ranked, err := d.chooseIn(ctx, q, v, judged.Experts, nil, tr)
+	return best, next{choice: c, ranked: ranked, team: tr}, err
 }
 
 // follow starts following a, the ask of new question q: the best past

@@ -39,14 +39,19 @@ func (d *Desk) Solved(ctx context.Context, r Request, questionID string) error {
 					return err
 				}
 			}
+			if err := meet(ctx, tx, a.QuestionID, knowledge.FirstResponse, knowledge.Resolution); err != nil {
+				return err
+			}
 		}
 		return d.reply(ctx, tx, r, Reply{Say: SaySolved, Settle: card})
 	})
 }
 
 // NeedHelp records that the past answer offered does not help: the
-// question goes to an expert, or is given up when nobody fits. Only the
-// asker may say so (ErrOnlyAsker); a question gone is refused as closed.
+// question goes to an expert (to the team whose topic it is, which takes
+// it now: a sure answer involved no team), or is given up when nobody
+// fits. Only the asker may say so (ErrOnlyAsker); a question gone is
+// refused as closed.
 func (d *Desk) NeedHelp(ctx context.Context, r Request, questionID string) error {
 	ctx = logctx.Question(ctx, questionID)
 	var a knowledge.Ask
@@ -68,7 +73,7 @@ func (d *Desk) NeedHelp(ctx context.Context, r Request, questionID string) error
 	if a.Status != knowledge.StatusOffered {
 		return d.Tell(ctx, r, Reply{Say: SayFindingExpert, Settle: card})
 	}
-	q, next, err := d.nextStep(ctx, a)
+	q, next, err := d.nextStep(ctx, a, true)
 	if knowledge.ErrorCode(err) == knowledge.ENOTFOUND {
 		return closed(card)
 	}
@@ -91,12 +96,7 @@ func (d *Desk) NeedHelp(ctx context.Context, r Request, questionID string) error
 					return err
 				}
 			}
-			text := Quote{Plain: q.Text}
-			if next.choice != nil {
-				if _, err := d.route(ctx, tx, routeStep{key: r.Key, ask: cur, text: text, choice: next.choice, told: ToldAsked}, n); err != nil {
-					return err
-				}
-			} else if err := d.giveUp(ctx, tx, r.Key, cur, text, next.ranked, n); err != nil {
+			if err := d.proceed(ctx, tx, routeStep{key: r.Key, ask: cur, text: Quote{Plain: q.Text}, told: ToldAsked}, next, n); err != nil {
 				return err
 			}
 		}
@@ -148,26 +148,34 @@ func askedBy(ctx context.Context, r Reader, questionID, by string) (knowledge.As
 
 // next is where routing a question further leads: the expert to ask
 // (nil when the policy says enough, or nobody fits: the question is then
-// given up), and how many candidates the engine ranked.
+// given up), how many candidates there were, and the team whose question
+// it is, if any.
 type next struct {
 	choice *choice
 	ranked int
+	team   *teamRoute
 }
 
 // nextStep reads what routing a question further needs: the question as
-// its asker sees it, and who to ask next. It returns an ENOTFOUND error if
-// the question was deleted.
-func (d *Desk) nextStep(ctx context.Context, a knowledge.Ask) (knowledge.Question, next, error) {
+// its asker sees it, the team that took it, and who to ask next (within
+// that team). With match, a question no team took yet is matched against
+// the teams' topics. It returns an ENOTFOUND error if the question was
+// deleted.
+func (d *Desk) nextStep(ctx context.Context, a knowledge.Ask, match bool) (knowledge.Question, next, error) {
 	var (
 		qs     []knowledge.Question
 		routes []knowledge.Route
 		asker  string
+		tr     *teamRoute
 	)
 	err := d.view(ctx, func(r Reader) (err error) {
 		if qs, err = questionOf(ctx, r, a); err != nil {
 			return err
 		}
 		if asker, err = askerOf(ctx, r, a); err != nil {
+			return err
+		}
+		if tr, err = teamOf(ctx, r, a.QuestionID); err != nil {
 			return err
 		}
 		routes, err = r.Routes(ctx, a.QuestionID)
@@ -180,8 +188,13 @@ func (d *Desk) nextStep(ctx context.Context, a knowledge.Ask) (knowledge.Questio
 		return knowledge.Question{}, next{}, knowledge.Errorf(knowledge.ENOTFOUND, "That question was deleted.")
 	}
 	q := qs[0]
+	if tr == nil && match {
+		if tr, err = d.teamFor(ctx, q.ID, q.Text, asker, a.Anonymous, d.Now()); err != nil {
+			return q, next{}, err
+		}
+	}
 	if d.cfg.Policy.GiveUp(len(routes)) {
-		return q, next{}, nil
+		return q, next{team: tr}, nil
 	}
 	asked := make([]string, len(routes))
 	for i, r := range routes {
@@ -193,8 +206,8 @@ func (d *Desk) nextStep(ctx context.Context, a knowledge.Ask) (knowledge.Questio
 	if a.Anonymous {
 		ranking.Asker, v = asker, knowledge.Anonymous
 	}
-	c, ranked, err := d.chooseExpert(ctx, ranking, v, asked)
-	return q, next{choice: c, ranked: ranked}, err
+	c, ranked, err := d.chooseExpert(ctx, ranking, v, asked, tr)
+	return q, next{choice: c, ranked: ranked, team: tr}, err
 }
 
 // Decision is what an expert says of a question sent to them.
@@ -265,7 +278,7 @@ func (d *Desk) Decide(ctx context.Context, r Request, routeID int64, dec Decisio
 		nx next
 	)
 	if dec == NotMe && a.Status.Waiting() {
-		if q, nx, err = d.nextStep(ctx, a); err != nil && knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+		if q, nx, err = d.nextStep(ctx, a, false); err != nil && knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
 			return err
 		}
 	}
@@ -307,14 +320,11 @@ func (d *Desk) Decide(ctx context.Context, r Request, routeID int64, dec Decisio
 			return err
 		}
 		if cura.Status.Waiting() && q.ID != "" {
-			text := Quote{Plain: q.Text}
 			if nx.choice != nil {
 				n.Escalations++
-				step := routeStep{key: r.Key, ask: cura, text: text, choice: nx.choice, told: ToldPassed, previous: r.By}
-				if _, err := d.route(ctx, tx, step, n); err != nil {
-					return err
-				}
-			} else if err := d.giveUp(ctx, tx, r.Key, cura, text, nx.ranked, n); err != nil {
+			}
+			step := routeStep{key: r.Key, ask: cura, text: Quote{Plain: q.Text}, told: ToldPassed, previous: r.By}
+			if err := d.proceed(ctx, tx, step, nx, n); err != nil {
 				return err
 			}
 		}
@@ -477,6 +487,10 @@ func (d *Desk) Pick(ctx context.Context, r Request, routeID int64, earlierID str
 			return err
 		}
 		if err := tx.PickOffer(ctx, a.QuestionID, o.Question, o.Answer.ID); err != nil {
+			return err
+		}
+		// Pointing to the answer given before is a response.
+		if err := meet(ctx, tx, a.QuestionID, knowledge.FirstResponse); err != nil {
 			return err
 		}
 		if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusOffered, o.Answer.ID); err != nil {

@@ -67,6 +67,9 @@ type Config struct {
 	// in any 24 hours (NEXTDESK_ANONYMOUS_PER_DAY, default
 	// DefaultAnonymousPerDay).
 	AnonymousPerDay int
+	// Topics analyses questions to match them against the teams' topics
+	// (the search index does); nil routes no question to a team.
+	Topics TopicAnalyzer
 }
 
 // Counts is what one committed handling did.
@@ -99,6 +102,8 @@ type Desk struct {
 	// indexing serialises index syncs: concurrent ones would redo the
 	// same work.
 	indexing sync.Mutex
+	// topics matches questions against the teams' topics.
+	topics topicMatcher
 }
 
 // New returns a desk on store, engine and chat. It returns an error if one

@@ -854,7 +854,7 @@ func TestTasksRunAtStartOnWakeAndStop(t *testing.T) {
 	for _, tk := range newWorld(t, nil).desk.Tasks() {
 		names[tk.Name] = tk.Every > 0
 	}
-	if diff := cmp.Diff(names, map[string]bool{"escalate": true, "membership": true, "people": true, "prune": true}); diff != "" {
+	if diff := cmp.Diff(names, map[string]bool{"escalate": true, "membership": true, "people": true, "promises": true, "prune": true}); diff != "" {
 		t.Errorf("the desk's tasks (-got +want):\n%s", diff)
 	}
 }

@@ -29,6 +29,10 @@ func escalateEvery(timeout time.Duration) time.Duration {
 // concurrent rounds happen (its key is "escalate:<route id>"). Dry, it logs
 // what it would do. One route's failure does not stop the others; their
 // errors are returned together.
+//
+// A team's question nobody in the team answered waits in the team's
+// channel first; after the answer timeout there, still unanswered, it goes
+// to the fallback channel (see escalateChannels).
 func (d *Desk) Escalate(ctx context.Context, dryRun bool) error {
 	var stale []knowledge.Route
 	err := d.view(ctx, func(r Reader) (err error) {
@@ -46,6 +50,9 @@ func (d *Desk) Escalate(ctx context.Context, dryRun bool) error {
 		if err := d.escalateRoute(ctx, r, dryRun); err != nil {
 			errs = append(errs, fmt.Errorf("escalate route %d: %w", r.ID, err))
 		}
+	}
+	if err := d.escalateChannels(ctx, dryRun); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
@@ -70,7 +77,7 @@ func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool
 	if err != nil {
 		return err
 	}
-	q, nx, err := d.nextStep(ctx, a)
+	q, nx, err := d.nextStep(ctx, a, false)
 	gone := knowledge.ErrorCode(err) == knowledge.ENOTFOUND
 	if err != nil && !gone {
 		return err
@@ -104,29 +111,30 @@ func (d *Desk) escalateRoute(ctx context.Context, r knowledge.Route, dryRun bool
 		if !ask.Status.Waiting() || gone {
 			return closeCard(ctx, tx, cur, ClosedPassedOn, "")
 		}
-		text := Quote{Plain: q.Text}
+		step := routeStep{key: key, ask: ask, text: Quote{Plain: q.Text}, told: ToldEscalated, previous: r.Expert}
 		if nx.choice == nil {
 			if err := closeCard(ctx, tx, cur, ClosedPassedOn, ""); err != nil {
 				return err
 			}
-			return d.giveUp(ctx, tx, key, ask, text, nx.ranked, n)
+			return d.proceed(ctx, tx, step, nx, n)
 		}
 		if err := closeCard(ctx, tx, cur, ClosedPassedOn, nx.choice.expert.ID); err != nil {
 			return err
 		}
-		told := ToldEscalated
 		if cur.Outcome == knowledge.RouteTaken {
-			told = ToldReleased
+			step.told = ToldReleased
 		}
 		n.Escalations++
-		_, err = d.route(ctx, tx, routeStep{key: key, ask: ask, text: text, choice: nx.choice, told: told, previous: r.Expert}, n)
-		return err
+		return d.proceed(ctx, tx, step, nx, n)
 	})
 }
 
 // remind reminds the expert of taken route r, once per answer timeout,
 // where the question they took waits for their answer; the last reminder
-// says when it goes to someone else.
+// says when it goes to someone else. For a team's question, it says when
+// the team's promise runs out: the promise's own reminder of the person
+// holding the question counts as one of these (see remindHolder), so
+// nobody is reminded twice in a row.
 func (d *Desk) remind(ctx context.Context, r knowledge.Route, dryRun bool) error {
 	if dryRun {
 		d.log.Info("escalate (dry run): would remind the expert who took the question", "route", r.ID, "question", r.QuestionID, "expert", r.Expert, "reminder", r.Reminders+1)
@@ -135,9 +143,13 @@ func (d *Desk) remind(ctx context.Context, r knowledge.Route, dryRun bool) error
 	var (
 		a  knowledge.Ask
 		qs []knowledge.Question
+		tr *teamRoute
 	)
 	err := d.view(ctx, func(rd Reader) (err error) {
 		if a, err = rd.Ask(ctx, r.QuestionID); err != nil {
+			return err
+		}
+		if tr, err = teamOf(ctx, rd, r.QuestionID); err != nil {
 			return err
 		}
 		qs, err = rd.Questions(ctx, knowledge.Viewer{PersonID: r.Expert}, []string{r.QuestionID})
@@ -162,7 +174,7 @@ func (d *Desk) remind(ctx context.Context, r knowledge.Route, dryRun bool) error
 		if err != nil {
 			return err
 		}
-		body := Reminder{Route: r.ID, Asker: a.Asker, Thread: thread.link(), Taken: cur.DecidedAt}
+		body := Reminder{Route: r.ID, Asker: a.Asker, Thread: thread.link(), Taken: cur.DecidedAt, Promise: tr.promised()}
 		if len(qs) > 0 {
 			body.Text = Quote{Plain: qs[0].Text}
 		}

@@ -35,6 +35,8 @@ type state struct {
 	offers        map[string]offer
 	details       []detail
 	anonymous     map[string]desk.Anonymous
+	teams         knowledge.Teams
+	teamAsks      map[string]knowledge.TeamAsk
 	notices       []desk.Outgoing
 	// rev counts the writes to questions and answers, as the store's
 	// revision does for the index.
@@ -59,7 +61,7 @@ func newStore(now func() time.Time) *store {
 		keys: map[string]time.Time{}, conversations: map[string]knowledge.Conversation{},
 		questions: map[string]knowledge.Question{}, asks: map[string]knowledge.Ask{},
 		prefs: map[string]knowledge.Preferences{}, subscribers: map[string]bool{}, offers: map[string]offer{},
-		anonymous: map[string]desk.Anonymous{},
+		anonymous: map[string]desk.Anonymous{}, teamAsks: map[string]knowledge.TeamAsk{},
 	}}
 }
 
@@ -79,6 +81,7 @@ func (s *state) clone() *state {
 	c.offers = maps.Clone(s.offers)
 	c.details = slices.Clone(s.details)
 	c.anonymous = maps.Clone(s.anonymous)
+	c.teamAsks = maps.Clone(s.teamAsks)
 	c.notices = slices.Clone(s.notices)
 	return &c
 }

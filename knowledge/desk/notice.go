@@ -155,6 +155,10 @@ type ExpertAsked struct {
 	// Thread is where to answer; the zero Link when the notice itself
 	// starts the thread (a group DM).
 	Thread Link `json:"thread"`
+	// Team and Topic are, for a question a team took, the expert's team
+	// and the topic it matched: why them, with or without evidence.
+	Team  string `json:"team,omitempty"`
+	Topic string `json:"topic,omitempty"`
 }
 
 // Evidence is one past question an expert answered, with its thread.
@@ -207,6 +211,9 @@ type AskerTold struct {
 	// how many experts were asked.
 	Gap   Gap `json:"gap,omitempty"`
 	Asked int `json:"asked,omitempty"`
+	// Team is, when a team takes the question now, which team and what it
+	// promised.
+	Team *Promised `json:"team,omitempty"`
 }
 
 // FallbackAsked asks a whole channel about a question nobody answered,
@@ -252,6 +259,8 @@ type Reminder struct {
 	Taken  time.Time `json:"taken"`
 	Last   bool      `json:"last,omitempty"`
 	Next   time.Time `json:"next,omitzero"`
+	// Promise is, for a team's question, what the team promised.
+	Promise *Promised `json:"promise,omitempty"`
 }
 
 // Closed is why an expert's card no longer waits for them.
@@ -297,6 +306,10 @@ type Reply struct {
 	Route int64 `json:"route,omitempty"`
 	// Count is a number the message gives (a limit reached).
 	Count int `json:"count,omitempty"`
+	// Channel and Teams are a channel and teams the message names (their
+	// names, comma-separated: a Reply stays comparable).
+	Channel string `json:"channel,omitempty"`
+	Teams   string `json:"teams,omitempty"`
 }
 
 // Profile shows a person what they are known for and what waits for them.
@@ -411,6 +424,14 @@ func (n *Notice) Decode(kind Kind, payload []byte) error {
 		body = decodeAs[AnonymousReceipt](env.Body, &err)
 	case KindRelayed:
 		body = decodeAs[Relayed](env.Body, &err)
+	case KindTeamAsked:
+		body = decodeAs[TeamAsked](env.Body, &err)
+	case KindPromiseDue:
+		body = decodeAs[PromiseDue](env.Body, &err)
+	case KindTeamsShown:
+		body = decodeAs[TeamsShown](env.Body, &err)
+	case KindTeamReview:
+		body = decodeAs[TeamReview](env.Body, &err)
 	default:
 		return knowledge.Errorf(knowledge.EINVALID, "Notice %s is of unknown kind %q.", n.Key, kind)
 	}

@@ -110,6 +110,8 @@ type Reader interface {
 	Deactivated(ctx context.Context, readBefore time.Time, limit int) ([]string, error)
 	// AnonymousReader reads who asked the anonymous questions.
 	AnonymousReader
+	// TeamReader reads the teams and the questions they took.
+	TeamReader
 }
 
 // Tx is the write transaction of one handling: every change and every
@@ -189,6 +191,8 @@ type Tx interface {
 	// AnonymousWriter records and forgets who asked the anonymous
 	// questions.
 	AnonymousWriter
+	// TeamTx records what teams do with the questions they take.
+	TeamTx
 }
 
 // Offer is the best past answer found for a new question, kept so the

@@ -25,13 +25,14 @@ type choice struct {
 // asked holds the experts the question was already sent to. A candidate
 // whose presence the chat tool could not tell (rate limited, failing) is
 // asked only when nobody ranked below them is known to be around.
-func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, v knowledge.Viewer, asked []string) (*choice, int, error) {
+//
+// A question a team took goes to one of its members (see chooseIn).
+func (d *Desk) chooseExpert(ctx context.Context, q knowledge.Question, v knowledge.Viewer, asked []string, tr *teamRoute) (*choice, int, error) {
 	judged, err := d.engine.Consider(ctx, q, v)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rank experts: %w", err)
 	}
-	c, err := d.choose(ctx, q, v, judged.Experts, asked)
-	return c, len(judged.Experts), err
+	return d.chooseIn(ctx, q, v, judged.Experts, asked, tr)
 }
 
 // choose returns the best of experts, ranked for q on what v may see,
@@ -245,6 +246,11 @@ type routeStep struct {
 	choice   *choice
 	told     Told
 	previous string
+	// team is what the team that takes the question now promised, told
+	// the asker with where it went; teamName and topic the team and topic
+	// of a team's question, told the expert.
+	team            *Promised
+	teamName, topic string
 }
 
 // route records a route to s.choice: the route itself, the card that asks
@@ -261,8 +267,8 @@ func (d *Desk) route(ctx context.Context, tx Tx, s routeStep, n *Counts) (int64,
 	if err != nil {
 		return 0, err
 	}
-	card := ExpertAsked{Route: id, Asker: s.ask.Asker, Text: s.text, Evidence: c.evidence}
-	note := AskerTold{What: s.told, Expert: c.expert.ID, Previous: s.previous}
+	card := ExpertAsked{Route: id, Asker: s.ask.Asker, Text: s.text, Evidence: c.evidence, Team: s.teamName, Topic: s.topic}
+	note := AskerTold{What: s.told, Expert: c.expert.ID, Previous: s.previous, Team: s.team}
 	if s.ask.Private && s.ask.Anonymous {
 		// Straight to the expert, in their DM with the bot: the card
 		// starts the question's thread there, and the question goes
@@ -310,12 +316,14 @@ func (d *Desk) route(ctx context.Context, tx Tx, s routeStep, n *Counts) (int64,
 	return id, tell.notify(ctx, tx, s.key+"/note", s.ask.Asker, note)
 }
 
-// giveUp records that nobody answers: the question is a knowledge gap;
-// the fallback channel, when there is one, is asked (which counts as an
-// escalation); the asker is told. Both hear what actually happened (see
-// gapOf); ranked is how many candidates the engine found when it was last
-// asked.
-func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, text Quote, ranked int, n *Counts) error {
+// giveUp records that nobody answers the question of s: it is a
+// knowledge gap; the asker is told, and a channel is asked, which counts
+// as an escalation: for a question a team took, the team's channel first
+// (see escalateChannels for what follows), else the fallback channel,
+// when there is one. Both hear what actually happened (see gapOf); ranked
+// is how many candidates there were when the desk last looked.
+func (d *Desk) giveUp(ctx context.Context, tx Tx, s routeStep, ranked int, tr *teamRoute, n *Counts) error {
+	a := s.ask
 	if err := tx.SetAskStatus(ctx, a.QuestionID, knowledge.StatusUnanswered, ""); err != nil {
 		return err
 	}
@@ -328,12 +336,47 @@ func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, t
 	if err != nil {
 		return err
 	}
+	note := AskerTold{What: ToldNobody, Gap: gap, Asked: len(routes), Team: s.team}
+	if tr != nil && tr.team.Channel != "" && tr.ask.ChannelAsked.IsZero() {
+		// Nobody left in the team: its own channel is asked before the
+		// rest of the company. A team that takes the question now told
+		// its channel so already, but for a question sent anonymously
+		// straight to experts, whose text and thread only the channel's
+		// own post can carry.
+		if _, err := tx.MarkChannelAsked(ctx, a.QuestionID, tx.Now()); err != nil {
+			return err
+		}
+		n.Escalations++
+		if !tr.fresh || a.Private && a.Anonymous {
+			if err := askChannel(ctx, tx, a, s.text, gap, len(routes), tr.team.Channel, s.key+"/team", "team-fallback:"); err != nil {
+				return err
+			}
+		}
+		note.What, note.Fallback = ToldFallback, tr.team.Channel
+		return tell.notify(ctx, tx, s.key+"/note", a.Asker, note)
+	}
 	fallback := d.cfg.FallbackChannel
 	if fallback == "" {
-		return tell.notify(ctx, tx, key+"/note", a.Asker, AskerTold{What: ToldNobody, Gap: gap, Asked: len(routes)})
+		return tell.notify(ctx, tx, s.key+"/note", a.Asker, note)
+	}
+	if tr != nil {
+		if _, err := tx.MarkFallbackAsked(ctx, a.QuestionID, tx.Now()); err != nil {
+			return err
+		}
 	}
 	n.Escalations++
-	asked := FallbackAsked{Asker: a.Asker, Private: a.Private && !a.Anonymous, Gap: gap, Asked: len(routes)}
+	if err := askChannel(ctx, tx, a, s.text, gap, len(routes), fallback, s.key+"/fallback", "fallback:"); err != nil {
+		return err
+	}
+	note.What, note.Fallback = ToldFallback, fallback
+	return tell.notify(ctx, tx, s.key+"/note", a.Asker, note)
+}
+
+// askChannel asks channel, a whole channel, to answer a, which nobody
+// answers (gap, after asked experts), under key; an anonymous question's
+// under keyPrefix and its id instead.
+func askChannel(ctx context.Context, tx Tx, a knowledge.Ask, text Quote, gap Gap, asked int, channel, key, keyPrefix string) error {
+	body := FallbackAsked{Asker: a.Asker, Private: a.Private && !a.Anonymous, Gap: gap, Asked: asked}
 	var (
 		after int64
 		place Place
@@ -343,26 +386,22 @@ func (d *Desk) giveUp(ctx context.Context, tx Tx, key string, a knowledge.Ask, t
 		// Nobody there could reach out to an anonymous asker: the channel
 		// reads the question, and the thread its post starts becomes the
 		// question's, relayed like an expert's.
-		asked.Text, place = text, Place{QuestionID: a.QuestionID, Thread: true}
+		body.Text, place = text, Place{QuestionID: a.QuestionID, Thread: true}
 	case !a.Private:
 		thread, err := threadOf(ctx, tx, a)
 		if err != nil {
 			return err
 		}
-		asked.Text, asked.Thread, after = text, thread.link(), thread.after
+		body.Text, body.Thread, after = text, thread.link(), thread.after
 	}
-	fkey := key + "/fallback"
 	if a.Anonymous {
 		// Every post carries its key (see Notice): the key of a delivery
 		// the asker made (their command, their click) must not stand in a
 		// channel.
-		fkey = "fallback:" + a.QuestionID
+		key = keyPrefix + a.QuestionID
 	}
-	_, err = tx.Notify(ctx, Notice{Key: fkey, To: Address{Conversation: fallback}, After: after, Place: place, Body: asked})
-	if err != nil {
-		return err
-	}
-	return tell.notify(ctx, tx, key+"/note", a.Asker, AskerTold{What: ToldFallback, Fallback: fallback, Gap: gap, Asked: len(routes)})
+	_, err := tx.Notify(ctx, Notice{Key: key, To: Address{Conversation: channel}, After: after, Place: place, Body: body})
+	return err
 }
 
 // gapOf says why nobody answers a question sent to routes: with none,

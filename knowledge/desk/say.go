@@ -49,6 +49,15 @@ const (
 	// SayAnonymousInPublic: a message that shows its author's name asks
 	// to be anonymous; how to ask without it.
 	SayAnonymousInPublic Say = "anonymous_in_public"
+
+	SayNoTeam           Say = "no_team"             // the person is in no team
+	SayNotInTeam        Say = "not_in_team"         // the person is not in team Detail; theirs are Teams
+	SayWhichTeam        Say = "which_team"          // the person is in Teams: which one?
+	SayTeamNoChannel    Say = "team_no_channel"     // team Detail has no channel
+	SayTeamNotInChannel Say = "team_not_in_channel" // the bot is not in Channel, team Detail's
+	SayReviewPosted     Say = "review_posted"       // team Detail's review is posted in Channel
+	SayBadDate          Say = "bad_date"            // Detail is not a date in the past
+	SayTeamUsage        Say = "team_usage"          // how to use /nextdesk team
 )
 
 // A Refusal is the desk's answer to a request it turns down: the person is

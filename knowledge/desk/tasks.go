@@ -77,15 +77,16 @@ const (
 )
 
 // Tasks lists the desk's background tasks: "escalate" passes on the
-// questions nobody answered in time (see Escalate), "membership" reads
-// member lists again before they are too old to be trusted (see Refresh),
-// "people" asks again about people seen deactivated (see
-// RecheckDeactivated),
-// and "prune" forgets handled keys and delivered notices older than a
-// week, and who asked the anonymous questions older than KeepAnonymous.
+// questions nobody answered in time (see Escalate), "promises" holds the
+// teams' promises (see HoldPromises), "membership" reads member lists
+// again before they are too old to be trusted (see Refresh), "people" asks
+// again about people seen deactivated (see RecheckDeactivated), and
+// "prune" forgets handled keys and delivered notices older than a week,
+// and who asked the anonymous questions older than KeepAnonymous.
 func (d *Desk) Tasks() []Task {
 	return []Task{
 		{Name: TaskEscalate, Every: escalateEvery(d.cfg.AnswerTimeout), Run: d.Escalate},
+		{Name: TaskPromises, Every: promisesEvery, Run: d.HoldPromises},
 		{Name: TaskMembership, Every: membershipEvery(d.cfg.MembershipTTL), Run: d.Refresh},
 		{Name: TaskPeople, Every: peopleEvery, Run: d.RecheckDeactivated},
 		{Name: TaskPrune, Every: 6 * time.Hour, Run: d.prune},

@@ -294,6 +294,20 @@ func (r reader) HeldAsks(ctx context.Context, limit int) ([]knowledge.TeamAsk, e
 		ORDER BY h.next, a.question_id`, limit)
 }
 
+// ChannelAsks returns at most limit questions whose team's channel was
+// asked before before, no member being left to ask, that nobody answered
+// since and that the fallback channel was not asked about yet, the
+// longest waiting first.
+func (r reader) ChannelAsks(ctx context.Context, before time.Time, limit int) ([]knowledge.TeamAsk, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return queryTeamAsks(ctx, r.tx, `INDEXED BY team_asks_in_channel
+		WHERE a.channel_asked_at IS NOT NULL AND a.fallback_asked_at IS NULL AND a.channel_asked_at < ?
+		  AND EXISTS (SELECT 1 FROM asks s WHERE s.question_id = a.question_id AND s.status = ?)
+		ORDER BY a.channel_asked_at, a.question_id LIMIT ?`, nanos(before), knowledge.StatusUnanswered, limit)
+}
+
 // TeamAsks returns the questions teams took that were asked in [from, to),
 // oldest first, for the review and the digest.
 func (db *DB) TeamAsks(ctx context.Context, from, to time.Time) ([]knowledge.TeamAsk, error) {
@@ -309,7 +323,8 @@ func (db *DB) TeamAsks(ctx context.Context, from, to time.Time) ([]knowledge.Tea
 // team_asks a), with their deadlines.
 func queryTeamAsks(ctx context.Context, q querier, where string, args ...any) ([]knowledge.TeamAsk, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT a.question_id, a.team, a.topic, a.requester, a.anonymous, a.match, a.asked_at
+		SELECT a.question_id, a.team, a.topic, a.requester, a.anonymous, a.match, a.asked_at,
+		       a.channel_asked_at, a.fallback_asked_at
 		FROM team_asks a `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read team asks: %w", err)
@@ -320,14 +335,14 @@ func queryTeamAsks(ctx context.Context, q querier, where string, args ...any) ([
 	)
 	for rows.Next() {
 		var (
-			a     knowledge.TeamAsk
-			asked sql.NullInt64
+			a                        knowledge.TeamAsk
+			asked, channel, fallback sql.NullInt64
 		)
-		if err := rows.Scan(&a.QuestionID, &a.Team, &a.Topic, &a.Requester, &a.Anonymous, &a.Match, &asked); err != nil {
+		if err := rows.Scan(&a.QuestionID, &a.Team, &a.Topic, &a.Requester, &a.Anonymous, &a.Match, &asked, &channel, &fallback); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read team asks: %w", err)
 		}
-		a.AskedAt = fromNanos(asked)
+		a.AskedAt, a.ChannelAsked, a.FallbackAsked = fromNanos(asked), fromNanos(channel), fromNanos(fallback)
 		a.FirstResponse.Kind, a.Resolution.Kind = knowledge.FirstResponse, knowledge.Resolution
 		asks = append(asks, a)
 		ids = append(ids, a.QuestionID)
@@ -427,11 +442,50 @@ func (d *deskTx) AddTeamAsk(ctx context.Context, a knowledge.TeamAsk) error {
 }
 
 // MeetDeadline records that the deadline of kind was met, unless it was
-// met or breached before, and reports whether it changed. It returns an
-// ENOTFOUND error if no team took the question or it has no such
-// deadline.
+// met before, and reports whether it changed. A deadline breached keeps its
+// breach: met late, it is still broken, and how long it took counts in the
+// review's medians. It returns an ENOTFOUND error if no team took the
+// question or it has no such deadline.
 func (d *deskTx) MeetDeadline(ctx context.Context, questionID string, kind knowledge.DeadlineKind, at time.Time, took time.Duration) (bool, error) {
-	return d.setDeadline(ctx, questionID, kind, `met_at = ?, took = ?`, `met_at IS NULL AND breached_at IS NULL`, nanos(at), int64(took))
+	return d.setDeadline(ctx, questionID, kind, `met_at = ?, took = ?`, `met_at IS NULL`, nanos(at), int64(took))
+}
+
+// MarkChannelAsked records that the team's channel was asked about a
+// question at at, unless it was before, and reports whether it changed.
+// It returns an ENOTFOUND error if no team took the question.
+func (d *deskTx) MarkChannelAsked(ctx context.Context, questionID string, at time.Time) (bool, error) {
+	return d.setTeamAsk(ctx, questionID, `channel_asked_at`, at)
+}
+
+// MarkFallbackAsked records that the fallback channel was asked about a
+// team's question at at, unless it was before, and reports whether it
+// changed. It returns an ENOTFOUND error if no team took the question.
+func (d *deskTx) MarkFallbackAsked(ctx context.Context, questionID string, at time.Time) (bool, error) {
+	return d.setTeamAsk(ctx, questionID, `fallback_asked_at`, at)
+}
+
+// setTeamAsk sets a team ask's time column when it is unset, and reports
+// whether it did.
+func (d *deskTx) setTeamAsk(ctx context.Context, questionID, column string, at time.Time) (bool, error) {
+	res, err := d.t.ExecContext(ctx, `UPDATE team_asks SET `+column+` = ? WHERE question_id = ? AND `+column+` IS NULL`, nanos(at), questionID)
+	if err != nil {
+		return false, fmt.Errorf("team ask %s: %w", questionID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("team ask %s: %w", questionID, err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	var exists bool
+	if err := d.t.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM team_asks WHERE question_id = ?)`, questionID).Scan(&exists); err != nil {
+		return false, fmt.Errorf("team ask %s: %w", questionID, err)
+	}
+	if !exists {
+		return false, errTeamAskNotFound()
+	}
+	return false, nil
 }
 
 // RecordReminder records that step was taken for the deadline of kind,

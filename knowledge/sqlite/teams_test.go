@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -164,13 +166,10 @@ func TestTeamAsks(t *testing.T) {
 	twice("meet q1", func(tx desk.TeamTx) (bool, error) {
 		return tx.MeetDeadline(ctx, "q1", knowledge.FirstResponse, at(20, 17, 0), time.Hour)
 	})
-	// A late answer does not undo a breach.
-	teamTx(t, db, "meet q2 late", func(tx desk.TeamTx) error {
-		changed, err := tx.MeetDeadline(ctx, "q2", knowledge.FirstResponse, at(23, 12, 0), 2*time.Hour+30*time.Minute)
-		if changed {
-			t.Error("a breached deadline was met")
-		}
-		return err
+	// A late answer is recorded, for the review's medians, and does not
+	// undo the breach.
+	twice("meet q2 late", func(tx desk.TeamTx) (bool, error) {
+		return tx.MeetDeadline(ctx, "q2", knowledge.FirstResponse, at(23, 12, 0), 2*time.Hour+30*time.Minute)
 	})
 	teamTx(t, db, "bad reminder", func(tx desk.TeamTx) error {
 		if _, err := tx.RecordReminder(ctx, "q2", knowledge.FirstResponse, knowledge.StepBreach, at(23, 12, 0)); knowledge.ErrorCode(err) != knowledge.EINVALID {
@@ -206,6 +205,10 @@ func TestTeamAsks(t *testing.T) {
 	}
 	want2 := q2.FirstResponse
 	want2.HolderReminded, want2.ChannelReminded, want2.BreachedAt = at(23, 10, 30), at(23, 10, 45), at(23, 11, 1)
+	want2.MetAt, want2.Took = at(23, 12, 0), 2*time.Hour+30*time.Minute
+	if got := want2.Outcome(at(24, 0, 0)); got != knowledge.OutcomeBroken {
+		t.Errorf("q2's first response, breached then met late: %s, want broken", got)
+	}
 	if diff := cmp.Diff(asks[1].FirstResponse, want2, cmpopts.EquateApproxTime(0)); diff != "" {
 		t.Errorf("q2's first response (-got +want):\n%s", diff)
 	}
@@ -219,5 +222,77 @@ func TestTeamAsks(t *testing.T) {
 	}
 	if later, _ := db.TeamAsks(ctx, at(23, 9, 30), at(30, 0, 0)); len(later) != 1 || later[0].QuestionID != "q3" {
 		t.Errorf("TeamAsks from Monday 09:30 = %+v, want q3 only", later)
+	}
+}
+
+// TestTeamChannelStage checks the stages of a team's question nobody in
+// the team answered: its channel asked, then, past the timeout and still
+// unanswered, the fallback channel, each recorded once.
+func TestTeamChannelStage(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenTemp(t)
+	teams := testTeams(t)
+	if err := db.ReplaceTeams(ctx, teams); err != nil {
+		t.Fatal(err)
+	}
+	at := func(h int) time.Time { return time.Date(2026, time.November, 23, h, 0, 0, 0, time.UTC) }
+	for _, id := range []string{"q1", "q2", "q3"} {
+		askQuestion(t, db, "ask:"+id, knowledge.Question{ID: id, Asker: "US1", Conversation: "C1", Text: "facture ?", Time: at(8)},
+			knowledge.Ask{QuestionID: id, Asker: "US1", Channel: "C1"})
+		a := knowledge.NewTeamAsk(id, at(8), knowledge.Assignment{Team: "Comptabilité", Topic: "invoices"}, teams[0].Hours, false)
+		teamTx(t, db, "team:"+id, func(tx desk.TeamTx) error { return tx.AddTeamAsk(ctx, a) })
+	}
+	waiting := func(before time.Time) []string {
+		t.Helper()
+		asks, err := read(t, db, func(r desk.Reader) ([]knowledge.TeamAsk, error) { return r.ChannelAsks(ctx, before, 10) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range asks {
+			ids = append(ids, a.QuestionID)
+		}
+		return ids
+	}
+	mustOnce(t, db, "stage", func(tx desk.Tx) error {
+		for i, id := range []string{"q2", "q1", "q3"} {
+			if changed, err := tx.MarkChannelAsked(ctx, id, at(9+i)); err != nil || !changed {
+				return fmt.Errorf("channel asked about %s: %v, %w", id, changed, err)
+			}
+			if err := tx.SetAskStatus(ctx, id, knowledge.StatusUnanswered, ""); err != nil {
+				return err
+			}
+		}
+		if changed, err := tx.MarkChannelAsked(ctx, "q1", at(12)); err != nil || changed {
+			return fmt.Errorf("channel asked twice: %v, %w", changed, err)
+		}
+		if _, err := tx.MarkChannelAsked(ctx, "nope", at(12)); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+			return fmt.Errorf("channel asked about a question no team took: %w, want ENOTFOUND", err)
+		}
+		// q3 got an answer meanwhile.
+		return tx.SetAskStatus(ctx, "q3", knowledge.StatusAnswered, "")
+	})
+	if diff := cmp.Diff(waiting(at(11)), []string{"q2", "q1"}); diff != "" {
+		t.Errorf("waiting in the channel before 11:00, longest first (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(waiting(at(10)), []string{"q2"}); diff != "" {
+		t.Errorf("waiting in the channel before 10:00 (-got +want):\n%s", diff)
+	}
+	mustOnce(t, db, "fallback", func(tx desk.Tx) error {
+		changed, err := tx.MarkFallbackAsked(ctx, "q2", at(14))
+		if err == nil && !changed {
+			err = errors.New("the fallback asked about q2 was not recorded")
+		}
+		return err
+	})
+	if diff := cmp.Diff(waiting(at(23)), []string{"q1"}); diff != "" {
+		t.Errorf("waiting in the channel after q2 went to the fallback (-got +want):\n%s", diff)
+	}
+	got, err := read(t, db, func(r desk.Reader) (knowledge.TeamAsk, error) { return r.TeamAsk(ctx, "q2") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.ChannelAsked.Equal(at(9)) || !got.FallbackAsked.Equal(at(14)) {
+		t.Errorf("q2's stages read back: channel %v, fallback %v; want %v, %v", got.ChannelAsked, got.FallbackAsked, at(9), at(14))
 	}
 }
