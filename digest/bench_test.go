@@ -13,6 +13,7 @@ import (
 	"github.com/nextdesk/nextdesk/digest"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite/sqlitetest"
 )
 
 // benchQuestions is the size of the history BenchmarkCompose reads:
@@ -35,7 +36,7 @@ func benchQuestions(b *testing.B) int {
 // nobody answered.
 func mustBenchStore(b *testing.B, n int) *sqlite.DB {
 	b.Helper()
-	db := sqlite.MustOpenTemp(b)
+	db := sqlitetest.MustOpen(b)
 	rng := rand.New(rand.NewPCG(1, 2))
 	vocab := make([]string, 1000)
 	for i := range vocab {

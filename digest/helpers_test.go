@@ -14,6 +14,7 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite/sqlitetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -42,7 +43,7 @@ func ts(t time.Time) string { return fmt.Sprintf("%d.000100", t.Unix()) }
 // described in compose_test.go, and returns it.
 func mustFixture(tb testing.TB) *sqlite.DB {
 	tb.Helper()
-	db := sqlite.MustOpenTemp(tb)
+	db := sqlitetest.MustOpen(tb)
 	fillFixture(tb, db)
 	return db
 }

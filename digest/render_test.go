@@ -16,7 +16,7 @@ import (
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite/sqlitetest"
 )
 
 // mustSlack starts a fake Slack with a channel for digests and returns a
@@ -84,7 +84,7 @@ func TestGoldenBlocks(t *testing.T) {
 // fake Slack (which enforces Block Kit's limits) accept it.
 func TestBlocksStayWithinSlackLimits(t *testing.T) {
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	long := strings.Repeat("très long texte <b>&amp; ", 300) // 7,500 characters with markup to escape
 	b := knowledge.Batch{Conversations: []knowledge.Conversation{{ID: "CHELP", Name: strings.Repeat("canal", 40), Kind: knowledge.KindPublic}}}
 	for i := range 80 {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite/sqlitetest"
 )
 
 // counting counts the engine's calls to its index and store.
@@ -34,7 +34,7 @@ var day0 = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 func mustEngine(t *testing.T, b knowledge.Batch) (*knowledge.Engine, *counting) {
 	t.Helper()
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	ix, err := index.Open(t.TempDir() + "/index")
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite/sqlitetest"
 )
 
 // TestInboxE2E runs what the inbox guarantees through the real `nextdesk
@@ -109,7 +110,7 @@ func e2eStoreRefusesWrites(t *testing.T, e *e2e) {
 			text += " " + strings.Repeat("Context: the replica set keeps the old image. ", 600)
 		}
 		_, _, payload := e.mention(text)
-		restore := sqlite.RefuseWrites(t, db, how)
+		restore := sqlitetest.RefuseWrites(t, db, how)
 		acked, envelope := e.offer(payload, 0)
 		if acked {
 			t.Fatalf("%s: Slack was told an event arrived that the store could not record", how)

@@ -30,6 +30,7 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite/sqlitetest"
 )
 
 // The bot's action ids, as Slack sends them back.
@@ -136,7 +137,7 @@ func newHarness(t testing.TB, change func(*config)) *harness {
 	h.srv.AddChannel(fakeslack.Channel{ID: fallback, Name: "ask-anyone", Members: everyone})
 	h.srv.AddChannel(fakeslack.Channel{ID: secret, Name: "secret", Private: true, Members: []string{fakeslack.BotUserID, asker, expert1}})
 
-	h.store = sqlite.MustOpenTemp(t)
+	h.store = sqlitetest.MustOpen(t)
 	h.store.Now = h.clock.Now
 	h.db = h.store
 	ix, err := index.Open(t.TempDir())

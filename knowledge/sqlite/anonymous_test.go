@@ -33,7 +33,7 @@ func askAnonymously(t *testing.T, db *DB, id, asker, conv string, at time.Time, 
 
 func TestAnonymousQuestionsKeepTheirAskerApart(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	askAnonymously(t, db, "anon:1", "U1", "C1", t0, desk.Link{Conversation: "D1", Thread: "5.000001"})
 	askAnonymously(t, db, "anon:2", "U1", "C1", t0.Add(time.Hour), desk.Link{})
@@ -95,7 +95,7 @@ func TestAnonymousQuestionsKeepTheirAskerApart(t *testing.T) {
 
 func TestForgetAnonymousErasesTheAskerAndTheRelay(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	askAnonymously(t, db, "anon:old", "U1", "C1", t0, desk.Link{Conversation: "D1", Thread: "5.000001"})
 	askAnonymously(t, db, "anon:new", "U1", "C1", t0.Add(48*time.Hour), desk.Link{Conversation: "D1", Thread: "5.000002"})
@@ -118,7 +118,7 @@ func TestForgetAnonymousErasesTheAskerAndTheRelay(t *testing.T) {
 
 func TestRelayAndAnonymousCardsArePlacedOnDelivery(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	askAnonymously(t, db, "anon:1", "U1", "nextdesk:anonymous", time.Now(), desk.Link{})
 	receipt := mustNotify(t, db, desk.Notice{Key: "relay:anon:1", To: desk.Address{Conversation: "U1"}, Reader: "U1",
 		Body: desk.AnonymousReceipt{KeepDays: 30}, Place: desk.Place{QuestionID: "anon:1", Relay: true}})

@@ -68,7 +68,7 @@ func askQuestion(t *testing.T, db *DB, key string, q knowledge.Question, a knowl
 
 func TestOnceRunsAKeyOnce(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	runs := 0
 	fn := func(tx desk.Tx) error {
 		runs++
@@ -90,7 +90,7 @@ func TestOnceRunsAKeyOnce(t *testing.T) {
 
 func TestOnceRollsBackKeyAndWritesOnError(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	boom := errors.New("boom")
 	_, err := db.Once(ctx, "Ev1", func(tx desk.Tx) error {
 		if _, err := tx.Notify(ctx, note("m1")); err != nil {
@@ -118,7 +118,7 @@ func TestOnceRollsBackKeyAndWritesOnError(t *testing.T) {
 }
 
 func TestOnceRefusesAnEmptyKey(t *testing.T) {
-	_, err := MustOpenTemp(t).Once(context.Background(), "", func(desk.Tx) error { return nil })
+	_, err := mustOpenTemp(t).Once(context.Background(), "", func(desk.Tx) error { return nil })
 	if knowledge.ErrorCode(err) != knowledge.EINVALID {
 		t.Errorf("error = %v, want EINVALID", err)
 	}
@@ -126,7 +126,7 @@ func TestOnceRefusesAnEmptyKey(t *testing.T) {
 
 func TestOnceReportsKnowledgeChanges(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	q := knowledge.Question{ID: "q1", Asker: "U1", Conversation: "C1", Text: "How do I reset the VPN?"}
 	h := mustOnce(t, db, "k1", func(tx desk.Tx) error { return tx.AddQuestion(ctx, q) })
 	if !h.KnowledgeChanged {
@@ -142,7 +142,7 @@ func TestOnceReportsKnowledgeChanges(t *testing.T) {
 
 func TestNotifyIsIdempotentAndChecksInput(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	var ids []int64
 	mustOnce(t, db, "k", func(tx desk.Tx) error {
 		for range 2 {
@@ -173,7 +173,7 @@ func TestNotifyIsIdempotentAndChecksInput(t *testing.T) {
 
 func TestNoticesKeepWhatTheySay(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	until := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	want := []desk.Notice{
 		{Key: "a", To: desk.Address{Conversation: "U1"}, Reader: "U1", Body: desk.ExpertAsked{
@@ -218,7 +218,7 @@ func TestNoticesKeepWhatTheySay(t *testing.T) {
 
 func TestUnreadableNoticeIsReturnedWithoutBody(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	mustOnce(t, db, "k", func(tx desk.Tx) error {
 		_, err := tx.Notify(ctx, note("a"))
 		return err
@@ -238,7 +238,7 @@ func TestUnreadableNoticeIsReturnedWithoutBody(t *testing.T) {
 
 func TestOutboxDependenciesAndPlaces(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	now := time.Now()
 	q := knowledge.Question{ID: "slack:D1:1.000001", Asker: "U1", Conversation: "D1", Text: "Where is the payroll calendar?"}
 	var open, post int64
@@ -322,7 +322,7 @@ func TestOutboxDependenciesAndPlaces(t *testing.T) {
 
 func TestMarkFailedFailsDependents(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	var first int64
 	mustOnce(t, db, "k", func(tx desk.Tx) error {
 		var err error
@@ -351,7 +351,7 @@ func TestMarkFailedFailsDependents(t *testing.T) {
 
 func TestMarkRetryDelays(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	now := time.Now()
 	id := mustNotify(t, db, note("a"))
 	if claimed, err := db.Claim(ctx, id, now, now.Add(time.Second)); err != nil || !claimed {
@@ -379,7 +379,7 @@ func TestMarkRetryDelays(t *testing.T) {
 
 func TestRoutesOfAsks(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	clock := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return clock }
 
@@ -440,7 +440,7 @@ func TestRoutesOfAsks(t *testing.T) {
 
 func TestAskConflictsAndStatus(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	askQuestion(t, db, "a1", knowledge.Question{ID: "q1", Asker: "U1", Conversation: "C1", Text: "one"},
 		knowledge.Ask{QuestionID: "q1", Asker: "U1", Channel: "C1", Thread: "1.000001"})
 	_, err := db.Once(ctx, "a2", func(tx desk.Tx) error {
@@ -472,7 +472,7 @@ func TestAskConflictsAndStatus(t *testing.T) {
 
 func TestPreferencesAndCache(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	until := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	mustOnce(t, db, "p", func(tx desk.Tx) error {
 		return tx.SetPreferences(ctx, "U1", knowledge.Preferences{SnoozedUntil: until})
@@ -502,7 +502,7 @@ func TestPreferencesAndCache(t *testing.T) {
 
 func TestPruneKeepsWhatIsNeeded(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	clock := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return clock }
 	var first int64
@@ -535,7 +535,7 @@ func TestPruneKeepsWhatIsNeeded(t *testing.T) {
 
 func TestClaimLetsOneDelivererSend(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	now := time.Now()
 	id := mustNotify(t, db, note("a"))
 	first, err := db.Claim(ctx, id, now, now.Add(time.Minute))
@@ -565,7 +565,7 @@ func TestClaimLetsOneDelivererSend(t *testing.T) {
 
 func TestRouteAndAnsweredBy(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	_, err := db.Import(ctx, knowledge.Batch{
 		People: []knowledge.Person{{ID: "E1"}},

@@ -12,6 +12,7 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite/sqlitetest"
 )
 
 var monday = time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
@@ -75,7 +76,7 @@ func ids(qs []knowledge.Question) []string {
 
 func TestQuestionsAskedByViewer(t *testing.T) {
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	digestFixture(t, db)
 	for _, c := range []struct {
 		viewer knowledge.Viewer
@@ -113,7 +114,7 @@ func TestQuestionsAskedByViewer(t *testing.T) {
 
 func TestEachAnsweredTextByViewer(t *testing.T) {
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	digestFixture(t, db)
 	collect := func(v knowledge.Viewer) []string {
 		var texts []string
@@ -139,7 +140,7 @@ func TestEachAnsweredTextByViewer(t *testing.T) {
 
 func TestBotRecordsForTheDigest(t *testing.T) {
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	digestFixture(t, db)
 	ask := func(key string, q knowledge.Question, a knowledge.Ask, experts ...string) {
 		t.Helper()
@@ -202,7 +203,7 @@ func TestBotRecordsForTheDigest(t *testing.T) {
 
 func TestFirstAnswerAskers(t *testing.T) {
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	digestFixture(t, db)
 	// pub1's first answer is carol's (01:00), bob's came later.
 	for who, want := range map[string]map[string]int{
@@ -246,7 +247,7 @@ func TestFirstAnswerAskers(t *testing.T) {
 
 func TestDigestSubscribers(t *testing.T) {
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	subscribe := func(who string, on bool) error {
 		_, err := db.Once(ctx, fmt.Sprintf("sub:%s:%v:%d", who, on, time.Now().UnixNano()), func(tx desk.Tx) error {
 			return tx.SetDigestSubscription(ctx, who, on)
@@ -292,7 +293,7 @@ func TestDigestSubscribers(t *testing.T) {
 
 func TestOrgChartStore(t *testing.T) {
 	ctx := context.Background()
-	db := sqlite.MustOpenTemp(t)
+	db := sqlitetest.MustOpen(t)
 	digestFixture(t, db)
 	if got, err := db.OrgChart(ctx); err != nil || len(got) != 0 {
 		t.Fatalf("empty chart: %v, %v", got, err)

@@ -41,7 +41,7 @@ func fixedRetry(d time.Duration) func(int) time.Duration { return func(int) time
 
 func TestInboxRecordsOnceAndNeverAHandledKey(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	if !mustRecord(t, db, delivery("Ev1", now)) {
 		t.Error("a new delivery was not recorded")
@@ -71,7 +71,7 @@ func TestInboxRecordsOnceAndNeverAHandledKey(t *testing.T) {
 
 func TestInboxClaimRetryParkAndRequeue(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	for i := range 3 {
 		mustRecord(t, db, delivery(fmt.Sprintf("Ev%d", i), now.Add(time.Duration(i)*time.Second)))
@@ -167,7 +167,7 @@ func TestInboxReleaseAfterACrash(t *testing.T) {
 
 func TestInboxPendingBefore(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	mustRecord(t, db, delivery("EvAnswer", now))
 	mustRecord(t, db, delivery("EvCheck", now.Add(time.Second)))
@@ -197,11 +197,20 @@ func TestWritesRefusedByAFullOrReadOnlyDisk(t *testing.T) {
 	for _, how := range []string{"full", "readonly"} {
 		t.Run(how, func(t *testing.T) {
 			ctx := context.Background()
-			db := MustOpenTemp(t)
+			db := mustOpenTemp(t)
 			if err := db.Heartbeat(ctx); err != nil {
 				t.Fatalf("Heartbeat on a writable store: %v", err)
 			}
-			restore := RefuseWrites(t, db, how)
+			undo, err := db.RefuseWrites(context.Background(), how)
+			if err != nil {
+				t.Fatal(err)
+			}
+			restore := func() {
+				if err := undo(); err != nil {
+					t.Error(err)
+				}
+			}
+			t.Cleanup(restore)
 			big := delivery("Ev1", time.Now())
 			big.Payload = make([]byte, 64<<10)
 			if _, err := db.RecordInbound(ctx, big); err == nil {
@@ -283,7 +292,7 @@ func BenchmarkRecordInbound(b *testing.B) {
 }
 
 func TestUnsolved(t *testing.T) {
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	mustOnce(t, db, "conv", func(tx desk.Tx) error {

@@ -44,7 +44,7 @@ type membershipWorld struct {
 
 func newMembershipWorld(t *testing.T) *membershipWorld {
 	w := &membershipWorld{t: t, now: epoch}
-	w.db = MustOpenTemp(t)
+	w.db = mustOpenTemp(t)
 	w.db.Now = func() time.Time { return w.now }
 	b := knowledge.Batch{
 		People: []knowledge.Person{{ID: "U1"}, {ID: "U2"}, {ID: "U3"}},

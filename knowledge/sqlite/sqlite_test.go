@@ -22,7 +22,7 @@ var epoch = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 // at epoch, and closes it when the test ends.
 func MustOpen(tb testing.TB) *DB {
 	tb.Helper()
-	db := MustOpenTemp(tb)
+	db := mustOpenTemp(tb)
 	db.Now = func() time.Time { return epoch }
 	return db
 }
@@ -316,4 +316,20 @@ func TestReaderIsQueryOnly(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "readonly") {
 		t.Fatalf("write through the reader pool: err = %v, want a readonly error", err)
 	}
+}
+
+// mustOpenTemp opens a new store in a temporary directory, on the real
+// clock, and closes it when the test ends.
+func mustOpenTemp(tb testing.TB) *DB {
+	tb.Helper()
+	db, err := Open(filepath.Join(tb.TempDir(), "nextdesk.db"))
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Errorf("close store: %v", err)
+		}
+	})
+	return db
 }

@@ -55,7 +55,7 @@ var cmpHours = cmp.Comparer(func(a, b knowledge.WorkHours) bool {
 
 func TestReplaceTeams(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	teams := testTeams(t)
 	if err := db.ReplaceTeams(ctx, teams); err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func TestReplaceTeams(t *testing.T) {
 
 func TestTeamAsks(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	teams := testTeams(t)
 	if err := db.ReplaceTeams(ctx, teams); err != nil {
 		t.Fatal(err)
@@ -230,7 +230,7 @@ func TestTeamAsks(t *testing.T) {
 // unanswered, the fallback channel, each recorded once.
 func TestTeamChannelStage(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenTemp(t)
+	db := mustOpenTemp(t)
 	teams := testTeams(t)
 	if err := db.ReplaceTeams(ctx, teams); err != nil {
 		t.Fatal(err)
