@@ -186,15 +186,14 @@ func (e *Engine) Consider(ctx context.Context, q Question, v Viewer) (Considerat
 		return Consideration{}, nil // only function words: nothing to look for
 	}
 	translations := e.translate(words)
-	var convs []string
-	if v.PersonID != "" {
-		if convs, err = e.Source.Memberships(ctx, v.PersonID); err != nil {
-			return Consideration{}, fmt.Errorf("memberships of %s: %w", v.PersonID, err)
-		}
+	scope, err := e.Source.Scope(ctx, v)
+	if err != nil {
+		return Consideration{}, fmt.Errorf("what %q may search: %w", v.PersonID, err)
 	}
 	hits, err := e.Index.Search(ctx, SearchQuery{
 		Words:         searchWords(words, translations),
-		Conversations: convs,
+		Conversations: scope.Conversations,
+		Restricted:    scope.Restricted,
 		AnswerWeight:  e.Policy.AnswerWeight,
 		Limit:         e.Policy.Candidates,
 	})
