@@ -34,7 +34,8 @@ const (
 var ErrMissing = errors.New("French–English dictionary not installed")
 
 // Load reads the French–English and English–French FreeDict dictionaries
-// in dir and returns their translation pairs, French first. It returns an
+// in dir and returns their translation pairs, French first, with the
+// indefinite pronouns of the two languages (see indefinites). It returns an
 // error matching ErrMissing, naming the packages to install, when either
 // is absent, and an error naming the file when one cannot be read.
 func Load(dir string) ([]knowledge.Pair, error) {
@@ -60,7 +61,7 @@ func Load(dir string) ([]knowledge.Pair, error) {
 			}
 		}
 	}
-	return pairs, nil
+	return append(pairs, indefinites...), nil
 }
 
 type entry struct {
