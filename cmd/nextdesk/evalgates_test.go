@@ -81,8 +81,8 @@ func TestEvalRoutingHoldsOnSharedData(t *testing.T) {
 func TestEvalDuplicatesHoldsOnSharedData(t *testing.T) {
 	out := mustRun(t, map[string]string{}, "eval", "duplicates", needShared(t, "duplicates/semeval2016-train1"), "--json")
 	var rep struct {
-		Queries              int     `json:"queries"`
-		QueriesWithDuplicate int     `json:"queries_with_duplicate"`
+		Queries               int     `json:"queries"`
+		QueriesWithDuplicate  int     `json:"queries_with_duplicate"`
 		HandedBack            int     `json:"handed_back"`
 		Precision             float64 `json:"precision"`
 		PrecisionSameText     float64 `json:"precision_same_text"`
