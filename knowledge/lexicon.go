@@ -25,6 +25,10 @@ type Lexicon struct {
 	// analyse is the index's analysis, for the cognates of a word no
 	// dictionary lists.
 	analyse func(string) []Word
+	// Fallback, when set, is consulted for a word or a phrase this lexicon
+	// does not know, before its cognates are guessed: a larger, less
+	// careful lexicon behind a smaller, surer one.
+	Fallback *Lexicon
 	// entries hold each headword's translations.
 	entries [][]translation
 	// terms are each entry's headword terms, to skip a translation that is
@@ -179,13 +183,27 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 	if l == nil {
 		return nil
 	}
-	// A word is looked up as written; then, for a French verb the
-	// dictionary lists only in the infinitive, as the infinitives it may
-	// be a form of; and only then by its stems, which also find the
-	// headwords of the other language that share them.
+	// A word this lexicon does not know is looked up in the fallback,
+	// and only then guessed at by its cognates.
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
+	if found := l.lookup(w); len(found) > 0 {
+		return l.weigh(found, w.Terms)
+	}
+	if l.Fallback != nil {
+		if found := l.Fallback.lookup(w); len(found) > 0 {
+			return l.Fallback.weigh(found, w.Terms)
+		}
+	}
+	return l.cognates(w)
+}
+
+// lookup returns the entries of w: as written; then, for a French verb the
+// dictionary lists only in the infinitive, as the infinitives it may be a
+// form of; and only then by its stems, which also find the headwords of
+// the other language that share them.
+func (l *Lexicon) lookup(w Word) []int {
 	found := l.byText[w.Text]
 	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
 		found = l.byText[inf]
@@ -204,10 +222,7 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 			}
 		}
 	}
-	if len(found) == 0 {
-		return l.cognates(w)
-	}
-	return l.weigh(found, w.Terms)
+	return found
 }
 
 // TranslateText returns the translations of text, whose words (as the
@@ -220,14 +235,15 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 	}
 	var out []QueryWord
 	var taken map[string]bool // words of the phrases found
-	if len(l.byPhrase) > 0 {
+	if len(l.byPhrase) > 0 || l.Fallback != nil && len(l.Fallback.byPhrase) > 0 {
 		ws := phraseWords(text)
 		for i := 0; i < len(ws); {
 			n := min(maxPhraseWords, len(ws)-i)
 			for ; n >= 2; n-- {
 				p := ws[i : i+n]
-				if found := l.byPhrase[strings.Join(p, " ")]; len(found) > 0 {
-					out = append(out, l.weigh(found, nil)...)
+				tr := l.phrase(strings.Join(p, " "))
+				if len(tr) > 0 {
+					out = append(out, tr...)
 					if taken == nil {
 						taken = make(map[string]bool)
 					}
@@ -247,6 +263,20 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 		out = append(out, l.Translate(w)...)
 	}
 	return out
+}
+
+// phrase returns the translations of a phrase, from the fallback when this
+// lexicon does not know it.
+func (l *Lexicon) phrase(p string) []QueryWord {
+	if found := l.byPhrase[p]; len(found) > 0 {
+		return l.weigh(found, nil)
+	}
+	if l.Fallback != nil {
+		if found := l.Fallback.byPhrase[p]; len(found) > 0 {
+			return l.Fallback.weigh(found, nil)
+		}
+	}
+	return nil
 }
 
 func allTaken(words []string, taken map[string]bool) bool {

@@ -135,3 +135,22 @@ func TestLexiconFindsCognatesOfWordsItLacks(t *testing.T) {
 		t.Errorf("bic → %v, want nothing", got)
 	}
 }
+
+func TestLexiconFallsBackForWhatItLacks(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "imprimante", English: "printer"}}, words)
+	l.Fallback = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "imprimante", English: "typographer"},
+		{French: "réinitialiser", English: "reset"},
+		{French: "mot de passe", English: "password"},
+	}, words)
+	// What the first lexicon knows, it alone translates.
+	if got := translations(l, "imprimante"); len(got) != 1 || got["printer"] != 1 {
+		t.Errorf("imprimante → %v, want printer alone", got)
+	}
+	if got := textTranslations(l, "réinitialiser mon mot de passe"); got["reset"] != 1 || got["password"] != 1 {
+		t.Errorf("réinitialiser mon mot de passe → %v, want reset and password from the fallback", got)
+	}
+	if got := translations(l, "reset"); got["réinitialiser"] != 1 {
+		t.Errorf("reset → %v, want réinitialiser from the fallback", got)
+	}
+}
