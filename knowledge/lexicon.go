@@ -42,7 +42,7 @@ type Lexicon struct {
 // ("voir" for "see", and "see" for "voir") is surer than one only one of
 // them lists among many senses.
 type translation struct {
-	forms   []Word
+	forms   [][]string // each form's terms
 	support int
 }
 
@@ -74,6 +74,35 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		french bool
 	}
 	heads := make(map[key]int) // headword in its language → entry
+	// A lexicon holds hundreds of thousands of terms, most of them many
+	// times over: each is kept once, and a French word's forms are
+	// analysed once for all the headwords it translates.
+	terms := make(map[string]string)
+	intern := func(ts []string) []string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			if u, ok := terms[t]; ok {
+				out[i] = u
+			} else {
+				terms[t], out[i] = t, t
+			}
+		}
+		return out
+	}
+	formsOf := make(map[string][][]string)
+	frenchFormsOf := func(w Word) [][]string {
+		if f, ok := formsOf[w.Text]; ok {
+			return f
+		}
+		f := [][]string{intern(w.Terms)}
+		for _, form := range frenchForms(w.Text) {
+			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
+				f = append(f, intern(fw[0].Terms))
+			}
+		}
+		formsOf[w.Text] = f
+		return f
+	}
 	add := func(from, to string, french bool) {
 		from = strings.ToLower(strings.TrimSpace(from))
 		k := key{from, french}
@@ -97,36 +126,32 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			i = len(l.entries)
 			heads[k] = i
 			l.entries = append(l.entries, nil)
-			var terms []string
+			var own []string
 			for _, w := range head {
-				terms = append(terms, w.Terms...)
+				own = append(own, w.Terms...)
 			}
-			l.terms = append(l.terms, terms)
+			l.terms = append(l.terms, intern(own))
 			if phrase != nil {
 				p := strings.Join(phrase, " ")
 				l.byPhrase[p] = append(l.byPhrase[p], i)
 			} else {
 				l.byText[head[0].Text] = append(l.byText[head[0].Text], i)
-				for _, t := range head[0].Terms {
+				for _, t := range intern(head[0].Terms) {
 					l.byTerm[t] = append(l.byTerm[t], i)
 				}
 			}
 		}
 		for _, w := range target {
-			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0].Terms[0] == w.Terms[0] }); j >= 0 {
+			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0][0] == w.Terms[0] }); j >= 0 {
 				l.entries[i][j].support++
 				continue
 			}
 			if len(l.entries[i]) == maxTranslations {
 				break
 			}
-			forms := []Word{w}
+			forms := [][]string{intern(w.Terms)}
 			if !french { // the translation is French
-				for _, form := range frenchForms(w.Text) {
-					if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
-						forms = append(forms, fw[0])
-					}
-				}
+				forms = frenchFormsOf(w)
 			}
 			l.entries[i] = append(l.entries[i], translation{forms: forms, support: 1})
 		}
@@ -296,10 +321,10 @@ func (l *Lexicon) weigh(found []int, own []string) []QueryWord {
 	support := 0
 	for _, i := range found {
 		for _, tr := range l.entries[i] {
-			if seen[tr.forms[0].Terms[0]] || sharesTerm(tr.forms[0].Terms, own) || sharesTerm(tr.forms[0].Terms, l.terms[i]) {
+			if seen[tr.forms[0][0]] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], l.terms[i]) {
 				continue
 			}
-			seen[tr.forms[0].Terms[0]] = true
+			seen[tr.forms[0][0]] = true
 			translations = append(translations, tr)
 			support += tr.support
 		}
@@ -309,7 +334,7 @@ func (l *Lexicon) weigh(found []int, own []string) []QueryWord {
 	var out []QueryWord
 	for _, tr := range translations {
 		for _, f := range tr.forms {
-			out = append(out, QueryWord{Terms: f.Terms, Weight: float64(tr.support) / float64(support)})
+			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / float64(support)})
 		}
 	}
 	return out
