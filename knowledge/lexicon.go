@@ -213,11 +213,14 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
-	if found := l.lookup(w); len(found) > 0 {
+	if found := l.lookup(w, true); len(found) > 0 {
 		return l.weigh(found, w.Terms)
 	}
 	if l.Fallback != nil {
-		if found := l.Fallback.lookup(w); len(found) > 0 {
+		// A noisier lexicon is trusted for a word it lists as written
+		// (or as its infinitive), not for whatever shares a stem with
+		// one of its headwords.
+		if found := l.Fallback.lookup(w, false); len(found) > 0 {
 			return l.Fallback.weigh(found, w.Terms)
 		}
 	}
@@ -226,9 +229,9 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 
 // lookup returns the entries of w: as written; then, for a French verb the
 // dictionary lists only in the infinitive, as the infinitives it may be a
-// form of; and only then by its stems, which also find the headwords of
-// the other language that share them.
-func (l *Lexicon) lookup(w Word) []int {
+// form of; and only then, when byStems, by its stems, which also find the
+// headwords of the other language that share them.
+func (l *Lexicon) lookup(w Word, byStems bool) []int {
 	found := l.byText[w.Text]
 	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
 		found = l.byText[inf]
@@ -238,7 +241,7 @@ func (l *Lexicon) lookup(w Word) []int {
 			found = append(found, l.byText[lemma]...)
 		}
 	}
-	if len(found) == 0 {
+	if len(found) == 0 && byStems {
 		for _, t := range w.Terms {
 			for _, i := range l.byTerm[t] {
 				if !slices.Contains(found, i) {
