@@ -28,11 +28,11 @@ type routingFloor struct {
 var routingFloors = []routingFloor{
 	{"julia", "slack-export", "slack/julia-community-export.zip", 0.405, 0.425, true, true},
 	{"racket 2017", "slack-export", "slack/racket-general-2017-export.zip", 0.585, 0.550, true, false},
-	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.455, 0.480, false, true},
-	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.390, 0.410, true, true},
+	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.450, 0.480, false, true},
+	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.390, 0.405, true, true},
 	{"ai", "stackexchange", "stackexchange/ai", 0.255, 0.300, false, true},
-	{"beer", "stackexchange", "stackexchange/beer", 0.105, 0.165, true, true},
-	{"coffee", "stackexchange", "stackexchange/coffee", 0.095, 0.230, false, true},
+	{"beer", "stackexchange", "stackexchange/beer", 0.115, 0.165, true, true},
+	{"coffee", "stackexchange", "stackexchange/coffee", 0.095, 0.260, false, true},
 }
 
 func TestEvalRoutingHoldsOnSharedData(t *testing.T) {
