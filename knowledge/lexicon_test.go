@@ -17,10 +17,20 @@ func words(text string) []knowledge.Word {
 	return out
 }
 
+// translations maps the first term of each translation of word to its
+// weight, added up over the forms that share it.
 func translations(l *knowledge.Lexicon, word string) map[string]float64 {
+	return weights(l.Translate(words(word)[0]))
+}
+
+func textTranslations(l *knowledge.Lexicon, text string) map[string]float64 {
+	return weights(l.TranslateText(text, words(text)))
+}
+
+func weights(qs []knowledge.QueryWord) map[string]float64 {
 	out := make(map[string]float64)
-	for _, q := range l.Translate(words(word)[0]) {
-		out[q.Terms[0]] = q.Weight
+	for _, q := range qs {
+		out[q.Terms[0]] += q.Weight
 	}
 	return out
 }
@@ -67,14 +77,6 @@ func TestLexiconWeighsTranslationsByAmbiguity(t *testing.T) {
 	if got := none.Translate(words("imprimante")[0]); got != nil {
 		t.Errorf("a nil lexicon translated %v", got)
 	}
-}
-
-func textTranslations(l *knowledge.Lexicon, text string) map[string]float64 {
-	out := make(map[string]float64)
-	for _, q := range l.TranslateText(text, words(text)) {
-		out[q.Terms[0]] += q.Weight
-	}
-	return out
 }
 
 func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
