@@ -78,7 +78,7 @@ func TestVisibility(t *testing.T) {
 	}
 }
 
-func TestMembershipsAndConversations(t *testing.T) {
+func TestScopeAndConversations(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	mustImport(t, db, fixture())
