@@ -9,9 +9,12 @@
 #     --build-arg DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 #     -t nextdesk .
 FROM golang:1.26-bookworm AS build
-# The French–English dictionaries (FreeDict, GPL-2.0-or-later) nextdesk
-# reads at run time from /usr/share/dictd; the runtime image has no apt.
+# The dictionaries nextdesk reads at run time from /usr/share/dictd (the
+# runtime image has no apt): FreeDict French–English and English–French
+# (GPL-2.0-or-later), and for the words they lack French–German (WikDict,
+# CC BY-SA 3.0) and German–English (Ding, GPL-3.0-or-later).
 RUN apt-get update && apt-get install -y --no-install-recommends dict-freedict-fra-eng dict-freedict-eng-fra \
+	dict-freedict-fra-deu dict-freedict-deu-eng \
 	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -39,9 +42,12 @@ LABEL org.opencontainers.image.title="nextdesk" \
 	org.opencontainers.image.created="$DATE"
 COPY --from=build /out/nextdesk /usr/local/bin/nextdesk
 COPY LICENSE NOTICE /usr/share/doc/nextdesk/
-COPY --from=build /usr/share/dictd/freedict-fra-eng.* /usr/share/dictd/freedict-eng-fra.* /usr/share/dictd/
+COPY --from=build /usr/share/dictd/freedict-fra-eng.* /usr/share/dictd/freedict-eng-fra.* \
+	/usr/share/dictd/freedict-fra-deu.* /usr/share/dictd/freedict-deu-eng.* /usr/share/dictd/
 COPY --from=build /usr/share/doc/dict-freedict-fra-eng/copyright /usr/share/doc/dict-freedict-fra-eng/copyright
 COPY --from=build /usr/share/doc/dict-freedict-eng-fra/copyright /usr/share/doc/dict-freedict-eng-fra/copyright
+COPY --from=build /usr/share/doc/dict-freedict-fra-deu/copyright /usr/share/doc/dict-freedict-fra-deu/copyright
+COPY --from=build /usr/share/doc/dict-freedict-deu-eng/copyright /usr/share/doc/dict-freedict-deu-eng/copyright
 # The data directory must exist and belong to the non-root user before it
 # becomes a volume, or a fresh volume is owned by root and unwritable. 0700:
 # it holds private messages (nextdesk also tightens it at start).

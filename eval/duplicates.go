@@ -169,8 +169,10 @@ type DuplicatesReport struct {
 	SureConfidence float64 `json:"sure_confidence"`
 	Outcome
 	// Top1Retrieval is the share of queries with a duplicate whose first
-	// match is one, whatever its confidence.
-	Top1Retrieval float64 `json:"top1_retrieval"`
+	// match is one, whatever its confidence; Top1RetrievalSameText also
+	// counts a copy of one word for word.
+	Top1Retrieval         float64 `json:"top1_retrieval"`
+	Top1RetrievalSameText float64 `json:"top1_retrieval_same_text"`
 	// Thresholds are the same figures at other confidence thresholds.
 	Thresholds []Outcome `json:"thresholds"`
 	// Baseline is plain BM25's first match over title and body, at the
@@ -185,19 +187,28 @@ type Outcome struct {
 	// HandedBack counts the queries answered without asking anyone.
 	HandedBack int `json:"handed_back"`
 	// Right counts those whose handed-back question is a labelled
-	// duplicate, the same thread under another id, or the query itself
-	// word for word.
+	// duplicate or the same thread under another id as the data set
+	// names it (same_as).
 	Right int `json:"right"`
+	// RightSameText also counts a question whose title and body are those
+	// of a labelled duplicate, or of the query itself, word for word: the
+	// same question posted again under another id, which a data set whose
+	// labels cover only a few candidates per query leaves unlabelled.
+	RightSameText int `json:"right_same_text"`
 	// Wrong counts those whose handed-back question is labelled
 	// irrelevant: a look-alike that asks something else.
 	Wrong int `json:"wrong"`
-	// Precision is Right / HandedBack; LenientPrecision also counts a
-	// question labelled relevant as right.
-	Precision        float64 `json:"precision"`
-	LenientPrecision float64 `json:"lenient_precision"`
+	// Precision is Right / HandedBack, PrecisionSameText RightSameText /
+	// HandedBack; LenientPrecision also counts a question labelled
+	// relevant as right.
+	Precision         float64 `json:"precision"`
+	PrecisionSameText float64 `json:"precision_same_text"`
+	LenientPrecision  float64 `json:"lenient_precision"`
 	// Recall is the share of the queries with a duplicate that were
-	// handed back a right one.
-	Recall float64 `json:"recall"`
+	// handed back a right one, RecallSameText the same with
+	// RightSameText's rule.
+	Recall         float64 `json:"recall"`
+	RecallSameText float64 `json:"recall_same_text"`
 }
 
 // BaselineOutcome is the baseline's outcome at its best threshold, with
@@ -205,7 +216,8 @@ type Outcome struct {
 type BaselineOutcome struct {
 	Name string `json:"name"`
 	Outcome
-	Top1Retrieval float64 `json:"top1_retrieval"`
+	Top1Retrieval         float64 `json:"top1_retrieval"`
+	Top1RetrievalSameText float64 `json:"top1_retrieval_same_text"`
 }
 
 // thresholdGrid are the confidence thresholds every report shows.
@@ -236,7 +248,8 @@ func EvaluateDuplicates(ctx context.Context, dataset string, set DuplicateSet, m
 		}
 	}
 	rep.Outcome = labels.outcome(set.Queries, firsts, sure)
-	rep.Top1Retrieval = labels.top1(set.Queries, firsts)
+	rep.Top1Retrieval = labels.top1(set.Queries, firsts, false)
+	rep.Top1RetrievalSameText = labels.top1(set.Queries, firsts, true)
 	for _, t := range thresholdGrid {
 		rep.Thresholds = append(rep.Thresholds, labels.outcome(set.Queries, firsts, t))
 	}
@@ -247,10 +260,10 @@ func EvaluateDuplicates(ctx context.Context, dataset string, set DuplicateSet, m
 // labels answers whether a handed-back question was right for a query.
 //
 // The same thread may sit in the history under several ids: the data set
-// names some twins (same_as), and a question whose title and body are
-// those of another, word for word, is the same question too. A query may
-// even be in the history itself, unlabelled: handing back the same
-// question, word for word, is right.
+// names some twins (same_as). A question whose title and body are those of
+// another, word for word, is the same question too, and a query may even
+// be in the history itself, unlabelled: the same-text figures count
+// handing back such a copy as right, the others do not.
 type labels struct {
 	text map[string]string // id → its normalised title and body
 	twin map[string]string // id → the same thread under another id
@@ -259,7 +272,7 @@ type labels struct {
 func newLabels(set DuplicateSet) labels {
 	l := labels{text: make(map[string]string), twin: make(map[string]string)}
 	for _, p := range set.History {
-		l.text[p.ID] = sameText(p.Title, p.Body)
+		l.text[p.ID] = sameTextOf(p.Title, p.Body)
 		if p.SameAs != "" {
 			l.twin[p.ID] = p.SameAs
 			l.twin[p.SameAs] = p.ID
@@ -268,33 +281,36 @@ func newLabels(set DuplicateSet) labels {
 	return l
 }
 
-// sameText is what two questions must share, word for word, to be the same.
-func sameText(title, body string) string {
+// sameTextOf is what two questions must share, word for word, to be the
+// same.
+func sameTextOf(title, body string) string {
 	return strings.Join(strings.Fields(strings.ToLower(title+"\n"+body)), " ")
 }
 
-// in reports whether id, or its twin, or a question of the same text, is
-// among ids.
-func (l labels) in(id string, ids []string) bool {
+// in reports whether id, or its twin, is among ids; with sameText, also
+// whether a question of the same text is.
+func (l labels) in(id string, ids []string, sameText bool) bool {
 	if id == "" {
 		return false
 	}
 	for _, x := range ids {
-		if x == id || l.twin[id] == x || l.text[x] != "" && l.text[x] == l.text[id] {
+		if x == id || l.twin[id] == x || sameText && l.text[x] != "" && l.text[x] == l.text[id] {
 			return true
 		}
 	}
 	return false
 }
 
-// right reports whether handing back id answers q.
-func (l labels) right(id string, q DuplicateQuery) bool {
-	return l.in(id, q.Duplicates) || id != "" && l.text[id] == sameText(q.Title, q.Body)
+// right reports whether handing back id answers q: id is a labelled
+// duplicate or its twin, or with sameText a copy of one, or of q itself,
+// word for word.
+func (l labels) right(id string, q DuplicateQuery, sameText bool) bool {
+	return l.in(id, q.Duplicates, sameText) || sameText && id != "" && l.text[id] == sameTextOf(q.Title, q.Body)
 }
 
 func (l labels) outcome(qs []DuplicateQuery, firsts []Candidate, threshold float64) Outcome {
 	o := Outcome{Threshold: threshold}
-	lenient, withDup, recalled := 0, 0, 0
+	lenient, withDup, recalled, recalledSameText := 0, 0, 0, 0
 	for i, q := range qs {
 		if len(q.Duplicates) > 0 {
 			withDup++
@@ -304,37 +320,45 @@ func (l labels) outcome(qs []DuplicateQuery, firsts []Candidate, threshold float
 			continue
 		}
 		o.HandedBack++
+		if l.right(c.ID, q, true) {
+			o.RightSameText++
+			if len(q.Duplicates) > 0 {
+				recalledSameText++
+			}
+		}
 		switch {
-		case l.right(c.ID, q):
+		case l.right(c.ID, q, false):
 			o.Right++
 			lenient++
 			if len(q.Duplicates) > 0 {
 				recalled++
 			}
-		case l.in(c.ID, q.Relevant):
+		case l.in(c.ID, q.Relevant, false):
 			lenient++
-		case l.in(c.ID, q.Irrelevant):
+		case l.in(c.ID, q.Irrelevant, false):
 			o.Wrong++
 		}
 	}
 	if o.HandedBack > 0 {
 		o.Precision = float64(o.Right) / float64(o.HandedBack)
+		o.PrecisionSameText = float64(o.RightSameText) / float64(o.HandedBack)
 		o.LenientPrecision = float64(lenient) / float64(o.HandedBack)
 	}
 	if withDup > 0 {
 		o.Recall = float64(recalled) / float64(withDup)
+		o.RecallSameText = float64(recalledSameText) / float64(withDup)
 	}
 	return o
 }
 
-func (l labels) top1(qs []DuplicateQuery, firsts []Candidate) float64 {
+func (l labels) top1(qs []DuplicateQuery, firsts []Candidate, sameText bool) float64 {
 	right, withDup := 0, 0
 	for i, q := range qs {
 		if len(q.Duplicates) == 0 {
 			continue
 		}
 		withDup++
-		if l.right(firsts[i].ID, q) {
+		if l.right(firsts[i].ID, q, sameText) {
 			right++
 		}
 	}
@@ -362,7 +386,7 @@ func (l labels) baseline(set DuplicateSet) BaselineOutcome {
 			scores = append(scores, hits[0].score)
 		}
 	}
-	best := BaselineOutcome{Name: "bm25", Top1Retrieval: l.top1(set.Queries, firsts)}
+	best := BaselineOutcome{Name: "bm25", Top1Retrieval: l.top1(set.Queries, firsts, false), Top1RetrievalSameText: l.top1(set.Queries, firsts, true)}
 	bestF1 := -1.0
 	sort.Float64s(scores)
 	for _, t := range slices.Compact(scores) {
@@ -385,10 +409,13 @@ func (r DuplicatesReport) WriteJSON(w io.Writer) error { return writeJSON(w, r) 
 func (r DuplicatesReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "dataset %s: %d queries, %d with a labelled duplicate\n", r.Dataset, r.Queries, r.QueriesWithDuplicate)
-	fmt.Fprintf(tw, "nextdesk first match is a duplicate for %.3f of them (BM25: %.3f)\n\n", r.Top1Retrieval, r.Baseline.Top1Retrieval)
-	fmt.Fprint(tw, "\tthreshold\thanded back\tright\twrong\tprecision\tlenient\trecall\n")
+	fmt.Fprintf(tw, "nextdesk first match is a duplicate for %.3f of them, or a copy of one for %.3f (BM25: %.3f, %.3f)\n",
+		r.Top1Retrieval, r.Top1RetrievalSameText, r.Baseline.Top1Retrieval, r.Baseline.Top1RetrievalSameText)
+	fmt.Fprint(tw, "right: a labelled duplicate or its same_as twin; same text: also a copy, word for word, of one or of the query\n\n")
+	fmt.Fprint(tw, "\tthreshold\thanded back\tright\twrong\tprecision\tlenient\trecall\tsame text: right\tprecision\trecall\n")
 	row := func(name string, o Outcome) {
-		fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\n", name, o.Threshold, o.HandedBack, o.Right, o.Wrong, o.Precision, o.LenientPrecision, o.Recall)
+		fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%.3f\n", name, o.Threshold, o.HandedBack, o.Right, o.Wrong,
+			o.Precision, o.LenientPrecision, o.Recall, o.RightSameText, o.PrecisionSameText, o.RecallSameText)
 	}
 	row("nextdesk (sure)", r.Outcome)
 	for _, o := range r.Thresholds {

@@ -62,8 +62,8 @@ func init() {
 }
 
 // Search returns the questions closest to q.Words (or, when it is empty,
-// to the words of q.Text), best first, among public questions and those of
-// q.Conversations. Text is only ever analysed as words (never parsed as
+// to the words of q.Text), best first, among public questions (unless
+// q.Restricted) and those of q.Conversations. Text is only ever analysed as words (never parsed as
 // query syntax), and at most the first maxQueryTerms words count, and as
 // many translations. A search with no term in the index finds nothing.
 //
@@ -96,8 +96,8 @@ func (ix *Index) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowled
 			return nil, knowledge.Errorf(knowledge.EINVALID, "A word's weight must be a finite number at least 0, not %v.", w.Weight)
 		}
 	}
-	if len(words) == 0 {
-		return nil, nil
+	if len(words) == 0 || q.Restricted && len(q.Conversations) == 0 {
+		return nil, nil // nothing to look for, or nowhere to look
 	}
 	size := q.Limit
 	if size <= 0 {
@@ -134,7 +134,7 @@ func (ix *Index) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowled
 	// term, ranking questions of small private conversations higher.
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	bq.Must = disjunction(match) // AddMust would wrap it in a needless conjunction
-	bq.AddFilter(visibleIn(q.Conversations))
+	bq.AddFilter(visibleIn(q.Conversations, !q.Restricted))
 
 	// A few more hits than asked for, so that ties at the cut are broken
 	// by id below rather than by bleve's segment order.
@@ -349,15 +349,23 @@ func (c *dfCache) put(k dfKey, df uint64) {
 	}
 }
 
-// visibleIn matches public questions and those of the given conversations.
-func visibleIn(conversations []string) query.Query {
-	terms := []query.Query{visTerm(visPublic)}
+// visibleIn matches the questions of the given conversations, and public
+// questions when public is true.
+func visibleIn(conversations []string, public bool) query.Query {
+	var terms []query.Query
+	if public {
+		terms = append(terms, visTerm(visPublic))
+	}
 	seen := map[string]bool{visPublic: true, "": true}
 	for _, c := range conversations {
 		if !seen[c] {
 			seen[c] = true
 			terms = append(terms, visTerm(c))
 		}
+	}
+	if len(terms) == 0 {
+		// Only ids that name no conversation: a term no document holds.
+		return visTerm("")
 	}
 	return disjunction(terms)
 }

@@ -156,19 +156,24 @@ func TestSearchVisibility(t *testing.T) {
 		privateQ(5, "no-conv", "", "payroll export nowhere"),
 	)
 	for _, tt := range []struct {
-		name  string
-		convs []string
-		want  []string
+		name       string
+		convs      []string
+		restricted bool
+		want       []string
 	}{
-		{"anonymous", nil, []string{"pub"}},
-		{"member of one", []string{"G_HR"}, []string{"hr", "pub"}},
-		{"member of both", []string{"G_FIN", "G_HR", "G_HR"}, []string{"fin", "hr", "pub"}},
-		{"unknown conversation", []string{"G_OTHER"}, []string{"pub"}},
-		{"empty id", []string{""}, []string{"pub"}},
-		{"more conversations than one disjunction holds", manyConversations(maxClauses*2+1, "G_HR"), []string{"hr", "pub"}},
+		{"anonymous", nil, false, []string{"pub"}},
+		{"member of one", []string{"G_HR"}, false, []string{"hr", "pub"}},
+		{"member of both", []string{"G_FIN", "G_HR", "G_HR"}, false, []string{"fin", "hr", "pub"}},
+		{"unknown conversation", []string{"G_OTHER"}, false, []string{"pub"}},
+		{"empty id", []string{""}, false, []string{"pub"}},
+		{"more conversations than one disjunction holds", manyConversations(maxClauses*2+1, "G_HR"), false, []string{"hr", "pub"}},
+		{"restricted, member of one", []string{"G_HR"}, true, []string{"hr"}},
+		{"restricted, member of none", nil, true, nil},
+		{"restricted, only ids of nothing", []string{"", visPublic}, true, nil},
+		{"restricted, more conversations than one disjunction holds", manyConversations(maxClauses*2+1, "G_FIN"), true, []string{"fin"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := searchIDs(t, ix, knowledge.SearchQuery{Text: "payroll export", Conversations: tt.convs})
+			got := searchIDs(t, ix, knowledge.SearchQuery{Text: "payroll export", Conversations: tt.convs, Restricted: tt.restricted})
 			sortedGot := append([]string(nil), got...)
 			slices.Sort(sortedGot)
 			if diff := cmp.Diff(sortedGot, tt.want); diff != "" {
@@ -386,5 +391,25 @@ func TestSearchFindsNewTermsAtOnce(t *testing.T) {
 		if len(got) == 0 || got[0] != "new" {
 			t.Errorf("Search(%q) after indexing it = %v, want new first", text, got)
 		}
+	}
+}
+
+// A restricted viewer's search looks only where they may read: public
+// questions that outrank theirs never take the places of their hits.
+func TestRestrictedSearchIsNotCrowdedOut(t *testing.T) {
+	ix := MustOpenIndex(t)
+	var changes []knowledge.Change
+	for i := range 30 {
+		changes = append(changes, publicQ(int64(i+1), "pub"+strconv.Itoa(i), "payroll export payroll export fails"))
+	}
+	changes = append(changes, privateQ(31, "guest", "G_SHARED", "payroll export with a partner"))
+	MustApply(t, ix, changes...)
+	q := knowledge.SearchQuery{Text: "payroll export", Conversations: []string{"G_SHARED"}, Limit: 5}
+	if got := searchIDs(t, ix, q); slices.Contains(got, "guest") {
+		t.Fatalf("the test needs public hits that outrank the private one; got %v", got)
+	}
+	q.Restricted = true
+	if diff := cmp.Diff(searchIDs(t, ix, q), []string{"guest"}); diff != "" {
+		t.Errorf("restricted search (-got +want):\n%s", diff)
 	}
 }

@@ -190,16 +190,15 @@ func (e *Engine) Consider(ctx context.Context, q Question, v Viewer) (Considerat
 	if len(words) == 0 {
 		return Consideration{}, nil // only function words: nothing to look for
 	}
-	translations := e.translate(words)
-	var convs []string
-	if v.PersonID != "" {
-		if convs, err = e.Source.Memberships(ctx, v.PersonID); err != nil {
-			return Consideration{}, fmt.Errorf("memberships of %s: %w", v.PersonID, err)
-		}
+	translations := e.translate(text, words)
+	scope, err := e.Source.Scope(ctx, v)
+	if err != nil {
+		return Consideration{}, fmt.Errorf("what %q may search: %w", v.PersonID, err)
 	}
 	hits, err := e.Index.Search(ctx, SearchQuery{
 		Words:         searchWords(words, translations),
-		Conversations: convs,
+		Conversations: scope.Conversations,
+		Restricted:    scope.Restricted,
 		AnswerWeight:  e.Policy.AnswerWeight,
 		Limit:         e.Policy.Candidates,
 	})
@@ -383,8 +382,9 @@ const maxComparedText = 4 << 10
 func (e *Engine) matches(ctx context.Context, q Question, words []Word, translations []QueryWord, hits []Hit, byID map[string]Question) ([]Match, error) {
 	asked, askedTr := words, translations
 	if q.Title != "" {
-		asked = e.Index.Words(Truncate(CleanText(q.Headline()), MaxIndexedText))
-		askedTr = e.translate(asked)
+		head := Truncate(CleanText(q.Headline()), MaxIndexedText)
+		asked = e.Index.Words(head)
+		askedTr = e.translate(head, asked)
 	}
 	type judged struct {
 		past  Question

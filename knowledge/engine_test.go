@@ -19,30 +19,27 @@ type memory struct {
 	questions     []knowledge.Question
 }
 
-func (m *memory) Memberships(_ context.Context, person string) ([]string, error) {
-	var ids []string
+// Scope applies the store's rule: a restricted person reads only the
+// conversations they are in.
+func (m *memory) Scope(_ context.Context, v knowledge.Viewer) (knowledge.Scope, error) {
+	var s knowledge.Scope
 	for _, c := range m.conversations {
-		if !c.Public() && slices.Contains(c.Members, person) {
-			ids = append(ids, c.ID)
+		if !c.Public() && slices.Contains(c.Members, v.PersonID) {
+			s.Conversations = append(s.Conversations, c.ID)
 		}
 	}
-	return ids, nil
+	slices.Sort(s.Conversations)
+	s.Restricted = m.people[v.PersonID].Restricted
+	return s, nil
 }
 
-func (m *memory) memberOf(person string) map[string]bool {
-	ids, _ := m.Memberships(context.Background(), person)
-	set := make(map[string]bool)
-	for _, id := range ids {
-		set[id] = true
-	}
-	return set
-}
-
-func (m *memory) Questions(_ context.Context, v knowledge.Viewer, ids []string) ([]knowledge.Question, error) {
-	member := m.memberOf(v.PersonID)
+func (m *memory) Questions(ctx context.Context, v knowledge.Viewer, ids []string) ([]knowledge.Question, error) {
+	scope, _ := m.Scope(ctx, v)
 	var out []knowledge.Question
 	for _, q := range m.questions {
-		if slices.Contains(ids, q.ID) && knowledge.CanSee(m.conversations[q.Conversation], member) {
+		c := m.conversations[q.Conversation]
+		visible := slices.Contains(scope.Conversations, c.ID) || c.Public() && !scope.Restricted
+		if slices.Contains(ids, q.ID) && visible {
 			out = append(out, q)
 		}
 	}
@@ -140,7 +137,7 @@ func (m *memory) Search(_ context.Context, q knowledge.SearchQuery) ([]knowledge
 	var hits []knowledge.Hit
 	for _, past := range m.questions {
 		c := m.conversations[past.Conversation]
-		if !c.Public() && !slices.Contains(q.Conversations, c.ID) {
+		if !slices.Contains(q.Conversations, c.ID) && (!c.Public() || q.Restricted) {
 			continue
 		}
 		text := past.SearchText()
@@ -182,10 +179,11 @@ func fixture() *memory {
 			"dave":  {ID: "dave", Name: "Dave", Deleted: true},
 			"bot":   {ID: "bot", Name: "CI bot", Bot: true},
 			"erin":  {ID: "erin", Name: "Erin"},
+			"guest": {ID: "guest", Name: "Gus", Restricted: true},
 		},
 		conversations: map[string]knowledge.Conversation{
 			"C1": {ID: "C1", Name: "ops", Kind: knowledge.KindPublic},
-			"G1": {ID: "G1", Name: "security", Kind: knowledge.KindPrivate, Members: []string{"alice", "erin"}},
+			"G1": {ID: "G1", Name: "security", Kind: knowledge.KindPrivate, Members: []string{"alice", "erin", "guest"}},
 		},
 		questions: []knowledge.Question{
 			{ID: "q1", Asker: "carol", Conversation: "C1", Text: "How do I renew the TLS certificate on staging?", Time: t0.Add(-48 * time.Hour),
@@ -372,5 +370,48 @@ func TestCleanTextRepairsAndKeeps(t *testing.T) {
 	long := strings.Repeat("é", 100)
 	if got := knowledge.Truncate(long, 51); len(got) != 50 {
 		t.Errorf("Truncate on a rune boundary: got %d bytes, want 50", len(got))
+	}
+}
+
+// searches records the searches the engine makes.
+type searches struct {
+	*memory
+	got []knowledge.SearchQuery
+}
+
+func (s *searches) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowledge.Hit, error) {
+	s.got = append(s.got, q)
+	return s.memory.Search(ctx, q)
+}
+
+// A guest's search reaches only the conversations they are in: the index
+// is asked for those alone, so public questions never take their places.
+func TestConsiderSearchesARestrictedViewersConversationsOnly(t *testing.T) {
+	m := fixture()
+	for _, tt := range []struct {
+		viewer     string
+		restricted bool
+		want       []string
+	}{
+		{"guest", true, []string{"q4"}},
+		{"alice", false, []string{"q2", "q1", "q4"}},
+	} {
+		s := &searches{memory: m}
+		e := knowledge.NewEngine(m, s)
+		e.Now = func() time.Time { return t0 }
+		c, err := e.Consider(context.Background(), knowledge.Question{Asker: tt.viewer, Text: "renew certificate signing key"}, knowledge.Viewer{PersonID: tt.viewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.got) != 1 || s.got[0].Restricted != tt.restricted || !slices.Equal(s.got[0].Conversations, []string{"G1"}) {
+			t.Errorf("%s searched %+v; want one search of G1, restricted %v", tt.viewer, s.got, tt.restricted)
+		}
+		var ids []string
+		for _, m := range c.Matches {
+			ids = append(ids, m.Question.ID)
+		}
+		if diff := cmp.Diff(ids, tt.want); diff != "" {
+			t.Errorf("%s's matches (-got +want):\n%s", tt.viewer, diff)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // A Lexicon translates words between French and English, so that a
@@ -15,9 +16,19 @@ import (
 type Lexicon struct {
 	// byText finds the entry of a headword as written (lower-cased);
 	// byTerm the entries whose headword has a term, for the forms a
-	// dictionary does not list.
-	byText map[string][]int
-	byTerm map[string][]int
+	// dictionary does not list; byPhrase the entries of a headword of
+	// several words ("tout le monde", "mot de passe"), by its words
+	// joined by spaces (see phraseWords).
+	byText   map[string][]int
+	byTerm   map[string][]int
+	byPhrase map[string][]int
+	// analyse is the index's analysis, for the cognates of a word no
+	// dictionary lists.
+	analyse func(string) []Word
+	// Fallback, when set, is consulted for a word or a phrase this lexicon
+	// does not know, before its cognates are guessed: a larger, less
+	// careful lexicon behind a smaller, surer one.
+	Fallback *Lexicon
 	// entries hold each headword's translations.
 	entries [][]translation
 	// terms are each entry's headword terms, to skip a translation that is
@@ -31,7 +42,7 @@ type Lexicon struct {
 // ("voir" for "see", and "see" for "voir") is surer than one only one of
 // them lists among many senses.
 type translation struct {
-	forms   []Word
+	forms   [][]string // each form's terms
 	support int
 }
 
@@ -46,64 +57,139 @@ type Pair struct {
 // is too ambiguous for its tail to help.
 const maxTranslations = 8
 
+// maxPhraseWords bounds the words of a headword looked up as a phrase:
+// longer ones are examples, not expressions a question uses.
+const maxPhraseWords = 4
+
 // NewLexicon builds a lexicon from translation pairs, read both ways,
 // analysing every word with analyse (the index's Words, so that a word and
-// its translations are looked up and searched by the same stems). Pairs
-// whose headword is several words are skipped: questions are looked up
-// word by word.
+// its translations are looked up and searched by the same stems). A
+// headword of two to four words is a phrase, looked up in a question's
+// text as a whole: "tout le monde" is "everybody", not "all the world".
+// English words spelt two ways ("anyone", "anybody") are given both ways.
 func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
-	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int)}
+	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int), byPhrase: make(map[string][]int), analyse: analyse}
 	type key struct {
 		head   string
 		french bool
 	}
 	heads := make(map[key]int) // headword in its language → entry
+	// A lexicon holds hundreds of thousands of terms, most of them many
+	// times over: each is kept once, and a French word's forms are
+	// analysed once for all the headwords it translates.
+	terms := make(map[string]string)
+	intern := func(ts []string) []string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			if u, ok := terms[t]; ok {
+				out[i] = u
+			} else {
+				terms[t], out[i] = t, t
+			}
+		}
+		return out
+	}
+	formsOf := make(map[string][][]string)
+	frenchFormsOf := func(w Word) [][]string {
+		if f, ok := formsOf[w.Text]; ok {
+			return f
+		}
+		f := [][]string{intern(w.Terms)}
+		for _, form := range frenchForms(w.Text) {
+			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
+				f = append(f, intern(fw[0].Terms))
+			}
+		}
+		formsOf[w.Text] = f
+		return f
+	}
 	add := func(from, to string, french bool) {
 		from = strings.ToLower(strings.TrimSpace(from))
-		head := analyse(from)
-		if len(head) != 1 || len(strings.Fields(from)) != 1 {
-			return
+		k := key{from, french}
+		i, ok := heads[k]
+		var head []Word
+		var phrase []string
+		if !ok {
+			head, phrase = analyse(from), phraseWords(from)
+			switch {
+			case len(head) == 1 && len(strings.Fields(from)) == 1:
+				phrase = nil
+			case len(phrase) < 2 || len(phrase) > maxPhraseWords:
+				return
+			}
 		}
 		target := analyse(to)
 		if len(target) == 0 {
 			return
 		}
-		k := key{from, french}
-		i, ok := heads[k]
 		if !ok {
 			i = len(l.entries)
 			heads[k] = i
 			l.entries = append(l.entries, nil)
-			l.terms = append(l.terms, head[0].Terms)
-			l.byText[head[0].Text] = append(l.byText[head[0].Text], i)
-			for _, t := range head[0].Terms {
-				l.byTerm[t] = append(l.byTerm[t], i)
+			var own []string
+			for _, w := range head {
+				own = append(own, w.Terms...)
+			}
+			l.terms = append(l.terms, intern(own))
+			if phrase != nil {
+				p := strings.Join(phrase, " ")
+				l.byPhrase[p] = append(l.byPhrase[p], i)
+			} else {
+				l.byText[head[0].Text] = append(l.byText[head[0].Text], i)
+				for _, t := range intern(head[0].Terms) {
+					l.byTerm[t] = append(l.byTerm[t], i)
+				}
 			}
 		}
 		for _, w := range target {
-			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0].Terms[0] == w.Terms[0] }); j >= 0 {
+			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0][0] == w.Terms[0] }); j >= 0 {
 				l.entries[i][j].support++
 				continue
 			}
 			if len(l.entries[i]) == maxTranslations {
 				break
 			}
-			forms := []Word{w}
+			forms := [][]string{intern(w.Terms)}
 			if !french { // the translation is French
-				for _, form := range frenchForms(w.Text) {
-					if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
-						forms = append(forms, fw[0])
-					}
-				}
+				forms = frenchFormsOf(w)
 			}
 			l.entries[i] = append(l.entries[i], translation{forms: forms, support: 1})
 		}
 	}
 	for _, p := range pairs {
-		add(p.French, p.English, true)
-		add(p.English, p.French, false)
+		english := []string{p.English}
+		if alike, ok := englishAlike[strings.ToLower(strings.TrimSpace(p.English))]; ok {
+			english = append(english, alike)
+		}
+		for _, en := range english {
+			add(p.French, en, true)
+			add(en, p.French, false)
+		}
 	}
 	return l
+}
+
+// englishAlike pairs the English pronouns written two ways with the same
+// meaning: a dictionary lists one, a question may use the other.
+var englishAlike = func() map[string]string {
+	m := make(map[string]string)
+	for _, p := range []string{"any", "every", "some", "no"} {
+		one, body := p+"one", p+"body"
+		if p == "no" {
+			one = "no one"
+		}
+		m[one], m[body] = body, one
+	}
+	return m
+}()
+
+// phraseWords returns the words of s as a phrase is looked up: lower-cased,
+// split at anything but a letter or a digit, so that "l'étranger",
+// "chauves-souris" and the same words in a dictionary's headword agree.
+func phraseWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
 }
 
 // Len returns the number of headwords the lexicon knows, in both languages.
@@ -122,13 +208,30 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 	if l == nil {
 		return nil
 	}
-	// A word is looked up as written; then, for a French verb the
-	// dictionary lists only in the infinitive, as the infinitives it may
-	// be a form of; and only then by its stems, which also find the
-	// headwords of the other language that share them.
+	// A word this lexicon does not know is looked up in the fallback,
+	// and only then guessed at by its cognates.
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
+	if found := l.lookup(w, true); len(found) > 0 {
+		return l.weigh(found, w.Terms)
+	}
+	if l.Fallback != nil {
+		// A noisier lexicon is trusted for a word it lists as written
+		// (or as its infinitive), not for whatever shares a stem with
+		// one of its headwords.
+		if found := l.Fallback.lookup(w, false); len(found) > 0 {
+			return l.Fallback.weigh(found, w.Terms)
+		}
+	}
+	return l.cognates(w)
+}
+
+// lookup returns the entries of w: as written; then, for a French verb the
+// dictionary lists only in the infinitive, as the infinitives it may be a
+// form of; and only then, when byStems, by its stems, which also find the
+// headwords of the other language that share them.
+func (l *Lexicon) lookup(w Word, byStems bool) []int {
 	found := l.byText[w.Text]
 	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
 		found = l.byText[inf]
@@ -138,7 +241,7 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 			found = append(found, l.byText[lemma]...)
 		}
 	}
-	if len(found) == 0 {
+	if len(found) == 0 && byStems {
 		for _, t := range w.Terms {
 			for _, i := range l.byTerm[t] {
 				if !slices.Contains(found, i) {
@@ -147,15 +250,84 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 			}
 		}
 	}
+	return found
+}
+
+// TranslateText returns the translations of text, whose words (as the
+// index sees them) are words: first of the phrases the lexicon knows in
+// it, longest first, then of each word no phrase took. Each phrase, like
+// each word, weighs at most one word's weight.
+func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
+	if l == nil {
+		return nil
+	}
+	var out []QueryWord
+	var taken map[string]bool // words of the phrases found
+	if len(l.byPhrase) > 0 || l.Fallback != nil && len(l.Fallback.byPhrase) > 0 {
+		ws := phraseWords(text)
+		for i := 0; i < len(ws); {
+			n := min(maxPhraseWords, len(ws)-i)
+			for ; n >= 2; n-- {
+				p := ws[i : i+n]
+				tr := l.phrase(strings.Join(p, " "))
+				if len(tr) > 0 {
+					out = append(out, tr...)
+					if taken == nil {
+						taken = make(map[string]bool)
+					}
+					for _, x := range p {
+						taken[x] = true
+					}
+					break
+				}
+			}
+			i += max(n, 1)
+		}
+	}
+	for _, w := range words {
+		if taken != nil && allTaken(phraseWords(w.Text), taken) {
+			continue
+		}
+		out = append(out, l.Translate(w)...)
+	}
+	return out
+}
+
+// phrase returns the translations of a phrase, from the fallback when this
+// lexicon does not know it.
+func (l *Lexicon) phrase(p string) []QueryWord {
+	if found := l.byPhrase[p]; len(found) > 0 {
+		return l.weigh(found, nil)
+	}
+	if l.Fallback != nil {
+		if found := l.Fallback.byPhrase[p]; len(found) > 0 {
+			return l.Fallback.weigh(found, nil)
+		}
+	}
+	return nil
+}
+
+func allTaken(words []string, taken map[string]bool) bool {
+	for _, w := range words {
+		if !taken[w] {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+// weigh returns the translations of the entries found for a word whose
+// own terms are own.
+func (l *Lexicon) weigh(found []int, own []string) []QueryWord {
 	seen := make(map[string]bool)
 	var translations []translation
 	support := 0
 	for _, i := range found {
 		for _, tr := range l.entries[i] {
-			if seen[tr.forms[0].Terms[0]] || sharesTerm(tr.forms[0].Terms, w.Terms) {
+			if seen[tr.forms[0][0]] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], l.terms[i]) {
 				continue
 			}
-			seen[tr.forms[0].Terms[0]] = true
+			seen[tr.forms[0][0]] = true
 			translations = append(translations, tr)
 			support += tr.support
 		}
@@ -165,8 +337,58 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 	var out []QueryWord
 	for _, tr := range translations {
 		for _, f := range tr.forms {
-			out = append(out, QueryWord{Terms: f.Terms, Weight: float64(tr.support) / float64(support)})
+			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / float64(support)})
 		}
+	}
+	return out
+}
+
+// cognateEndings are the regular correspondences between French and
+// English word endings, each way: "thoracique" is "thoracic",
+// "similaire" "similar", "nerveux" "nervous", "intentionnellement"
+// "intentionally". A word no dictionary lists (a technical or medical
+// term, most often) is searched as its cognates too.
+var cognateEndings = []struct{ from, to string }{
+	// French to English.
+	{"iques", "ic"}, {"ique", "ic"}, {"aires", "ary"}, {"aires", "ar"}, {"aire", "ary"}, {"aire", "ar"},
+	{"euses", "ous"}, {"euse", "ous"}, {"eux", "ous"},
+	{"nnellement", "nally"}, {"ellement", "ally"}, {"ement", "ly"},
+	{"nnelles", "nal"}, {"nnelle", "nal"}, {"nnels", "nal"}, {"nnel", "nal"},
+	{"elles", "al"}, {"elle", "al"}, {"els", "al"}, {"el", "al"},
+	{"ies", "y"}, {"ie", "y"}, {"ifs", "ive"}, {"if", "ive"}, {"oires", "ory"}, {"oire", "ory"},
+	{"eurs", "or"}, {"eur", "or"}, {"ités", "ity"}, {"ité", "ity"},
+	{"ées", "ed"}, {"ée", "ed"}, {"és", "ed"}, {"é", "ed"},
+	// English to French.
+	{"ics", "iques"}, {"ic", "ique"}, {"ary", "aire"}, {"ous", "eux"},
+	{"nally", "nnellement"}, {"ally", "ellement"}, {"ly", "ement"}, {"nal", "nnel"}, {"al", "el"},
+	{"ity", "ité"}, {"y", "ie"}, {"ive", "if"}, {"ory", "oire"}, {"or", "eur"}, {"ed", "é"},
+}
+
+// minCognateStem is the shortest stem a cognate ending is taken off: a
+// shorter word is too likely to end so by chance.
+const minCognateStem = 4
+
+// cognates returns the words w may be in the other language by the
+// regular correspondences of endings, sharing one word's weight.
+func (l *Lexicon) cognates(w Word) []QueryWord {
+	if l.analyse == nil {
+		return nil
+	}
+	var forms [][]string
+	for _, e := range cognateEndings {
+		stem, ok := strings.CutSuffix(w.Text, e.from)
+		if !ok || len([]rune(stem)) < minCognateStem {
+			continue
+		}
+		c := l.analyse(stem + e.to)
+		if len(c) != 1 || sharesTerm(c[0].Terms, w.Terms) || slices.ContainsFunc(forms, func(f []string) bool { return sharesTerm(f, c[0].Terms) }) {
+			continue
+		}
+		forms = append(forms, c[0].Terms)
+	}
+	out := make([]QueryWord, len(forms))
+	for i, f := range forms {
+		out[i] = QueryWord{Terms: f, Weight: 1 / float64(len(forms))}
 	}
 	return out
 }
@@ -277,17 +499,11 @@ func sharesTerm(a, b []string) bool {
 	return false
 }
 
-// translate returns the translations of words through the engine's
-// lexicon, at most one word's weight for each word.
-func (e *Engine) translate(words []Word) []QueryWord {
-	if e.Lexicon == nil {
-		return nil
-	}
-	var out []QueryWord
-	for _, w := range words {
-		out = append(out, e.Lexicon.Translate(w)...)
-	}
-	return out
+// translate returns the translations of text, whose words are words,
+// through the engine's lexicon: at most one word's weight for each word or
+// phrase.
+func (e *Engine) translate(text string, words []Word) []QueryWord {
+	return e.Lexicon.TranslateText(text, words)
 }
 
 // searchWords returns the question's own words at full weight and their

@@ -17,10 +17,20 @@ func words(text string) []knowledge.Word {
 	return out
 }
 
+// translations maps the first term of each translation of word to its
+// weight, added up over the forms that share it.
 func translations(l *knowledge.Lexicon, word string) map[string]float64 {
+	return weights(l.Translate(words(word)[0]))
+}
+
+func textTranslations(l *knowledge.Lexicon, text string) map[string]float64 {
+	return weights(l.TranslateText(text, words(text)))
+}
+
+func weights(qs []knowledge.QueryWord) map[string]float64 {
 	out := make(map[string]float64)
-	for _, q := range l.Translate(words(word)[0]) {
-		out[q.Terms[0]] = q.Weight
+	for _, q := range qs {
+		out[q.Terms[0]] += q.Weight
 	}
 	return out
 }
@@ -54,8 +64,8 @@ func TestLexiconWeighsTranslationsByAmbiguity(t *testing.T) {
 	if got := translations(l, "search"); got["cherchez"] != 1 || got["chercher"] != 1 {
 		t.Errorf("search → %v, want chercher and its forms such as cherchez", got)
 	}
-	// Questions are looked up word by word: a headword of several words
-	// is never one.
+	// A headword of several words is a phrase: it is looked up in a text
+	// as a whole, never by one of its words.
 	if got := translations(l, "pomme"); len(got) != 0 {
 		t.Errorf("pomme → %v, want nothing", got)
 	}
@@ -66,5 +76,83 @@ func TestLexiconWeighsTranslationsByAmbiguity(t *testing.T) {
 	var none *knowledge.Lexicon
 	if got := none.Translate(words("imprimante")[0]); got != nil {
 		t.Errorf("a nil lexicon translated %v", got)
+	}
+}
+
+func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "tout le monde", English: "everybody"},
+		{French: "monde", English: "world"},
+		{French: "mot de passe", English: "password"},
+		{French: "mot", English: "word"},
+		{French: "oublié", English: "forgotten"},
+	}, words)
+	// "monde" inside "tout le monde" is no world; elsewhere it is.
+	if got := textTranslations(l, "tout le monde est prêt"); got["everybody"] == 0 || got["world"] != 0 {
+		t.Errorf("tout le monde est prêt → %v, want everybody, not world", got)
+	}
+	if got := textTranslations(l, "le monde"); got["world"] != 1 {
+		t.Errorf("le monde → %v, want world", got)
+	}
+	if got := textTranslations(l, "mot de passe oublié"); got["password"] != 1 || got["forgotten"] != 1 || got["word"] != 0 {
+		t.Errorf("mot de passe oublié → %v, want password and forgotten", got)
+	}
+	// The other way round, the phrase's words that carry meaning.
+	if got := textTranslations(l, "password"); got["mot"] == 0 || got["passe"] == 0 {
+		t.Errorf("password → %v, want the words of mot de passe", got)
+	}
+}
+
+func TestLexiconKnowsEnglishPronounsWrittenTwoWays(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "quelqu'un", English: "anybody"}}, words)
+	if got := translations(l, "anyone"); got["quelqu'un"] != 1 {
+		t.Errorf("anyone → %v, want quelqu'un (the dictionary lists anybody)", got)
+	}
+	if got := translations(l, "quelqu'un"); got["anyone"] == 0 || got["anybody"] == 0 {
+		t.Errorf("quelqu'un → %v, want anybody and anyone", got)
+	}
+}
+
+func TestLexiconFindsCognatesOfWordsItLacks(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "imprimante", English: "printer"}}, words)
+	for word, want := range map[string]string{
+		"thoracique":         "thoracic",
+		"similaire":          "similar",
+		"dangereux":          "dangerou", // the crude analysis drops a final s
+		"intentionnellement": "intentionally",
+		"professionnel":      "professional",
+		"chronic":            "chronique",
+		"allergy":            "allergie",
+	} {
+		if got := translations(l, word); got[want] == 0 {
+			t.Errorf("%s → %v, want %s among its cognates", word, got, want)
+		}
+	}
+	// A word the lexicon knows is translated, not guessed at; a short one
+	// is left alone.
+	if got := translations(l, "printer"); len(got) != 1 || got["imprimante"] != 1 {
+		t.Errorf("printer → %v, want imprimante alone", got)
+	}
+	if got := translations(l, "bic"); len(got) != 0 {
+		t.Errorf("bic → %v, want nothing", got)
+	}
+}
+
+func TestLexiconFallsBackForWhatItLacks(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "imprimante", English: "printer"}}, words)
+	l.Fallback = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "imprimante", English: "typographer"},
+		{French: "réinitialiser", English: "reset"},
+		{French: "mot de passe", English: "password"},
+	}, words)
+	// What the first lexicon knows, it alone translates.
+	if got := translations(l, "imprimante"); len(got) != 1 || got["printer"] != 1 {
+		t.Errorf("imprimante → %v, want printer alone", got)
+	}
+	if got := textTranslations(l, "réinitialiser mon mot de passe"); got["reset"] != 1 || got["password"] != 1 {
+		t.Errorf("réinitialiser mon mot de passe → %v, want reset and password from the fallback", got)
+	}
+	if got := translations(l, "reset"); got["réinitialiser"] != 1 {
+		t.Errorf("reset → %v, want réinitialiser from the fallback", got)
 	}
 }

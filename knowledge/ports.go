@@ -9,8 +9,8 @@ import (
 // with bleve; it is derived from the store and can be rebuilt at any time.
 type Index interface {
 	// Search returns the questions closest to q.Text, best first, among
-	// public questions and those of q.Conversations. It never interprets
-	// query syntax in the text.
+	// public questions (unless q.Restricted) and those of
+	// q.Conversations. It never interprets query syntax in the text.
 	Search(ctx context.Context, q SearchQuery) ([]Hit, error)
 	// Words returns the words of text the way the index sees them: each
 	// word (lower-cased, function words left out) with its distinct
@@ -57,8 +57,14 @@ type SearchQuery struct {
 	// words and, with less weight, their translations.
 	Words []QueryWord
 	// Conversations lists the non-public conversations whose questions may
-	// be returned; public questions are always searchable.
+	// be returned; public questions are searchable too, unless Restricted.
 	Conversations []string
+	// Restricted searches Conversations only, leaving public questions
+	// out: the search of a viewer who may read only the conversations
+	// they are in (see Scope). Filtering public hits away after the
+	// search would leave such a viewer with fewer hits than asked for, or
+	// none, when public questions outrank theirs.
+	Restricted bool
 	// AnswerWeight weighs the text of a question's answers against the text
 	// of the question itself (1). Zero searches the question text only,
 	// which finds the same question asked again; a positive weight also
@@ -130,11 +136,23 @@ type AnswererStats struct {
 	Hours    [24]int   // answers per hour of the day, UTC
 }
 
+// Scope is what one viewer's searches may reach, as the store decides it.
+type Scope struct {
+	// Conversations are the ids of the non-public conversations the viewer
+	// belongs to, as far as their member lists are trusted.
+	Conversations []string
+	// Restricted is true for a viewer who may read only the conversations
+	// they are in: a guest, a person of another organisation, or a person
+	// the store has not met yet. Public questions are not theirs to read.
+	Restricted bool
+}
+
 // Source is what the engine reads from the store.
 type Source interface {
-	// Memberships returns the ids of the non-public conversations personID
-	// belongs to. An unknown person belongs to none.
-	Memberships(ctx context.Context, personID string) ([]string, error)
+	// Scope returns what v may search: the anonymous viewer public
+	// questions only, a person of the organisation public questions and
+	// their conversations, a restricted person their conversations only.
+	Scope(ctx context.Context, v Viewer) (Scope, error)
 	// Consult reads, in one read of the store, what the engine weighs to
 	// answer and route one question (see Consultation and Reading).
 	Consult(ctx context.Context, v Viewer, c Consultation) (Reading, error)

@@ -2,11 +2,13 @@ package knowledge_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/nextdesk/nextdesk/knowledge"
+	"github.com/nextdesk/nextdesk/lexicon"
 )
 
 // workplace is a small company's history, in English and French: the kind
@@ -86,6 +88,22 @@ func TestInstantAnswerNearMisses(t *testing.T) {
 		"Comment configurer le VPN sur mon téléphone pour Slack ?",
 		"Comment réserver une salle de réunion au bureau de Paris ?",
 		"Qui valide les notes de frais de voyage ?",
+		"How do I add a shared mailbox in Outlook?",
+		"How many days of sick leave do I get in my first year?",
+		"How do I get access to the production database?",
+		"What is the on-call rota for the billing team?",
+		"Where is the wifi password for employees?",
+		"How do I expense a taxi ride?",
+		"Which printer on the second floor prints in colour?",
+		"Où trouver le planning des congés ?",
+		"Comment obtenir un badge pour la cantine ?",
+		"Comment installer l'imprimante du troisième étage ?",
+		"Comment réserver une salle de réunion au bureau de Nantes ?",
+		// Across languages: the words that match through the lexicon
+		// must not hide the one that does not.
+		"Comment réinitialiser mon mot de passe Jira ?",
+		"Qui valide les frais de formation au-dessus de 500 euros ?",
+		"Comment demander un nouvel écran ?",
 	} {
 		if m, ok := sure(text); ok {
 			t.Errorf("%q was answered with %q (confidence %.2f): a near-miss", text, m.Question.Text, m.Confidence)
@@ -105,6 +123,60 @@ func TestInstantAnswerNearMisses(t *testing.T) {
 		m, ok := sure(text)
 		if !ok || m.Question.Text != want {
 			t.Errorf("%q: got %q (confidence %.2f, sure %v), want %q, sure", text, m.Question.Text, m.Confidence, ok, want)
+		}
+	}
+}
+
+// TestInstantAnswerNearMissesAcrossLanguages asks, in the other language,
+// near-misses of the workplace's questions: the words that match through
+// the lexicon must not hide the one that does not. The same questions,
+// truly translated, must find their twin first.
+func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
+	pairs, err := lexicon.Load(lexicon.DefaultDir)
+	if errors.Is(err, lexicon.ErrMissing) {
+		t.Skipf("French–English matching needs the FreeDict dictionaries (.ci/run installs them): %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mustWorkplace(t)
+	words := e.Index.(*counting).Index.Words
+	e.Lexicon = knowledge.NewLexicon(pairs, words)
+	if pivot, err := lexicon.LoadPivot(lexicon.DefaultDir); err == nil {
+		e.Lexicon.Fallback = knowledge.NewLexicon(pivot, words)
+	}
+	ctx := context.Background()
+	first := func(text string) knowledge.Match {
+		t.Helper()
+		ms, err := e.Similar(ctx, knowledge.Question{Asker: "someone", Conversation: "C1", Text: text}, knowledge.Viewer{PersonID: "someone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) == 0 {
+			return knowledge.Match{}
+		}
+		return ms[0]
+	}
+	for _, text := range []string{
+		"Comment réinitialiser mon mot de passe Jira ?",
+		"Où est le mot de passe du wifi pour les employés ?",
+		"Comment demander un nouvel écran ?",
+		"Qui valide les frais de formation au-dessus de 500 euros ?",
+		"Which printer on the second floor prints in colour?",
+		"How do I book a meeting room in the Nantes office?",
+		"What is the salary band for a staff engineer?",
+	} {
+		if m := first(text); m.Sure {
+			t.Errorf("%q was answered with %q (confidence %.2f): a near-miss", text, m.Question.Text, m.Confidence)
+		}
+	}
+	for text, want := range map[string]string{
+		"Comment réinitialiser mon mot de passe Okta ?":     workplace[5],
+		"Où est le mot de passe du wifi pour les invités ?": workplace[6],
+		"Comment demander un nouvel ordinateur portable ?":  workplace[7],
+	} {
+		if m := first(text); m.Question.Text != want {
+			t.Errorf("%q: first match %q, want %q", text, m.Question.Text, want)
 		}
 	}
 }

@@ -7,13 +7,9 @@
 package lexicon
 
 import (
-	"bufio"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -34,7 +30,8 @@ const (
 var ErrMissing = errors.New("French–English dictionary not installed")
 
 // Load reads the French–English and English–French FreeDict dictionaries
-// in dir and returns their translation pairs, French first. It returns an
+// in dir and returns their translation pairs, French first, with the
+// indefinite pronouns of the two languages (see indefinites). It returns an
 // error matching ErrMissing, naming the packages to install, when either
 // is absent, and an error naming the file when one cannot be read.
 func Load(dir string) ([]knowledge.Pair, error) {
@@ -60,7 +57,7 @@ func Load(dir string) ([]knowledge.Pair, error) {
 			}
 		}
 	}
-	return pairs, nil
+	return append(pairs, indefinites...), nil
 }
 
 type entry struct {
@@ -72,45 +69,7 @@ type entry struct {
 // the offset and length (in dictd's base 64) of its article in base.dict.dz,
 // a gzip (dictzip) file.
 func readDict(base string) ([]entry, error) {
-	idx, err := os.Open(base + ".index")
-	if err != nil {
-		return nil, err
-	}
-	defer idx.Close()
-	dz, err := os.Open(base + ".dict.dz")
-	if err != nil {
-		return nil, err
-	}
-	defer dz.Close()
-	zr, err := gzip.NewReader(dz)
-	if err != nil {
-		return nil, fmt.Errorf("read %s.dict.dz: %w", base, err)
-	}
-	text, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("read %s.dict.dz: %w", base, err)
-	}
-	var entries []entry
-	s := bufio.NewScanner(idx)
-	for line := 1; s.Scan(); line++ {
-		head, off, size, ok := splitIndexLine(s.Text())
-		if !ok {
-			return nil, fmt.Errorf("%s.index:%d: not a dictd index line", base, line)
-		}
-		if strings.HasPrefix(head, "00database") {
-			continue // the dictionary's own description
-		}
-		if off+size > len(text) {
-			return nil, fmt.Errorf("%s.index:%d: the article lies beyond the end of the dictionary", base, line)
-		}
-		if e, ok := parseArticle(string(text[off : off+size])); ok {
-			entries = append(entries, e)
-		}
-	}
-	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("read %s.index: %w", base, err)
-	}
-	return entries, nil
+	return readDictFunc(base, nil, parseArticle)
 }
 
 func splitIndexLine(line string) (head string, off, size int, ok bool) {
@@ -147,38 +106,13 @@ func parseArticle(article string) (entry, bool) {
 	if len(lines) < 2 {
 		return entry{}, false
 	}
-	head := lines[0]
-	if i := strings.IndexAny(head, "/<"); i >= 0 {
-		head = head[:i]
-	}
-	e := entry{headword: strings.TrimSpace(head)}
+	e := entry{headword: headword(lines[0])}
 	for _, l := range lines[1:] {
 		l = strings.TrimSpace(l)
 		if i := strings.Index(l, ". "); i > 0 && i <= 3 && strings.Trim(l[:i], "0123456789") == "" {
 			l = l[i+2:]
 		}
-		for tr := range strings.SplitSeq(l, ",") {
-			if tr = strings.TrimSpace(stripParens(tr)); tr != "" {
-				e.translations = append(e.translations, tr)
-			}
-		}
+		e.translations = append(e.translations, splitTranslations(l)...)
 	}
 	return e, e.headword != "" && len(e.translations) > 0
-}
-
-// stripParens removes notes in parentheses: "(informal) bike" is "bike".
-func stripParens(s string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range s {
-		switch {
-		case r == '(':
-			depth++
-		case r == ')' && depth > 0:
-			depth--
-		case depth == 0:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -72,6 +72,8 @@ func TestLoad(t *testing.T) {
 		{French: "temps", English: "season"},
 		{French: "attendre", English: "wait"},
 	}
+	// The indefinite pronouns follow the dictionaries.
+	want = append(want, indefinites...)
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("Load (-got +want):\n%s", diff)
 	}
@@ -93,5 +95,58 @@ func TestLoadDamaged(t *testing.T) {
 	}
 	if _, err := Load(dir); err == nil || errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), englishFrench+".index:1") {
 		t.Errorf("Load of a damaged index: error = %v, want one naming the file and line", err)
+	}
+}
+
+func TestLoadPivot(t *testing.T) {
+	dir := t.TempDir()
+	writeDict(t, dir, frenchGerman, map[string]string{
+		"00databaseshort": "français-Deutsch FreeDict+WikDict dictionary\n",
+		"mot de passe":    "mot de passe /mo də pas/ <n, masc>\nKennwort, Passwort\n",
+		"voir":            "voir /vwaʁ/ <v>\n1. sehen, erkennen\nPercevoir l’image des objets\n2. verstehen\nS’apercevoir, comprendre\n",
+		"imprimante":      "imprimante /ɛ̃.pʁi.mɑ̃t/ <n, fem>\nDrucker\nPériphérique informatique à imprimer sur du papier\n",
+		"Paris":           "Paris /pa.ʁi/ <pn>\nParis\n",
+		"quiconque":       "quiconque\n1. irgendein\n2. wer auch immer, jeder\n",
+	})
+	writeDict(t, dir, germanEnglish, map[string]string{
+		"Kennwort":  "Kennwort /kˈɛnvɔɐ̯t/ <n>\npassword <n>, keyword <n>\n   Synonyms: {Passwort}\n",
+		"Passwort":  "Passwort <n>\npassword <n>\n",
+		"sehen":     "sehen <v>\nsee <v>, look <v>\n see: {gesehen}\n",
+		"erkennen":  "erkennen <v>\nrecognize <v>\n",
+		"verstehen": "verstehen <v>\nunderstand <v>\n",
+		"jeder":     "jeder <pron>\nanybody <pron>, anyone <pron>, everyone, each\n",
+		"Drucker":   "Drucker <n>\n   Synonyms: {Printer}\n",
+		"Paris":     "Paris\nParis\n",
+	})
+	got, err := LoadPivot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(got, func(a, b knowledge.Pair) int {
+		return strings.Compare(a.French+"\t"+a.English, b.French+"\t"+b.English)
+	})
+	want := []knowledge.Pair{
+		{French: "mot de passe", English: "keyword"},
+		{French: "mot de passe", English: "password"},
+		// Definitions ("Percevoir…") are no translations; a place
+		// (<pn>) is called alike; a German word with no translation
+		// line (Drucker) gives nothing; each German word gives its first
+		// three English ones.
+		{French: "quiconque", English: "anybody"},
+		{French: "quiconque", English: "anyone"},
+		{French: "quiconque", English: "everyone"},
+		{French: "voir", English: "look"},
+		{French: "voir", English: "recognize"},
+		{French: "voir", English: "see"},
+		{French: "voir", English: "understand"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("LoadPivot (-got +want):\n%s", diff)
+	}
+	if err := os.Remove(filepath.Join(dir, germanEnglish+".index")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadPivot(dir); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "dict-freedict-deu-eng") {
+		t.Errorf("LoadPivot without the German–English dictionary: error = %v, want ErrMissing naming the package", err)
 	}
 }

@@ -28,11 +28,11 @@ type routingFloor struct {
 var routingFloors = []routingFloor{
 	{"julia", "slack-export", "slack/julia-community-export.zip", 0.405, 0.425, true, true},
 	{"racket 2017", "slack-export", "slack/racket-general-2017-export.zip", 0.585, 0.550, true, false},
-	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.455, 0.480, false, true},
-	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.390, 0.410, true, true},
+	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.450, 0.480, false, true},
+	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.390, 0.405, true, true},
 	{"ai", "stackexchange", "stackexchange/ai", 0.255, 0.300, false, true},
-	{"beer", "stackexchange", "stackexchange/beer", 0.105, 0.165, true, true},
-	{"coffee", "stackexchange", "stackexchange/coffee", 0.095, 0.230, false, true},
+	{"beer", "stackexchange", "stackexchange/beer", 0.115, 0.165, true, true},
+	{"coffee", "stackexchange", "stackexchange/coffee", 0.095, 0.260, false, true},
 }
 
 func TestEvalRoutingHoldsOnSharedData(t *testing.T) {
@@ -81,22 +81,27 @@ func TestEvalRoutingHoldsOnSharedData(t *testing.T) {
 func TestEvalDuplicatesHoldsOnSharedData(t *testing.T) {
 	out := mustRun(t, map[string]string{}, "eval", "duplicates", needShared(t, "duplicates/semeval2016-train1"), "--json")
 	var rep struct {
-		Queries              int     `json:"queries"`
-		QueriesWithDuplicate int     `json:"queries_with_duplicate"`
-		HandedBack           int     `json:"handed_back"`
-		Precision            float64 `json:"precision"`
-		LenientPrecision     float64 `json:"lenient_precision"`
-		Recall               float64 `json:"recall"`
-		Wrong                *int    `json:"wrong"`
-		Top1Retrieval        float64 `json:"top1_retrieval"`
-		Thresholds           []struct {
+		Queries               int     `json:"queries"`
+		QueriesWithDuplicate  int     `json:"queries_with_duplicate"`
+		HandedBack            int     `json:"handed_back"`
+		Precision             float64 `json:"precision"`
+		PrecisionSameText     float64 `json:"precision_same_text"`
+		LenientPrecision      float64 `json:"lenient_precision"`
+		Recall                float64 `json:"recall"`
+		RecallSameText        float64 `json:"recall_same_text"`
+		Wrong                 *int    `json:"wrong"`
+		Top1Retrieval         float64 `json:"top1_retrieval"`
+		Top1RetrievalSameText float64 `json:"top1_retrieval_same_text"`
+		Thresholds            []struct {
 			Threshold float64 `json:"threshold"`
 		} `json:"thresholds"`
 		Baseline struct {
-			Name          string  `json:"name"`
-			Threshold     float64 `json:"threshold"`
-			Precision     float64 `json:"precision"`
-			Top1Retrieval float64 `json:"top1_retrieval"`
+			Name                  string  `json:"name"`
+			Threshold             float64 `json:"threshold"`
+			Precision             float64 `json:"precision"`
+			PrecisionSameText     float64 `json:"precision_same_text"`
+			Top1Retrieval         float64 `json:"top1_retrieval"`
+			Top1RetrievalSameText float64 `json:"top1_retrieval_same_text"`
 		} `json:"baseline"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
@@ -108,16 +113,25 @@ func TestEvalDuplicatesHoldsOnSharedData(t *testing.T) {
 	if rep.Wrong == nil || len(rep.Thresholds) == 0 || rep.Baseline.Name != "bm25" {
 		t.Errorf("report lacks wrong, thresholds or the baseline:\n%s", out)
 	}
-	// Handed back at least 15 times, right at least 80% of the time: the
-	// promise "sure" makes.
-	if rep.HandedBack < 15 || rep.Precision < 0.8 || rep.Recall < 0.12 {
-		t.Errorf("handed back %d, precision %.3f, recall %.3f; want at least 15, 0.8 and 0.12", rep.HandedBack, rep.Precision, rep.Recall)
+	// Two readings of "right" (see eval.Outcome): as labelled (a labelled
+	// duplicate or its same_as twin), and counting a copy, word for word,
+	// of one or of the query itself, which this data set holds 584 of,
+	// unlabelled. Handed back at least 15 times, right by the second at
+	// least 80% of the time: the promise "sure" makes.
+	if rep.HandedBack < 15 || rep.PrecisionSameText < 0.8 || rep.RecallSameText < 0.12 {
+		t.Errorf("handed back %d, same-text precision %.3f, recall %.3f; want at least 15, 0.8 and 0.12", rep.HandedBack, rep.PrecisionSameText, rep.RecallSameText)
 	}
-	if rep.Top1Retrieval < 0.42 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
-		t.Errorf("top-1 retrieval %.3f, BM25's %.3f; want at least 0.42 and above BM25", rep.Top1Retrieval, rep.Baseline.Top1Retrieval)
+	if rep.Precision < 0.38 || rep.Recall < 0.08 {
+		t.Errorf("precision %.3f, recall %.3f as labelled; want at least 0.38 and 0.08", rep.Precision, rep.Recall)
 	}
-	if rep.Precision <= rep.Baseline.Precision {
-		t.Errorf("precision %.3f does not beat BM25 at its best threshold (%.3f)", rep.Precision, rep.Baseline.Precision)
+	if rep.Top1RetrievalSameText < 0.42 || rep.Top1RetrievalSameText <= rep.Baseline.Top1RetrievalSameText ||
+		rep.Top1Retrieval < 0.27 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
+		t.Errorf("top-1 retrieval %.3f (same text %.3f), BM25's %.3f (%.3f); want at least 0.27 (0.42) and above BM25",
+			rep.Top1Retrieval, rep.Top1RetrievalSameText, rep.Baseline.Top1Retrieval, rep.Baseline.Top1RetrievalSameText)
+	}
+	if rep.Precision <= rep.Baseline.Precision || rep.PrecisionSameText <= rep.Baseline.PrecisionSameText {
+		t.Errorf("precision %.3f (same text %.3f) does not beat BM25 at its best threshold (%.3f, %.3f)",
+			rep.Precision, rep.PrecisionSameText, rep.Baseline.Precision, rep.Baseline.PrecisionSameText)
 	}
 }
 
@@ -141,8 +155,8 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.Pairs != 185 {
 		t.Errorf("pairs = %d, want 185", rep.Pairs)
 	}
-	if rep.FrEn.Hit1 < 0.54 || rep.EnFr.Hit1 < 0.58 || rep.FrEn.Hit5 < 0.72 || rep.EnFr.Hit5 < 0.72 {
-		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.54 / 0.58 and 0.72", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	if rep.FrEn.Hit1 < 0.6 || rep.EnFr.Hit1 < 0.61 || rep.FrEn.Hit5 < 0.76 || rep.EnFr.Hit5 < 0.76 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.6 / 0.61 and 0.76", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
 }
 

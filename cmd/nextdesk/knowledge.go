@@ -91,7 +91,9 @@ type lexiconOnce struct {
 
 // loadLexicon returns the French–English lexicon read from dir, or nil
 // (with a warning, once) when the dictionaries are not installed: matching
-// across languages then rests on shared stems only.
+// across languages then rests on shared stems only. The dictionaries that
+// reach English through German, when installed, back it for the words it
+// lacks.
 func loadLexicon(dir string, ix *index.Index, log *slog.Logger) *knowledge.Lexicon {
 	v, _ := lexicons.LoadOrStore(dir, &lexiconOnce{})
 	l := v.(*lexiconOnce)
@@ -102,6 +104,12 @@ func loadLexicon(dir string, ix *index.Index, log *slog.Logger) *knowledge.Lexic
 			return
 		}
 		l.lex = knowledge.NewLexicon(pairs, ix.Words)
+		pivot, err := lexicon.LoadPivot(dir)
+		if err != nil {
+			log.Warn("French and English words the FreeDict French–English dictionaries lack will not be translated", "err", err)
+		} else {
+			l.lex.Fallback = knowledge.NewLexicon(pivot, ix.Words)
+		}
 		log.Debug("French–English lexicon loaded", "dir", dir, "headwords", l.lex.Len())
 	})
 	return l.lex

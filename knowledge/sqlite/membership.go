@@ -37,19 +37,35 @@ const trustedMembers = `(c.kind IN (@dm, @mpim) OR c.members_read_at > @fresh)`
 func visibility(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, v knowledge.Viewer, fresh time.Time) ([]any, error) {
-	var restricted bool
-	if v.PersonID != "" {
-		err := q.QueryRowContext(ctx, `SELECT restricted FROM people WHERE id = ?`, v.PersonID).Scan(&restricted)
-		if errors.Is(err, sql.ErrNoRows) {
-			restricted, err = true, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read whether %s is restricted: %w", v.PersonID, err)
-		}
+	restricted, err := isRestricted(ctx, q, v)
+	if err != nil {
+		return nil, err
 	}
 	return append(trustArgs(fresh),
 		sql.Named("viewer", v.PersonID), sql.Named("public", string(knowledge.KindPublic)),
 		sql.Named("restricted", restricted)), nil
+}
+
+// isRestricted reports whether v may read only the conversations they are
+// in: a guest, a person of another organisation, or a person the store has
+// never met, until the chat tool says who they are (the bot reads who
+// sends it anything first). The anonymous viewer is not: it reads public
+// questions only.
+func isRestricted(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, v knowledge.Viewer) (bool, error) {
+	if v.PersonID == "" {
+		return false, nil
+	}
+	var restricted bool
+	err := q.QueryRowContext(ctx, `SELECT restricted FROM people WHERE id = ?`, v.PersonID).Scan(&restricted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read whether %s is restricted: %w", v.PersonID, err)
+	}
+	return restricted, nil
 }
 
 // trustArgs are the named arguments of trustedMembers. A zero fresh trusts
@@ -179,29 +195,34 @@ func (r reader) StaleConversations(ctx context.Context, membersBefore, kindBefor
 	return cs, rows.Err()
 }
 
-// Memberships returns the ids of the conversations other than public,
-// unshared ones that personID belongs to, as far as their member lists are
-// trusted now, sorted. An unknown person, or the empty id of the anonymous
-// viewer, belongs to none.
-func (db *DB) Memberships(ctx context.Context, personID string) ([]string, error) {
-	var ids []string
-	if personID == "" {
-		return ids, nil
+// Scope returns what v may search (knowledge.Source), by the rule of
+// visibleTo: the conversations other than public, unshared ones that v
+// belongs to, as far as their member lists are trusted now, sorted; and
+// whether v is restricted to them. The anonymous viewer belongs to none and
+// is not restricted; a person the store has never met belongs to none and
+// is.
+func (db *DB) Scope(ctx context.Context, v knowledge.Viewer) (knowledge.Scope, error) {
+	var s knowledge.Scope
+	if v.PersonID == "" {
+		return s, nil
 	}
 	fresh := db.fresh(db.now())
-	err := db.view(ctx, "read memberships of "+personID, func(tx *sql.Tx) (err error) {
-		ids, err = queryStrings(ctx, tx, `
+	err := db.view(ctx, "read what "+v.PersonID+" may search", func(tx *sql.Tx) (err error) {
+		if s.Restricted, err = isRestricted(ctx, tx, v); err != nil {
+			return err
+		}
+		s.Conversations, err = queryStrings(ctx, tx, `
 			SELECT m.conversation_id FROM members m
 			JOIN conversations c ON c.id = m.conversation_id
 			WHERE m.person_id = @viewer AND `+trustedMembers+`
 			ORDER BY m.conversation_id`,
-			append(trustArgs(fresh), sql.Named("viewer", personID))...)
+			append(trustArgs(fresh), sql.Named("viewer", v.PersonID))...)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return knowledge.Scope{}, err
 	}
-	return ids, nil
+	return s, nil
 }
 
 // upsertConversation writes c as a source gives it, keeping what is known

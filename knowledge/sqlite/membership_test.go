@@ -154,8 +154,11 @@ func TestMembershipIsTrustedOnlyWhileFresh(t *testing.T) {
 	check("once the TTL passed", map[string][]string{
 		"U1": {"q-C1", "q-CS", "q-D1"}, "U2": {"q-C1", "q-CS"}, "UX": {}, "": {"q-C1", "q-CS"},
 	})
-	if got, err := w.db.Memberships(context.Background(), "U1"); err != nil || !slices.Equal(got, []string{"D1"}) {
-		t.Errorf("Memberships(U1) once the TTL passed = %v, %v; want only the DM", got, err)
+	if got, err := w.db.Scope(context.Background(), knowledge.Viewer{PersonID: "U1"}); err != nil || !slices.Equal(got.Conversations, []string{"D1"}) || got.Restricted {
+		t.Errorf("Scope(U1) once the TTL passed = %+v, %v; want only the DM, unrestricted", got, err)
+	}
+	if got, err := w.db.Scope(context.Background(), knowledge.Viewer{PersonID: "UX"}); err != nil || !got.Restricted {
+		t.Errorf("Scope(UX) = %+v, %v; want restricted to the conversations they are in", got, err)
 	}
 	w.cache(knowledge.Conversation{ID: "G1", Kind: knowledge.KindPrivate, Members: []string{"U2"}}, w.now)
 	check("read again", map[string][]string{"U1": {"q-C1", "q-CS", "q-D1"}, "U2": {"q-C1", "q-CS", "q-G1"}})

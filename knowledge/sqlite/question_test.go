@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -77,7 +78,7 @@ func TestVisibility(t *testing.T) {
 	}
 }
 
-func TestMembershipsAndConversations(t *testing.T) {
+func TestScopeAndConversations(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	mustImport(t, db, fixture())
@@ -85,21 +86,21 @@ func TestMembershipsAndConversations(t *testing.T) {
 
 	tests := []struct {
 		person string
-		want   []string
+		want   knowledge.Scope
 	}{
-		{"U1", []string{"D1", "G1", "M1"}}, // not C1: public conversations keep no members
-		{"U2", []string{"G1", "M1"}},
-		{"U4", []string{"D1"}},
-		{"U9", nil},
-		{"", nil},
+		{"U1", knowledge.Scope{Conversations: []string{"D1", "G1", "M1"}}}, // not C1: public conversations keep no members
+		{"U2", knowledge.Scope{Conversations: []string{"G1", "M1"}}},
+		{"U4", knowledge.Scope{Conversations: []string{"D1"}}},
+		{"U9", knowledge.Scope{Restricted: true}}, // unknown: maybe a guest, or of another organisation
+		{"", knowledge.Scope{}},
 	}
 	for _, tt := range tests {
-		got, err := db.Memberships(ctx, tt.person)
+		got, err := db.Scope(ctx, knowledge.Viewer{PersonID: tt.person})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(got, tt.want); diff != "" {
-			t.Errorf("Memberships(%q) (-got +want):\n%s", tt.person, diff)
+		if diff := cmp.Diff(got, tt.want, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("Scope(%q) (-got +want):\n%s", tt.person, diff)
 		}
 	}
 
