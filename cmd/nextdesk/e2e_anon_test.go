@@ -436,6 +436,30 @@ func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
 	im := e.imOf(who.id)
 	msg, _ := e.posts(im, fakeslack.Message{User: who.id, Text: "anon: " + who.rollback})
 	e.lastPost(im, "the DM refused", func(m botMessage) bool { return m.Thread == msg.TS && strings.Contains(m.Text, who.off) })
+	// Nowhere is anyone told how to ask one: a mention asking to be
+	// anonymous, /ask --anon where the bot is not, the help.
+	e.posts(general, fakeslack.Message{User: who.id, Text: "<@" + fakeslack.BotUserID + "> anon: " + who.rollback})
+	e.eventually("the mention refused, anonymous questions being off", func() bool {
+		for _, c := range e.ephemerals(who.id) {
+			if strings.Contains(c.Params["text"], who.off) {
+				return true
+			}
+		}
+		return false
+	})
+	e.slack.AddChannel(fakeslack.Channel{ID: "C7", Name: "random", Members: []string{who.id, carol}})
+	if rs := e.slack.WaitResponses(t, e.ask(who.id, "C7", "--anon "+who.rollback).ResponseURL, 1, e2eWait); !strings.Contains(rs[0].Text, who.off) {
+		t.Errorf("/ask --anon where the bot is not answered %q, want %q", rs[0].Text, who.off)
+	}
+	help := e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "help", UserID: who.id, ChannelID: general}).ResponseURL
+	if rs := e.slack.WaitResponses(t, help, 1, e2eWait); strings.Contains(rs[0].Text, "--anon") || !strings.Contains(rs[0].Text, "/nextdesk team") {
+		t.Errorf("/nextdesk help = %q, want the commands without anonymous questions", rs[0].Text)
+	}
+	for _, c := range e.ephemerals(who.id) {
+		if strings.Contains(c.Params["text"], "--anon") {
+			t.Errorf("told how to ask anonymously while it is off: %q", c.Params["text"])
+		}
+	}
 	e.waitIdle()
 	for _, ch := range []string{general, carol, dave} {
 		if posts := e.botPosts(ch); len(posts) != 0 {
