@@ -96,6 +96,13 @@ func (w *world) teamAsk(id string) (knowledge.TeamAsk, bool) {
 
 const vpn = "My VPN password expired, how do I reset it?"
 
+// holdOpen makes expert hold an open question of no team.
+func (w *world) holdOpen(expert string) {
+	w.store.st.questions["q-open"] = knowledge.Question{ID: "q-open", Conversation: general, Text: "something else"}
+	w.store.st.asks["q-open"] = knowledge.Ask{QuestionID: "q-open", Channel: general, Status: knowledge.StatusOpen}
+	w.store.st.routes = append(w.store.st.routes, knowledge.Route{ID: 1, QuestionID: "q-open", Expert: expert, Outcome: knowledge.RoutePending})
+}
+
 func TestTeamQuestionGoesToTheTeamsBestMember(t *testing.T) {
 	ctx := context.Background()
 	w := newTeamWorld(t, inParis(2, 11, 0), nil)
@@ -152,9 +159,7 @@ func TestTeamMemberWithoutEvidenceIsTheLeastBusy(t *testing.T) {
 	w := newTeamWorld(t, inParis(2, 11, 0), nil)
 	// Only bob ever answered such questions; carol holds a question.
 	w.engine.experts = w.engine.experts[:1]
-	w.store.st.questions["q-open"] = knowledge.Question{ID: "q-open", Conversation: general, Text: "something else"}
-	w.store.st.asks["q-open"] = knowledge.Ask{QuestionID: "q-open", Channel: general, Status: knowledge.StatusOpen}
-	w.store.st.routes = append(w.store.st.routes, knowledge.Route{ID: 1, QuestionID: "q-open", Expert: carol, Outcome: knowledge.RoutePending})
+	w.holdOpen(carol)
 	w.must(w.desk.Ask(ctx, slashAsk("T1", vpn)))
 	if diff := cmp.Diff(w.routes("ask:T1"), []string{dave + ":pending"}); diff != "" {
 		t.Errorf("routes (-got +want):\n%s", diff)
@@ -173,9 +178,7 @@ func TestTeamMemberWithoutEvidenceIsTheLeastBusy(t *testing.T) {
 func TestTeamMembersAtTheirCapAreSkipped(t *testing.T) {
 	ctx := context.Background()
 	w := newTeamWorld(t, inParis(2, 11, 0), func(c *desk.Config) { c.Policy.MaxOpen = 1 })
-	w.store.st.questions["q-open"] = knowledge.Question{ID: "q-open", Conversation: general, Text: "something else"}
-	w.store.st.asks["q-open"] = knowledge.Ask{QuestionID: "q-open", Channel: general, Status: knowledge.StatusOpen}
-	w.store.st.routes = append(w.store.st.routes, knowledge.Route{ID: 1, QuestionID: "q-open", Expert: carol, Outcome: knowledge.RoutePending})
+	w.holdOpen(carol)
 	w.must(w.desk.Ask(ctx, slashAsk("T1", vpn)))
 	if diff := cmp.Diff(w.routes("ask:T1"), []string{dave + ":pending"}); diff != "" {
 		t.Errorf("routes with carol at her cap (-got +want):\n%s", diff)
