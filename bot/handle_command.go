@@ -39,6 +39,10 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 		Anonymous: anon,
 	}
 	if anon {
+		if b.desk.AnonymousOff() {
+			// Before anything else: no advice on where to ask one.
+			return desk.ErrAnonymousOff
+		}
 		q.ID = anonymousID(in.Key)
 	}
 	if !desk.Asks(q.Plain) {

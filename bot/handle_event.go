@@ -71,9 +71,14 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 	q.Text = withoutMention(ev.Text, b.ws.botUser)
 	if _, anon := anonymously(q.Text); anon {
 		// Everyone here reads their name above the question: say so to
-		// them alone, and how to ask without it, rather than ask it.
+		// them alone, and how to ask without it, rather than ask it; or,
+		// where anonymous questions are off, that they are.
 		only := desk.Address{Conversation: ev.Channel, Thread: ev.ThreadTimeStamp, Only: ev.User}
-		return b.desk.Tell(ctx, desk.Request{Key: in.Key, By: ev.User, To: only}, desk.Reply{Say: desk.SayAnonymousInPublic})
+		say := desk.SayAnonymousInPublic
+		if b.desk.AnonymousOff() {
+			say = desk.SayAnonymousOff
+		}
+		return b.desk.Tell(ctx, desk.Request{Key: in.Key, By: ev.User, To: only}, desk.Reply{Say: say})
 	}
 	if thread != ev.TimeStamp {
 		// In a thread, "@nextdesk" (and whatever follows it: "can you

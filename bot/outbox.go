@@ -75,6 +75,9 @@ type OutboxConfig struct {
 	// for the weekly digest to name the team closest to each topic nobody
 	// covers; nil for the digest's own, cruder, words.
 	Terms func(string) []string
+	// AnonymousOff is set when anonymous questions are turned off
+	// (NEXTDESK_ANONYMOUS=off): the help and the usage do not offer them.
+	AnonymousOff bool
 }
 
 // Outbox delivers the desk's notices to Slack: it renders each in its

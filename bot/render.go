@@ -354,7 +354,6 @@ func toldText(lang string, t desk.AskerTold) string {
 
 // replies are the messages of the replies that take no argument.
 var replies = map[desk.Say]string{
-	desk.SayUsage:         "ask.usage",
 	desk.SayNotInChannel:  "ask.not_in_channel",
 	desk.SayOnlyAsker:     "route.only_asker",
 	desk.SayClosed:        "expert.closed",
@@ -383,9 +382,14 @@ func (o *Outbox) replyText(ctx context.Context, lang string, m desk.Outgoing, r 
 	}
 	switch r.Say {
 	case desk.SayUnknown:
-		return i18n.Tr(lang, "desk.unknown", blockkit.Clip(r.Detail, 30)) + "\n" + helpText(lang)
+		return i18n.Tr(lang, "desk.unknown", blockkit.Clip(r.Detail, 30)) + "\n" + helpText(lang, o.cfg.AnonymousOff)
 	case desk.SayHelp:
-		return helpText(lang)
+		return helpText(lang, o.cfg.AnonymousOff)
+	case desk.SayUsage:
+		if o.cfg.AnonymousOff {
+			return i18n.Tr(lang, "ask.usage_named")
+		}
+		return i18n.Tr(lang, "ask.usage")
 	case desk.SayError:
 		return blockkit.Escape(r.Detail)
 	case desk.SayNotYours:
@@ -408,7 +412,7 @@ func (o *Outbox) replyText(ctx context.Context, lang string, m desk.Outgoing, r 
 	if id, ok := replies[r.Say]; ok {
 		return i18n.Tr(lang, id)
 	}
-	return helpText(lang)
+	return helpText(lang, o.cfg.AnonymousOff)
 }
 
 // profile is what /nextdesk me shows, links resolved.

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"strings"
+
 	"github.com/slack-go/slack"
 
 	"github.com/nextdesk/nextdesk/blockkit"
@@ -38,10 +40,14 @@ func reminderIntro(lang string, b desk.Reminder) string {
 	return i18n.Tr(lang, "reminder.intro", slackDateTime(b.Taken), b.Asker)
 }
 
-// helpText lists the commands, asking anonymously and the team commands
-// among them.
-func helpText(lang string) string {
-	return i18n.Tr(lang, "desk.help") + "\n" + i18n.Tr(lang, "desk.help_anonymous") + "\n" + i18n.Tr(lang, "teams.help")
+// helpText lists the commands, the team commands among them, and how to
+// ask anonymously unless anonymous questions are off.
+func helpText(lang string, anonymousOff bool) string {
+	lines := []string{i18n.Tr(lang, "desk.help")}
+	if !anonymousOff {
+		lines = append(lines, i18n.Tr(lang, "desk.help_anonymous"))
+	}
+	return strings.Join(append(lines, i18n.Tr(lang, "teams.help")), "\n")
 }
 
 // anonymousQuestion is the message that starts an anonymous question's

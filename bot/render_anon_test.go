@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -89,8 +90,27 @@ func TestAnonymousRepliesSayTheRightCount(t *testing.T) {
 	if _, ok := anonymousReply("en", desk.Reply{Say: desk.SayHelp}); ok {
 		t.Error("the help is no reply about anonymous questions")
 	}
-	if help := helpText("fr"); !strings.Contains(help, "/ask --anon") || !strings.Contains(help, "anonyme :") {
+	if help := helpText("fr", false); !strings.Contains(help, "/ask --anon") || !strings.Contains(help, "anonyme :") {
 		t.Errorf("the help does not say how to ask anonymously: %q", help)
+	}
+}
+
+// TestAnonymousOffIsNotOffered: where anonymous questions are off, neither
+// the help nor the usage tells people how to ask one, in either language.
+func TestAnonymousOffIsNotOffered(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		for _, off := range []bool{false, true} {
+			o := &Outbox{cfg: OutboxConfig{Lang: lang, AnonymousOff: off}}
+			for _, say := range []desk.Say{desk.SayHelp, desk.SayUsage, desk.SayUnknown} {
+				text := o.replyText(context.Background(), lang, desk.Outgoing{}, desk.Reply{Say: say, Detail: "foo"})
+				if offered := strings.Contains(text, "--anon"); offered == off {
+					t.Errorf("%s, anonymous off %v, %s: %q offers anonymous questions: %v", lang, off, say, text, offered)
+				}
+				if say == desk.SayHelp && !strings.Contains(text, "/nextdesk team") {
+					t.Errorf("%s, anonymous off %v: the help lost the team commands: %q", lang, off, text)
+				}
+			}
+		}
 	}
 }
 

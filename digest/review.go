@@ -133,16 +133,42 @@ func commitmentText(lang string, c knowledge.Commitment, mrkdwn bool) string {
 	if len(kept) == 0 {
 		kept = append(kept, i18n.Tr(lang, "review.no_promise"))
 	}
-	lines := []string{
-		i18n.Tr(lang, pairKey, requester, esc(c.Team)) + " · " + asked,
-		strings.Join(speed, " · "),
-		strings.Join(kept, " · "),
+	lines := []string{i18n.Tr(lang, pairKey, requester, esc(c.Team)) + " · " + asked}
+	if promised := promisedText(lang, c); promised != "" {
+		lines = append(lines, promised)
 	}
+	lines = append(lines, strings.Join(speed, " · "), strings.Join(kept, " · "))
 	text := strings.Join(lines, "\n")
 	if !mrkdwn {
 		text = strings.ReplaceAll(text, "*", "")
 	}
 	return text
+}
+
+// promisedText says what the questions of c were promised, for the figures
+// to be read against: "promised: a first response within 4 h, a
+// resolution within 15 h", each promise with its questions when they were
+// held to several; "" when nothing was promised.
+func promisedText(lang string, c knowledge.Commitment) string {
+	if len(c.Promised) == 0 {
+		return ""
+	}
+	terms := make([]string, 0, len(c.Promised))
+	for _, p := range c.Promised {
+		var parts []string
+		if p.FirstResponse > 0 {
+			parts = append(parts, i18n.Tr(lang, "review.promise_first", workTime(lang, p.FirstResponse)))
+		}
+		if p.Resolution > 0 {
+			parts = append(parts, i18n.Tr(lang, "review.promise_resolution", workTime(lang, p.Resolution)))
+		}
+		term := strings.Join(parts, ", ")
+		if len(c.Promised) > 1 {
+			term = i18n.Trn(lang, "review.promise_questions", p.Questions, term)
+		}
+		terms = append(terms, term)
+	}
+	return i18n.Tr(lang, "review.promised", strings.Join(terms, i18n.Tr(lang, "review.promise_sep")))
 }
 
 // promiseFigures says how a team served: how fast (median first response
@@ -196,11 +222,13 @@ func percent(lang string, share float64) string {
 }
 
 // reviewColumns are the CSV review's columns: durations in working hours,
-// shares from 0 to 1, empty when unknown.
+// shares from 0 to 1, empty when unknown. promised lists the promises the
+// questions were held to, "first_response=4.00h resolution=15.00h:6" (on
+// 6 questions), separated by "; ".
 var reviewColumns = []string{
 	"requesting_team", "serving_team", "anonymous", "asked", "topics",
 	"answered", "median_first_response_hours", "resolved", "median_resolution_hours",
-	"deadlines_kept", "deadlines_broken", "deadlines_pending", "kept_share",
+	"deadlines_kept", "deadlines_broken", "deadlines_pending", "kept_share", "promised",
 }
 
 // WriteReviewCSV writes r as CSV, one line per pair of teams after a
@@ -225,11 +253,23 @@ func WriteReviewCSV(w io.Writer, r *Review) error {
 		if s, ok := c.KeptShare(); ok {
 			share = strconv.FormatFloat(s, 'f', 3, 64)
 		}
+		promised := make([]string, 0, len(c.Promised))
+		for _, p := range c.Promised {
+			var parts []string
+			if p.FirstResponse > 0 {
+				parts = append(parts, "first_response="+hours(1, p.FirstResponse)+"h")
+			}
+			if p.Resolution > 0 {
+				parts = append(parts, "resolution="+hours(1, p.Resolution)+"h")
+			}
+			promised = append(promised, fmt.Sprintf("%s:%d", strings.Join(parts, " "), p.Questions))
+		}
 		err := cw.Write([]string{
 			c.Requester, c.Team, strconv.FormatBool(c.Anonymous), strconv.Itoa(c.Asked), strings.Join(topics, "; "),
 			strconv.Itoa(c.Answered), hours(c.Answered, c.MedianFirstResponse),
 			strconv.Itoa(c.Resolved), hours(c.Resolved, c.MedianResolution),
 			strconv.Itoa(c.Kept), strconv.Itoa(c.Broken), strconv.Itoa(c.Pending), share,
+			strings.Join(promised, "; "),
 		})
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ var messagesEN = map[string]string{
 	// The bot.
 	// Asking.
 	"ask.usage":          "Ask a question with `/ask your question`, mention me with your question, or send it to me in a direct message. I look for an answer given before, or ask the colleague most likely to know. To ask without your name, use `/ask --anon` or start your message with `anon:`. `/nextdesk help` lists my other commands.",
+	"ask.usage_named":    "Ask a question with `/ask your question`, mention me with your question, or send it to me in a direct message. I look for an answer given before, or ask the colleague most likely to know. `/nextdesk help` lists my other commands.",
 	"ask.posted":         "*<@%s> asks:*",
 	"ask.posted_text":    "%s asks: %s",
 	"ask.not_in_channel": "I'm not in this channel, so I can't post your question here. Invite me with `/invite @nextdesk`, or send me your question in a direct message.",

@@ -6,6 +6,7 @@ var messagesFR = map[string]string{
 	// The bot.
 	// Asking.
 	"ask.usage":          "Posez une question avec `/ask votre question`, mentionnez-moi avec votre question, ou envoyez-la-moi en message direct. Je cherche une réponse déjà donnée, ou je demande au collègue qui a le plus de chances de savoir. Pour demander sans votre nom, utilisez `/ask --anon` ou commencez votre message par `anonyme :`. `/nextdesk help` liste mes autres commandes.",
+	"ask.usage_named":    "Posez une question avec `/ask votre question`, mentionnez-moi avec votre question, ou envoyez-la-moi en message direct. Je cherche une réponse déjà donnée, ou je demande au collègue qui a le plus de chances de savoir. `/nextdesk help` liste mes autres commandes.",
 	"ask.posted":         "*<@%s> demande :*",
 	"ask.posted_text":    "%s demande : %s",
 	"ask.not_in_channel": "Je ne suis pas dans ce canal, je ne peux donc pas y publier votre question. Invitez-moi avec `/invite @nextdesk`, ou envoyez-moi votre question en message direct.",

@@ -32,6 +32,17 @@ type Commitment struct {
 	// resolutions) decided by the end of the period: met in time, or met
 	// late or past due. Pending counts those not due yet.
 	Kept, Broken, Pending int
+	// Promised are the promises the questions were held to, the most
+	// held first: what the review weighs the figures against.
+	Promised []PromiseHeld
+}
+
+// PromiseHeld is a promise as questions were held to it: the working
+// times promised for a first response and for a resolution (zero for
+// nothing), and on how many questions.
+type PromiseHeld struct {
+	FirstResponse, Resolution time.Duration
+	Questions                 int
 }
 
 // TopicCount is how many questions were on a topic.
@@ -73,6 +84,7 @@ func summarise(asks []TeamAsk, now time.Time, byRequester bool) []Commitment {
 	type acc struct {
 		c                 Commitment
 		topics            map[string]int
+		promised          map[[2]time.Duration]int
 		first, resolution []time.Duration
 	}
 	rows := make(map[key]*acc)
@@ -87,12 +99,15 @@ func summarise(asks []TeamAsk, now time.Time, byRequester bool) []Commitment {
 		}
 		r := rows[k]
 		if r == nil {
-			r = &acc{c: Commitment{Requester: k.requester, Team: k.team, Anonymous: k.anonymous}, topics: make(map[string]int)}
+			r = &acc{c: Commitment{Requester: k.requester, Team: k.team, Anonymous: k.anonymous}, topics: make(map[string]int), promised: make(map[[2]time.Duration]int)}
 			rows[k] = r
 			order = append(order, k)
 		}
 		r.c.Asked++
 		r.topics[a.Topic]++
+		if a.FirstResponse.Promised() || a.Resolution.Promised() {
+			r.promised[[2]time.Duration{a.FirstResponse.Within, a.Resolution.Within}]++
+		}
 		for _, d := range []Deadline{a.FirstResponse, a.Resolution} {
 			// A deadline met after the period's end is not met yet, as
 			// the period saw it.
@@ -131,6 +146,12 @@ func summarise(asks []TeamAsk, now time.Time, byRequester bool) []Commitment {
 		}
 		slices.SortFunc(r.c.Topics, func(a, b TopicCount) int {
 			return cmp.Or(b.Questions-a.Questions, strings.Compare(a.Topic, b.Topic))
+		})
+		for p, n := range r.promised {
+			r.c.Promised = append(r.c.Promised, PromiseHeld{FirstResponse: p[0], Resolution: p[1], Questions: n})
+		}
+		slices.SortFunc(r.c.Promised, func(a, b PromiseHeld) int {
+			return cmp.Or(b.Questions-a.Questions, cmp.Compare(a.FirstResponse, b.FirstResponse), cmp.Compare(a.Resolution, b.Resolution))
 		})
 		out = append(out, r.c)
 	}

@@ -426,6 +426,24 @@ func e2eAnonymousToTheFallback(t *testing.T, e *e2e, who anonAsker) {
 	}
 }
 
+// mentionRefused mentions the bot in #general asking anonymously, as who,
+// and waits until they alone are told want.
+func (e *e2e) mentionRefused(who anonAsker, want string) {
+	e.t.Helper()
+	e.posts(general, fakeslack.Message{User: who.id, Text: "<@" + fakeslack.BotUserID + "> anon: " + who.rollback})
+	e.eventually("the mention refused to its author alone", func() bool {
+		return slices.ContainsFunc(e.ephemerals(who.id), func(c fakeslack.Call) bool { return strings.Contains(c.Params["text"], want) })
+	})
+}
+
+// askWhereTheBotIsNot runs /ask --anon as who in #random, which the bot is
+// not in, and returns what they are told.
+func (e *e2e) askWhereTheBotIsNot(who anonAsker) string {
+	e.t.Helper()
+	e.slack.AddChannel(fakeslack.Channel{ID: "C7", Name: "random", Members: []string{who.id, carol}})
+	return e.slack.WaitResponses(e.t, e.ask(who.id, "C7", "--anon "+who.rollback).ResponseURL, 1, e2eWait)[0].Text
+}
+
 // e2eAnonymousOff: with NEXTDESK_ANONYMOUS=off, `/ask --anon` and "anon:"
 // in a DM are refused, in the asker's language, and nothing is asked.
 func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
@@ -436,6 +454,21 @@ func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
 	im := e.imOf(who.id)
 	msg, _ := e.posts(im, fakeslack.Message{User: who.id, Text: "anon: " + who.rollback})
 	e.lastPost(im, "the DM refused", func(m botMessage) bool { return m.Thread == msg.TS && strings.Contains(m.Text, who.off) })
+	// Nowhere is anyone told how to ask one: a mention asking to be
+	// anonymous, /ask --anon where the bot is not, the help.
+	e.mentionRefused(who, who.off)
+	if told := e.askWhereTheBotIsNot(who); !strings.Contains(told, who.off) {
+		t.Errorf("/ask --anon where the bot is not answered %q, want %q", told, who.off)
+	}
+	help := e.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "help", UserID: who.id, ChannelID: general}).ResponseURL
+	if rs := e.slack.WaitResponses(t, help, 1, e2eWait); strings.Contains(rs[0].Text, "--anon") || !strings.Contains(rs[0].Text, "/nextdesk team") {
+		t.Errorf("/nextdesk help = %q, want the commands without anonymous questions", rs[0].Text)
+	}
+	for _, c := range e.ephemerals(who.id) {
+		if strings.Contains(c.Params["text"], "--anon") {
+			t.Errorf("told how to ask anonymously while it is off: %q", c.Params["text"])
+		}
+	}
 	e.waitIdle()
 	for _, ch := range []string{general, carol, dave} {
 		if posts := e.botPosts(ch); len(posts) != 0 {
@@ -451,23 +484,13 @@ func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
 // without the bot, or in a mention everyone reads with their name, is
 // refused there, saying how to ask anonymously, and does not count.
 func e2eAnonymousLimit(t *testing.T, e *e2e, who anonAsker) {
-	e.posts(general, fakeslack.Message{User: who.id, Text: "<@" + fakeslack.BotUserID + "> anon: " + who.rollback})
-	e.eventually("the mention refused to its author alone", func() bool {
-		for _, c := range e.ephemerals(who.id) {
-			if strings.Contains(c.Params["text"], who.inPublic) {
-				return true
-			}
-		}
-		return false
-	})
-	e.slack.AddChannel(fakeslack.Channel{ID: "C7", Name: "random", Members: []string{who.id, carol}})
-	cmd := e.ask(who.id, "C7", "--anon "+who.rollback)
-	if rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait); !strings.Contains(rs[0].Text, who.notIn) {
-		t.Errorf("/ask --anon in a channel without the bot answered %q, want %q", rs[0].Text, who.notIn)
+	e.mentionRefused(who, who.inPublic)
+	if told := e.askWhereTheBotIsNot(who); !strings.Contains(told, who.notIn) {
+		t.Errorf("/ask --anon in a channel without the bot answered %q, want %q", told, who.notIn)
 	}
 	e.ask(who.id, general, "--anon "+who.rollback)
 	e.waitPosts(general, 1)
-	cmd = e.ask(who.id, general, "--anon "+who.printer)
+	cmd := e.ask(who.id, general, "--anon "+who.printer)
 	rs := e.slack.WaitResponses(t, cmd.ResponseURL, 1, e2eWait)
 	if !strings.Contains(rs[0].Text, who.limit) || !strings.Contains(rs[0].Text, "<!date^") {
 		t.Errorf("the second anonymous question answered %q, want %q and when", rs[0].Text, who.limit)

@@ -494,6 +494,7 @@ func expectedTeamReview(events []teamEvent, until time.Time, paris *time.Locatio
 			requester, "IT", strconv.FormatBool(requester == ""), strconv.Itoa(asked), fmt.Sprintf("accounts:%d", asked),
 			strconv.Itoa(len(first)), hours(first), strconv.Itoa(len(resolved)), hours(resolved),
 			strconv.Itoa(kept), strconv.Itoa(broken), strconv.Itoa(pending), share,
+			promisedColumn(map[[2]int]int{{itFirstResponse, itResolution}: asked}),
 		})
 	}
 	return out

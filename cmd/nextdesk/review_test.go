@@ -131,7 +131,11 @@ teams:
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Ventes → Compta", "IT → Compta", "people in no team → IT", "first response in", "promise kept"} {
+	for _, want := range []string{"Ventes → Compta", "IT → Compta", "people in no team → IT", "first response in", "promise kept",
+		"promised: a first response within 1 h, a resolution within 4 h\n",
+		"promised: a first response within 4 h\n",
+		"a first response within 2 h, a resolution within 7 h 30 min (",
+	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the review's text lacks %q:\n%s", want, text)
 		}
@@ -140,7 +144,7 @@ teams:
 		t.Errorf("the review counts a team's own questions:\n%s", text)
 	}
 	fr, err := run(t, map[string]string{"NEXTDESK_DATA_DIR": dataDir, "NEXTDESK_TZ": "Europe/Paris", "NEXTDESK_LANG": "fr"}, "review", "--since", "2025-03-01", "--format", "blocks")
-	if err != nil || !strings.Contains(fr, "Engagements de service entre équipes") || !strings.Contains(fr, "personnes hors équipe") {
+	if err != nil || !strings.Contains(fr, "Engagements de service entre équipes") || !strings.Contains(fr, "personnes hors équipe") || !strings.Contains(fr, "engagement : une première réponse sous 1 h, une résolution sous 4 h") || !strings.Contains(fr, "(6 questions) ; une première réponse sous 4 h") {
 		t.Errorf("the French blocks: %v\n%s", err, fr)
 	}
 	for _, bad := range [][]string{{"review"}, {"review", "--since", "June"}, {"review", "--since", "2025-03-01", "--format", "pdf"}, {"review", "--since", "2999-01-01"}} {
@@ -153,7 +157,38 @@ teams:
 var reviewHeaderWant = []string{
 	"requesting_team", "serving_team", "anonymous", "asked", "topics",
 	"answered", "median_first_response_hours", "resolved", "median_resolution_hours",
-	"deadlines_kept", "deadlines_broken", "deadlines_pending", "kept_share",
+	"deadlines_kept", "deadlines_broken", "deadlines_pending", "kept_share", "promised",
+}
+
+// promisedColumn is the review CSV's promised column for the promises
+// (first response and resolution, in working minutes, 0 for nothing)
+// each of n questions was held to: the most held first.
+func promisedColumn(held map[[2]int]int) string {
+	keys := make([][2]int, 0, len(held))
+	for k := range held {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [2]int) int {
+		if held[a] != held[b] {
+			return held[b] - held[a]
+		}
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+	var terms []string
+	for _, k := range keys {
+		var parts []string
+		if k[0] > 0 {
+			parts = append(parts, fmt.Sprintf("first_response=%.2fh", float64(k[0])/60))
+		}
+		if k[1] > 0 {
+			parts = append(parts, fmt.Sprintf("resolution=%.2fh", float64(k[1])/60))
+		}
+		terms = append(terms, fmt.Sprintf("%s:%d", strings.Join(parts, " "), held[k]))
+	}
+	return strings.Join(terms, "; ")
 }
 
 // record writes the events as the desk records a team's questions: the
@@ -232,6 +267,7 @@ func expectedReview(events []event, paris *time.Location) [][]string {
 		requester, team string
 		asked           int
 		topics          map[string]int
+		promised        map[[2]int]int
 		first, solved   []int
 		kept, broken    int
 	}
@@ -244,12 +280,13 @@ func expectedReview(events []event, paris *time.Location) [][]string {
 		k := [2]string{e.team, requester}
 		r := rows[k]
 		if r == nil {
-			r = &row{requester: requester, team: e.team, topics: map[string]int{}}
+			r = &row{requester: requester, team: e.team, topics: map[string]int{}, promised: map[[2]int]int{}}
 			rows[k] = r
 		}
 		r.asked++
 		r.topics[e.topic]++
 		first, resolution := promise(e, requester)
+		r.promised[[2]int{first, resolution}]++
 		for _, p := range []struct {
 			within int
 			at     time.Time
@@ -321,7 +358,7 @@ func expectedReview(events []event, paris *time.Location) [][]string {
 		out = append(out, []string{
 			r.requester, r.team, "false", strconv.Itoa(r.asked), strings.Join(topics, "; "),
 			strconv.Itoa(len(r.first)), median(r.first), strconv.Itoa(len(r.solved)), median(r.solved),
-			strconv.Itoa(r.kept), strconv.Itoa(r.broken), "0", share,
+			strconv.Itoa(r.kept), strconv.Itoa(r.broken), "0", share, promisedColumn(r.promised),
 		})
 	}
 	return out

@@ -422,6 +422,7 @@ func (s *Server) wire(auth *slack.AuthTestResponse) error {
 	}
 	s.outbox, err = bot.NewOutbox(bot.OutboxConfig{
 		Lang: s.cfg.Lang, Now: now, Wake: s.desk.Notified(), Placed: s.desk.Sync, Hold: s.slack.Refused, Terms: kb.Index.Terms,
+		AnonymousOff: s.settings.Anonymous == "off",
 	}, kb.DB, s.slack, ws, metrics, s.log)
 	if err != nil {
 		return fmt.Errorf("start the bot: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/nextdesk/nextdesk/bot"
@@ -98,11 +99,14 @@ func plural(n int, one, other string) string {
 }
 
 // problemList renders an import's problems, at most maxProblemLines of
-// them, on lines of their own after a count; "" for none.
+// them, on lines of their own after a count, in the order of their lines
+// (those of the file and those of its members together); "" for none.
 func problemList(problems []teams.Problem) string {
 	if len(problems) == 0 {
 		return ""
 	}
+	problems = slices.Clone(problems)
+	slices.SortStableFunc(problems, func(a, b teams.Problem) int { return a.Line - b.Line })
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s:\n", plural(len(problems), "problem", "problems"))
 	for i, p := range problems {

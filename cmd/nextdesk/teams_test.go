@@ -57,6 +57,7 @@ func TestImportTeams(t *testing.T) {
     channel: C0IT
     members: [UI1]
     hours: {mon-fri: "8h-19h"}
+    escalate: never
     topics:
       - name: accounts
         words: [mot de passe, password]
@@ -69,14 +70,20 @@ func TestImportTeams(t *testing.T) {
 		"2 teams imported (the previous teams are replaced)",
 		"Comptabilité: 3 members, 1 topic, 1 promise, channel #compta",
 		"IT: 1 member, 1 topic, 0 promises, channel C0IT",
-		"3 problems:",
+		"4 problems:",
 		"line 4: team Comptabilité: Slack has no active user UGONE; left out",
 		"line 4: team Comptabilité: Slack has no active user U0NOBODY; left out",
 		"line 4: team Comptabilité: Slack has no user group @nobody; left out",
+		"line 16: unknown key \"escalate\"",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the import's report lacks %q:\n%s", want, out)
 		}
+	}
+	// The file's problems and its members' come in the order of their
+	// lines, as someone fixing the file reads it.
+	if strings.Index(out, "line 16:") < strings.Index(out, "line 4:") {
+		t.Errorf("the problems are not in the order of their lines:\n%s", out)
 	}
 	teams := readTeams(t, env["NEXTDESK_DATA_DIR"])
 	if len(teams) != 2 {

@@ -62,9 +62,9 @@ const DefaultHours = "mon-fri: 09:00-18:00"
 // Parse reads a teams file. zone is the time zone of teams that name none
 // (NEXTDESK_TZ). What cannot be used (an unknown key, a bad time, a
 // promise on a topic the team does not have, a team named twice…) is
-// returned as problems and left out; the rest is kept. Parse returns an
-// error only when the file is not YAML, holds no list of teams, or is
-// larger than 8 MiB.
+// returned as problems, in the order of their lines, and left out; the
+// rest is kept. Parse returns an error only when the file is not YAML,
+// holds no list of teams, or is larger than 8 MiB.
 func Parse(r io.Reader, zone *time.Location) ([]Spec, []Problem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFile+1))
 	if err != nil {
@@ -107,6 +107,7 @@ func Parse(r io.Reader, zone *time.Location) ([]Spec, []Problem, error) {
 		specs = append(specs, s)
 	}
 	p.checkRequesters(specs)
+	slices.SortStableFunc(p.problems, func(a, b Problem) int { return a.Line - b.Line })
 	return specs, p.problems, nil
 }
 
@@ -180,18 +181,32 @@ func (p *parser) list(n *yaml.Node, what string) []string {
 	return out
 }
 
-// hoursSpec is the working hours a team's entry (or the defaults) gives.
+// hoursSpec is the working hours a team's entry (or the defaults) gives,
+// read: the zone, the week when a usable one is given, and the holidays.
 type hoursSpec struct {
 	zone     *time.Location
-	week     *yaml.Node
-	holidays *yaml.Node
+	week     [7][]knowledge.Span
+	given    bool // week holds usable lines
+	holidays []knowledge.Date
 }
 
+// defaults reads the defaults once, so that what is wrong in them is
+// reported once, not once for each team that uses them.
 func (p *parser) defaults(n *yaml.Node) hoursSpec {
 	f := p.fields(n, "zone", "hours", "holidays")
-	h := hoursSpec{zone: p.zone, week: f["hours"], holidays: f["holidays"]}
+	h := hoursSpec{zone: p.zone}
 	if z := p.location(f["zone"]); z != nil {
 		h.zone = z
+	}
+	h.holidays = p.holidays("the defaults", f["holidays"])
+	if wn := f["hours"]; wn != nil {
+		h.week, h.given = p.week("the defaults", wn)
+		if h.given {
+			if _, err := knowledge.NewWorkHours(h.zone, h.week, nil); err != nil {
+				p.problem(wn, "hours of the defaults: %s; %s is used", message(err), DefaultHours)
+				h.given = false
+			}
+		}
 	}
 	return h
 }
@@ -232,13 +247,10 @@ func (p *parser) team(n *yaml.Node, def hoursSpec) (Spec, bool) {
 	if z := p.location(f["zone"]); z != nil {
 		h.zone = z
 	}
-	if f["hours"] != nil {
-		h.week = f["hours"]
-	}
 	if f["holidays"] != nil {
-		h.holidays = f["holidays"]
+		h.holidays = p.holidays("team "+name, f["holidays"])
 	}
-	s.Team.Hours = p.hours(name, h)
+	s.Team.Hours = p.hours(name, f["hours"], h, def)
 
 	if mn := f["members"]; mn != nil {
 		items := mn.Content
@@ -371,59 +383,114 @@ func (p *parser) checkRequesters(specs []Spec) {
 	}
 }
 
-// hours reads a team's working hours, falling back to DefaultHours when
-// none (or none usable) are given.
-func (p *parser) hours(team string, h hoursSpec) knowledge.WorkHours {
+// hours reads the working hours of team, whose own week (n) replaces the
+// defaults' (def); when it gives none that can be used, the defaults' are
+// used, else DefaultHours, and the team is told which.
+func (p *parser) hours(team string, n *yaml.Node, h, def hoursSpec) knowledge.WorkHours {
 	zone := h.zone
 	if zone == nil {
 		zone = time.Local
 	}
-	var week [7][]knowledge.Span
-	given := false
-	if h.week != nil {
-		if h.week.Kind != yaml.MappingNode {
-			p.problem(h.week, "hours must map days to times, such as mon-fri: 09:00-18:00")
-		}
-		f := h.week
-		for i := 0; h.week.Kind == yaml.MappingNode && i+1 < len(f.Content); i += 2 {
-			k, v := f.Content[i], f.Content[i+1]
-			days, err := parseDays(k.Value)
-			if err != nil {
-				p.problem(k, "hours of team %s: %v; line ignored", team, err)
-				continue
-			}
-			spans, err := parseSpans(v.Value)
-			if err != nil {
-				p.problem(v, "hours of team %s: %v; line ignored", team, err)
-				continue
-			}
-			for _, d := range days {
-				week[d] = spans
-			}
-			given = true
-		}
+	fallback, fallbackWeek := DefaultHours, defaultWeek()
+	if def.given {
+		fallback, fallbackWeek = "the defaults' hours", def.week
 	}
-	var holidays []knowledge.Date
-	for _, s := range p.list(h.holidays, "holidays") {
-		d, err := knowledge.ParseDate(s)
-		if err != nil {
-			p.problem(h.holidays, "holidays of team %s: %s; ignored", team, knowledge.ErrorMessage(err))
-			continue
-		}
-		holidays = append(holidays, d)
-	}
-	if given {
-		hours, err := knowledge.NewWorkHours(zone, week, holidays)
-		if err == nil {
+	if n != nil {
+		week, given := p.week("team "+team, n)
+		if !given {
+			p.problem(n, "team %s: none of its hours can be used; %s are used", team, fallback)
+		} else if hours, err := knowledge.NewWorkHours(zone, week, h.holidays); err != nil {
+			p.problem(n, "hours of team %s: %s; %s are used", team, message(err), fallback)
+		} else {
 			return hours
 		}
-		p.problem(h.week, "hours of team %s: %s; %s is used", team, knowledge.ErrorMessage(err), DefaultHours)
+		h.week = fallbackWeek
+	} else if !h.given {
+		h.week = fallbackWeek
 	}
+	hours, err := knowledge.NewWorkHours(zone, h.week, h.holidays)
+	if err != nil {
+		// The defaults' week was checked when read; DefaultHours is valid.
+		hours, _ = knowledge.NewWorkHours(zone, defaultWeek(), h.holidays)
+	}
+	return hours
+}
+
+// week reads the days → times of whose hours (a team's, or the defaults'):
+// a day's times in one line ("09:00-12:30, 14:00-18:00") or as a list.
+// Lines that cannot be used are reported and left out; given is false
+// when no line could be used.
+func (p *parser) week(whose string, n *yaml.Node) (week [7][]knowledge.Span, given bool) {
+	if n.Kind != yaml.MappingNode {
+		p.problem(n, "hours must map days to times, such as mon-fri: 09:00-18:00")
+		return week, false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		days, err := parseDays(k.Value)
+		if err != nil {
+			p.problem(k, "hours of %s: %v; line ignored", whose, err)
+			continue
+		}
+		var text string
+		switch v.Kind {
+		case yaml.ScalarNode:
+			text = v.Value
+		case yaml.SequenceNode:
+			// mon-fri: [09:00-12:30, 14:00-18:00]
+			var parts []string
+			for _, item := range v.Content {
+				parts = append(parts, item.Value)
+			}
+			text = strings.Join(parts, ", ")
+			if text == "" {
+				text = "closed"
+			}
+		default:
+			p.problem(v, "hours of %s: the times of %s must be written 09:00-12:30, 14:00-18:00; line ignored", whose, k.Value)
+			continue
+		}
+		spans, err := parseSpans(text)
+		if err != nil {
+			p.problem(v, "hours of %s: %v; line ignored", whose, err)
+			continue
+		}
+		for _, d := range days {
+			week[d] = spans
+		}
+		given = true
+	}
+	return week, given
+}
+
+// holidays reads the days off of whose hours, reporting those that are
+// not dates.
+func (p *parser) holidays(whose string, n *yaml.Node) []knowledge.Date {
+	var out []knowledge.Date
+	for _, s := range p.list(n, "holidays") {
+		d, err := knowledge.ParseDate(s)
+		if err != nil {
+			p.problem(n, "holidays of %s: %s; ignored", whose, message(err))
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// defaultWeek is the week of DefaultHours.
+func defaultWeek() [7][]knowledge.Span {
+	var week [7][]knowledge.Span
 	for d := time.Monday; d <= time.Friday; d++ {
 		week[d] = []knowledge.Span{{From: 9 * 60, To: 18 * 60}}
 	}
-	hours, _ := knowledge.NewWorkHours(zone, week, holidays)
-	return hours
+	return week
+}
+
+// message is a domain error's message as a clause of a problem, without
+// the full stop that ends it as a sentence.
+func message(err error) string {
+	return strings.TrimSuffix(knowledge.ErrorMessage(err), ".")
 }
 
 // slackID reports whether s has the form of a Slack id starting with

@@ -128,11 +128,12 @@ func TestParseReportsProblems(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
+		`line 2: team IT promises to "Legal", a team the file does not have; that promise is left out`,
 		`line 3: unknown key "chanel" (want one of name, channel, members, zone, hours, holidays, topics, promises); ignored`,
 		`line 5: "Mars/Olympus" is not an IANA time zone such as Europe/Paris; the default zone is used`,
 		`line 8: hours of team IT: "someday" is not a day (mon, tue… or lun, mar…); line ignored`,
 		`line 9: hours of team IT: "25:00" is not a time of day such as 09:00 or 9h30; line ignored`,
-		`line 10: holidays of team IT: "2026-02-30" is not a date written 2026-12-25.; ignored`,
+		`line 10: holidays of team IT: "2026-02-30" is not a date written 2026-12-25; ignored`,
 		`line 14: topic "empty" has neither words nor examples: nothing could match it; left out`,
 		`line 15: a topic without a name; left out`,
 		`line 18: first_response: "soon" is not a working time such as 4h, 30m, 1h30 or 2d; this point of the promise is left out`,
@@ -141,7 +142,6 @@ func TestParseReportsProblems(t *testing.T) {
 		`line 28: team HR has no members: nobody can be asked its questions`,
 		`line 28: team HR has no topics: no question will be routed to it`,
 		`line 29: a team without a name; left out`,
-		`line 2: team IT promises to "Legal", a team the file does not have; that promise is left out`,
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("problems (-got +want):\n%s", diff)
@@ -156,6 +156,60 @@ func TestParseReportsProblems(t *testing.T) {
 	}
 	if it.Hours.Zone() != time.UTC || it.Hours.Day() != 9*time.Hour {
 		t.Errorf("IT's hours: zone %v, day %v", it.Hours.Zone(), it.Hours.Day())
+	}
+}
+
+// TestParseHoursFallBack: what is wrong in the defaults is reported once,
+// not for each team; a team whose own hours cannot be used works the
+// defaults' hours, and is told so; a day's times may be given as a list.
+func TestParseHoursFallBack(t *testing.T) {
+	specs, problems := mustParse(t, `defaults:
+  hours:
+    mon-fri: "09:00-12:30, 14:00-18:00"
+    sun: 8h
+  holidays: [2026-12-25, 2026-13-01]
+teams:
+  - name: IT
+    members: [U1]
+    topics: [{name: accounts, words: [password]}]
+    hours:
+      mon-fri: 25:00-26:00
+  - name: RH
+    members: [U2]
+    topics: [{name: congés, words: [congés]}]
+  - name: Ventes
+    members: [U3]
+    topics: [{name: tarifs, words: [remise]}]
+    hours:
+      mon-thu: [08:00-12:00, 13:00-17:00]
+      fri: []
+`)
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`line 4: hours of the defaults: "8h" is not a span of time such as 09:00-18:00; line ignored`,
+		`line 5: holidays of the defaults: "2026-13-01" is not a date written 2026-12-25; ignored`,
+		`line 11: hours of team IT: "25:00" is not a time of day such as 09:00 or 9h30; line ignored`,
+		`line 11: team IT: none of its hours can be used; the defaults' hours are used`,
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("problems (-got +want):\n%s", diff)
+	}
+	if len(specs) != 3 {
+		t.Fatalf("%d teams, want 3", len(specs))
+	}
+	lunch := []knowledge.Span{{From: 540, To: 750}, {From: 840, To: 1080}}
+	for _, s := range specs[:2] {
+		h := s.Team.Hours
+		if diff := cmp.Diff(h.Week()[time.Tuesday], lunch); diff != "" || len(h.Week()[time.Sunday]) != 0 || len(h.Holidays()) != 1 {
+			t.Errorf("%s's hours: Tuesday (-got +want) %s, Sunday %v, holidays %v; want the defaults'", s.Team.Name, diff, h.Week()[time.Sunday], h.Holidays())
+		}
+	}
+	week := specs[2].Team.Hours.Week()
+	if diff := cmp.Diff(week[time.Monday], []knowledge.Span{{From: 480, To: 720}, {From: 780, To: 1020}}); diff != "" || len(week[time.Friday]) != 0 {
+		t.Errorf("Ventes' Monday (-got +want):\n%s\nFriday %v, want closed", diff, week[time.Friday])
 	}
 }
 

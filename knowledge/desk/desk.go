@@ -157,6 +157,10 @@ func New(cfg Config, store Store, engine Engine, chat Workspace) (*Desk, error) 
 // Now returns the desk's clock's time.
 func (d *Desk) Now() time.Time { return d.cfg.Now() }
 
+// AnonymousOff reports whether anonymous questions are turned off
+// (NEXTDESK_ANONYMOUS=off): nobody is then told how to ask one.
+func (d *Desk) AnonymousOff() bool { return d.cfg.AnonymousOff }
+
 // Notified receives a value after a handling records notices, so their
 // delivery need not wait for its next round.
 func (d *Desk) Notified() <-chan struct{} { return d.notified }

@@ -96,6 +96,13 @@ func (w *world) teamAsk(id string) (knowledge.TeamAsk, bool) {
 
 const vpn = "My VPN password expired, how do I reset it?"
 
+// holdOpen makes expert hold an open question of no team.
+func (w *world) holdOpen(expert string) {
+	w.store.st.questions["q-open"] = knowledge.Question{ID: "q-open", Conversation: general, Text: "something else"}
+	w.store.st.asks["q-open"] = knowledge.Ask{QuestionID: "q-open", Channel: general, Status: knowledge.StatusOpen}
+	w.store.st.routes = append(w.store.st.routes, knowledge.Route{ID: 1, QuestionID: "q-open", Expert: expert, Outcome: knowledge.RoutePending})
+}
+
 func TestTeamQuestionGoesToTheTeamsBestMember(t *testing.T) {
 	ctx := context.Background()
 	w := newTeamWorld(t, inParis(2, 11, 0), nil)
@@ -152,9 +159,7 @@ func TestTeamMemberWithoutEvidenceIsTheLeastBusy(t *testing.T) {
 	w := newTeamWorld(t, inParis(2, 11, 0), nil)
 	// Only bob ever answered such questions; carol holds a question.
 	w.engine.experts = w.engine.experts[:1]
-	w.store.st.questions["q-open"] = knowledge.Question{ID: "q-open", Conversation: general, Text: "something else"}
-	w.store.st.asks["q-open"] = knowledge.Ask{QuestionID: "q-open", Channel: general, Status: knowledge.StatusOpen}
-	w.store.st.routes = append(w.store.st.routes, knowledge.Route{ID: 1, QuestionID: "q-open", Expert: carol, Outcome: knowledge.RoutePending})
+	w.holdOpen(carol)
 	w.must(w.desk.Ask(ctx, slashAsk("T1", vpn)))
 	if diff := cmp.Diff(w.routes("ask:T1"), []string{dave + ":pending"}); diff != "" {
 		t.Errorf("routes (-got +want):\n%s", diff)
@@ -164,6 +169,28 @@ func TestTeamMemberWithoutEvidenceIsTheLeastBusy(t *testing.T) {
 	w.must(w.desk.Ask(ctx, slashAsk("T2", "VPN password locked again")))
 	if diff := cmp.Diff(w.routes("ask:T2"), []string{carol + ":pending"}); diff != "" {
 		t.Errorf("routes with dave away (-got +want):\n%s", diff)
+	}
+}
+
+// TestTeamMembersAtTheirCapAreSkipped: carol, IT's best for the question,
+// holds NEXTDESK_MAX_OPEN questions already, so dave is asked, though bob,
+// in no team, is free; once dave is at his cap too, IT's channel is asked.
+func TestTeamMembersAtTheirCapAreSkipped(t *testing.T) {
+	ctx := context.Background()
+	w := newTeamWorld(t, inParis(2, 11, 0), func(c *desk.Config) { c.Policy.MaxOpen = 1 })
+	w.holdOpen(carol)
+	w.must(w.desk.Ask(ctx, slashAsk("T1", vpn)))
+	if diff := cmp.Diff(w.routes("ask:T1"), []string{dave + ":pending"}); diff != "" {
+		t.Errorf("routes with carol at her cap (-got +want):\n%s", diff)
+	}
+	from := w.noticeCount() + 1
+	w.must(w.desk.Ask(ctx, slashAsk("T2", "VPN password locked again")))
+	if got := w.routes("ask:T2"); len(got) != 0 {
+		t.Errorf("routes %v, want none: everyone in IT is at their cap", got)
+	}
+	team := w.bodies(from, desk.KindTeamAsked)
+	if len(team) != 1 || team[0].(desk.TeamAsked).Expert != "" || team[0].(desk.TeamAsked).Gap != desk.GapNobodyAvailable {
+		t.Errorf("IT's channel heard %+v, want one message saying nobody could be asked", team)
 	}
 }
 
