@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nextdesk/nextdesk/bot"
+	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
@@ -115,7 +116,8 @@ func TestInstantAnswerThatDoesNotHelpIsRouted(t *testing.T) {
 // handling's error becomes what the person sees (Bot.settle): a request
 // the desk turns down is answered in the person's language, counted, and
 // handled (Handle returns nil, so the dispatcher does not try it again); a
-// redelivery answers nothing more. An internal error (Slack down) is
+// redelivery answers nothing more. Bad input to a command is such a
+// request. An internal error (Slack down) is
 // returned for the dispatcher to retry, and tells the person nothing.
 func TestRefusalsAreToldOnceAndNotRetried(t *testing.T) {
 	h := newHarness(t, nil)
@@ -128,11 +130,15 @@ func TestRefusalsAreToldOnceAndNotRetried(t *testing.T) {
 	posts := h.botPosts(general)
 	instant := posts[len(posts)-1]
 
+	snooze, _ := h.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "snooze forever", UserID: expert3, ChannelID: general})
+	review, _ := h.command(fakeslack.SlashCommand{Command: "/nextdesk", Text: "team review 2026-13-45", UserID: expert3, ChannelID: general})
 	for _, c := range []struct {
-		name  string
-		click bot.Inbound
-		want  string
+		name string
+		in   bot.Inbound
+		want string
 	}{
+		{"a snooze whose length is not one", snooze, "I can't read `forever` as a duration."},
+		{"a review since a date that is not one", review, "2026-13-45"},
 		{"a stranger's click on an expert's card", h.clickButton(expert2, card, actionPass),
 			"This question was sent to <@" + expert1 + ">; only they can use these buttons."},
 		{"someone else than the asker says an answer solves it", h.clickButton(french, instant, actionSolved),
@@ -140,9 +146,9 @@ func TestRefusalsAreToldOnceAndNotRetried(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			refused := value(h.metrics.InboundRejected.WithLabelValues("refused"))
-			url := c.click.Interaction.ResponseURL
+			url := replyURL(c.in)
 			for range 2 { // delivered, then delivered again
-				if err := h.bot.Handle(ctx, c.click); err != nil {
+				if err := h.bot.Handle(ctx, c.in); err != nil {
 					t.Fatalf("Handle = %v, want nil: a refusal is handled, not retried", err)
 				}
 				h.deliver()
@@ -178,4 +184,12 @@ func TestRefusalsAreToldOnceAndNotRetried(t *testing.T) {
 	if a := h.askOf("ask:" + in.Key); a.Status != knowledge.StatusOffered {
 		t.Errorf("question retried after Slack came back: %s, want offered", a.Status)
 	}
+}
+
+// replyURL is the response_url of a command or a click.
+func replyURL(in bot.Inbound) string {
+	if in.Command != nil {
+		return in.Command.ResponseURL
+	}
+	return in.Interaction.ResponseURL
 }
