@@ -193,3 +193,27 @@ func replyURL(in bot.Inbound) string {
 	}
 	return in.Interaction.ResponseURL
 }
+
+// TestFollowUpDetailsReachTheNextExpert: what the asker adds in the
+// question's thread before anyone answers is part of the question: kept
+// with it, and on the card of the expert asked next.
+func TestFollowUpDetailsReachTheNextExpert(t *testing.T) {
+	h := newHarness(t, nil)
+	qid := h.routed()
+	thread := h.botPosts(general)[0]
+	_, ev := h.posts(general, fakeSlackReply(asker, thread.TS, "It is the payments service; its pods keep restarting."))
+	h.handle(ev)
+	h.deliver()
+	q, err := h.store.Question(context.Background(), knowledge.Anonymous, qid)
+	if err != nil || !strings.Contains(q.Text, "roll back a kubernetes deployment") || !strings.Contains(q.Text, "payments service") {
+		t.Errorf("question kept = %q (%v), want the question with the asker's detail", q.Text, err)
+	}
+	if len(q.Answers) != 0 {
+		t.Errorf("answers = %+v, want none: the asker's detail is no answer", q.Answers)
+	}
+	h.handle(h.clickButton(expert1, h.botPosts(expert1)[0], actionPass))
+	h.deliver()
+	if dms := h.botPosts(expert2); len(dms) != 1 || !strings.Contains(dms[0].Blocks, "payments service") {
+		t.Errorf("expert2 was asked %q, want the question with the asker's detail", texts(dms))
+	}
+}
