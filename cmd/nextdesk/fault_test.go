@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -497,10 +496,7 @@ func readChannel(srv *fakeslack.Server, channel string) bool {
 // dataDir, read from its file beside the running server.
 func inboxState(t *testing.T, dataDir, state string) int {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+storePath(dataDir)+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openStoreFile(t, dataDir)
 	defer db.Close()
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM inbox WHERE state = ?`, state).Scan(&n); err != nil {
