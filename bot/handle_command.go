@@ -79,6 +79,13 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 	return b.desk.Ask(ctx, q)
 }
 
+// badInput refuses a command its person wrote wrong: say tells them how,
+// about detail. Like every refusal, it becomes their reply in one place
+// (Bot.settle) and is not retried.
+func badInput(say desk.Say, detail string) error {
+	return &desk.Refusal{Code: knowledge.EINVALID, Reply: desk.Reply{Say: say, Detail: detail}}
+}
+
 func isDM(channel string) bool { return len(channel) > 0 && channel[0] == 'D' }
 
 // deskCommand handles /nextdesk me, snooze, optout, optin, digest, team
@@ -103,7 +110,7 @@ func (b *Bot) deskCommand(ctx context.Context, in Inbound, req desk.Request) err
 		case "", "status":
 			return b.desk.SubscriptionStatus(ctx, req)
 		}
-		return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayDigestUsage})
+		return badInput(desk.SayDigestUsage, "")
 	case "optout", "optin":
 		return b.desk.OptOut(ctx, req, sub == "optout")
 	case "team", "teams", "équipe", "equipe", "équipes", "equipes":
@@ -115,11 +122,11 @@ func (b *Bot) deskCommand(ctx context.Context, in Inbound, req desk.Request) err
 		}
 		d, ok := parseSpan(arg)
 		if !ok {
-			return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayBadDuration, Detail: arg})
+			return badInput(desk.SayBadDuration, arg)
 		}
 		return b.desk.Snooze(ctx, req, d)
 	}
-	return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayUnknown, Detail: sub})
+	return badInput(desk.SayUnknown, sub)
 }
 
 // teamCommand handles /nextdesk team (the person's teams and their
@@ -133,7 +140,7 @@ func (b *Bot) teamCommand(ctx context.Context, req desk.Request, args []string) 
 	switch args[0] {
 	case "review", "revue", "bilan":
 	default:
-		return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayTeamUsage})
+		return badInput(desk.SayTeamUsage, "")
 	}
 	args = args[1:]
 	var since knowledge.Date
@@ -141,7 +148,7 @@ func (b *Bot) teamCommand(ctx context.Context, req desk.Request, args []string) 
 		if d, err := knowledge.ParseDate(args[n-1]); err == nil {
 			since, args = d, args[:n-1]
 		} else if looksLikeDate(args[n-1]) {
-			return b.desk.Tell(ctx, req, desk.Reply{Say: desk.SayBadDate, Detail: args[n-1]})
+			return badInput(desk.SayBadDate, args[n-1])
 		}
 	}
 	return b.desk.PostReview(ctx, req, strings.Join(args, " "), since)

@@ -64,12 +64,24 @@ func TestLimitsKeepWithinATier(t *testing.T) {
 	}
 }
 
+// TestEveryGapIsSaid: each reason nobody answers reads in both languages,
+// and those that count the people asked say how many in the singular or
+// the plural; those where nobody was asked say no count.
 func TestEveryGapIsSaid(t *testing.T) {
+	counted := map[string]map[int]string{
+		i18n.EN: {1: "asked 1 person,", 2: "asked 2 people"},
+		i18n.FR: {1: "à 1 personne,", 2: "à 2 personnes"},
+	}
 	for _, lang := range []string{i18n.EN, i18n.FR} {
 		for _, gap := range []desk.Gap{desk.GapNobodyKnown, desk.GapNobodyAvailable, desk.GapAllPassed, desk.GapTimedOut, desk.GapNoAnswer} {
+			asked := gap != desk.GapNobodyKnown && gap != desk.GapNobodyAvailable
 			for _, n := range []int{1, 2} {
-				if got := gapText(lang, gap, n); strings.Contains(got, "gap.") || strings.Contains(got, "%!") {
+				got := gapText(lang, gap, n)
+				if strings.Contains(got, "gap.") || strings.Contains(got, "%!") {
 					t.Errorf("%s %s %d: %q", lang, gap, n, got)
+				}
+				if has := strings.Contains(got, counted[lang][n]); has != asked {
+					t.Errorf("%s %s %d: %q, want %q in it: %v", lang, gap, n, got, counted[lang][n], asked)
 				}
 			}
 		}

@@ -254,15 +254,23 @@ type offerRow struct {
 // nothing in nextdesk reads the offers table back yet.
 func offerOf(tb testing.TB, dataDir, questionID string) offerRow {
 	tb.Helper()
-	db, err := sql.Open("sqlite3", "file:"+storePath(dataDir)+"?mode=ro")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db := openStoreFile(tb, dataDir)
 	defer db.Close()
 	var o offerRow
-	err = db.QueryRow(`SELECT outcome, picked_match FROM offers WHERE question_id = ?`, questionID).Scan(&o.outcome, &o.picked)
+	err := db.QueryRow(`SELECT outcome, picked_match FROM offers WHERE question_id = ?`, questionID).Scan(&o.outcome, &o.picked)
 	if err != nil {
 		tb.Fatalf("offer of %s: %v", questionID, err)
 	}
 	return o
+}
+
+// openStoreFile opens the store's file in dataDir read-only, for what
+// nextdesk has no method to read; the caller closes it.
+func openStoreFile(tb testing.TB, dataDir string) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+storePath(dataDir)+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
 }

@@ -421,6 +421,90 @@ func TestFaultKill9(t *testing.T) {
 	}
 }
 
+// TestKill9BetweenAckAndHandling is the kill run's guarantee made
+// deterministic, so that CI holds it: Slack is told a mention arrived (a
+// 200), the process is killed with SIGKILL while the mention's handling
+// waits on a Slack read, and the next start handles it: the expert is
+// asked once. It builds and runs the real binary (seconds), unlike the
+// fault runs above.
+func TestKill9BetweenAckAndHandling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	srv := mustOpenE2EWorkspace(t)
+	dataDir := t.TempDir()
+	seedHistory(t, map[string]string{"NEXTDESK_DATA_DIR": dataDir})
+	f := newFaultServer(t, srv, dataDir, nil)
+	f.start()
+	// The membership task's first round reads #finance at start; once it
+	// has, the next read of a conversation is the mention's.
+	srv.WaitFor(t, "conversations.info", 1, 30*time.Second)
+	for deadline := time.Now().Add(30 * time.Second); !readChannel(srv, finance); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the membership task never read #finance")
+		}
+	}
+	const help = "C0HELP"
+	srv.AddChannel(fakeslack.Channel{ID: help, Name: "help", Members: []string{alice, bruno, carol, dave, erin, frank, fakeslack.BotUserID}})
+	srv.SlowNext("conversations.info", 1, time.Minute)
+	c := &conversation{n: 9001, asker: alice}
+	question, ids := srv.UserPosts(t, help, fakeslack.Message{User: alice, Text: c.text()})
+	if acked, refused := f.slackSends(srv, ids, nil); acked != len(ids) || refused != 0 {
+		t.Fatalf("%d of %d events acknowledged after %d refusals, want all at once", acked, len(ids), refused)
+	}
+	// The mention is claimed and its handling waits on conversations.info.
+	for deadline := time.Now().Add(30 * time.Second); inboxState(t, dataDir, "handling") == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the mention's handling never started")
+		}
+	}
+	f.kill()
+	if n := inboxState(t, dataDir, "handling"); n != 1 {
+		t.Fatalf("%d deliveries left under way by the kill, want the mention", n)
+	}
+	if who := dmRecipient(srv, c.marker()); who != "" {
+		t.Fatalf("%s was asked before the restart", who)
+	}
+
+	f.start() // Slack sends nothing again: it was told the events arrived
+	waitDrained(t, dataDir, time.Minute)
+	f.stop()
+	if who := dmRecipient(srv, c.marker()); who != carol {
+		t.Errorf("asked %q after the restart, want carol", who)
+	}
+	db := openStore(t, dataDir)
+	defer db.Close()
+	if got := routesOf(t, db, "slack:"+help+":"+question.TS); len(got) != 1 || got[0] != carol+":pending" {
+		t.Errorf("routes = %v, want carol asked once", got)
+	}
+	if f.resumed() != 1 {
+		t.Errorf("the restart resumed %d deliveries left under way, want 1", f.resumed())
+	}
+}
+
+// readChannel reports whether the bot read channel with conversations.info.
+func readChannel(srv *fakeslack.Server, channel string) bool {
+	for _, c := range srv.CallsTo("conversations.info") {
+		if c.Params["channel"] == channel {
+			return true
+		}
+	}
+	return false
+}
+
+// inboxState counts the deliveries in state in the inbox of the store in
+// dataDir, read from its file beside the running server.
+func inboxState(t *testing.T, dataDir, state string) int {
+	t.Helper()
+	db := openStoreFile(t, dataDir)
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM inbox WHERE state = ?`, state).Scan(&n); err != nil {
+		t.Fatalf("read the inbox: %v", err)
+	}
+	return n
+}
+
 // openStore opens the store in dataDir, beside a running server or after
 // it; the caller closes it.
 func openStore(t *testing.T, dataDir string) *sqlite.DB {

@@ -101,3 +101,21 @@ func TestTokensRevokedSuspendsThenResumes(t *testing.T) {
 		t.Errorf("nextdesk_slack_token_ok = %v, want 1", ok)
 	}
 }
+
+// TestAppUninstalledSuspendsAsARevokedTokenDoes: app_uninstalled stops
+// every call to Slack, as tokens_revoked does, and a tokens_revoked that
+// names no bot token (a user's) does not.
+func TestAppUninstalledSuspendsAsARevokedTokenDoes(t *testing.T) {
+	h := newHarness(t, nil)
+	h.handle(h.event([]byte(`{"type":"tokens_revoked","tokens":{"oauth":["U0ALICE01"],"bot":[]},"event_ts":"1768469400.000100"}`)))
+	if err := h.slack.Refused(); err != nil {
+		t.Fatalf("Refused after a user's token was revoked = %v, want nil", err)
+	}
+	h.handle(h.event([]byte(`{"type":"app_uninstalled","event_ts":"1768469400.000200"}`)))
+	if err := h.slack.Refused(); !errors.Is(err, bot.ErrTokenRefused) {
+		t.Fatalf("Refused after app_uninstalled = %v, want ErrTokenRefused", err)
+	}
+	if ok := value(h.metrics.SlackTokenOK); ok != 0 {
+		t.Errorf("nextdesk_slack_token_ok = %v, want 0", ok)
+	}
+}
