@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
+
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
 // Slack is the bot's Slack Web API client: it passes each call to the
@@ -18,7 +20,7 @@ import (
 // calling Slack while Slack refuses the bot token (revoked, the app
 // uninstalled, the account deactivated). Calls then fail at once with an
 // error wrapping ErrTokenRefused, the outbox and the inbox keep what they
-// hold, and Watch checks the token with auth.test, with backoff, until it
+// hold, and its Task checks the token with auth.test, with backoff, until it
 // is accepted again. It is safe for concurrent use.
 type Slack struct {
 	api     SlackAPI
@@ -26,9 +28,10 @@ type Slack struct {
 	metrics *Metrics
 	log     *slog.Logger
 
-	mu      sync.Mutex
-	refused error         // why the token is refused; nil while it is accepted
-	changed chan struct{} // closed and replaced when refused changes
+	mu        sync.Mutex
+	refused   error         // why the token is refused; nil while it is accepted
+	nextCheck time.Time     // when the token task checks a refused token again
+	checkWait time.Duration // how long after that the one after
 }
 
 var _ SlackAPI = (*Slack)(nil)
@@ -56,7 +59,7 @@ func NewSlack(api SlackAPI, auth func(context.Context) (*slack.AuthTestResponse,
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Slack{api: api, auth: auth, metrics: metrics, log: log, changed: make(chan struct{})}, nil
+	return &Slack{api: api, auth: auth, metrics: metrics, log: log}, nil
 }
 
 // Refused returns why Slack refuses the bot token, wrapping
@@ -69,7 +72,7 @@ func (s *Slack) Refused() error {
 
 // Refuse suspends every call: Slack said the token is no good (a refused
 // call, a tokens_revoked or app_uninstalled event). why says how it was
-// learnt. Watch lifts the suspension once auth.test passes again.
+// learnt. The token task lifts the suspension once auth.test passes again.
 func (s *Slack) Refuse(why string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -78,9 +81,9 @@ func (s *Slack) Refuse(why string) {
 	}
 	s.refused = fmt.Errorf("%w (%s)", ErrTokenRefused, why)
 	s.metrics.SlackTokenOK.Set(0)
+	s.checkWait = tokenCheckFirst
+	s.nextCheck = time.Now().Add(s.checkWait)
 	s.log.Error("Slack refuses the bot token: nothing is sent or handled until it is accepted again; messages and events wait in the store. Reinstall the app or set a new SLACK_BOT_TOKEN and restart", "reason", why)
-	close(s.changed)
-	s.changed = make(chan struct{})
 }
 
 func (s *Slack) accept() {
@@ -92,46 +95,47 @@ func (s *Slack) accept() {
 	s.refused = nil
 	s.metrics.SlackTokenOK.Set(1)
 	s.log.Info("Slack accepts the bot token again: delivery and handling resume")
-	close(s.changed)
-	s.changed = make(chan struct{})
 }
 
-// Watch checks a refused token with auth.test until Slack accepts it
-// again (at once after a glitch, then less and less often, up to every
-// ten minutes), and lifts the suspension then: the outbox and the
-// dispatcher, which look at Refused every round, resume within a second.
-// It returns when ctx ends.
-func (s *Slack) Watch(ctx context.Context) {
-	wait := 5 * time.Second
-	for {
-		s.mu.Lock()
-		refused, changed := s.refused, s.changed
-		s.mu.Unlock()
-		if refused == nil {
-			wait = 5 * time.Second
-			select {
-			case <-ctx.Done():
-				return
-			case <-changed:
-				continue
-			}
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-timer.C:
-		}
-		if _, err := s.AuthTestContext(ctx); err == nil {
-			s.accept()
-		}
-		wait = min(2*wait, 10*time.Minute)
+// TaskToken names the task that checks a refused token.
+const TaskToken = "token"
+
+// Token check pacing: at once after a glitch, then less and less often.
+const (
+	tokenCheckFirst = 5 * time.Second
+	tokenCheckCap   = 10 * time.Minute
+)
+
+// Task is the token task: while Slack refuses the bot token, it checks it
+// with auth.test (five seconds after the refusal, then less and less often,
+// up to every ten minutes) and lifts the suspension once Slack accepts it
+// again; the outbox and the dispatcher, which look at Refused every round,
+// then resume within a second. While the token is accepted it does
+// nothing.
+func (s *Slack) Task() desk.Task {
+	return desk.Task{Name: TaskToken, Every: time.Second, Run: s.checkToken}
+}
+
+func (s *Slack) checkToken(ctx context.Context, _ bool) error {
+	s.mu.Lock()
+	due := s.refused != nil && !time.Now().Before(s.nextCheck)
+	s.mu.Unlock()
+	if !due {
+		return nil
 	}
+	if _, err := s.AuthTestContext(ctx); err == nil {
+		s.accept()
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checkWait = min(2*s.checkWait, tokenCheckCap)
+	s.nextCheck = time.Now().Add(s.checkWait)
+	return nil
 }
 
 // AuthTestContext asks Slack whose the token is. Unlike every other call,
-// it goes to Slack while the token is refused: it is how Watch learns that
+// it goes to Slack while the token is refused: it is how the token task learns that
 // the token is good again.
 func (s *Slack) AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error) {
 	began := time.Now()

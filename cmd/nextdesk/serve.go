@@ -167,10 +167,10 @@ type Server struct {
 	socket *bot.SocketTransport
 
 	// Set by serve.
-	httpRun                       *running
-	stopParts                     context.CancelFunc
-	tasksRun, socketRun, watchRun *running
-	fatal                         chan error // a part that stopped on its own
+	httpRun             *running
+	stopParts           context.CancelFunc
+	tasksRun, socketRun *running
+	fatal               chan error // a part that stopped on its own
 }
 
 // NewServer returns a Server taking its settings from m and logging to
@@ -443,7 +443,7 @@ func (s *Server) wire(auth *slack.AuthTestResponse) error {
 		return err
 	}
 	s.tasks = append([]desk.Task{s.outbox.Task()}, s.desk.Tasks()...)
-	s.tasks = append(s.tasks, digests.Task(), calibration.Task())
+	s.tasks = append(s.tasks, digests.Task(), calibration.Task(), s.slack.Task())
 	return nil
 }
 
@@ -576,10 +576,6 @@ func (s *Server) connect(ctx, partsCtx context.Context) error {
 		}
 		return nil
 	})
-	s.watchRun = start(func() error {
-		s.slack.Watch(partsCtx)
-		return nil
-	})
 	if s.socket != nil {
 		socketCtx, stopSocket := context.WithCancel(ctx)
 		s.socketRun = start(func() error {
@@ -650,11 +646,7 @@ func (s *Server) shutdown() error {
 		s.stopParts()
 		parts, cancel := by(0.95)
 		defer cancel()
-		for _, r := range []*running{s.tasksRun, s.watchRun} {
-			if !r.wait(parts) {
-				stopped = false
-			}
-		}
+		stopped = s.tasksRun.wait(parts)
 		if !stopped {
 			errs = append(errs, errors.New("shutdown: the background tasks did not stop in time; what they did not deliver stays in the outbox"))
 		}

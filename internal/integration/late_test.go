@@ -9,6 +9,7 @@ import (
 
 	"github.com/nextdesk/nextdesk/bot"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
+	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
 // dmsTo returns the texts the bot sent person in a direct message.
@@ -83,8 +84,11 @@ func TestTokensRevokedSuspendsThenResumes(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go h.slack.Watch(ctx)
+	go desk.RunTasks(ctx, nil, h.slack.Task())
 	time.Sleep(100 * time.Millisecond)
+	if err := h.slack.Refused(); err == nil {
+		t.Fatal("the token task lifted the suspension while Slack still refused the token")
+	}
 	h.srv.RestoreToken()
 	deadline := time.Now().Add(20 * time.Second)
 	for h.slack.Refused() != nil {
