@@ -148,6 +148,35 @@ func TestBackupWhileServing(t *testing.T) {
 	server.waitHealth(t, 200)
 }
 
+// TestBackupRefusesWhereItCannotWrite: a directory given as FILE, or a
+// file in a directory that does not exist, is refused at once as a usage
+// error naming what to give, and nothing is written.
+func TestBackupRefusesWhereItCannotWrite(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"NEXTDESK_DATA_DIR": filepath.Join(dir, "data")}
+	mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+	backups := filepath.Join(dir, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ dest, want string }{
+		{backups, "is a directory; give the backup's file name, e.g. " + backups + "/nextdesk-"},
+		{backups + "/", "is a directory"},
+		{filepath.Join(dir, "missing", "nextdesk.db"), "directory " + filepath.Join(dir, "missing") + " does not exist"},
+	} {
+		_, err := run(t, env, "backup", tc.dest)
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("backup %s: err = %v, want a usage error saying %q", tc.dest, err, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(backups); len(entries) != 0 {
+		t.Errorf("refused backups left %v in %s", entries, backups)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("refused backups left files beside the data directory: %v", entries)
+	}
+}
+
 // TestEmptiedStoreIsRefused: a store emptied (or replaced by an empty
 // file) beside an index that has seen answers is refused, never served as
 // an empty knowledge base.
