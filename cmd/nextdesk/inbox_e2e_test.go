@@ -234,10 +234,12 @@ func e2eTokenRefused(t *testing.T, e *e2e) {
 	if err != nil || inbox.Pending == 0 {
 		t.Errorf("inbox while the token is refused: %+v (%v), want the mention kept", inbox, err)
 	}
+	e.eventually("the inbox gauge counting the mention kept", func() bool { return e.metric("nextdesk_inbox_pending", "") >= 1 })
 
 	e.slack.RestoreToken() // reinstalled: the token check finds it good
 	e.waitPosts(carol, 1)
 	e.waitIdle()
+	e.eventually("the inbox gauge back to 0", func() bool { return e.metric("nextdesk_inbox_pending", "") == 0 })
 	e.wantReady(true, "")
 	e.finish()
 }
