@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -214,5 +216,52 @@ func TestDataDirectoryIsPrivate(t *testing.T) {
 		if got := info.Mode().Perm(); got != want {
 			t.Errorf("%s: mode %04o, want %04o", name, got, want)
 		}
+	}
+}
+
+// TestServeRefusesADamagedStore: serve, started on a store that is
+// truncated or emptied beside its index, stops before reaching Slack with
+// an error naming the cause, instead of serving a damaged or empty
+// knowledge base as healthy; nothing is lost meanwhile, so the good store
+// put back serves its answers again.
+func TestServeRefusesADamagedStore(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		damage func(store string, size int64) error
+		want   error
+	}{
+		{"truncated", func(store string, size int64) error { return os.Truncate(store, size/2+100) }, sqlite.ErrCorrupt},
+		{"emptied", func(store string, _ int64) error { return os.Truncate(store, 0) }, sqlite.ErrEmptied},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := mustOpenWorkspace(t)
+			env := serveEnv(t, srv, false)
+			mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+			store := storePath(env["NEXTDESK_DATA_DIR"])
+			good, err := os.ReadFile(store)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.damage(store, int64(len(good))); err != nil {
+				t.Fatal(err)
+			}
+
+			var stderr bytes.Buffer
+			m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Env: env}
+			err = m.Run(context.Background(), []string{"serve"})
+			if !errors.Is(err, tc.want) || exitCode(err) != 1 || !strings.Contains(err.Error(), "backup") {
+				t.Errorf("serve on a %s store: err = %v, want %v pointing to a backup", tc.name, err, tc.want)
+			}
+			if n := len(srv.Calls()); n != 0 {
+				t.Errorf("serve on a %s store called Slack %d times, want it refused before", tc.name, n)
+			}
+
+			if err := os.WriteFile(store, good, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if !hasPrefix(askSimilar(t, env, "How much caffeine is in an espresso shot?"), "se:coffee:") {
+				t.Error("the good store put back does not answer")
+			}
+		})
 	}
 }
