@@ -518,3 +518,55 @@ func TestDispatcherHoldsWhileTheTokenIsRefused(t *testing.T) {
 		t.Errorf("handled %q once the token works, want K", got)
 	}
 }
+
+// TestDispatcherReportsAStuckInbox: a delivery that waits for a worker
+// more than two minutes past its due time (every worker busy on a
+// handling that hangs) makes the dispatcher not ready, saying so, and
+// ready again once the workers are free.
+func TestDispatcherReportsAStuckInbox(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	rec := newInboundRecorder()
+	rec.release = make(chan struct{})
+	d := mustOpenDispatcher(t, newMemInbox(), rec, bot.DispatchOptions{Workers: 1, Poll: 5 * time.Millisecond, Now: clock}, bot.NewMetrics(prometheus.NewRegistry()))
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			close(rec.release)
+		}
+	}
+	t.Cleanup(release)
+
+	mustSubmit(t, d, command("A"))
+	eventually(t, "A taking the only worker", func() bool { return rec.attemptsOf("A") == 1 })
+	mustSubmit(t, d, command("B"))
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	time.Sleep(20 * time.Millisecond) // a few turns of the loop
+	if err := d.Ready(); err != nil {
+		t.Errorf("Ready with B a minute past due = %v, want nil", err)
+	}
+
+	mu.Lock()
+	now = now.Add(2 * time.Minute)
+	mu.Unlock()
+	eventually(t, "the inbox reported stuck", func() bool {
+		err := d.Ready()
+		return err != nil && strings.Contains(err.Error(), "stuck, a delivery due 3m0s ago waits for a worker")
+	})
+
+	release()
+	for _, want := range []string{"A", "B"} {
+		if got := rec.next(t).Key; got != want {
+			t.Errorf("handled %q, want %q", got, want)
+		}
+	}
+	eventually(t, "ready once the worker is free", func() bool { return d.Ready() == nil })
+}

@@ -25,6 +25,9 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 		if text, err = readQuestion(m.Stdin); err != nil {
 			return err
 		}
+		if strings.TrimSpace(text) == "" {
+			return usagef(`ask: no question on standard input (ask - reads it there, e.g. pbpaste | nextdesk ask -)`)
+		}
 	}
 	if strings.TrimSpace(text) == "" {
 		return usagef(`ask: give the question, e.g. nextdesk ask "How do I renew the staging certificate?", or - to read it from standard input`)

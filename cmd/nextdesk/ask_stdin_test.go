@@ -36,7 +36,7 @@ func TestAskFromStdin(t *testing.T) {
 	if _, err := ask(strings.Repeat("x", maxQuestion+1)); err == nil || exitCode(err) != 2 {
 		t.Errorf("a question over the limit: err = %v, want a usage error", err)
 	}
-	if _, err := ask("  \n"); err == nil || exitCode(err) != 2 {
-		t.Errorf("an empty question: err = %v, want a usage error", err)
+	if _, err := ask("  \n"); err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "no question on standard input") {
+		t.Errorf("an empty question: err = %v, want a usage error saying standard input held none", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -35,6 +36,9 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	}
 	if samePath(src, dest) {
 		return usagef("backup: %s is the store itself; write the backup elsewhere", dest)
+	}
+	if err := checkBackupDest(dest); err != nil {
+		return err
 	}
 	snap, err := sqlite.Backup(ctx, src, dest)
 	if err != nil {
@@ -111,6 +115,27 @@ func checkStoreExists(path string) error {
 		return usagef("no store at %s: is NEXTDESK_DATA_DIR right?", path)
 	}
 	return err
+}
+
+// checkBackupDest refuses, before the store is copied, a destination that
+// could never take the copy: a directory (`nextdesk backup /backups/`) or
+// a file in a directory that does not exist. Both would otherwise fail
+// only after the whole copy, with an error about the store.
+func checkBackupDest(dest string) error {
+	if info, err := os.Stat(dest); err == nil && info.IsDir() {
+		return usagef("backup: %s is a directory; give the backup's file name, e.g. %s", dest, filepath.Join(dest, "nextdesk-"+time.Now().Format(time.DateOnly)+".db"))
+	}
+	dir := filepath.Dir(dest)
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("backup: directory %s does not exist; create it first", dir)
+	case err != nil:
+		return fmt.Errorf("backup: %w", err)
+	case !info.IsDir():
+		return usagef("backup: %s is not a directory", dir)
+	}
+	return nil
 }
 
 // samePath reports whether a and b name the same file, existing or not.

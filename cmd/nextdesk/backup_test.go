@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,6 +150,35 @@ func TestBackupWhileServing(t *testing.T) {
 	server.waitHealth(t, 200)
 }
 
+// TestBackupRefusesWhereItCannotWrite: a directory given as FILE, or a
+// file in a directory that does not exist, is refused at once as a usage
+// error naming what to give, and nothing is written.
+func TestBackupRefusesWhereItCannotWrite(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"NEXTDESK_DATA_DIR": filepath.Join(dir, "data")}
+	mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+	backups := filepath.Join(dir, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ dest, want string }{
+		{backups, "is a directory; give the backup's file name, e.g. " + backups + "/nextdesk-"},
+		{backups + "/", "is a directory"},
+		{filepath.Join(dir, "missing", "nextdesk.db"), "directory " + filepath.Join(dir, "missing") + " does not exist"},
+	} {
+		_, err := run(t, env, "backup", tc.dest)
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("backup %s: err = %v, want a usage error saying %q", tc.dest, err, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(backups); len(entries) != 0 {
+		t.Errorf("refused backups left %v in %s", entries, backups)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("refused backups left files beside the data directory: %v", entries)
+	}
+}
+
 // TestEmptiedStoreIsRefused: a store emptied (or replaced by an empty
 // file) beside an index that has seen answers is refused, never served as
 // an empty knowledge base.
@@ -185,5 +216,52 @@ func TestDataDirectoryIsPrivate(t *testing.T) {
 		if got := info.Mode().Perm(); got != want {
 			t.Errorf("%s: mode %04o, want %04o", name, got, want)
 		}
+	}
+}
+
+// TestServeRefusesADamagedStore: serve, started on a store that is
+// truncated or emptied beside its index, stops before reaching Slack with
+// an error naming the cause, instead of serving a damaged or empty
+// knowledge base as healthy; nothing is lost meanwhile, so the good store
+// put back serves its answers again.
+func TestServeRefusesADamagedStore(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		damage func(store string, size int64) error
+		want   error
+	}{
+		{"truncated", func(store string, size int64) error { return os.Truncate(store, size/2+100) }, sqlite.ErrCorrupt},
+		{"emptied", func(store string, _ int64) error { return os.Truncate(store, 0) }, sqlite.ErrEmptied},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := mustOpenWorkspace(t)
+			env := serveEnv(t, srv, false)
+			mustRun(t, env, "import", "stackexchange", needShared(t, "stackexchange/coffee"))
+			store := storePath(env["NEXTDESK_DATA_DIR"])
+			good, err := os.ReadFile(store)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.damage(store, int64(len(good))); err != nil {
+				t.Fatal(err)
+			}
+
+			var stderr bytes.Buffer
+			m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Env: env}
+			err = m.Run(context.Background(), []string{"serve"})
+			if !errors.Is(err, tc.want) || exitCode(err) != 1 || !strings.Contains(err.Error(), "backup") {
+				t.Errorf("serve on a %s store: err = %v, want %v pointing to a backup", tc.name, err, tc.want)
+			}
+			if n := len(srv.Calls()); n != 0 {
+				t.Errorf("serve on a %s store called Slack %d times, want it refused before", tc.name, n)
+			}
+
+			if err := os.WriteFile(store, good, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if !hasPrefix(askSimilar(t, env, "How much caffeine is in an espresso shot?"), "se:coffee:") {
+				t.Error("the good store put back does not answer")
+			}
+		})
 	}
 }

@@ -74,6 +74,11 @@ func parseSettings[T any](m *Main) (T, error) {
 	name := parse.Name
 	if f, ok := reflect.TypeFor[T]().FieldByName(parse.Name); ok {
 		name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
+		// slog's own message ("level string ... unknown name") does not
+		// say which levels there are.
+		if f.Type == reflect.TypeFor[slog.Level]() {
+			return settings, usagef("settings: %s must be debug, info, warn or error, not %q", name, opts.Environment[name])
+		}
 	}
 	return settings, usagef("settings: %s: %v", name, parse.Err)
 }

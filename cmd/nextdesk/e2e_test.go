@@ -54,6 +54,7 @@ func TestE2E(t *testing.T) {
 		{name: "one delivery three times routes once", run: e2eDeliveredThreeTimes},
 		{name: "restart mid-flow", run: e2eRestartMidFlow},
 		{name: "burst of 429s delays but delivers", run: e2eRateLimited},
+		{name: "a message Slack refuses is given up and counted", run: e2eMessageRefused},
 		{name: "bad signature gets 401 and stores nothing", httpOnly: true, run: e2eBadSignature},
 		{name: "French user answered in French", run: e2eFrench},
 		{name: "private answer never offered to a non-member", run: e2ePrivateAnswer},
@@ -107,6 +108,9 @@ func e2eInstantAnswer(t *testing.T, e *e2e) {
 	e.waitIdle()
 	if n := len(e.slack.CallsTo("users.getPresence")); n != 0 {
 		t.Errorf("%d presence checks for a question answered at once, want none", n)
+	}
+	if offered, accepted := e.metric("nextdesk_instant_answers_total", ""), e.metric("nextdesk_instant_answers_accepted_total", ""); offered != 1 || accepted != 1 {
+		t.Errorf("metrics: %v instant answers offered, %v accepted; want 1 and 1", offered, accepted)
 	}
 	if n := deliveredDMs(e.slack); n != 0 {
 		t.Errorf("%d DMs for a question answered at once, want none", n)
@@ -450,10 +454,12 @@ func e2eRateLimited(t *testing.T, e *e2e) {
 	e.slack.FailNext("chat.postMessage", limited, http.StatusTooManyRequests, retryAfter)
 	e.ask(alice, general, "How do I reset my VPN password?")
 	e.posts(general, fakeslack.Message{User: frank, Text: "<@" + fakeslack.BotUserID + "> " + rollback})
+	e.eventually("the outbox gauge counting the messages held up", func() bool { return e.metric("nextdesk_outbox_pending", "") > 0 })
 	e.waitPosts(carol, 1)
 	// alice's question and its answer, and the note in frank's thread.
 	e.waitPosts(general, 3)
 	e.waitIdle()
+	e.eventually("the outbox gauge back to 0", func() bool { return e.metric("nextdesk_outbox_pending", "") == 0 })
 
 	var refused, sent []fakeslack.Call
 	for _, c := range e.slack.CallsTo("chat.postMessage") {
@@ -483,6 +489,25 @@ func e2eRateLimited(t *testing.T, e *e2e) {
 	if got := e.metric("nextdesk_slack_api_call_seconds_count", `method="chat.postMessage",outcome="rate_limited"`); got != limited {
 		t.Errorf("chat.postMessage calls counted rate limited: %v, want %d", got, limited)
 	}
+	e.finish()
+}
+
+// e2eMessageRefused has Slack refuse the first message for good (a 400):
+// the outbox gives it up with the reply that was to go in its thread, and
+// /metrics shows both, the refused call, and nothing left waiting.
+func e2eMessageRefused(t *testing.T, e *e2e) {
+	e.expectErrors("notice not delivered, giving up")
+	e.slack.FailNext("chat.postMessage", 1, http.StatusBadRequest, 0)
+	e.ask(alice, general, "How do I reset my VPN password?")
+	e.eventually("the refused message and its reply counted failed", func() bool { return e.metric("nextdesk_outbox_failed_total", "") == 2 })
+	e.waitIdle()
+	if got := e.metric("nextdesk_slack_api_call_seconds_count", `method="chat.postMessage",outcome="refused"`); got != 1 {
+		t.Errorf("chat.postMessage calls counted refused: %v, want 1", got)
+	}
+	if n := len(e.slack.CallsTo("chat.postMessage")); n != 1 {
+		t.Errorf("%d chat.postMessage calls, want the refused one only (never retried, its reply never sent)", n)
+	}
+	e.eventually("the outbox gauge at 0", func() bool { return e.metric("nextdesk_outbox_pending", "") == 0 })
 	e.finish()
 }
 

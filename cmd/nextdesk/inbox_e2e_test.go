@@ -234,10 +234,12 @@ func e2eTokenRefused(t *testing.T, e *e2e) {
 	if err != nil || inbox.Pending == 0 {
 		t.Errorf("inbox while the token is refused: %+v (%v), want the mention kept", inbox, err)
 	}
+	e.eventually("the inbox gauge counting the mention kept", func() bool { return e.metric("nextdesk_inbox_pending", "") >= 1 })
 
 	e.slack.RestoreToken() // reinstalled: the token check finds it good
 	e.waitPosts(carol, 1)
 	e.waitIdle()
+	e.eventually("the inbox gauge back to 0", func() bool { return e.metric("nextdesk_inbox_pending", "") == 0 })
 	e.wantReady(true, "")
 	e.finish()
 }
@@ -262,12 +264,14 @@ func e2eProbesAndLogs(t *testing.T, e *e2e) {
 		}
 	}
 	msg, _ := e.posts(general, fakeslack.Message{User: alice, Text: "<@" + fakeslack.BotUserID + "> " + rollback})
-	e.waitPosts(carol, 1)
+	card := e.waitPosts(carol, 1)[0]
+	// carol's click is about her route: its lines say which.
+	e.slack.WaitResponses(t, e.click(carol, card, actionTake), 1, e2eWait)
 	e.waitIdle()
 	e.stop()
 
 	qid := "slack:" + general + ":" + msg.TS
-	var lines, about int
+	var lines, about, route int
 	sc := bufio.NewScanner(strings.NewReader(e.run.log.String()))
 	for sc.Scan() {
 		var line map[string]any
@@ -278,9 +282,12 @@ func e2eProbesAndLogs(t *testing.T, e *e2e) {
 		if line["question_id"] == qid && strings.HasPrefix(fmt.Sprint(line["event_id"]), "Ev") {
 			about++
 		}
+		if id, ok := line["route_id"].(string); ok && id != "" && line["event_id"] != nil {
+			route++
+		}
 	}
-	if lines == 0 || about == 0 {
-		t.Errorf("%d JSON lines, %d with the question's id %s and its event's id; want some of each", lines, about, qid)
+	if lines == 0 || about == 0 || route == 0 {
+		t.Errorf("%d JSON lines, %d with the question's id %s and its event's id, %d with a route's id and its click's; want some of each", lines, about, qid, route)
 	}
 }
 

@@ -183,9 +183,20 @@ func (m *Main) logger(cfg Config) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	var h slog.Handler = slog.NewTextHandler(m.Stderr, opts)
 	if cfg.LogFormat == "json" {
+		opts.ReplaceAttr = durationAsText
 		h = slog.NewJSONHandler(m.Stderr, opts)
 	}
 	return slog.New(logctx.NewHandler(h))
+}
+
+// durationAsText writes a duration as the text format does ("1.5s"):
+// slog's JSON handler writes nanoseconds, and a retry "in":300000000000
+// says neither its unit nor, at a glance, its size.
+func durationAsText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // parseArgs parses flags wherever they stand among the positional arguments,

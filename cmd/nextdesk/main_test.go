@@ -241,6 +241,8 @@ func TestBadInputsAndSettings(t *testing.T) {
 		{"empty question", map[string]string{"NEXTDESK_DATA_DIR": dir}, []string{"ask", "  "}, 2, "give the question"},
 		{"bad lang", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_LANG": "de"}, []string{"ask", "x"}, 2, "NEXTDESK_LANG"},
 		{"bad half-life", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_HALF_LIFE": "soon"}, []string{"ask", "x"}, 2, "NEXTDESK_HALF_LIFE"},
+		{"bad log level", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_LOG_LEVEL": "verbose"}, []string{"ask", "x"}, 2, `NEXTDESK_LOG_LEVEL must be debug, info, warn or error, not "verbose"`},
+		{"bad log format", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_LOG_FORMAT": "yaml"}, []string{"ask", "x"}, 2, `NEXTDESK_LOG_FORMAT must be text or json, not "yaml"`},
 		{"membership TTL too short", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_MEMBERSHIP_TTL": "10s"}, []string{"ask", "x"}, 2, "NEXTDESK_MEMBERSHIP_TTL must be between 1m and 24h"},
 		{"membership TTL not a duration", map[string]string{"NEXTDESK_DATA_DIR": dir, "NEXTDESK_MEMBERSHIP_TTL": "often"}, []string{"ask", "x"}, 2, "NEXTDESK_MEMBERSHIP_TTL"},
 		{"import usage", map[string]string{"NEXTDESK_DATA_DIR": dir}, []string{"import", "slack-export"}, 2, "usage"},
