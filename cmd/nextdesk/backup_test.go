@@ -1,16 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge/sqlite"
@@ -246,11 +247,43 @@ func TestServeRefusesADamagedStore(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			var stderr bytes.Buffer
-			m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Env: env}
-			err = m.Run(context.Background(), []string{"serve"})
+			run := &serveRun{slack: srv, env: env, log: &syncBuffer{}}
+			m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: run.log, Env: env}
+			run.server = m.NewServer()
+			if err := run.server.ParseFlags(nil); err != nil {
+				t.Fatal(err)
+			}
+			ctx, stop := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- run.server.Run(ctx) }()
+			select {
+			case <-run.server.Listening():
+			case err := <-done:
+				t.Fatalf("serve on a %s store exited instead of staying up not ready: %v", tc.name, err)
+			case <-time.After(serveWait):
+				t.Fatal("serve not listening")
+			}
+			run.base = "http://" + run.server.Addr().String()
+			if code, body := run.get(t, "/livez"); code != http.StatusOK {
+				t.Errorf("/livez = %d %q on a %s store, want 200: restarting cannot mend it", code, body, tc.name)
+			}
+			for _, probe := range []string{"/readyz", "/healthz"} {
+				if code, body := run.get(t, probe); code != http.StatusServiceUnavailable || !strings.Contains(body, "backup") {
+					t.Errorf("%s = %d %q on a %s store, want 503 pointing to a backup", probe, code, body, tc.name)
+				}
+			}
+			if code, _ := run.get(t, "/slack/events"); code != http.StatusNotFound && code != http.StatusMethodNotAllowed {
+				t.Errorf("Slack's request URL answered %d on a %s store, want it not served", code, tc.name)
+			}
+			select {
+			case <-run.server.Ready():
+				t.Errorf("serve on a %s store says it is ready", tc.name)
+			default:
+			}
+			stop()
+			err = <-done
 			if !errors.Is(err, tc.want) || exitCode(err) != 1 || !strings.Contains(err.Error(), "backup") {
-				t.Errorf("serve on a %s store: err = %v, want %v pointing to a backup", tc.name, err, tc.want)
+				t.Errorf("serve on a %s store, stopped: err = %v, want %v pointing to a backup", tc.name, err, tc.want)
 			}
 			if n := len(srv.Calls()); n != 0 {
 				t.Errorf("serve on a %s store called Slack %d times, want it refused before", tc.name, n)

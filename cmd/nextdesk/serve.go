@@ -24,6 +24,7 @@ import (
 	"github.com/nextdesk/nextdesk/index"
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
+	"github.com/nextdesk/nextdesk/knowledge/sqlite"
 )
 
 // DefaultShutdownTimeout is the graceful-shutdown budget by default
@@ -158,6 +159,9 @@ type Server struct {
 	kb       *knowledgeBase
 	dispatch *bot.Dispatcher
 	http     *http.Server
+	// damaged, when not nil, is why the store was refused: only the
+	// probes are served, saying so, until the server is stopped.
+	damaged error
 
 	// Set once Slack answers (wire).
 	desk   *desk.Desk
@@ -289,7 +293,10 @@ func (s *Server) open(ctx context.Context) error {
 		return fmt.Errorf("listen on NEXTDESK_ADDR %s: %w", s.settings.Addr, err)
 	}
 	s.ln = ln
-	if err := s.openStore(ctx); err != nil {
+	if err := s.openStore(ctx); errors.Is(err, sqlite.ErrCorrupt) || errors.Is(err, sqlite.ErrEmptied) {
+		s.refuseStore(err)
+		return nil
+	} else if err != nil {
 		return err
 	}
 	// This process owns the data directory (the index lock says so):
@@ -497,6 +504,26 @@ func (r *running) wait(ctx context.Context) bool {
 	}
 }
 
+// refuseStore keeps a damaged or emptied store out of service without
+// exiting: restarting cannot mend the file, and a crash loop buries the
+// cause under restarts. /livez says the process runs; /readyz and /healthz
+// answer 503 with the cause and what to do; nothing else is served, so
+// Slack, refused, sends its deliveries again, and nothing is handled on a
+// store that would lose it.
+func (s *Server) refuseStore(err error) {
+	s.damaged = err
+	s.log.Error("the store is refused: nextdesk serves only its probes, not ready, until it is stopped and the store restored", "err", err)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	notReady := func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "store refused: "+err.Error(), http.StatusServiceUnavailable)
+	}
+	mux.HandleFunc("GET /readyz", notReady)
+	mux.HandleFunc("GET /healthz", notReady)
+	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+}
+
 // serve runs the probes and the transports at once, then reaches Slack
 // (trying again with backoff while it cannot) and starts the bot. It
 // returns when ctx ends, or when a part stops on its own, which is fatal:
@@ -506,6 +533,14 @@ func (s *Server) serve(ctx context.Context) error {
 	s.httpRun = start(func() error { return s.http.Serve(s.ln) })
 	close(s.listening)
 	s.log.Info("nextdesk listening", "mode", s.mode(), "addr", s.ln.Addr().String(), "data", s.cfg.DataDir)
+	if s.damaged != nil {
+		select {
+		case <-ctx.Done():
+			return s.damaged
+		case <-s.httpRun.done:
+			return errors.Join(s.damaged, fmt.Errorf("http server on %s stopped: %w", s.ln.Addr(), s.httpRun.err))
+		}
+	}
 
 	// The parts outlive ctx: the tasks must keep delivering while the
 	// dispatcher drains, and stop last (shutdown cancels them).
