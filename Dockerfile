@@ -21,9 +21,11 @@ COPY go.mod go.sum ./
 RUN go mod download
 # .dockerignore keeps .git, local data directories and build output out.
 COPY . .
-ARG VERSION=unknown
-ARG COMMIT=unknown
-ARG DATE=unknown
+# Unset, .ci/build-static writes "unknown" for the version and commit (the
+# context has no .git) and the time of the build for the date.
+ARG VERSION
+ARG COMMIT
+ARG DATE
 RUN VERSION="$VERSION" COMMIT="$COMMIT" DATE="$DATE" .ci/build-static /out/nextdesk \
 	&& mkdir -p /out/data
 
