@@ -141,7 +141,7 @@ func TestAnonymously(t *testing.T) {
 	}
 	// The id of an anonymous question is stable for its delivery and says
 	// nothing of it.
-	if a, b := anonymousID("Ev1"), anonymousID("Ev1"); a != b || !strings.HasPrefix(a, "anon:") || strings.Contains(a, "Ev1") || a == anonymousID("Ev2") {
-		t.Errorf("anonymousID = %q, %q", a, b)
+	if a, b := desk.AnonymousID("Ev1"), desk.AnonymousID("Ev1"); a != b || !strings.HasPrefix(a, "anon:") || strings.Contains(a, "Ev1") || a == desk.AnonymousID("Ev2") {
+		t.Errorf("AnonymousID = %q, %q", a, b)
 	}
 }

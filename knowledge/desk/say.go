@@ -49,6 +49,13 @@ const (
 	// SayAnonymousInPublic: a message that shows its author's name asks
 	// to be anonymous; how to ask without it.
 	SayAnonymousInPublic Say = "anonymous_in_public"
+	// SayAnonymousNext: the person's next question in their direct
+	// messages with the bot is asked without their name, for Count
+	// minutes (until Until).
+	SayAnonymousNext Say = "anonymous_next"
+	// SayAnonymousCancelled: their next question there is asked with
+	// their name, as usual.
+	SayAnonymousCancelled Say = "anonymous_cancelled"
 
 	SayNoTeam           Say = "no_team"             // the person is in no team
 	SayNotInTeam        Say = "not_in_team"         // the person is not in team Detail; theirs are Teams
