@@ -79,6 +79,13 @@ type Refusal struct {
 // Error implements error for logs; people read the Reply.
 func (r *Refusal) Error() string { return "desk: refused: " + string(r.Reply.Say) }
 
+// Is reports whether target is a Refusal that says the same: a refusal
+// with a button or figures added (see Desk.Ask) is still ErrUsage.
+func (r *Refusal) Is(target error) bool {
+	t, ok := target.(*Refusal)
+	return ok && t.Code == r.Code && t.Reply.Say == r.Reply.Say
+}
+
 // Unwrap exposes the refusal as a knowledge error, so knowledge.ErrorCode
 // reads its code.
 func (r *Refusal) Unwrap() error { return &knowledge.Error{Code: r.Code, Message: r.Error()} }
