@@ -97,12 +97,5 @@ func (t *tx) SetAnonymousChoice(_ context.Context, person string, until time.Tim
 }
 
 func (t *tx) ForgetAnonymousChoices(_ context.Context, before time.Time) (int64, error) {
-	var n int64
-	for person, until := range t.st.choices {
-		if until.Before(before) {
-			delete(t.st.choices, person)
-			n++
-		}
-	}
-	return n, nil
+	return deleteBefore(t.st.choices, before), nil
 }

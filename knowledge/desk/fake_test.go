@@ -121,14 +121,20 @@ func (s *store) Once(_ context.Context, key string, fn func(desk.Tx) error) (des
 func (s *store) Prune(_ context.Context, before time.Time) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return deleteBefore(s.st.keys, before), nil
+}
+
+// deleteBefore deletes from m the entries whose time is before before, and
+// returns how many it deleted.
+func deleteBefore(m map[string]time.Time, before time.Time) int64 {
 	var n int64
-	for k, at := range s.st.keys {
+	for k, at := range m {
 		if at.Before(before) {
-			delete(s.st.keys, k)
+			delete(m, k)
 			n++
 		}
 	}
-	return n, nil
+	return n
 }
 
 // deliver marks every pending notice delivered, as the outbox would, with
