@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"unicode"
 )
@@ -51,13 +49,4 @@ func cutWord(text string) (word, rest string) {
 		return text[:c+1], text[c+1:]
 	}
 	return text[:i], text[i:]
-}
-
-// anonymousID is the id of an anonymous question asked in the delivery
-// key: derived from the key, so a redelivery asks the same question, but
-// naming nothing Slack could tie to the asker (a message id would name
-// their DM with the bot).
-func anonymousID(key string) string {
-	sum := sha256.Sum256([]byte("nextdesk anonymous question " + key))
-	return "anon:" + hex.EncodeToString(sum[:12])
 }

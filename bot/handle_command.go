@@ -43,7 +43,7 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 			// Before anything else: no advice on where to ask one.
 			return desk.ErrAnonymousOff
 		}
-		q.ID = anonymousID(in.Key)
+		q.ID = desk.AnonymousID(in.Key)
 	}
 	if !desk.Asks(q.Plain) {
 		return desk.ErrUsage

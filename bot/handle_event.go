@@ -175,16 +175,17 @@ func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEv
 			// Straight to the experts, without the asker's name; replies
 			// come back in this message's thread.
 			return b.desk.Ask(ctx, desk.Question{
-				Key: in.Key, ID: anonymousID(in.Key), Asker: msg.User,
-				Text: text, Plain: mrkdwn.ToPlain(text, nil), Private: true, Anonymous: true,
+				Key: in.Key, ID: desk.AnonymousID(in.Key), Asker: msg.User,
+				Text: text, Plain: mrkdwn.ToPlain(text, nil), Private: true, Anonymous: true, InDM: true,
 				Relay: desk.Link{Conversation: ev.Channel, Thread: msg.Timestamp}, Time: tsTime(msg.Timestamp),
 			})
 		}
+		// The desk asks it without their name if they chose so here.
 		return b.desk.Ask(ctx, desk.Question{
 			Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Asker: msg.User,
 			Text: text, Plain: mrkdwn.ToPlain(text, nil),
 			Where:   knowledge.Conversation{ID: ev.Channel, Kind: knowledge.KindDM, Members: []string{msg.User}},
-			Channel: ev.Channel, Thread: msg.Timestamp, Private: true, Time: tsTime(msg.Timestamp),
+			Channel: ev.Channel, Thread: msg.Timestamp, Private: true, InDM: true, Time: tsTime(msg.Timestamp),
 		})
 	}
 	// Root messages in channels: mentions come as app_mention, and a help

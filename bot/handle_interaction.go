@@ -41,6 +41,10 @@ func (b *Bot) interaction(ctx context.Context, in Inbound, req desk.Request) err
 			return nil
 		}
 		return b.desk.Decide(ctx, req, id, decisions[act.ActionID])
+	case actionAskAnonymously:
+		return b.desk.ChooseAnonymous(ctx, req)
+	case actionCancelAnonymous:
+		return b.desk.CancelAnonymous(ctx, req)
 	}
 	b.log.Debug("ignoring an unknown action", "key", in.Key, "action", act.ActionID)
 	return nil

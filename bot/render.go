@@ -36,6 +36,11 @@ const (
 	actionAlready  = "nextdesk_already"   // the expert says it was answered before; value: route id
 	actionAccept   = "nextdesk_accept"    // the asker accepts a reply; value: answer id
 	actionPick     = "nextdesk_pick"      // the expert picks the earlier thread that answers; value: route id, ":", question id
+	// The person asks their next question in their DM with the bot
+	// without their name, or takes that back; the value is unused: the
+	// choice is the clicker's own.
+	actionAskAnonymously  = "nextdesk_anon_next"
+	actionCancelAnonymous = "nextdesk_anon_cancel"
 )
 
 // Methods of the Slack calls that deliver notices, and a post to an
@@ -99,6 +104,7 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		if b.Team != nil {
 			c.text += " " + promiseSentence(lang, *b.Team)
 		}
+		c.blocks = o.withChoice(lang, c.text, b.Choice)
 	case desk.FallbackAsked:
 		lang = o.cfg.Lang
 		why := gapText(lang, b.Gap, b.Asked)
@@ -147,6 +153,9 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 		c.blocks = acceptBlocks(lang, b.Answerer, b.Answer)
 	case desk.Reply:
 		c.text = o.replyText(ctx, lang, m, b)
+		c.blocks = o.withChoice(lang, c.text, b.Choice)
+		// Cancelled, the message that offered to cancel says so instead.
+		c.replace = b.Say == desk.SayAnonymousCancelled && c.method == methodRespond
 		if b.Settle != "" && c.method == methodRespond {
 			if card, ok := o.settled(ctx, b.Settle, c.text); ok {
 				if b.Say == desk.SayTook && b.Route != 0 {

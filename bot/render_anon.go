@@ -138,6 +138,26 @@ func anonymousReply(lang string, r desk.Reply) (string, bool) {
 		return i18n.Tr(lang, "anonymous.not_in_channel"), true
 	case desk.SayAnonymousInPublic:
 		return i18n.Tr(lang, "anonymous.in_public"), true
+	case desk.SayAnonymousNext:
+		return i18n.Trn(lang, "anonymous.next", r.Count), true
+	case desk.SayAnonymousCancelled:
+		return i18n.Tr(lang, "anonymous.cancelled"), true
 	}
 	return "", false
+}
+
+// withChoice is a message of text with the button of choice under it, or
+// nil (text alone) when it offers none. A choice to ask anonymously
+// recorded before anonymous questions were turned off is not offered.
+func (o *Outbox) withChoice(lang, text string, choice desk.Choice) []slack.Block {
+	var button *slack.ButtonBlockElement
+	switch {
+	case choice == desk.ChoiceAnonymous && !o.cfg.AnonymousOff:
+		button = blockkit.Button(actionAskAnonymously, "", i18n.Tr(lang, "button.ask_anonymously"), "")
+	case choice == desk.ChoiceCancel:
+		button = blockkit.Button(actionCancelAnonymous, "", i18n.Tr(lang, "button.cancel"), "")
+	default:
+		return nil
+	}
+	return []slack.Block{blockkit.Section(text), blockkit.Actions("choice", button)}
 }

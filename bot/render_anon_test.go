@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
 
@@ -139,9 +140,65 @@ func TestAnonymously(t *testing.T) {
 			t.Errorf("anonymously(%q) = %q, %v; want %q, %v", c.in, got, anon, c.want, c.anon)
 		}
 	}
-	// The id of an anonymous question is stable for its delivery and says
-	// nothing of it.
-	if a, b := anonymousID("Ev1"), anonymousID("Ev1"); a != b || !strings.HasPrefix(a, "anon:") || strings.Contains(a, "Ev1") || a == anonymousID("Ev2") {
-		t.Errorf("anonymousID = %q, %q", a, b)
+}
+
+// TestAnonymousChoiceRendering: the receipt of a question asked with one's
+// name and the usage offer the button that asks the next one without it,
+// unless anonymous questions are off; the reply to that click offers to
+// cancel, and the cancel replaces the message clicked.
+func TestAnonymousChoiceRendering(t *testing.T) {
+	ctx := context.Background()
+	until := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	render := func(lang string, off bool, to desk.Address, body desk.Body) call {
+		t.Helper()
+		o := &Outbox{cfg: OutboxConfig{Lang: lang, AnonymousOff: off}}
+		c, err := o.render(ctx, desk.Outgoing{Notice: desk.Notice{Key: "k", To: to, Body: body}})
+		if err != nil {
+			t.Fatalf("render %+v: %v", body, err)
+		}
+		return c
+	}
+	thread := desk.Address{Conversation: "D1", Thread: "5.000001"}
+	click := desk.Address{Reply: "https://hooks/1"}
+	receipt := desk.AskerTold{What: desk.ToldAskedPrivately, Expert: "U0BOB", Choice: desk.ChoiceAnonymous}
+	usage := desk.Reply{Say: desk.SayUsage, Choice: desk.ChoiceAnonymous}
+	next := desk.Reply{Say: desk.SayAnonymousNext, Until: until, Count: 30, Choice: desk.ChoiceCancel}
+	golden(t, "anonymous_choice_en_receipt", render("en", false, thread, receipt).blocks)
+	golden(t, "anonymous_choice_fr_next", render("fr", false, click, next).blocks)
+
+	for _, c := range []struct {
+		lang, button, next, cancelled string
+	}{
+		{"en", "Ask my next question without my name", "Your next message here will be asked without your name (for the next 30 minutes).", "with your name"},
+		{"fr", "Poser ma prochaine question sans mon nom", "Votre prochain message ici sera transmis sans votre nom (pendant les 30 prochaines minutes).", "avec votre nom"},
+	} {
+		for _, body := range []desk.Body{receipt, usage} {
+			on := render(c.lang, false, thread, body)
+			blocks := string(blocksJSON(t, on.blocks))
+			if !strings.Contains(blocks, actionAskAnonymously) || !strings.Contains(blocks, c.button) || !strings.Contains(blocks, on.text) {
+				t.Errorf("%s %T: %s, want the message and the button %q", c.lang, body, blocks, c.button)
+			}
+			withinLimits(t, c.lang, on.blocks)
+			if off := render(c.lang, true, thread, body); off.blocks != nil || strings.Contains(off.text, "--anon") {
+				t.Errorf("%s %T with anonymous questions off: %q %v, want the text alone, offering nothing", c.lang, body, off.text, off.blocks)
+			}
+		}
+		n := render(c.lang, false, click, next)
+		if n.text != c.next || n.replace || !strings.Contains(string(blocksJSON(t, n.blocks)), actionCancelAnonymous) {
+			t.Errorf("%s: the choice made = %q (replace %v) %s, want %q with the cancel button", c.lang, n.text, n.replace, blocksJSON(t, n.blocks), c.next)
+		}
+		// The cancel button stays where anonymous questions were turned
+		// off meanwhile: cancelling is always possible.
+		if off := render(c.lang, true, click, next); !strings.Contains(string(blocksJSON(t, off.blocks)), actionCancelAnonymous) {
+			t.Errorf("%s: the cancel button is gone with anonymous questions off", c.lang)
+		}
+		cancelled := render(c.lang, false, click, desk.Reply{Say: desk.SayAnonymousCancelled})
+		if !cancelled.replace || !strings.Contains(cancelled.text, c.cancelled) || cancelled.blocks != nil {
+			t.Errorf("%s: the cancel = %q (replace %v), want it replacing the message clicked, saying %q", c.lang, cancelled.text, cancelled.replace, c.cancelled)
+		}
+	}
+	// The minute in the singular, should the time ever be one.
+	if got := i18n.Trn("en", "anonymous.next", 1); !strings.Contains(got, "next 1 minute)") {
+		t.Errorf("one minute: %q", got)
 	}
 }

@@ -210,6 +210,11 @@ var messagesEN = map[string]string{
 	"figures.anonymous.one":          "*%d* asked anonymously",
 	"figures.anonymous.other":        "*%d* asked anonymously",
 	"desk.help_anonymous":            "• `/ask --anon your question`, or a direct message to me starting with `anon:`: ask without your name.",
+	"anonymous.next.one":             "Your next message here will be asked without your name (for the next %d minute).",
+	"anonymous.next.other":           "Your next message here will be asked without your name (for the next %d minutes).",
+	"anonymous.cancelled":            "Cancelled: your next message here will be asked with your name, as usual.",
+	"button.ask_anonymously":         "Ask my next question without my name",
+	"button.cancel":                  "Cancel",
 
 	// Counts, each with its own form for one.
 	"desk.me_counts":             "%s: %s, %s.",

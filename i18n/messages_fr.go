@@ -210,6 +210,11 @@ var messagesFR = map[string]string{
 	"figures.anonymous.one":          "*%d* posée anonymement",
 	"figures.anonymous.other":        "*%d* posées anonymement",
 	"desk.help_anonymous":            "• `/ask --anon votre question`, ou un message direct commençant par `anonyme :` : posez une question sans votre nom.",
+	"anonymous.next.one":             "Votre prochain message ici sera transmis sans votre nom (pendant %d minute).",
+	"anonymous.next.other":           "Votre prochain message ici sera transmis sans votre nom (pendant les %d prochaines minutes).",
+	"anonymous.cancelled":            "C'est annulé : votre prochain message ici sera transmis avec votre nom, comme d'habitude.",
+	"button.ask_anonymously":         "Poser ma prochaine question sans mon nom",
+	"button.cancel":                  "Annuler",
 
 	// Counts, each with its own form for one.
 	"desk.me_counts":             "%s : %s, %s.",

@@ -42,6 +42,10 @@ type anonAsker struct {
 	receipt, who, keep, replied, done string
 	off, limit, notIn, inPublic       string
 	digestFigure                      string
+	// help asks the bot for help in a DM; choose is the button that asks
+	// the next question without one's name, next and cancelled what the
+	// bot says when it is clicked and cancelled.
+	help, choose, next, cancelled string
 }
 
 var anonAskers = []anonAsker{{
@@ -60,6 +64,9 @@ var anonAskers = []anonAsker{{
 	inPublic:     "Your message shows your name here",
 	limit:        "You've reached the limit of 1 anonymous question in 24 hours",
 	digestFigure: "1 asked anonymously",
+	help:         "help", choose: "Ask my next question without my name",
+	next:      "Your next message here will be asked without your name (for the next 30 minutes).",
+	cancelled: "Cancelled: your next message here will be asked with your name",
 }, {
 	lang: "fr", id: bruno, email: "bruno@corp.example",
 	traces:   []string{bruno, "bruno", "Bruno Petit", "bruno@corp.example"},
@@ -76,6 +83,9 @@ var anonAskers = []anonAsker{{
 	inPublic:     "Votre message affiche votre nom ici",
 	limit:        "Vous avez atteint la limite de 1 question anonyme par 24 heures",
 	digestFigure: "1 posée anonymement",
+	help:         "aide", choose: "Poser ma prochaine question sans mon nom",
+	next:      "Votre prochain message ici sera transmis sans votre nom (pendant les 30 prochaines minutes).",
+	cancelled: "C'est annulé : votre prochain message ici sera transmis avec votre nom",
 }}
 
 func TestE2EAnonymous(t *testing.T) {
@@ -87,6 +97,8 @@ func TestE2EAnonymous(t *testing.T) {
 		{name: "in a channel, relayed both ways, solved from the DM", run: e2eAnonymousInAChannel},
 		{name: "straight to the expert from a DM", run: e2eAnonymousStraightToTheExpert},
 		{name: "nobody around: the fallback channel", env: map[string]string{"NEXTDESK_FALLBACK_CHANNEL": "ask-anyone"}, run: e2eAnonymousToTheFallback},
+		{name: "chosen with the button in the DM", run: e2eAnonymousChosenInTheDM},
+		{name: "the choice used once, cancelled, run out", run: e2eAnonymousChoiceOnce},
 		{name: "turned off", env: map[string]string{"NEXTDESK_ANONYMOUS": "off"}, run: e2eAnonymousOff},
 		{name: "the daily limit and other refusals", env: map[string]string{"NEXTDESK_ANONYMOUS_PER_DAY": "1"}, run: e2eAnonymousLimit},
 	}
@@ -456,6 +468,19 @@ func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
 	e.lastPost(im, "the DM refused", func(m botMessage) bool { return m.Thread == msg.TS && strings.Contains(m.Text, who.off) })
 	// Nowhere is anyone told how to ask one: a mention asking to be
 	// anonymous, /ask --anon where the bot is not, the help.
+	// Nor is the choice offered in the DM: not with the help, not with the
+	// receipt of a question asked with their name; a click on a button
+	// shown before they were turned off says they are.
+	plea, _ := e.posts(im, fakeslack.Message{User: who.id, Text: who.help})
+	usage := e.lastPost(im, "the usage in the DM", func(m botMessage) bool { return m.Thread == plea.TS })
+	named, receipt := e.askInDM(who, overtime)
+	if strings.Contains(usage.Text, "--anon") || strings.Contains(usage.Blocks+receipt.Blocks, actionAskAnonymously) {
+		t.Errorf("the DM offers anonymous questions while they are off: %q %s %s", usage.Text, usage.Blocks, receipt.Blocks)
+	}
+	stale := e.clickValue(who.id, receipt, actionAskAnonymously, "")
+	if rs := e.slack.WaitResponses(t, stale, 1, e2eWait); !strings.Contains(rs[0].Text, who.off) {
+		t.Errorf("a stale click on the choice answered %q, want %q", rs[0].Text, who.off)
+	}
 	e.mentionRefused(who, who.off)
 	if told := e.askWhereTheBotIsNot(who); !strings.Contains(told, who.off) {
 		t.Errorf("/ask --anon where the bot is not answered %q, want %q", told, who.off)
@@ -475,7 +500,10 @@ func e2eAnonymousOff(t *testing.T, e *e2e, who anonAsker) {
 			t.Errorf("the bot posted %d messages to %s, want none", len(posts), ch)
 		}
 	}
-	e.finish()
+	db := e.finish()
+	if a := askOf(t, db, "slack:"+im+":"+named.TS); a.Asker != who.id || a.Anonymous {
+		t.Errorf("the question in the DM = %+v, want it asked with their name", a)
+	}
 }
 
 // e2eAnonymousLimit: with NEXTDESK_ANONYMOUS_PER_DAY=1, a second
@@ -504,4 +532,175 @@ func e2eAnonymousLimit(t *testing.T, e *e2e, who anonAsker) {
 		t.Errorf("the experts were sent %d questions, want 1", n)
 	}
 	e.finish()
+}
+
+// overtime is a question the history knows nothing of: asked in a DM, it
+// gets a receipt saying so, and goes to no expert.
+const overtime = "Who approves overtime on public holidays?"
+
+// askInDM has who send text to the bot in their DM, and returns their
+// message and the bot's first post in its thread: the receipt.
+func (e *e2e) askInDM(who anonAsker, text string) (fakeslack.Message, botMessage) {
+	e.t.Helper()
+	im := e.imOf(who.id)
+	msg, _ := e.posts(im, fakeslack.Message{User: who.id, Text: text})
+	receipt := e.anyPost(im, "the receipt of "+text, func(m botMessage) bool { return m.Thread == msg.TS })
+	return msg, receipt
+}
+
+// choose has who click the button that asks their next question without
+// their name on m, and returns what they are told, as a message they can
+// click on in turn.
+func (e *e2e) choose(who anonAsker, m botMessage) botMessage {
+	e.t.Helper()
+	if !strings.Contains(m.Blocks, who.choose) {
+		e.t.Errorf("the button reads otherwise than %q: %s", who.choose, m.Blocks)
+	}
+	rs := e.slack.WaitResponses(e.t, e.click(who.id, m, actionAskAnonymously), 1, e2eWait)
+	if rs[0].Text != who.next || !strings.Contains(string(rs[0].Blocks), actionCancelAnonymous) || rs[0].ReplaceOriginal {
+		e.t.Errorf("the choice answered %+v, want %q with the cancel button, in a message of its own", rs[0], who.next)
+	}
+	return botMessage{Channel: m.Channel, TS: m.TS, Text: rs[0].Text, Blocks: fakeslack.Readable(rs[0].Blocks)}
+}
+
+// e2eAnonymousChosenInTheDM: who asks the bot for help in their DM; the
+// answer offers to ask their next question without their name; they
+// click, then write their question as usual. It goes straight to carol,
+// without them, exactly as "anon:" would have sent it, and her answer
+// comes back to them; nobody else, and nothing read afterwards, names
+// them.
+func e2eAnonymousChosenInTheDM(t *testing.T, e *e2e, who anonAsker) {
+	im := e.imOf(who.id)
+	help, _ := e.posts(im, fakeslack.Message{User: who.id, Text: who.help})
+	usage := e.lastPost(im, "the usage, with the choice", func(m botMessage) bool {
+		return m.Thread == help.TS && strings.Contains(m.Blocks, actionAskAnonymously)
+	})
+	e.choose(who, usage)
+
+	msg, _ := e.posts(im, fakeslack.Message{User: who.id, Text: who.rollback})
+	receipt := e.anyPost(im, "the anonymous receipt", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Blocks, who.receipt)
+	})
+	for _, want := range []string{who.who, who.keep} {
+		if !strings.Contains(receipt.Blocks, want) {
+			t.Errorf("the receipt lacks %q: %s", want, receipt.Blocks)
+		}
+	}
+	card := e.waitPosts(carol, 1)[0]
+	if !strings.Contains(card.Blocks, "Someone asks, anonymously") || !strings.Contains(card.Blocks, "kubernetes") {
+		t.Errorf("carol's card = %s, want the question, anonymous", card.Blocks)
+	}
+	e.lastPost(im, "the asker told carol was asked", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Text, "<@"+carol+">") && !strings.Contains(m.Blocks, actionAskAnonymously)
+	})
+	carolIM := card.Channel
+	e.posts(carolIM, fakeslack.Message{User: carol, Text: "kubectl rollout undo deployment/payments", ThreadTS: card.TS})
+	relayed := e.lastPost(im, "carol's answer relayed", func(m botMessage) bool {
+		return m.Thread == msg.TS && strings.Contains(m.Blocks, "rollout undo deployment/payments")
+	})
+	solved := e.click(who.id, relayed, actionAccept)
+	if rs := e.slack.WaitResponses(t, solved, 1, e2eWait); !strings.Contains(rs[0].Text, who.done) {
+		t.Errorf("the asker's click answered %q, want %q", rs[0].Text, who.done)
+	}
+	e.waitIdle()
+	e.wantNoTrace(who, im)
+
+	db := e.finish()
+	a, q := anonymousAsk(t, db, carolIM, card.TS)
+	if a.Status != knowledge.StatusSolved || len(q.Answers) != 1 || q.Answers[0].Answerer != carol || !strings.Contains(q.Text, "kubernetes") {
+		t.Errorf("kept %+v and %+v: want carol's answer, accepted", a, q)
+	}
+	if _, err := db.Question(context.Background(), knowledge.Viewer{PersonID: who.id}, "slack:"+im+":"+msg.TS); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+		t.Errorf("the question is kept under their message's id too (%v)", err)
+	}
+	// The choice is used.
+	until, err := readStore(db, func(r desk.Reader) (time.Time, error) { return r.AnonymousChoice(context.Background(), who.id) })
+	if err != nil || !until.IsZero() {
+		t.Errorf("the choice after the question = %v (%v), want it used", until, err)
+	}
+	e.wantNoTraceOffline(who, who.search)
+}
+
+// e2eAnonymousChoiceOnce: the receipt of a question who asked with their
+// name in their DM offers the choice; chosen, it makes the next question
+// anonymous, and that one only; cancelled, or past 30 minutes, it makes
+// none.
+func e2eAnonymousChoiceOnce(t *testing.T, e *e2e, who anonAsker) {
+	// A clock the test moves, for the choice to run out.
+	e.stop()
+	clock := &shiftClock{}
+	e.now = clock.Now
+	e.start()
+	im := e.imOf(who.id)
+	offered := func(what string, m botMessage) {
+		t.Helper()
+		if !strings.Contains(m.Blocks, actionAskAnonymously) || strings.Contains(m.Blocks, who.receipt) {
+			t.Errorf("%s: the receipt = %s, want one of a question with their name, offering the choice", what, m.Blocks)
+		}
+	}
+	var named []string // the messages asked with their name
+
+	first, receipt := e.askInDM(who, overtime)
+	offered("the first", receipt)
+	named = append(named, first.TS)
+	e.choose(who, receipt)
+	chosen, receipt := e.askInDM(who, "How do I book the large meeting room?")
+	if !strings.Contains(receipt.Blocks, who.receipt) || strings.Contains(receipt.Blocks, actionAskAnonymously) {
+		t.Errorf("the question after the choice: receipt %s, want it asked anonymously", receipt.Blocks)
+	}
+	// Used once.
+	after, receipt := e.askInDM(who, "What is the guest wifi password?")
+	offered("the one after", receipt)
+	named = append(named, after.TS)
+
+	// Chosen, then cancelled: the message that said so says it no more.
+	told := e.choose(who, receipt)
+	rs := e.slack.WaitResponses(t, e.click(who.id, told, actionCancelAnonymous), 1, e2eWait)
+	if !rs[0].ReplaceOriginal || !strings.Contains(rs[0].Text, who.cancelled) || strings.Contains(string(rs[0].Blocks), actionCancelAnonymous) {
+		t.Errorf("the cancel answered %+v, want %q replacing the message clicked", rs[0], who.cancelled)
+	}
+	cancelled, receipt := e.askInDM(who, "How do I order a new laptop?")
+	offered("after the cancel", receipt)
+	named = append(named, cancelled.TS)
+
+	// Chosen, then 31 minutes pass.
+	e.choose(who, receipt)
+	clock.Set(time.Now().Add(desk.AnonymousChoiceFor + time.Minute))
+	late, receipt := e.askInDM(who, "Where do I file my expense report?")
+	offered("after 31 minutes", receipt)
+	named = append(named, late.TS)
+	e.waitIdle()
+	for _, ts := range named {
+		for _, m := range e.botPosts(im) {
+			if m.Thread == ts && strings.Contains(m.Blocks, who.receipt) {
+				t.Errorf("the question at %s has an anonymous receipt: %s", ts, m.Blocks)
+			}
+		}
+	}
+
+	db := e.finish()
+	for _, ts := range named {
+		if a := askOf(t, db, "slack:"+im+":"+ts); a.Asker != who.id || a.Anonymous {
+			t.Errorf("the question at %s = %+v, want it asked with their name", ts, a)
+		}
+	}
+	asked, err := readStore(db, func(r desk.Reader) ([]time.Time, error) {
+		return r.AnonymousAsked(context.Background(), who.id, time.Now().Add(-time.Hour))
+	})
+	if err != nil || len(asked) != 1 {
+		t.Errorf("they asked %d anonymous questions (%v), want 1: the one after the first choice", len(asked), err)
+	}
+	if _, err := db.Question(context.Background(), knowledge.Viewer{PersonID: who.id}, "slack:"+im+":"+chosen.TS); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
+		t.Errorf("the anonymous question is kept under their message's id too (%v)", err)
+	}
+}
+
+// readStore reads db on one snapshot.
+func readStore[T any](db *sqlite.DB, fn func(desk.Reader) (T, error)) (T, error) {
+	var v T
+	err := db.View(context.Background(), func(r desk.Reader) (err error) {
+		v, err = fn(r)
+		return err
+	})
+	return v, err
 }

@@ -24,6 +24,9 @@ const (
 	actionPass     = "nextdesk_pass"
 	actionAlready  = "nextdesk_already"
 	actionAccept   = "nextdesk_accept"
+
+	actionAskAnonymously  = "nextdesk_anon_next"
+	actionCancelAnonymous = "nextdesk_anon_cancel"
 )
 
 // rollback is a question the history cannot answer for sure, but whose

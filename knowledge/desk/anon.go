@@ -42,6 +42,11 @@ type AnonymousReader interface {
 	// AnonymousAsked returns when person asked each anonymous question
 	// they asked after since, oldest first.
 	AnonymousAsked(ctx context.Context, person string, since time.Time) ([]time.Time, error)
+	// AnonymousChoice returns until when person chose to ask their next
+	// question without their name (see ChooseAnonymous), which may be
+	// past; the zero time when they made no such choice, or it was used
+	// or cancelled.
+	AnonymousChoice(ctx context.Context, person string) (time.Time, error)
 	// AskedQuestion returns the live question of an ask, with its
 	// answers, or an ENOTFOUND error. It applies no visibility rule: the
 	// desk acts on the questions it follows, and an anonymous one is
@@ -56,6 +61,13 @@ type AnonymousWriter interface {
 	// ForgetAnonymous forgets who asked the anonymous questions asked
 	// before before, and their relay, and returns how many it forgot.
 	ForgetAnonymous(ctx context.Context, before time.Time) (int64, error)
+	// SetAnonymousChoice records that person chose to ask their next
+	// question without their name, until until; the zero time forgets
+	// their choice.
+	SetAnonymousChoice(ctx context.Context, person string, until time.Time) error
+	// ForgetAnonymousChoices forgets the choices that ran out before
+	// before, and returns how many it forgot.
+	ForgetAnonymousChoices(ctx context.Context, before time.Time) (int64, error)
 }
 
 // DefaultAnonymousPerDay is how many anonymous questions one person may ask
@@ -181,6 +193,13 @@ func (d *Desk) askAnonymously(ctx context.Context, q Question) error {
 		anon := Anonymous{QuestionID: q.ID, Asker: q.Asker, Relay: q.Relay, Direct: direct, AskedAt: tx.Now()}
 		if err := tx.AddAnonymous(ctx, anon); err != nil {
 			return err
+		}
+		if direct {
+			// The next question they chose to ask without their name is
+			// this one (see ChooseAnonymous): their choice is used.
+			if err := tx.SetAnonymousChoice(ctx, q.Asker, time.Time{}); err != nil {
+				return err
+			}
 		}
 		a, err := follow(ctx, tx, q, knowledge.Ask{QuestionID: q.ID, Channel: q.Channel, Private: direct, Anonymous: true}, best)
 		if err != nil {
@@ -417,23 +436,29 @@ func questionThread(ctx context.Context, tx Tx, a knowledge.Ask) (target, string
 }
 
 // forgetAnonymous forgets who asked the anonymous questions asked more
-// than KeepAnonymous ago; dry, it only says so.
+// than KeepAnonymous ago, and the choices to ask anonymously that ran out;
+// dry, it only says so.
 func (d *Desk) forgetAnonymous(ctx context.Context, dryRun bool) error {
 	before := d.Now().Add(-KeepAnonymous)
 	if dryRun {
 		d.log.Info("prune (dry run): would forget who asked anonymous questions", "before", before)
 		return nil
 	}
-	var n int64
+	var n, choices int64
 	err := d.commit(ctx, fmt.Sprintf("forget-anonymous:%d", before.Unix()), func(tx Tx, _ *Counts) (err error) {
-		n, err = tx.ForgetAnonymous(ctx, before)
+		if n, err = tx.ForgetAnonymous(ctx, before); err != nil {
+			return err
+		}
+		// A choice to ask anonymously that ran out unused would keep, for
+		// nothing, that someone once wanted to.
+		choices, err = tx.ForgetAnonymousChoices(ctx, tx.Now())
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("forget who asked anonymous questions: %w", err)
 	}
-	if n > 0 {
-		d.log.Info("forgot who asked anonymous questions", "questions", n, "before", before)
+	if n > 0 || choices > 0 {
+		d.log.Info("forgot who asked anonymous questions", "questions", n, "unused_choices", choices, "before", before)
 	}
 	return nil
 }

@@ -49,6 +49,13 @@ func (w *world) askDelivered(ctx context.Context) (string, knowledge.Ask, desk.L
 // relay thread.
 func (w *world) wantNoTrace(qid string) {
 	w.t.Helper()
+	w.wantNoTraceSince(qid, 1)
+}
+
+// wantNoTraceSince is wantNoTrace on the notices since number from: those
+// before were about questions she asked with her name.
+func (w *world) wantNoTraceSince(qid string, from int) {
+	w.t.Helper()
 	w.store.mu.Lock()
 	defer w.store.mu.Unlock()
 	st := w.store.st
@@ -59,7 +66,7 @@ func (w *world) wantNoTrace(qid string) {
 		w.t.Errorf("ask %s = %+v, want anonymous, with no asker", qid, a)
 	}
 	relay := st.anonymous[qid].Relay
-	for _, m := range st.notices {
+	for _, m := range st.notices[from-1:] {
 		toAlice := m.Reader == alice || m.To.Conversation == alice || m.To.Only == alice ||
 			(relay.Known() && m.To.Conversation == relay.Conversation && m.To.Thread == relay.Thread)
 		if m.After != 0 && m.To.Conversation == "" {

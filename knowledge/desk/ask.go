@@ -45,6 +45,11 @@ type Question struct {
 	// the bot, that message's thread, where replies are relayed; unknown
 	// otherwise, the desk then starting one.
 	Relay Link
+	// InDM is set for a question sent as a message to the bot, in the
+	// asker's direct messages with it, answered in that message's thread:
+	// there the desk offers the choice to ask the next question without
+	// one's name (see ChooseAnonymous).
+	InDM bool
 }
 
 // Asks reports whether plain text asks anything: not empty, and not a
@@ -66,12 +71,30 @@ func Asks(plain string) bool {
 // An anonymous question is kept and shown without its asker, whom the
 // desk alone knows, to relay replies (see askAnonymously); it is refused
 // with ErrAnonymousOff when they are turned off, and with a refusal saying
-// when they may ask again past Config.AnonymousPerDay.
+// when they may ask again past Config.AnonymousPerDay. A question asked
+// privately by someone who chose to ask their next one without their name
+// (ChooseAnonymous) is asked as an anonymous one, and uses that choice.
 func (d *Desk) Ask(ctx context.Context, q Question) error {
+	// Two questions racing may both find the choice: both are then asked
+	// without their name, which is what their asker chose moments ago.
+	chosen, err := d.choseAnonymous(ctx, q)
+	if err != nil {
+		return err
+	}
+	if chosen {
+		q = anonymized(q)
+	}
 	ctx = logctx.Question(ctx, q.ID)
 	if q.Anonymous {
-		return d.askAnonymously(ctx, q)
+		err = d.askAnonymously(ctx, q)
+	} else {
+		err = d.askNamed(ctx, q)
 	}
+	return d.offerChoice(q, chosen, err)
+}
+
+// askNamed asks q, a question with its asker's name (see Ask).
+func (d *Desk) askNamed(ctx context.Context, q Question) error {
 	if q.Thread != "" {
 		var followed bool
 		err := d.view(ctx, func(r Reader) error {
@@ -133,7 +156,7 @@ func (d *Desk) Ask(ctx context.Context, q Question) error {
 			n.Instant++
 			return d.offer(ctx, tx, q, a, *best)
 		}
-		return d.proceed(ctx, tx, routeStep{key: q.Key, ask: a, text: shown, told: ToldAsked}, nx, n)
+		return d.proceed(ctx, tx, routeStep{key: q.Key, ask: a, text: shown, told: ToldAsked, offer: d.receiptChoice(q)}, nx, n)
 	})
 }
 

@@ -79,3 +79,23 @@ func (t *tx) ForgetAnonymous(_ context.Context, before time.Time) (int64, error)
 	}
 	return n, nil
 }
+
+func (t *tx) AnonymousChoice(_ context.Context, person string) (time.Time, error) {
+	return t.st.choices[person], nil
+}
+
+func (t *tx) SetAnonymousChoice(_ context.Context, person string, until time.Time) error {
+	if person == "" {
+		return knowledge.Errorf(knowledge.EINVALID, "A choice to ask anonymously needs a person.")
+	}
+	if until.IsZero() {
+		delete(t.st.choices, person)
+	} else {
+		t.st.choices[person] = until
+	}
+	return nil
+}
+
+func (t *tx) ForgetAnonymousChoices(_ context.Context, before time.Time) (int64, error) {
+	return deleteBefore(t.st.choices, before), nil
+}

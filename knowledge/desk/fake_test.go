@@ -35,6 +35,7 @@ type state struct {
 	offers        map[string]offer
 	details       []detail
 	anonymous     map[string]desk.Anonymous
+	choices       map[string]time.Time // anonymous choices, by person
 	teams         knowledge.Teams
 	teamAsks      map[string]knowledge.TeamAsk
 	notices       []desk.Outgoing
@@ -61,7 +62,7 @@ func newStore(now func() time.Time) *store {
 		keys: map[string]time.Time{}, conversations: map[string]knowledge.Conversation{},
 		questions: map[string]knowledge.Question{}, asks: map[string]knowledge.Ask{},
 		prefs: map[string]knowledge.Preferences{}, subscribers: map[string]bool{}, offers: map[string]offer{},
-		anonymous: map[string]desk.Anonymous{}, teamAsks: map[string]knowledge.TeamAsk{},
+		anonymous: map[string]desk.Anonymous{}, choices: map[string]time.Time{}, teamAsks: map[string]knowledge.TeamAsk{},
 	}}
 }
 
@@ -81,6 +82,7 @@ func (s *state) clone() *state {
 	c.offers = maps.Clone(s.offers)
 	c.details = slices.Clone(s.details)
 	c.anonymous = maps.Clone(s.anonymous)
+	c.choices = maps.Clone(s.choices)
 	c.teamAsks = maps.Clone(s.teamAsks)
 	c.notices = slices.Clone(s.notices)
 	return &c
@@ -119,14 +121,20 @@ func (s *store) Once(_ context.Context, key string, fn func(desk.Tx) error) (des
 func (s *store) Prune(_ context.Context, before time.Time) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return deleteBefore(s.st.keys, before), nil
+}
+
+// deleteBefore deletes from m the entries whose time is before before, and
+// returns how many it deleted.
+func deleteBefore(m map[string]time.Time, before time.Time) int64 {
 	var n int64
-	for k, at := range s.st.keys {
+	for k, at := range m {
 		if at.Before(before) {
-			delete(s.st.keys, k)
+			delete(m, k)
 			n++
 		}
 	}
-	return n, nil
+	return n
 }
 
 // deliver marks every pending notice delivered, as the outbox would, with

@@ -214,6 +214,8 @@ type AskerTold struct {
 	// Team is, when a team takes the question now, which team and what it
 	// promised.
 	Team *Promised `json:"team,omitempty"`
+	// Choice is the button offered with it, if any.
+	Choice Choice `json:"choice,omitempty"`
 }
 
 // FallbackAsked asks a whole channel about a question nobody answered,
@@ -310,6 +312,8 @@ type Reply struct {
 	// names, comma-separated: a Reply stays comparable).
 	Channel string `json:"channel,omitempty"`
 	Teams   string `json:"teams,omitempty"`
+	// Choice is the button offered with the message, if any.
+	Choice Choice `json:"choice,omitempty"`
 }
 
 // Profile shows a person what they are known for and what waits for them.

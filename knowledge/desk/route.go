@@ -251,6 +251,8 @@ type routeStep struct {
 	// of a team's question, told the expert.
 	team            *Promised
 	teamName, topic string
+	// offer is the choice offered with what the asker is told.
+	offer Choice
 }
 
 // route records a route to s.choice: the route itself, the card that asks
@@ -268,7 +270,7 @@ func (d *Desk) route(ctx context.Context, tx Tx, s routeStep, n *Counts) (int64,
 		return 0, err
 	}
 	card := ExpertAsked{Route: id, Asker: s.ask.Asker, Text: s.text, Evidence: c.evidence, Team: s.teamName, Topic: s.topic}
-	note := AskerTold{What: s.told, Expert: c.expert.ID, Previous: s.previous, Team: s.team}
+	note := AskerTold{What: s.told, Expert: c.expert.ID, Previous: s.previous, Team: s.team, Choice: s.offer}
 	if s.ask.Private && s.ask.Anonymous {
 		// Straight to the expert, in their DM with the bot: the card
 		// starts the question's thread there, and the question goes
@@ -336,7 +338,7 @@ func (d *Desk) giveUp(ctx context.Context, tx Tx, s routeStep, ranked int, tr *t
 	if err != nil {
 		return err
 	}
-	note := AskerTold{What: ToldNobody, Gap: gap, Asked: len(routes), Team: s.team}
+	note := AskerTold{What: ToldNobody, Gap: gap, Asked: len(routes), Team: s.team, Choice: s.offer}
 	if tr != nil && tr.team.Channel != "" && tr.ask.ChannelAsked.IsZero() {
 		// Nobody left in the team: its own channel is asked before the
 		// rest of the company. A team that takes the question now told

@@ -49,6 +49,13 @@ const (
 	// SayAnonymousInPublic: a message that shows its author's name asks
 	// to be anonymous; how to ask without it.
 	SayAnonymousInPublic Say = "anonymous_in_public"
+	// SayAnonymousNext: the person's next question in their direct
+	// messages with the bot is asked without their name, for Count
+	// minutes (until Until).
+	SayAnonymousNext Say = "anonymous_next"
+	// SayAnonymousCancelled: their next question there is asked with
+	// their name, as usual.
+	SayAnonymousCancelled Say = "anonymous_cancelled"
 
 	SayNoTeam           Say = "no_team"             // the person is in no team
 	SayNotInTeam        Say = "not_in_team"         // the person is not in team Detail; theirs are Teams
@@ -71,6 +78,13 @@ type Refusal struct {
 
 // Error implements error for logs; people read the Reply.
 func (r *Refusal) Error() string { return "desk: refused: " + string(r.Reply.Say) }
+
+// Is reports whether target is a Refusal that says the same: a refusal
+// with a button or figures added (see Desk.Ask) is still ErrUsage.
+func (r *Refusal) Is(target error) bool {
+	t, ok := target.(*Refusal)
+	return ok && t.Code == r.Code && t.Reply.Say == r.Reply.Say
+}
 
 // Unwrap exposes the refusal as a knowledge error, so knowledge.ErrorCode
 // reads its code.

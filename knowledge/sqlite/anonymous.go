@@ -146,3 +146,52 @@ func (t *tx) placeRelay(ctx context.Context, questionID, channel, ts string) err
 	}
 	return nil
 }
+
+// AnonymousChoice returns until when person chose to ask their next
+// question without their name, which may be past; the zero time when they
+// made no such choice, or it was used or cancelled.
+func (r reader) AnonymousChoice(ctx context.Context, person string) (time.Time, error) {
+	var until sql.NullInt64
+	err := r.tx.QueryRowContext(ctx, `SELECT until FROM anonymous_choices WHERE person_id = ?`, person).Scan(&until)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("read the anonymous choice of %s: %w", person, err)
+	}
+	return fromNanos(until), nil
+}
+
+// SetAnonymousChoice records that person chose to ask their next question
+// without their name, until until; the zero time forgets their choice. It
+// returns an EINVALID error without a person, or with until out of range.
+func (d *deskTx) SetAnonymousChoice(ctx context.Context, person string, until time.Time) error {
+	if person == "" {
+		return knowledge.Errorf(knowledge.EINVALID, "A choice to ask anonymously needs a person.")
+	}
+	if !validTime(until) {
+		return knowledge.Errorf(knowledge.EINVALID, "The end of the choice, %s, is out of range.", until)
+	}
+	var err error
+	if until.IsZero() {
+		_, err = d.t.ExecContext(ctx, `DELETE FROM anonymous_choices WHERE person_id = ?`, person)
+	} else {
+		_, err = d.t.ExecContext(ctx, `
+			INSERT INTO anonymous_choices (person_id, until) VALUES (?, ?)
+			ON CONFLICT (person_id) DO UPDATE SET until = excluded.until`, person, nanos(until))
+	}
+	if err != nil {
+		return fmt.Errorf("record the anonymous choice of %s: %w", person, err)
+	}
+	return nil
+}
+
+// ForgetAnonymousChoices forgets the choices to ask anonymously that ran
+// out before before, and returns how many it forgot.
+func (d *deskTx) ForgetAnonymousChoices(ctx context.Context, before time.Time) (int64, error) {
+	res, err := d.t.ExecContext(ctx, `DELETE FROM anonymous_choices WHERE until < ?`, nanos(before))
+	if err != nil {
+		return 0, fmt.Errorf("forget the anonymous choices run out: %w", err)
+	}
+	return res.RowsAffected()
+}

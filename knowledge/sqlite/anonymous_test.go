@@ -171,3 +171,51 @@ func TestRelayAndAnonymousCardsArePlacedOnDelivery(t *testing.T) {
 		t.Errorf("question text names the asker: %q", q.Text)
 	}
 }
+
+func TestAnonymousChoicesAreKeptUntilUsedCancelledOrRunOut(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenTemp(t)
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	choice := func(person string) time.Time {
+		t.Helper()
+		until, err := read(t, db, func(r desk.Reader) (time.Time, error) { return r.AnonymousChoice(ctx, person) })
+		if err != nil {
+			t.Fatalf("AnonymousChoice(%s): %v", person, err)
+		}
+		return until
+	}
+	set := func(key, person string, until time.Time) {
+		t.Helper()
+		mustOnce(t, db, key, func(tx desk.Tx) error { return tx.SetAnonymousChoice(ctx, person, until) })
+	}
+	if got := choice("U1"); !got.IsZero() {
+		t.Errorf("a choice nobody made = %v, want none", got)
+	}
+	set("c1", "U1", t0.Add(30*time.Minute))
+	set("c2", "U2", t0.Add(10*time.Minute))
+	// Choosing again moves the end.
+	set("c3", "U1", t0.Add(40*time.Minute))
+	if got := choice("U1"); !got.Equal(t0.Add(40 * time.Minute)) {
+		t.Errorf("U1's choice ends %v, want %v", got, t0.Add(40*time.Minute))
+	}
+	// The zero time forgets it (used or cancelled), even twice.
+	set("c4", "U1", time.Time{})
+	set("c5", "U1", time.Time{})
+	if got := choice("U1"); !got.IsZero() {
+		t.Errorf("U1's choice after it was used = %v, want none", got)
+	}
+	// Those run out go; the others stay.
+	set("c6", "U3", t0.Add(time.Hour))
+	var n int64
+	mustOnce(t, db, "forget", func(tx desk.Tx) (err error) {
+		n, err = tx.ForgetAnonymousChoices(ctx, t0.Add(20*time.Minute))
+		return err
+	})
+	if n != 1 || !choice("U2").IsZero() || !choice("U3").Equal(t0.Add(time.Hour)) {
+		t.Errorf("forgot %d, then U2 %v and U3 %v; want U2's alone forgotten", n, choice("U2"), choice("U3"))
+	}
+	_, err := db.Once(ctx, "nobody", func(tx desk.Tx) error { return tx.SetAnonymousChoice(ctx, "", t0) })
+	if knowledge.ErrorCode(err) != knowledge.EINVALID {
+		t.Errorf("a choice of nobody = %v, want EINVALID", err)
+	}
+}
