@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/nextdesk/nextdesk/importer/slackapi"
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 )
 
@@ -77,5 +80,25 @@ func TestImportSlackAPIWhileServing(t *testing.T) {
 	}
 	if again := len(srv.CallsTo("conversations.history")); again != fetched {
 		t.Errorf("the history was fetched again (%d calls, then %d)", fetched, again)
+	}
+}
+
+// TestProgressBar: the bar redraws one terminal line with how far the
+// backfill is, says when it waits for a rate limit, and is not drawn when
+// standard error is not a terminal (logs then carry the progress).
+func TestProgressBar(t *testing.T) {
+	var out bytes.Buffer
+	bar := &progressBar{w: &out}
+	bar.show(slackapi.Progress{Conversation: "help", Conversations: 4, Done: 2, Messages: 130, Threads: 12})
+	if got := out.String(); !strings.HasPrefix(got, "\r\033[K[") || !strings.Contains(got, "[============            ] 2/4 channels  130 messages  12 threads  #help") {
+		t.Errorf("bar drawn as %q", got)
+	}
+	out.Reset()
+	bar.show(slackapi.Progress{Conversation: "help", Conversations: 4, Done: 2, Messages: 130, RetryAfter: 30 * time.Second})
+	if got := out.String(); !strings.Contains(got, "(rate limited: waiting 30s)") {
+		t.Errorf("bar while rate limited drawn as %q, want it to say it waits", got)
+	}
+	if b := newProgressBar(&out); b != nil {
+		t.Error("a bar is drawn on a writer that is not a terminal")
 	}
 }

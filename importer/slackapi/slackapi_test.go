@@ -2,10 +2,12 @@ package slackapi_test
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -407,5 +409,42 @@ func TestBackfillSkipsAChannelLeft(t *testing.T) {
 	}
 	if _, ok := c.Question("slack:G1:" + ts(100)); !ok {
 		t.Error("the other channels were not imported")
+	}
+}
+
+// TestBackfillReportsProgress: the progress handed to a terminal's bar
+// only grows and ends with every conversation done, and the log gets a
+// progress line (at once, then every 30 seconds) with its counts.
+func TestBackfillReportsProgress(t *testing.T) {
+	srv := mustWorkspace(t)
+	opts := options(t)
+	var seen []slackapi.Progress
+	opts.Progress = func(p slackapi.Progress) { seen = append(seen, p) }
+	var logs bytes.Buffer
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	mustBackfill(t, srv, opts)
+
+	if len(seen) < 2 {
+		t.Fatalf("progress reported %d times, want once a page", len(seen))
+	}
+	for i := 1; i < len(seen); i++ {
+		prev, p := seen[i-1], seen[i]
+		if p.Done < prev.Done || p.Messages < prev.Messages || p.Threads < prev.Threads {
+			t.Fatalf("progress went back: %+v after %+v", p, prev)
+		}
+	}
+	last := seen[len(seen)-1]
+	if last.Conversations == 0 || last.Done != last.Conversations || last.Messages == 0 || last.Threads == 0 {
+		t.Errorf("last progress %+v, want every conversation done with its messages and threads", last)
+	}
+	line := ""
+	for l := range strings.Lines(logs.String()) {
+		if strings.Contains(l, "slack api: progress") {
+			line = l
+			break
+		}
+	}
+	if line == "" || !strings.Contains(line, "conversations=") || !strings.Contains(line, "messages=") {
+		t.Errorf("no progress line with counts in the log:\n%s", logs.String())
 	}
 }
