@@ -213,7 +213,7 @@ func hoursText(lang string, week [7][]knowledge.Span) string {
 		}
 		i = j + 1
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, i18n.Tr(lang, "teams.hours_sep"))
 }
 
 // teamsBlocks shows a person their teams and what each promises, or, in

@@ -123,7 +123,7 @@ func TestHoursText(t *testing.T) {
 	if got, want := hoursText("en", week), "Mon–Thu 08:00–19:00; Fri 08:00–17:00; Sun 10:00–11:00"; got != want {
 		t.Errorf("hoursText = %q, want %q", got, want)
 	}
-	if got, want := hoursText("fr", week), "lun–jeu 08:00–19:00; ven 08:00–17:00; dim 10:00–11:00"; got != want {
+	if got, want := hoursText("fr", week), "lun–jeu 08:00–19:00 ; ven 08:00–17:00 ; dim 10:00–11:00"; got != want {
 		t.Errorf("hoursText = %q, want %q", got, want)
 	}
 }
