@@ -32,6 +32,12 @@ type Policy struct {
 	AcceptedBoost float64
 	// ThanksBoost adds, per thanks (at most two), to an answer's weight.
 	ThanksBoost float64
+	// AskedWeight is the weight of having asked a similar question that
+	// someone else answered, against 1 for having answered it: the asker
+	// read the answer and lived with the problem, so they know the topic,
+	// second hand. It adds to the evidence of people who answered similar
+	// questions too, and alone makes nobody an expert.
+	AskedWeight float64
 	// HalfLife is how long until an answer's evidence counts half. Knowledge
 	// ages: tools change and people move on.
 	HalfLife time.Duration
@@ -86,6 +92,7 @@ func DefaultPolicy() Policy {
 		AnswerWeight:       0.5,
 		AcceptedBoost:      0.5,
 		ThanksBoost:        0.15,
+		AskedWeight:        0.25,
 		HalfLife:           365 * 24 * time.Hour,
 		MinRecency:         0.25,
 		EvidenceWeight:     0.9,
@@ -129,7 +136,8 @@ type Expert struct {
 	Person Person
 	Score  float64
 	// Evidence lists the past questions they answered that make them the
-	// person to ask, most relevant first; only questions the viewer may see.
+	// person to ask, most relevant first, then those they asked and someone
+	// else answered; only questions the viewer may see.
 	Evidence []Evidence
 	Stats    AnswererStats
 	// Availability estimates, from 0 to 1, how likely they are to be around
@@ -143,7 +151,10 @@ type Evidence struct {
 	Text       string
 	Time       time.Time
 	Accepted   bool
-	Relevance  float64
+	// Asked is true when the expert asked this question, and someone else
+	// answered it, rather than answered it themselves.
+	Asked     bool
+	Relevance float64
 }
 
 // Match is a past answered question close to a new one.
@@ -271,28 +282,46 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		}
 		return c
 	}
+	// credit adds one past question's evidence to a candidate, and lists it
+	// among their reasons.
+	credit := func(c *candidate, past Question, person string, score, weight float64) {
+		c.evidence += score * weight
+		// The same question posted twice (in two channels, or asked
+		// again word for word) is one piece of evidence to a reader.
+		key := strings.ToLower(strings.Join(strings.Fields(past.SearchText()), " "))
+		if c.texts[key] {
+			return
+		}
+		c.texts[key] = true
+		c.support = append(c.support, Evidence{
+			QuestionID: past.ID,
+			Text:       past.SearchText(),
+			Time:       past.Time,
+			Accepted:   acceptedBy(past, person),
+			Asked:      person == past.Asker,
+			Relevance:  score,
+		})
+	}
+	var found []Question // the hits' questions, in the hits' order
+	var scores []float64
 	for _, h := range hits {
 		past, ok := byID[h.QuestionID]
 		if !ok || past.ID == q.ID || past.Time.After(now) {
 			continue
 		}
+		found, scores = append(found, past), append(scores, h.Score)
 		for person, weight := range e.answerWeights(past, q.Asker, now) {
-			c := get(person)
-			c.evidence += h.Score * weight
-			// The same question posted twice (in two channels, or asked
-			// again word for word) is one piece of evidence to a reader.
-			key := strings.ToLower(strings.Join(strings.Fields(past.SearchText()), " "))
-			if c.texts[key] {
-				continue
+			credit(get(person), past, person, h.Score, weight)
+		}
+	}
+	// Having asked a similar question that someone else answered adds to
+	// the evidence of the people the answers point to: alone it proposes
+	// nobody, since a person is asked for what they answered.
+	for i, past := range found {
+		if c := cands[past.Asker]; c != nil {
+			if w := e.askedWeight(past, q.Asker, now); w > 0 {
+				credit(c, past, past.Asker, scores[i], w)
 			}
-			c.texts[key] = true
-			c.support = append(c.support, Evidence{
-				QuestionID: past.ID,
-				Text:       past.SearchText(),
-				Time:       past.Time,
-				Accepted:   acceptedBy(past, person),
-				Relevance:  h.Score,
-			})
 		}
 	}
 	p := e.Policy
@@ -355,7 +384,15 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 			factor(p.RecentWeight, share(c.recent, maxRecent)) *
 			factor(p.HelpedWeight, share(c.helped, maxHelped)) *
 			factor(p.AvailabilityWeight, avail)
-		sort.SliceStable(c.support, func(i, j int) bool { return c.support[i].Relevance > c.support[j].Relevance })
+		// What they answered says most about why them; what they asked
+		// comes after.
+		sort.SliceStable(c.support, func(i, j int) bool {
+			a, b := c.support[i], c.support[j]
+			if a.Asked != b.Asked {
+				return b.Asked
+			}
+			return a.Relevance > b.Relevance
+		})
 		if len(c.support) > p.Evidence {
 			c.support = c.support[:p.Evidence]
 		}
@@ -499,6 +536,22 @@ func (e *Engine) answerWeights(past Question, asker string, now time.Time) map[s
 		weights[a.Answerer] = math.Max(weights[a.Answerer], w)
 	}
 	return weights
+}
+
+// askedWeight is how much having asked past counts for its asker, by its
+// age: AskedWeight when someone else answered it, since the asker then
+// read what solved it, and 0 when nobody did (they know only the question)
+// or when they ask the new question too.
+func (e *Engine) askedWeight(past Question, asker string, now time.Time) float64 {
+	if e.Policy.AskedWeight <= 0 || past.Asker == "" || past.Asker == asker {
+		return 0
+	}
+	for _, a := range past.Answers {
+		if a.Answerer != "" && a.Answerer != past.Asker {
+			return e.Policy.AskedWeight * e.recency(past.Time, now)
+		}
+	}
+	return 0
 }
 
 // recency decays exponentially with age, down to MinRecency.

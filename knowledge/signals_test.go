@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -169,5 +170,60 @@ func TestExpertEvidenceListsEachQuestionOnce(t *testing.T) {
 	}
 	if len(texts) != 2 || texts[0] == texts[1] {
 		t.Errorf("joe's evidence = %q, want the two distinct questions once each", texts)
+	}
+}
+
+func TestExpertsWhoAskedAndGotAnAnswer(t *testing.T) {
+	// cyd and dee answered the same question on the topic, and as many
+	// others elsewhere. dee also asked about it, and ann answered; cyd
+	// asked too, but nobody answered; fay asked and got ann's answer, but
+	// never answered anything on the topic.
+	qs := []knowledge.Question{
+		answered("g1", "C1", "eve", "cyd", "grafana dashboard export to json", day0.AddDate(0, -2, 0)),
+		answered("g2", "C1", "eve", "dee", "grafana dashboard export to json", day0.AddDate(0, -2, 0)),
+		answered("g3", "C1", "dee", "ann", "grafana dashboard export loses panels", day0.AddDate(0, -1, 0)),
+		{ID: "g4", Asker: "cyd", Conversation: "C1", Text: "grafana dashboard export loses panels", Time: day0.AddDate(0, -1, 0)},
+		answered("g5", "C1", "fay", "ann", "grafana dashboard export to pdf", day0.AddDate(0, -1, 1)),
+	}
+	for i := range 3 {
+		qs = append(qs,
+			answered(fmt.Sprint("c", i), "C2", "nat", "cyd", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)),
+			answered(fmt.Sprint("d", i), "C2", "nat", "dee", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)))
+	}
+	e, _ := mustEngine(t, knowledge.Batch{Questions: qs})
+	e.Policy.AvailabilityWeight = 0
+	ask := knowledge.Question{Asker: "ivy", Conversation: "C2", Text: "grafana dashboard export panels", Time: day0}
+	got, err := e.Experts(context.Background(), ask, knowledge.Viewer{PersonID: "ivy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := expertIDs(got)
+	if slices.Contains(ids, "fay") {
+		t.Errorf("experts = %v: fay only asked, and is no expert", ids)
+	}
+	if i, j := slices.Index(ids, "dee"), slices.Index(ids, "cyd"); i < 0 || j < 0 || i > j {
+		t.Fatalf("experts = %v, want dee (asked, and read ann's answer) before cyd (asked, unanswered)", ids)
+	}
+	dee := got[slices.Index(ids, "dee")].Evidence
+	if len(dee) == 0 || dee[0].Asked {
+		t.Errorf("dee's evidence = %+v, want what dee answered first", dee)
+	}
+	var asked []string
+	for _, ev := range dee {
+		if ev.Asked {
+			asked = append(asked, ev.QuestionID)
+		}
+	}
+	if !slices.Equal(asked, []string{"g3"}) {
+		t.Errorf("dee's evidence asked = %v, want [g3]", asked)
+	}
+	// Without that signal, cyd and dee tie and cyd comes first by id.
+	e.Policy.AskedWeight = 0
+	if got, err = e.Experts(context.Background(), ask, knowledge.Viewer{PersonID: "ivy"}); err != nil {
+		t.Fatal(err)
+	}
+	ids = expertIDs(got)
+	if i, j := slices.Index(ids, "dee"), slices.Index(ids, "cyd"); i < 0 || j < 0 || j > i {
+		t.Errorf("experts without AskedWeight = %v, want cyd before dee", ids)
 	}
 }
