@@ -18,7 +18,7 @@ import (
 // evidence is text relevance (Balog's document-centred model, summed over
 // the most similar answered questions), weighted by how good each answer
 // was and how recent; then each other signal scales it: who answers a lot
-// (the candidate prior), who has been answering in this conversation in
+// where the question is asked (the candidate prior), who has been answering in this conversation in
 // the last hours and days (who is around and helping now), who helped
 // this asker before, and who usually answers at this hour.
 type Policy struct {
@@ -52,8 +52,9 @@ type Policy struct {
 	// text points to is ranked only after those it does, unless every
 	// other signal is theirs.
 	EvidenceWeight float64
-	// ActivityWeight is for how much a person answers overall, on a log
-	// scale and discounted by how long ago they last did.
+	// ActivityWeight is for how much a person answers in the question's
+	// conversation (anywhere, when no candidate answered there), on a log
+	// scale and discounted by how long ago they last answered.
 	ActivityWeight float64
 	// RecentWeight is for answering in the question's conversation
 	// lately: each answer of the last RecentWindow counts by its age, with
@@ -356,10 +357,25 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		return nil
 	}
 
+	// Who answers where the question is asked is that place's helper: the
+	// candidate prior counts the answers given there, and those given
+	// anywhere only when no candidate has answered there (a new channel, a
+	// question asked of the bot directly).
+	here := false
+	for id := range cands {
+		here = here || r.Here[id] > 0
+	}
+	activity := func(id string) float64 {
+		st := r.Stats[id]
+		if here {
+			return e.activity(r.Here[id], st.Last, now)
+		}
+		return e.activity(st.Answers, st.Last, now)
+	}
 	var maxEvidence, maxActivity, maxRecent, maxHelped float64
 	for id, c := range cands {
 		maxEvidence = math.Max(maxEvidence, c.evidence)
-		maxActivity = math.Max(maxActivity, e.activity(r.Stats[id], now))
+		maxActivity = math.Max(maxActivity, activity(id))
 		maxRecent = math.Max(maxRecent, c.recent)
 		maxHelped = math.Max(maxHelped, c.helped)
 	}
@@ -380,7 +396,7 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		// first, and none alone can put someone first: the one who knows
 		// the topic, is around now, and answers.
 		score := factor(p.EvidenceWeight, share(c.evidence, maxEvidence)) *
-			factor(p.ActivityWeight, share(e.activity(st, now), maxActivity)) *
+			factor(p.ActivityWeight, share(activity(id), maxActivity)) *
 			factor(p.RecentWeight, share(c.recent, maxRecent)) *
 			factor(p.HelpedWeight, share(c.helped, maxHelped)) *
 			factor(p.AvailabilityWeight, avail)
@@ -564,14 +580,14 @@ func (e *Engine) recency(t, now time.Time) float64 {
 	return p.MinRecency + (1-p.MinRecency)*decay
 }
 
-// activity is the candidate prior: how much a person answers, on a log
+// activity is the candidate prior: how many answers a person gave, on a log
 // scale (the hundredth answer says less than the second), discounted by how
 // long ago they last answered.
-func (e *Engine) activity(st AnswererStats, now time.Time) float64 {
-	if st.Answers == 0 {
+func (e *Engine) activity(answers int, last, now time.Time) float64 {
+	if answers == 0 {
 		return 0
 	}
-	return math.Log1p(float64(st.Answers)) * e.recency(st.Last, now)
+	return math.Log1p(float64(answers)) * e.recency(last, now)
 }
 
 // share is x against the most any candidate has, 0 when nobody has any.

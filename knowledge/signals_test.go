@@ -66,6 +66,16 @@ func answered(id, conv, asker, answerer, text string, t time.Time) knowledge.Que
 		Answers: []knowledge.Answer{{ID: id + "a", Answerer: answerer, Text: "Try this.", Time: t.Add(time.Hour)}}}
 }
 
+// onTopic returns the same question asked by eve in C1 at t, once for each
+// of answerers, who answered it; ids are prefix1, prefix2…
+func onTopic(prefix, text string, t time.Time, answerers ...string) []knowledge.Question {
+	qs := make([]knowledge.Question, len(answerers))
+	for i, a := range answerers {
+		qs[i] = answered(fmt.Sprint(prefix, i+1), "C1", "eve", a, text, t)
+	}
+	return qs
+}
+
 func TestConsiderSearchesAndReadsOnce(t *testing.T) {
 	e, c := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
 		answered("q1", "C1", "ann", "bob", "How do I rotate the staging database password?", day0),
@@ -88,17 +98,14 @@ func TestConsiderSearchesAndReadsOnce(t *testing.T) {
 
 func TestExpertsWhoIsAroundNowComesFirst(t *testing.T) {
 	// ann and bob each answered one question on the topic long ago. ann
-	// answers more overall, but bob has been answering in this channel
-	// for the last hours, and ann not for weeks.
-	qs := []knowledge.Question{
-		answered("k1", "C1", "eve", "ann", "kafka consumer lag alert", day0.AddDate(0, -6, 0)),
-		answered("k2", "C1", "eve", "bob", "kafka consumer lag alert", day0.AddDate(0, -6, 0)),
-	}
+	// answers more in this channel, but bob has been answering here for
+	// the last hours, and ann not for weeks.
+	qs := onTopic("k", "kafka consumer lag alert", day0.AddDate(0, -6, 0), "ann", "bob")
 	for i := range 3 {
 		qs = append(qs, answered(fmt.Sprint("r", i), "C1", "fay", "bob", "lunch menu today", day0.Add(time.Duration(-3+i)*time.Hour)))
 	}
 	for i := range 6 {
-		qs = append(qs, answered(fmt.Sprint("o", i), "C2", "fay", "ann", fmt.Sprint("parking rule ", i), day0.AddDate(0, -2, i)))
+		qs = append(qs, answered(fmt.Sprint("o", i), "C1", "fay", "ann", fmt.Sprint("parking rule ", i), day0.AddDate(0, -2, i)))
 	}
 	e, _ := mustEngine(t, knowledge.Batch{Questions: qs})
 	e.Policy.AvailabilityWeight = 0 // the hours of so few answers say little
@@ -123,10 +130,7 @@ func TestExpertsWhoIsAroundNowComesFirst(t *testing.T) {
 func TestExpertsWhoHelpedTheAskerBefore(t *testing.T) {
 	// cyd and dee answered the same question on the topic, and as many
 	// others elsewhere; but dee's three were hal's questions.
-	qs := []knowledge.Question{
-		answered("t1", "C1", "eve", "cyd", "terraform state lock stuck", day0.AddDate(0, -2, 0)),
-		answered("t2", "C1", "eve", "dee", "terraform state lock stuck", day0.AddDate(0, -2, 0)),
-	}
+	qs := onTopic("t", "terraform state lock stuck", day0.AddDate(0, -2, 0), "cyd", "dee")
 	for i := range 3 {
 		qs = append(qs,
 			answered(fmt.Sprint("h", i), "C2", "hal", "dee", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)),
@@ -178,13 +182,10 @@ func TestExpertsWhoAskedAndGotAnAnswer(t *testing.T) {
 	// others elsewhere. dee also asked about it, and ann answered; cyd
 	// asked too, but nobody answered; fay asked and got ann's answer, but
 	// never answered anything on the topic.
-	qs := []knowledge.Question{
-		answered("g1", "C1", "eve", "cyd", "grafana dashboard export to json", day0.AddDate(0, -2, 0)),
-		answered("g2", "C1", "eve", "dee", "grafana dashboard export to json", day0.AddDate(0, -2, 0)),
+	qs := append(onTopic("g", "grafana dashboard export to json", day0.AddDate(0, -2, 0), "cyd", "dee"),
 		answered("g3", "C1", "dee", "ann", "grafana dashboard export loses panels", day0.AddDate(0, -1, 0)),
-		{ID: "g4", Asker: "cyd", Conversation: "C1", Text: "grafana dashboard export loses panels", Time: day0.AddDate(0, -1, 0)},
-		answered("g5", "C1", "fay", "ann", "grafana dashboard export to pdf", day0.AddDate(0, -1, 1)),
-	}
+		knowledge.Question{ID: "g4", Asker: "cyd", Conversation: "C1", Text: "grafana dashboard export loses panels", Time: day0.AddDate(0, -1, 0)},
+		answered("g5", "C1", "fay", "ann", "grafana dashboard export to pdf", day0.AddDate(0, -1, 1)))
 	for i := range 3 {
 		qs = append(qs,
 			answered(fmt.Sprint("c", i), "C2", "nat", "cyd", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)),
@@ -225,5 +226,29 @@ func TestExpertsWhoAskedAndGotAnAnswer(t *testing.T) {
 	ids = expertIDs(got)
 	if i, j := slices.Index(ids, "dee"), slices.Index(ids, "cyd"); i < 0 || j < 0 || j > i {
 		t.Errorf("experts without AskedWeight = %v, want cyd before dee", ids)
+	}
+}
+
+func TestExpertsWhoAnswersWhereTheQuestionIsAsked(t *testing.T) {
+	// ann and bob answered the same question on the topic. bob answers a
+	// lot in C1, ann a little more in C2; nobody answered in C3.
+	qs := onTopic("s", "sentry alert routing rules", day0.AddDate(0, -2, 0), "ann", "bob")
+	for i := range 4 {
+		qs = append(qs, answered(fmt.Sprint("b", i), "C1", "fay", "bob", fmt.Sprint("lunch menu ", i), day0.AddDate(0, -1, i)))
+	}
+	for i := range 6 {
+		qs = append(qs, answered(fmt.Sprint("a", i), "C2", "fay", "ann", fmt.Sprint("parking rule ", i), day0.AddDate(0, -1, i)))
+	}
+	b := knowledge.Batch{Questions: qs, Conversations: []knowledge.Conversation{{ID: "C3", Name: "new", Kind: knowledge.KindPublic}}}
+	e, _ := mustEngine(t, b)
+	e.Policy.RecentWeight, e.Policy.AvailabilityWeight = 0, 0
+	for conv, want := range map[string]string{"C1": "bob", "C2": "ann", "C3": "ann"} {
+		got, err := e.Experts(context.Background(), knowledge.Question{Asker: "gus", Conversation: conv, Text: "sentry alert routing", Time: day0}, knowledge.Viewer{PersonID: "gus"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := expertIDs(got); len(ids) != 2 || ids[0] != want {
+			t.Errorf("experts asked in %s = %v, want %s first", conv, ids, want)
+		}
 	}
 }
