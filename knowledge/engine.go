@@ -14,13 +14,15 @@ import (
 // Policy holds the weights of the ranking and of instant answers, one
 // policy for every workspace. The defaults are principles, not fits to one
 // data set, and were kept only where they held on every shared community
-// (a chat of four channels, three years of another chat, three Q&A sites):
-// evidence is text relevance (Balog's document-centred model, summed over
-// the most similar answered questions), weighted by how good each answer
-// was and how recent; then each other signal scales it: who answers a lot
-// where the question is asked (the candidate prior), who has been answering in this conversation in
-// the last hours and days (who is around and helping now), who helped
-// this asker before, and who usually answers at this hour.
+// (a chat of sixteen channels, three years of another chat, three Q&A
+// sites): evidence is text relevance (Balog's document-centred model,
+// summed over the most similar answered questions), weighted by how good
+// each answer was, how recent, and whether it was given where the new
+// question is asked, with a little for having asked a similar question and
+// read its answer; then each other signal scales it: who answers a lot
+// where the question is asked (the candidate prior), who has been
+// answering there in the last hours and days (who is around and helping
+// now), who helped this asker before, and who usually answers at this hour.
 type Policy struct {
 	// Candidates is how many similar questions are aggregated.
 	Candidates int
@@ -38,6 +40,11 @@ type Policy struct {
 	// second hand. It adds to the evidence of people who answered similar
 	// questions too, and alone makes nobody an expert.
 	AskedWeight float64
+	// SameConversationBoost adds to the weight of evidence found in the
+	// question's own conversation: at 1 it counts twice. A channel is a
+	// topic its people chose, and those who answer there are around to
+	// answer again; a closer match elsewhere still wins.
+	SameConversationBoost float64
 	// HalfLife is how long until an answer's evidence counts half. Knowledge
 	// ages: tools change and people move on.
 	HalfLife time.Duration
@@ -89,25 +96,26 @@ type Policy struct {
 // DefaultPolicy returns the ranking weights nextdesk ships with.
 func DefaultPolicy() Policy {
 	return Policy{
-		Candidates:         50,
-		AnswerWeight:       0.5,
-		AcceptedBoost:      0.5,
-		ThanksBoost:        0.15,
-		AskedWeight:        0.25,
-		HalfLife:           365 * 24 * time.Hour,
-		MinRecency:         0.25,
-		EvidenceWeight:     0.9,
-		ActivityWeight:     0.15,
-		RecentWeight:       0.5,
-		RecentWindow:       30 * 24 * time.Hour,
-		RecentHours:        6 * time.Hour,
-		RecentDays:         7 * 24 * time.Hour,
-		HelpedWeight:       0.1,
-		AvailabilityWeight: 0.3,
-		Experts:            10,
-		Evidence:           3,
-		SureConfidence:     0.5,
-		Judged:             10,
+		Candidates:            50,
+		AnswerWeight:          0.5,
+		AcceptedBoost:         0.5,
+		ThanksBoost:           0.15,
+		AskedWeight:           0.25,
+		SameConversationBoost: 1,
+		HalfLife:              365 * 24 * time.Hour,
+		MinRecency:            0.25,
+		EvidenceWeight:        0.9,
+		ActivityWeight:        0.15,
+		RecentWeight:          0.5,
+		RecentWindow:          30 * 24 * time.Hour,
+		RecentHours:           6 * time.Hour,
+		RecentDays:            7 * 24 * time.Hour,
+		HelpedWeight:          0.1,
+		AvailabilityWeight:    0.3,
+		Experts:               10,
+		Evidence:              3,
+		SureConfidence:        0.5,
+		Judged:                10,
 	}
 }
 
@@ -311,8 +319,9 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 			continue
 		}
 		found, scores = append(found, past), append(scores, h.Score)
+		here := e.here(past, q)
 		for person, weight := range e.answerWeights(past, q.Asker, now) {
-			credit(get(person), past, person, h.Score, weight)
+			credit(get(person), past, person, h.Score, weight*here)
 		}
 	}
 	// Having asked a similar question that someone else answered adds to
@@ -321,7 +330,7 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 	for i, past := range found {
 		if c := cands[past.Asker]; c != nil {
 			if w := e.askedWeight(past, q.Asker, now); w > 0 {
-				credit(c, past, past.Asker, scores[i], w)
+				credit(c, past, past.Asker, scores[i], w*e.here(past, q))
 			}
 		}
 	}
@@ -552,6 +561,15 @@ func (e *Engine) answerWeights(past Question, asker string, now time.Time) map[s
 		weights[a.Answerer] = math.Max(weights[a.Answerer], w)
 	}
 	return weights
+}
+
+// here is how much more a past question's evidence counts for having been
+// asked where q is: 1+SameConversationBoost in q's conversation, 1 elsewhere.
+func (e *Engine) here(past, q Question) float64 {
+	if q.Conversation != "" && past.Conversation == q.Conversation {
+		return 1 + e.Policy.SameConversationBoost
+	}
+	return 1
 }
 
 // askedWeight is how much having asked past counts for its asker, by its

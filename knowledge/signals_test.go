@@ -252,3 +252,31 @@ func TestExpertsWhoAnswersWhereTheQuestionIsAsked(t *testing.T) {
 		}
 	}
 }
+
+func TestExpertsEvidenceFromTheSameConversationCountsMore(t *testing.T) {
+	// ann answered the question in C1, bob the same question in C2.
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("v1", "C1", "eve", "ann", "vault token renewal fails", day0.AddDate(0, -1, 0)),
+		answered("v2", "C2", "eve", "bob", "vault token renewal fails", day0.AddDate(0, -1, 0)),
+	}})
+	// Only the text evidence speaks.
+	e.Policy.ActivityWeight, e.Policy.RecentWeight, e.Policy.AvailabilityWeight = 0, 0, 0
+	first := func() string {
+		t.Helper()
+		got, err := e.Experts(context.Background(), knowledge.Question{Asker: "gus", Conversation: "C2", Text: "vault token renewal", Time: day0}, knowledge.Viewer{PersonID: "gus"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("experts = %v, want ann and bob", expertIDs(got))
+		}
+		return got[0].Person.ID
+	}
+	if p := first(); p != "bob" {
+		t.Errorf("asked in C2, %s came first, want bob, who answered there", p)
+	}
+	e.Policy.SameConversationBoost = 0
+	if p := first(); p != "ann" {
+		t.Errorf("without the boost, %s came first, want ann (a tie, by id)", p)
+	}
+}
