@@ -27,6 +27,12 @@ func TestBlocksGolden(t *testing.T) {
 		Question: knowledge.Question{ID: "slack:C1:1.000001", Text: "How do I reset my VPN password?"},
 		Answer:   knowledge.Answer{ID: "slack:C1:1.000002", Answerer: "U0BOB0001", Text: "Go to vpn.example.com/reset & follow <the> steps.", Time: when},
 	}
+	// An expert may also have asked similar questions that others answered.
+	answeredAndAsked := []evidence{
+		{Text: "annuler un déploiement helm", Link: "https://fakecorp.slack.com/archives/C1/p1000005"},
+		{Text: "kubectl rollout undo ne fait rien", Asked: true},
+	}
+	askedOnly := []evidence{{Text: "helm rollback <fails>", Asked: true}}
 	evidence := []evidence{
 		{Text: "kubernetes deployment rollback\nstuck on the old replica set", Link: "https://fakecorp.slack.com/archives/C1/p1000003"},
 		{Text: "helm rollback <fails>"},
@@ -53,6 +59,8 @@ func TestBlocksGolden(t *testing.T) {
 		{"reminder_en", reminderBlocks("en", desk.Reminder{Route: 42, Asker: "U0ALICE01", Text: desk.Quote{Plain: "How can I roll back?"}, Taken: when}, "")},
 		{"expert_en", expertBlocks("en", expert(42, "How can I roll back a kubernetes deployment?"), evidence, "https://fakecorp.slack.com/archives/C1/p2000001")},
 		{"expert_fr_groupdm", expertBlocks("fr", expert(43, "Comment annuler un déploiement ?"), nil, "")},
+		{"expert_fr_asked", expertBlocks("fr", expert(44, "Comment annuler un déploiement ?"), answeredAndAsked, "https://fakecorp.slack.com/archives/C1/p2000002")},
+		{"expert_en_asked_only", expertBlocks("en", expert(45, "How can I roll back?"), askedOnly, "")},
 		{"accept_en", acceptBlocks("en", "U0BOB0001", "slack:C1:3.000001")},
 		{"fallback_public", fallbackBlocks("en", "U0ALICE01", gapText("en", desk.GapTimedOut, 2), "Where do I park my bicycle?", "https://fakecorp.slack.com/archives/C1/p4000001", false)},
 		{"fallback_private", fallbackBlocks("fr", "U0ALICE01", gapText("fr", desk.GapNobodyKnown, 0), "secret budget code", "", true)},

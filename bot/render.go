@@ -267,15 +267,17 @@ func (o *Outbox) link(ctx context.Context, m desk.Outgoing, l desk.Link) string 
 	return o.ws.permalink(ctx, channel, ts)
 }
 
-// evidence is a past question shown to an expert, with its link.
+// evidence is a past question shown to an expert, with its link, and
+// whether they asked it (someone else answered) rather than answered it.
 type evidence struct {
 	Text, Link string
+	Asked      bool
 }
 
 func (o *Outbox) evidenceLinks(ctx context.Context, m desk.Outgoing, ev []desk.Evidence) []evidence {
 	out := make([]evidence, len(ev))
 	for i, e := range ev {
-		out[i] = evidence{Text: e.Text, Link: o.link(ctx, m, e.Thread)}
+		out[i] = evidence{Text: e.Text, Link: o.link(ctx, m, e.Thread), Asked: e.Asked}
 	}
 	return out
 }
@@ -562,15 +564,7 @@ func expertBlocks(lang string, b desk.ExpertAsked, ev []evidence, link string) [
 		blockkit.Section(asks(lang, b.Asker) + "\n" + quote(quoted(b.Text), maxQuoted)),
 	}
 	if len(ev) > 0 {
-		var why strings.Builder
-		why.WriteString(i18n.Tr(lang, "expert.why"))
-		for _, e := range ev {
-			why.WriteString("\n• " + blockkit.Escape(blockkit.OneLine(e.Text, 200)))
-			if e.Link != "" {
-				why.WriteString(" " + i18n.Tr(lang, "link.thread", e.Link))
-			}
-		}
-		blocks = append(blocks, blockkit.Section(why.String()))
+		blocks = append(blocks, blockkit.Section(whyYou(lang, ev)))
 	}
 	if link != "" {
 		blocks = append(blocks, blockkit.Section(i18n.Tr(lang, "expert.link", link)))
@@ -589,6 +583,41 @@ func expertBlocks(lang string, b desk.ExpertAsked, ev []evidence, link string) [
 		blockkit.Button(actionTake, id, i18n.Tr(lang, "button.take"), "primary"),
 		blockkit.Button(actionPass, id, i18n.Tr(lang, "button.pass"), ""),
 		blockkit.Button(actionAlready, id, i18n.Tr(lang, "button.already"), "")))
+}
+
+// whyYou lists the past questions that make an expert the person to ask:
+// those they answered, then those they asked and someone else answered
+// (they read what solved it), each under its own heading.
+func whyYou(lang string, ev []evidence) string {
+	var answered, asked []evidence
+	for _, e := range ev {
+		if e.Asked {
+			asked = append(asked, e)
+		} else {
+			answered = append(answered, e)
+		}
+	}
+	var why strings.Builder
+	list := func(heading string, es []evidence) {
+		why.WriteString(heading)
+		for _, e := range es {
+			why.WriteString("\n• " + blockkit.Escape(blockkit.OneLine(e.Text, 200)))
+			if e.Link != "" {
+				why.WriteString(" " + i18n.Tr(lang, "link.thread", e.Link))
+			}
+		}
+	}
+	switch {
+	case len(asked) == 0:
+		list(i18n.Tr(lang, "expert.why"), answered)
+	case len(answered) == 0:
+		list(i18n.Tr(lang, "expert.why_asked"), asked)
+	default:
+		list(i18n.Tr(lang, "expert.why"), answered)
+		why.WriteString("\n")
+		list(i18n.Tr(lang, "expert.also_asked"), asked)
+	}
+	return why.String()
 }
 
 // earlierBlocks offers an expert the earlier threads that may answer the

@@ -36,6 +36,8 @@ var messagesEN = map[string]string{
 	"expert.header":       "A question for you",
 	"expert.asks":         "*<@%s> asks:*",
 	"expert.why":          "*Why you:* you answered similar questions:",
+	"expert.why_asked":    "*Why you:* you asked similar questions, and got answers:",
+	"expert.also_asked":   "You also asked similar questions, and got answers:",
 	"expert.link":         "<%s|Open the thread> and answer there.",
 	"expert.reply_here":   "Reply in this message's thread, so your answer is kept for next time.",
 	"expert.text":         "<@%s> has a question for you: %s",

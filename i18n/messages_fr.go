@@ -36,6 +36,8 @@ var messagesFR = map[string]string{
 	"expert.header":       "Une question pour vous",
 	"expert.asks":         "*<@%s> demande :*",
 	"expert.why":          "*Pourquoi vous :* vous avez répondu à des questions proches :",
+	"expert.why_asked":    "*Pourquoi vous :* vous avez posé des questions proches, et reçu des réponses :",
+	"expert.also_asked":   "Vous avez aussi posé des questions proches, et reçu des réponses :",
 	"expert.link":         "<%s|Ouvrez le fil> pour y répondre.",
 	"expert.reply_here":   "Répondez dans le fil de ce message, pour que votre réponse serve la prochaine fois.",
 	"expert.text":         "<@%s> a une question pour vous : %s",

@@ -14,13 +14,15 @@ import (
 // Policy holds the weights of the ranking and of instant answers, one
 // policy for every workspace. The defaults are principles, not fits to one
 // data set, and were kept only where they held on every shared community
-// (a chat of four channels, three years of another chat, three Q&A sites):
-// evidence is text relevance (Balog's document-centred model, summed over
-// the most similar answered questions), weighted by how good each answer
-// was and how recent; then each other signal scales it: who answers a lot
-// (the candidate prior), who has been answering in this conversation in
-// the last hours and days (who is around and helping now), who helped
-// this asker before, and who usually answers at this hour.
+// (a chat of sixteen channels, three years of another chat, three Q&A
+// sites): evidence is text relevance (Balog's document-centred model,
+// summed over the most similar answered questions), weighted by how good
+// each answer was, how recent, and whether it was given where the new
+// question is asked, with a little for having asked a similar question and
+// read its answer; then each other signal scales it: who answers a lot
+// where the question is asked (the candidate prior), who has been
+// answering there in the last hours and days (who is around and helping
+// now), who helped this asker before, and who usually answers at this hour.
 type Policy struct {
 	// Candidates is how many similar questions are aggregated.
 	Candidates int
@@ -32,6 +34,17 @@ type Policy struct {
 	AcceptedBoost float64
 	// ThanksBoost adds, per thanks (at most two), to an answer's weight.
 	ThanksBoost float64
+	// AskedWeight is the weight of having asked a similar question that
+	// someone else answered, against 1 for having answered it: the asker
+	// read the answer and lived with the problem, so they know the topic,
+	// second hand. It adds to the evidence of people who answered similar
+	// questions too, and alone makes nobody an expert.
+	AskedWeight float64
+	// SameConversationBoost adds to the weight of evidence found in the
+	// question's own conversation: at 1 it counts twice. A channel is a
+	// topic its people chose, and those who answer there are around to
+	// answer again; a closer match elsewhere still wins.
+	SameConversationBoost float64
 	// HalfLife is how long until an answer's evidence counts half. Knowledge
 	// ages: tools change and people move on.
 	HalfLife time.Duration
@@ -46,8 +59,9 @@ type Policy struct {
 	// text points to is ranked only after those it does, unless every
 	// other signal is theirs.
 	EvidenceWeight float64
-	// ActivityWeight is for how much a person answers overall, on a log
-	// scale and discounted by how long ago they last did.
+	// ActivityWeight is for how much a person answers in the question's
+	// conversation (anywhere, when no candidate answered there), on a log
+	// scale and discounted by how long ago they last answered.
 	ActivityWeight float64
 	// RecentWeight is for answering in the question's conversation
 	// lately: each answer of the last RecentWindow counts by its age, with
@@ -82,24 +96,26 @@ type Policy struct {
 // DefaultPolicy returns the ranking weights nextdesk ships with.
 func DefaultPolicy() Policy {
 	return Policy{
-		Candidates:         50,
-		AnswerWeight:       0.5,
-		AcceptedBoost:      0.5,
-		ThanksBoost:        0.15,
-		HalfLife:           365 * 24 * time.Hour,
-		MinRecency:         0.25,
-		EvidenceWeight:     0.9,
-		ActivityWeight:     0.15,
-		RecentWeight:       0.5,
-		RecentWindow:       30 * 24 * time.Hour,
-		RecentHours:        6 * time.Hour,
-		RecentDays:         7 * 24 * time.Hour,
-		HelpedWeight:       0.1,
-		AvailabilityWeight: 0.3,
-		Experts:            10,
-		Evidence:           3,
-		SureConfidence:     0.5,
-		Judged:             10,
+		Candidates:            50,
+		AnswerWeight:          0.5,
+		AcceptedBoost:         0.5,
+		ThanksBoost:           0.15,
+		AskedWeight:           0.25,
+		SameConversationBoost: 1,
+		HalfLife:              365 * 24 * time.Hour,
+		MinRecency:            0.25,
+		EvidenceWeight:        0.9,
+		ActivityWeight:        0.15,
+		RecentWeight:          0.5,
+		RecentWindow:          30 * 24 * time.Hour,
+		RecentHours:           6 * time.Hour,
+		RecentDays:            7 * 24 * time.Hour,
+		HelpedWeight:          0.1,
+		AvailabilityWeight:    0.3,
+		Experts:               10,
+		Evidence:              3,
+		SureConfidence:        0.5,
+		Judged:                10,
 	}
 }
 
@@ -129,7 +145,8 @@ type Expert struct {
 	Person Person
 	Score  float64
 	// Evidence lists the past questions they answered that make them the
-	// person to ask, most relevant first; only questions the viewer may see.
+	// person to ask, most relevant first, then those they asked and someone
+	// else answered; only questions the viewer may see.
 	Evidence []Evidence
 	Stats    AnswererStats
 	// Availability estimates, from 0 to 1, how likely they are to be around
@@ -143,7 +160,10 @@ type Evidence struct {
 	Text       string
 	Time       time.Time
 	Accepted   bool
-	Relevance  float64
+	// Asked is true when the expert asked this question, and someone else
+	// answered it, rather than answered it themselves.
+	Asked     bool
+	Relevance float64
 }
 
 // Match is a past answered question close to a new one.
@@ -271,28 +291,47 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		}
 		return c
 	}
+	// credit adds one past question's evidence to a candidate, and lists it
+	// among their reasons.
+	credit := func(c *candidate, past Question, person string, score, weight float64) {
+		c.evidence += score * weight
+		// The same question posted twice (in two channels, or asked
+		// again word for word) is one piece of evidence to a reader.
+		key := strings.ToLower(strings.Join(strings.Fields(past.SearchText()), " "))
+		if c.texts[key] {
+			return
+		}
+		c.texts[key] = true
+		c.support = append(c.support, Evidence{
+			QuestionID: past.ID,
+			Text:       past.SearchText(),
+			Time:       past.Time,
+			Accepted:   acceptedBy(past, person),
+			Asked:      person == past.Asker,
+			Relevance:  score,
+		})
+	}
+	var found []Question // the hits' questions, in the hits' order
+	var scores []float64
 	for _, h := range hits {
 		past, ok := byID[h.QuestionID]
 		if !ok || past.ID == q.ID || past.Time.After(now) {
 			continue
 		}
+		found, scores = append(found, past), append(scores, h.Score)
+		here := e.here(past, q)
 		for person, weight := range e.answerWeights(past, q.Asker, now) {
-			c := get(person)
-			c.evidence += h.Score * weight
-			// The same question posted twice (in two channels, or asked
-			// again word for word) is one piece of evidence to a reader.
-			key := strings.ToLower(strings.Join(strings.Fields(past.SearchText()), " "))
-			if c.texts[key] {
-				continue
+			credit(get(person), past, person, h.Score, weight*here)
+		}
+	}
+	// Having asked a similar question that someone else answered adds to
+	// the evidence of the people the answers point to: alone it proposes
+	// nobody, since a person is asked for what they answered.
+	for i, past := range found {
+		if c := cands[past.Asker]; c != nil {
+			if w := e.askedWeight(past, q.Asker, now); w > 0 {
+				credit(c, past, past.Asker, scores[i], w*e.here(past, q))
 			}
-			c.texts[key] = true
-			c.support = append(c.support, Evidence{
-				QuestionID: past.ID,
-				Text:       past.SearchText(),
-				Time:       past.Time,
-				Accepted:   acceptedBy(past, person),
-				Relevance:  h.Score,
-			})
 		}
 	}
 	p := e.Policy
@@ -327,10 +366,25 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		return nil
 	}
 
+	// Who answers where the question is asked is that place's helper: the
+	// candidate prior counts the answers given there, and those given
+	// anywhere only when no candidate has answered there (a new channel, a
+	// question asked of the bot directly).
+	here := false
+	for id := range cands {
+		here = here || r.Here[id] > 0
+	}
+	activity := func(id string) float64 {
+		st := r.Stats[id]
+		if here {
+			return e.activity(r.Here[id], st.Last, now)
+		}
+		return e.activity(st.Answers, st.Last, now)
+	}
 	var maxEvidence, maxActivity, maxRecent, maxHelped float64
 	for id, c := range cands {
 		maxEvidence = math.Max(maxEvidence, c.evidence)
-		maxActivity = math.Max(maxActivity, e.activity(r.Stats[id], now))
+		maxActivity = math.Max(maxActivity, activity(id))
 		maxRecent = math.Max(maxRecent, c.recent)
 		maxHelped = math.Max(maxHelped, c.helped)
 	}
@@ -351,11 +405,19 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		// first, and none alone can put someone first: the one who knows
 		// the topic, is around now, and answers.
 		score := factor(p.EvidenceWeight, share(c.evidence, maxEvidence)) *
-			factor(p.ActivityWeight, share(e.activity(st, now), maxActivity)) *
+			factor(p.ActivityWeight, share(activity(id), maxActivity)) *
 			factor(p.RecentWeight, share(c.recent, maxRecent)) *
 			factor(p.HelpedWeight, share(c.helped, maxHelped)) *
 			factor(p.AvailabilityWeight, avail)
-		sort.SliceStable(c.support, func(i, j int) bool { return c.support[i].Relevance > c.support[j].Relevance })
+		// What they answered says most about why them; what they asked
+		// comes after.
+		sort.SliceStable(c.support, func(i, j int) bool {
+			a, b := c.support[i], c.support[j]
+			if a.Asked != b.Asked {
+				return b.Asked
+			}
+			return a.Relevance > b.Relevance
+		})
 		if len(c.support) > p.Evidence {
 			c.support = c.support[:p.Evidence]
 		}
@@ -501,6 +563,31 @@ func (e *Engine) answerWeights(past Question, asker string, now time.Time) map[s
 	return weights
 }
 
+// here is how much more a past question's evidence counts for having been
+// asked where q is: 1+SameConversationBoost in q's conversation, 1 elsewhere.
+func (e *Engine) here(past, q Question) float64 {
+	if q.Conversation != "" && past.Conversation == q.Conversation {
+		return 1 + e.Policy.SameConversationBoost
+	}
+	return 1
+}
+
+// askedWeight is how much having asked past counts for its asker, by its
+// age: AskedWeight when someone else answered it, since the asker then
+// read what solved it, and 0 when nobody did (they know only the question)
+// or when they ask the new question too.
+func (e *Engine) askedWeight(past Question, asker string, now time.Time) float64 {
+	if e.Policy.AskedWeight <= 0 || past.Asker == "" || past.Asker == asker {
+		return 0
+	}
+	for _, a := range past.Answers {
+		if a.Answerer != "" && a.Answerer != past.Asker {
+			return e.Policy.AskedWeight * e.recency(past.Time, now)
+		}
+	}
+	return 0
+}
+
 // recency decays exponentially with age, down to MinRecency.
 func (e *Engine) recency(t, now time.Time) float64 {
 	p := e.Policy
@@ -511,14 +598,14 @@ func (e *Engine) recency(t, now time.Time) float64 {
 	return p.MinRecency + (1-p.MinRecency)*decay
 }
 
-// activity is the candidate prior: how much a person answers, on a log
+// activity is the candidate prior: how many answers a person gave, on a log
 // scale (the hundredth answer says less than the second), discounted by how
 // long ago they last answered.
-func (e *Engine) activity(st AnswererStats, now time.Time) float64 {
-	if st.Answers == 0 {
+func (e *Engine) activity(answers int, last, now time.Time) float64 {
+	if answers == 0 {
 		return 0
 	}
-	return math.Log1p(float64(st.Answers)) * e.recency(st.Last, now)
+	return math.Log1p(float64(answers)) * e.recency(last, now)
 }
 
 // share is x against the most any candidate has, 0 when nobody has any.

@@ -37,6 +37,10 @@ type Reading struct {
 	// Helped counts, per person, the answers they gave to the asker's
 	// earlier questions (those the viewer may see), before At.
 	Helped map[string]Helped
+	// Here counts, per person among People, the answers they gave in the
+	// question's conversation, when the viewer may see it; whatever their
+	// time, as Stats.
+	Here map[string]int
 }
 
 // Activity is one answer given in a conversation.

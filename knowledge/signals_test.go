@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,6 +66,16 @@ func answered(id, conv, asker, answerer, text string, t time.Time) knowledge.Que
 		Answers: []knowledge.Answer{{ID: id + "a", Answerer: answerer, Text: "Try this.", Time: t.Add(time.Hour)}}}
 }
 
+// onTopic returns the same question asked by eve in C1 at t, once for each
+// of answerers, who answered it; ids are prefix1, prefix2…
+func onTopic(prefix, text string, t time.Time, answerers ...string) []knowledge.Question {
+	qs := make([]knowledge.Question, len(answerers))
+	for i, a := range answerers {
+		qs[i] = answered(fmt.Sprint(prefix, i+1), "C1", "eve", a, text, t)
+	}
+	return qs
+}
+
 func TestConsiderSearchesAndReadsOnce(t *testing.T) {
 	e, c := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
 		answered("q1", "C1", "ann", "bob", "How do I rotate the staging database password?", day0),
@@ -87,17 +98,14 @@ func TestConsiderSearchesAndReadsOnce(t *testing.T) {
 
 func TestExpertsWhoIsAroundNowComesFirst(t *testing.T) {
 	// ann and bob each answered one question on the topic long ago. ann
-	// answers more overall, but bob has been answering in this channel
-	// for the last hours, and ann not for weeks.
-	qs := []knowledge.Question{
-		answered("k1", "C1", "eve", "ann", "kafka consumer lag alert", day0.AddDate(0, -6, 0)),
-		answered("k2", "C1", "eve", "bob", "kafka consumer lag alert", day0.AddDate(0, -6, 0)),
-	}
+	// answers more in this channel, but bob has been answering here for
+	// the last hours, and ann not for weeks.
+	qs := onTopic("k", "kafka consumer lag alert", day0.AddDate(0, -6, 0), "ann", "bob")
 	for i := range 3 {
 		qs = append(qs, answered(fmt.Sprint("r", i), "C1", "fay", "bob", "lunch menu today", day0.Add(time.Duration(-3+i)*time.Hour)))
 	}
 	for i := range 6 {
-		qs = append(qs, answered(fmt.Sprint("o", i), "C2", "fay", "ann", fmt.Sprint("parking rule ", i), day0.AddDate(0, -2, i)))
+		qs = append(qs, answered(fmt.Sprint("o", i), "C1", "fay", "ann", fmt.Sprint("parking rule ", i), day0.AddDate(0, -2, i)))
 	}
 	e, _ := mustEngine(t, knowledge.Batch{Questions: qs})
 	e.Policy.AvailabilityWeight = 0 // the hours of so few answers say little
@@ -122,10 +130,7 @@ func TestExpertsWhoIsAroundNowComesFirst(t *testing.T) {
 func TestExpertsWhoHelpedTheAskerBefore(t *testing.T) {
 	// cyd and dee answered the same question on the topic, and as many
 	// others elsewhere; but dee's three were hal's questions.
-	qs := []knowledge.Question{
-		answered("t1", "C1", "eve", "cyd", "terraform state lock stuck", day0.AddDate(0, -2, 0)),
-		answered("t2", "C1", "eve", "dee", "terraform state lock stuck", day0.AddDate(0, -2, 0)),
-	}
+	qs := onTopic("t", "terraform state lock stuck", day0.AddDate(0, -2, 0), "cyd", "dee")
 	for i := range 3 {
 		qs = append(qs,
 			answered(fmt.Sprint("h", i), "C2", "hal", "dee", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)),
@@ -169,5 +174,109 @@ func TestExpertEvidenceListsEachQuestionOnce(t *testing.T) {
 	}
 	if len(texts) != 2 || texts[0] == texts[1] {
 		t.Errorf("joe's evidence = %q, want the two distinct questions once each", texts)
+	}
+}
+
+func TestExpertsWhoAskedAndGotAnAnswer(t *testing.T) {
+	// cyd and dee answered the same question on the topic, and as many
+	// others elsewhere. dee also asked about it, and ann answered; cyd
+	// asked too, but nobody answered; fay asked and got ann's answer, but
+	// never answered anything on the topic.
+	qs := append(onTopic("g", "grafana dashboard export to json", day0.AddDate(0, -2, 0), "cyd", "dee"),
+		answered("g3", "C1", "dee", "ann", "grafana dashboard export loses panels", day0.AddDate(0, -1, 0)),
+		knowledge.Question{ID: "g4", Asker: "cyd", Conversation: "C1", Text: "grafana dashboard export loses panels", Time: day0.AddDate(0, -1, 0)},
+		answered("g5", "C1", "fay", "ann", "grafana dashboard export to pdf", day0.AddDate(0, -1, 1)))
+	for i := range 3 {
+		qs = append(qs,
+			answered(fmt.Sprint("c", i), "C2", "nat", "cyd", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)),
+			answered(fmt.Sprint("d", i), "C2", "nat", "dee", fmt.Sprint("expense report number ", i), day0.AddDate(0, -3, i)))
+	}
+	e, _ := mustEngine(t, knowledge.Batch{Questions: qs})
+	e.Policy.AvailabilityWeight = 0
+	ask := knowledge.Question{Asker: "ivy", Conversation: "C2", Text: "grafana dashboard export panels", Time: day0}
+	got, err := e.Experts(context.Background(), ask, knowledge.Viewer{PersonID: "ivy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := expertIDs(got)
+	if slices.Contains(ids, "fay") {
+		t.Errorf("experts = %v: fay only asked, and is no expert", ids)
+	}
+	if i, j := slices.Index(ids, "dee"), slices.Index(ids, "cyd"); i < 0 || j < 0 || i > j {
+		t.Fatalf("experts = %v, want dee (asked, and read ann's answer) before cyd (asked, unanswered)", ids)
+	}
+	dee := got[slices.Index(ids, "dee")].Evidence
+	if len(dee) == 0 || dee[0].Asked {
+		t.Errorf("dee's evidence = %+v, want what dee answered first", dee)
+	}
+	var asked []string
+	for _, ev := range dee {
+		if ev.Asked {
+			asked = append(asked, ev.QuestionID)
+		}
+	}
+	if !slices.Equal(asked, []string{"g3"}) {
+		t.Errorf("dee's evidence asked = %v, want [g3]", asked)
+	}
+	// Without that signal, cyd and dee tie and cyd comes first by id.
+	e.Policy.AskedWeight = 0
+	if got, err = e.Experts(context.Background(), ask, knowledge.Viewer{PersonID: "ivy"}); err != nil {
+		t.Fatal(err)
+	}
+	ids = expertIDs(got)
+	if i, j := slices.Index(ids, "dee"), slices.Index(ids, "cyd"); i < 0 || j < 0 || j > i {
+		t.Errorf("experts without AskedWeight = %v, want cyd before dee", ids)
+	}
+}
+
+func TestExpertsWhoAnswersWhereTheQuestionIsAsked(t *testing.T) {
+	// ann and bob answered the same question on the topic. bob answers a
+	// lot in C1, ann a little more in C2; nobody answered in C3.
+	qs := onTopic("s", "sentry alert routing rules", day0.AddDate(0, -2, 0), "ann", "bob")
+	for i := range 4 {
+		qs = append(qs, answered(fmt.Sprint("b", i), "C1", "fay", "bob", fmt.Sprint("lunch menu ", i), day0.AddDate(0, -1, i)))
+	}
+	for i := range 6 {
+		qs = append(qs, answered(fmt.Sprint("a", i), "C2", "fay", "ann", fmt.Sprint("parking rule ", i), day0.AddDate(0, -1, i)))
+	}
+	b := knowledge.Batch{Questions: qs, Conversations: []knowledge.Conversation{{ID: "C3", Name: "new", Kind: knowledge.KindPublic}}}
+	e, _ := mustEngine(t, b)
+	e.Policy.RecentWeight, e.Policy.AvailabilityWeight = 0, 0
+	for conv, want := range map[string]string{"C1": "bob", "C2": "ann", "C3": "ann"} {
+		got, err := e.Experts(context.Background(), knowledge.Question{Asker: "gus", Conversation: conv, Text: "sentry alert routing", Time: day0}, knowledge.Viewer{PersonID: "gus"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := expertIDs(got); len(ids) != 2 || ids[0] != want {
+			t.Errorf("experts asked in %s = %v, want %s first", conv, ids, want)
+		}
+	}
+}
+
+func TestExpertsEvidenceFromTheSameConversationCountsMore(t *testing.T) {
+	// ann answered the question in C1, bob the same question in C2.
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("v1", "C1", "eve", "ann", "vault token renewal fails", day0.AddDate(0, -1, 0)),
+		answered("v2", "C2", "eve", "bob", "vault token renewal fails", day0.AddDate(0, -1, 0)),
+	}})
+	// Only the text evidence speaks.
+	e.Policy.ActivityWeight, e.Policy.RecentWeight, e.Policy.AvailabilityWeight = 0, 0, 0
+	first := func() string {
+		t.Helper()
+		got, err := e.Experts(context.Background(), knowledge.Question{Asker: "gus", Conversation: "C2", Text: "vault token renewal", Time: day0}, knowledge.Viewer{PersonID: "gus"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("experts = %v, want ann and bob", expertIDs(got))
+		}
+		return got[0].Person.ID
+	}
+	if p := first(); p != "bob" {
+		t.Errorf("asked in C2, %s came first, want bob, who answered there", p)
+	}
+	e.Policy.SameConversationBoost = 0
+	if p := first(); p != "ann" {
+		t.Errorf("without the boost, %s came first, want ann (a tie, by id)", p)
 	}
 }

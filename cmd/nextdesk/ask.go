@@ -121,6 +121,9 @@ type evidenceView struct {
 	QuestionID string `json:"question_id"`
 	Question   string `json:"question"`
 	Accepted   bool   `json:"accepted"`
+	// Asked is true when the expert asked the question (someone else
+	// answered it) rather than answered it.
+	Asked bool `json:"asked"`
 }
 
 func answer(ctx context.Context, e *knowledge.Engine, q knowledge.Question, v knowledge.Viewer) (answerView, error) {
@@ -147,7 +150,7 @@ func answer(ctx context.Context, e *knowledge.Engine, q knowledge.Question, v kn
 			Availability: x.Availability, Evidence: []evidenceView{},
 		}
 		for _, d := range x.Evidence {
-			ev.Evidence = append(ev.Evidence, evidenceView{QuestionID: d.QuestionID, Question: d.Text, Accepted: d.Accepted})
+			ev.Evidence = append(ev.Evidence, evidenceView{QuestionID: d.QuestionID, Question: d.Text, Accepted: d.Accepted, Asked: d.Asked})
 		}
 		view.Experts = append(view.Experts, ev)
 	}
@@ -186,11 +189,14 @@ func (a answerView) write(w io.Writer) {
 	for i, x := range a.Experts {
 		fmt.Fprintf(w, "  %d. %s (score %.2f; %d answers, %d accepted; around now: %.0f%%)\n", i+1, x.Name, x.Score, x.Answers, x.Accepted, 100*x.Availability)
 		for _, d := range x.Evidence {
-			mark := ""
+			role, mark := "answered", ""
+			if d.Asked {
+				role = "asked"
+			}
 			if d.Accepted {
 				mark = " (accepted)"
 			}
-			fmt.Fprintf(w, "       answered: %s%s\n", blockkit.OneLine(d.Question, 100), mark)
+			fmt.Fprintf(w, "       %s: %s%s\n", role, blockkit.OneLine(d.Question, 100), mark)
 		}
 	}
 }

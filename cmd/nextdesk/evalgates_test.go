@@ -26,7 +26,7 @@ type routingFloor struct {
 }
 
 var routingFloors = []routingFloor{
-	{"julia", "slack-export", "slack/julia-community-export.zip", 0.405, 0.425, true, true},
+	{"julia", "slack-export", "slack/julia-community-export.zip", 0.435, 0.455, true, true},
 	{"racket 2017", "slack-export", "slack/racket-general-2017-export.zip", 0.585, 0.550, true, false},
 	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.450, 0.480, false, true},
 	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.390, 0.405, true, true},

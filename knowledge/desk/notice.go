@@ -166,6 +166,9 @@ type Evidence struct {
 	Question string `json:"question"`
 	Text     string `json:"text"`
 	Thread   Link   `json:"thread"`
+	// Asked is true when the expert asked the question and someone else
+	// answered it, rather than answered it themselves.
+	Asked bool `json:"asked,omitempty"`
 }
 
 // Gap says why a question the desk gives up on found nobody to answer it.

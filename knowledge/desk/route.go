@@ -142,7 +142,7 @@ func (d *Desk) visibleEvidence(ctx context.Context, ev []knowledge.Evidence, exp
 			continue
 		}
 		shown[q.ID], shown["text:"+e.Text] = true, true
-		out = append(out, Evidence{Question: q.ID, Text: e.Text, Thread: Link{Conversation: q.Conversation, Thread: q.Thread}})
+		out = append(out, Evidence{Question: q.ID, Text: e.Text, Thread: Link{Conversation: q.Conversation, Thread: q.Thread}, Asked: e.Asked})
 	}
 	return out, nil
 }

@@ -23,7 +23,8 @@ const (
 // Consult reads in one transaction what the engine weighs for one
 // question, as v may see it: the found questions with their answers, the
 // recent answers in the question's conversation (when v may see it), the
-// answers the asker received before, and the people and answering
+// answers the asker received before, how many answers each person named
+// gave in that conversation (when v may see it), and the people and answering
 // histories of everyone named (without the time of their first answer).
 // Only what happened before c.At counts.
 func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consultation) (knowledge.Reading, error) {
@@ -70,6 +71,11 @@ func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consu
 		ids = slices.Compact(ids)
 		if r.People, err = readPeople(ctx, tx, ids); err != nil {
 			return err
+		}
+		if c.Conversation != "" {
+			if r.Here, err = answersHere(ctx, tx, seen, c.Conversation, ids); err != nil {
+				return err
+			}
 		}
 		r.Stats, err = readAnswererStats(ctx, tx, ids, false)
 		return err
@@ -122,6 +128,35 @@ func recentActivity(ctx context.Context, tx *sql.Tx, seen []any, conversation st
 		people[a.Person] = true
 		a.Time = fromNanos(t)
 		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// answersHere counts the answers each of people gave in conversation, if
+// the viewer whose visibility arguments are seen may see it.
+func answersHere(ctx context.Context, tx *sql.Tx, seen []any, conversation string, people []string) (map[string]int, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT h.person_id, h.answers
+		FROM answerer_conversations h
+		JOIN conversations c ON c.id = h.conversation_id
+		WHERE h.conversation_id = @conversation
+		  AND h.person_id IN (SELECT value FROM json_each(@people))
+		  AND `+visibleTo,
+		append(slices.Clip(seen), sql.Named("conversation", conversation), sql.Named("people", jsonIDs(people)))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]int)
+	for rows.Next() {
+		var (
+			id string
+			n  int
+		)
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
 	}
 	return out, rows.Err()
 }

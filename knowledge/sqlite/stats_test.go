@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -36,9 +37,10 @@ func TestAnswererStatsSmall(t *testing.T) {
 	}
 }
 
-// TestAnswererStatsFollowsEveryWrite drives the summary through random
-// inserts, edits, moves, acceptances, thanks and deletions, then checks it
-// against stats computed from the answers themselves.
+// TestAnswererStatsFollowsEveryWrite drives the summaries (by person and
+// by person and conversation) through random inserts, edits, moves of
+// answers and of questions, acceptances, thanks and deletions, then checks
+// them against what the answers themselves say.
 func TestAnswererStatsFollowsEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
@@ -51,14 +53,18 @@ func TestAnswererStatsFollowsEveryWrite(t *testing.T) {
 		}
 		return time.Date(1965+rng.IntN(70), 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(365 * 24 * int64(time.Hour))))
 	}
-	mustImport(t, db, knowledge.Batch{Conversations: []knowledge.Conversation{{ID: "C1", Kind: knowledge.KindPublic}}})
+	convs := []string{"C1", "C2", "C3"}
+	conv := func() string { return convs[rng.IntN(len(convs))] }
+	for _, c := range convs {
+		mustImport(t, db, knowledge.Batch{Conversations: []knowledge.Conversation{{ID: c, Kind: knowledge.KindPublic}}})
+	}
 
 	var questions, answers []string
 	for i := range 400 {
 		var err error
-		switch op := rng.IntN(10); {
+		switch op := rng.IntN(11); {
 		case op < 3 || len(answers) == 0:
-			q := knowledge.Question{ID: fmt.Sprintf("q%d", i), Conversation: "C1", Asker: person(), Text: "question", Time: when()}
+			q := knowledge.Question{ID: fmt.Sprintf("q%d", i), Conversation: conv(), Asker: person(), Text: "question", Time: when()}
 			for j := range rng.IntN(3) {
 				q.Answers = append(q.Answers, knowledge.Answer{
 					ID: fmt.Sprintf("a%d-%d", i, j), Answerer: person(), Text: "answer", Time: when(),
@@ -86,9 +92,15 @@ func TestAnswererStatsFollowsEveryWrite(t *testing.T) {
 			err = db.deleteAnswer(ctx, answers[rng.IntN(len(answers))])
 		case op < 9:
 			err = db.DeleteQuestion(ctx, questions[rng.IntN(len(questions))])
-		default:
+		case op < 10:
 			a := knowledge.Answer{ID: answers[rng.IntN(len(answers))], Answerer: person(), Text: "late", Time: when(), Thanks: rng.IntN(5)}
 			_, err = db.Import(ctx, knowledge.Batch{Answers: []knowledge.QuestionAnswer{{QuestionID: questions[rng.IntN(len(questions))], Answer: a}}})
+		default:
+			// A question posted elsewhere (as an ask is) takes its answers along.
+			err = db.update(ctx, "move", func(t *tx) error {
+				_, err := t.ExecContext(ctx, `UPDATE questions SET conversation_id = ? WHERE id = ?`, conv(), questions[rng.IntN(len(questions))])
+				return err
+			})
 		}
 		// Deleted things are legitimately not found.
 		if err != nil && knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
@@ -101,10 +113,15 @@ func TestAnswererStatsFollowsEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]knowledge.AnswererStats{}
+	wantHere := map[string]map[string]int{}
 	n := 0
 	for _, c := range changes {
 		for _, a := range c.Question.Answers {
 			n++
+			if wantHere[c.Question.Conversation] == nil {
+				wantHere[c.Question.Conversation] = map[string]int{}
+			}
+			wantHere[c.Question.Conversation][a.Answerer]++
 			s := want[a.Answerer]
 			s.Answers++
 			s.Thanks += a.Thanks
@@ -136,6 +153,26 @@ func TestAnswererStatsFollowsEveryWrite(t *testing.T) {
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("AnswererStats (-got +want):\n%s", diff)
+	}
+	for _, c := range convs {
+		var here map[string]int
+		err := db.view(ctx, "here", func(tx *sql.Tx) error {
+			seen, err := visibility(ctx, tx, knowledge.Anonymous, db.now())
+			if err != nil {
+				return err
+			}
+			here, err = answersHere(ctx, tx, seen, c, ids)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantHere[c] == nil {
+			wantHere[c] = map[string]int{}
+		}
+		if diff := cmp.Diff(here, wantHere[c]); diff != "" {
+			t.Errorf("answers in %s (-got +want):\n%s", c, diff)
+		}
 	}
 }
 
