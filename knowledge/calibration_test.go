@@ -67,10 +67,10 @@ func TestConfidenceIsMonotoneInSameness(t *testing.T) {
 
 func TestReconstructedAnswersAreTrustedLess(t *testing.T) {
 	// The same question, answered the same way, once in a real thread and
-	// once reconstructed from a channel without threads.
-	text := "How do I rotate the staging database password?"
-	threaded := answered("q-thread", "C1", "ann", "bob", text, day0)
-	flat := answered("q-flat", "C2", "ann", "cyd", text, day0)
+	// once reconstructed from a channel without threads (written a little
+	// differently: word for word, they would be one match).
+	threaded := answered("q-thread", "C1", "ann", "bob", "How do I rotate the staging database password?", day0)
+	flat := answered("q-flat", "C2", "ann", "cyd", "how do I rotate the staging database password", day0)
 	flat.Reconstructed = true
 	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{threaded, flat}})
 	e.SetSureConfidence(knowledge.MinSureConfidence) // the lowest a workspace may teach

@@ -297,7 +297,7 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		c.evidence += score * weight
 		// The same question posted twice (in two channels, or asked
 		// again word for word) is one piece of evidence to a reader.
-		key := strings.ToLower(strings.Join(strings.Fields(past.SearchText()), " "))
+		key := sameText(past)
 		if c.texts[key] {
 			return
 		}
@@ -435,6 +435,29 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 	return experts
 }
 
+// sameText is what two questions posted twice share, word for word.
+func sameText(q Question) string {
+	return strings.ToLower(strings.Join(strings.Fields(q.SearchText()), " "))
+}
+
+// standsFor reports whether a copy of a question, with its best answer,
+// stands for another copy: the most trusted answer (from a real thread
+// rather than reconstructed, then accepted or thanked), then the first
+// asked, then the smaller id, so that the choice never depends on the
+// order copies are met in.
+func standsFor(q Question, a Answer, other Question, otherAnswer Answer) bool {
+	if q.Reconstructed != other.Reconstructed {
+		return other.Reconstructed
+	}
+	if confirmed, otherConfirmed := a.Accepted || a.Thanks > 0, otherAnswer.Accepted || otherAnswer.Thanks > 0; confirmed != otherConfirmed {
+		return confirmed
+	}
+	if !q.Time.Equal(other.Time) {
+		return q.Time.Before(other.Time)
+	}
+	return q.ID < other.ID
+}
+
 // maxComparedText bounds the text of a past question compared word by word
 // with a new one: its first paragraphs say what it asks.
 const maxComparedText = 4 << 10
@@ -454,8 +477,17 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		words []Word
 	}
 	var found []judged
+	// The same question posted twice (in two channels, or asked again word
+	// for word) is one match. One copy stands for all, where the search put
+	// the first: the one whose answer is most trusted, else the first asked.
+	// Which copy the search puts first is no guide: their scores differ
+	// only by the index segments they sit in, which change as segments
+	// merge. Each copy still counts among the matches judged, so that
+	// copies in the history do not widen the search's net.
+	copies := make(map[string]int) // sameText → its index in found
+	judgedCount := 0
 	for _, h := range hits {
-		if len(found) == e.Policy.Judged {
+		if judgedCount == e.Policy.Judged {
 			break
 		}
 		past, ok := byID[h.QuestionID]
@@ -466,7 +498,19 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		if !ok {
 			continue
 		}
-		found = append(found, judged{past, best, e.Index.Words(Truncate(past.Headline(), MaxIndexedText))})
+		judgedCount++
+		key := sameText(past)
+		if i, ok := copies[key]; ok {
+			if standsFor(past, best, found[i].past, found[i].best) {
+				found[i].past, found[i].best = past, best
+			}
+			continue
+		}
+		copies[key] = len(found)
+		found = append(found, judged{past: past, best: best})
+	}
+	for i := range found {
+		found[i].words = e.Index.Words(Truncate(found[i].past.Headline(), MaxIndexedText))
 	}
 	if len(found) == 0 {
 		return nil, nil

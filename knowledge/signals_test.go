@@ -280,3 +280,38 @@ func TestExpertsEvidenceFromTheSameConversationCountsMore(t *testing.T) {
 		t.Errorf("without the boost, %s came first, want ann (a tie, by id)", p)
 	}
 }
+
+// reversed is an index that returns its hits in the opposite order, as
+// another segment layout may order near-equal scores.
+type reversed struct{ knowledge.Index }
+
+func (r reversed) Search(ctx context.Context, q knowledge.SearchQuery) ([]knowledge.Hit, error) {
+	hits, err := r.Index.Search(ctx, q)
+	slices.Reverse(hits)
+	return hits, err
+}
+
+// TestCopiesAreOneMatch: a question posted twice, word for word, is one
+// match, and the same copy stands for it whatever order the index gives
+// them in: the one whose answer was accepted.
+func TestCopiesAreOneMatch(t *testing.T) {
+	text := "How do I rotate the signing key of the billing service?"
+	plain := answered("copy-a", "C1", "eve", "dan", text, day0)
+	accepted := answered("copy-z", "C2", "eve", "gus", text, day0.Add(24*time.Hour))
+	accepted.Answers[0].Accepted = true
+	_, c := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{plain, accepted}})
+	q := knowledge.Question{Asker: "someone", Text: text, Time: day0.Add(48 * time.Hour)}
+	for _, ix := range []knowledge.Index{c.Index, reversed{c.Index}} {
+		got, err := knowledge.NewEngine(c.Source, ix).Similar(context.Background(), q, knowledge.Viewer{PersonID: "someone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range got {
+			ids = append(ids, m.Question.ID)
+		}
+		if !slices.Equal(ids, []string{"copy-z"}) {
+			t.Errorf("matches %v (index %T), want the accepted copy alone", ids, ix)
+		}
+	}
+}
