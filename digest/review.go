@@ -265,7 +265,7 @@ func WriteReviewCSV(w io.Writer, r *Review) error {
 			promised = append(promised, fmt.Sprintf("%s:%d", strings.Join(parts, " "), p.Questions))
 		}
 		err := cw.Write([]string{
-			c.Requester, c.Team, strconv.FormatBool(c.Anonymous), strconv.Itoa(c.Asked), strings.Join(topics, "; "),
+			spreadsheetText(c.Requester), spreadsheetText(c.Team), strconv.FormatBool(c.Anonymous), strconv.Itoa(c.Asked), spreadsheetText(strings.Join(topics, "; ")),
 			strconv.Itoa(c.Answered), hours(c.Answered, c.MedianFirstResponse),
 			strconv.Itoa(c.Resolved), hours(c.Resolved, c.MedianResolution),
 			strconv.Itoa(c.Kept), strconv.Itoa(c.Broken), strconv.Itoa(c.Pending), share,
@@ -277,4 +277,14 @@ func WriteReviewCSV(w io.Writer, r *Review) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// spreadsheetText keeps a name read from the teams file a name when the
+// table is opened in a spreadsheet: a cell starting with =, +, - or @ is
+// a formula there (OWASP's CSV injection), so it is prefixed with a quote.
+func spreadsheetText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

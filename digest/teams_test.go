@@ -1,7 +1,9 @@
 package digest_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +119,31 @@ func TestDigestTeams(t *testing.T) {
 				t.Errorf("the French digest lacks the teams:\n%s", fr)
 			}
 		})
+	}
+}
+
+// TestReviewCSVKeepsNamesNames: a team or topic named like a formula stays
+// text when the review's CSV is opened in a spreadsheet.
+func TestReviewCSVKeepsNamesNames(t *testing.T) {
+	r := &digest.Review{Rows: []knowledge.Commitment{{
+		Requester: "=HYPERLINK(\"http://evil.example\")", Team: "+IT", Asked: 1,
+		Topics: []knowledge.TopicCount{{Topic: "@payroll", Questions: 1}},
+	}, {Requester: "Sales", Team: "IT-Support", Asked: 1}}}
+	var out bytes.Buffer
+	if err := digest.WriteReviewCSV(&out, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rows[1][:2]; got[0] != `'=HYPERLINK("http://evil.example")` || got[1] != "'+IT" {
+		t.Errorf("teams written %q, want them quoted out of formulas", got)
+	}
+	if got := rows[1][4]; !strings.HasPrefix(got, "'@payroll") {
+		t.Errorf("topics written %q, want them quoted out of formulas", got)
+	}
+	if got := rows[2][:2]; got[0] != "Sales" || got[1] != "IT-Support" {
+		t.Errorf("plain names written %q, want them as they are", got)
 	}
 }
