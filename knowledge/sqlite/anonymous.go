@@ -107,19 +107,11 @@ func (d *deskTx) AddAnonymous(ctx context.Context, a desk.Anonymous) error {
 	if a.AskedAt.IsZero() {
 		a.AskedAt = d.t.now
 	}
-	res, err := d.t.ExecContext(ctx, `
+	return d.t.execOne(ctx, knowledge.Errorf(knowledge.ECONFLICT, "That question is already asked."),
+		"record anonymous question "+a.QuestionID, `
 		INSERT INTO anonymous (`+anonymousColumns+`) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (question_id) DO NOTHING`,
 		a.QuestionID, a.Asker, a.Relay.Conversation, a.Relay.Thread, a.Direct, nanos(a.AskedAt))
-	if err != nil {
-		return fmt.Errorf("record anonymous question %s: %w", a.QuestionID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("record anonymous question %s: %w", a.QuestionID, err)
-	} else if n == 0 {
-		return knowledge.Errorf(knowledge.ECONFLICT, "That question is already asked.")
-	}
-	return nil
 }
 
 // ForgetAnonymous erases who asked the anonymous questions asked before

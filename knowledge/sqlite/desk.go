@@ -376,20 +376,12 @@ func (d *deskTx) AddAsk(ctx context.Context, a knowledge.Ask) error {
 			return err
 		}
 	}
-	res, err := d.t.ExecContext(ctx, `
+	return d.t.execOne(ctx, knowledge.Errorf(knowledge.ECONFLICT, "That question is already asked."),
+		"add ask "+a.QuestionID, `
 		INSERT INTO asks (question_id, asker, channel, thread, private, status, offered, created_at, updated_at, anonymous)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO NOTHING`,
 		a.QuestionID, a.Asker, a.Channel, a.Thread, a.Private, a.Status, a.Offered,
 		nanos(a.CreatedAt), nanos(a.UpdatedAt), a.Anonymous)
-	if err != nil {
-		return fmt.Errorf("add ask %s: %w", a.QuestionID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("add ask %s: %w", a.QuestionID, err)
-	} else if n == 0 {
-		return knowledge.Errorf(knowledge.ECONFLICT, "That question is already asked.")
-	}
-	return nil
 }
 
 // SetAskStatus records where a question stands; offered, when not empty,
@@ -399,18 +391,9 @@ func (d *deskTx) SetAskStatus(ctx context.Context, questionID string, s knowledg
 	if !s.Valid() {
 		return knowledge.Errorf(knowledge.EINVALID, "Unknown question status %q.", s)
 	}
-	res, err := d.t.ExecContext(ctx, `
+	return d.t.execOne(ctx, errAskNotFound(), "set status of "+questionID, `
 		UPDATE asks SET status = ?1, offered = CASE WHEN ?2 <> '' THEN ?2 ELSE offered END, updated_at = ?3
 		WHERE question_id = ?4`, s, offered, nanos(d.t.now), questionID)
-	if err != nil {
-		return fmt.Errorf("set status of %s: %w", questionID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("set status of %s: %w", questionID, err)
-	} else if n == 0 {
-		return errAskNotFound()
-	}
-	return nil
 }
 
 // AddRoute records that a question was sent to an expert and returns the

@@ -322,6 +322,24 @@ func migrateOne(ctx context.Context, db *sql.DB, ms []migration) (before, after 
 }
 
 // tx is a write transaction that hands out question revisions.
+// execOne runs a statement meant to change one row, and returns none
+// when it changes nothing: the row is there already, or not at all. what
+// names the statement in any other error.
+func (t *tx) execOne(ctx context.Context, none error, what, query string, args ...any) error {
+	res, err := t.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return none
+	}
+	return nil
+}
+
 type tx struct {
 	*sql.Tx
 	now time.Time

@@ -409,17 +409,13 @@ func (d *deskTx) AddTeamAsk(ctx context.Context, a knowledge.TeamAsk) error {
 	if !live {
 		return errQuestionNotFound()
 	}
-	res, err := d.t.ExecContext(ctx, `
+	err = d.t.execOne(ctx, knowledge.Errorf(knowledge.ECONFLICT, "A team already took that question."),
+		"add team ask "+a.QuestionID, `
 		INSERT INTO team_asks (question_id, team, topic, requester, anonymous, match, asked_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO NOTHING`,
 		a.QuestionID, a.Team, a.Topic, a.Requester, a.Anonymous, a.Match, nanos(a.AskedAt))
 	if err != nil {
-		return fmt.Errorf("add team ask %s: %w", a.QuestionID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("add team ask %s: %w", a.QuestionID, err)
-	} else if n == 0 {
-		return knowledge.Errorf(knowledge.ECONFLICT, "A team already took that question.")
+		return err
 	}
 	for _, dl := range []knowledge.Deadline{a.FirstResponse, a.Resolution} {
 		if dl.Kind == "" {
