@@ -190,7 +190,7 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 	var order []string
 	own := 0
 	for _, w := range words {
-		if w.Weight == 1 {
+		if w.Weight >= 1 { // the question's own words, not translations
 			if own == maxQueryTerms {
 				continue
 			}

@@ -29,6 +29,11 @@ type Policy struct {
 	// AnswerWeight weighs the text of past answers against the text of past
 	// questions when looking for evidence of expertise.
 	AnswerWeight float64
+	// HeadlineWeight is how much a word of a question's title counts in
+	// the search against 1 for a word of its body only: the title is what
+	// it asks in short, the body adds details and greetings. A question
+	// with no title (a Slack message) is all headline.
+	HeadlineWeight float64
 	// AcceptedBoost multiplies the weight of an answer the asker accepted:
 	// a weight of 1+AcceptedBoost instead of 1.
 	AcceptedBoost float64
@@ -98,6 +103,7 @@ func DefaultPolicy() Policy {
 	return Policy{
 		Candidates:            50,
 		AnswerWeight:          0.5,
+		HeadlineWeight:        3,
 		AcceptedBoost:         0.5,
 		ThanksBoost:           0.15,
 		AskedWeight:           0.25,
@@ -216,7 +222,7 @@ func (e *Engine) Consider(ctx context.Context, q Question, v Viewer) (Considerat
 		return Consideration{}, fmt.Errorf("what %q may search: %w", v.PersonID, err)
 	}
 	hits, err := e.Index.Search(ctx, SearchQuery{
-		Words:         searchWords(words, translations),
+		Words:         searchWords(words, translations, e.headlineTerms(q), e.Policy.HeadlineWeight),
 		Conversations: scope.Conversations,
 		Restricted:    scope.Restricted,
 		AnswerWeight:  e.Policy.AnswerWeight,
@@ -572,6 +578,20 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		return a.Sure && a.Confidence > b.Confidence
 	})
 	return matches, nil
+}
+
+// headlineTerms are the terms of q's title, nil when it has none.
+func (e *Engine) headlineTerms(q Question) map[string]bool {
+	if q.Title == "" {
+		return nil
+	}
+	terms := make(map[string]bool)
+	for _, w := range e.Index.Words(Truncate(CleanText(q.Title), MaxIndexedText)) {
+		for _, t := range w.Terms {
+			terms[t] = true
+		}
+	}
+	return terms
 }
 
 func (e *Engine) prepare(q Question) (text string, now time.Time, err error) {

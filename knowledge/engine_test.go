@@ -119,7 +119,7 @@ func (m *memory) Rarity(_ context.Context, terms []string) (knowledge.TermStats,
 
 func (m *memory) Terms(text string) []string {
 	var terms []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ' ' || r == '?' || r == ',' }) {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ' ' || r == '\n' || r == '?' || r == ',' }) {
 		if len(w) > 2 {
 			terms = append(terms, strings.TrimSuffix(w, "s"))
 		}
@@ -412,6 +412,39 @@ func TestConsiderSearchesARestrictedViewersConversationsOnly(t *testing.T) {
 		}
 		if diff := cmp.Diff(ids, tt.want); diff != "" {
 			t.Errorf("%s's matches (-got +want):\n%s", tt.viewer, diff)
+		}
+	}
+}
+
+// A question's title says what it asks in short: the search weighs its
+// words above those only in its body, and a question without a title (a
+// Slack message) searches all its words alike.
+func TestSearchWeighsTheTitlesWords(t *testing.T) {
+	m := fixture()
+	for _, tt := range []struct {
+		q    knowledge.Question
+		want map[string]float64
+	}{
+		{knowledge.Question{Title: "Renew certificate", Text: "Hello, the staging host is down"},
+			map[string]float64{"renew": 3, "certificate": 3, "hello": 1, "the": 1, "staging": 1, "host": 1, "down": 1}},
+		{knowledge.Question{Text: "Renew certificate on the staging host"},
+			map[string]float64{"renew": 1, "certificate": 1, "the": 1, "staging": 1, "host": 1}},
+	} {
+		s := &searches{memory: m}
+		e := knowledge.NewEngine(m, s)
+		e.Now = func() time.Time { return t0 }
+		if _, err := e.Consider(context.Background(), tt.q, knowledge.Viewer{}); err != nil {
+			t.Fatal(err)
+		}
+		if len(s.got) != 1 {
+			t.Fatalf("%d searches; want 1", len(s.got))
+		}
+		got := make(map[string]float64)
+		for _, w := range s.got[0].Words {
+			got[strings.Join(w.Terms, "|")] = w.Weight
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%q: search weights (-got +want):\n%s", tt.q.SearchText(), diff)
 		}
 	}
 }

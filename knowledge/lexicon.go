@@ -506,12 +506,17 @@ func (e *Engine) translate(text string, words []Word) []QueryWord {
 	return e.Lexicon.TranslateText(text, words)
 }
 
-// searchWords returns the question's own words at full weight and their
-// translations at theirs.
-func searchWords(words []Word, translations []QueryWord) []QueryWord {
+// searchWords returns the question's own words at full weight, those of
+// its title (headline) at headlineWeight, and their translations at
+// theirs.
+func searchWords(words []Word, translations []QueryWord, headline map[string]bool, headlineWeight float64) []QueryWord {
 	out := make([]QueryWord, 0, len(words)+len(translations))
 	for _, w := range words {
-		out = append(out, QueryWord{Terms: w.Terms, Weight: 1})
+		weight := 1.0
+		if headlineWeight > 1 && slices.ContainsFunc(w.Terms, func(t string) bool { return headline[t] }) {
+			weight = headlineWeight
+		}
+		out = append(out, QueryWord{Terms: w.Terms, Weight: weight})
 	}
 	return append(out, translations...)
 }

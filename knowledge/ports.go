@@ -31,8 +31,8 @@ type Word struct {
 }
 
 // QueryWord is one word a search looks for, with its weight: 1 for a word
-// of the question, less for a translation of one, by how ambiguous the
-// translation is.
+// of the question (more for a word of its title), less for a translation
+// of one, by how ambiguous the translation is.
 type QueryWord struct {
 	Terms  []string
 	Weight float64
