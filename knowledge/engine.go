@@ -29,11 +29,11 @@ type Policy struct {
 	// AnswerWeight weighs the text of past answers against the text of past
 	// questions when looking for evidence of expertise.
 	AnswerWeight float64
-	// HeadlineWeight is how much a word of a question's title counts in
-	// the search against 1 for a word of its body only: the title is what
-	// it asks in short, the body adds details and greetings. A question
-	// with no title (a Slack message) is all headline.
-	HeadlineWeight float64
+	// TitleWeight is how much a word of a question's title counts in the
+	// search, against 1 for a word only in its body: the title is what it
+	// asks in short, the body adds details and greetings. A question with
+	// no title (a Slack message) weighs all its words alike.
+	TitleWeight float64
 	// AcceptedBoost multiplies the weight of an answer the asker accepted:
 	// a weight of 1+AcceptedBoost instead of 1.
 	AcceptedBoost float64
@@ -103,7 +103,7 @@ func DefaultPolicy() Policy {
 	return Policy{
 		Candidates:            50,
 		AnswerWeight:          0.5,
-		HeadlineWeight:        3,
+		TitleWeight:           3,
 		AcceptedBoost:         0.5,
 		ThanksBoost:           0.15,
 		AskedWeight:           0.25,
@@ -217,12 +217,13 @@ func (e *Engine) Consider(ctx context.Context, q Question, v Viewer) (Considerat
 		return Consideration{}, nil // only function words: nothing to look for
 	}
 	translations := e.translate(text, words)
+	title := e.titleWords(q)
 	scope, err := e.Source.Scope(ctx, v)
 	if err != nil {
 		return Consideration{}, fmt.Errorf("what %q may search: %w", v.PersonID, err)
 	}
 	hits, err := e.Index.Search(ctx, SearchQuery{
-		Words:         searchWords(words, translations, e.headlineTerms(q), e.Policy.HeadlineWeight),
+		Words:         searchWords(words, translations, title, e.Policy.TitleWeight),
 		Conversations: scope.Conversations,
 		Restricted:    scope.Restricted,
 		AnswerWeight:  e.Policy.AnswerWeight,
@@ -246,7 +247,7 @@ func (e *Engine) Consider(ctx context.Context, q Question, v Viewer) (Considerat
 		byID[past.ID] = past
 	}
 	var c Consideration
-	if c.Matches, err = e.matches(ctx, q, words, translations, hits, byID); err != nil {
+	if c.Matches, err = e.matches(ctx, q, words, translations, title, hits, byID); err != nil {
 		return Consideration{}, err
 	}
 	for i, m := range c.Matches {
@@ -470,12 +471,10 @@ const maxComparedText = 4 << 10
 
 // matches judges how surely each of the closest answered questions found
 // asks what q asks (see confidence.go).
-func (e *Engine) matches(ctx context.Context, q Question, words []Word, translations []QueryWord, hits []Hit, byID map[string]Question) ([]Match, error) {
+func (e *Engine) matches(ctx context.Context, q Question, words []Word, translations []QueryWord, title []Word, hits []Hit, byID map[string]Question) ([]Match, error) {
 	asked, askedTr := words, translations
 	if q.Title != "" {
-		head := Truncate(CleanText(q.Headline()), MaxIndexedText)
-		asked = e.Index.Words(head)
-		askedTr = e.translate(head, asked)
+		asked, askedTr = title, e.translate(titleText(q), title)
 	}
 	type judged struct {
 		past  Question
@@ -580,19 +579,15 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	return matches, nil
 }
 
-// headlineTerms are the terms of q's title, nil when it has none.
-func (e *Engine) headlineTerms(q Question) map[string]bool {
+// titleWords are the words of q's title, none when it has none.
+func (e *Engine) titleWords(q Question) []Word {
 	if q.Title == "" {
 		return nil
 	}
-	terms := make(map[string]bool)
-	for _, w := range e.Index.Words(Truncate(CleanText(q.Title), MaxIndexedText)) {
-		for _, t := range w.Terms {
-			terms[t] = true
-		}
-	}
-	return terms
+	return e.Index.Words(titleText(q))
 }
+
+func titleText(q Question) string { return Truncate(CleanText(q.Title), MaxIndexedText) }
 
 func (e *Engine) prepare(q Question) (text string, now time.Time, err error) {
 	text = CleanText(q.SearchText())

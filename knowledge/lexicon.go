@@ -507,14 +507,19 @@ func (e *Engine) translate(text string, words []Word) []QueryWord {
 }
 
 // searchWords returns the question's own words at full weight, those of
-// its title (headline) at headlineWeight, and their translations at
-// theirs.
-func searchWords(words []Word, translations []QueryWord, headline map[string]bool, headlineWeight float64) []QueryWord {
+// its title at titleWeight, and their translations at theirs.
+func searchWords(words []Word, translations []QueryWord, title []Word, titleWeight float64) []QueryWord {
+	inTitle := make(map[string]bool)
+	for _, w := range title {
+		for _, t := range w.Terms {
+			inTitle[t] = true
+		}
+	}
 	out := make([]QueryWord, 0, len(words)+len(translations))
 	for _, w := range words {
 		weight := 1.0
-		if headlineWeight > 1 && slices.ContainsFunc(w.Terms, func(t string) bool { return headline[t] }) {
-			weight = headlineWeight
+		if slices.ContainsFunc(w.Terms, func(t string) bool { return inTitle[t] }) {
+			weight = max(weight, titleWeight)
 		}
 		out = append(out, QueryWord{Terms: w.Terms, Weight: weight})
 	}
