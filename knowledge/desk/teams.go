@@ -141,7 +141,7 @@ func (d *Desk) teamFor(ctx context.Context, id, text, asker string, anonymous bo
 	}
 	team, _ := teams.Named(as.Team)
 	d.log.Debug("routing: the question is a team's", "question", id, "team", team.Name, "topic", as.Topic, "match", as.Match)
-	return &teamRoute{team: team, ask: knowledge.NewTeamAsk(id, at, as, team.Hours, anonymous), fresh: true}, nil
+	return &teamRoute{team: team, ask: knowledge.NewTeamAsk(id, at, as, team, anonymous), fresh: true}, nil
 }
 
 // teams reads the teams.
