@@ -49,7 +49,7 @@ func fillTeams(t *testing.T, db *sqlite.DB) knowledge.Teams {
 	take := func(id, team, topic, asker string, asked time.Time, answered time.Time) {
 		as, _ := teams.Assign(knowledge.TopicMatch{Team: team, Topic: topic, Score: 1}, asker, false)
 		serving, _ := teams.Named(team)
-		a := knowledge.NewTeamAsk(id, asked, as, serving.Hours, false)
+		a := knowledge.NewTeamAsk(id, asked, as, serving, false)
 		_, err := db.Once(ctx, "team:"+id, func(tx desk.Tx) error {
 			tt := tx.(desk.TeamTx)
 			if err := tt.AddTeamAsk(ctx, a); err != nil {

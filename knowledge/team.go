@@ -309,6 +309,12 @@ type TeamAsk struct {
 	// left to ask, and FallbackAsked when the fallback channel was, after
 	// the team's channel let the answer timeout pass; zero until then.
 	ChannelAsked, FallbackAsked time.Time
+	// Channel and Hours are the team's channel and working hours when it
+	// took the question: an import that drops or renames the team leaves
+	// the promise still held by them. A question taken before they were
+	// kept has none: no channel, and the wall clock.
+	Channel string
+	Hours   WorkHours
 }
 
 // Deadline returns the deadline of kind k.
@@ -319,14 +325,16 @@ func (a TeamAsk) Deadline(k DeadlineKind) Deadline {
 	return a.FirstResponse
 }
 
-// NewTeamAsk records what as assigns to question id, asked at asked: the
-// promise's deadlines computed on the serving team's hours.
-func NewTeamAsk(id string, asked time.Time, as Assignment, hours WorkHours, anonymous bool) TeamAsk {
+// NewTeamAsk records what as assigns to question id, asked at asked, for
+// serving, the team as it is then: the promise's deadlines computed on its
+// hours, and its channel and hours kept.
+func NewTeamAsk(id string, asked time.Time, as Assignment, serving Team, anonymous bool) TeamAsk {
 	a := TeamAsk{
 		QuestionID: id, Team: as.Team, Topic: as.Topic, Requester: as.Requester,
 		Anonymous: anonymous, Match: as.Match, AskedAt: asked,
 		FirstResponse: Deadline{Kind: FirstResponse},
 		Resolution:    Deadline{Kind: Resolution},
+		Channel:       serving.Channel, Hours: serving.Hours,
 	}
 	if anonymous {
 		a.Requester = ""
@@ -336,7 +344,7 @@ func NewTeamAsk(id string, asked time.Time, as Assignment, hours WorkHours, anon
 	}
 	set := func(d *Deadline, within time.Duration) {
 		if within > 0 {
-			d.Within, d.Due = within, hours.Deadline(asked, within)
+			d.Within, d.Due = within, serving.Hours.Deadline(asked, within)
 		}
 	}
 	set(&a.FirstResponse, as.Promise.FirstResponse)

@@ -115,7 +115,11 @@ func TestNewTeamAskAndHolding(t *testing.T) {
 	asked := at(20, 16, 0) // Friday 16:00
 	as := Assignment{Team: "Accounting", Topic: "expenses", Requester: "Sales", Promised: true,
 		Promise: Promise{FirstResponse: 4 * time.Hour, Resolution: 16 * time.Hour}}
-	a := NewTeamAsk("q1", asked, as, hours, false)
+	accounting := Team{Name: "Accounting", Channel: "C0ACC", Hours: hours}
+	a := NewTeamAsk("q1", asked, as, accounting, false)
+	if a.Channel != "C0ACC" || a.Hours.Zone() != paris || a.Hours.Day() != 9*time.Hour {
+		t.Errorf("team ask keeps channel %q and hours in %v of %v a day, want the team's: C0ACC, Paris, 9h", a.Channel, a.Hours.Zone(), a.Hours.Day())
+	}
 	if want := at(23, 11, 0); !a.FirstResponse.Due.Equal(want) {
 		t.Errorf("first response due %v, want Monday 11:00 (%v)", a.FirstResponse.Due, want)
 	}
@@ -185,11 +189,11 @@ func TestNewTeamAskAndHolding(t *testing.T) {
 		t.Errorf("past due with no reminder sent: %q, want the breach", got)
 	}
 
-	internal := NewTeamAsk("q2", asked, Assignment{Team: "Accounting", Requester: "Accounting", Promise: as.Promise}, hours, false)
+	internal := NewTeamAsk("q2", asked, Assignment{Team: "Accounting", Requester: "Accounting", Promise: as.Promise}, accounting, false)
 	if internal.FirstResponse.Promised() || internal.FirstResponse.Outcome(at(30, 0, 0)) != OutcomeUnpromised {
 		t.Errorf("an internal question is held to a promise: %+v", internal.FirstResponse)
 	}
-	anon := NewTeamAsk("q3", asked, as, hours, true)
+	anon := NewTeamAsk("q3", asked, as, accounting, true)
 	if anon.Requester != "" || !anon.Anonymous {
 		t.Errorf("an anonymous question names its requesting team: %+v", anon)
 	}

@@ -219,7 +219,7 @@ func record(ctx context.Context, t *testing.T, dataDir string, events []event) {
 				return err
 			}
 			tt := tx.(desk.TeamTx)
-			a := knowledge.NewTeamAsk(e.id, e.asked, as, team.Hours, false)
+			a := knowledge.NewTeamAsk(e.id, e.asked, as, team, false)
 			if err := tt.AddTeamAsk(ctx, a); err != nil {
 				return err
 			}

@@ -92,9 +92,7 @@ func (d *Desk) HoldPromises(ctx context.Context, dryRun bool) error {
 		if ctx.Err() != nil {
 			break
 		}
-		// A team gone since (a new import without it) keeps its promise
-		// on the wall clock.
-		team, _ := teams.Named(a.Team)
+		team, _ := heldBy(teams, a)
 		for _, kind := range []knowledge.DeadlineKind{knowledge.FirstResponse, knowledge.Resolution} {
 			step := a.Deadline(kind).Next(a.AskedAt, now, team.Hours)
 			if step == knowledge.StepNone {
@@ -330,10 +328,6 @@ func (d *Desk) escalateChannel(ctx context.Context, ta knowledge.TeamAsk) error 
 		}
 		if cur.Status != knowledge.StatusUnanswered || !ta.FallbackAsked.IsZero() {
 			return nil
-		}
-		if tr == nil {
-			// The team is gone since: its channel is not asked again.
-			tr = &teamRoute{}
 		}
 		tr.ask = ta
 		return d.giveUp(ctx, tx, routeStep{key: "escalate-team:" + a.QuestionID, ask: cur, text: Quote{Plain: qs[0].Text}}, len(tr.team.Members), tr, n)

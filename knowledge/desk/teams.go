@@ -79,11 +79,14 @@ func TeamKey(questionID string) string { return "team:" + questionID }
 
 // teamRoute is the team a question goes to, as it stands now, and what
 // the team owes the question: as recorded, or, when fresh, to record in
-// the transaction that routes it.
+// the transaction that routes it. A team gone since it took the question
+// (see heldBy) still holds its promise and is reached in its channel, but
+// its members are unknown: the question is routed as if no team had it.
 type teamRoute struct {
 	team  knowledge.Team
 	ask   knowledge.TeamAsk
 	fresh bool
+	gone  bool
 }
 
 // promised is what tr's team promised, as people are told it.
@@ -141,7 +144,7 @@ func (d *Desk) teamFor(ctx context.Context, id, text, asker string, anonymous bo
 	}
 	team, _ := teams.Named(as.Team)
 	d.log.Debug("routing: the question is a team's", "question", id, "team", team.Name, "topic", as.Topic, "match", as.Match)
-	return &teamRoute{team: team, ask: knowledge.NewTeamAsk(id, at, as, team.Hours, anonymous), fresh: true}, nil
+	return &teamRoute{team: team, ask: knowledge.NewTeamAsk(id, at, as, team, anonymous), fresh: true}, nil
 }
 
 // teams reads the teams.
@@ -153,9 +156,8 @@ func (d *Desk) teams(ctx context.Context) (teams knowledge.Teams, err error) {
 	return teams, err
 }
 
-// teamOf reads the team that took question id, or nil when none did, or
-// when the team is gone since (a new import without it): the question is
-// then routed as if no team had it, its promise still held.
+// teamOf reads the team that took question id (see heldBy), or nil when
+// none did.
 func teamOf(ctx context.Context, r Reader, id string) (*teamRoute, error) {
 	a, err := r.TeamAsk(ctx, id)
 	switch {
@@ -168,33 +170,31 @@ func teamOf(ctx context.Context, r Reader, id string) (*teamRoute, error) {
 	if err != nil {
 		return nil, err
 	}
-	team, ok := teams.Named(a.Team)
-	if !ok {
-		return nil, nil
-	}
-	return &teamRoute{team: team, ask: a}, nil
+	team, now := heldBy(teams, a)
+	return &teamRoute{team: team, ask: a, gone: !now}, nil
 }
 
-// hoursOf returns the working hours of the team named name; the wall
-// clock when it is gone since (a new import without it).
-func hoursOf(ctx context.Context, r Reader, name string) (knowledge.WorkHours, error) {
-	teams, err := r.Teams(ctx)
-	if err != nil {
-		return knowledge.WorkHours{}, err
+// heldBy returns the team holding a, the question it took, and whether
+// teams still name it: as it is now when they do, so that a re-import's
+// channel and hours apply to the questions it holds; else, dropped or
+// renamed by an import, as it was when it took the question: its channel
+// and hours, with no members.
+func heldBy(teams knowledge.Teams, a knowledge.TeamAsk) (knowledge.Team, bool) {
+	if t, ok := teams.Named(a.Team); ok {
+		return t, true
 	}
-	t, _ := teams.Named(name)
-	return t.Hours, nil
+	return knowledge.Team{Name: a.Team, Channel: a.Channel, Hours: a.Hours}, false
 }
 
 // chooseIn returns the best of experts for q whom the routing policy
 // allows and who is around (see choose), within tr's team when there is
-// one, with how many candidates there were. In a team, the engine's
+// one whose members are known, with how many candidates there were. In a team, the engine's
 // ranking is kept to its members; when none of them it ranked can be
 // asked, the other members are, the one holding the fewest open
 // questions first: a team answers for its topics even on questions none
 // of its members answered before.
 func (d *Desk) chooseIn(ctx context.Context, q knowledge.Question, v knowledge.Viewer, experts []knowledge.Expert, asked []string, tr *teamRoute) (*choice, int, error) {
-	if tr == nil {
+	if tr == nil || tr.gone {
 		c, err := d.choose(ctx, q, v, experts, asked)
 		return c, len(experts), err
 	}
@@ -298,7 +298,7 @@ func (d *Desk) proceed(ctx context.Context, tx Tx, s routeStep, nx next, n *Coun
 		}
 		s.team = nx.team.promised()
 	}
-	if nx.team != nil {
+	if nx.team != nil && !nx.team.gone {
 		s.teamName, s.topic = nx.team.team.Name, nx.team.ask.Topic
 	}
 	if nx.choice != nil {
@@ -319,12 +319,13 @@ func meet(ctx context.Context, tx Tx, questionID string, kinds ...knowledge.Dead
 	case err != nil:
 		return err
 	}
-	hours, err := hoursOf(ctx, tx, a.Team)
+	teams, err := tx.Teams(ctx)
 	if err != nil {
 		return err
 	}
+	team, _ := heldBy(teams, a)
 	now := tx.Now()
-	took := hours.Between(a.AskedAt, now)
+	took := team.Hours.Between(a.AskedAt, now)
 	for _, k := range kinds {
 		if _, err := tx.MeetDeadline(ctx, questionID, k, now, took); err != nil {
 			return err

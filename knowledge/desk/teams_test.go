@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -459,6 +460,127 @@ func TestPromiseBreachedWhileTheBotWasDownIsNotRemindedLate(t *testing.T) {
 	}
 	if got := w.bodies(1, desk.KindPromiseDue); len(got) != 2 {
 		t.Errorf("said %+v, want the breach told to #it and to alice", got)
+	}
+}
+
+// TestPromiseOfATeamGoneSinceIsStillHeld: IT takes a question on Friday
+// at 16:00, then an import drops it, or renames it Helpdesk with another
+// channel. The promise is still held on IT's working-hours clock and told
+// in #it, where it was taken: on the wall clock, carol would have heard at
+// 19:00 and #it at 19:30 that Friday.
+func TestPromiseOfATeamGoneSinceIsStillHeld(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		reimport func(knowledge.Teams) knowledge.Teams
+	}{
+		{"removed", func(ts knowledge.Teams) knowledge.Teams { return ts[1:] }},
+		{"renamed", func(ts knowledge.Teams) knowledge.Teams {
+			ts = slices.Clone(ts)
+			ts[0].Name, ts[0].Channel = "Helpdesk", "C0HELP"
+			return ts
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			w := newTeamWorld(t, inParis(6, 16, 0), nil)
+			qid := "slack:C1:1.000100"
+			w.must(w.desk.Ask(ctx, inGeneral("1.000100", vpn)))
+			w.store.deliver()
+			w.must(w.desk.Decide(ctx, desk.Request{Key: "Take", By: carol}, 1, desk.Take))
+			w.store.st.teams = tt.reimport(w.store.st.teams)
+
+			hold := func(at time.Time) []said {
+				t.Helper()
+				w.set(at)
+				from := w.noticeCount() + 1
+				w.must(w.desk.HoldPromises(ctx, false))
+				return w.saidSince(from)
+			}
+			for _, quiet := range []time.Time{inParis(6, 19, 0), inParis(6, 19, 30), inParis(7, 12, 0), inParis(9, 9, 59)} {
+				if got := hold(quiet); len(got) != 0 {
+					t.Errorf("at %v: said %+v, want nothing yet on IT's clock", quiet, got)
+				}
+			}
+			if got := hold(inParis(9, 10, 0)); len(got) != 1 || got[0].To != (desk.Address{Conversation: carol}) {
+				t.Fatalf("at Monday 10:00: said %+v, want carol reminded", got)
+			}
+			got := hold(inParis(9, 10, 30))
+			if len(got) != 1 || got[0].To != (desk.Address{Conversation: itChannel}) || got[0].Body.(desk.PromiseDue).Step != knowledge.StepRemindChannel {
+				t.Fatalf("at Monday 10:30: said %+v, want #it reminded", got)
+			}
+			if day := got[0].Body.(desk.PromiseDue).Promise.Day; day != 9*time.Hour {
+				t.Errorf("#it told of a promise in working days of %v, want IT's 9h", day)
+			}
+			got = hold(inParis(9, 11, 1))
+			if len(got) != 2 || got[0].To != (desk.Address{Conversation: itChannel}) || got[1].Body.(desk.PromiseDue).To != desk.ToAsker {
+				t.Fatalf("after the deadline: said %+v, want the breach told to #it, then alice", got)
+			}
+			// carol's late answer took 7 working hours, not the weekend.
+			w.set(inParis(9, 14, 0))
+			w.must(w.desk.Answer(ctx, desk.Message{Key: "A1", ID: "slack:C1:1.000200", Channel: general, TS: "1.000200", Thread: "1.000100", Author: carol, Plain: "Use vpn.example.com/reset"}))
+			if a, _ := w.teamAsk(qid); a.FirstResponse.Took != 7*time.Hour {
+				t.Errorf("first response took %v, want 7 working hours", a.FirstResponse.Took)
+			}
+		})
+	}
+}
+
+// TestPromiseRemindsTheChannelOfTheTeamAsImported: IT moves to another
+// channel in a new import after taking a question; its reminder and its
+// breach go to the new one.
+func TestPromiseRemindsTheChannelOfTheTeamAsImported(t *testing.T) {
+	ctx := context.Background()
+	w := newTeamWorld(t, inParis(2, 9, 0), nil)
+	w.must(w.desk.Ask(ctx, slashAsk("T1", vpn)))
+	w.store.deliver()
+	w.store.st.teams[0].Channel = "C0HELP"
+	// Seven eighths of 4 working hours: 12:30.
+	w.set(inParis(2, 12, 30))
+	from := w.noticeCount() + 1
+	w.must(w.desk.HoldPromises(ctx, false))
+	got := w.saidSince(from)
+	if len(got) != 1 || got[0].To != (desk.Address{Conversation: "C0HELP"}) || got[0].Body.(desk.PromiseDue).Step != knowledge.StepRemindChannel {
+		t.Fatalf("at 12:30: said %+v, want IT's new channel reminded", got)
+	}
+	w.set(inParis(2, 13, 1))
+	from = w.noticeCount() + 1
+	w.must(w.desk.HoldPromises(ctx, false))
+	if got := w.saidSince(from); len(got) != 2 || got[0].To != (desk.Address{Conversation: "C0HELP"}) {
+		t.Errorf("after the deadline: said %+v, want the breach told in IT's new channel, then to alice", got)
+	}
+}
+
+// TestQuestionOfATeamGoneSinceIsRoutedToAnyoneThenItsChannel: once IT is
+// dropped, nobody knows its members: the question it took goes to
+// whoever knows, as if no team had it, then to #it, where IT took it,
+// before the fallback channel.
+func TestQuestionOfATeamGoneSinceIsRoutedToAnyoneThenItsChannel(t *testing.T) {
+	ctx := context.Background()
+	w := newTeamWorld(t, inParis(2, 11, 0), nil)
+	w.must(w.desk.Ask(ctx, inGeneral("1.000100", vpn)))
+	qid := "slack:C1:1.000100"
+	w.store.st.teams = w.store.st.teams[1:]
+	from := w.noticeCount() + 1
+	w.must(w.desk.Decide(ctx, desk.Request{Key: "N1", By: carol}, 1, desk.NotMe))
+	if diff := cmp.Diff(w.routes(qid), []string{carol + ":passed", bob + ":pending"}); diff != "" {
+		t.Errorf("routes (-got +want):\n%s", diff)
+	}
+	if cards := w.bodies(from, desk.KindExpertAsked); len(cards) != 1 || cards[0].(desk.ExpertAsked).Team != "" {
+		t.Errorf("bob's card %+v, want one naming no team: he is in none", cards)
+	}
+	w.must(w.desk.Decide(ctx, desk.Request{Key: "N2", By: bob}, 2, desk.NotMe))
+	w.must(w.desk.Decide(ctx, desk.Request{Key: "N3", By: dave}, 3, desk.NotMe))
+	var asked []string
+	for _, s := range w.saidSince(from) {
+		if s.Body.Kind() == desk.KindFallbackAsked {
+			asked = append(asked, s.To.Conversation)
+		}
+	}
+	if diff := cmp.Diff(asked, []string{itChannel}); diff != "" {
+		t.Errorf("channels asked (-got +want):\n%s", diff)
+	}
+	if a, _ := w.teamAsk(qid); a.ChannelAsked.IsZero() || !a.FallbackAsked.IsZero() {
+		t.Errorf("stages %v, %v; want #it asked, not the fallback yet", a.ChannelAsked, a.FallbackAsked)
 	}
 }
 

@@ -324,7 +324,7 @@ func (db *DB) TeamAsks(ctx context.Context, from, to time.Time) ([]knowledge.Tea
 func queryTeamAsks(ctx context.Context, q querier, where string, args ...any) ([]knowledge.TeamAsk, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT a.question_id, a.team, a.topic, a.requester, a.anonymous, a.match, a.asked_at,
-		       a.channel_asked_at, a.fallback_asked_at
+		       a.channel_asked_at, a.fallback_asked_at, a.channel, a.zone, a.week, a.holidays
 		FROM team_asks a `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read team asks: %w", err)
@@ -337,12 +337,18 @@ func queryTeamAsks(ctx context.Context, q querier, where string, args ...any) ([
 		var (
 			a                        knowledge.TeamAsk
 			asked, channel, fallback sql.NullInt64
+			zone, week, holidays     string
 		)
-		if err := rows.Scan(&a.QuestionID, &a.Team, &a.Topic, &a.Requester, &a.Anonymous, &a.Match, &asked, &channel, &fallback); err != nil {
+		if err := rows.Scan(&a.QuestionID, &a.Team, &a.Topic, &a.Requester, &a.Anonymous, &a.Match, &asked, &channel, &fallback,
+			&a.Channel, &zone, &week, &holidays); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read team asks: %w", err)
 		}
 		a.AskedAt, a.ChannelAsked, a.FallbackAsked = fromNanos(asked), fromNanos(channel), fromNanos(fallback)
+		if a.Hours, err = decodeHours(week, holidays, zone); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read the hours of team %s on question %s: %w", a.Team, a.QuestionID, err)
+		}
 		a.FirstResponse.Kind, a.Resolution.Kind = knowledge.FirstResponse, knowledge.Resolution
 		asks = append(asks, a)
 		ids = append(ids, a.QuestionID)
@@ -388,7 +394,8 @@ func queryTeamAsks(ctx context.Context, q querier, where string, args ...any) ([
 }
 
 // AddTeamAsk records that a team took a question, with both deadlines of
-// its promise as made. A zero AskedAt means now. It returns an EINVALID
+// its promise as made, and the team's channel and hours then. A zero
+// AskedAt means now. It returns an EINVALID
 // error if a has no question or team, or a deadline of an unknown kind,
 // an ENOTFOUND error if the question is unknown, and an ECONFLICT error
 // if a team took it already.
@@ -409,11 +416,12 @@ func (d *deskTx) AddTeamAsk(ctx context.Context, a knowledge.TeamAsk) error {
 	if !live {
 		return errQuestionNotFound()
 	}
+	week, holidays, zone := encodeHours(a.Hours)
 	err = d.t.execOne(ctx, knowledge.Errorf(knowledge.ECONFLICT, "A team already took that question."),
 		"add team ask "+a.QuestionID, `
-		INSERT INTO team_asks (question_id, team, topic, requester, anonymous, match, asked_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO NOTHING`,
-		a.QuestionID, a.Team, a.Topic, a.Requester, a.Anonymous, a.Match, nanos(a.AskedAt))
+		INSERT INTO team_asks (question_id, team, topic, requester, anonymous, match, asked_at, channel, zone, week, holidays)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO NOTHING`,
+		a.QuestionID, a.Team, a.Topic, a.Requester, a.Anonymous, a.Match, nanos(a.AskedAt), a.Channel, zone, week, holidays)
 	if err != nil {
 		return err
 	}

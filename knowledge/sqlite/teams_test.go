@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -107,7 +108,7 @@ func TestTeamAsks(t *testing.T) {
 	ask := func(id string, asked time.Time, as knowledge.Assignment) knowledge.TeamAsk {
 		askQuestion(t, db, "ask:"+id, knowledge.Question{ID: id, Asker: "US1", Conversation: "C1", Text: "note de frais ?", Time: asked},
 			knowledge.Ask{QuestionID: id, Asker: "US1", Channel: "C1"})
-		a := knowledge.NewTeamAsk(id, asked, as, compta.Hours, false)
+		a := knowledge.NewTeamAsk(id, asked, as, compta, false)
 		teamTx(t, db, "team:"+id, func(tx desk.TeamTx) error { return tx.AddTeamAsk(ctx, a) })
 		return a
 	}
@@ -121,8 +122,11 @@ func TestTeamAsks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(got, q1, cmpopts.EquateApproxTime(0)); diff != "" {
+	if diff := cmp.Diff(got, q1, cmpHours, cmpopts.EquateApproxTime(0)); diff != "" {
 		t.Errorf("TeamAsk (-got +want):\n%s", diff)
+	}
+	if got.Channel != "C0COMPTA" || got.Hours.WallClock() {
+		t.Errorf("TeamAsk kept channel %q and hours %+v, want Comptabilité's", got.Channel, got.Hours)
 	}
 	if _, err := read(t, db, func(r desk.Reader) (knowledge.TeamAsk, error) { return r.(desk.TeamReader).TeamAsk(ctx, "nope") }); knowledge.ErrorCode(err) != knowledge.ENOTFOUND {
 		t.Errorf("TeamAsk of a question no team took: %v, want ENOTFOUND", err)
@@ -223,6 +227,53 @@ func TestTeamAsks(t *testing.T) {
 	if later, _ := db.TeamAsks(ctx, at(23, 9, 30), at(30, 0, 0)); len(later) != 1 || later[0].QuestionID != "q3" {
 		t.Errorf("TeamAsks from Monday 09:30 = %+v, want q3 only", later)
 	}
+	// So does the team as it took them, for its promises.
+	for _, a := range asks {
+		if a.Channel != compta.Channel || !cmp.Equal(a.Hours, compta.Hours, cmpHours) {
+			t.Errorf("%s after the re-import: channel %q, hours %+v; want Comptabilité's", a.QuestionID, a.Channel, a.Hours)
+		}
+	}
+}
+
+// TestTeamAskTakenBeforeItsTeamWasKept: a question taken before migration
+// 17 kept the team's channel and hours has none: no channel, and the wall
+// clock, as the desk held it before.
+func TestTeamAskTakenBeforeItsTeamWasKept(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "nextdesk.db")
+	old, err := openMigrated(path, embedded(t)[:16])
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := time.Date(2026, time.November, 23, 9, 0, 0, 0, time.UTC)
+	askQuestion(t, old, "ask:q1", knowledge.Question{ID: "q1", Asker: "US1", Conversation: "C1", Text: "facture ?", Time: asked},
+		knowledge.Ask{QuestionID: "q1", Asker: "US1", Channel: "C1"})
+	for _, stmt := range []string{
+		fmt.Sprintf(`INSERT INTO team_asks (question_id, team, topic, requester, anonymous, match, asked_at)
+			VALUES ('q1', 'Comptabilité', 'invoices', '', 0, 1, %d)`, asked.UnixNano()),
+		fmt.Sprintf(`INSERT INTO team_deadlines (question_id, kind, within, due) VALUES ('q1', 'first_response', %d, %d)`,
+			int64(4*time.Hour), asked.Add(4*time.Hour).UnixNano()),
+	} {
+		if _, err := old.write.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := read(t, db, func(r desk.Reader) (knowledge.TeamAsk, error) { return r.TeamAsk(ctx, "q1") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Channel != "" || !got.Hours.WallClock() || !got.FirstResponse.Due.Equal(asked.Add(4*time.Hour)) {
+		t.Errorf("team ask from before the migration: channel %q, hours %+v, first response %+v; want no channel, the wall clock, due at 13:00",
+			got.Channel, got.Hours, got.FirstResponse)
+	}
 }
 
 // TestTeamChannelStage checks the stages of a team's question nobody in
@@ -239,7 +290,7 @@ func TestTeamChannelStage(t *testing.T) {
 	for _, id := range []string{"q1", "q2", "q3"} {
 		askQuestion(t, db, "ask:"+id, knowledge.Question{ID: id, Asker: "US1", Conversation: "C1", Text: "facture ?", Time: at(8)},
 			knowledge.Ask{QuestionID: id, Asker: "US1", Channel: "C1"})
-		a := knowledge.NewTeamAsk(id, at(8), knowledge.Assignment{Team: "Comptabilité", Topic: "invoices"}, teams[0].Hours, false)
+		a := knowledge.NewTeamAsk(id, at(8), knowledge.Assignment{Team: "Comptabilité", Topic: "invoices"}, teams[0], false)
 		teamTx(t, db, "team:"+id, func(tx desk.TeamTx) error { return tx.AddTeamAsk(ctx, a) })
 	}
 	waiting := func(before time.Time) []string {
