@@ -15,7 +15,7 @@ import (
 
 // docsExample is the full example of docs/teams.md: it must import as
 // documented, with no problem.
-func docsExample(t *testing.T) string {
+func docsExample(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile("../../docs/teams.md")
 	if err != nil {
@@ -238,7 +238,10 @@ func TestParseTimes(t *testing.T) {
 			t.Errorf("parseWorkDuration(%q) = %v, %v; want %v", s, got, err, want)
 		}
 	}
-	for _, s := range []string{"", "h", "4", "4x", "0h", "-1h", "30m15", "4h30x"} {
+	for _, s := range []string{"", "h", "4", "4x", "0h", "-1h", "30m15", "4h30x",
+		// Found by FuzzParseWorkDuration: the sum wrapped around, and
+		// seven times a hundred thousand days were read as 125,904 hours.
+		strings.Repeat("100000d", 7)} {
 		if got, err := parseWorkDuration(s, day); err == nil {
 			t.Errorf("parseWorkDuration(%q) = %v, want an error", s, got)
 		}
