@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nextdesk/nextdesk/internal/badinput"
 )
@@ -65,7 +66,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, s := range specs {
 			team := s.Team
-			if team.Name == "" || s.Line < 1 || s.Line > lines {
+			if team.Name == "" || utf8.RuneCountInString(team.Name) > MaxName || s.Line < 1 || s.Line > lines {
 				t.Fatalf("team %q on line %d of %d", team.Name, s.Line, lines)
 			}
 			for _, m := range s.Members {
@@ -75,7 +76,7 @@ func FuzzParse(f *testing.F) {
 			}
 			topics := make(map[string]bool)
 			for _, tp := range team.Topics {
-				if tp.Name == "" || topics[strings.ToLower(tp.Name)] || len(tp.Words)+len(tp.Examples) == 0 {
+				if tp.Name == "" || utf8.RuneCountInString(tp.Name) > MaxName || topics[strings.ToLower(tp.Name)] || len(tp.Words)+len(tp.Examples) == 0 {
 					t.Fatalf("team %s: topic %+v", team.Name, tp)
 				}
 				topics[strings.ToLower(tp.Name)] = true
