@@ -28,6 +28,7 @@ func FuzzParse(f *testing.F) {
 		"defaults: &d {zone: UTC}\nteams:\n  - <<: *d\n    name: IT\n",
 		"---\n---\nteams: []\n",
 		"\ufeffteams:\n\t- name: tab\n",
+		"teams:\r  - name: IT\r    members: [U1]\r\n    zone: \u2028UTC\n  -\r0:",
 		"teams:\n  - name: !!binary aGVsbG8=\n    members: !!int 12\n    ? [complex, key]\n    : value\n",
 		"teams:\n  - {name: IT, name: it, members: [U1, U1, '', ~], topics: [{name: x, words: x}]}\n",
 		"teams:\n  - name: IT\n    members: [U1]\n    topics: [{name: a, words: [b]}]\n    promises:\n      - {topic: A, first_response: 100000d100000d, resolution: 99999h99999h}\n      - {for: it, first_response: '1h30m2', resolution: 0h}\n",
@@ -48,7 +49,12 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		lines := bytes.Count(data, []byte("\n")) + 1
+		// YAML breaks lines at \r too, and at NEL, LS and PS: at most this
+		// many lines.
+		lines := 1
+		for _, b := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
+			lines += bytes.Count(data, []byte(b))
+		}
 		for i, p := range problems {
 			if p.Line < 0 || p.Line > lines || p.Message == "" {
 				t.Fatalf("problem %+v, in a file of %d lines", p, lines)
