@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/nextdesk/nextdesk/internal/badinput"
 )
 
 func TestClip(t *testing.T) {
@@ -56,4 +59,31 @@ func TestBlocksStayWithinLimits(t *testing.T) {
 	if got := OneLine("a\n  b\tc", 10); got != "a b c" {
 		t.Errorf("OneLine = %q", got)
 	}
+}
+
+// FuzzClip: whatever text people wrote, Clip and OneLine keep within
+// their bound (leaving text that fits as it is) and Escape leaves no
+// character Slack would read as markup.
+func FuzzClip(f *testing.F) {
+	for _, s := range badinput.Texts() {
+		f.Add(s, uint16(MaxButtonText))
+		f.Add(s, uint16(MaxSectionText))
+	}
+	f.Fuzz(func(t *testing.T, s string, bound uint16) {
+		n := int(bound) + 1
+		clipped := Clip(s, n)
+		if utf8.RuneCountInString(clipped) > n {
+			t.Fatalf("Clip(%q, %d) = %q, too long", s, n, clipped)
+		}
+		if utf8.RuneCountInString(s) <= n && clipped != s {
+			t.Fatalf("Clip(%q, %d) = %q, though it fits", s, n, clipped)
+		}
+		if line := OneLine(s, n); utf8.RuneCountInString(line) > n || strings.IndexFunc(line, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) >= 0 {
+			t.Fatalf("OneLine(%q, %d) = %q", s, n, line)
+		}
+		escaped := Escape(s)
+		if strings.ContainsAny(escaped, "<>") || strings.Count(escaped, "&") != strings.Count(escaped, "&amp;")+strings.Count(escaped, "&lt;")+strings.Count(escaped, "&gt;") {
+			t.Fatalf("Escape(%q) = %q", s, escaped)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -192,11 +193,38 @@ func textOf(v any) string {
 	return ""
 }
 
+// TestMessageTextsNotifyNobodyElse: the text of a message, which
+// notifications show, quotes what someone wrote without its broadcast
+// mentions and without reading plain text as markup, as the blocks do.
+// FuzzRender found each of these texts notifying a whole channel again.
+func TestMessageTextsNotifyNobodyElse(t *testing.T) {
+	o := &Outbox{cfg: OutboxConfig{Lang: "en"}}
+	for _, c := range []struct {
+		body desk.Body
+		want string
+	}{
+		{desk.QuestionPosted{Asker: "U1", Text: desk.Quote{Typed: "<!channel> is the VPN down?"}}, "<@U1> asks: @channel is the VPN down?"},
+		{desk.QuestionPosted{Text: desk.Quote{Typed: "<!here|here> is the VPN down?"}}, "Someone asks, anonymously: @here is the VPN down?"},
+		{desk.InstantAnswer{Answer: knowledge.Answer{Text: "type <!everyone> & wait"}}, "This was answered before: type &lt;!everyone&gt; &amp; wait"},
+		{desk.TeamsShown{Teams: []desk.TeamCard{{Name: "<!channel>"}}}, "Your teams: &lt;!channel&gt;"},
+	} {
+		got, err := o.render(context.Background(), desk.Outgoing{Notice: desk.Notice{Key: "k", To: desk.Address{Conversation: "#help"}, Body: c.body}})
+		if err != nil || got.text != c.want {
+			t.Errorf("render %+v: text %q, %v; want %q", c.body, got.text, err, c.want)
+		}
+	}
+	if got := mention("#<!here>"); got != "#&lt;!here&gt;" {
+		t.Errorf("mention = %q, want the name as plain text", got)
+	}
+}
+
 func TestQuoteAndClip(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"hello", "> hello"},
 		{"two\nlines", "> two\n> lines"},
 		{"<!channel> help <!here>", "> @channel help @here"},
+		// Found by FuzzRender: the old form, with a label.
+		{"<!here|here> and <!channel|@channel>", "> @here and @channel"},
 		{"", ">"},
 	} {
 		if got := quote(c.in, 100); got != c.want {

@@ -72,6 +72,10 @@ func TestParseSpan(t *testing.T) {
 		{"-2d", 0, false},
 		{"400d", 0, false},
 		{"99999999999999999999d", 0, false},
+		// Found by FuzzCommandText: a sum that wrapped around was read
+		// as three days, and an Arabic-Indic zero as 1,584.
+		{"10000w10000w10000w501w", 0, false},
+		{"٠m", 0, false},
 	} {
 		got, ok := parseSpan(c.in)
 		if got != c.want || ok != c.ok {

@@ -169,14 +169,18 @@ func parseSpan(s string) (time.Duration, bool) {
 	n, digits := 0, false
 	for _, r := range s {
 		switch {
-		case unicode.IsDigit(r):
+		case r >= '0' && r <= '9':
 			n = n*10 + int(r-'0')
 			digits = true
 			if n > 10000 {
 				return 0, false
 			}
 		case digits && units[r] != 0:
-			total += time.Duration(n) * units[r]
+			// Refused as soon as it is too long: more parts of up to
+			// 10000w each could wrap the sum around.
+			if total += time.Duration(n) * units[r]; total > desk.MaxSnooze {
+				return 0, false
+			}
 			n, digits = 0, false
 		default:
 			return 0, false

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -83,20 +84,20 @@ func (o *Outbox) render(ctx context.Context, m desk.Outgoing) (call, error) {
 			c.text, c.blocks = anonymousQuestion(lang, text)
 			break
 		}
-		c.text = i18n.Tr(lang, "ask.posted_text", "<@"+b.Asker+">", blockkit.OneLine(text, maxNotification))
+		c.text = i18n.Tr(lang, "ask.posted_text", "<@"+b.Asker+">", excerpt(text))
 		c.blocks = questionBlocks(lang, b.Asker, text)
 	case desk.InstantAnswer:
-		c.text = i18n.Tr(lang, "instant.text", blockkit.OneLine(b.Answer.Text, maxNotification))
+		c.text = i18n.Tr(lang, "instant.text", excerpt(blockkit.Escape(b.Answer.Text)))
 		if b.PickedBy != "" {
-			c.text = i18n.Tr(lang, "instant.picked_text", b.PickedBy, blockkit.OneLine(b.Answer.Text, maxNotification))
+			c.text = i18n.Tr(lang, "instant.picked_text", b.PickedBy, excerpt(blockkit.Escape(b.Answer.Text)))
 		}
 		c.blocks = instantBlocks(lang, b, o.link(ctx, m, b.Source))
 	case desk.GroupDM:
 		c.method, c.users = methodOpen, b.Members
 	case desk.ExpertAsked:
-		c.text = i18n.Tr(lang, "expert.text", b.Asker, blockkit.OneLine(quoted(b.Text), maxNotification))
+		c.text = i18n.Tr(lang, "expert.text", b.Asker, excerpt(quoted(b.Text)))
 		if b.Asker == "" {
-			c.text = i18n.Tr(lang, "expert.text_anonymous", blockkit.OneLine(quoted(b.Text), maxNotification))
+			c.text = i18n.Tr(lang, "expert.text_anonymous", excerpt(quoted(b.Text)))
 		}
 		c.blocks = expertBlocks(lang, b, o.evidenceLinks(ctx, m, b.Evidence), o.link(ctx, m, b.Thread))
 	case desk.AskerTold:
@@ -237,12 +238,12 @@ func slackChannel(c string) string {
 }
 
 // mention is how a message names a channel: a link for an id, its name
-// otherwise.
+// otherwise, as plain text (a teams file may name a channel anyhow).
 func mention(channel string) string {
 	if looksLikeID(channel) {
 		return "<#" + channel + ">"
 	}
-	return "#" + strings.TrimPrefix(channel, "#")
+	return "#" + blockkit.Escape(strings.TrimPrefix(channel, "#"))
 }
 
 // langOf is the language to write to person in: their Slack locale's when
@@ -507,14 +508,22 @@ func (w *Workspace) Permalink(ctx context.Context, channel, ts string) (string, 
 	return w.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
 }
 
-// broadcasts are the mentions that notify a whole channel; a question
-// quoted by the bot must not ping everyone again.
-var broadcasts = strings.NewReplacer("<!channel>", "@channel", "<!here>", "@here", "<!everyone>", "@everyone")
+// broadcast matches the mentions that notify a whole channel, with or
+// without a label (<!here>, <!channel|@channel>): what someone wrote, the
+// bot quotes or sums up without notifying everyone again.
+var broadcast = regexp.MustCompile(`<!(here|channel|everyone)(\|[^>]*)?>`)
+
+// defused is Slack text with its broadcast mentions as plain words.
+func defused(text string) string { return broadcast.ReplaceAllString(text, "@$1") }
+
+// excerpt is Slack text on one line, clipped, without broadcast mentions:
+// what someone wrote, in the text of a message, which notifications show.
+func excerpt(text string) string { return blockkit.OneLine(defused(text), maxNotification) }
 
 // quote renders Slack text as a block quote, clipped, without broadcast
 // mentions.
 func quote(text string, n int) string {
-	text = blockkit.Clip(broadcasts.Replace(strings.TrimSpace(text)), n)
+	text = blockkit.Clip(defused(strings.TrimSpace(text)), n)
 	if text == "" {
 		return ">"
 	}

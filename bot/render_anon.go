@@ -54,7 +54,7 @@ func helpText(lang string, anonymousOff bool) string {
 // thread in a channel, posted by the bot: what is asked, and that replies
 // reach the person who asked.
 func anonymousQuestion(lang, text string) (string, []slack.Block) {
-	return i18n.Tr(lang, "ask.posted_text_anonymous", blockkit.OneLine(text, maxNotification)), []slack.Block{
+	return i18n.Tr(lang, "ask.posted_text_anonymous", excerpt(text)), []slack.Block{
 		blockkit.Section(i18n.Tr(lang, "ask.posted_anonymous") + "\n" + quote(text, maxQuoted)),
 		blockkit.Context(i18n.Tr(lang, "ask.relayed_here")),
 	}
@@ -110,7 +110,7 @@ func relayedBlocks(lang string, b desk.Relayed, link string) (string, []slack.Bl
 		text = b.Text.Typed
 	}
 	if b.From == "" {
-		return i18n.Tr(lang, "anonymous.relayed_asker_text", blockkit.OneLine(text, maxNotification)),
+		return i18n.Tr(lang, "anonymous.relayed_asker_text", excerpt(text)),
 			[]slack.Block{blockkit.Section(i18n.Tr(lang, "anonymous.relayed_asker") + "\n" + quote(text, maxQuoted))}
 	}
 	blocks := []slack.Block{blockkit.Section(i18n.Tr(lang, "anonymous.relayed_from", b.From) + "\n" + quote(text, maxQuoted))}
@@ -121,7 +121,7 @@ func relayedBlocks(lang string, b desk.Relayed, link string) (string, []slack.Bl
 		blocks = append(blocks, blockkit.Actions("relayed",
 			blockkit.Button(actionAccept, b.Answer, i18n.Tr(lang, "button.solved"), "primary")))
 	}
-	return i18n.Tr(lang, "anonymous.relayed_text", b.From, blockkit.OneLine(text, maxNotification)), blocks
+	return i18n.Tr(lang, "anonymous.relayed_text", b.From, excerpt(text)), blocks
 }
 
 // anonymousReply is what the replies about anonymous questions say; ok is

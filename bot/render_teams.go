@@ -104,7 +104,7 @@ func teamAskedBlocks(lang string, b desk.TeamAsked, link string) (string, []slac
 		next += " " + i18n.Tr(lang, "expert.link", link)
 	}
 	blocks = append(blocks, blockkit.Section(next), blockkit.Context(promiseTerms(lang, b.Promise)))
-	summary := i18n.Tr(lang, "team.asked_text", blockkit.Escape(b.Promise.Team), blockkit.OneLine(text, maxNotification))
+	summary := i18n.Tr(lang, "team.asked_text", blockkit.Escape(b.Promise.Team), excerpt(text))
 	if b.Private {
 		summary = blockkit.Escape(header)
 	}
@@ -236,7 +236,7 @@ func teamsBlocks(lang string, b desk.TeamsShown) (string, []slack.Block) {
 	blocks := []slack.Block{blockkit.Header(i18n.Tr(lang, "teams.header"))}
 	names := make([]string, len(b.Teams))
 	for i, t := range b.Teams {
-		names[i] = t.Name
+		names[i] = blockkit.Escape(t.Name)
 		blocks = append(blocks, blockkit.Section(teamText(lang, t)))
 	}
 	return i18n.Tr(lang, "teams.text", strings.Join(names, ", ")), blocks

@@ -42,7 +42,7 @@ var workplace = []string{
 
 // mustWorkplace imports the workplace history, each question answered by
 // someone, into a real store and index.
-func mustWorkplace(t *testing.T) *knowledge.Engine {
+func mustWorkplace(t testing.TB) *knowledge.Engine {
 	t.Helper()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	var b knowledge.Batch

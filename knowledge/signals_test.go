@@ -32,7 +32,7 @@ func (c *counting) Consult(ctx context.Context, v knowledge.Viewer, q knowledge.
 var day0 = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 
 // mustEngine imports b into a real store and index.
-func mustEngine(t *testing.T, b knowledge.Batch) (*knowledge.Engine, *counting) {
+func mustEngine(t testing.TB, b knowledge.Batch) (*knowledge.Engine, *counting) {
 	t.Helper()
 	ctx := context.Background()
 	db := sqlitetest.MustOpen(t)

@@ -2,6 +2,7 @@ package teams
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -113,6 +114,15 @@ func parseWorkDuration(s string, day time.Duration) (time.Duration, error) {
 		return 0, bad
 	}
 	var total time.Duration
+	// add adds d to total unless the sum would wrap around, which would
+	// read an enormous working time as a short one.
+	add := func(d time.Duration) bool {
+		if d > math.MaxInt64-total {
+			return false
+		}
+		total += d
+		return true
+	}
 	n, digits := 0, false
 	last := time.Duration(0)
 	for _, r := range in {
@@ -136,15 +146,16 @@ func parseWorkDuration(s string, day time.Duration) (time.Duration, error) {
 		default:
 			return 0, bad
 		}
-		total += time.Duration(n) * last
+		if !add(time.Duration(n) * last) {
+			return 0, bad
+		}
 		n, digits = 0, false
 	}
 	if digits {
 		// "1h30": a number after hours is minutes.
-		if last != time.Hour {
+		if last != time.Hour || !add(time.Duration(n)*time.Minute) {
 			return 0, bad
 		}
-		total += time.Duration(n) * time.Minute
 	}
 	if total <= 0 {
 		return 0, bad

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -54,6 +55,11 @@ func (m Member) Email() bool { return !m.Group() && strings.Contains(m.Ref, "@")
 // maxFile bounds a teams file: a thousand teams with their topics take
 // well under a megabyte.
 const maxFile = 8 << 20
+
+// MaxName bounds the name of a team or of a topic, in characters: messages
+// show names whole, and a name of pages would swell them past what Slack
+// takes.
+const MaxName = 100
 
 // DefaultHours are the working hours of a team whose file gives none:
 // 09:00 to 18:00, Monday to Friday.
@@ -233,8 +239,12 @@ func (p *parser) team(n *yaml.Node, def hoursSpec) (Spec, bool) {
 	f := p.fields(n, "name", "channel", "members", "zone", "hours", "holidays", "topics", "promises")
 	s := Spec{Line: n.Line}
 	name, _ := p.scalar(f["name"], "name")
-	if name == "" {
+	switch {
+	case name == "":
 		p.problem(n, "a team without a name; left out")
+		return Spec{}, false
+	case utf8.RuneCountInString(name) > MaxName:
+		p.problem(n, "a team's name has at most %d characters, not %d; left out", MaxName, utf8.RuneCountInString(name))
 		return Spec{}, false
 	}
 	s.Team.Name = name
@@ -303,6 +313,9 @@ func (p *parser) topic(n *yaml.Node, before []knowledge.Topic) (knowledge.Topic,
 	switch {
 	case name == "":
 		p.problem(n, "a topic without a name; left out")
+		return t, false
+	case utf8.RuneCountInString(name) > MaxName:
+		p.problem(n, "a topic's name has at most %d characters, not %d; left out", MaxName, utf8.RuneCountInString(name))
 		return t, false
 	case slices.ContainsFunc(before, func(b knowledge.Topic) bool { return strings.EqualFold(b.Name, name) }):
 		p.problem(n, "topic %q is named again in this team; left out", name)

@@ -15,7 +15,7 @@ import (
 
 // docsExample is the full example of docs/teams.md: it must import as
 // documented, with no problem.
-func docsExample(t *testing.T) string {
+func docsExample(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile("../../docs/teams.md")
 	if err != nil {
@@ -213,6 +213,36 @@ teams:
 	}
 }
 
+// TestParseLeavesOutLongNames: a name over MaxName characters is left out,
+// as FuzzRender found that a team named at length (28,000 characters)
+// made the message telling its channel of a question longer than Slack
+// takes, so the channel never heard of it.
+func TestParseLeavesOutLongNames(t *testing.T) {
+	long := strings.Repeat("é", MaxName+1)
+	specs, problems := mustParse(t, `teams:
+  - name: `+long+`
+    members: [U1]
+    topics: [{name: a, words: [a]}]
+  - name: IT
+    members: [U2]
+    topics: [{name: `+long+`, words: [a]}, {name: `+long[:2*MaxName]+`, words: [b]}]
+`)
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`line 2: a team's name has at most 100 characters, not 101; left out`,
+		`line 7: a topic's name has at most 100 characters, not 101; left out`,
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("problems (-got +want):\n%s", diff)
+	}
+	if len(specs) != 1 || len(specs[0].Team.Topics) != 1 || specs[0].Team.Topics[0].Name != long[:2*MaxName] {
+		t.Errorf("kept %+v, want IT with its topic of %d characters", specs, MaxName)
+	}
+}
+
 func TestParseRefusesFile(t *testing.T) {
 	for name, text := range map[string]string{
 		"empty":       "",
@@ -238,7 +268,10 @@ func TestParseTimes(t *testing.T) {
 			t.Errorf("parseWorkDuration(%q) = %v, %v; want %v", s, got, err, want)
 		}
 	}
-	for _, s := range []string{"", "h", "4", "4x", "0h", "-1h", "30m15", "4h30x"} {
+	for _, s := range []string{"", "h", "4", "4x", "0h", "-1h", "30m15", "4h30x",
+		// Found by FuzzParseWorkDuration: the sum wrapped around, and
+		// seven times a hundred thousand days were read as 125,904 hours.
+		strings.Repeat("100000d", 7)} {
 		if got, err := parseWorkDuration(s, day); err == nil {
 			t.Errorf("parseWorkDuration(%q) = %v, want an error", s, got)
 		}

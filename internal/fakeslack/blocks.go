@@ -31,10 +31,10 @@ var knownBlocks = map[string]bool{
 	"table": true, "video": true, "call": true, "context_actions": true,
 }
 
-// validateBlocks checks a message's blocks against the limits above and
+// ValidateBlocks checks a message's blocks against the limits above and
 // returns Slack-style problems ("must be less than 3001 characters
 // [json-pointer:/blocks/0/text/text]"); none means the blocks are accepted.
-func validateBlocks(raw json.RawMessage) []string {
+func ValidateBlocks(raw json.RawMessage) []string {
 	var blocks []map[string]any
 	if err := json.Unmarshal(raw, &blocks); err != nil {
 		return []string{"must be a JSON array of objects [json-pointer:/blocks]"}

@@ -59,7 +59,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(msg.Blocks) > 0 && string(msg.Blocks) != "null" {
-		if problems := validateBlocks(msg.Blocks); len(problems) > 0 {
+		if problems := ValidateBlocks(msg.Blocks); len(problems) > 0 {
 			writeJSON(w, http.StatusBadRequest, result{"ok": false, "error": "invalid_blocks", "errors": problems})
 			return
 		}

@@ -66,8 +66,9 @@ var methods = map[string]apiMethod{
 	"reactions.get":         (*Server).reactionsGet,
 }
 
-// maxMessageChars is the length past which Slack refuses a message text.
-const maxMessageChars = 40000
+// MaxMessageChars is the length past which Slack refuses a message text
+// (msg_too_long).
+const MaxMessageChars = 40000
 
 func (s *Server) serveAPI(w http.ResponseWriter, hr *http.Request) {
 	method := hr.PathValue("method")
@@ -573,12 +574,12 @@ func content(r *request, required bool) (text string, blocks json.RawMessage, co
 	if required && strings.TrimSpace(text) == "" && !hasBlocks && r.get("attachments") == "" {
 		return "", nil, "no_text", nil
 	}
-	if utf8.RuneCountInString(text) > maxMessageChars {
+	if utf8.RuneCountInString(text) > MaxMessageChars {
 		return "", nil, "msg_too_long", nil
 	}
 	if hasBlocks {
 		blocks = json.RawMessage(r.get("blocks"))
-		if problems := validateBlocks(blocks); len(problems) > 0 {
+		if problems := ValidateBlocks(blocks); len(problems) > 0 {
 			msgs := make([]string, len(problems))
 			for i, p := range problems {
 				msgs[i] = "[ERROR] " + p
