@@ -188,11 +188,11 @@ func heldBy(teams knowledge.Teams, a knowledge.TeamAsk) (knowledge.Team, bool) {
 
 // chooseIn returns the best of experts for q whom the routing policy
 // allows and who is around (see choose), within tr's team when there is
-// one whose members are known, with how many candidates there were. In a team, the engine's
-// ranking is kept to its members; when none of them it ranked can be
-// asked, the other members are, the one holding the fewest open
-// questions first: a team answers for its topics even on questions none
-// of its members answered before.
+// one whose members are known, with how many candidates there were. In a
+// team, the engine's ranking is kept to its members; when none of them it
+// ranked can be asked, the other members are, the one holding the fewest
+// open questions first: a team answers for its topics even on questions
+// none of its members answered before.
 func (d *Desk) chooseIn(ctx context.Context, q knowledge.Question, v knowledge.Viewer, experts []knowledge.Expert, asked []string, tr *teamRoute) (*choice, int, error) {
 	if tr == nil || tr.gone {
 		c, err := d.choose(ctx, q, v, experts, asked)

@@ -395,10 +395,9 @@ func queryTeamAsks(ctx context.Context, q querier, where string, args ...any) ([
 
 // AddTeamAsk records that a team took a question, with both deadlines of
 // its promise as made, and the team's channel and hours then. A zero
-// AskedAt means now. It returns an EINVALID
-// error if a has no question or team, or a deadline of an unknown kind,
-// an ENOTFOUND error if the question is unknown, and an ECONFLICT error
-// if a team took it already.
+// AskedAt means now. It returns an EINVALID error if a has no question or
+// team, or a deadline of an unknown kind, an ENOTFOUND error if the
+// question is unknown, and an ECONFLICT error if a team took it already.
 func (d *deskTx) AddTeamAsk(ctx context.Context, a knowledge.TeamAsk) error {
 	if a.QuestionID == "" || strings.TrimSpace(a.Team) == "" {
 		return knowledge.Errorf(knowledge.EINVALID, "A team's question needs a question and a team.")
