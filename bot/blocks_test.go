@@ -213,6 +213,14 @@ func TestMessageTextsNotifyNobodyElse(t *testing.T) {
 			t.Errorf("render %+v: text %q, %v; want %q", c.body, got.text, err, c.want)
 		}
 	}
+	// Found by FuzzRender: a team's review named the team as markup.
+	review := &Outbox{cfg: o.cfg, store: teamAsks{}}
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	got, err := review.render(context.Background(), desk.Outgoing{Notice: desk.Notice{Key: "k", To: desk.Address{Conversation: "#it"},
+		Body: desk.TeamReview{Team: "<!channel>", Since: now.AddDate(0, -6, 0), Until: now}}})
+	if want := "Service promises review of &lt;!channel&gt;"; err != nil || got.text != want {
+		t.Errorf("render the review of <!channel>: text %q, %v; want %q", got.text, err, want)
+	}
 	if got := mention("#<!here>"); got != "#&lt;!here&gt;" {
 		t.Errorf("mention = %q, want the name as plain text", got)
 	}

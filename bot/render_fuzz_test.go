@@ -23,8 +23,8 @@ import (
 var notifiesAll = regexp.MustCompile(`<!(here|channel|everyone)(\|[^>]*)?>`)
 
 // FuzzRender renders the messages that show what someone wrote (a
-// question, an answer, a team's name) with any text, typed in Slack's
-// markup or kept as plain text: each is a message Slack accepts (its
+// question, an answer, a team's name, its review) with any text, typed in
+// Slack's markup or kept as plain text: each is a message Slack accepts (its
 // blocks within Block Kit's limits, as the fake Slack checks them, its
 // text within 40,000 characters) and none notifies a whole channel again.
 func FuzzRender(f *testing.F) {
@@ -82,6 +82,20 @@ func FuzzRender(f *testing.F) {
 			}
 			accepted(t, body, c.text, c.blocks)
 		}
+		// A team's review, composed from the questions it took.
+		asked := when.AddDate(0, -1, 0)
+		took := []knowledge.TeamAsk{
+			{QuestionID: "q1", Team: name, Topic: name, Requester: "Sales", AskedAt: asked},
+			{QuestionID: "q2", Team: "Sales", Topic: name, Requester: name, AskedAt: asked},
+		}
+		review := desk.TeamReview{Team: name, Since: when.AddDate(0, -6, 0), Until: when}
+		ro := &Outbox{cfg: o.cfg, store: teamAsks{asks: took}}
+		c, err := ro.render(context.Background(), desk.Outgoing{Notice: desk.Notice{Key: "k", To: desk.Address{Conversation: "#help"}, Body: review}})
+		if err != nil {
+			t.Fatalf("render the review of %q: %v", name, err)
+		}
+		accepted(t, review, c.text, c.blocks)
+
 		p := profile{Topics: []string{text}, Answered: []string{text, text}, Waiting: []waiting{{Text: text}}, Now: when}
 		accepted(t, p, "", profileBlocks(lang, p))
 	})
@@ -138,4 +152,15 @@ func mrkdwnTexts(v any) []string {
 		}
 	}
 	return out
+}
+
+// teamAsks is a store of the questions teams took, all that rendering a
+// team's review reads.
+type teamAsks struct {
+	Notices
+	asks []knowledge.TeamAsk
+}
+
+func (s teamAsks) TeamAsks(context.Context, time.Time, time.Time) ([]knowledge.TeamAsk, error) {
+	return s.asks, nil
 }

@@ -295,7 +295,7 @@ func (o *Outbox) renderReview(ctx context.Context, c call, b desk.TeamReview) (c
 		return call{}, err
 	}
 	lang := o.cfg.Lang
-	c.text, c.blocks = i18n.Tr(lang, "review.posted_text", b.Team), digest.ReviewBlocks(r.Of(b.Team), lang)
+	c.text, c.blocks = i18n.Tr(lang, "review.posted_text", blockkit.Escape(b.Team)), digest.ReviewBlocks(r.Of(b.Team), lang)
 	return c, nil
 }
 
