@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -60,6 +61,10 @@ const maxFile = 8 << 20
 // show names whole, and a name of pages would swell them past what Slack
 // takes.
 const MaxName = 100
+
+// oneLine reports whether name fits where names are written: a heading, a
+// line of the review, a cell of its CSV.
+func oneLine(name string) bool { return !strings.ContainsFunc(name, unicode.IsControl) }
 
 // DefaultHours are the working hours of a team whose file gives none:
 // 09:00 to 18:00, Monday to Friday.
@@ -246,6 +251,9 @@ func (p *parser) team(n *yaml.Node, def hoursSpec) (Spec, bool) {
 	case utf8.RuneCountInString(name) > MaxName:
 		p.problem(n, "a team's name has at most %d characters, not %d; left out", MaxName, utf8.RuneCountInString(name))
 		return Spec{}, false
+	case !oneLine(name):
+		p.problem(n, "a team's name is one line, without tabs or control characters; left out")
+		return Spec{}, false
 	}
 	s.Team.Name = name
 	s.Team.Channel, _ = p.scalar(f["channel"], "channel")
@@ -316,6 +324,9 @@ func (p *parser) topic(n *yaml.Node, before []knowledge.Topic) (knowledge.Topic,
 		return t, false
 	case utf8.RuneCountInString(name) > MaxName:
 		p.problem(n, "a topic's name has at most %d characters, not %d; left out", MaxName, utf8.RuneCountInString(name))
+		return t, false
+	case !oneLine(name):
+		p.problem(n, "a topic's name is one line, without tabs or control characters; left out")
 		return t, false
 	case slices.ContainsFunc(before, func(b knowledge.Topic) bool { return strings.EqualFold(b.Name, name) }):
 		p.problem(n, "topic %q is named again in this team; left out", name)

@@ -243,6 +243,33 @@ func TestParseLeavesOutLongNames(t *testing.T) {
 	}
 }
 
+// A name is written in headings, on a line of the review and in a cell of
+// its CSV: one that breaks a line is left out, said on its line.
+func TestParseLeavesOutNamesOfSeveralLines(t *testing.T) {
+	specs, problems := mustParse(t, `teams:
+  - name: "IT\nsupport"
+    members: [U1]
+    topics: [{name: a, words: [a]}]
+  - name: Finance
+    members: [U2]
+    topics: [{name: "pay\troll", words: [a]}, {name: expenses, words: [b]}]
+`)
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`line 2: a team's name is one line, without tabs or control characters; left out`,
+		`line 7: a topic's name is one line, without tabs or control characters; left out`,
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("problems (-got +want):\n%s", diff)
+	}
+	if len(specs) != 1 || specs[0].Team.Name != "Finance" || len(specs[0].Team.Topics) != 1 || specs[0].Team.Topics[0].Name != "expenses" {
+		t.Errorf("kept %+v, want Finance with its topic expenses", specs)
+	}
+}
+
 func TestParseRefusesFile(t *testing.T) {
 	for name, text := range map[string]string{
 		"empty":       "",
