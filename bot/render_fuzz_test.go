@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +16,6 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 	"github.com/nextdesk/nextdesk/knowledge/desk"
 )
-
-// notifiesAll matches a mention that notifies a whole channel, with or
-// without a label.
-var notifiesAll = regexp.MustCompile(`<!(here|channel|everyone)(\|[^>]*)?>`)
 
 // FuzzRender renders the messages that show what someone wrote (a
 // question, an answer, a team's name, its review) with any text, typed in
@@ -121,37 +116,11 @@ func accepted(t *testing.T, what any, text string, blocks []slack.Block) {
 	if strings.TrimSpace(text) == "" && blocks == nil {
 		t.Fatalf("%T: a message with neither text nor blocks", what)
 	}
-	var tree any
-	if err := json.Unmarshal(raw, &tree); err != nil {
+	if found, err := fakeslack.Broadcasts(text, raw); err != nil {
 		t.Fatal(err)
+	} else if len(found) > 0 {
+		t.Fatalf("%T: %q would notify the whole channel", what, found)
 	}
-	// Slack reads mentions in the message's text and in mrkdwn text
-	// objects; plain_text is shown as it is.
-	for _, s := range append(mrkdwnTexts(tree), text) {
-		if m := notifiesAll.FindString(s); m != "" {
-			t.Fatalf("%T: %q notifies the whole channel:\n%s", what, m, s)
-		}
-	}
-}
-
-// mrkdwnTexts returns the texts of the mrkdwn text objects in v, decoded
-// JSON.
-func mrkdwnTexts(v any) []string {
-	var out []string
-	switch v := v.(type) {
-	case map[string]any:
-		if s, ok := v["text"].(string); ok && v["type"] == "mrkdwn" {
-			out = append(out, s)
-		}
-		for _, x := range v {
-			out = append(out, mrkdwnTexts(x)...)
-		}
-	case []any:
-		for _, x := range v {
-			out = append(out, mrkdwnTexts(x)...)
-		}
-	}
-	return out
 }
 
 // teamAsks is a store of the questions teams took, all that rendering a

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,11 +25,6 @@ import (
 	"github.com/nextdesk/nextdesk/internal/fakeslack"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
-
-// notifiesAll matches a mention that notifies a whole channel, with or
-// without a label: the bot's own rule is unexported in bot/, which
-// imports digest.
-var notifiesAll = regexp.MustCompile(`<!(here|channel|everyone)(\|[^>]*)?>`)
 
 // What of a question and of an answer a digest item shows, in characters
 // (digest's maxQuestion and maxExcerpt).
@@ -179,37 +173,11 @@ func slackTakes(t *testing.T, what, text string, blocks []slack.Block) {
 	if n := utf8.RuneCountInString(text); n > fakeslack.MaxMessageChars || strings.TrimSpace(text) == "" {
 		t.Fatalf("%s: a text of %d characters", what, n)
 	}
-	var tree any
-	if err := json.Unmarshal(raw, &tree); err != nil {
+	if found, err := fakeslack.Broadcasts(text, raw); err != nil {
 		t.Fatal(err)
+	} else if len(found) > 0 {
+		t.Fatalf("%s: %q would notify the whole channel", what, found)
 	}
-	// Slack reads mentions in the message's text and in mrkdwn text
-	// objects; plain_text is shown as it is.
-	for _, s := range append(mrkdwnTexts(tree), text) {
-		if m := notifiesAll.FindString(s); m != "" {
-			t.Fatalf("%s: %q notifies the whole channel:\n%s", what, m, s)
-		}
-	}
-}
-
-// mrkdwnTexts returns the texts of the mrkdwn text objects in v, decoded
-// JSON.
-func mrkdwnTexts(v any) []string {
-	var out []string
-	switch v := v.(type) {
-	case map[string]any:
-		if s, ok := v["text"].(string); ok && v["type"] == "mrkdwn" {
-			out = append(out, s)
-		}
-		for _, x := range v {
-			out = append(out, mrkdwnTexts(x)...)
-		}
-	case []any:
-		for _, x := range v {
-			out = append(out, mrkdwnTexts(x)...)
-		}
-	}
-	return out
 }
 
 // shownAsWritten fails the test unless the text form of d shows each

@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -185,4 +186,48 @@ func Readable(raw []byte) string {
 		return string(raw)
 	}
 	return strings.TrimSpace(buf.String())
+}
+
+// broadcast matches a mention that notifies a whole channel, with or
+// without a label (<!here>, <!channel|@channel>).
+var broadcast = regexp.MustCompile(`<!(here|channel|everyone)(\|[^>]*)?>`)
+
+// Broadcasts returns the mentions that would notify a whole channel in a
+// message of text and blocks (as JSON, or nil): Slack reads mentions in
+// the message's text and in mrkdwn text objects, and shows plain_text as
+// it is. It returns an error if blocks is not JSON.
+func Broadcasts(text string, blocks json.RawMessage) ([]string, error) {
+	texts := []string{text}
+	if blocks != nil {
+		var tree any
+		if err := json.Unmarshal(blocks, &tree); err != nil {
+			return nil, fmt.Errorf("blocks are not JSON: %w", err)
+		}
+		texts = append(texts, mrkdwnTexts(tree)...)
+	}
+	var found []string
+	for _, s := range texts {
+		found = append(found, broadcast.FindAllString(s, -1)...)
+	}
+	return found, nil
+}
+
+// mrkdwnTexts returns the texts of the mrkdwn text objects in v, decoded
+// JSON.
+func mrkdwnTexts(v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		if s, ok := v["text"].(string); ok && v["type"] == "mrkdwn" {
+			out = append(out, s)
+		}
+		for _, x := range v {
+			out = append(out, mrkdwnTexts(x)...)
+		}
+	case []any:
+		for _, x := range v {
+			out = append(out, mrkdwnTexts(x)...)
+		}
+	}
+	return out
 }
