@@ -509,7 +509,10 @@ func (e *Engine) translate(text string, words []Word) []QueryWord {
 // searchWords returns the question's own words at full weight, those of
 // its title at titleWeight, and their translations at theirs.
 func searchWords(words []Word, translations []QueryWord, title []Word, titleWeight float64) []QueryWord {
-	inTitle := make(map[string]bool)
+	var inTitle map[string]bool // nil for a question without a title, most
+	if len(title) > 0 {
+		inTitle = make(map[string]bool)
+	}
 	for _, w := range title {
 		for _, t := range w.Terms {
 			inTitle[t] = true
