@@ -62,9 +62,20 @@ const maxFile = 8 << 20
 // takes.
 const MaxName = 100
 
-// oneLine reports whether name fits where names are written: a heading, a
-// line of the review, a cell of its CSV.
-func oneLine(name string) bool { return !strings.ContainsFunc(name, unicode.IsControl) }
+// nameProblem says what is wrong with the name of a team or a topic
+// (what), "" when nothing is. A name is written whole in headings, on a
+// line of the review and in a cell of its CSV: it is short and one line.
+func nameProblem(what, name string) string {
+	switch n := utf8.RuneCountInString(name); {
+	case name == "":
+		return fmt.Sprintf("a %s without a name; left out", what)
+	case n > MaxName:
+		return fmt.Sprintf("a %s's name has at most %d characters, not %d; left out", what, MaxName, n)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return fmt.Sprintf("a %s's name is one line, without tabs or control characters; left out", what)
+	}
+	return ""
+}
 
 // DefaultHours are the working hours of a team whose file gives none:
 // 09:00 to 18:00, Monday to Friday.
@@ -244,15 +255,8 @@ func (p *parser) team(n *yaml.Node, def hoursSpec) (Spec, bool) {
 	f := p.fields(n, "name", "channel", "members", "zone", "hours", "holidays", "topics", "promises")
 	s := Spec{Line: n.Line}
 	name, _ := p.scalar(f["name"], "name")
-	switch {
-	case name == "":
-		p.problem(n, "a team without a name; left out")
-		return Spec{}, false
-	case utf8.RuneCountInString(name) > MaxName:
-		p.problem(n, "a team's name has at most %d characters, not %d; left out", MaxName, utf8.RuneCountInString(name))
-		return Spec{}, false
-	case !oneLine(name):
-		p.problem(n, "a team's name is one line, without tabs or control characters; left out")
+	if problem := nameProblem("team", name); problem != "" {
+		p.problem(n, "%s", problem)
 		return Spec{}, false
 	}
 	s.Team.Name = name
@@ -318,15 +322,9 @@ func (p *parser) topic(n *yaml.Node, before []knowledge.Topic) (knowledge.Topic,
 	f := p.fields(n, "name", "words", "examples")
 	name, _ := p.scalar(f["name"], "name")
 	t := knowledge.Topic{Name: name, Words: p.list(f["words"], "words"), Examples: p.list(f["examples"], "examples")}
-	switch {
-	case name == "":
-		p.problem(n, "a topic without a name; left out")
-		return t, false
-	case utf8.RuneCountInString(name) > MaxName:
-		p.problem(n, "a topic's name has at most %d characters, not %d; left out", MaxName, utf8.RuneCountInString(name))
-		return t, false
-	case !oneLine(name):
-		p.problem(n, "a topic's name is one line, without tabs or control characters; left out")
+	switch problem := nameProblem("topic", name); {
+	case problem != "":
+		p.problem(n, "%s", problem)
 		return t, false
 	case slices.ContainsFunc(before, func(b knowledge.Topic) bool { return strings.EqualFold(b.Name, name) }):
 		p.problem(n, "topic %q is named again in this team; left out", name)
