@@ -61,10 +61,13 @@ type CrossLangReport struct {
 }
 
 // HitRates are the shares of questions whose twin came first, and within
-// the first five.
+// the first five; and how many were handed back a past answer without
+// asking anyone, and how many of those their twin's.
 type HitRates struct {
-	Hit1 float64 `json:"hit1"`
-	Hit5 float64 `json:"hit5"`
+	Hit1       float64 `json:"hit1"`
+	Hit5       float64 `json:"hit5"`
+	HandedBack int     `json:"handed_back"`
+	Right      int     `json:"right"`
 }
 
 // MatcherBuilder makes a matcher that knows only the given history, and a
@@ -111,6 +114,12 @@ func hitRates(ctx context.Context, pairs []TranslationPair, past, asked func(Tra
 		if err != nil {
 			return HitRates{}, fmt.Errorf("pair %s: %w", p.ID, err)
 		}
+		if len(cands) > 0 && cands[0].Sure {
+			r.HandedBack++
+			if cands[0].ID == p.ID {
+				r.Right++
+			}
+		}
 		for i, c := range cands[:min(5, len(cands))] {
 			if c.ID == p.ID {
 				if i == 0 {
@@ -131,8 +140,10 @@ func (r CrossLangReport) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
 
 // WriteTable writes r for a person. It returns w's error.
 func (r CrossLangReport) WriteTable(w io.Writer) error {
-	_, err := fmt.Fprintf(w, "dataset %s: %d pairs\nFrench asks, English history: hit@1 %.3f, hit@5 %.3f\nEnglish asks, French history: hit@1 %.3f, hit@5 %.3f\n",
-		r.Dataset, r.Pairs, r.FrenchToEnglish.Hit1, r.FrenchToEnglish.Hit5, r.EnglishToFrench.Hit1, r.EnglishToFrench.Hit5)
+	_, err := fmt.Fprintf(w, "dataset %s: %d pairs\nFrench asks, English history: hit@1 %.3f, hit@5 %.3f; handed back %d, %d of them the twin\nEnglish asks, French history: hit@1 %.3f, hit@5 %.3f; handed back %d, %d of them the twin\n",
+		r.Dataset, r.Pairs,
+		r.FrenchToEnglish.Hit1, r.FrenchToEnglish.Hit5, r.FrenchToEnglish.HandedBack, r.FrenchToEnglish.Right,
+		r.EnglishToFrench.Hit1, r.EnglishToFrench.Hit5, r.EnglishToFrench.HandedBack, r.EnglishToFrench.Right)
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}

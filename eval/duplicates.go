@@ -155,6 +155,9 @@ type Matcher interface {
 type Candidate struct {
 	ID         string
 	Confidence float64
+	// Sure is set when the matcher would hand its answer back without
+	// asking anyone.
+	Sure bool
 }
 
 // DuplicatesReport is what `nextdesk eval duplicates` measures.

@@ -40,7 +40,7 @@ const (
 // that scored it, and only the outcomes of offers scored by the current
 // one recalibrate the threshold: a change that moves the confidence a pair
 // of questions gets must bump it.
-const ConfidenceModel = 1
+const ConfidenceModel = 2
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1,6 +1,8 @@
 package knowledge
 
-import "math"
+import (
+	"math"
+)
 
 // Whether a past question asks the same thing as a new one is judged on
 // the words that carry meaning, both ways: what the new question asks must
@@ -12,7 +14,11 @@ import "math"
 //
 // A word's weight is its rarity in the history (its inverse document
 // frequency, as BM25 weighs it), and a word may be matched through a
-// translation, for as much as the translation is certain.
+// translation, either question's: a French question's words are found in
+// an English one through the French words' translations, and the English
+// one's in the French one through theirs (see held). The few little words
+// that say which way a question goes (above or below, with or without) are
+// read from the texts themselves (polarity.go).
 
 // sameness is the agreement of two questions' meaning-bearing words, from 0
 // (nothing in common) to 1 (every word of each found in the other), with
@@ -49,7 +55,7 @@ type bag struct {
 }
 
 // newBag weighs words by rarity; translations add terms the question holds
-// less surely, as given.
+// less surely (see held).
 func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) bag {
 	b := bag{words: words, weights: make([]float64, len(words)), holds: make(map[string]float64, 2*len(words))}
 	for i, w := range words {
@@ -60,11 +66,22 @@ func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) b
 	}
 	for _, tr := range translations {
 		for _, t := range tr.Terms {
-			b.holds[t] = math.Max(b.holds[t], tr.Weight)
+			b.holds[t] = math.Max(b.holds[t], held(tr.Weight))
 		}
 	}
 	return b
 }
+
+// held is how surely a question holds a translation of one of its words
+// that weighs weight in the search, when the other question has it: the
+// square root of its share of the word. The search shares a word among all
+// its translations, since it cannot tell which sense is meant; the other
+// question holding one of them is evidence for that sense ("mot de passe"
+// has four translations, and a question that has "password" settles it),
+// but not proof, since dictionaries list rare senses beside common ones.
+// The root lies between the two: a translation of one of four counts half,
+// one of two 0.71.
+func held(weight float64) float64 { return math.Sqrt(weight) }
 
 // found is how surely b holds word w: the best of its terms.
 func (b bag) found(w Word) float64 {
@@ -104,13 +121,8 @@ func compare(asked, old bag) sameness {
 	if s.Asked+s.Covered > 0 {
 		s.Overlap = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)
 	}
-	if debugCompare != nil {
-		debugCompare(asked, old, s)
-	}
 	return s
 }
-
-var debugCompare func(a, b bag, s sameness)
 
 // conflictPower is how hard a swapped word counts against sameness.
 var conflictPower = 4.0

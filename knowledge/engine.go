@@ -473,13 +473,18 @@ const maxComparedText = 4 << 10
 // asks what q asks (see confidence.go).
 func (e *Engine) matches(ctx context.Context, q Question, words []Word, translations []QueryWord, title []Word, hits []Hit, byID map[string]Question) ([]Match, error) {
 	asked, askedTr := words, translations
+	askedText := q.SearchText()
 	if q.Title != "" {
-		asked, askedTr = title, e.translate(titleText(q), title)
+		askedText = titleText(q)
+		asked, askedTr = title, e.translate(askedText, title)
 	}
+	askedWay := polarityOf(Truncate(askedText, MaxIndexedText))
 	type judged struct {
-		past  Question
-		best  Answer
-		words []Word
+		past         Question
+		best         Answer
+		words        []Word
+		translations []QueryWord
+		way          polarity
 	}
 	var found []judged
 	// The same question posted twice (in two channels, or asked again word
@@ -515,7 +520,14 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		found = append(found, judged{past: past, best: best})
 	}
 	for i := range found {
-		found[i].words = e.Index.Words(Truncate(found[i].past.Headline(), MaxIndexedText))
+		headline := Truncate(found[i].past.Headline(), MaxIndexedText)
+		found[i].words = e.Index.Words(headline)
+		// The old question's translations let a question asked in the
+		// other language be found in it word for word, as the new one's
+		// let the old one's words be found in it: sameness is judged
+		// both ways, across the two languages.
+		found[i].translations = e.translate(headline, found[i].words)
+		found[i].way = polarityOf(headline)
 	}
 	if len(found) == 0 {
 		return nil, nil
@@ -555,12 +567,15 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	askedBag, askedFullBag := newBag(asked, weigh, askedTr), newBag(askedFull, weigh, askedFullTr)
 	matches := make([]Match, len(found))
 	for i, j := range found {
-		head := compare(askedBag, newBag(j.words, weigh, nil))
+		head := compare(askedBag, newBag(j.words, weigh, j.translations))
 		same := head.asks()
 		if q.Title != "" && j.past.Title != "" {
 			// A body adds details: a word one body has and the other
 			// lacks is no swap of what is asked.
 			same = math.Min(same, compare(askedFullBag, newBag(fullWords[i], weigh, nil)).Overlap)
+		}
+		if askedWay.opposed(j.way) {
+			same = 0
 		}
 		matches[i] = Match{Question: j.past, Answer: j.best, Sameness: same}
 	}

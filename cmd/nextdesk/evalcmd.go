@@ -216,7 +216,7 @@ func (m engineMatcher) Match(ctx context.Context, q knowledge.Question) ([]eval.
 	}
 	out := make([]eval.Candidate, len(matches))
 	for i, x := range matches {
-		out[i] = eval.Candidate{ID: x.Question.ID, Confidence: x.Confidence}
+		out[i] = eval.Candidate{ID: x.Question.ID, Confidence: x.Confidence, Sure: x.Sure}
 	}
 	return out, nil
 }
