@@ -89,16 +89,15 @@ func Text(d *Digest, lang string) string {
 	var b strings.Builder
 	span := dateRange(lang, d.From, d.To.AddDate(0, 0, -1))
 	if d.Empty() {
-		return emptyText(d, lang, span) + "\n"
+		return unbold(emptyText(d, lang, span) + "\n")
 	}
-	plain := func(s string) string { return strings.ReplaceAll(s, "*", "") }
-	line := func(s string) { b.WriteString(plain(s) + "\n") }
+	line := func(s string) { b.WriteString(s + "\n") }
 	items := func(list []Item, more int, render func(Item) string) {
 		for i, it := range list {
 			text := strings.ReplaceAll(render(it), "\n", "\n      ")
 			fmt.Fprintf(&b, "  %2d. %s\n", i+1, text)
 			if it.Link != "" {
-				fmt.Fprintf(&b, "      %s\n", it.Link)
+				fmt.Fprintf(&b, "      %s\n", dataText(it.Link, false))
 			}
 		}
 		if more > 0 {
@@ -109,7 +108,7 @@ func Text(d *Digest, lang string) string {
 		line(i18n.Tr(lang, "personal.header", span))
 		line(i18n.Tr(lang, "personal.intro"))
 		items(d.Knowledge, d.MoreKnowledge, func(it Item) string { return knowledgeText(lang, it, false) })
-		return b.String()
+		return unbold(b.String())
 	}
 	context := "digest.context_private"
 	if d.Public {
@@ -141,7 +140,7 @@ func Text(d *Digest, lang string) string {
 		line("")
 		line(helpersText(lang, d, false))
 	}
-	return b.String()
+	return unbold(b.String())
 }
 
 // emptyText is the one short message of an empty digest.
@@ -193,12 +192,11 @@ func knowledgeBlocks(lang string, items []Item) []slack.Block {
 func knowledgeText(lang string, it Item, mrkdwn bool) string {
 	var b strings.Builder
 	b.WriteString(questionLine(it, mrkdwn))
-	excerpt := blockkit.OneLine(it.Answer, maxExcerpt)
+	excerpt := dataText(blockkit.OneLine(it.Answer, maxExcerpt), mrkdwn)
 	if mrkdwn {
-		b.WriteString("\n> " + blockkit.Escape(excerpt))
-	} else {
-		b.WriteString("\n" + excerpt)
+		excerpt = "> " + excerpt
 	}
+	b.WriteString("\n" + excerpt)
 	notes := []string{i18n.Tr(lang, "knowledge.by", name(it.Answerer, mrkdwn))}
 	if it.Accepted {
 		notes = append(notes, i18n.Tr(lang, "knowledge.accepted"))
@@ -227,21 +225,21 @@ func unansweredText(lang string, it Item, mrkdwn bool) string {
 // questionLine is an item's first line: the question in bold, linked to
 // its thread when the link is known, and its channel.
 func questionLine(it Item, mrkdwn bool) string {
-	q := blockkit.OneLine(it.Question, maxQuestion)
+	q := dataText(blockkit.OneLine(it.Question, maxQuestion), mrkdwn)
+	channel := dataText(it.Channel, mrkdwn)
 	if !mrkdwn {
 		if it.Channel != "" {
-			q += " (#" + it.Channel + ")"
+			q += " (#" + channel + ")"
 		}
 		return q
 	}
-	q = blockkit.Escape(q)
 	if it.Link != "" {
 		// A '|' or '>' would end the link's label early.
 		q = "<" + it.Link + "|" + strings.NewReplacer("|", "¦", "&gt;", "›").Replace(q) + ">"
 	}
 	line := "*" + q + "*"
 	if it.Channel != "" && !strings.ContainsAny(it.Channel, " ,") {
-		line += " · #" + blockkit.Escape(it.Channel)
+		line += " · #" + channel
 	}
 	return line
 }
@@ -271,9 +269,9 @@ func topicsText(lang string, d *Digest, mrkdwn bool) string {
 // taken from the questions.
 func showTerm(t string, mrkdwn bool) string {
 	if !mrkdwn {
-		return t
+		return dataText(t, false)
 	}
-	return "`" + blockkit.Escape(strings.ReplaceAll(t, "`", "'")) + "`"
+	return "`" + dataText(strings.ReplaceAll(t, "`", "'"), true) + "`"
 }
 
 // perWeek renders an average with one decimal at most: "0", "1.5", "2".
@@ -311,10 +309,39 @@ func name(p knowledge.Person, mrkdwn bool) string {
 	if n == "" {
 		n = p.ID
 	}
+	return dataText(n, mrkdwn)
+}
+
+// dataMark stands, in a plain-text rendering, before each '*' and each
+// dataMark that people wrote, so that unbold can tell the asterisks of
+// data, which it keeps, from the templates' bold markers, which it
+// removes. A private-use character: no template writes it, and marking
+// it too keeps one that people wrote as written.
+const dataMark = "\ue000"
+
+var (
+	markData   = strings.NewReplacer("*", dataMark+"*", dataMark, dataMark+dataMark)
+	unmarkData = strings.NewReplacer(dataMark+"*", "*", dataMark+dataMark, dataMark, "*", "", dataMark, "")
+)
+
+// dataText is s, something people wrote (a name, a question, a topic, a
+// team, a channel), ready to be put in a rendering: escaped for mrkdwn;
+// in plain text, marked for unbold, which every plain-text rendering goes
+// through last. Every piece of data goes through dataText, so that none
+// is read as markup, nor loses an asterisk.
+func dataText(s string, mrkdwn bool) string {
 	if mrkdwn {
-		return blockkit.Escape(n)
+		return blockkit.Escape(s)
 	}
-	return n
+	return markData.Replace(s)
+}
+
+// unbold turns a plain-text rendering into text: it removes the bold
+// markers of the templates, and keeps the asterisks of data (dataText)
+// without their marks. Nothing may cut a rendering between dataText and
+// unbold: a mark parted from its character is dropped.
+func unbold(s string) string {
+	return unmarkData.Replace(s)
 }
 
 func appendMore(blocks []slack.Block, lang string, more int) []slack.Block {

@@ -85,13 +85,13 @@ func ReviewText(r *Review, lang string) string {
 	b.WriteString(reviewHeader(r, lang) + "\n")
 	if len(r.Rows) == 0 {
 		b.WriteString(i18n.Tr(lang, "review.empty", dayOf(lang, r.Since)) + "\n")
-		return b.String()
+		return unbold(b.String())
 	}
 	b.WriteString(i18n.Tr(lang, "review.context") + "\n")
 	for _, c := range r.Rows {
 		b.WriteString("\n" + strings.ReplaceAll(commitmentText(lang, c, false), "\n", "\n  ") + "\n")
 	}
-	return b.String()
+	return unbold(b.String())
 }
 
 func reviewHeader(r *Review, lang string) string {
@@ -101,13 +101,7 @@ func reviewHeader(r *Review, lang string) string {
 // commitmentText is one pair of teams: who served whom, what was asked,
 // how fast, and whether the promise held.
 func commitmentText(lang string, c knowledge.Commitment, mrkdwn bool) string {
-	esc := func(s string) string {
-		if mrkdwn {
-			return blockkit.Escape(s)
-		}
-		return s
-	}
-	requester := esc(c.Requester)
+	requester := dataText(c.Requester, mrkdwn)
 	switch {
 	case c.Anonymous:
 		requester = i18n.Tr(lang, "review.anonymous")
@@ -120,7 +114,7 @@ func commitmentText(lang string, c knowledge.Commitment, mrkdwn bool) string {
 	}
 	topics := make([]string, 0, len(c.Topics))
 	for _, t := range c.Topics {
-		topics = append(topics, fmt.Sprintf("%s %d", esc(t.Topic), t.Questions))
+		topics = append(topics, fmt.Sprintf("%s %d", dataText(t.Topic, mrkdwn), t.Questions))
 	}
 	asked := i18n.Trn(lang, "review.asked", c.Asked)
 	if len(topics) > 0 {
@@ -133,16 +127,12 @@ func commitmentText(lang string, c knowledge.Commitment, mrkdwn bool) string {
 	if len(kept) == 0 {
 		kept = append(kept, i18n.Tr(lang, "review.no_promise"))
 	}
-	lines := []string{i18n.Tr(lang, pairKey, requester, esc(c.Team)) + " · " + asked}
+	lines := []string{i18n.Tr(lang, pairKey, requester, dataText(c.Team, mrkdwn)) + " · " + asked}
 	if promised := promisedText(lang, c); promised != "" {
 		lines = append(lines, promised)
 	}
 	lines = append(lines, strings.Join(speed, " · "), strings.Join(kept, " · "))
-	text := strings.Join(lines, "\n")
-	if !mrkdwn {
-		text = strings.ReplaceAll(text, "*", "")
-	}
-	return text
+	return strings.Join(lines, "\n")
 }
 
 // promisedText says what the questions of c were promised, for the figures

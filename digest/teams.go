@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nextdesk/nextdesk/blockkit"
 	"github.com/nextdesk/nextdesk/i18n"
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -99,13 +98,9 @@ func teamsText(lang string, d *Digest, mrkdwn bool) string {
 	}
 	lines := []string{i18n.Tr(lang, "digest.teams.title")}
 	for _, c := range d.Teams {
-		name := c.Team
-		if mrkdwn {
-			name = blockkit.Escape(name)
-		}
 		speed, kept := promiseFigures(lang, c)
 		parts := slices.Concat([]string{i18n.Trn(lang, "review.asked", c.Asked)}, speed, kept)
-		lines = append(lines, i18n.Tr(lang, "digest.teams.item", name, strings.Join(parts, " · ")))
+		lines = append(lines, i18n.Tr(lang, "digest.teams.item", dataText(c.Team, mrkdwn), strings.Join(parts, " · ")))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -115,9 +110,5 @@ func suggestion(lang string, t Topic, mrkdwn bool) string {
 	if t.Team == "" {
 		return ""
 	}
-	team := t.Team
-	if mrkdwn {
-		team = blockkit.Escape(team)
-	}
-	return " — " + i18n.Tr(lang, "digest.teams.suggest", team)
+	return " — " + i18n.Tr(lang, "digest.teams.suggest", dataText(t.Team, mrkdwn))
 }
