@@ -478,7 +478,8 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		askedText = titleText(q)
 		asked, askedTr = title, e.translate(askedText, title)
 	}
-	askedWay := polarityOf(Truncate(askedText, MaxIndexedText))
+	askedText = Truncate(askedText, MaxIndexedText)
+	askedWay, askedLang := polarityOf(askedText), DetectLang(askedText)
 	type judged struct {
 		past         Question
 		best         Answer
@@ -525,8 +526,11 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		// The old question's translations let a question asked in the
 		// other language be found in it word for word, as the new one's
 		// let the old one's words be found in it: sameness is judged
-		// both ways, across the two languages.
-		found[i].translations = e.translate(headline, found[i].words)
+		// both ways, across the two languages. Two questions surely in
+		// the same language need none, and most are.
+		if lang := DetectLang(headline); lang == "" || lang != askedLang {
+			found[i].translations = e.translate(headline, found[i].words)
+		}
 		found[i].way = polarityOf(headline)
 	}
 	if len(found) == 0 {
