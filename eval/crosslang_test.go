@@ -7,16 +7,6 @@ import (
 	"github.com/nextdesk/nextdesk/knowledge"
 )
 
-// textMatcher proposes, for each text asked, one past question.
-type textMatcher map[string]Candidate
-
-func (m textMatcher) Match(_ context.Context, q knowledge.Question) ([]Candidate, error) {
-	if c, ok := m[q.Text]; ok {
-		return []Candidate{c}, nil
-	}
-	return nil, nil
-}
-
 // A question handed back counts once per direction; it is right only when
 // it is the asked question's own translation.
 func TestCrossLangCountsWhatIsHandedBack(t *testing.T) {
@@ -26,15 +16,19 @@ func TestCrossLangCountsWhatIsHandedBack(t *testing.T) {
 		{ID: "3", English: "Is the canteen open?", French: "La cantine est-elle ouverte ?"},
 	}
 	build := func(_ context.Context, history knowledge.Batch) (Matcher, func(), error) {
-		return textMatcher{
-			// French asking: one twin handed back, one wrong question
-			// handed back, one twin found but not sure.
-			"Où est l'imprimante ?":          {ID: "1", Confidence: 0.9, Sure: true},
-			"Qui répare la machine à café ?": {ID: "3", Confidence: 0.6, Sure: true},
-			"La cantine est-elle ouverte ?":  {ID: "3", Confidence: 0.3},
-			// English asking: nothing sure.
-			"Where is the printer?": {ID: "1", Confidence: 0.4},
-		}, func() {}, nil
+		// Each direction builds its own matcher on its own history:
+		// French asking when the history is in English.
+		if history.Questions[0].Text == pairs[0].English {
+			// One twin handed back, one wrong question handed back,
+			// one twin found but not sure.
+			return fixedMatcher{
+				"asked:1": {ID: "1", Confidence: 0.9, Sure: true},
+				"asked:2": {ID: "3", Confidence: 0.6, Sure: true},
+				"asked:3": {ID: "3", Confidence: 0.3},
+			}, func() {}, nil
+		}
+		// English asking: nothing sure.
+		return fixedMatcher{"asked:1": {ID: "1", Confidence: 0.4}}, func() {}, nil
 	}
 	rep, err := EvaluateCrossLang(context.Background(), "test", pairs, build)
 	if err != nil {

@@ -2,24 +2,15 @@ package knowledge_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/nextdesk/nextdesk/knowledge"
-	"github.com/nextdesk/nextdesk/lexicon"
 )
 
 // TestFrenchFindsEnglish asks in French, and in French with English product
 // names, in a history written in English: the English threads on the same
 // subject must come first, as past answers and as the people who know.
 func TestFrenchFindsEnglish(t *testing.T) {
-	pairs, err := lexicon.Load(lexicon.DefaultDir)
-	if errors.Is(err, lexicon.ErrMissing) {
-		t.Skipf("French–English matching needs the FreeDict dictionaries (.ci/run installs them): %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
 		answered("p1", "C1", "amy", "pat", "The printer on the second floor is jammed again, who can fix it?", day0.AddDate(0, 0, -9)),
 		answered("p2", "C1", "ben", "pat", "How do I add the colour printer to my laptop?", day0.AddDate(0, 0, -8)),
@@ -28,8 +19,7 @@ func TestFrenchFindsEnglish(t *testing.T) {
 		answered("k1", "C1", "amy", "kit", "How do I point kubectl at the staging cluster?", day0.AddDate(0, 0, -5)),
 		answered("w1", "C1", "ben", "val", "The office wifi is very slow this morning", day0.AddDate(0, 0, -4)),
 	}})
-	idx := e.Index.(*counting).Index
-	e.Lexicon = knowledge.NewLexicon(pairs, idx.Words)
+	withLexicon(t, e)
 	for text, want := range map[string]struct{ question, expert string }{
 		"L'imprimante est encore bloquée, qui peut la réparer ?":  {"p1", "pat"},
 		"Comment ajouter l'imprimante couleur à mon ordinateur ?": {"p2", "pat"},

@@ -44,17 +44,56 @@ var workplace = []string{
 // someone, into a real store and index.
 func mustWorkplace(t testing.TB) *knowledge.Engine {
 	t.Helper()
-	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	return mustAnswered(t, "q%02d", 5, workplace...)
+}
+
+// mustAnswered imports texts as questions of one channel, the i-th with
+// id fmt.Sprintf(idFormat, i), each answered by one of experts people and
+// the answer accepted, an hour apart; the engine's clock is a month later.
+func mustAnswered(t testing.TB, idFormat string, experts int, texts ...string) *knowledge.Engine {
+	t.Helper()
 	var b knowledge.Batch
-	for i, text := range workplace {
-		id := fmt.Sprintf("q%02d", i)
-		q := answered(id, "C1", "asker", fmt.Sprintf("expert%d", i%5), text, at.Add(time.Duration(i)*time.Hour))
+	for i, text := range texts {
+		q := answered(fmt.Sprintf(idFormat, i), "C1", "asker", fmt.Sprintf("expert%d", i%experts), text, day0.Add(time.Duration(i)*time.Hour))
 		q.Answers[0].Accepted = true
 		b.Questions = append(b.Questions, q)
 	}
 	e, _ := mustEngine(t, b)
-	e.Now = func() time.Time { return at.AddDate(0, 1, 0) }
+	e.Now = func() time.Time { return day0.AddDate(0, 1, 0) }
 	return e
+}
+
+// withLexicon gives e the FreeDict lexicons, the one through German
+// behind, as nextdesk loads them; the test is skipped where they are not
+// installed.
+func withLexicon(t testing.TB, e *knowledge.Engine) {
+	t.Helper()
+	pairs, err := lexicon.Load(lexicon.DefaultDir)
+	if errors.Is(err, lexicon.ErrMissing) {
+		t.Skipf("French–English matching needs the FreeDict dictionaries (.ci/run installs them): %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := e.Index.(*counting).Index.Words
+	e.Lexicon = knowledge.NewLexicon(pairs, words)
+	if pivot, err := lexicon.LoadPivot(lexicon.DefaultDir); err == nil {
+		e.Lexicon.Fallback = knowledge.NewLexicon(pivot, words)
+	}
+}
+
+// closest returns the first of the matches e finds for text asked in C1,
+// the zero Match when there is none.
+func closest(t testing.TB, e *knowledge.Engine, text string) knowledge.Match {
+	t.Helper()
+	ms, err := e.Similar(context.Background(), knowledge.Question{Asker: "someone", Conversation: "C1", Text: text}, knowledge.Viewer{PersonID: "someone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) == 0 {
+		return knowledge.Match{}
+	}
+	return ms[0]
 }
 
 // TestInstantAnswerNearMisses asks questions that share most of their words
@@ -62,18 +101,6 @@ func mustWorkplace(t testing.TB) *knowledge.Engine {
 // asking anyone. The same past questions asked in other words must be.
 func TestInstantAnswerNearMisses(t *testing.T) {
 	e := mustWorkplace(t)
-	ctx := context.Background()
-	sure := func(text string) (knowledge.Match, bool) {
-		t.Helper()
-		ms, err := e.Similar(ctx, knowledge.Question{Asker: "someone", Conversation: "C1", Text: text}, knowledge.Viewer{PersonID: "someone"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ms) == 0 {
-			return knowledge.Match{}, false
-		}
-		return ms[0], ms[0].Sure
-	}
 	for _, text := range []string{
 		"How do I reconnect the printer after its certificate expired?",
 		"What is the salary band for a staff engineer?",
@@ -108,7 +135,7 @@ func TestInstantAnswerNearMisses(t *testing.T) {
 		// the texts tell which way the question goes.
 		"Who approves travel expenses below 500 euros?",
 	} {
-		if m, ok := sure(text); ok {
+		if m := closest(t, e, text); m.Sure {
 			t.Errorf("%q was answered with %q (confidence %.2f): a near-miss", text, m.Question.Text, m.Confidence)
 		}
 	}
@@ -123,9 +150,8 @@ func TestInstantAnswerNearMisses(t *testing.T) {
 		"Comment faire pour obtenir un badge de parking ?":               workplace[21],
 		"Configurer la messagerie sur mon téléphone avec le VPN":         workplace[18],
 	} {
-		m, ok := sure(text)
-		if !ok || m.Question.Text != want {
-			t.Errorf("%q: got %q (confidence %.2f, sure %v), want %q, sure", text, m.Question.Text, m.Confidence, ok, want)
+		if m := closest(t, e, text); !m.Sure || m.Question.Text != want {
+			t.Errorf("%q: got %q (confidence %.2f, sure %v), want %q, sure", text, m.Question.Text, m.Confidence, m.Sure, want)
 		}
 	}
 }
@@ -135,31 +161,8 @@ func TestInstantAnswerNearMisses(t *testing.T) {
 // the lexicon must not hide the one that does not. The same questions,
 // truly translated, must find their twin first.
 func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
-	pairs, err := lexicon.Load(lexicon.DefaultDir)
-	if errors.Is(err, lexicon.ErrMissing) {
-		t.Skipf("French–English matching needs the FreeDict dictionaries (.ci/run installs them): %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	e := mustWorkplace(t)
-	words := e.Index.(*counting).Index.Words
-	e.Lexicon = knowledge.NewLexicon(pairs, words)
-	if pivot, err := lexicon.LoadPivot(lexicon.DefaultDir); err == nil {
-		e.Lexicon.Fallback = knowledge.NewLexicon(pivot, words)
-	}
-	ctx := context.Background()
-	first := func(text string) knowledge.Match {
-		t.Helper()
-		ms, err := e.Similar(ctx, knowledge.Question{Asker: "someone", Conversation: "C1", Text: text}, knowledge.Viewer{PersonID: "someone"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ms) == 0 {
-			return knowledge.Match{}
-		}
-		return ms[0]
-	}
+	withLexicon(t, e)
 	for _, text := range []string{
 		"Comment réinitialiser mon mot de passe Jira ?",
 		"Où est le mot de passe du wifi pour les employés ?",
@@ -169,7 +172,7 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 		"How do I book a meeting room in the Nantes office?",
 		"What is the salary band for a staff engineer?",
 	} {
-		if m := first(text); m.Sure {
+		if m := closest(t, e, text); m.Sure {
 			t.Errorf("%q was answered with %q (confidence %.2f): a near-miss", text, m.Question.Text, m.Confidence)
 		}
 	}
@@ -178,7 +181,7 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 		"Où est le mot de passe du wifi pour les invités ?": workplace[6],
 		"Comment demander un nouvel ordinateur portable ?":  workplace[7],
 	} {
-		if m := first(text); m.Question.Text != want {
+		if m := closest(t, e, text); m.Question.Text != want {
 			t.Errorf("%q: first match %q, want %q", text, m.Question.Text, want)
 		}
 	}
@@ -190,32 +193,14 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 // on or off. None may be answered without asking anyone; the same
 // questions asked the same way, in other words, must be.
 func TestInstantAnswerOppositeWays(t *testing.T) {
-	var b knowledge.Batch
-	for i, text := range []string{
+	e := mustAnswered(t, "q%d", 6,
 		"Who approves expenses above 500 euros?",
 		"What should I back up before the laptop migration?",
 		"Can I join the VPN without a certificate?",
 		"Why can't I sign in to Okta on my phone?",
 		"How do I turn off the screen lock on my laptop?",
 		"Qui valide les achats de plus de 1000 euros ?",
-	} {
-		q := answered(fmt.Sprintf("q%d", i), "C1", "asker", fmt.Sprintf("expert%d", i), text, day0.Add(time.Duration(i)*time.Hour))
-		q.Answers[0].Accepted = true
-		b.Questions = append(b.Questions, q)
-	}
-	e, _ := mustEngine(t, b)
-	e.Now = func() time.Time { return day0.AddDate(0, 1, 0) }
-	first := func(text string) knowledge.Match {
-		t.Helper()
-		ms, err := e.Similar(context.Background(), knowledge.Question{Asker: "someone", Conversation: "C1", Text: text}, knowledge.Viewer{PersonID: "someone"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ms) == 0 {
-			return knowledge.Match{}
-		}
-		return ms[0]
-	}
+	)
 	for _, text := range []string{
 		"Who approves expenses below 500 euros?",
 		"Who approves expenses under 500 euros?",
@@ -225,7 +210,7 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"How do I turn on the screen lock on my laptop?",
 		"Qui valide les achats de moins de 1000 euros ?",
 	} {
-		if m := first(text); m.Sure {
+		if m := closest(t, e, text); m.Sure {
 			t.Errorf("%q was answered with %q (confidence %.2f): it goes the other way", text, m.Question.Text, m.Confidence)
 		}
 	}
@@ -237,7 +222,7 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Turn off the laptop screen lock, how?":               "q4",
 		"Les achats de plus de 1000 euros, qui les valide ?":  "q5",
 	} {
-		if m := first(text); !m.Sure || m.Question.ID != want {
+		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
 			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
 		}
 	}
@@ -248,50 +233,21 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 // one through its translations as the new one's are in the old, so a true
 // translation is handed back, and a near-miss is not.
 func TestInstantAnswerAcrossLanguages(t *testing.T) {
-	pairs, err := lexicon.Load(lexicon.DefaultDir)
-	if errors.Is(err, lexicon.ErrMissing) {
-		t.Skipf("French–English matching needs the FreeDict dictionaries (.ci/run installs them): %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b knowledge.Batch
-	for i, text := range []string{
+	e := mustAnswered(t, "q%d", 6,
 		"Where is the wifi password?",
 		"How do I reset my password?",
 		"Who fixes the coffee machine?",
 		"Is the canteen open on Saturday?",
 		"How do I book a meeting room?",
 		"Where can I find the printer drivers?",
-	} {
-		q := answered(fmt.Sprintf("q%d", i), "C1", "asker", fmt.Sprintf("expert%d", i), text, day0.Add(time.Duration(i)*time.Hour))
-		q.Answers[0].Accepted = true
-		b.Questions = append(b.Questions, q)
-	}
-	e, _ := mustEngine(t, b)
-	e.Now = func() time.Time { return day0.AddDate(0, 1, 0) }
-	words := e.Index.(*counting).Index.Words
-	e.Lexicon = knowledge.NewLexicon(pairs, words)
-	if pivot, err := lexicon.LoadPivot(lexicon.DefaultDir); err == nil {
-		e.Lexicon.Fallback = knowledge.NewLexicon(pivot, words)
-	}
-	first := func(text string) knowledge.Match {
-		t.Helper()
-		ms, err := e.Similar(context.Background(), knowledge.Question{Asker: "someone", Conversation: "C1", Text: text}, knowledge.Viewer{PersonID: "someone"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ms) == 0 {
-			return knowledge.Match{}
-		}
-		return ms[0]
-	}
+	)
+	withLexicon(t, e)
 	for text, want := range map[string]string{
 		"Où est le mot de passe du wifi ?":        "q0",
 		"Qui répare la machine à café ?":          "q2",
 		"La cantine est-elle ouverte le samedi ?": "q3",
 	} {
-		if m := first(text); !m.Sure || m.Question.ID != want {
+		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
 			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
 		}
 	}
@@ -301,7 +257,7 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		"La cantine est-elle ouverte le dimanche ?",
 		"Où trouver les pilotes du scanner ?",
 	} {
-		if m := first(text); m.Sure {
+		if m := closest(t, e, text); m.Sure {
 			t.Errorf("%q was answered with %q (confidence %.2f): a near-miss", text, m.Question.Text, m.Confidence)
 		}
 	}
