@@ -262,3 +262,24 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestInstantAnswerSwapOfCommonWords asks a near-miss whose swapped word
+// is as common in the history as the eight words it shares: rarity alone
+// weighs "training" for "travel" as one word in nine, and only the swap
+// itself, a word each question lacks entirely, tells the two apart.
+func TestInstantAnswerSwapOfCommonWords(t *testing.T) {
+	common := []string{"training", "travel", "expenses", "approves", "euros", "500", "sales", "team", "lyon"}
+	projects := []string{"apollo", "borealis", "cobalt", "dynamo", "ember", "falcon"}
+	cities := []string{"lisbon", "madrid", "oslo", "prague", "riga", "vienna"}
+	texts := []string{"Who approves travel expenses above 500 euros for the sales team in Lyon?"}
+	for i := range len(common) * len(projects) {
+		texts = append(texts, fmt.Sprintf("%s for the %s project in %s", common[i%len(common)], projects[i/len(common)], cities[(i+i/len(common))%len(cities)]))
+	}
+	e := mustAnswered(t, "q%02d", 5, texts...)
+	if m := closest(t, e, "Who approves training expenses above 500 euros for the sales team in Lyon?"); m.Sure {
+		t.Errorf("the training expenses were answered with %q (confidence %.2f): a near-miss", m.Question.Text, m.Confidence)
+	}
+	if m := closest(t, e, "Travel expenses above 500 euros for the Lyon sales team: who approves them?"); !m.Sure || m.Question.ID != "q00" {
+		t.Errorf("a rewording got %s %q (confidence %.2f, sure %v), want q00, sure", m.Question.ID, m.Question.Text, m.Confidence, m.Sure)
+	}
+}
