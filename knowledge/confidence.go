@@ -1,8 +1,6 @@
 package knowledge
 
-import (
-	"math"
-)
+import "math"
 
 // Whether a past question asks the same thing as a new one is judged on
 // the words that carry meaning, both ways: what the new question asks must

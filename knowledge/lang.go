@@ -23,8 +23,9 @@ func wordSet(s string) map[string]bool {
 // DetectLang guesses whether text is French ("fr") or English ("en") from
 // its function words and accented letters, and returns "" when it cannot
 // tell. Retrieval never depends on it (every text is indexed under both
-// languages); it only picks the language of a reply when the person's own
-// locale is unknown.
+// languages); it picks the language of a reply when the person's own
+// locale is unknown, and spares translating a past question judged against
+// a new one surely in the same language.
 func DetectLang(text string) string {
 	var fr, en float64
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {

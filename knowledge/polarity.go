@@ -1,6 +1,9 @@
 package knowledge
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The analysis drops the little words of both languages, since they say
 // little about a question's subject. A few of them say which way it goes:
@@ -74,21 +77,12 @@ func polarityOf(text string) polarity {
 	words := phraseWords(FoldAccents(text))
 	for i, w := range words {
 		for _, ph := range poleOf[w] {
-			if i+len(ph.words) <= len(words) && equalWords(words[i:i+len(ph.words)], ph.words) {
+			if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
 				found[ph.pole] = true
 			}
 		}
 	}
 	return found
-}
-
-func equalWords(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return len(a) == len(b)
 }
 
 // opposed reports whether two texts go opposite ways: one says a pole and
