@@ -486,6 +486,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		words        []Word
 		translations []QueryWord
 		way          polarity
+		score        float64 // the search's, where it put the first copy
 	}
 	var found []judged
 	// The same question posted twice (in two channels, or asked again word
@@ -518,7 +519,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 			continue
 		}
 		copies[key] = len(found)
-		found = append(found, judged{past: past, best: best})
+		found = append(found, judged{past: past, best: best, score: h.Score})
 	}
 	for i := range found {
 		headline := Truncate(found[i].past.Headline(), MaxIndexedText)
@@ -584,16 +585,25 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		matches[i] = Match{Question: j.past, Answer: j.best, Sameness: same}
 	}
 	e.calibrate(matches)
-	// The search ranks better than sameness does (BM25 weighs repeated
-	// and rare words with more nuance), so its order stands, but for the
-	// matches sure enough to hand back, which come first, most confident
-	// first.
+	// The matches sure enough to hand back come first, most confident
+	// first. The others follow by closeness: the search ranks better than
+	// sameness alone (BM25 weighs repeated and rare words with more
+	// nuance), but of two matches the search finds about as close, the one
+	// that asks what the question asks is the better, so sameness raises
+	// a match's search score up to twice.
+	closeness := make(map[string]float64, len(found))
+	for i, j := range found {
+		closeness[j.past.ID] = j.score * (1 + matches[i].Sameness)
+	}
 	sort.SliceStable(matches, func(i, j int) bool {
 		a, b := matches[i], matches[j]
 		if a.Sure != b.Sure {
 			return a.Sure
 		}
-		return a.Sure && a.Confidence > b.Confidence
+		if a.Sure {
+			return a.Confidence > b.Confidence
+		}
+		return closeness[a.Question.ID] > closeness[b.Question.ID]
 	})
 	return matches, nil
 }

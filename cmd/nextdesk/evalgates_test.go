@@ -124,9 +124,11 @@ func TestEvalDuplicatesHoldsOnSharedData(t *testing.T) {
 	if rep.Precision < 0.38 || rep.Recall < 0.08 {
 		t.Errorf("precision %.3f, recall %.3f as labelled; want at least 0.38 and 0.08", rep.Precision, rep.Recall)
 	}
-	if rep.Top1RetrievalSameText < 0.46 || rep.Top1RetrievalSameText <= rep.Baseline.Top1RetrievalSameText ||
-		rep.Top1Retrieval < 0.33 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
-		t.Errorf("top-1 retrieval %.3f (same text %.3f), BM25's %.3f (%.3f); want at least 0.33 (0.46) and above BM25",
+	// 0.365 (0.506) today, when sameness orders the matches the search
+	// finds about as close; 0.353 (0.482) in the search's order alone.
+	if rep.Top1RetrievalSameText < 0.5 || rep.Top1RetrievalSameText <= rep.Baseline.Top1RetrievalSameText ||
+		rep.Top1Retrieval < 0.36 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
+		t.Errorf("top-1 retrieval %.3f (same text %.3f), BM25's %.3f (%.3f); want at least 0.36 (0.5) and above BM25",
 			rep.Top1Retrieval, rep.Top1RetrievalSameText, rep.Baseline.Top1Retrieval, rep.Baseline.Top1RetrievalSameText)
 	}
 	if rep.Precision <= rep.Baseline.Precision || rep.PrecisionSameText <= rep.Baseline.PrecisionSameText {
@@ -151,8 +153,8 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.Pairs != 185 {
 		t.Errorf("pairs = %d, want 185", rep.Pairs)
 	}
-	if rep.FrEn.Hit1 < 0.6 || rep.EnFr.Hit1 < 0.61 || rep.FrEn.Hit5 < 0.76 || rep.EnFr.Hit5 < 0.76 {
-		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.6 / 0.61 and 0.76", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.64 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.77 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.64 and 0.81 / 0.77", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
 	// Instant answers across the languages: 51 of 64 handed back were
 	// the twin today (23 of 30 and 28 of 34); a few of the others are
