@@ -297,6 +297,20 @@ func TestSureAnswerInvolvesNoTeamUntilTheAskerNeedsHelp(t *testing.T) {
 	}
 }
 
+// newTakenOnFriday is a team world where a VPN question asked in #general
+// on Friday at 16:00 was taken by carol for the IT team; it returns the
+// question's id.
+func newTakenOnFriday(t *testing.T) (*world, string) {
+	t.Helper()
+	ctx := context.Background()
+	w := newTeamWorld(t, inParis(6, 16, 0), nil)
+	qid := "slack:C1:1.000100"
+	w.must(w.desk.Ask(ctx, inGeneral("1.000100", vpn)))
+	w.store.deliver()
+	w.must(w.desk.Decide(ctx, desk.Request{Key: "Take", By: carol}, 1, desk.Take))
+	return w, qid
+}
+
 // TestPromiseHeldOnTheTeamsClock follows a question asked on Friday at
 // 16:00 through the weekend and a night: the first response, 4 working
 // hours, falls due on Monday at 11:00; its holder hears at 3 working hours
@@ -305,11 +319,7 @@ func TestSureAnswerInvolvesNoTeamUntilTheAskerNeedsHelp(t *testing.T) {
 // Tuesday at 16:00, across Monday night.
 func TestPromiseHeldOnTheTeamsClock(t *testing.T) {
 	ctx := context.Background()
-	w := newTeamWorld(t, inParis(6, 16, 0), nil)
-	qid := "slack:C1:1.000100"
-	w.must(w.desk.Ask(ctx, inGeneral("1.000100", vpn)))
-	w.store.deliver()
-	w.must(w.desk.Decide(ctx, desk.Request{Key: "Take", By: carol}, 1, desk.Take))
+	w, qid := newTakenOnFriday(t)
 	a, _ := w.teamAsk(qid)
 	if !a.FirstResponse.Due.Equal(inParis(9, 11, 0)) || !a.Resolution.Due.Equal(inParis(10, 16, 0)) {
 		t.Fatalf("due %v and %v, want Monday 11:00 and Tuesday 16:00", a.FirstResponse.Due.In(paris), a.Resolution.Due.In(paris))
@@ -482,11 +492,7 @@ func TestPromiseOfATeamGoneSinceIsStillHeld(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			w := newTeamWorld(t, inParis(6, 16, 0), nil)
-			qid := "slack:C1:1.000100"
-			w.must(w.desk.Ask(ctx, inGeneral("1.000100", vpn)))
-			w.store.deliver()
-			w.must(w.desk.Decide(ctx, desk.Request{Key: "Take", By: carol}, 1, desk.Take))
+			w, qid := newTakenOnFriday(t)
 			w.store.st.teams = tt.reimport(w.store.st.teams)
 
 			hold := func(at time.Time) []said {
