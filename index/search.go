@@ -187,6 +187,7 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 	}
 	defer closeReader()
 	weight := make(map[string]float64)
+	translates := make(map[string]int) // the word a term translates, 0 for the question's own
 	var order []string
 	own := 0
 	for _, w := range words {
@@ -201,7 +202,9 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 			if _, ok := weight[t]; !ok {
 				order = append(order, t)
 			}
-			weight[t] = math.Max(weight[t], share)
+			if share > weight[t] {
+				weight[t], translates[t] = share, w.Translates
+			}
 		}
 	}
 	type term struct {
@@ -209,6 +212,18 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 		text  string
 		df    uint64
 	}
+	// The translations of one word share its rarity: the documents that
+	// hold the word, as its translations tell, are those holding each
+	// translation in the share of the word it weighs (Darwish and Oard's
+	// probabilistic structured queries). Scored each by its own rarity, a
+	// rare translation the dictionary lists among others ("quiconque" for
+	// "anyone", beside "quelqu'un") would outweigh the common one that is
+	// meant, and more so the larger the history.
+	type translated struct {
+		field string
+		word  int
+	}
+	weightOf, docsOf := make(map[translated]float64), make(map[translated]float64)
 	var terms []term
 	for _, f := range fields {
 		for _, t := range order {
@@ -219,16 +234,34 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 			if err != nil {
 				return nil, err
 			}
-			if df > 0 {
-				terms = append(terms, term{f, t, df})
+			if df == 0 {
+				continue
+			}
+			terms = append(terms, term{f, t, df})
+			if word := translates[t]; word > 0 {
+				k := translated{f.name, word}
+				weightOf[k] += weight[t]
+				docsOf[k] += weight[t] * float64(df)
 			}
 		}
 	}
+	rarity := func(t term) float64 {
+		if word := translates[t.text]; word > 0 {
+			k := translated{t.field.name, word}
+			return idf(docsOf[k]/weightOf[k], docs)
+		}
+		return idf(float64(t.df), docs)
+	}
+	// bleve counts a term's rarity twice: in the query's weight, how much
+	// the question's word weighs, and in the document's score, how much
+	// finding the term tells. The boost makes the first the rarity of the
+	// word a translation stands for; the second stays the term's own.
+	boost := func(t term) float64 {
+		return t.field.boost * weight[t.text] * rarity(t) / idf(float64(t.df), docs)
+	}
 	// The terms that weigh most in a score come first: the rarest, and a
 	// question's own words before translations of the same rarity.
-	value := func(t term) float64 {
-		return t.field.boost * weight[t.text] * math.Log(1+(float64(docs)-float64(t.df)+0.5)/(float64(t.df)+0.5))
-	}
+	value := func(t term) float64 { return t.field.boost * weight[t.text] * rarity(t) }
 	slices.SortStableFunc(terms, func(a, b term) int { return cmp.Compare(value(b), value(a)) })
 	var qs []query.Query
 	var postings uint64
@@ -239,10 +272,16 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 		postings += t.df
 		tq := query.NewTermQuery(t.text)
 		tq.SetField(t.field.name)
-		tq.SetBoost(t.field.boost * weight[t.text])
+		tq.SetBoost(boost(t))
 		qs = append(qs, tq)
 	}
 	return qs, nil
+}
+
+// idf is BM25's inverse document frequency, as bleve scores it, of a term
+// found in df of docs documents.
+func idf(df float64, docs uint64) float64 {
+	return math.Log(1 + (float64(docs)-df+0.5)/(df+0.5))
 }
 
 // Rarity returns the number of questions whose text holds each of terms,

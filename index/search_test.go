@@ -365,6 +365,51 @@ func TestSearchLeavesOutCommonTerms(t *testing.T) {
 	}
 }
 
+func TestSearchTranslationsOfOneWordShareItsRarity(t *testing.T) {
+	ix := MustOpenIndex(t)
+	changes := []knowledge.Change{publicQ(1, "rare", "zorbl")}
+	for i := range 5 {
+		changes = append(changes, publicQ(int64(len(changes)+1), "common"+strconv.Itoa(i), "plonk"))
+	}
+	for i := range 10 {
+		changes = append(changes, publicQ(int64(len(changes)+1), "other"+strconv.Itoa(i), "grotz"))
+	}
+	MustApply(t, ix, changes...)
+	score := func(words []knowledge.QueryWord) map[string]float64 {
+		t.Helper()
+		hits, err := ix.Search(context.Background(), knowledge.SearchQuery{Words: words, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores := make(map[string]float64)
+		for _, h := range hits {
+			scores[h.QuestionID] = h.Score
+		}
+		return scores
+	}
+	query := func(translates int) []knowledge.QueryWord {
+		var words []knowledge.QueryWord
+		for _, w := range ix.Words("zorbl plonk") {
+			words = append(words, knowledge.QueryWord{Terms: w.Terms, Weight: 0.5, Translates: translates})
+		}
+		return words
+	}
+	// Two words of the question, one in a single question and one in
+	// five: bleve counts each one's rarity twice, in the query's weight
+	// and in the document's score.
+	words := score(query(0))
+	if words["rare"] <= words["common0"] {
+		t.Fatalf("two words: scores %v (rare) and %v (common), want the rare word's higher", words["rare"], words["common0"])
+	}
+	// Two translations of one word weigh in the query as the word does,
+	// alike: only what finding each tells differs, its rarity once.
+	translations := score(query(1))
+	ratio, want := translations["rare"]/translations["common0"], math.Sqrt(words["rare"]/words["common0"])
+	if math.Abs(ratio-want) > 1e-9*want {
+		t.Errorf("translations of one word: scores %v (rare) and %v (common), ratio %v, want %v", translations["rare"], translations["common0"], ratio, want)
+	}
+}
+
 func commonIDs(n int) []string {
 	var ids []string
 	for i := range n {

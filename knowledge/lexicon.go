@@ -256,12 +256,24 @@ func (l *Lexicon) lookup(w Word, byStems bool) []int {
 // TranslateText returns the translations of text, whose words (as the
 // index sees them) are words: first of the phrases the lexicon knows in
 // it, longest first, then of each word no phrase took. Each phrase, like
-// each word, weighs at most one word's weight.
+// each word, weighs at most one word's weight, and its translations are
+// numbered as one (QueryWord.Translates).
 func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 	if l == nil {
 		return nil
 	}
 	var out []QueryWord
+	translated := 0 // the words and phrases translated so far
+	add := func(translations []QueryWord) {
+		if len(translations) == 0 {
+			return
+		}
+		translated++
+		for _, tr := range translations {
+			tr.Translates = translated
+			out = append(out, tr)
+		}
+	}
 	var taken map[string]bool // words of the phrases found
 	if len(l.byPhrase) > 0 || l.Fallback != nil && len(l.Fallback.byPhrase) > 0 {
 		ws := phraseWords(text)
@@ -271,7 +283,7 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 				p := ws[i : i+n]
 				tr := l.phrase(strings.Join(p, " "))
 				if len(tr) > 0 {
-					out = append(out, tr...)
+					add(tr)
 					if taken == nil {
 						taken = make(map[string]bool)
 					}
@@ -288,7 +300,7 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 		if taken != nil && allTaken(phraseWords(w.Text), taken) {
 			continue
 		}
-		out = append(out, l.Translate(w)...)
+		add(l.Translate(w))
 	}
 	return out
 }

@@ -103,6 +103,31 @@ func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
 	}
 }
 
+// The translations of one word or phrase share its rarity in the search:
+// each is numbered as the word it stands for.
+func TestLexiconNumbersTheWordsItTranslates(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "mot de passe", English: "password"},
+		{French: "mot de passe", English: "passphrase"},
+		{French: "temps", English: "time"},
+		{French: "temps", English: "weather"},
+		{French: "oublié", English: "forgotten"},
+	}, words)
+	got := make(map[string]int)
+	for _, q := range l.TranslateText("mot de passe oublié quel temps", words("mot de passe oublié quel temps")) {
+		got[q.Terms[0]] = q.Translates
+	}
+	want := map[string]int{"password": 1, "passphrase": 1, "forgotten": 2, "time": 3, "weather": 3}
+	if len(got) != len(want) {
+		t.Errorf("translations numbered %v, want %v", got, want)
+	}
+	for term, n := range want {
+		if got[term] != n {
+			t.Errorf("%s translates word %d, want %d (all: %v)", term, got[term], n, got)
+		}
+	}
+}
+
 func TestLexiconKnowsEnglishPronounsWrittenTwoWays(t *testing.T) {
 	l := knowledge.NewLexicon([]knowledge.Pair{{French: "quelqu'un", English: "anybody"}}, words)
 	if got := translations(l, "anyone"); got["quelqu'un"] != 1 {

@@ -36,6 +36,12 @@ type Word struct {
 type QueryWord struct {
 	Terms  []string
 	Weight float64
+	// Translates numbers, from 1, the word or phrase of the question a
+	// translation stands for; 0 for the question's own words. The
+	// translations of one word share one rarity in the search: the
+	// rarity of the word they stand for, not each its own (see
+	// Index.Search).
+	Translates int
 }
 
 // TermStats are document frequencies of some terms in the question texts

@@ -153,8 +153,8 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.Pairs != 185 {
 		t.Errorf("pairs = %d, want 185", rep.Pairs)
 	}
-	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.64 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.77 {
-		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.64 and 0.81 / 0.77", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.64 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.775 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.64 and 0.81 / 0.775", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
 	// Instant answers across the languages: 51 of 64 handed back were
 	// the twin today (23 of 30 and 28 of 34); a few of the others are
