@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
@@ -40,7 +41,15 @@ const (
 	frFunctionMap    = "nextdesk_fr_function_words"
 	frFunctionFilter = "nextdesk_stop_fr_function_words"
 	biStemFilterName = "nextdesk_stem_en_fr"
+	euphonicTFilter  = "nextdesk_fr_euphonic_t"
 )
+
+// euphonicT is the t French puts between a verb and the pronoun after it,
+// "a-t-il", "va-t-on", "y a-t-il": a sound, not a word. Kept, it would be a
+// rare term that every such question shares with any text holding a T.
+// It is blanked out, hyphens included, with as many spaces, so that the
+// words after it keep their places in the text.
+const euphonicT = `(?i)-t-(il|elle|on|ils|elles)\b`
 
 // frFunctionWords are the function words the analyzer drops beside
 // bleve's English stop list: the
@@ -138,12 +147,20 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	}); err != nil {
 		return fmt.Errorf("define %s: %w", frFunctionFilter, err)
 	}
+	if err := m.AddCustomCharFilter(euphonicTFilter, map[string]any{
+		"type":    regexp.Name,
+		"regexp":  euphonicT,
+		"replace": "   $1",
+	}); err != nil {
+		return fmt.Errorf("define %s: %w", euphonicTFilter, err)
+	}
 	// French elision (l', d', qu'… never start an English word) and
 	// English possessives, then both languages' function words, then both
 	// stems.
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
-		"type":      custom.Name,
-		"tokenizer": unicode.Name,
+		"type":         custom.Name,
+		"char_filters": []any{euphonicTFilter},
+		"tokenizer":    unicode.Name,
 		"token_filters": []any{
 			lowercase.Name, fr.ElisionName, en.PossessiveName,
 			en.StopName, frFunctionFilter, biStemFilterName,

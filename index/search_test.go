@@ -324,6 +324,10 @@ func TestTerms(t *testing.T) {
 		{"renewing renewed", []string{"renew", "renewed", "renewing"}},
 		// Porter and the French light stemmer differ; both forms count.
 		{"l'authentification", []string{"authentif", "authentific"}},
+		// The t French sounds between a verb and its pronoun is no word;
+		// a T written as a letter is.
+		{"Y a-t-il un souci ? Va-t-on à Lyon ? A-T-ELLE répondu ?", []string{"lyon", "repondu", "souci", "va"}},
+		{"B and T cells", []string{"b", "cell", "t"}},
 	} {
 		got := ix.Terms(tt.text)
 		if diff := cmp.Diff(got, tt.want); diff != "" {

@@ -45,3 +45,25 @@ func firstMatch(c knowledge.Consideration) string {
 	}
 	return c.Matches[0].Question.ID + ": " + c.Matches[0].Question.Text
 }
+
+// TestFrenchInversionIsNoLetterT asks questions whose verb and pronoun are
+// inverted ("y a-t-il", "va-t-on"): the t between them is a sound, and a
+// past question about the T drive shares nothing with them.
+func TestFrenchInversionIsNoLetterT(t *testing.T) {
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("t1", "C1", "amy", "pat", "Where is the T drive?", day0.AddDate(0, 0, -3)),
+		answered("t2", "C1", "ben", "val", "Is the canteen open on Fridays?", day0.AddDate(0, 0, -2)),
+	}})
+	withLexicon(t, e)
+	for _, text := range []string{"Y a-t-il une réunion demain ?", "Va-t-on fermer le bureau en août ?", "A-t-elle signé le contrat ?"} {
+		c, err := e.Consider(context.Background(), knowledge.Question{Asker: "zoe", Conversation: "C1", Text: text, Time: day0}, knowledge.Viewer{PersonID: "zoe"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range c.Matches {
+			if m.Question.ID == "t1" {
+				t.Errorf("%q found %q (confidence %.2f)", text, m.Question.Text, m.Confidence)
+			}
+		}
+	}
+}

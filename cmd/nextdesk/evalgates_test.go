@@ -153,15 +153,18 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.Pairs != 185 {
 		t.Errorf("pairs = %d, want 185", rep.Pairs)
 	}
-	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.64 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.775 {
-		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.64 and 0.81 / 0.775", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	// English asking lost one question to the euphonic t's removal: "Is
+	// everybody okay?" now finds "Tout le monde va-t-il bien ?", the twin
+	// of "Is everybody OK?", before its own.
+	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.635 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.78 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.635 and 0.81 / 0.78", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
-	// Instant answers across the languages: 51 of 64 handed back were
-	// the twin today (23 of 30 and 28 of 34); a few of the others are
+	// Instant answers across the languages: 56 of 69 handed back were
+	// the twin today (27 of 34 and 29 of 35); a few of the others are
 	// rewordings of the twin under another id.
 	handed, right := rep.FrEn.HandedBack+rep.EnFr.HandedBack, rep.FrEn.Right+rep.EnFr.Right
-	if right < 45 || float64(right) < 0.75*float64(handed) {
-		t.Errorf("%d of %d handed back across the languages were the twin; want at least 45, and 75%%", right, handed)
+	if right < 50 || float64(right) < 0.75*float64(handed) {
+		t.Errorf("%d of %d handed back across the languages were the twin; want at least 50, and 75%%", right, handed)
 	}
 }
 
