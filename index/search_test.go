@@ -225,6 +225,21 @@ func TestSearchAnswerWeight(t *testing.T) {
 	}
 }
 
+func TestSearchFindsEitherApostrophe(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix,
+		publicQ(1, "typed", "Où est la réunion d'aujourd'hui ?"),
+		publicQ(2, "phoned", "Réunion", "elle est annulée aujourd’hui"),
+	)
+	for _, text := range []string{"aujourd'hui", "aujourd’hui"} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: text, AnswerWeight: 1})
+		slices.Sort(got)
+		if diff := cmp.Diff(got, []string{"phoned", "typed"}); diff != "" {
+			t.Errorf("Search(%q) (-got +want):\n%s", text, diff)
+		}
+	}
+}
+
 func TestSearchAnswerWeightRaisesAnswerMatches(t *testing.T) {
 	ix := MustOpenIndex(t)
 	MustApply(t, ix,
@@ -328,6 +343,8 @@ func TestTerms(t *testing.T) {
 		// a T written as a letter is.
 		{"Y a-t-il un souci ? Va-t-on à Lyon ? A-T-ELLE répondu ?", []string{"lyon", "repondu", "souci", "va"}},
 		{"B and T cells", []string{"b", "cell", "t"}},
+		// A phone's apostrophe is the keyboard's.
+		{"aujourd’hui, quelqu‘un", []string{"aujourd'hui", "quelqu'un"}},
 	} {
 		got := ix.Terms(tt.text)
 		if diff := cmp.Diff(got, tt.want); diff != "" {

@@ -156,8 +156,8 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	// English asking lost one question to the euphonic t's removal: "Is
 	// everybody okay?" now finds "Tout le monde va-t-il bien ?", the twin
 	// of "Is everybody OK?", before its own.
-	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.635 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.78 {
-		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.635 and 0.81 / 0.78", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.635 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.785 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.635 and 0.81 / 0.785", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
 	// Instant answers across the languages: 56 of 69 handed back were
 	// the twin today (27 of 34 and 29 of 35); a few of the others are
