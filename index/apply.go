@@ -111,17 +111,11 @@ func byRev(a, b knowledge.Change) int { return cmp.Compare(a.Rev, b.Rev) }
 func (ix *Index) Rev() int64 { return ix.rev.Load() }
 
 // indexedText is s as the index analyses it: repaired, with one
-// apostrophe, and bounded.
+// apostrophe (so that "aujourd’hui" typed on a phone is the "aujourd'hui"
+// of the history and the dictionaries), and bounded.
 func indexedText(s string) string {
-	return knowledge.Truncate(oneApostrophe.Replace(knowledge.CleanText(s)), knowledge.MaxIndexedText)
+	return knowledge.Truncate(knowledge.StraightApostrophes(knowledge.CleanText(s)), knowledge.MaxIndexedText)
 }
-
-// oneApostrophe writes every apostrophe as the typewriter one. Phones and
-// word processors type the typographic one, people at a keyboard the other:
-// "quelqu’un" and "aujourd’hui" must be the words the dictionaries list
-// and the history holds as "quelqu'un" and "aujourd'hui". A left quote
-// typed for an apostrophe is one too.
-var oneApostrophe = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u02bc", "'")
 
 // answerText joins the answers' texts within knowledge.MaxIndexedText. When
 // they do not all fit, the space is shared out fairly (short answers whole,
@@ -131,7 +125,7 @@ func answerText(answers []knowledge.Answer) string {
 	texts := make([]string, 0, len(answers))
 	total := 0
 	for _, a := range answers {
-		if t := oneApostrophe.Replace(knowledge.CleanText(a.Text)); t != "" {
+		if t := knowledge.StraightApostrophes(knowledge.CleanText(a.Text)); t != "" {
 			texts = append(texts, t)
 			total += len(t) + 1
 		}

@@ -354,6 +354,9 @@ func TestDetectLang(t *testing.T) {
 		"Où trouver la configuration du VPN pour l'équipe ?": "fr",
 		"How do I renew the certificate?":                    "en",
 		"kubectl":                                            "",
+		// Typed on a phone, with the typographic apostrophe.
+		"J’ai un problem with the build": "fr",
+		"C’est the same issue qu’hier":   "fr",
 	} {
 		if got := knowledge.DetectLang(text); got != want {
 			t.Errorf("DetectLang(%q) = %q, want %q", text, got, want)

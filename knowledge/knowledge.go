@@ -241,6 +241,15 @@ func CleanText(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// StraightApostrophes writes every apostrophe in s as the typewriter one.
+// Phones and word processors type the typographic one, people at a
+// keyboard the other: "quelqu’un" and "c’est" are the words "quelqu'un"
+// and "c'est" the dictionaries list and the history may hold. A left quote
+// typed for an apostrophe is one too.
+func StraightApostrophes(s string) string { return straightApostrophes.Replace(s) }
+
+var straightApostrophes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u02bc", "'")
+
 // Truncate returns at most n bytes of s, cut on a rune boundary.
 func Truncate(s string, n int) string {
 	if len(s) <= n {

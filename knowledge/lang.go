@@ -28,7 +28,7 @@ func wordSet(s string) map[string]bool {
 // a new one surely in the same language.
 func DetectLang(text string) string {
 	var fr, en float64
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+	words := strings.FieldsFunc(strings.ToLower(StraightApostrophes(text)), func(r rune) bool {
 		return !unicode.IsLetter(r) && r != '\''
 	})
 	for _, w := range words {
