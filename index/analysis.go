@@ -42,6 +42,7 @@ const (
 	frFunctionFilter = "nextdesk_stop_fr_function_words"
 	biStemFilterName = "nextdesk_stem_en_fr"
 	euphonicTFilter  = "nextdesk_fr_euphonic_t"
+	ePrefixFilter    = "nextdesk_e_prefix"
 )
 
 // euphonicT is the t French puts between a verb and the pronoun after it,
@@ -50,6 +51,11 @@ const (
 // It is blanked out, hyphens included, with as many spaces, so that the
 // words after it keep their places in the text.
 const euphonicT = `(?i)-t-(il|elle|on|ils|elles)\b`
+
+// ePrefix is the e of electronic written with a hyphen in both languages,
+// "e-mail", "e-learning": one word, as "email" is. The hyphen moves to the
+// end of the word as a space, so that every word keeps its place.
+const ePrefix = `(?i)\b(e)-(\pL+)`
 
 // frFunctionWords are the function words the analyzer drops beside
 // bleve's English stop list: the
@@ -154,12 +160,19 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	}); err != nil {
 		return fmt.Errorf("define %s: %w", euphonicTFilter, err)
 	}
+	if err := m.AddCustomCharFilter(ePrefixFilter, map[string]any{
+		"type":    regexp.Name,
+		"regexp":  ePrefix,
+		"replace": "${1}${2} ",
+	}); err != nil {
+		return fmt.Errorf("define %s: %w", ePrefixFilter, err)
+	}
 	// French elision (l', d', qu'… never start an English word) and
 	// English possessives, then both languages' function words, then both
 	// stems.
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":         custom.Name,
-		"char_filters": []any{euphonicTFilter},
+		"char_filters": []any{euphonicTFilter, ePrefixFilter},
 		"tokenizer":    unicode.Name,
 		"token_filters": []any{
 			lowercase.Name, fr.ElisionName, en.PossessiveName,

@@ -343,6 +343,8 @@ func TestTerms(t *testing.T) {
 		// a T written as a letter is.
 		{"Y a-t-il un souci ? Va-t-on à Lyon ? A-T-ELLE répondu ?", []string{"lyon", "repondu", "souci", "va"}},
 		{"B and T cells", []string{"b", "cell", "t"}},
+		// The e of electronic is one word with what it prefixes.
+		{"e-mail, E-Learning, e-santé, vitamine E-12", []string{"12", "e", "elearn", "elearning", "email", "esant", "esante", "vitamin"}},
 		// A phone's apostrophe is the keyboard's.
 		{"aujourd’hui, quelqu‘un", []string{"aujourd'hui", "quelqu'un"}},
 	} {

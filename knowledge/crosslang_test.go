@@ -67,3 +67,26 @@ func TestFrenchInversionIsNoLetterT(t *testing.T) {
 		}
 	}
 }
+
+// TestEMailIsEmail asks in French about "l'e-mail" in a history that
+// writes "email": the e of electronic is one word with what it prefixes.
+func TestEMailIsEmail(t *testing.T) {
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("e1", "C1", "amy", "pat", "How do I set up email on my phone?", day0.AddDate(0, 0, -3)),
+		answered("v1", "C1", "ben", "val", "How do I set up the VPN on my phone?", day0.AddDate(0, 0, -2)),
+		answered("e2", "C1", "amy", "kit", "Who manages the e-learning platform?", day0.AddDate(0, 0, -1)),
+	}})
+	withLexicon(t, e)
+	for text, want := range map[string]string{
+		"Comment configurer mon e-mail sur mon téléphone ?": "e1",
+		"Qui gère la plateforme elearning ?":                "e2",
+	} {
+		c, err := e.Consider(context.Background(), knowledge.Question{Asker: "zoe", Conversation: "C1", Text: text, Time: day0}, knowledge.Viewer{PersonID: "zoe"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Matches) == 0 || c.Matches[0].Question.ID != want {
+			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want)
+		}
+	}
+}
