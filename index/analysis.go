@@ -1,18 +1,20 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	unicodetokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -41,21 +43,8 @@ const (
 	frFunctionMap    = "nextdesk_fr_function_words"
 	frFunctionFilter = "nextdesk_stop_fr_function_words"
 	biStemFilterName = "nextdesk_stem_en_fr"
-	euphonicTFilter  = "nextdesk_fr_euphonic_t"
-	ePrefixFilter    = "nextdesk_e_prefix"
+	hyphensFilter    = "nextdesk_hyphens"
 )
-
-// euphonicT is the t French puts between a verb and the pronoun after it,
-// "a-t-il", "va-t-on", "y a-t-il": a sound, not a word. Kept, it would be a
-// rare term that every such question shares with any text holding a T.
-// It is blanked out, hyphens included, with as many spaces, so that the
-// words after it keep their places in the text.
-const euphonicT = `(?i)-t-(il|elle|on|ils|elles)\b`
-
-// ePrefix is the e of electronic written with a hyphen in both languages,
-// "e-mail", "e-learning": one word, as "email" is. The hyphen moves to the
-// end of the word as a space, so that every word keeps its place.
-const ePrefix = `(?i)\b(e)-(\pL+)`
 
 // frFunctionWords are the function words the analyzer drops beside
 // bleve's English stop list: the
@@ -90,6 +79,11 @@ var frFunctionWords = []any{
 func init() {
 	if err := registry.RegisterTokenFilter(biStemFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return biStemFilter{}, nil
+	}); err != nil {
+		panic(err)
+	}
+	if err := registry.RegisterCharFilter(hyphensFilter, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
+		return hyphens{}, nil
 	}); err != nil {
 		panic(err)
 	}
@@ -129,6 +123,88 @@ func (biStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
+// hyphens rewrites two hyphenated forms whose parts are not words, in
+// place and keeping every other byte where it was (the index reads words'
+// offsets in the text):
+//
+//   - the t French puts between a verb and the pronoun after it, "a-t-il",
+//     "va-t-on", "y a-t-il", is a sound, not a word: kept, it would be a
+//     rare term every such question shares with any text holding a T. It
+//     is blanked out, hyphens included;
+//   - the e of electronic, "e-mail", "e-learning", is one word with what
+//     it prefixes, as "email" is: the hyphen moves to the end of the word,
+//     as a space.
+//
+// Most texts hold no hyphen and are returned as they are.
+type hyphens struct{}
+
+// euphonicPronouns follow the euphonic t.
+var euphonicPronouns = []string{"il", "elle", "on", "ils", "elles"}
+
+// Filter implements analysis.CharFilter.
+func (hyphens) Filter(input []byte) []byte {
+	i := bytes.IndexByte(input, '-')
+	if i < 0 {
+		return input
+	}
+	out := slices.Clone(input)
+	for ; i >= 0 && i < len(out); i = nextHyphen(out, i+1) {
+		switch {
+		case euphonicTAt(out, i):
+			copy(out[i:i+3], "   ")
+			i += 2
+		case i > 0 && (out[i-1] == 'e' || out[i-1] == 'E') && !letterBefore(out, i-1):
+			if n := lettersAt(out, i+1); n > 0 {
+				copy(out[i:], out[i+1:i+1+n])
+				out[i+n] = ' '
+				i += n
+			}
+		}
+	}
+	return out
+}
+
+func nextHyphen(b []byte, from int) int {
+	if j := bytes.IndexByte(b[from:], '-'); j >= 0 {
+		return from + j
+	}
+	return -1
+}
+
+// euphonicTAt reports whether the hyphen at i begins "-t-" followed by a
+// pronoun that ends there, after a letter.
+func euphonicTAt(b []byte, i int) bool {
+	if i+3 >= len(b) || b[i+1]|0x20 != 't' || b[i+2] != '-' || !letterBefore(b, i) {
+		return false
+	}
+	rest := b[i+3:]
+	for _, p := range euphonicPronouns {
+		if len(rest) >= len(p) && bytes.EqualFold(rest[:len(p)], []byte(p)) && lettersAt(rest, len(p)) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// letterBefore reports whether a letter ends b[:i].
+func letterBefore(b []byte, i int) bool {
+	r, _ := utf8.DecodeLastRune(b[:i])
+	return i > 0 && unicode.IsLetter(r)
+}
+
+// lettersAt returns how many bytes of letters begin b[i:].
+func lettersAt(b []byte, i int) int {
+	n := 0
+	for i+n < len(b) {
+		r, size := utf8.DecodeRune(b[i+n:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		n += size
+	}
+	return n
+}
+
 // foldTerm returns term without accents, reusing its bytes when it has none.
 func foldTerm(term []byte) []byte {
 	for _, c := range term {
@@ -153,27 +229,13 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	}); err != nil {
 		return fmt.Errorf("define %s: %w", frFunctionFilter, err)
 	}
-	if err := m.AddCustomCharFilter(euphonicTFilter, map[string]any{
-		"type":    regexp.Name,
-		"regexp":  euphonicT,
-		"replace": "   $1",
-	}); err != nil {
-		return fmt.Errorf("define %s: %w", euphonicTFilter, err)
-	}
-	if err := m.AddCustomCharFilter(ePrefixFilter, map[string]any{
-		"type":    regexp.Name,
-		"regexp":  ePrefix,
-		"replace": "${1}${2} ",
-	}); err != nil {
-		return fmt.Errorf("define %s: %w", ePrefixFilter, err)
-	}
 	// French elision (l', d', qu'… never start an English word) and
 	// English possessives, then both languages' function words, then both
 	// stems.
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":         custom.Name,
-		"char_filters": []any{euphonicTFilter, ePrefixFilter},
-		"tokenizer":    unicode.Name,
+		"char_filters": []any{hyphensFilter},
+		"tokenizer":    unicodetokenizer.Name,
 		"token_filters": []any{
 			lowercase.Name, fr.ElisionName, en.PossessiveName,
 			en.StopName, frFunctionFilter, biStemFilterName,

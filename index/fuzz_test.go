@@ -96,3 +96,28 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHyphens rewrites any text: every byte stays where it was but those
+// of the forms it joins or blanks, so the words after them keep their
+// offsets, and valid UTF-8 stays valid.
+func FuzzHyphens(f *testing.F) {
+	for _, s := range badinput.Texts() {
+		f.Add(s)
+	}
+	for _, s := range []string{"y a-t-il", "A-T-ELLE", "e-mail", "E-santé-t-il", "-t-", "e-", "é-e-é", "a-t-elles-t-on"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		in := []byte(text)
+		out := hyphens{}.Filter(in)
+		if len(out) != len(in) {
+			t.Fatalf("Filter(%q) = %q: %d bytes, want %d", text, out, len(out), len(in))
+		}
+		if utf8.ValidString(text) && !utf8.Valid(out) {
+			t.Fatalf("Filter(%q) = %q: not UTF-8", text, out)
+		}
+		if string(in) != text {
+			t.Fatalf("Filter changed its input")
+		}
+	})
+}
