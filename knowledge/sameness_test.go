@@ -2,8 +2,11 @@ package knowledge_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"testing"
 	"time"
 
@@ -281,5 +284,69 @@ func TestInstantAnswerSwapOfCommonWords(t *testing.T) {
 	}
 	if m := closest(t, e, "Travel expenses above 500 euros for the Lyon sales team: who approves them?"); !m.Sure || m.Question.ID != "q00" {
 		t.Errorf("a rewording got %s %q (confidence %.2f, sure %v), want q00, sure", m.Question.ID, m.Question.Text, m.Confidence, m.Sure)
+	}
+}
+
+// TestInstantAnswerNearMissesInALargeHistory judges near-misses and
+// rewordings among two thousand past questions: the titles of the shared
+// SemEval forum history, with a workplace's beside them. Rarity then comes
+// from many questions, most of them about other things, as in a real
+// workspace: a swapped word must still weigh decisively, and a rewording
+// still be found the same.
+func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
+	f, err := os.Open("../../shared/data/duplicates/semeval2016-train1/history.jsonl")
+	if err != nil {
+		t.Skipf("the shared SemEval history is not here: %v", err)
+	}
+	defer f.Close()
+	var texts []string
+	for dec := json.NewDecoder(f); ; {
+		var past struct{ Title string }
+		if err := dec.Decode(&past); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if past.Title != "" {
+			texts = append(texts, past.Title)
+		}
+	}
+	type probe struct{ past, nearMiss, rewording string }
+	probes := []probe{
+		{"How do I export my contacts from Outlook?", "How do I import my contacts into Outlook?", "What's the way to export Outlook contacts?"},
+		{"How do I enable two-factor authentication on GitHub?", "How do I disable two-factor authentication on GitHub?", ""},
+		{"Where can I find the expense policy for contractors?", "Where can I find the expense policy for interns?", "Where is the contractors' expense policy?"},
+		{"Who do I contact to get a Figma licence?", "Who do I contact to get a Miro licence?", ""},
+		{"How do I upload files to the shared drive?", "How do I download files from the shared drive?", "What's the way to upload a file onto the shared drive?"},
+		{"What is the deadline for submitting timesheets?", "What is the deadline for submitting expense reports?", "When is the deadline to submit my timesheet?"},
+		{"How do I join the engineering mailing list?", "How do I leave the engineering mailing list?", ""},
+		{"Can I work remotely from another country?", "Can I work remotely from another city?", ""},
+		{"How do I add a new user to Jenkins?", "How do I remove a user from Jenkins?", ""},
+		{"How do I connect to the Berlin office printer?", "How do I connect to the Berlin office wifi?", "How can I connect to the printer in the Berlin office?"},
+		{"How do I increase the disk quota on my VM?", "How do I increase the memory on my VM?", ""},
+		{"Which Slack channel is for reporting security incidents?", "Which Slack channel is for reporting HR issues?", "In which Slack channel do I report a security incident?"},
+		{"How do I upgrade Python on the build server?", "How do I upgrade Node on the build server?", "How can I upgrade the Python version on the build server?"},
+		{"How do I reset my Okta password?", "How do I reset my Okta MFA device?", "I forgot my Okta password, how do I reset it?"},
+		{"Comment exporter mes contacts depuis Outlook ?", "Comment importer mes contacts dans Outlook ?", ""},
+		{"Comment activer la double authentification sur GitHub ?", "Comment désactiver la double authentification sur GitHub ?", ""},
+		{"Comment ajouter un utilisateur dans Jenkins ?", "Comment supprimer un utilisateur dans Jenkins ?", ""},
+		{"Quelle est la date limite pour rendre les feuilles de temps ?", "Quelle est la date limite pour rendre les notes de frais ?", "Jusqu'à quand peut-on rendre les feuilles de temps ?"},
+		{"Peut-on travailler à distance depuis un autre pays ?", "Peut-on travailler à distance depuis une autre ville ?", ""},
+	}
+	for _, p := range probes {
+		texts = append(texts, p.past)
+	}
+	e := mustAnswered(t, "q%04d", 7, append(texts, workplace...)...)
+	withLexicon(t, e)
+	for _, p := range probes {
+		if m := closest(t, e, p.nearMiss); m.Sure {
+			t.Errorf("%q was answered with %q (confidence %.2f): a near-miss", p.nearMiss, m.Question.Text, m.Confidence)
+		}
+		if p.rewording == "" {
+			continue // a rewording by synonyms, which only the words' rarity cannot tell
+		}
+		if m := closest(t, e, p.rewording); !m.Sure || m.Question.Text != p.past {
+			t.Errorf("%q: got %q (confidence %.2f, sure %v), want %q, sure", p.rewording, m.Question.Text, m.Confidence, m.Sure, p.past)
+		}
 	}
 }
