@@ -440,6 +440,9 @@ func (ix *Index) Words(text string) []knowledge.Word {
 	if text == "" {
 		return nil
 	}
+	// A word is read as the analysis reads it: "e-mail" is "email". The
+	// analysis rewrites the text again, and finds nothing left to rewrite.
+	text = string(hyphens{}.Filter([]byte(text)))
 	tokens := ix.text.Analyze([]byte(text))
 	var words []knowledge.Word
 	for i, t := range tokens {

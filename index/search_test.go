@@ -355,6 +355,17 @@ func TestTerms(t *testing.T) {
 	}
 }
 
+// TestWordsAreReadAsAnalysed: a word is the text the analysis reads, so
+// that the lexicon looks up "email" when "e-mail" is written.
+func TestWordsAreReadAsAnalysed(t *testing.T) {
+	ix := MustOpenIndex(t)
+	got := ix.Words("Mon e-mail a-t-il un souci ?")
+	want := []knowledge.Word{{Text: "email", Terms: []string{"email"}}, {Text: "souci", Terms: []string{"souci"}}}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Words (-got +want):\n%s", diff)
+	}
+}
+
 func TestSearchLeavesOutCommonTerms(t *testing.T) {
 	ix := MustOpenIndex(t)
 	changes := []knowledge.Change{
