@@ -26,10 +26,7 @@ func TestFrenchFindsEnglish(t *testing.T) {
 		"Le réseau wifi du bureau est très lent":                  {"w1", "val"},
 		"Comment configurer kubectl pour le cluster de staging ?": {"k1", "kit"},
 	} {
-		c, err := e.Consider(context.Background(), knowledge.Question{Asker: "zoe", Conversation: "C1", Text: text, Time: day0}, knowledge.Viewer{PersonID: "zoe"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := considerAsZoe(t, e, text)
 		if len(c.Matches) == 0 || c.Matches[0].Question.ID != want.question {
 			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want.question)
 		}
@@ -37,6 +34,16 @@ func TestFrenchFindsEnglish(t *testing.T) {
 			t.Errorf("%q: experts %v, want %s first", text, expertIDs(c.Experts), want.expert)
 		}
 	}
+}
+
+// considerAsZoe judges text asked by zoe in C1 at day0.
+func considerAsZoe(t *testing.T, e *knowledge.Engine, text string) knowledge.Consideration {
+	t.Helper()
+	c, err := e.Consider(context.Background(), knowledge.Question{Asker: "zoe", Conversation: "C1", Text: text, Time: day0}, knowledge.Viewer{PersonID: "zoe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func firstMatch(c knowledge.Consideration) string {
@@ -56,10 +63,7 @@ func TestFrenchInversionIsNoLetterT(t *testing.T) {
 	}})
 	withLexicon(t, e)
 	for _, text := range []string{"Y a-t-il une réunion demain ?", "Va-t-on fermer le bureau en août ?", "A-t-elle signé le contrat ?"} {
-		c, err := e.Consider(context.Background(), knowledge.Question{Asker: "zoe", Conversation: "C1", Text: text, Time: day0}, knowledge.Viewer{PersonID: "zoe"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := considerAsZoe(t, e, text)
 		for _, m := range c.Matches {
 			if m.Question.ID == "t1" {
 				t.Errorf("%q found %q (confidence %.2f)", text, m.Question.Text, m.Confidence)
@@ -81,10 +85,7 @@ func TestEMailIsEmail(t *testing.T) {
 		"Comment configurer mon e-mail sur mon téléphone ?": "e1",
 		"Qui gère la plateforme elearning ?":                "e2",
 	} {
-		c, err := e.Consider(context.Background(), knowledge.Question{Asker: "zoe", Conversation: "C1", Text: text, Time: day0}, knowledge.Viewer{PersonID: "zoe"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := considerAsZoe(t, e, text)
 		if len(c.Matches) == 0 || c.Matches[0].Question.ID != want {
 			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want)
 		}
