@@ -245,19 +245,20 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 			}
 		}
 	}
+	idf := func(df float64) float64 { return knowledge.IDF(df, float64(docs)) }
 	rarity := func(t term) float64 {
 		if word := translates[t.text]; word > 0 {
 			k := translated{t.field.name, word}
-			return idf(docsOf[k]/weightOf[k], docs)
+			return idf(docsOf[k] / weightOf[k])
 		}
-		return idf(float64(t.df), docs)
+		return idf(float64(t.df))
 	}
 	// bleve counts a term's rarity twice: in the query's weight, how much
 	// the question's word weighs, and in the document's score, how much
 	// finding the term tells. The boost makes the first the rarity of the
 	// word a translation stands for; the second stays the term's own.
 	boost := func(t term) float64 {
-		return t.field.boost * weight[t.text] * rarity(t) / idf(float64(t.df), docs)
+		return t.field.boost * weight[t.text] * rarity(t) / idf(float64(t.df))
 	}
 	// The terms that weigh most in a score come first: the rarest, and a
 	// question's own words before translations of the same rarity.
@@ -276,12 +277,6 @@ func (ix *Index) termQueries(ctx context.Context, words []knowledge.QueryWord, f
 		qs = append(qs, tq)
 	}
 	return qs, nil
-}
-
-// idf is BM25's inverse document frequency, as bleve scores it, of a term
-// found in df of docs documents.
-func idf(df float64, docs uint64) float64 {
-	return math.Log(1 + (float64(docs)-df+0.5)/(df+0.5))
 }
 
 // Rarity returns the number of questions whose text holds each of terms,

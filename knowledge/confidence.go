@@ -150,12 +150,13 @@ func compare(asked, old bag) sameness {
 	return s
 }
 
-// idf is BM25's inverse document frequency of a term found in df of docs
-// questions: a word in every question weighs almost nothing, one in none
-// the most.
-func idf(df, docs int) float64 {
+// IDF is BM25's inverse document frequency of a term found in df of docs
+// questions, as bleve scores it: a word in every question weighs almost
+// nothing, one in none the most. df may be an average, as for the
+// translations of one word.
+func IDF(df, docs float64) float64 {
 	df = min(df, docs) // counts may be a little stale
-	return math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
+	return math.Log(1 + (docs-df+0.5)/(df+0.5))
 }
 
 // rarity returns the weight of a word given the term statistics: the mean
@@ -167,7 +168,7 @@ func rarity(stats TermStats) func(Word) float64 {
 		}
 		sum := 0.0
 		for _, t := range w.Terms {
-			sum += idf(stats.DF[t], stats.Docs)
+			sum += IDF(float64(stats.DF[t]), float64(stats.Docs))
 		}
 		return sum / float64(len(w.Terms))
 	}
