@@ -28,7 +28,8 @@ type sameness struct {
 	Asked, Covered float64
 	// Conflict is the share of meaning of the heaviest word each question
 	// lacks from the other, the smaller of the two: a word swapped for
-	// another ("printer" for "VPN", "staff" for "senior").
+	// another ("printer" for "VPN", "staff" for "senior"); or, if more,
+	// a part of the heaviest word the new question adds (addedWordShare).
 	Conflict float64
 	// Swapped is set when both those words are missing entirely, not even
 	// found through an uncertain translation: a true swap, not a doubt.
@@ -71,22 +72,42 @@ type bag struct {
 	words   []Word
 	weights []float64
 	holds   map[string]float64
+	own     map[string]bool // the terms of its own words
+	// translated holds each word's own translations, when the other
+	// question may be in the other language (see withTranslations).
+	translated [][]QueryWord
 }
 
 // newBag weighs words by rarity; translations add terms the question holds
 // less surely (see held).
 func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) bag {
-	b := bag{words: words, weights: make([]float64, len(words)), holds: make(map[string]float64, 2*len(words))}
+	b := bag{words: words, weights: make([]float64, len(words)), holds: make(map[string]float64, 2*len(words)), own: make(map[string]bool, 2*len(words))}
 	for i, w := range words {
 		b.weights[i] = rarity(w)
 		for _, t := range w.Terms {
 			b.holds[t] = 1
+			b.own[t] = true
 		}
 	}
 	for _, tr := range translations {
 		for _, t := range tr.Terms {
 			b.holds[t] = math.Max(b.holds[t], held(tr.Weight))
 		}
+	}
+	return b
+}
+
+// withTranslations returns b with each word's translations, as translate
+// gives them, so that a word is found in a question in the other language
+// through its own translations too, not only through the other's: the
+// dictionaries are not symmetric. "vu" translates to "see", while "see"
+// has seven translations, of which "voir" (whose form "vu" is) weighs a
+// seventh: found through its own, "vu" is in "did you see anyone"; found
+// through the other's alone, hardly.
+func (b bag) withTranslations(translate func(Word) []QueryWord) bag {
+	b.translated = make([][]QueryWord, len(b.words))
+	for i, w := range b.words {
+		b.translated[i] = translate(w)
 	}
 	return b
 }
@@ -111,6 +132,30 @@ func (b bag) found(w Word) float64 {
 	return best
 }
 
+// foundVia is how surely b holds the word whose translations are
+// translations: through the best of them that is one of b's own words.
+func (b bag) foundVia(translations []QueryWord) float64 {
+	best := 0.0
+	for _, tr := range translations {
+		for _, t := range tr.Terms {
+			if b.own[t] {
+				best = math.Max(best, held(tr.Weight))
+			}
+		}
+	}
+	return best
+}
+
+// addedWordShare is how much a word the new question asks and the old one
+// lacks counts as a conflict, against 1 for a swapped word: a question
+// with a word added asks something narrower ("a new laptop charger"
+// against "a new laptop"), which the old answer may not cover, but the
+// added word often only says more of the same problem ("the Python
+// version"). Without it, any question that shares one word with a
+// question of one word ("Did someone die?" and "Were you with anyone?",
+// "Beaches") matched as surely as a rewording.
+const addedWordShare = 0.3
+
 // compare measures how much of asked's meaning is in old and the other
 // way round. Each word counts once, however often it is written.
 func compare(asked, old bag) sameness {
@@ -127,6 +172,9 @@ func compare(asked, old bag) sameness {
 			seen[w.Terms[0]] = true
 			total += from.weights[i]
 			f := in.found(w)
+			if from.translated != nil {
+				f = math.Max(f, in.foundVia(from.translated[i]))
+			}
 			found += from.weights[i] * f
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
@@ -142,7 +190,7 @@ func compare(asked, old bag) sameness {
 	var absentAsked, absentCovered bool
 	s.Asked, missedAsked, absentAsked = share(asked, old)
 	s.Covered, missedCovered, absentCovered = share(old, asked)
-	s.Conflict = math.Min(missedAsked, missedCovered)
+	s.Conflict = math.Max(math.Min(missedAsked, missedCovered), addedWordShare*missedAsked)
 	s.Swapped = s.Conflict > 0 && absentAsked && absentCovered
 	if s.Asked+s.Covered > 0 {
 		s.Overlap = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)

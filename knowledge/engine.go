@@ -485,6 +485,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		best         Answer
 		words        []Word
 		translations []QueryWord
+		across       bool // maybe in the other language
 		way          polarity
 		score        float64 // the search's, where it put the first copy
 	}
@@ -530,6 +531,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		// both ways, across the two languages. Two questions surely in
 		// the same language need none, and most are.
 		if lang := DetectLang(headline); lang == "" || lang != askedLang {
+			found[i].across = true
 			found[i].translations = e.translate(headline, found[i].words)
 		}
 		found[i].way = polarityOf(headline)
@@ -570,9 +572,28 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	}
 	weigh := rarity(stats)
 	askedBag, askedFullBag := newBag(asked, weigh, askedTr), newBag(askedFull, weigh, askedFullTr)
+	// A question in the other language is compared through each word's
+	// own translations too (see bag.withTranslations).
+	var askedAcross bag
+	wordTranslations := make(map[string][]QueryWord)
+	translateWord := func(w Word) []QueryWord {
+		tr, ok := wordTranslations[w.Text]
+		if !ok {
+			tr = e.Lexicon.Translate(w)
+			wordTranslations[w.Text] = tr
+		}
+		return tr
+	}
 	matches := make([]Match, len(found))
 	for i, j := range found {
-		head := compare(askedBag, newBag(j.words, weigh, j.translations))
+		a, old := askedBag, newBag(j.words, weigh, j.translations)
+		if j.across && e.Lexicon != nil {
+			if askedAcross.translated == nil {
+				askedAcross = askedBag.withTranslations(translateWord)
+			}
+			a, old = askedAcross, old.withTranslations(translateWord)
+		}
+		head := compare(a, old)
 		same := head.asks()
 		if q.Title != "" && j.past.Title != "" {
 			// A body adds details: a word one body has and the other

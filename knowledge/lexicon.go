@@ -112,7 +112,12 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		if !ok {
 			head, phrase = analyse(from), phraseWords(from)
 			switch {
-			case len(head) == 1 && len(strings.Fields(from)) == 1:
+			// A headword is one word only when the analysis keeps all of
+			// it: "sous-entendu" analyses as "entendu" alone (its
+			// function word dropped), and "no-one" as "one", which
+			// would give "entendu" (heard) the translation "innuendo"
+			// and "one" "personne". Such a headword is a phrase.
+			case len(head) == 1 && strings.Join(phraseWords(head[0].Text), "") == strings.Join(phrase, ""):
 				phrase = nil
 			case len(phrase) < 2 || len(phrase) > maxPhraseWords:
 				return

@@ -103,6 +103,42 @@ func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
 	}
 }
 
+// A headword the analysis keeps only part of is a phrase: the word left of
+// it is another word.
+func TestLexiconKeepsHyphenatedHeadwordsWhole(t *testing.T) {
+	// As the index does: split at hyphens, function words dropped.
+	analyse := func(text string) []knowledge.Word {
+		var out []knowledge.Word
+		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ' ' || r == '-' }) {
+			if w != "sous" && w != "no" {
+				out = append(out, knowledge.Word{Text: w, Terms: []string{w}})
+			}
+		}
+		return out
+	}
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "sous-entendu", English: "innuendo"},
+		{French: "entendre", English: "hear"},
+		{French: "personne", English: "no-one"},
+		{French: "quelqu'un", English: "someone"},
+	}, analyse)
+	if got := textTranslations(l, "entendu"); got["innuendo"] != 0 || got["hear"] == 0 {
+		t.Errorf("entendu → %v, want hear, not innuendo", got)
+	}
+	if got := textTranslations(l, "un sous-entendu"); got["innuendo"] != 1 {
+		t.Errorf("un sous-entendu → %v, want innuendo", got)
+	}
+	if got := textTranslations(l, "one"); got["personne"] != 0 {
+		t.Errorf("one → %v, want nothing", got)
+	}
+	if got := textTranslations(l, "no-one"); got["personne"] != 1 {
+		t.Errorf("no-one → %v, want personne", got)
+	}
+	if got := textTranslations(l, "quelqu'un"); got["someone"] == 0 {
+		t.Errorf("quelqu'un → %v, want someone: an apostrophe keeps a word whole", got)
+	}
+}
+
 // The translations of one word or phrase share its rarity in the search:
 // each is numbered as the word it stands for.
 func TestLexiconNumbersTheWordsItTranslates(t *testing.T) {

@@ -261,6 +261,59 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerThroughEitherQuestionsWords asks French questions whose
+// words the English twin holds through the French words' own translations
+// ("vu" is "see") but hardly through the English words' ("see" has seven
+// translations, "voir" one of them): the twin is found, and sure, while a
+// question of one word it shares is not.
+func TestInstantAnswerThroughEitherQuestionsWords(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Did anyone see the projector remote?",
+		"Projectors",
+		"Did you see anyone on the beach?",
+		"Beaches",
+		"Where is the coffee machine?",
+	)
+	withLexicon(t, e)
+	for text, want := range map[string]string{
+		"Quelqu'un a-t-il vu la télécommande du projecteur ?": "q0",
+		"Avez-vous vu qui que ce soit sur la plage ?":         "q2",
+	} {
+		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
+			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
+		}
+	}
+}
+
+// TestInstantAnswerAddedWord asks questions that add a word to a short past
+// one: they ask something narrower, which its answer may not cover.
+func TestInstantAnswerAddedWord(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Where is the coffee machine?",
+		"Who approves expenses?",
+		"Parking",
+		"Beaches",
+		"How do I book a meeting room?",
+	)
+	withLexicon(t, e)
+	notHandedBack(t, e, "it adds a word the past question lacks",
+		"Where is the broken coffee machine?",
+		"Who approves travel expenses?",
+		"Is the parking full?",
+		"Is anyone on the beach?",
+		"Y a-t-il quelqu'un sur la plage ?",
+	)
+	for text, want := range map[string]string{
+		"Where's the coffee machine?":    "q0",
+		"Who approves my expenses?":      "q1",
+		"How can I book a meeting room?": "q4",
+	} {
+		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
+			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
+		}
+	}
+}
+
 // TestInstantAnswerSwapOfCommonWords asks a near-miss whose swapped word
 // is as common in the history as the eight words it shares: rarity alone
 // weighs "training" for "travel" as one word in nine, and only the swap

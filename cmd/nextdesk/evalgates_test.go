@@ -124,11 +124,13 @@ func TestEvalDuplicatesHoldsOnSharedData(t *testing.T) {
 	if rep.Precision < 0.38 || rep.Recall < 0.08 {
 		t.Errorf("precision %.3f, recall %.3f as labelled; want at least 0.38 and 0.08", rep.Precision, rep.Recall)
 	}
-	// 0.365 (0.506) today, when sameness orders the matches the search
-	// finds about as close; 0.353 (0.482) in the search's order alone.
-	if rep.Top1RetrievalSameText < 0.5 || rep.Top1RetrievalSameText <= rep.Baseline.Top1RetrievalSameText ||
-		rep.Top1Retrieval < 0.36 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
-		t.Errorf("top-1 retrieval %.3f (same text %.3f), BM25's %.3f (%.3f); want at least 0.36 (0.5) and above BM25",
+	// 0.353 (0.494) today, when sameness orders the matches the search
+	// finds about as close. It was 0.365 (0.506) until the lexicon stopped
+	// reading "no-one" as "one": that flipped one near-tie (0.153 against
+	// 0.152), one query in 85.
+	if rep.Top1RetrievalSameText < 0.49 || rep.Top1RetrievalSameText <= rep.Baseline.Top1RetrievalSameText ||
+		rep.Top1Retrieval < 0.35 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
+		t.Errorf("top-1 retrieval %.3f (same text %.3f), BM25's %.3f (%.3f); want at least 0.35 (0.49) and above BM25",
 			rep.Top1Retrieval, rep.Top1RetrievalSameText, rep.Baseline.Top1Retrieval, rep.Baseline.Top1RetrievalSameText)
 	}
 	if rep.Precision <= rep.Baseline.Precision || rep.PrecisionSameText <= rep.Baseline.PrecisionSameText {
@@ -153,18 +155,17 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.Pairs != 185 {
 		t.Errorf("pairs = %d, want 185", rep.Pairs)
 	}
-	// English asking lost one question to the euphonic t's removal: "Is
-	// everybody okay?" now finds "Tout le monde va-t-il bien ?", the twin
-	// of "Is everybody OK?", before its own.
-	if rep.FrEn.Hit1 < 0.65 || rep.EnFr.Hit1 < 0.635 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.785 {
-		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.65 / 0.635 and 0.81 / 0.785", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	// 0.676 / 0.643 and 0.816 / 0.789 today.
+	if rep.FrEn.Hit1 < 0.67 || rep.EnFr.Hit1 < 0.64 || rep.FrEn.Hit5 < 0.81 || rep.EnFr.Hit5 < 0.785 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.67 / 0.64 and 0.81 / 0.785", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
-	// Instant answers across the languages: 56 of 69 handed back were
-	// the twin today (27 of 34 and 29 of 35); a few of the others are
-	// rewordings of the twin under another id.
+	// Instant answers across the languages: 71 of 90 handed back were
+	// the twin today (34 of 44 and 37 of 46); many of the others are
+	// rewordings of the twin under another id ("Who's your favorite
+	// writer?" and "Who is your favorite author?").
 	handed, right := rep.FrEn.HandedBack+rep.EnFr.HandedBack, rep.FrEn.Right+rep.EnFr.Right
-	if right < 50 || float64(right) < 0.75*float64(handed) {
-		t.Errorf("%d of %d handed back across the languages were the twin; want at least 50, and 75%%", right, handed)
+	if right < 65 || float64(right) < 0.75*float64(handed) {
+		t.Errorf("%d of %d handed back across the languages were the twin; want at least 65, and 75%%", right, handed)
 	}
 }
 
