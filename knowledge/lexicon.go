@@ -25,15 +25,18 @@ type Lexicon struct {
 	// analyse is the index's analysis, for the cognates of a word no
 	// dictionary lists.
 	analyse func(string) []Word
-	// Fallback, when set, is consulted for a word or a phrase this lexicon
-	// does not know, before its cognates are guessed: a larger, less
-	// careful lexicon behind a smaller, surer one.
+	// Fallback, when set, is a larger, less careful lexicon behind this
+	// smaller, surer one: consulted for a word or a phrase this one does
+	// not know, before its cognates are guessed, and adding its senses to
+	// a word both know (see Translate).
 	Fallback *Lexicon
 	// entries hold each headword's translations.
 	entries [][]translation
 	// terms are each entry's headword terms, to skip a translation that is
 	// the word itself.
 	terms [][]string
+	// french tells, for each entry, whether its headword is French.
+	french []bool
 }
 
 // translation is one translation of a headword, analysed: the forms it may
@@ -136,6 +139,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 				own = append(own, w.Terms...)
 			}
 			l.terms = append(l.terms, intern(own))
+			l.french = append(l.french, french)
 			if phrase != nil {
 				p := strings.Join(phrase, " ")
 				l.byPhrase[p] = append(l.byPhrase[p], i)
@@ -205,11 +209,12 @@ func (l *Lexicon) Len() int {
 	return len(l.entries)
 }
 
-// Translate returns the translations of w, each weighted by how surely it
+// Translate returns the translations of w, a word of a text in lang ("fr",
+// "en", or "" when DetectLang cannot tell), each weighted by how surely it
 // means w: the weight of one word is shared among its distinct
 // translations. A translation that is the word itself (a shared stem such
 // as "date" or "client") is left out: the word already finds it.
-func (l *Lexicon) Translate(w Word) []QueryWord {
+func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if l == nil {
 		return nil
 	}
@@ -218,18 +223,47 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
-	if found := l.lookup(w, true); len(found) > 0 {
-		return l.weigh(found, w.Terms)
-	}
+	found := l.lookup(w, true)
+	var more []int
 	if l.Fallback != nil {
 		// A noisier lexicon is trusted for a word it lists as written
 		// (or as its infinitive), not for whatever shares a stem with
 		// one of its headwords.
-		if found := l.Fallback.lookup(w, false); len(found) > 0 {
-			return l.Fallback.weigh(found, w.Terms)
+		more = l.Fallback.lookup(w, false)
+	}
+	switch {
+	case len(found) > 0 && len(more) > 0:
+		// Two dictionaries list more senses than one: FreeDict's
+		// French–English knows "serveur" as "waiter" only, the pairs
+		// through German as "server" too, and "frais" as "fresh" and
+		// "fee", the pairs as "charges" too. The surer lexicon's
+		// translations count twice. Only a French word's, in
+		// a French text: the pairs through German go from French to
+		// English, and read the other way they give an English word
+		// every French word one of whose German senses it translates;
+		// and an English word spelt as a French one ("machine",
+		// "place") would gain senses the English one does not have.
+		if senses := l.Fallback.frenchEntries(more); lang == "fr" && len(senses) > 0 && len(l.frenchEntries(found)) > 0 {
+			return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
 		}
+		return weigh(w.Terms, source{l, found, 1})
+	case len(found) > 0:
+		return weigh(w.Terms, source{l, found, 1})
+	case len(more) > 0:
+		return weigh(w.Terms, source{l.Fallback, more, 1})
 	}
 	return l.cognates(w)
+}
+
+// frenchEntries returns those of entries whose headword is French.
+func (l *Lexicon) frenchEntries(entries []int) []int {
+	var out []int
+	for _, i := range entries {
+		if l.french[i] {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // lookup returns the entries of w: as written; then, for a French verb the
@@ -301,11 +335,12 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 			i += max(n, 1)
 		}
 	}
+	lang := DetectLang(text)
 	for _, w := range words {
 		if taken != nil && allTaken(phraseWords(w.Text), taken) {
 			continue
 		}
-		add(l.Translate(w))
+		add(l.Translate(w, lang))
 	}
 	return out
 }
@@ -314,11 +349,11 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 // lexicon does not know it.
 func (l *Lexicon) phrase(p string) []QueryWord {
 	if found := l.byPhrase[p]; len(found) > 0 {
-		return l.weigh(found, nil)
+		return weigh(nil, source{l, found, 1})
 	}
 	if l.Fallback != nil {
 		if found := l.Fallback.byPhrase[p]; len(found) > 0 {
-			return l.Fallback.weigh(found, nil)
+			return weigh(nil, source{l.Fallback, found, 1})
 		}
 	}
 	return nil
@@ -333,20 +368,40 @@ func allTaken(words []string, taken map[string]bool) bool {
 	return len(words) > 0
 }
 
-// weigh returns the translations of the entries found for a word whose
-// own terms are own.
-func (l *Lexicon) weigh(found []int, own []string) []QueryWord {
-	seen := make(map[string]bool)
+// source is the entries one lexicon found for a word, and how many times
+// the support of each of their translations counts.
+type source struct {
+	lexicon *Lexicon
+	found   []int
+	times   int
+}
+
+// weigh returns the translations of the entries sources found for a word
+// whose own terms are own. A translation several entries of one lexicon
+// give counts once; one both lexicons give adds their support.
+func weigh(own []string, sources ...source) []QueryWord {
+	index := make(map[string]int) // first term → its place in translations
 	var translations []translation
 	support := 0
-	for _, i := range found {
-		for _, tr := range l.entries[i] {
-			if seen[tr.forms[0][0]] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], l.terms[i]) {
-				continue
+	for _, src := range sources {
+		seen := make(map[string]bool)
+		for _, i := range src.found {
+			for _, tr := range src.lexicon.entries[i] {
+				first := tr.forms[0][0]
+				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) {
+					continue
+				}
+				seen[first] = true
+				s := tr.support * src.times
+				support += s
+				if j, ok := index[first]; ok {
+					translations[j].support += s
+					continue
+				}
+				index[first] = len(translations)
+				tr.support = s
+				translations = append(translations, tr)
 			}
-			seen[tr.forms[0][0]] = true
-			translations = append(translations, tr)
-			support += tr.support
 		}
 	}
 	// Each translation weighs its share of the word, by its support; each
@@ -500,8 +555,28 @@ func frenchInfinitives(word string) []string {
 		if !ok || len([]rune(stem)) < 2 {
 			continue
 		}
-		for _, inf := range e.infinitives {
-			out = append(out, stem+inf)
+		for _, s := range infinitiveStems(stem) {
+			for _, inf := range e.infinitives {
+				out = append(out, s+inf)
+			}
+		}
+	}
+	return out
+}
+
+// infinitiveStems returns the stems an infinitive may have for a form's
+// stem: itself and, for the verbs whose last vowel changes before a mute
+// ending, the infinitive's: "gère" is "gérer", "achète" "acheter",
+// "appelle" "appeler", "jette" "jeter".
+func infinitiveStems(stem string) []string {
+	out := []string{stem}
+	if i := strings.LastIndex(stem, "è"); i >= 0 {
+		rest := stem[i+len("è"):]
+		out = append(out, stem[:i]+"é"+rest, stem[:i]+"e"+rest)
+	}
+	for _, double := range []string{"ll", "tt"} {
+		if single, ok := strings.CutSuffix(stem, double); ok && strings.HasSuffix(single, "e") {
+			out = append(out, single+double[:1])
 		}
 	}
 	return out
