@@ -92,18 +92,30 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		}
 		return out
 	}
-	formsOf := make(map[string][][]string)
-	frenchFormsOf := func(w Word) [][]string {
-		if f, ok := formsOf[w.Text]; ok {
+	type formsKey struct {
+		text   string
+		french bool
+	}
+	formsOf := make(map[formsKey][][]string)
+	// formsOfWord returns the terms of the forms a translation may take
+	// in a question: a French verb's conjugated forms, an English
+	// irregular verb's past ("saw", "seen"), which no stemmer finds.
+	formsOfWord := func(w Word, french bool) [][]string {
+		k := formsKey{w.Text, french}
+		if f, ok := formsOf[k]; ok {
 			return f
 		}
 		f := [][]string{intern(w.Terms)}
-		for _, form := range frenchForms(w.Text) {
+		forms := irregularEnglishForms[w.Text]
+		if french {
+			forms = frenchForms(w.Text)
+		}
+		for _, form := range forms {
 			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
 				f = append(f, intern(fw[0].Terms))
 			}
 		}
-		formsOf[w.Text] = f
+		formsOf[k] = f
 		return f
 	}
 	add := func(from, to string, french bool) {
@@ -158,11 +170,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			if len(l.entries[i]) == maxTranslations {
 				break
 			}
-			forms := [][]string{intern(w.Terms)}
-			if !french { // the translation is French
-				forms = frenchFormsOf(w)
-			}
-			l.entries[i] = append(l.entries[i], translation{forms: forms, support: 1})
+			// french tells the headword's language: the translation is
+			// in the other.
+			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1})
 		}
 	}
 	for _, p := range pairs {
@@ -273,6 +283,9 @@ func (l *Lexicon) frenchEntries(entries []int) []int {
 func (l *Lexicon) lookup(w Word, byStems bool) []int {
 	found := l.byText[w.Text]
 	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
+		found = l.byText[inf]
+	}
+	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
 		found = l.byText[inf]
 	}
 	if len(found) == 0 {
@@ -517,6 +530,34 @@ var irregularFrench, irregularForms = func() (map[string]string, map[string][]st
 		for f := range strings.FieldsSeq(list) {
 			m[f] = inf
 			forms[inf] = append(forms[inf], f)
+		}
+	}
+	return m, forms
+}()
+
+// irregularEnglish maps the past forms of the commonest irregular English
+// verbs to their infinitive, which dictionaries list and the stemmer does
+// not reach ("seen" is no form of "see" to it), and irregularEnglishForms
+// each infinitive to its forms; "be", "have", "do" and the modals are
+// function words, never looked up.
+var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[string][]string) {
+	m, forms := make(map[string]string), make(map[string][]string)
+	for _, verb := range strings.Split("begin began begun,break broke broken,bring brought,build built,"+
+		"buy bought,catch caught,choose chose chosen,come came,draw drew drawn,drink drank drunk,"+
+		"drive drove driven,eat ate eaten,fall fell fallen,feel felt,fight fought,find found,fly flew flown,"+
+		"forget forgot forgotten,forgive forgave forgiven,freeze froze frozen,get got gotten,give gave given,"+
+		"go went gone,grow grew grown,hang hung,hear heard,hide hid hidden,hold held,keep kept,"+
+		"know knew known,lay laid,lead led,leave left,lend lent,lose lost,make made,mean meant,meet met,"+
+		"pay paid,ride rode ridden,ring rang rung,rise rose risen,run ran,say said,see saw seen,"+
+		"seek sought,sell sold,send sent,shake shook shaken,shoot shot,show shown,sing sang sung,"+
+		"sink sank sunk,sit sat,sleep slept,speak spoke spoken,spend spent,stand stood,steal stole stolen,"+
+		"stick stuck,strike struck,swim swam swum,take took taken,teach taught,tear tore torn,tell told,"+
+		"think thought,throw threw thrown,understand understood,wake woke woken,wear wore worn,win won,"+
+		"write wrote written", ",") {
+		fs := strings.Fields(verb)
+		for _, f := range fs[1:] {
+			m[f] = fs[0]
+			forms[fs[0]] = append(forms[fs[0]], f)
 		}
 	}
 	return m, forms

@@ -243,3 +243,16 @@ func TestLexiconFindsVerbsWhoseVowelChanges(t *testing.T) {
 		}
 	}
 }
+
+func TestLexiconKnowsEnglishIrregularVerbs(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "voir", English: "see"}, {French: "envoyer", English: "send"}}, words)
+	for word, want := range map[string]string{"seen": "voir", "saw": "voir", "sent": "envoyer"} {
+		if got := translations(l, word); got[want] != 1 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+	// A French verb brings the English past forms a question may hold.
+	if got := translations(l, "voir"); got["see"] != 1 || got["saw"] != 1 || got["seen"] != 1 {
+		t.Errorf("voir → %v, want see, saw and seen", got)
+	}
+}
