@@ -485,6 +485,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		best         Answer
 		words        []Word
 		translations []QueryWord
+		lang         string
 		across       bool // maybe in the other language
 		way          polarity
 		score        float64 // the search's, where it put the first copy
@@ -530,7 +531,8 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		// let the old one's words be found in it: sameness is judged
 		// both ways, across the two languages. Two questions surely in
 		// the same language need none, and most are.
-		if lang := DetectLang(headline); lang == "" || lang != askedLang {
+		found[i].lang = DetectLang(headline)
+		if lang := found[i].lang; lang == "" || lang != askedLang {
 			found[i].across = true
 			found[i].translations = e.translate(headline, found[i].words)
 		}
@@ -575,23 +577,27 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
 	var askedAcross bag
-	wordTranslations := make(map[string][]QueryWord)
-	translateWord := func(w Word) []QueryWord {
-		tr, ok := wordTranslations[w.Text]
-		if !ok {
-			tr = e.Lexicon.Translate(w)
-			wordTranslations[w.Text] = tr
+	type wordIn struct{ text, lang string }
+	wordTranslations := make(map[wordIn][]QueryWord)
+	translateIn := func(lang string) func(Word) []QueryWord {
+		return func(w Word) []QueryWord {
+			k := wordIn{w.Text, lang}
+			tr, ok := wordTranslations[k]
+			if !ok {
+				tr = e.Lexicon.Translate(w, lang)
+				wordTranslations[k] = tr
+			}
+			return tr
 		}
-		return tr
 	}
 	matches := make([]Match, len(found))
 	for i, j := range found {
 		a, old := askedBag, newBag(j.words, weigh, j.translations)
 		if j.across && e.Lexicon != nil {
 			if askedAcross.translated == nil {
-				askedAcross = askedBag.withTranslations(translateWord)
+				askedAcross = askedBag.withTranslations(translateIn(askedLang))
 			}
-			a, old = askedAcross, old.withTranslations(translateWord)
+			a, old = askedAcross, old.withTranslations(translateIn(j.lang))
 		}
 		head := compare(a, old)
 		same := head.asks()

@@ -25,15 +25,18 @@ type Lexicon struct {
 	// analyse is the index's analysis, for the cognates of a word no
 	// dictionary lists.
 	analyse func(string) []Word
-	// Fallback, when set, is consulted for a word or a phrase this lexicon
-	// does not know, before its cognates are guessed: a larger, less
-	// careful lexicon behind a smaller, surer one.
+	// Fallback, when set, is a larger, less careful lexicon behind this
+	// smaller, surer one: consulted for a word or a phrase this one does
+	// not know, before its cognates are guessed, and adding its senses to
+	// a word both know (see Translate).
 	Fallback *Lexicon
 	// entries hold each headword's translations.
 	entries [][]translation
 	// terms are each entry's headword terms, to skip a translation that is
 	// the word itself.
 	terms [][]string
+	// french tells, for each entry, whether its headword is French.
+	french []bool
 }
 
 // translation is one translation of a headword, analysed: the forms it may
@@ -89,18 +92,30 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		}
 		return out
 	}
-	formsOf := make(map[string][][]string)
-	frenchFormsOf := func(w Word) [][]string {
-		if f, ok := formsOf[w.Text]; ok {
+	type formsKey struct {
+		text   string
+		french bool
+	}
+	formsOf := make(map[formsKey][][]string)
+	// formsOfWord returns the terms of the forms a translation may take
+	// in a question: a French verb's conjugated forms, an English
+	// irregular verb's past ("saw", "seen"), which no stemmer finds.
+	formsOfWord := func(w Word, french bool) [][]string {
+		k := formsKey{w.Text, french}
+		if f, ok := formsOf[k]; ok {
 			return f
 		}
 		f := [][]string{intern(w.Terms)}
-		for _, form := range frenchForms(w.Text) {
+		forms := irregularEnglishForms[w.Text]
+		if french {
+			forms = frenchForms(w.Text)
+		}
+		for _, form := range forms {
 			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
 				f = append(f, intern(fw[0].Terms))
 			}
 		}
-		formsOf[w.Text] = f
+		formsOf[k] = f
 		return f
 	}
 	add := func(from, to string, french bool) {
@@ -136,6 +151,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 				own = append(own, w.Terms...)
 			}
 			l.terms = append(l.terms, intern(own))
+			l.french = append(l.french, french)
 			if phrase != nil {
 				p := strings.Join(phrase, " ")
 				l.byPhrase[p] = append(l.byPhrase[p], i)
@@ -154,11 +170,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			if len(l.entries[i]) == maxTranslations {
 				break
 			}
-			forms := [][]string{intern(w.Terms)}
-			if !french { // the translation is French
-				forms = frenchFormsOf(w)
-			}
-			l.entries[i] = append(l.entries[i], translation{forms: forms, support: 1})
+			// french tells the headword's language: the translation is
+			// in the other.
+			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1})
 		}
 	}
 	for _, p := range pairs {
@@ -205,11 +219,12 @@ func (l *Lexicon) Len() int {
 	return len(l.entries)
 }
 
-// Translate returns the translations of w, each weighted by how surely it
+// Translate returns the translations of w, a word of a text in lang ("fr",
+// "en", or "" when DetectLang cannot tell), each weighted by how surely it
 // means w: the weight of one word is shared among its distinct
 // translations. A translation that is the word itself (a shared stem such
 // as "date" or "client") is left out: the word already finds it.
-func (l *Lexicon) Translate(w Word) []QueryWord {
+func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if l == nil {
 		return nil
 	}
@@ -218,18 +233,47 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
-	if found := l.lookup(w, true); len(found) > 0 {
-		return l.weigh(found, w.Terms)
-	}
+	found := l.lookup(w, true)
+	var more []int
 	if l.Fallback != nil {
 		// A noisier lexicon is trusted for a word it lists as written
 		// (or as its infinitive), not for whatever shares a stem with
 		// one of its headwords.
-		if found := l.Fallback.lookup(w, false); len(found) > 0 {
-			return l.Fallback.weigh(found, w.Terms)
+		more = l.Fallback.lookup(w, false)
+	}
+	switch {
+	case len(found) > 0 && len(more) > 0:
+		// Two dictionaries list more senses than one: FreeDict's
+		// French–English knows "serveur" as "waiter" only, the pairs
+		// through German as "server" too, and "frais" as "fresh" and
+		// "fee", the pairs as "charges" too. The surer lexicon's
+		// translations count twice. Only a French word's, in
+		// a French text: the pairs through German go from French to
+		// English, and read the other way they give an English word
+		// every French word one of whose German senses it translates;
+		// and an English word spelt as a French one ("machine",
+		// "place") would gain senses the English one does not have.
+		if senses := l.Fallback.frenchEntries(more); lang == "fr" && len(senses) > 0 && len(l.frenchEntries(found)) > 0 {
+			return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
 		}
+		return weigh(w.Terms, source{l, found, 1})
+	case len(found) > 0:
+		return weigh(w.Terms, source{l, found, 1})
+	case len(more) > 0:
+		return weigh(w.Terms, source{l.Fallback, more, 1})
 	}
 	return l.cognates(w)
+}
+
+// frenchEntries returns those of entries whose headword is French.
+func (l *Lexicon) frenchEntries(entries []int) []int {
+	var out []int
+	for _, i := range entries {
+		if l.french[i] {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // lookup returns the entries of w: as written; then, for a French verb the
@@ -239,6 +283,9 @@ func (l *Lexicon) Translate(w Word) []QueryWord {
 func (l *Lexicon) lookup(w Word, byStems bool) []int {
 	found := l.byText[w.Text]
 	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
+		found = l.byText[inf]
+	}
+	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
 		found = l.byText[inf]
 	}
 	if len(found) == 0 {
@@ -301,11 +348,12 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 			i += max(n, 1)
 		}
 	}
+	lang := DetectLang(text)
 	for _, w := range words {
 		if taken != nil && allTaken(phraseWords(w.Text), taken) {
 			continue
 		}
-		add(l.Translate(w))
+		add(l.Translate(w, lang))
 	}
 	return out
 }
@@ -314,11 +362,11 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 // lexicon does not know it.
 func (l *Lexicon) phrase(p string) []QueryWord {
 	if found := l.byPhrase[p]; len(found) > 0 {
-		return l.weigh(found, nil)
+		return weigh(nil, source{l, found, 1})
 	}
 	if l.Fallback != nil {
 		if found := l.Fallback.byPhrase[p]; len(found) > 0 {
-			return l.Fallback.weigh(found, nil)
+			return weigh(nil, source{l.Fallback, found, 1})
 		}
 	}
 	return nil
@@ -333,20 +381,40 @@ func allTaken(words []string, taken map[string]bool) bool {
 	return len(words) > 0
 }
 
-// weigh returns the translations of the entries found for a word whose
-// own terms are own.
-func (l *Lexicon) weigh(found []int, own []string) []QueryWord {
-	seen := make(map[string]bool)
+// source is the entries one lexicon found for a word, and how many times
+// the support of each of their translations counts.
+type source struct {
+	lexicon *Lexicon
+	found   []int
+	times   int
+}
+
+// weigh returns the translations of the entries sources found for a word
+// whose own terms are own. A translation several entries of one lexicon
+// give counts once; one both lexicons give adds their support.
+func weigh(own []string, sources ...source) []QueryWord {
+	index := make(map[string]int) // first term → its place in translations
 	var translations []translation
 	support := 0
-	for _, i := range found {
-		for _, tr := range l.entries[i] {
-			if seen[tr.forms[0][0]] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], l.terms[i]) {
-				continue
+	for _, src := range sources {
+		seen := make(map[string]bool)
+		for _, i := range src.found {
+			for _, tr := range src.lexicon.entries[i] {
+				first := tr.forms[0][0]
+				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) {
+					continue
+				}
+				seen[first] = true
+				s := tr.support * src.times
+				support += s
+				if j, ok := index[first]; ok {
+					translations[j].support += s
+					continue
+				}
+				index[first] = len(translations)
+				tr.support = s
+				translations = append(translations, tr)
 			}
-			seen[tr.forms[0][0]] = true
-			translations = append(translations, tr)
-			support += tr.support
 		}
 	}
 	// Each translation weighs its share of the word, by its support; each
@@ -467,6 +535,34 @@ var irregularFrench, irregularForms = func() (map[string]string, map[string][]st
 	return m, forms
 }()
 
+// irregularEnglish maps the past forms of the commonest irregular English
+// verbs to their infinitive, which dictionaries list and the stemmer does
+// not reach ("seen" is no form of "see" to it), and irregularEnglishForms
+// each infinitive to its forms; "be", "have", "do" and the modals are
+// function words, never looked up.
+var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[string][]string) {
+	m, forms := make(map[string]string), make(map[string][]string)
+	for _, verb := range strings.Split("begin began begun,break broke broken,bring brought,build built,"+
+		"buy bought,catch caught,choose chose chosen,come came,draw drew drawn,drink drank drunk,"+
+		"drive drove driven,eat ate eaten,fall fell fallen,feel felt,fight fought,find found,fly flew flown,"+
+		"forget forgot forgotten,forgive forgave forgiven,freeze froze frozen,get got gotten,give gave given,"+
+		"go went gone,grow grew grown,hang hung,hear heard,hide hid hidden,hold held,keep kept,"+
+		"know knew known,lay laid,lead led,leave left,lend lent,lose lost,make made,mean meant,meet met,"+
+		"pay paid,ride rode ridden,ring rang rung,rise rose risen,run ran,say said,see saw seen,"+
+		"seek sought,sell sold,send sent,shake shook shaken,shoot shot,show shown,sing sang sung,"+
+		"sink sank sunk,sit sat,sleep slept,speak spoke spoken,spend spent,stand stood,steal stole stolen,"+
+		"stick stuck,strike struck,swim swam swum,take took taken,teach taught,tear tore torn,tell told,"+
+		"think thought,throw threw thrown,understand understood,wake woke woken,wear wore worn,win won,"+
+		"write wrote written", ",") {
+		fs := strings.Fields(verb)
+		for _, f := range fs[1:] {
+			m[f] = fs[0]
+			forms[fs[0]] = append(forms[fs[0]], f)
+		}
+	}
+	return m, forms
+}()
+
 // frenchForms returns the forms a French word may take if it is a regular
 // verb in the infinitive: the present, the past participle and the
 // imperfect, which questions use most.
@@ -500,8 +596,28 @@ func frenchInfinitives(word string) []string {
 		if !ok || len([]rune(stem)) < 2 {
 			continue
 		}
-		for _, inf := range e.infinitives {
-			out = append(out, stem+inf)
+		for _, s := range infinitiveStems(stem) {
+			for _, inf := range e.infinitives {
+				out = append(out, s+inf)
+			}
+		}
+	}
+	return out
+}
+
+// infinitiveStems returns the stems an infinitive may have for a form's
+// stem: itself and, for the verbs whose last vowel changes before a mute
+// ending, the infinitive's: "gère" is "gérer", "achète" "acheter",
+// "appelle" "appeler", "jette" "jeter".
+func infinitiveStems(stem string) []string {
+	out := []string{stem}
+	if i := strings.LastIndex(stem, "è"); i >= 0 {
+		rest := stem[i+len("è"):]
+		out = append(out, stem[:i]+"é"+rest, stem[:i]+"e"+rest)
+	}
+	for _, double := range []string{"ll", "tt"} {
+		if single, ok := strings.CutSuffix(stem, double); ok && strings.HasSuffix(single, "e") {
+			out = append(out, single+double[:1])
 		}
 	}
 	return out

@@ -20,7 +20,7 @@ func words(text string) []knowledge.Word {
 // translations maps the first term of each translation of word to its
 // weight, added up over the forms that share it.
 func translations(l *knowledge.Lexicon, word string) map[string]float64 {
-	return weights(l.Translate(words(word)[0]))
+	return weights(l.Translate(words(word)[0], ""))
 }
 
 func textTranslations(l *knowledge.Lexicon, text string) map[string]float64 {
@@ -74,7 +74,7 @@ func TestLexiconWeighsTranslationsByAmbiguity(t *testing.T) {
 		t.Errorf("date → %v, want nothing", got)
 	}
 	var none *knowledge.Lexicon
-	if got := none.Translate(words("imprimante")[0]); got != nil {
+	if got := none.Translate(words("imprimante")[0], "fr"); got != nil {
 		t.Errorf("a nil lexicon translated %v", got)
 	}
 }
@@ -202,18 +202,57 @@ func TestLexiconFindsCognatesOfWordsItLacks(t *testing.T) {
 func TestLexiconFallsBackForWhatItLacks(t *testing.T) {
 	l := knowledge.NewLexicon([]knowledge.Pair{{French: "imprimante", English: "printer"}}, words)
 	l.Fallback = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "imprimante", English: "printer"},
 		{French: "imprimante", English: "typographer"},
+		{French: "tireuse", English: "printer"},
 		{French: "réinitialiser", English: "reset"},
 		{French: "mot de passe", English: "password"},
 	}, words)
-	// What the first lexicon knows, it alone translates.
+	// A French word both know has the senses of both, the surer
+	// lexicon's counting twice: printer 2 + 1 of 4, typographer 1 of 4.
+	if got := weights(l.Translate(words("imprimante")[0], "fr")); len(got) != 2 || got["printer"] != 0.75 || got["typographer"] != 0.25 {
+		t.Errorf("imprimante in French → %v, want printer 3/4 and typographer 1/4", got)
+	}
+	// Not in a text that may be English, nor an English word: the
+	// fallback's pairs go from French to English, and read the other way
+	// they give too many senses.
 	if got := translations(l, "imprimante"); len(got) != 1 || got["printer"] != 1 {
 		t.Errorf("imprimante → %v, want printer alone", got)
+	}
+	if got := weights(l.Translate(words("printer")[0], "fr")); len(got) != 1 || got["imprimante"] != 1 {
+		t.Errorf("printer → %v, want imprimante alone", got)
 	}
 	if got := textTranslations(l, "réinitialiser mon mot de passe"); got["reset"] != 1 || got["password"] != 1 {
 		t.Errorf("réinitialiser mon mot de passe → %v, want reset and password from the fallback", got)
 	}
 	if got := translations(l, "reset"); got["réinitialiser"] != 1 {
 		t.Errorf("reset → %v, want réinitialiser from the fallback", got)
+	}
+}
+
+func TestLexiconFindsVerbsWhoseVowelChanges(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "gérer", English: "manage"},
+		{French: "acheter", English: "buy"},
+		{French: "appeler", English: "call"},
+		{French: "jeter", English: "throw"},
+	}, words)
+	for word, want := range map[string]string{"gère": "manage", "gèrent": "manage", "achète": "buy", "appelle": "call", "jettent": "throw"} {
+		if got := translations(l, word); got[want] != 1 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+}
+
+func TestLexiconKnowsEnglishIrregularVerbs(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "voir", English: "see"}, {French: "envoyer", English: "send"}}, words)
+	for word, want := range map[string]string{"seen": "voir", "saw": "voir", "sent": "envoyer"} {
+		if got := translations(l, word); got[want] != 1 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+	// A French verb brings the English past forms a question may hold.
+	if got := translations(l, "voir"); got["see"] != 1 || got["saw"] != 1 || got["seen"] != 1 {
+		t.Errorf("voir → %v, want see, saw and seen", got)
 	}
 }

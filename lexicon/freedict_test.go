@@ -107,16 +107,18 @@ func TestLoadPivot(t *testing.T) {
 		"imprimante":      "imprimante /ɛ̃.pʁi.mɑ̃t/ <n, fem>\nDrucker\nPériphérique informatique à imprimer sur du papier\n",
 		"Paris":           "Paris /pa.ʁi/ <pn>\nParis\n",
 		"quiconque":       "quiconque\n1. irgendein\n2. wer auch immer, jeder\n",
+		"réparer":         "réparer <v>\nreparieren\n",
 	})
 	writeDict(t, dir, germanEnglish, map[string]string{
-		"Kennwort":  "Kennwort /kˈɛnvɔɐ̯t/ <n>\npassword <n>, keyword <n>\n   Synonyms: {Passwort}\n",
-		"Passwort":  "Passwort <n>\npassword <n>\n",
-		"sehen":     "sehen <v>\nsee <v>, look <v>\n see: {gesehen}\n",
-		"erkennen":  "erkennen <v>\nrecognize <v>\n",
-		"verstehen": "verstehen <v>\nunderstand <v>\n",
-		"jeder":     "jeder <pron>\nanybody <pron>, anyone <pron>, everyone, each\n",
-		"Drucker":   "Drucker <n>\n   Synonyms: {Printer}\n",
-		"Paris":     "Paris\nParis\n",
+		"Kennwort":   "Kennwort /kˈɛnvɔɐ̯t/ <n>\npassword <n>, keyword <n>\n   Synonyms: {Passwort}\n",
+		"Passwort":   "Passwort <n>\npassword <n>\n",
+		"sehen":      "sehen <v>\nsee <v>, look <v>\n see: {gesehen}\n",
+		"erkennen":   "erkennen <v>\nrecognize <v>\n",
+		"verstehen":  "verstehen <v>\nunderstand <v>\n",
+		"jeder":      "jeder <pron>\nanybody <pron>, anyone <pron>, everyone, each\n",
+		"Drucker":    "Drucker <n>\n   Synonyms: {Printer}\n",
+		"Paris":      "Paris\nParis\n",
+		"reparieren": "reparieren <v>\nrepair sth. <v>, sth. <n>, fix sb.'s <v>\n",
 	})
 	got, err := LoadPivot(dir)
 	if err != nil {
@@ -135,6 +137,9 @@ func TestLoadPivot(t *testing.T) {
 		{French: "quiconque", English: "anybody"},
 		{French: "quiconque", English: "anyone"},
 		{French: "quiconque", English: "everyone"},
+		// Ding's placeholders for a verb's object are no words.
+		{French: "réparer", English: "fix"},
+		{French: "réparer", English: "repair"},
 		{French: "voir", English: "look"},
 		{French: "voir", English: "recognize"},
 		{French: "voir", English: "see"},

@@ -198,8 +198,25 @@ func parseDing(article string) (entry, bool) {
 	if len(lines) < 2 || strings.HasPrefix(lines[1], " ") {
 		return entry{}, false
 	}
-	e := entry{headword: headword(lines[0]), translations: splitTranslations(lines[1])}
+	e := entry{headword: headword(lines[0])}
+	for _, tr := range splitTranslations(lines[1]) {
+		if tr = withoutPlaceholders(tr); tr != "" {
+			e.translations = append(e.translations, tr)
+		}
+	}
 	return e, e.headword != "" && len(e.translations) > 0
+}
+
+// dingPlaceholders are the abbreviations Ding writes for a verb's object
+// ("to repair sth.", "to help sb."): no translation, and "sth" is a word
+// people write in chat.
+var dingPlaceholders = []string{"sth.", "sb.", "sth.'s", "sb.'s"}
+
+// withoutPlaceholders returns a translation without Ding's placeholders.
+func withoutPlaceholders(tr string) string {
+	words := strings.Fields(tr)
+	words = slices.DeleteFunc(words, func(w string) bool { return slices.Contains(dingPlaceholders, w) })
+	return strings.Join(words, " ")
 }
 
 // headword returns the headword of an article's first line, without its
