@@ -37,6 +37,13 @@ type Lexicon struct {
 	terms [][]string
 	// french tells, for each entry, whether its headword is French.
 	french []bool
+	// asksNothing holds the headwords (a word's text, a phrase's words
+	// joined by spaces) this lexicon translates by function words only:
+	// "est-ce que" is "is … ?" and "does … ?". The fallback is not asked
+	// for them: the pairs through German make it "whether" and "on
+	// account of", and every French question that begins so would look
+	// for accounts.
+	asksNothing map[string]bool
 }
 
 // translation is one translation of a headword, analysed: the forms it may
@@ -71,7 +78,7 @@ const maxPhraseWords = 4
 // text as a whole: "tout le monde" is "everybody", not "all the world".
 // English words spelt two ways ("anyone", "anybody") are given both ways.
 func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
-	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int), byPhrase: make(map[string][]int), analyse: analyse}
+	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int), byPhrase: make(map[string][]int), asksNothing: make(map[string]bool), analyse: analyse}
 	type key struct {
 		head   string
 		french bool
@@ -140,6 +147,11 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		}
 		target := analyse(to)
 		if len(target) == 0 {
+			if !ok && phrase != nil {
+				l.asksNothing[strings.Join(phrase, " ")] = true
+			} else if !ok && len(head) == 1 {
+				l.asksNothing[head[0].Text] = true
+			}
 			return
 		}
 		if !ok {
@@ -234,6 +246,9 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		return nil // a letter left by elision or a split word
 	}
 	found := l.lookup(w, true)
+	if len(found) == 0 && l.asksNothing[w.Text] {
+		return nil
+	}
 	var more []int
 	if l.Fallback != nil {
 		// A noisier lexicon is trusted for a word it lists as written
@@ -363,6 +378,9 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 func (l *Lexicon) phrase(p string) []QueryWord {
 	if found := l.byPhrase[p]; len(found) > 0 {
 		return weigh(nil, source{l, found, 1})
+	}
+	if l.asksNothing[p] {
+		return nil
 	}
 	if l.Fallback != nil {
 		if found := l.Fallback.byPhrase[p]; len(found) > 0 {
