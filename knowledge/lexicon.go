@@ -246,36 +246,34 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		return nil // a letter left by elision or a split word
 	}
 	found := l.lookup(w, true)
-	if len(found) == 0 && l.asksNothing[w.Text] {
-		return nil
-	}
-	var more []int
-	if l.Fallback != nil {
-		// A noisier lexicon is trusted for a word it lists as written
-		// (or as its infinitive), not for whatever shares a stem with
-		// one of its headwords.
-		more = l.Fallback.lookup(w, false)
-	}
-	switch {
-	case len(found) > 0 && len(more) > 0:
+	if len(found) > 0 {
 		// Two dictionaries list more senses than one: FreeDict's
 		// French–English knows "serveur" as "waiter" only, the pairs
 		// through German as "server" too, and "frais" as "fresh" and
 		// "fee", the pairs as "charges" too. The surer lexicon's
-		// translations count twice. Only a French word's, in
-		// a French text: the pairs through German go from French to
-		// English, and read the other way they give an English word
-		// every French word one of whose German senses it translates;
-		// and an English word spelt as a French one ("machine",
-		// "place") would gain senses the English one does not have.
-		if senses := l.Fallback.frenchEntries(more); lang == "fr" && len(senses) > 0 && len(l.frenchEntries(found)) > 0 {
-			return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
+		// translations count twice. Only a French word's, in a French
+		// text: the pairs through German go from French to English, and
+		// read the other way they give an English word every French
+		// word one of whose German senses it translates; and an English
+		// text's words spelt as French ones ("machine", "place") would
+		// gain senses they do not have.
+		if lang == "fr" && l.Fallback != nil && len(l.frenchEntries(found)) > 0 {
+			if senses := l.Fallback.frenchEntries(l.Fallback.lookup(w, false)); len(senses) > 0 {
+				return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
+			}
 		}
 		return weigh(w.Terms, source{l, found, 1})
-	case len(found) > 0:
-		return weigh(w.Terms, source{l, found, 1})
-	case len(more) > 0:
-		return weigh(w.Terms, source{l.Fallback, more, 1})
+	}
+	if l.asksNothing[w.Text] {
+		return nil
+	}
+	if l.Fallback != nil {
+		// A noisier lexicon is trusted for a word it lists as written
+		// (or as its infinitive), not for whatever shares a stem with
+		// one of its headwords.
+		if more := l.Fallback.lookup(w, false); len(more) > 0 {
+			return weigh(w.Terms, source{l.Fallback, more, 1})
+		}
 	}
 	return l.cognates(w)
 }
