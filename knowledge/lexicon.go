@@ -37,13 +37,15 @@ type Lexicon struct {
 	terms [][]string
 	// french tells, for each entry, whether its headword is French.
 	french []bool
-	// asksNothing holds the headwords (a word's text, a phrase's words
-	// joined by spaces) this lexicon translates by function words only:
-	// "est-ce que" is "is … ?" and "does … ?". The fallback is not asked
-	// for them: the pairs through German make it "whether" and "on
-	// account of", and every French question that begins so would look
-	// for accounts.
-	asksNothing map[string]bool
+	// silent counts, for each entry, the support of its translations made
+	// of function words only ("il y a" is "there is" more often than
+	// "ago"; "est-ce que" is "is … ?" and nothing else). They are no
+	// terms to search, but they are senses of the word: the others share
+	// its weight with them, and a headword that has only them asks
+	// nothing, so the fallback is not asked for it either (through
+	// German, "est-ce que" would be "whether" and "on account of", and
+	// every French question that begins so would look for accounts).
+	silent []int
 }
 
 // translation is one translation of a headword, analysed: the forms it may
@@ -78,7 +80,7 @@ const maxPhraseWords = 4
 // text as a whole: "tout le monde" is "everybody", not "all the world".
 // English words spelt two ways ("anyone", "anybody") are given both ways.
 func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
-	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int), byPhrase: make(map[string][]int), asksNothing: make(map[string]bool), analyse: analyse}
+	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int), byPhrase: make(map[string][]int), analyse: analyse}
 	type key struct {
 		head   string
 		french bool
@@ -146,14 +148,6 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 		}
 		target := analyse(to)
-		if len(target) == 0 {
-			if !ok && phrase != nil {
-				l.asksNothing[strings.Join(phrase, " ")] = true
-			} else if !ok && len(head) == 1 {
-				l.asksNothing[head[0].Text] = true
-			}
-			return
-		}
 		if !ok {
 			i = len(l.entries)
 			heads[k] = i
@@ -164,6 +158,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 			l.terms = append(l.terms, intern(own))
 			l.french = append(l.french, french)
+			l.silent = append(l.silent, 0)
 			if phrase != nil {
 				p := strings.Join(phrase, " ")
 				l.byPhrase[p] = append(l.byPhrase[p], i)
@@ -173,6 +168,10 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 					l.byTerm[t] = append(l.byTerm[t], i)
 				}
 			}
+		}
+		if len(target) == 0 {
+			l.silent[i]++
+			return
 		}
 		for _, w := range target {
 			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0][0] == w.Terms[0] }); j >= 0 {
@@ -263,9 +262,6 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 			}
 		}
 		return weigh(w.Terms, source{l, found, 1})
-	}
-	if l.asksNothing[w.Text] {
-		return nil
 	}
 	if l.Fallback != nil {
 		// A noisier lexicon is trusted for a word it lists as written
@@ -377,9 +373,6 @@ func (l *Lexicon) phrase(p string) []QueryWord {
 	if found := l.byPhrase[p]; len(found) > 0 {
 		return weigh(nil, source{l, found, 1})
 	}
-	if l.asksNothing[p] {
-		return nil
-	}
 	if l.Fallback != nil {
 		if found := l.Fallback.byPhrase[p]; len(found) > 0 {
 			return weigh(nil, source{l.Fallback, found, 1})
@@ -415,6 +408,7 @@ func weigh(own []string, sources ...source) []QueryWord {
 	for _, src := range sources {
 		seen := make(map[string]bool)
 		for _, i := range src.found {
+			support += src.lexicon.silent[i] * src.times
 			for _, tr := range src.lexicon.entries[i] {
 				first := tr.forms[0][0]
 				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) {

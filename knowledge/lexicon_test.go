@@ -286,3 +286,25 @@ func TestLexiconLeavesFunctionPhrasesUntranslated(t *testing.T) {
 		t.Errorf("%s → %v, want printer and password, not whether or account", text, got)
 	}
 }
+
+// A translation of function words only is a sense of the word: the others
+// share its weight with it.
+func TestLexiconCountsSilentSenses(t *testing.T) {
+	analyse := func(text string) []knowledge.Word {
+		var out []knowledge.Word
+		for _, w := range strings.Fields(strings.ToLower(text)) {
+			if !slices.Contains([]string{"il", "y", "a", "there", "is", "are"}, w) {
+				out = append(out, knowledge.Word{Text: w, Terms: []string{w}})
+			}
+		}
+		return out
+	}
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "il y a", English: "there is"},
+		{French: "il y a", English: "there are"},
+		{French: "il y a", English: "ago"},
+	}, analyse)
+	if got := textTranslations(l, "il y a un souci"); got["ago"] != 1.0/3 {
+		t.Errorf("il y a un souci → %v, want ago at a third", got)
+	}
+}
