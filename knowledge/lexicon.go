@@ -37,6 +37,15 @@ type Lexicon struct {
 	terms [][]string
 	// french tells, for each entry, whether its headword is French.
 	french []bool
+	// silent counts, for each entry, the support of its translations made
+	// of function words only ("il y a" is "there is" more often than
+	// "ago"; "est-ce que" is "is … ?" and nothing else). They are no
+	// terms to search, but they are senses of the word: the others share
+	// its weight with them, and a headword that has only them asks
+	// nothing, so the fallback is not asked for it either (through
+	// German, "est-ce que" would be "whether" and "on account of", and
+	// every French question that begins so would look for accounts).
+	silent []int
 }
 
 // translation is one translation of a headword, analysed: the forms it may
@@ -139,9 +148,6 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 		}
 		target := analyse(to)
-		if len(target) == 0 {
-			return
-		}
 		if !ok {
 			i = len(l.entries)
 			heads[k] = i
@@ -152,6 +158,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 			l.terms = append(l.terms, intern(own))
 			l.french = append(l.french, french)
+			l.silent = append(l.silent, 0)
 			if phrase != nil {
 				p := strings.Join(phrase, " ")
 				l.byPhrase[p] = append(l.byPhrase[p], i)
@@ -161,6 +168,10 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 					l.byTerm[t] = append(l.byTerm[t], i)
 				}
 			}
+		}
+		if len(target) == 0 {
+			l.silent[i]++
+			return
 		}
 		for _, w := range target {
 			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0][0] == w.Terms[0] }); j >= 0 {
@@ -234,33 +245,31 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		return nil // a letter left by elision or a split word
 	}
 	found := l.lookup(w, true)
-	var more []int
-	if l.Fallback != nil {
-		// A noisier lexicon is trusted for a word it lists as written
-		// (or as its infinitive), not for whatever shares a stem with
-		// one of its headwords.
-		more = l.Fallback.lookup(w, false)
-	}
-	switch {
-	case len(found) > 0 && len(more) > 0:
+	if len(found) > 0 {
 		// Two dictionaries list more senses than one: FreeDict's
 		// French–English knows "serveur" as "waiter" only, the pairs
 		// through German as "server" too, and "frais" as "fresh" and
 		// "fee", the pairs as "charges" too. The surer lexicon's
-		// translations count twice. Only a French word's, in
-		// a French text: the pairs through German go from French to
-		// English, and read the other way they give an English word
-		// every French word one of whose German senses it translates;
-		// and an English word spelt as a French one ("machine",
-		// "place") would gain senses the English one does not have.
-		if senses := l.Fallback.frenchEntries(more); lang == "fr" && len(senses) > 0 && len(l.frenchEntries(found)) > 0 {
-			return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
+		// translations count twice. Only a French word's, in a French
+		// text: the pairs through German go from French to English, and
+		// read the other way they give an English word every French
+		// word one of whose German senses it translates; and an English
+		// text's words spelt as French ones ("machine", "place") would
+		// gain senses they do not have.
+		if lang == "fr" && l.Fallback != nil && len(l.frenchEntries(found)) > 0 {
+			if senses := l.Fallback.frenchEntries(l.Fallback.lookup(w, false)); len(senses) > 0 {
+				return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
+			}
 		}
 		return weigh(w.Terms, source{l, found, 1})
-	case len(found) > 0:
-		return weigh(w.Terms, source{l, found, 1})
-	case len(more) > 0:
-		return weigh(w.Terms, source{l.Fallback, more, 1})
+	}
+	if l.Fallback != nil {
+		// A noisier lexicon is trusted for a word it lists as written
+		// (or as its infinitive), not for whatever shares a stem with
+		// one of its headwords.
+		if more := l.Fallback.lookup(w, false); len(more) > 0 {
+			return weigh(w.Terms, source{l.Fallback, more, 1})
+		}
 	}
 	return l.cognates(w)
 }
@@ -399,6 +408,7 @@ func weigh(own []string, sources ...source) []QueryWord {
 	for _, src := range sources {
 		seen := make(map[string]bool)
 		for _, i := range src.found {
+			support += src.lexicon.silent[i] * src.times
 			for _, tr := range src.lexicon.entries[i] {
 				first := tr.forms[0][0]
 				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) {

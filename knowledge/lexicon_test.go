@@ -1,6 +1,7 @@
 package knowledge_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -254,5 +255,56 @@ func TestLexiconKnowsEnglishIrregularVerbs(t *testing.T) {
 	// A French verb brings the English past forms a question may hold.
 	if got := translations(l, "voir"); got["see"] != 1 || got["saw"] != 1 || got["seen"] != 1 {
 		t.Errorf("voir → %v, want see, saw and seen", got)
+	}
+}
+
+// A phrase the surer lexicon translates by function words only asks
+// nothing: the fallback's guesses for it are not searched.
+func TestLexiconLeavesFunctionPhrasesUntranslated(t *testing.T) {
+	analyse := func(text string) []knowledge.Word {
+		var out []knowledge.Word
+		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ' ' || r == '-' || r == '\'' }) {
+			if !slices.Contains([]string{"est", "ce", "que", "is", "does", "on", "of", "l"}, w) {
+				out = append(out, knowledge.Word{Text: w, Terms: []string{w}})
+			}
+		}
+		return out
+	}
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "est-ce que", English: "is"},
+		{French: "est-ce que", English: "does"},
+		{French: "imprimante", English: "printer"},
+	}, analyse)
+	l.Fallback = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "est-ce que", English: "whether"},
+		{French: "est-ce que", English: "on account of"},
+		{French: "mot de passe", English: "password"},
+	}, analyse)
+	text := "est-ce que l'imprimante a un mot de passe"
+	got := weights(l.TranslateText(text, analyse(text)))
+	if got["whether"] != 0 || got["account"] != 0 || got["printer"] != 1 || got["password"] != 1 {
+		t.Errorf("%s → %v, want printer and password, not whether or account", text, got)
+	}
+}
+
+// A translation of function words only is a sense of the word: the others
+// share its weight with it.
+func TestLexiconCountsSilentSenses(t *testing.T) {
+	analyse := func(text string) []knowledge.Word {
+		var out []knowledge.Word
+		for _, w := range strings.Fields(strings.ToLower(text)) {
+			if !slices.Contains([]string{"il", "y", "a", "there", "is", "are"}, w) {
+				out = append(out, knowledge.Word{Text: w, Terms: []string{w}})
+			}
+		}
+		return out
+	}
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "il y a", English: "there is"},
+		{French: "il y a", English: "there are"},
+		{French: "il y a", English: "ago"},
+	}, analyse)
+	if got := textTranslations(l, "il y a un souci"); got["ago"] != 1.0/3 {
+		t.Errorf("il y a un souci → %v, want ago at a third", got)
 	}
 }

@@ -118,7 +118,7 @@ func TestLoadPivot(t *testing.T) {
 		"jeder":      "jeder <pron>\nanybody <pron>, anyone <pron>, everyone, each\n",
 		"Drucker":    "Drucker <n>\n   Synonyms: {Printer}\n",
 		"Paris":      "Paris\nParis\n",
-		"reparieren": "reparieren <v>\nrepair sth. <v>, sth. <n>, fix sb.'s <v>\n",
+		"reparieren": "reparieren <v>\nrepair sth. <v>, sth. <n>, fix sb.'s <v>, mend sb./sth. <v>, rep. /ˈrɛp/\n",
 	})
 	got, err := LoadPivot(dir)
 	if err != nil {
@@ -137,8 +137,9 @@ func TestLoadPivot(t *testing.T) {
 		{French: "quiconque", English: "anybody"},
 		{French: "quiconque", English: "anyone"},
 		{French: "quiconque", English: "everyone"},
-		// Ding's placeholders for a verb's object are no words.
+		// Ding's abbreviations and pronunciations are no words.
 		{French: "réparer", English: "fix"},
+		{French: "réparer", English: "mend"},
 		{French: "réparer", English: "repair"},
 		{French: "voir", English: "look"},
 		{French: "voir", English: "recognize"},

@@ -200,22 +200,24 @@ func parseDing(article string) (entry, bool) {
 	}
 	e := entry{headword: headword(lines[0])}
 	for _, tr := range splitTranslations(lines[1]) {
-		if tr = withoutPlaceholders(tr); tr != "" {
+		if tr = withoutNotation(tr); tr != "" {
 			e.translations = append(e.translations, tr)
 		}
 	}
 	return e, e.headword != "" && len(e.translations) > 0
 }
 
-// dingPlaceholders are the abbreviations Ding writes for a verb's object
-// ("to repair sth.", "to help sb."): no translation, and "sth" is a word
-// people write in chat.
-var dingPlaceholders = []string{"sth.", "sb.", "sth.'s", "sb.'s"}
-
-// withoutPlaceholders returns a translation without Ding's placeholders.
-func withoutPlaceholders(tr string) string {
+// withoutNotation returns a translation without what Ding writes beside
+// its words: abbreviations, with a period ("sth." and "sb." for a verb's
+// object, "abbr.", "adj."), and pronunciations between slashes
+// ("/ˌɛrˈɛm/"). None is a word a question uses, and "sth" is one people
+// write in chat.
+func withoutNotation(tr string) string {
 	words := strings.Fields(tr)
-	words = slices.DeleteFunc(words, func(w string) bool { return slices.Contains(dingPlaceholders, w) })
+	words = slices.DeleteFunc(words, func(w string) bool {
+		return strings.HasSuffix(w, ".") || strings.HasSuffix(w, ".'s") ||
+			len(w) > 1 && strings.HasPrefix(w, "/") && strings.HasSuffix(w, "/")
+	})
 	return strings.Join(words, " ")
 }
 

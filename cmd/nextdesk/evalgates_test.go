@@ -155,17 +155,17 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.Pairs != 185 {
 		t.Errorf("pairs = %d, want 185", rep.Pairs)
 	}
-	// 0.681 / 0.643 and 0.843 / 0.784 today.
+	// 0.681 / 0.643 and 0.843 / 0.795 today.
 	if rep.FrEn.Hit1 < 0.675 || rep.EnFr.Hit1 < 0.64 || rep.FrEn.Hit5 < 0.835 || rep.EnFr.Hit5 < 0.78 {
 		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.675 / 0.64 and 0.835 / 0.78", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
-	// Instant answers across the languages: 59 of 71 handed back were
-	// the twin today (29 of 36 and 30 of 35); many of the others are
+	// Instant answers across the languages: 56 of 65 handed back were
+	// the twin today (28 of 33 and 28 of 32); many of the others are
 	// rewordings of the twin under another id ("Who's your favorite
 	// writer?" and "Who is your favorite author?").
 	handed, right := rep.FrEn.HandedBack+rep.EnFr.HandedBack, rep.FrEn.Right+rep.EnFr.Right
-	if right < 55 || float64(right) < 0.8*float64(handed) {
-		t.Errorf("%d of %d handed back across the languages were the twin; want at least 55, and 80%%", right, handed)
+	if right < 52 || float64(right) < 0.8*float64(handed) {
+		t.Errorf("%d of %d handed back across the languages were the twin; want at least 52, and 80%%", right, handed)
 	}
 }
 
