@@ -244,7 +244,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
-	found := l.lookup(w, true)
+	found := l.lookup(w, true, lang == "fr")
 	if len(found) > 0 {
 		// Two dictionaries list more senses than one: FreeDict's
 		// French–English knows "serveur" as "waiter" only, the pairs
@@ -257,7 +257,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		// text's words spelt as French ones ("machine", "place") would
 		// gain senses they do not have.
 		if lang == "fr" && l.Fallback != nil && len(l.frenchEntries(found)) > 0 {
-			if senses := l.Fallback.frenchEntries(l.Fallback.lookup(w, false)); len(senses) > 0 {
+			if senses := l.Fallback.frenchEntries(l.Fallback.lookup(w, false, false)); len(senses) > 0 {
 				return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
 			}
 		}
@@ -267,7 +267,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		// A noisier lexicon is trusted for a word it lists as written
 		// (or as its infinitive), not for whatever shares a stem with
 		// one of its headwords.
-		if more := l.Fallback.lookup(w, false); len(more) > 0 {
+		if more := l.Fallback.lookup(w, false, false); len(more) > 0 {
 			return weigh(w.Terms, source{l.Fallback, more, 1})
 		}
 	}
@@ -286,10 +286,11 @@ func (l *Lexicon) frenchEntries(entries []int) []int {
 }
 
 // lookup returns the entries of w: as written; then, for a French verb the
-// dictionary lists only in the infinitive, as the infinitives it may be a
-// form of; and only then, when byStems, by its stems, which also find the
-// headwords of the other language that share them.
-func (l *Lexicon) lookup(w Word, byStems bool) []int {
+// dictionary lists only in the infinitive (or for any word of a French
+// text, frenchText), as the infinitives it may be a form of; and only
+// then, when byStems, by its stems, which also find the headwords of the
+// other language that share them.
+func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 	found := l.byText[w.Text]
 	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
 		found = l.byText[inf]
@@ -297,9 +298,19 @@ func (l *Lexicon) lookup(w Word, byStems bool) []int {
 	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
 		found = l.byText[inf]
 	}
-	if len(found) == 0 {
+	// A French word may be a noun the dictionary lists and a form of a
+	// verb it lists too: "marche" is a step and "marcher", "porte" a door
+	// and "porter", "livre" a book and "livrer". In a French text both
+	// are looked up; elsewhere the verb only for a word the dictionary
+	// lacks, since an English word spelt as a French verb's form
+	// ("place", "passe") is no form of it.
+	if len(found) == 0 || frenchText {
 		for _, lemma := range frenchInfinitives(w.Text) {
-			found = append(found, l.byText[lemma]...)
+			for _, i := range l.byText[lemma] {
+				if !slices.Contains(found, i) {
+					found = append(found, i)
+				}
+			}
 		}
 	}
 	if len(found) == 0 && byStems {

@@ -308,3 +308,18 @@ func TestLexiconCountsSilentSenses(t *testing.T) {
 		t.Errorf("il y a un souci → %v, want ago at a third", got)
 	}
 }
+
+// A French word that is a noun and a verb's form has both senses in a
+// French text.
+func TestLexiconReadsAFrenchFormAsNounAndVerb(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "marche", English: "step"},
+		{French: "marcher", English: "walk"},
+	}, words)
+	if got := weights(l.Translate(words("marche")[0], "fr")); got["step"] != 0.5 || got["walk"] != 0.5 {
+		t.Errorf("marche in French → %v, want step and walk", got)
+	}
+	if got := weights(l.Translate(words("marche")[0], "")); got["step"] != 1 || got["walk"] != 0 {
+		t.Errorf("marche → %v, want step alone", got)
+	}
+}
