@@ -96,6 +96,17 @@ func notHandedBack(t testing.TB, e *knowledge.Engine, why string, texts ...strin
 	}
 }
 
+// handedBack fails the test for each text of want that e would not answer,
+// without asking anyone, with the past question of the id it maps to.
+func handedBack(t testing.TB, e *knowledge.Engine, want map[string]string) {
+	t.Helper()
+	for text, id := range want {
+		if m := closest(t, e, text); !m.Sure || m.Question.ID != id {
+			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, id)
+		}
+	}
+}
+
 // closest returns the first of the matches e finds for text asked in C1,
 // the zero Match when there is none.
 func closest(t testing.TB, e *knowledge.Engine, text string) knowledge.Match {
@@ -216,18 +227,14 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"How do I turn on the screen lock on my laptop?",
 		"Qui valide les achats de moins de 1000 euros ?",
 	)
-	for text, want := range map[string]string{
+	handedBack(t, e, map[string]string{
 		"Expenses over 500 euros: who approves them?":         "q0",
 		"Before the laptop migration, what should I back up?": "q1",
 		"Joining the VPN without a certificate, can I?":       "q2",
 		"Okta: why can't I sign in on my phone?":              "q3",
 		"Turn off the laptop screen lock, how?":               "q4",
 		"Les achats de plus de 1000 euros, qui les valide ?":  "q5",
-	} {
-		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
-			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
-		}
-	}
+	})
 }
 
 // TestInstantAnswerAcrossLanguages asks, in French, questions an English
@@ -244,15 +251,11 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		"Where can I find the printer drivers?",
 	)
 	withLexicon(t, e)
-	for text, want := range map[string]string{
+	handedBack(t, e, map[string]string{
 		"Où est le mot de passe du wifi ?":        "q0",
 		"Qui répare la machine à café ?":          "q2",
 		"La cantine est-elle ouverte le samedi ?": "q3",
-	} {
-		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
-			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
-		}
-	}
+	})
 	notHandedBack(t, e, "a near-miss",
 		"Où est le mot de passe de la messagerie ?",
 		"Qui répare la machine à laver ?",
@@ -275,14 +278,10 @@ func TestInstantAnswerThroughEitherQuestionsWords(t *testing.T) {
 		"Where is the coffee machine?",
 	)
 	withLexicon(t, e)
-	for text, want := range map[string]string{
+	handedBack(t, e, map[string]string{
 		"Quelqu'un a-t-il vu la télécommande du projecteur ?": "q0",
 		"Avez-vous vu qui que ce soit sur la plage ?":         "q2",
-	} {
-		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
-			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
-		}
-	}
+	})
 }
 
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
@@ -303,15 +302,11 @@ func TestInstantAnswerAddedWord(t *testing.T) {
 		"Is anyone on the beach?",
 		"Y a-t-il quelqu'un sur la plage ?",
 	)
-	for text, want := range map[string]string{
+	handedBack(t, e, map[string]string{
 		"Where's the coffee machine?":    "q0",
 		"Who approves my expenses?":      "q1",
 		"How can I book a meeting room?": "q4",
-	} {
-		if m := closest(t, e, text); !m.Sure || m.Question.ID != want {
-			t.Errorf("%q: got %s %q (confidence %.2f, sure %v), want %s, sure", text, m.Question.ID, m.Question.Text, m.Confidence, m.Sure, want)
-		}
-	}
+	})
 }
 
 // TestInstantAnswerSwapOfCommonWords asks a near-miss whose swapped word

@@ -21,8 +21,9 @@ import (
 // reach English through German: French–German, made by WikDict from
 // Wiktionary (41,000 headwords, CC BY-SA 3.0), and German–English, Frank
 // Richter's Ding (GPL-3.0-or-later). Their pairs are noisier (a German word
-// has senses the French one lacks), so nextdesk consults them only for
-// what the French–English ones do not know.
+// has senses the French one lacks), so nextdesk consults them for what the
+// French–English ones do not know, and otherwise only to add senses to
+// the French words of a French text (see knowledge.Lexicon.Translate).
 const (
 	frenchGerman  = "freedict-fra-deu"
 	germanEnglish = "freedict-deu-eng"
