@@ -291,12 +291,15 @@ func (l *Lexicon) frenchEntries(entries []int) []int {
 // then, when byStems, by its stems, which also find the headwords of the
 // other language that share them.
 func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
-	found := l.byText[w.Text]
+	// Clipped, so that appending the verb's entries copies the lexicon's
+	// list instead of writing past its end, which questions translated
+	// at once would share.
+	found := slices.Clip(l.byText[w.Text])
 	if inf, ok := irregularFrench[w.Text]; ok && len(found) == 0 {
-		found = l.byText[inf]
+		found = slices.Clip(l.byText[inf])
 	}
 	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
-		found = l.byText[inf]
+		found = slices.Clip(l.byText[inf])
 	}
 	// A French word may be a noun the dictionary lists and a form of a
 	// verb it lists too: "marche" is a step and "marcher", "porte" a door

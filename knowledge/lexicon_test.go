@@ -3,7 +3,9 @@ package knowledge_test
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/nextdesk/nextdesk/knowledge"
 )
@@ -312,4 +314,39 @@ func TestLexiconReadsAFrenchFormAsNounAndVerb(t *testing.T) {
 	if got := weights(l.Translate(words("marche")[0], "")); got["step"] != 1 || got["walk"] != 0 {
 		t.Errorf("marche → %v, want step alone", got)
 	}
+}
+
+// Questions are translated at once: a lookup that adds a verb's entries to
+// a noun's must not write into the lexicon's own list (go test -race).
+func TestLexiconTranslatesConcurrently(t *testing.T) {
+	// Punctuation is no part of a word here, so that "marche" has three
+	// entries ("marche" and "marche !" each way), a list with room to
+	// grow.
+	analyse := func(text string) []knowledge.Word {
+		var out []knowledge.Word
+		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			out = append(out, knowledge.Word{Text: w, Terms: []string{w}})
+		}
+		return out
+	}
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "marche", English: "step"},
+		{French: "marche !", English: "forward"},
+		{French: "walk", English: "marche"},
+		{French: "marcher", English: "walk"},
+	}, analyse)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				if got := weights(l.Translate(analyse("marche")[0], "fr")); got["walk"] == 0 || got["step"] == 0 {
+					t.Errorf("marche → %v, want step and walk", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
