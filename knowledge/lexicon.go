@@ -256,7 +256,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		// word one of whose German senses it translates; and an English
 		// text's words spelt as French ones ("machine", "place") would
 		// gain senses they do not have.
-		if lang == "fr" && l.Fallback != nil && len(l.frenchEntries(found)) > 0 {
+		if lang == "fr" && l.Fallback != nil && slices.ContainsFunc(found, func(i int) bool { return l.french[i] }) {
 			if senses := l.Fallback.frenchEntries(l.Fallback.lookup(w, false, false)); len(senses) > 0 {
 				return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
 			}
@@ -309,20 +309,22 @@ func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 	// ("place", "passe") is no form of it.
 	if len(found) == 0 || frenchText {
 		for _, lemma := range frenchInfinitives(w.Text) {
-			for _, i := range l.byText[lemma] {
-				if !slices.Contains(found, i) {
-					found = append(found, i)
-				}
-			}
+			found = appendNew(found, l.byText[lemma])
 		}
 	}
 	if len(found) == 0 && byStems {
 		for _, t := range w.Terms {
-			for _, i := range l.byTerm[t] {
-				if !slices.Contains(found, i) {
-					found = append(found, i)
-				}
-			}
+			found = appendNew(found, l.byTerm[t])
+		}
+	}
+	return found
+}
+
+// appendNew appends to found the entries of more it does not hold yet.
+func appendNew(found, more []int) []int {
+	for _, i := range more {
+		if !slices.Contains(found, i) {
+			found = append(found, i)
 		}
 	}
 	return found
