@@ -26,8 +26,8 @@ type Reading struct {
 	// Questions are those of the consultation's IDs the viewer may see,
 	// with their answers, in no particular order.
 	Questions []Question
-	// People are the known people among everyone below and the
-	// answerers of Questions.
+	// People are the known people among the answerers of Questions: the
+	// only people a consultation can propose.
 	People map[string]Person
 	// Stats are those people's whole answering histories.
 	Stats map[string]AnswererStats

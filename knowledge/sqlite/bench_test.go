@@ -79,10 +79,13 @@ func openBenchStore(b *testing.B, n int) *DB {
 	return s.db
 }
 
-// benchConversations is a public channel and fifty private ones, each with
-// forty members.
+// benchConversations is the workspace's people, a public channel and fifty
+// private ones, each with forty members.
 func benchConversations() knowledge.Batch {
 	b := knowledge.Batch{Conversations: []knowledge.Conversation{{ID: "C0", Name: "general", Kind: knowledge.KindPublic}}}
+	for p := range benchPeople {
+		b.People = append(b.People, knowledge.Person{ID: fmt.Sprintf("U%d", p), TZ: "Europe/Paris"})
+	}
 	for c := 1; c <= 50; c++ {
 		conv := knowledge.Conversation{ID: fmt.Sprintf("G%d", c), Kind: knowledge.KindPrivate}
 		for m := range 40 {
@@ -159,6 +162,35 @@ func BenchmarkQuestions(b *testing.B) {
 	}
 	if got == 0 {
 		b.Fatal("no question was visible")
+	}
+}
+
+// BenchmarkConsult measures the one read a question costs the engine: 50
+// questions found with their answers, and the signals around the asker
+// and the conversation.
+func BenchmarkConsult(b *testing.B) {
+	ctx := context.Background()
+	n := benchSize()
+	db := openBenchStore(b, n)
+	rng := rand.New(rand.NewPCG(7, 8))
+	ids := make([]string, 50)
+	at := epoch.Add(time.Duration(n) * 17 * time.Minute) // just after the last question: the conversation is busy
+	people := 0
+	for b.Loop() {
+		for i := range ids {
+			ids[i] = fmt.Sprintf("q%d", rng.IntN(n))
+		}
+		asker := fmt.Sprintf("U%d", rng.IntN(benchPeople))
+		r, err := db.Consult(ctx, knowledge.Viewer{PersonID: asker}, knowledge.Consultation{
+			IDs: ids, Asker: asker, Conversation: "C0", At: at, Recent: 30 * 24 * time.Hour,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		people += len(r.People)
+	}
+	if people == 0 {
+		b.Fatal("no answerer was read")
 	}
 }
 

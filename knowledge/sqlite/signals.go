@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"cmp"
+	"container/heap"
 	"context"
 	"database/sql"
 	"slices"
@@ -55,17 +57,14 @@ func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consu
 				return err
 			}
 		}
+		// Only the answerers of the questions found can be proposed: the
+		// other signals weigh them and propose nobody alone, so who else
+		// answered lately or helped the asker needs no reading.
 		var ids []string
 		for _, q := range r.Questions {
 			for _, a := range q.Answers {
 				ids = append(ids, a.Answerer)
 			}
-		}
-		for _, a := range r.Recent {
-			ids = append(ids, a.Person)
-		}
-		for id := range r.Helped {
-			ids = append(ids, id)
 		}
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
@@ -87,49 +86,86 @@ func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consu
 }
 
 // recentActivity returns the answers given in conversation between from
-// and to, newest first, by the last maxRecentPeople people to answer there,
-// if the viewer whose visibility arguments are seen may see the
-// conversation.
+// and to, newest first, the latest maxRecent of them, by the last
+// maxRecentPeople people to answer there, if the viewer whose visibility
+// arguments are seen may see the conversation.
 func recentActivity(ctx context.Context, tx *sql.Tx, seen []any, conversation string, from, to time.Time) ([]knowledge.Activity, error) {
-	// Questions are found by (conversation, time); an answer comes after
-	// its question, so questions asked before the window cannot hold
-	// answers in it, unless a thread went on for long: a week's margin
-	// keeps those.
+	// Questions are read newest first by (conversation, time), and an
+	// answer comes after its question, unless a thread went on for long:
+	// a week's margin keeps those. So questions asked before the window
+	// cannot hold answers in it, and once maxRecent answers are found, a
+	// question asked a week before the oldest of them holds none newer:
+	// in a busy conversation the read stops there instead of sorting
+	// every answer of the window.
+	const threadMargin = 7 * 24 * time.Hour
 	rows, err := tx.QueryContext(ctx, `
-		SELECT a.answerer, a.time
+		SELECT a.answerer, a.time, q.time
 		FROM questions q
 		JOIN conversations c ON c.id = q.conversation_id
 		JOIN answers a ON a.question_id = q.id
 		WHERE q.conversation_id = @conversation AND q.time >= @asked_from AND q.time < @to AND NOT q.deleted
 		  AND a.time >= @from AND a.time < @to AND a.answerer <> q.asker
 		  AND `+visibleTo+`
-		ORDER BY a.time DESC
-		LIMIT @limit`,
+		ORDER BY q.time DESC`,
 		append(slices.Clip(seen),
-			sql.Named("conversation", conversation), sql.Named("asked_from", from.Add(-7*24*time.Hour).UnixNano()),
-			sql.Named("from", from.UnixNano()), sql.Named("to", to.UnixNano()), sql.Named("limit", maxRecent))...)
+			sql.Named("conversation", conversation), sql.Named("asked_from", from.Add(-threadMargin).UnixNano()),
+			sql.Named("from", from.UnixNano()), sql.Named("to", to.UnixNano()))...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []knowledge.Activity
-	people := make(map[string]bool)
+	type answer struct {
+		person string
+		time   int64
+	}
+	var found []answer
+	newest := &latestTimes{}
 	for rows.Next() {
 		var (
-			a knowledge.Activity
-			t sql.NullInt64
+			a     answer
+			asked int64
 		)
-		if err := rows.Scan(&a.Person, &t); err != nil {
+		if err := rows.Scan(&a.person, &a.time, &asked); err != nil {
 			return nil, err
 		}
-		if !people[a.Person] && len(people) == maxRecentPeople {
+		if newest.Len() == maxRecent && asked < (*newest)[0]-int64(threadMargin) {
+			break
+		}
+		found = append(found, a)
+		heap.Push(newest, a.time)
+		if newest.Len() > maxRecent {
+			heap.Pop(newest)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(found, func(a, b answer) int { return cmp.Compare(b.time, a.time) })
+	var out []knowledge.Activity
+	people := make(map[string]bool)
+	for _, a := range found[:min(len(found), maxRecent)] {
+		if !people[a.person] && len(people) == maxRecentPeople {
 			continue
 		}
-		people[a.Person] = true
-		a.Time = fromNanos(t)
-		out = append(out, a)
+		people[a.person] = true
+		out = append(out, knowledge.Activity{Person: a.person, Time: time.Unix(0, a.time).UTC()})
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// latestTimes is a min-heap of times: the latest ones found, the oldest of
+// them first.
+type latestTimes []int64
+
+func (h latestTimes) Len() int           { return len(h) }
+func (h latestTimes) Less(i, j int) bool { return h[i] < h[j] }
+func (h latestTimes) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *latestTimes) Push(x any)        { *h = append(*h, x.(int64)) }
+func (h *latestTimes) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // answersHere counts the answers each of people gave in conversation, if
