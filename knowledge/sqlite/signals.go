@@ -25,9 +25,10 @@ const (
 // Consult reads in one transaction what the engine weighs for one
 // question, as v may see it: the found questions with their answers, the
 // recent answers in the question's conversation (when v may see it), the
-// answers the asker received before, how many answers each person named
-// gave in that conversation (when v may see it), and the people and answering
-// histories of everyone named (without the time of their first answer).
+// answers the asker received before, and, for the answerers of the found
+// questions, how many answers each gave in that conversation (when v may
+// see it), who they are, and their answering histories (without the time
+// of their first answer).
 // Only what happened before c.At counts.
 func (db *DB) Consult(ctx context.Context, v knowledge.Viewer, c knowledge.Consultation) (knowledge.Reading, error) {
 	var r knowledge.Reading
