@@ -50,12 +50,40 @@ func ReadTranslationPairs(path string) ([]TranslationPair, error) {
 	return pairs, nil
 }
 
+// ReadQuestions reads a text file of questions, one a line; blank lines
+// are skipped. It returns an EINVALID error when the file holds none.
+func ReadQuestions(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var questions []string
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 64<<10), 1<<20)
+	for s.Scan() {
+		if text := strings.TrimSpace(s.Text()); text != "" {
+			questions = append(questions, text)
+		}
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(questions) == 0 {
+		return nil, knowledge.Errorf(knowledge.EINVALID, "%s holds no question.", path)
+	}
+	return questions, nil
+}
+
 // CrossLangReport is what `nextdesk eval crosslang` measures: how often a
 // question asked in one language finds, among past questions all in the
 // other, its own translation first (hit@1) or in the first five (hit@5).
+// Distractors counts the other English questions the French ones were
+// asked among, beside the pairs' own.
 type CrossLangReport struct {
 	Dataset         string   `json:"dataset"`
 	Pairs           int      `json:"pairs"`
+	Distractors     int      `json:"distractors"`
 	FrenchToEnglish HitRates `json:"french_to_english"`
 	EnglishToFrench HitRates `json:"english_to_french"`
 }
@@ -75,32 +103,42 @@ type HitRates struct {
 type MatcherBuilder func(ctx context.Context, history knowledge.Batch) (Matcher, func(), error)
 
 // EvaluateCrossLang makes every English question of pairs a past answered
-// question and asks every French one, then the other way round. It returns
-// build's and the matchers' errors.
-func EvaluateCrossLang(ctx context.Context, dataset string, pairs []TranslationPair, build MatcherBuilder) (CrossLangReport, error) {
-	rep := CrossLangReport{Dataset: dataset, Pairs: len(pairs)}
+// question and asks every French one, then the other way round. The
+// distractors, English questions of other subjects, join the English
+// history, so that the French ones are asked among as many past questions
+// as a larger workspace holds. It returns build's and the matchers'
+// errors.
+func EvaluateCrossLang(ctx context.Context, dataset string, pairs []TranslationPair, distractors []string, build MatcherBuilder) (CrossLangReport, error) {
+	rep := CrossLangReport{Dataset: dataset, Pairs: len(pairs), Distractors: len(distractors)}
 	var err error
 	english := func(p TranslationPair) string { return p.English }
 	french := func(p TranslationPair) string { return p.French }
-	if rep.FrenchToEnglish, err = hitRates(ctx, pairs, english, french, build); err != nil {
+	if rep.FrenchToEnglish, err = hitRates(ctx, pairs, distractors, english, french, build); err != nil {
 		return CrossLangReport{}, err
 	}
-	if rep.EnglishToFrench, err = hitRates(ctx, pairs, french, english, build); err != nil {
+	if rep.EnglishToFrench, err = hitRates(ctx, pairs, nil, french, english, build); err != nil {
 		return CrossLangReport{}, err
 	}
 	return rep, nil
 }
 
-func hitRates(ctx context.Context, pairs []TranslationPair, past, asked func(TranslationPair) string, build MatcherBuilder) (HitRates, error) {
+func hitRates(ctx context.Context, pairs []TranslationPair, distractors []string, past, asked func(TranslationPair) string, build MatcherBuilder) (HitRates, error) {
 	const conv = "crosslang"
 	at := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	b := knowledge.Batch{Conversations: []knowledge.Conversation{{ID: conv, Name: conv, Kind: knowledge.KindPublic}}}
+	answered := func(id, text string, t time.Time) knowledge.Question {
+		return knowledge.Question{
+			ID: id, Asker: "asker:" + id, Conversation: conv, Text: text, Time: t,
+			Answers: []knowledge.Answer{{ID: id + "/answer", Answerer: "answerer:" + id, Text: "(answered)", Time: t.Add(time.Minute)}},
+		}
+	}
 	for i, p := range pairs {
-		t := at.Add(time.Duration(i) * time.Minute)
-		b.Questions = append(b.Questions, knowledge.Question{
-			ID: p.ID, Asker: "asker:" + p.ID, Conversation: conv, Text: past(p), Time: t,
-			Answers: []knowledge.Answer{{ID: p.ID + "/answer", Answerer: "answerer:" + p.ID, Text: "(answered)", Time: t.Add(time.Minute)}},
-		})
+		b.Questions = append(b.Questions, answered(p.ID, past(p), at.Add(time.Duration(i)*time.Minute)))
+	}
+	// A pair's id is the TSV's own, so the distractors' ids are told
+	// apart by a character no TSV field holds.
+	for i, text := range distractors {
+		b.Questions = append(b.Questions, answered(fmt.Sprintf("distractor\t%d", i), text, at.Add(time.Duration(len(pairs)+i)*time.Minute)))
 	}
 	m, release, err := build(ctx, b)
 	if err != nil {
@@ -140,8 +178,12 @@ func (r CrossLangReport) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
 
 // WriteTable writes r for a person. It returns w's error.
 func (r CrossLangReport) WriteTable(w io.Writer) error {
-	_, err := fmt.Fprintf(w, "dataset %s: %d pairs\nFrench asks, English history: hit@1 %.3f, hit@5 %.3f; handed back %d, %d of them the twin\nEnglish asks, French history: hit@1 %.3f, hit@5 %.3f; handed back %d, %d of them the twin\n",
-		r.Dataset, r.Pairs,
+	among := ""
+	if r.Distractors > 0 {
+		among = fmt.Sprintf(", and %d other English questions", r.Distractors)
+	}
+	_, err := fmt.Fprintf(w, "dataset %s: %d pairs%s\nFrench asks, English history: hit@1 %.3f, hit@5 %.3f; handed back %d, %d of them the twin\nEnglish asks, French history: hit@1 %.3f, hit@5 %.3f; handed back %d, %d of them the twin\n",
+		r.Dataset, r.Pairs, among,
 		r.FrenchToEnglish.Hit1, r.FrenchToEnglish.Hit5, r.FrenchToEnglish.HandedBack, r.FrenchToEnglish.Right,
 		r.EnglishToFrench.Hit1, r.EnglishToFrench.Hit5, r.EnglishToFrench.HandedBack, r.EnglishToFrench.Right)
 	if err != nil {

@@ -26,12 +26,13 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	channels := fs.String("channels", "", "slack-export only: evaluate just these channels (names or ids, comma-separated)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	protocol := fs.String("protocol", eval.Fixed, "slack-export and stackexchange: fixed (one history for every test question) or replay (each test question with everything before it)")
+	distractors := fs.String("distractors", "", "crosslang only: a file of English questions, one a line, added to the English history the French questions are asked against")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 2 {
-		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--protocol fixed|replay] [--json] | nextdesk eval stackexchange DIR [--protocol fixed|replay] [--json] | nextdesk eval duplicates DIR [--json] | nextdesk eval crosslang PAIRS.tsv [--json]")
+		return usagef("eval: usage: nextdesk eval slack-export FILE.zip [--channels a,b] [--protocol fixed|replay] [--json] | nextdesk eval stackexchange DIR [--protocol fixed|replay] [--json] | nextdesk eval duplicates DIR [--json] | nextdesk eval crosslang PAIRS.tsv [--distractors FILE] [--json]")
 	}
 	if *protocol != eval.Fixed && *protocol != eval.Replay {
 		return usagef("eval: --protocol must be fixed or replay, not %q", *protocol)
@@ -49,6 +50,9 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		if *protocol != eval.Fixed {
 			return usagef("eval: --protocol applies to slack-export and stackexchange only")
 		}
+		if *distractors != "" && rest[0] != "crosslang" {
+			return usagef("eval: --distractors applies to crosslang only")
+		}
 		tmp, err := os.MkdirTemp("", "nextdesk-eval-")
 		if err != nil {
 			return err
@@ -58,7 +62,7 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		if rest[0] == "duplicates" {
 			return m.evalDuplicates(ctx, cfg, rest[1], *asJSON)
 		}
-		return m.evalCrossLang(ctx, cfg, rest[1], *asJSON)
+		return m.evalCrossLang(ctx, cfg, rest[1], *distractors, *asJSON)
 	}
 
 	var (
@@ -66,6 +70,9 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		split  func([]knowledge.Question) (eval.History, []eval.Case)
 		replay func([]knowledge.Question) []knowledge.Question
 	)
+	if *distractors != "" {
+		return usagef("eval: --distractors applies to crosslang only")
+	}
 	switch kind, src := rest[0], rest[1]; kind {
 	case "slack-export":
 		_, err = slackexport.Import(ctx, src, &data, slackexport.Options{Channels: splitList(*channels), Logger: log})
@@ -229,11 +236,18 @@ func (m engineMatcher) Match(ctx context.Context, q knowledge.Question) ([]eval.
 }
 
 // evalCrossLang measures how French and English questions find each
-// other, each direction on a data directory of its own.
-func (m *Main) evalCrossLang(ctx context.Context, cfg Config, path string, asJSON bool) error {
+// other, each direction on a data directory of its own, the French asked
+// among the distractors' English questions too when a file is given.
+func (m *Main) evalCrossLang(ctx context.Context, cfg Config, path, distractorsPath string, asJSON bool) error {
 	pairs, err := eval.ReadTranslationPairs(path)
 	if err != nil {
 		return err
+	}
+	var distractors []string
+	if distractorsPath != "" {
+		if distractors, err = eval.ReadQuestions(distractorsPath); err != nil {
+			return err
+		}
 	}
 	n := 0
 	build := func(ctx context.Context, history knowledge.Batch) (eval.Matcher, func(), error) {
@@ -254,7 +268,7 @@ func (m *Main) evalCrossLang(ctx context.Context, cfg Config, path string, asJSO
 		}
 		return engineMatcher{kb.Engine}, func() { kb.Close() }, nil
 	}
-	rep, err := eval.EvaluateCrossLang(ctx, filepath.Base(path), pairs, build)
+	rep, err := eval.EvaluateCrossLang(ctx, filepath.Base(path), pairs, distractors, build)
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ func (m *Main) commands() []command {
 		{"backup", "FILE", "write a consistent copy of the store to FILE, also while serve runs", (*Main).backup},
 		{"restore", "FILE", "replace the store with a backup and rebuild the index (nextdesk stopped)", (*Main).restore},
 		{"bench", "[--questions N] [--people N] [--queries N] [--dir DIR] [--cpuprofile FILE] [--json]", "measure import, index and judgement speed on synthetic history", (*Main).bench},
-		{"eval", "slack-export FILE.zip [--channels a,b] [--protocol fixed|replay] [--json] | stackexchange DIR [--protocol fixed|replay] [--json] | duplicates DIR [--json] | crosslang PAIRS.tsv [--json] | reconstruct FILE.zip [--json] | live [--json]", "measure routing, instant answers, French–English matching, or the reconstruction of threads, on real history; or, live, how they do in this workspace", (*Main).eval},
+		{"eval", "slack-export FILE.zip [--channels a,b] [--protocol fixed|replay] [--json] | stackexchange DIR [--protocol fixed|replay] [--json] | duplicates DIR [--json] | crosslang PAIRS.tsv [--distractors FILE] [--json] | reconstruct FILE.zip [--json] | live [--json]", "measure routing, instant answers, French–English matching, or the reconstruction of threads, on real history; or, live, how they do in this workspace", (*Main).eval},
 		{"serve", "", "run the Slack bot: Socket Mode with SLACK_APP_TOKEN, else HTTP on NEXTDESK_ADDR", (*Main).serve},
 		{"tasks", "[--only NAME] [--dry-run]", "run the bot's background tasks once", (*Main).tasks},
 		{"version", "[--json]", "print the version, commit, build date and Go version", (*Main).versionCmd},
