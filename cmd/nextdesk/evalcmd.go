@@ -37,6 +37,9 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	if *protocol != eval.Fixed && *protocol != eval.Replay {
 		return usagef("eval: --protocol must be fixed or replay, not %q", *protocol)
 	}
+	if *distractors != "" && rest[0] != "crosslang" {
+		return usagef("eval: --distractors applies to crosslang only")
+	}
 	cfg, err := m.config()
 	if err != nil {
 		return err
@@ -49,9 +52,6 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		}
 		if *protocol != eval.Fixed {
 			return usagef("eval: --protocol applies to slack-export and stackexchange only")
-		}
-		if *distractors != "" && rest[0] != "crosslang" {
-			return usagef("eval: --distractors applies to crosslang only")
 		}
 		tmp, err := os.MkdirTemp("", "nextdesk-eval-")
 		if err != nil {
@@ -70,9 +70,6 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 		split  func([]knowledge.Question) (eval.History, []eval.Case)
 		replay func([]knowledge.Question) []knowledge.Question
 	)
-	if *distractors != "" {
-		return usagef("eval: --distractors applies to crosslang only")
-	}
 	switch kind, src := rest[0], rest[1]; kind {
 	case "slack-export":
 		_, err = slackexport.Import(ctx, src, &data, slackexport.Options{Channels: splitList(*channels), Logger: log})
