@@ -17,9 +17,9 @@ import (
 // questionDoc is what bleve indexes for a question: its text, its answers'
 // texts and its visibility; nothing is stored.
 type questionDoc struct {
-	Q string `json:"q"`
-	A string `json:"a"`
-	V string `json:"v"`
+	Q string   `json:"q"`
+	A string   `json:"a"`
+	V []string `json:"v"`
 }
 
 // Type tells bleve which document mapping applies.
@@ -74,15 +74,25 @@ func (ix *Index) Apply(ctx context.Context, changes []knowledge.Change) error {
 			b.Delete(id)
 			continue
 		}
-		vis := visPublic
-		if !c.Public {
-			vis = c.Question.Conversation
-			if vis == "" || vis == visPublic {
-				slog.Warn("private question has no usable conversation id; leaving it out of the index",
-					"question", id, "conversation", vis, "rev", c.Rev)
-				b.Delete(id)
-				continue
-			}
+		// A public question is found by everyone who may read public
+		// questions, and by its conversation's members too: a guest or a
+		// person of another organisation in a public channel shared with
+		// theirs reads it as a member, not as the public.
+		conv := c.Question.Conversation
+		usable := conv != "" && conv != visPublic
+		var vis []string
+		switch {
+		case c.Public && usable:
+			vis = []string{visPublic, conv}
+		case c.Public:
+			vis = []string{visPublic}
+		case usable:
+			vis = []string{conv}
+		default:
+			slog.Warn("private question has no usable conversation id; leaving it out of the index",
+				"question", id, "conversation", conv, "rev", c.Rev)
+			b.Delete(id)
+			continue
 		}
 		doc := questionDoc{
 			Q: indexedText(c.Question.SearchText()),

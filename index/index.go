@@ -41,7 +41,7 @@ import (
 // schemaVersion names the mapping and analysis the documents were indexed
 // with. Bump it whenever newMapping or the indexed text changes: Open then
 // rebuilds an index of another version instead of searching it wrongly.
-const schemaVersion = "5"
+const schemaVersion = "6"
 
 // Internal keys, stored by bleve beside the documents.
 var (
@@ -54,7 +54,7 @@ const (
 	docType   = "question"
 	fieldQ    = "q" // question text
 	fieldA    = "a" // answer texts
-	fieldVis  = "v" // visibility: visPublic or the conversation id
+	fieldVis  = "v" // visibility: visPublic for a public question, and its conversation id
 	visPublic = "public"
 )
 

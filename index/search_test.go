@@ -168,6 +168,8 @@ func TestSearchVisibility(t *testing.T) {
 		{"empty id", []string{""}, false, []string{"pub"}},
 		{"more conversations than one disjunction holds", manyConversations(maxClauses*2+1, "G_HR"), false, []string{"hr", "pub"}},
 		{"restricted, member of one", []string{"G_HR"}, true, []string{"hr"}},
+		{"restricted, member of a public conversation", []string{"C1"}, true, []string{"pub"}},
+		{"restricted, member of a public conversation and a private one", []string{"C1", "G_FIN"}, true, []string{"fin", "pub"}},
 		{"restricted, member of none", nil, true, nil},
 		{"restricted, only ids of nothing", []string{"", visPublic}, true, nil},
 		{"restricted, more conversations than one disjunction holds", manyConversations(maxClauses*2+1, "G_FIN"), true, []string{"fin"}},
