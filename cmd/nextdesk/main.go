@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/nextdesk/nextdesk/internal/logctx"
+	"github.com/nextdesk/nextdesk/knowledge"
 
 	// Time zones must load in a static binary on an image with no zoneinfo.
 	_ "time/tzdata"
@@ -30,9 +31,21 @@ func main() {
 	m := NewMain()
 	err := m.Run(ctx, os.Args[1:])
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(m.Stderr, "nextdesk:", err)
+		fmt.Fprintln(m.Stderr, "nextdesk:", operatorMessage(err))
 	}
 	os.Exit(exitCode(err))
+}
+
+// operatorMessage is err as the person at the terminal reads it: a domain
+// error says its message, not its code, and what wraps it still says
+// where it happened ("load history: …").
+func operatorMessage(err error) string {
+	msg := err.Error()
+	var e *knowledge.Error
+	if errors.As(err, &e) {
+		msg = strings.Replace(msg, e.Error(), e.Message, 1)
+	}
+	return msg
 }
 
 // paceGC makes the garbage collector run less often unless the operator

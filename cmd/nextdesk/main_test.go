@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -259,6 +261,23 @@ func TestBadInputsAndSettings(t *testing.T) {
 				t.Errorf("error %v should mention %q", err, tc.msg)
 			}
 		})
+	}
+}
+
+// The terminal shows a domain error's message, not its code, with what
+// wraps it.
+func TestOperatorMessage(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{knowledge.Errorf(knowledge.EINVALID, "pairs.tsv holds no translation pair."), "pairs.tsv holds no translation pair."},
+		{fmt.Errorf("load history: %w", knowledge.Errorf(knowledge.EINVALID, "The question has no text.")), "load history: The question has no text."},
+		{errors.New("open x.zip: no such file or directory"), "open x.zip: no such file or directory"},
+	} {
+		if got := operatorMessage(tc.err); got != tc.want {
+			t.Errorf("operatorMessage(%v) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }
 
