@@ -23,26 +23,20 @@ type TranslationPair struct {
 // naming the line of anything malformed, and an EINVALID error when the
 // file holds no pair.
 func ReadTranslationPairs(path string) ([]TranslationPair, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	var pairs []TranslationPair
-	s := bufio.NewScanner(f)
-	s.Buffer(make([]byte, 64<<10), 1<<20)
-	for line := 1; s.Scan(); line++ {
-		if line == 1 || strings.TrimSpace(s.Text()) == "" {
-			continue
+	err := eachLine(path, func(line int, text string) error {
+		if line == 1 || strings.TrimSpace(text) == "" {
+			return nil
 		}
-		cols := strings.Split(s.Text(), "\t")
+		cols := strings.Split(text, "\t")
 		if len(cols) != 3 || cols[0] == "" {
-			return nil, fmt.Errorf("%s:%d: want three tab-separated columns (id, English, French), got %d", path, line, len(cols))
+			return fmt.Errorf("%s:%d: want three tab-separated columns (id, English, French), got %d", path, line, len(cols))
 		}
 		pairs = append(pairs, TranslationPair{ID: cols[0], English: cols[1], French: cols[2]})
-	}
-	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(pairs) == 0 {
 		return nil, knowledge.Errorf(knowledge.EINVALID, "%s holds no translation pair.", path)
@@ -53,26 +47,41 @@ func ReadTranslationPairs(path string) ([]TranslationPair, error) {
 // ReadQuestions reads a text file of questions, one a line; blank lines
 // are skipped. It returns an EINVALID error when the file holds none.
 func ReadQuestions(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	var questions []string
-	s := bufio.NewScanner(f)
-	s.Buffer(make([]byte, 64<<10), 1<<20)
-	for s.Scan() {
-		if text := strings.TrimSpace(s.Text()); text != "" {
+	err := eachLine(path, func(_ int, text string) error {
+		if text := strings.TrimSpace(text); text != "" {
 			questions = append(questions, text)
 		}
-	}
-	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(questions) == 0 {
 		return nil, knowledge.Errorf(knowledge.EINVALID, "%s holds no question.", path)
 	}
 	return questions, nil
+}
+
+// eachLine calls fn with each line of the file at path, numbered from 1,
+// until fn returns an error; a line may be up to 1 MiB long.
+func eachLine(path string, fn func(line int, text string) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 64<<10), 1<<20)
+	for line := 1; s.Scan(); line++ {
+		if err := fn(line, s.Text()); err != nil {
+			return err
+		}
+	}
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return nil
 }
 
 // CrossLangReport is what `nextdesk eval crosslang` measures: how often a
