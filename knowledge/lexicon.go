@@ -632,7 +632,9 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 
 // frenchForms returns the forms a French word may take if it is a regular
 // verb in the infinitive: the present, the past participle and the
-// imperfect, which questions use most.
+// imperfect, which questions use most. A stem of two letters is a stem
+// ("tuer", "nier", "lier"); of one, the word is rather a noun ("mer",
+// "fer").
 func frenchForms(word string) []string {
 	if forms, ok := irregularForms[word]; ok {
 		return forms
@@ -640,11 +642,11 @@ func frenchForms(word string) []string {
 	var endings []string
 	var stem string
 	switch {
-	case strings.HasSuffix(word, "er") && len(word) > 4:
+	case strings.HasSuffix(word, "er") && len(word) > 3:
 		stem, endings = word[:len(word)-2], []string{"e", "es", "ons", "ez", "ent", "é", "ée", "és", "ais", "ait"}
-	case strings.HasSuffix(word, "ir") && len(word) > 4:
+	case strings.HasSuffix(word, "ir") && len(word) > 3:
 		stem, endings = word[:len(word)-2], []string{"is", "it", "issons", "issez", "issent", "i", "ie"}
-	case strings.HasSuffix(word, "re") && len(word) > 4:
+	case strings.HasSuffix(word, "re") && len(word) > 3:
 		stem, endings = word[:len(word)-2], []string{"s", "", "ons", "ez", "ent", "u", "ue"}
 	}
 	forms := make([]string, len(endings))

@@ -256,7 +256,8 @@ func TestLexiconFindsVerbsWhoseVowelChanges(t *testing.T) {
 // An irregular French verb is conjugated as the others of its family, a
 // compound as its base: "reconnaissez" is "reconnaître" as "connaissez" is
 // "connaître", and a question asked in English finds the French forms,
-// except those spelt as English words.
+// except those spelt as English words. A regular verb's stem may have two
+// letters ("tuer").
 func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 	l := knowledge.NewLexicon([]knowledge.Pair{
 		{French: "reconnaître", English: "recognize"},
@@ -267,6 +268,7 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 		{French: "envoyer", English: "send"},
 		{French: "partir", English: "leave"},
 		{French: "partie", English: "part"},
+		{French: "tuer", English: "kill"},
 	}, words)
 	for word, want := range map[string]string{
 		"reconnaissez": "recognize", "obtenu": "obtain", "obtiennent": "obtain", "résolu": "solve",
@@ -282,6 +284,7 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 		"feel":      {"ressentir", "ressent", "ressentez"},
 		"send":      {"envoyer", "envoie", "envoyé"},
 		"leave":     {"partir", "partez", "parti"},
+		"kill":      {"tuer", "tue", "tué"},
 	} {
 		got := translations(l, word)
 		for _, form := range want {

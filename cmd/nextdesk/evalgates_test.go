@@ -159,17 +159,17 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.Pairs != 185 {
 		t.Errorf("pairs = %d, want 185", rep.Pairs)
 	}
-	// 0.692 / 0.649 and 0.849 / 0.800 today.
-	if rep.FrEn.Hit1 < 0.68 || rep.EnFr.Hit1 < 0.64 || rep.FrEn.Hit5 < 0.84 || rep.EnFr.Hit5 < 0.79 {
-		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.68 / 0.64 and 0.84 / 0.79", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
+	// 0.692 / 0.659 and 0.849 / 0.811 today.
+	if rep.FrEn.Hit1 < 0.68 || rep.EnFr.Hit1 < 0.65 || rep.FrEn.Hit5 < 0.84 || rep.EnFr.Hit5 < 0.80 {
+		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.68 / 0.65 and 0.84 / 0.80", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
-	// Instant answers across the languages: 58 of 67 handed back were
-	// the twin today (29 of 34 and 29 of 33); many of the others are
+	// Instant answers across the languages: 59 of 68 handed back were
+	// the twin today (29 of 34 and 30 of 34); many of the others are
 	// rewordings of the twin under another id ("Who's your favorite
 	// writer?" and "Who is your favorite author?").
 	handed, right := rep.FrEn.HandedBack+rep.EnFr.HandedBack, rep.FrEn.Right+rep.EnFr.Right
-	if right < 54 || float64(right) < 0.8*float64(handed) {
-		t.Errorf("%d of %d handed back across the languages were the twin; want at least 54, and 80%%", right, handed)
+	if right < 55 || float64(right) < 0.8*float64(handed) {
+		t.Errorf("%d of %d handed back across the languages were the twin; want at least 55, and 80%%", right, handed)
 	}
 }
 
