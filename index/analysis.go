@@ -43,7 +43,7 @@ const (
 	frFunctionMap    = "nextdesk_fr_function_words"
 	frFunctionFilter = "nextdesk_stop_fr_function_words"
 	biStemFilterName = "nextdesk_stem_en_fr"
-	hyphensFilter    = "nextdesk_hyphens"
+	marksFilter      = "nextdesk_marks"
 )
 
 // frFunctionWords are the function words the analyzer drops beside
@@ -82,8 +82,8 @@ func init() {
 	}); err != nil {
 		panic(err)
 	}
-	if err := registry.RegisterCharFilter(hyphensFilter, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
-		return hyphens{}, nil
+	if err := registry.RegisterCharFilter(marksFilter, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
+		return marks{}, nil
 	}); err != nil {
 		panic(err)
 	}
@@ -123,9 +123,9 @@ func (biStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// hyphens rewrites two hyphenated forms whose parts are not words, in
-// place and keeping every other byte where it was (the index reads words'
-// offsets in the text):
+// marks rewrites the marks written inside or after a word that make no
+// word of their own, in place and keeping every other byte where it was
+// (the index reads words' offsets in the text):
 //
 //   - the t French puts between a verb and the pronoun after it, "a-t-il",
 //     "va-t-on", "y a-t-il", is a sound, not a word: kept, it would be a
@@ -133,43 +133,116 @@ func (biStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 //     is blanked out, hyphens included;
 //   - the e of electronic, "e-mail", "e-learning", is one word with what
 //     it prefixes, as "email" is: the hyphen moves to the end of the word,
-//     as a space.
+//     as a space;
+//   - the endings French inclusive writing adds after a middle dot, a
+//     point or in brackets, "salarié·e·s", "salarié.e.s", "ami(e)s",
+//     "directeur·rice", and English's "file(s)", are the word they follow,
+//     whose stem finds its other forms: kept, "(e)s" gave every such text
+//     the rare terms "e" and "s", and a middle dot joined the endings to
+//     the word ("salarie·e·"), which then matched nothing. They are blanked
+//     out.
 //
-// Most texts hold no hyphen and are returned as they are.
-type hyphens struct{}
+// Most texts hold none of these and are returned as they are.
+type marks struct{}
 
 // euphonicPronouns follow the euphonic t.
 var euphonicPronouns = []string{"il", "elle", "on", "ils", "elles"}
 
+// inclusiveEndings are the endings inclusive writing adds to a word, its
+// feminine and plural: "salarié·e·s", "citoyen·ne", "acteur·rice",
+// "serveur·euse", "premier·ère", "sportif·ve".
+var inclusiveEndings = []string{
+	"e", "es", "ne", "nes", "le", "les", "te", "tes", "se", "ses", "ve", "ves",
+	"rice", "rices", "trice", "trices", "euse", "euses", "ère", "ères",
+}
+
 // Filter implements analysis.CharFilter.
-func (hyphens) Filter(input []byte) []byte {
-	i := bytes.IndexByte(input, '-')
-	if i < 0 {
-		return input
+func (marks) Filter(input []byte) []byte {
+	b, copied := input, false
+	// own makes b a copy before its first change: the input is the
+	// caller's.
+	own := func() {
+		if !copied {
+			b, copied = slices.Clone(input), true
+		}
 	}
-	out := slices.Clone(input)
-	for ; i >= 0 && i < len(out); i = nextHyphen(out, i+1) {
+	for i := 0; i < len(b); i++ {
 		switch {
-		case euphonicTAt(out, i):
-			copy(out[i:i+3], "   ")
-			i += 2
-		case i > 0 && (out[i-1] == 'e' || out[i-1] == 'E') && !letterBefore(out, i-1):
-			if n := lettersAt(out, i+1); n > 0 {
-				copy(out[i:], out[i+1:i+1+n])
-				out[i+n] = ' '
-				i += n
+		case b[i] == '-':
+			switch {
+			case euphonicTAt(b, i):
+				own()
+				copy(b[i:i+3], "   ")
+				i += 2
+			case i > 0 && (b[i-1] == 'e' || b[i-1] == 'E') && !letterBefore(b, i-1):
+				if n := lettersAt(b, i+1); n > 0 {
+					own()
+					copy(b[i:], b[i+1:i+1+n])
+					b[i+n] = ' '
+					i += n
+				}
+			}
+		case b[i] == '(' || b[i] == '.' || b[i] == middleDot[0]:
+			if n := inclusiveEndingAt(b, i); n > 0 {
+				own()
+				copy(b[i:i+n], bytes.Repeat([]byte(" "), n))
+				i += n - 1
 			}
 		}
 	}
-	return out
+	return b
 }
 
-func nextHyphen(b []byte, from int) int {
-	if j := bytes.IndexByte(b[from:], '-'); j >= 0 {
-		return from + j
+// inclusiveEndingAt returns how many bytes of b, from the mark at i, are an
+// ending of inclusive writing after a word of two letters or more: the
+// mark, the ending, and the plural after a second mark ("·e·s", ".e.s")
+// or after the bracket ("(e)s"); 0 when there is none.
+func inclusiveEndingAt(b []byte, i int) int {
+	r, size := utf8.DecodeLastRune(b[:i])
+	if !unicode.IsLetter(r) || !letterBefore(b, i-size) {
+		return 0
 	}
-	return -1
+	mark := markAt(b, i)
+	if mark == "" {
+		return 0
+	}
+	j := i + len(mark)
+	ending := b[j : j+lettersAt(b, j)]
+	if !slices.ContainsFunc(inclusiveEndings, func(e string) bool { return bytes.EqualFold(ending, []byte(e)) }) &&
+		!(mark == "(" && plural(ending)) { // "file(s)"
+		return 0
+	}
+	j += len(ending)
+	if mark == "(" {
+		if !bytes.HasPrefix(b[j:], []byte(")")) {
+			return 0
+		}
+		j++
+		mark = "" // the plural follows the bracket: "(e)s"
+	}
+	if k := j + len(mark); bytes.HasPrefix(b[j:], []byte(mark)) && plural(b[k:k+lettersAt(b, k)]) {
+		j = k + 1
+	}
+	if lettersAt(b, j) > 0 {
+		return 0 // "(e)x…" is no ending
+	}
+	return j - i
 }
+
+// markAt returns the mark of inclusive writing at b[i:], "" for none.
+func markAt(b []byte, i int) string {
+	for _, m := range []string{"(", ".", middleDot} {
+		if bytes.HasPrefix(b[i:], []byte(m)) {
+			return m
+		}
+	}
+	return ""
+}
+
+// middleDot is inclusive writing's usual mark, U+00B7.
+const middleDot = "·"
+
+func plural(ending []byte) bool { return len(ending) == 1 && ending[0]|0x20 == 's' }
 
 // euphonicTAt reports whether the hyphen at i begins "-t-" followed by a
 // pronoun that ends there, after a letter.
@@ -234,7 +307,7 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	// stems.
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":         custom.Name,
-		"char_filters": []any{hyphensFilter},
+		"char_filters": []any{marksFilter},
 		"tokenizer":    unicodetokenizer.Name,
 		"token_filters": []any{
 			lowercase.Name, fr.ElisionName, en.PossessiveName,

@@ -242,12 +242,13 @@ func peakRSS(b testing.TB) int64 {
 	return 0
 }
 
-// BenchmarkHyphens rewrites a question of a few sentences, with hyphens:
-// every text indexed and every question asked goes through it.
-func BenchmarkHyphens(b *testing.B) {
-	text := []byte(strings.Repeat("Bonjour, y a-t-il quelqu'un qui sait configurer l'e-mail sur le portable depuis la mise à jour ? ", 10))
+// BenchmarkMarks rewrites a question of a few sentences, with hyphens and
+// inclusive writing: every text indexed and every question asked goes
+// through it.
+func BenchmarkMarks(b *testing.B) {
+	text := []byte(strings.Repeat("Bonjour, y a-t-il quelqu'un qui sait configurer l'e-mail des salarié·e·s sur le portable depuis la mise à jour ? ", 10))
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		hyphens{}.Filter(text)
+		marks{}.Filter(text)
 	}
 }

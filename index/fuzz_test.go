@@ -97,19 +97,20 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
-// FuzzHyphens rewrites any text: every byte stays where it was but those
-// of the forms it joins or blanks, so the words after them keep their
+// FuzzMarks rewrites any text: every byte stays where it was but those of
+// the forms it joins or blanks, so the words after them keep their
 // offsets, and valid UTF-8 stays valid.
-func FuzzHyphens(f *testing.F) {
+func FuzzMarks(f *testing.F) {
 	for _, s := range badinput.Texts() {
 		f.Add(s)
 	}
-	for _, s := range []string{"y a-t-il", "A-T-ELLE", "e-mail", "E-santé-t-il", "-t-", "e-", "é-e-é", "a-t-elles-t-on"} {
+	for _, s := range []string{"y a-t-il", "A-T-ELLE", "e-mail", "E-santé-t-il", "-t-", "e-", "é-e-é", "a-t-elles-t-on",
+		"salarié·e·s", "ami(e)s", "é(e", "ab.e.", "ab·", "ab\xc2", "ab(s)s", "xx·ère·S", "le.e-mail"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		in := []byte(text)
-		out := hyphens{}.Filter(in)
+		out := marks{}.Filter(in)
 		if len(out) != len(in) {
 			t.Fatalf("Filter(%q) = %q: %d bytes, want %d", text, out, len(out), len(in))
 		}

@@ -437,7 +437,7 @@ func (ix *Index) Words(text string) []knowledge.Word {
 	}
 	// A word is read as the analysis reads it: "e-mail" is "email". The
 	// analysis rewrites the text again, and finds nothing left to rewrite.
-	text = string(hyphens{}.Filter([]byte(text)))
+	text = string(marks{}.Filter([]byte(text)))
 	tokens := ix.text.Analyze([]byte(text))
 	var words []knowledge.Word
 	for i, t := range tokens {

@@ -347,6 +347,11 @@ func TestTerms(t *testing.T) {
 		{"B and T cells", []string{"b", "cell", "t"}},
 		// The e of electronic is one word with what it prefixes.
 		{"e-mail, E-Learning, e-santé, vitamine E-12", []string{"12", "e", "elearn", "elearning", "email", "esant", "esante", "vitamin"}},
+		// Inclusive writing's endings are the word they follow.
+		{"Les salarié·e·s, ami(e)s et directeur·rice·s", []string{"ami", "direct", "directeur", "sala", "salarie"}},
+		{"salarié.e.s ESSOUFFLÉ(E) the file(s)", []string{"esoufl", "essouffle", "file", "sala", "salarie"}},
+		// Other points and brackets stay: "node.js", "(e)" alone.
+		{"node.js (e) x(e)", []string{"e", "node.j", "x"}},
 		// A phone's apostrophe is the keyboard's.
 		{"aujourd’hui, quelqu‘un", []string{"aujourd'hui", "quelqu'un"}},
 	} {

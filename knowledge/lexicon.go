@@ -106,6 +106,17 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		french bool
 	}
 	formsOf := make(map[formsKey][][]string)
+	// A French verb's form spelt as an English word ("attend" of
+	// "attendre", to wait; "part" of "partir", to leave; "sent" of
+	// "sentir", to feel) would find that English word in a history in
+	// English, not the verb: it is left to the verb's other forms.
+	english := make(map[string]bool)
+	for _, p := range pairs {
+		english[strings.ToLower(strings.TrimSpace(p.English))] = true
+	}
+	for form := range irregularEnglish {
+		english[form] = true
+	}
 	// formsOfWord returns the terms of the forms a translation may take
 	// in a question: a French verb's conjugated forms, an English
 	// irregular verb's past ("saw", "seen"), which no stemmer finds.
@@ -120,6 +131,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			forms = frenchForms(w.Text)
 		}
 		for _, form := range forms {
+			if french && english[form] {
+				continue
+			}
 			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
 				f = append(f, intern(fw[0].Terms))
 			}
@@ -527,39 +541,66 @@ var frenchVerbEndings = []struct {
 }
 
 // irregularFrench maps the forms of the commonest irregular French verbs
-// to their infinitive, and irregularForms each infinitive to its forms;
+// to their infinitive, and irregularForms each infinitive to its forms:
+// the verbs conjugated like no other, then the families of frenchFamilies.
 // "être", "avoir", "pouvoir", "devoir" and "faire" are function words, as
 // their English equivalents are, and never looked up.
 var irregularFrench, irregularForms = func() (map[string]string, map[string][]string) {
 	m, forms := make(map[string]string), make(map[string][]string)
-	for inf, list := range map[string]string{
-		"aller":     "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait",
-		"savoir":    "sais sait savons savez savent su sue sus saurai saura saurais saurait",
-		"venir":     "viens vient venons venez viennent venu venue venus venues viendrai viendra viendrait",
-		"voir":      "vois voit voyons voyez voient vu vue vus vues verrai verra verrait",
-		"vouloir":   "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez",
-		"prendre":   "prends prend prenons prenez prennent pris prise prises prendrai prendra",
-		"dire":      "dis dit disons dites disent dite dits dites dirai dira",
-		"mettre":    "mets met mettons mettez mettent mis mise mises mettrai mettra",
-		"tenir":     "tiens tient tenons tenez tiennent tenu tenue tiendrai tiendra",
-		"connaître": "connais connaît connaissons connaissez connaissent connu connue",
-		"croire":    "crois croit croyons croyez croient cru crue",
-		"écrire":    "écris écrit écrivons écrivez écrivent écrite écrits",
-		"lire":      "lis lit lisons lisez lisent lu lue",
-		"ouvrir":    "ouvre ouvres ouvrons ouvrez ouvrent ouvert ouverte ouverts",
-		"mourir":    "meurs meurt mourons mourez meurent mort morte morts",
-		"naître":    "nais naît naissons naissez naissent né née nés",
-		"vivre":     "vis vit vivons vivez vivent vécu",
-		"boire":     "bois boit buvons buvez boivent bu",
-		"recevoir":  "reçois reçoit recevons recevez reçoivent reçu reçue",
-	} {
+	add := func(inf, list string) {
 		for f := range strings.FieldsSeq(list) {
 			m[f] = inf
 			forms[inf] = append(forms[inf], f)
 		}
 	}
+	for inf, list := range map[string]string{
+		"aller":   "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait",
+		"savoir":  "sais sait savons savez savent su sue sus saurai saura saurais saurait",
+		"vouloir": "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez",
+		"dire":    "dis dit disons dites disent dite dits dirai dira",
+		"croire":  "crois croit croyons croyez croient cru crue",
+		"lire":    "lis lit lisons lisez lisent lu lue",
+		"mourir":  "meurs meurt mourons mourez meurent mort morte morts",
+		"naître":  "nais naît naissons naissez naissent né née nés",
+		"boire":   "bois boit buvons buvez boivent bu",
+	} {
+		add(inf, list)
+	}
+	for _, f := range frenchFamilies {
+		for verb := range strings.FieldsSeq(f.verbs) {
+			stem := strings.TrimSuffix(verb, f.ending)
+			var list []string
+			for e := range strings.FieldsSeq(f.forms) {
+				list = append(list, stem+e)
+			}
+			add(verb, strings.Join(list, " "))
+		}
+	}
 	return m, forms
 }()
+
+// frenchFamilies are the irregular French verbs conjugated alike, by the
+// ending of their infinitive: a compound is conjugated as its base
+// ("reconnaissez" as "connaissez", "obtenu" as "tenu"), so each family
+// lists its commonest members and the forms of its ending.
+var frenchFamilies = []struct{ ending, forms, verbs string }{
+	{"aître", "ais ait aît aissons aissez aissent u ue us ues", "connaître reconnaître méconnaître paraître apparaître disparaître"},
+	{"prendre", "prends prend prenons prenez prennent pris prise prises", "prendre apprendre comprendre reprendre surprendre entreprendre"},
+	{"mettre", "mets met mettons mettez mettent mis mise mises", "mettre admettre permettre promettre remettre soumettre transmettre commettre"},
+	{"venir", "viens vient venons venez viennent venu venue venus venues viendrai viendra viendrait", "venir devenir revenir souvenir prévenir convenir intervenir parvenir"},
+	{"tenir", "tiens tient tenons tenez tiennent tenu tenue tenus tenues tiendrai tiendra", "tenir obtenir contenir maintenir retenir appartenir soutenir détenir entretenir"},
+	{"voir", "vois voit voyons voyez voient vu vue vus vues verrai verra verrait", "voir revoir entrevoir"},
+	{"cevoir", "çois çoit cevons cevez çoivent çu çue çus çues", "recevoir apercevoir décevoir concevoir percevoir"},
+	{"crire", "cris crit crivons crivez crivent crite crits crites", "écrire décrire inscrire prescrire souscrire transcrire"},
+	{"rir", "re res rons rez rent ert erte erts", "ouvrir rouvrir couvrir découvrir recouvrir offrir souffrir"},
+	{"tir", "s t tons tez tent ti tie tis", "partir repartir sortir ressortir sentir ressentir consentir mentir démentir"},
+	{"mir", "s t mons mez ment mi", "dormir endormir"},
+	{"vir", "s t vons vez vent vi vie", "servir desservir"},
+	{"uire", "uis uit uisons uisez uisent uite uits", "conduire construire produire traduire détruire réduire introduire reproduire"},
+	{"indre", "ins int ignons ignez ignent inte", "craindre plaindre contraindre peindre éteindre atteindre joindre rejoindre"},
+	{"soudre", "sous sout solvons solvez solvent solu solue", "résoudre"},
+	{"vivre", "vis vit vivons vivez vivent vécu", "vivre survivre revivre"},
+}
 
 // irregularEnglish maps the past forms of the commonest irregular English
 // verbs to their infinitive, which dictionaries list and the stemmer does
@@ -591,7 +632,9 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 
 // frenchForms returns the forms a French word may take if it is a regular
 // verb in the infinitive: the present, the past participle and the
-// imperfect, which questions use most.
+// imperfect, which questions use most. A stem of two letters is a stem
+// ("tuer", "nier", "lier"); of one, the word is rather a noun ("mer",
+// "fer").
 func frenchForms(word string) []string {
 	if forms, ok := irregularForms[word]; ok {
 		return forms
@@ -599,16 +642,23 @@ func frenchForms(word string) []string {
 	var endings []string
 	var stem string
 	switch {
-	case strings.HasSuffix(word, "er") && len(word) > 4:
+	case strings.HasSuffix(word, "er") && len(word) > 3:
 		stem, endings = word[:len(word)-2], []string{"e", "es", "ons", "ez", "ent", "é", "ée", "és", "ais", "ait"}
-	case strings.HasSuffix(word, "ir") && len(word) > 4:
+	case strings.HasSuffix(word, "ir") && len(word) > 3:
 		stem, endings = word[:len(word)-2], []string{"is", "it", "issons", "issez", "issent", "i", "ie"}
-	case strings.HasSuffix(word, "re") && len(word) > 4:
+	case strings.HasSuffix(word, "re") && len(word) > 3:
 		stem, endings = word[:len(word)-2], []string{"s", "", "ons", "ez", "ent", "u", "ue"}
 	}
 	forms := make([]string, len(endings))
 	for i, e := range endings {
 		forms[i] = stem + e
+	}
+	// The y of "envoyer", "essayer", "appuyer" is an i before a mute
+	// ending: "envoie", "essaient".
+	if before, ok := strings.CutSuffix(stem, "y"); ok && strings.HasSuffix(word, "er") {
+		for _, e := range []string{"e", "es", "ent"} {
+			forms = append(forms, before+"i"+e)
+		}
 	}
 	return forms
 }
@@ -640,6 +690,9 @@ func infinitiveStems(stem string) []string {
 	if i := strings.LastIndex(stem, "è"); i >= 0 {
 		rest := stem[i+len("è"):]
 		out = append(out, stem[:i]+"é"+rest, stem[:i]+"e"+rest)
+	}
+	if before, ok := strings.CutSuffix(stem, "i"); ok {
+		out = append(out, before+"y")
 	}
 	for _, double := range []string{"ll", "tt"} {
 		if single, ok := strings.CutSuffix(stem, double); ok && strings.HasSuffix(single, "e") {

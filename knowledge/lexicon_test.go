@@ -253,6 +253,53 @@ func TestLexiconFindsVerbsWhoseVowelChanges(t *testing.T) {
 	}
 }
 
+// An irregular French verb is conjugated as the others of its family, a
+// compound as its base: "reconnaissez" is "reconnaître" as "connaissez" is
+// "connaître", and a question asked in English finds the French forms,
+// except those spelt as English words. A regular verb's stem may have two
+// letters ("tuer").
+func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "reconnaître", English: "recognize"},
+		{French: "obtenir", English: "obtain"},
+		{French: "résoudre", English: "solve"},
+		{French: "ressentir", English: "feel"},
+		{French: "comprendre", English: "understand"},
+		{French: "envoyer", English: "send"},
+		{French: "partir", English: "leave"},
+		{French: "partie", English: "part"},
+		{French: "tuer", English: "kill"},
+	}, words)
+	for word, want := range map[string]string{
+		"reconnaissez": "recognize", "obtenu": "obtain", "obtiennent": "obtain", "résolu": "solve",
+		"ressentez": "feel", "compris": "understand", "envoie": "send", "envoient": "send",
+	} {
+		if got := translations(l, word); got[want] != 1 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+	for word, want := range map[string][]string{
+		"recognize": {"reconnaître", "reconnaissez", "reconnu"},
+		"solve":     {"résoudre", "résout", "résolu"},
+		"feel":      {"ressentir", "ressent", "ressentez"},
+		"send":      {"envoyer", "envoie", "envoyé"},
+		"leave":     {"partir", "partez", "parti"},
+		"kill":      {"tuer", "tue", "tué"},
+	} {
+		got := translations(l, word)
+		for _, form := range want {
+			if got[strings.TrimSuffix(form, "s")] == 0 {
+				t.Errorf("%s → %v, want %s", word, got, form)
+			}
+		}
+	}
+	// "part" is an English word: searched as a form of "partir", it
+	// would find English texts about parts.
+	if got := translations(l, "leave"); got["part"] != 0 {
+		t.Errorf("leave → %v, want no part", got)
+	}
+}
+
 func TestLexiconKnowsEnglishIrregularVerbs(t *testing.T) {
 	l := knowledge.NewLexicon([]knowledge.Pair{{French: "voir", English: "see"}, {French: "envoyer", English: "send"}}, words)
 	for word, want := range map[string]string{"seen": "voir", "saw": "voir", "sent": "envoyer"} {
