@@ -284,6 +284,25 @@ func TestInstantAnswerThroughEitherQuestionsWords(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerTerseRewordings asks the workplace's questions as people
+// type them, with words left out that say nothing more ("the Paris
+// office", "the staging database", "a new laptop"): they are the same
+// questions. A word only the old question has cannot be told from a
+// qualifier by its rarity ("a senior engineer"), so it is no conflict.
+func TestInstantAnswerTerseRewordings(t *testing.T) {
+	e := mustWorkplace(t)
+	handedBack(t, e, map[string]string{
+		"How do I book a meeting room in Paris?":         "q03",
+		"Guest wifi password?":                           "q06",
+		"How to request a laptop?":                       "q07",
+		"How many holidays in the first year?":           "q08",
+		"How do I get access to staging?":                "q11",
+		"Payments on-call rota?":                         "q14",
+		"Comment réserver une salle au bureau de Lyon ?": "q19",
+		"Où est le planning des astreintes ?":            "q23",
+	})
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {
