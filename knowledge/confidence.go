@@ -97,18 +97,17 @@ func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) b
 	return b
 }
 
-// withTranslations returns b with each word's translations, as translate
-// gives them, so that a word is found in a question in the other language
-// through its own translations too, not only through the other's: the
-// dictionaries are not symmetric. "vu" translates to "see", while "see"
-// has seven translations, of which "voir" (whose form "vu" is) weighs a
-// seventh: found through its own, "vu" is in "did you see anyone"; found
-// through the other's alone, hardly.
-func (b bag) withTranslations(translate func(Word) []QueryWord) bag {
-	b.translated = make([][]QueryWord, len(b.words))
-	for i, w := range b.words {
-		b.translated[i] = translate(w)
-	}
+// withTranslations returns b with each word's translations (as
+// Lexicon.TranslateWords gives them, a phrase's for its words), so that a
+// word is found in a question in the other language through its own
+// translations too, not only through the other's: the dictionaries are
+// not symmetric. "vu" translates to "see", while "see" has seven
+// translations, of which "voir" (whose form "vu" is) weighs a seventh:
+// found through its own, "vu" is in "did you see anyone"; found through
+// the other's alone, hardly. And "mot" and "passe" of "mot de passe" are
+// found in "password" as the phrase, not as "word" and "pass".
+func (b bag) withTranslations(translations [][]QueryWord) bag {
+	b.translated = translations
 	return b
 }
 

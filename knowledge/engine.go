@@ -483,6 +483,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	type judged struct {
 		past         Question
 		best         Answer
+		headline     string
 		words        []Word
 		translations []QueryWord
 		lang         string
@@ -525,7 +526,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	}
 	for i := range found {
 		headline := Truncate(found[i].past.Headline(), MaxIndexedText)
-		found[i].words = e.Index.Words(headline)
+		found[i].headline, found[i].words = headline, e.Index.Words(headline)
 		// The old question's translations let a question asked in the
 		// other language be found in it word for word, as the new one's
 		// let the old one's words be found in it: sameness is judged
@@ -577,27 +578,14 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
 	var askedAcross bag
-	type wordIn struct{ text, lang string }
-	wordTranslations := make(map[wordIn][]QueryWord)
-	translateIn := func(lang string) func(Word) []QueryWord {
-		return func(w Word) []QueryWord {
-			k := wordIn{w.Text, lang}
-			tr, ok := wordTranslations[k]
-			if !ok {
-				tr = e.Lexicon.Translate(w, lang)
-				wordTranslations[k] = tr
-			}
-			return tr
-		}
-	}
 	matches := make([]Match, len(found))
 	for i, j := range found {
 		a, old := askedBag, newBag(j.words, weigh, j.translations)
 		if j.across && e.Lexicon != nil {
 			if askedAcross.translated == nil {
-				askedAcross = askedBag.withTranslations(translateIn(askedLang))
+				askedAcross = askedBag.withTranslations(e.Lexicon.TranslateWords(askedText, asked))
 			}
-			a, old = askedAcross, old.withTranslations(translateIn(j.lang))
+			a, old = askedAcross, old.withTranslations(e.Lexicon.TranslateWords(j.headline, j.words))
 		}
 		head := compare(a, old)
 		same := head.asks()

@@ -315,6 +315,13 @@ func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
 		found = slices.Clip(l.byText[inf])
 	}
+	// A plural is listed in the singular: "invités" is "invité", a guest,
+	// before it may be a form of "inviter"; "réseaux" is "réseau".
+	if len(found) == 0 {
+		for _, one := range singulars(w.Text) {
+			found = appendNew(found, l.byText[one])
+		}
+	}
 	// A French word may be a noun the dictionary lists and a form of a
 	// verb it lists too: "marche" is a step and "marcher", "porte" a door
 	// and "porter", "livre" a book and "livrer". In a French text both
@@ -365,36 +372,68 @@ func (l *Lexicon) TranslateText(text string, words []Word) []QueryWord {
 			out = append(out, tr)
 		}
 	}
-	var taken map[string]bool // words of the phrases found
-	if len(l.byPhrase) > 0 || l.Fallback != nil && len(l.Fallback.byPhrase) > 0 {
-		ws := phraseWords(text)
-		for i := 0; i < len(ws); {
-			n := min(maxPhraseWords, len(ws)-i)
-			for ; n >= 2; n-- {
-				p := ws[i : i+n]
-				tr := l.phrase(strings.Join(p, " "))
-				if len(tr) > 0 {
-					add(tr)
-					if taken == nil {
-						taken = make(map[string]bool)
-					}
-					for _, x := range p {
-						taken[x] = true
-					}
-					break
-				}
-			}
-			i += max(n, 1)
-		}
+	phrases, taken := l.phrasesIn(text)
+	for _, p := range phrases {
+		add(p)
 	}
 	lang := DetectLang(text)
 	for _, w := range words {
-		if taken != nil && allTaken(phraseWords(w.Text), taken) {
+		if allTaken(phraseWords(w.Text), taken) {
 			continue
 		}
 		add(l.Translate(w, lang))
 	}
 	return out
+}
+
+// TranslateWords returns the translations of each of words, the words of
+// text: a word of a phrase the lexicon knows has the phrase's ("mot" and
+// "passe" of "mot de passe" are "password", not "word" and "pass"), the
+// others their own.
+func (l *Lexicon) TranslateWords(text string, words []Word) [][]QueryWord {
+	if l == nil {
+		return make([][]QueryWord, len(words))
+	}
+	phrases, taken := l.phrasesIn(text)
+	lang := DetectLang(text)
+	out := make([][]QueryWord, len(words))
+	for i, w := range words {
+		if parts := phraseWords(w.Text); allTaken(parts, taken) {
+			out[i] = phrases[taken[parts[0]]]
+			continue
+		}
+		out[i] = l.Translate(w, lang)
+	}
+	return out
+}
+
+// phrasesIn returns the translations of the phrases the lexicon knows in
+// text, longest first, and the words they take, each to the index of its
+// phrase.
+func (l *Lexicon) phrasesIn(text string) (phrases [][]QueryWord, taken map[string]int) {
+	if len(l.byPhrase) == 0 && (l.Fallback == nil || len(l.Fallback.byPhrase) == 0) {
+		return nil, nil
+	}
+	ws := phraseWords(text)
+	for i := 0; i < len(ws); {
+		n := min(maxPhraseWords, len(ws)-i)
+		for ; n >= 2; n-- {
+			p := ws[i : i+n]
+			tr := l.phrase(strings.Join(p, " "))
+			if len(tr) > 0 {
+				if taken == nil {
+					taken = make(map[string]int)
+				}
+				for _, x := range p {
+					taken[x] = len(phrases)
+				}
+				phrases = append(phrases, tr)
+				break
+			}
+		}
+		i += max(n, 1)
+	}
+	return phrases, taken
 }
 
 // phrase returns the translations of a phrase, from the fallback when this
@@ -411,9 +450,9 @@ func (l *Lexicon) phrase(p string) []QueryWord {
 	return nil
 }
 
-func allTaken(words []string, taken map[string]bool) bool {
+func allTaken(words []string, taken map[string]int) bool {
 	for _, w := range words {
-		if !taken[w] {
+		if _, ok := taken[w]; !ok {
 			return false
 		}
 	}
@@ -629,6 +668,21 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 	}
 	return m, forms
 }()
+
+// singulars returns the singulars word may be the plural of, in either
+// language: less its s or its x, and "-aux" as "-al" ("journaux").
+func singulars(word string) []string {
+	if len(word) < 4 || strings.HasSuffix(word, "ss") {
+		return nil
+	}
+	var out []string
+	for _, p := range []struct{ plural, one string }{{"s", ""}, {"x", ""}, {"aux", "al"}} {
+		if stem, ok := strings.CutSuffix(word, p.plural); ok {
+			out = append(out, stem+p.one)
+		}
+	}
+	return out
+}
 
 // frenchForms returns the forms a French word may take if it is a regular
 // verb in the infinitive: the present, the past participle and the

@@ -300,6 +300,51 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 	}
 }
 
+// A plural is looked up as its singular, which dictionaries list: before
+// the verb a French plural may be a form of ("invités" are guests before
+// they are invited).
+func TestLexiconFindsTheSingularOfAPlural(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "invité", English: "guest"},
+		{French: "inviter", English: "invite"},
+		{French: "réseau", English: "network"},
+		{French: "journal", English: "newspaper"},
+	}, words)
+	for word, want := range map[string]string{"invités": "guest", "réseaux": "network", "journaux": "newspaper"} {
+		if got := translations(l, word); got[want] == 0 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+}
+
+// The words of a phrase the lexicon knows are translated as the phrase,
+// one by one too: "mot" and "passe" of "mot de passe" are "password", so
+// that each is found in a question in the other language that has it.
+func TestLexiconTranslatesAPhrasesWordsAsThePhrase(t *testing.T) {
+	analyse := analyseWithout("de", "mon")
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "mot de passe", English: "password"},
+		{French: "mot", English: "word"},
+		{French: "passe", English: "pass"},
+		{French: "oublié", English: "forgotten"},
+	}, analyse)
+	text := "mot de passe oublié"
+	ws := analyse(text)
+	got := l.TranslateWords(text, ws)
+	if len(got) != len(ws) {
+		t.Fatalf("TranslateWords gave %d translations for %d words", len(got), len(ws))
+	}
+	for i, w := range ws {
+		want := "password"
+		if w.Text == "oublié" {
+			want = "forgotten"
+		}
+		if tr := weights(got[i]); tr[want] == 0 || len(tr) != 1 {
+			t.Errorf("%s → %v, want %s alone", w.Text, tr, want)
+		}
+	}
+}
+
 func TestLexiconKnowsEnglishIrregularVerbs(t *testing.T) {
 	l := knowledge.NewLexicon([]knowledge.Pair{{French: "voir", English: "see"}, {French: "envoyer", English: "send"}}, words)
 	for word, want := range map[string]string{"seen": "voir", "saw": "voir", "sent": "envoyer"} {
