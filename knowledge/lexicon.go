@@ -299,11 +299,12 @@ func (l *Lexicon) frenchEntries(entries []int) []int {
 	return out
 }
 
-// lookup returns the entries of w: as written; then, for a French verb the
-// dictionary lists only in the infinitive (or for any word of a French
-// text, frenchText), as the infinitives it may be a form of; and only
-// then, when byStems, by its stems, which also find the headwords of the
-// other language that share them.
+// lookup returns the entries of w: as written, or as the singular of a
+// plural; then, for a French verb the dictionary lists only in the
+// infinitive (or for any word of a French text, frenchText), as the
+// infinitives it may be a form of; and only then, when byStems, by its
+// stems, which also find the headwords of the other language that share
+// them.
 func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 	// Clipped, so that appending the verb's entries copies the lexicon's
 	// list instead of writing past its end, which questions translated
