@@ -316,6 +316,9 @@ func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
 		found = slices.Clip(l.byText[inf])
 	}
+	if m, ok := frenchBeforeVowel[w.Text]; ok && frenchText && len(found) == 0 {
+		found = slices.Clip(l.byText[m])
+	}
 	// A plural is listed in the singular: "invités" is "invité", a guest,
 	// before it may be a form of "inviter"; "réseaux" is "réseau".
 	if len(found) == 0 {
@@ -669,6 +672,13 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 	}
 	return m, forms
 }()
+
+// frenchBeforeVowel maps the forms five French adjectives take before a
+// vowel to the form dictionaries list: "un nouvel ordinateur" is new, and
+// "nouvel" is no stem of "nouvelle", a short story.
+var frenchBeforeVowel = map[string]string{
+	"nouvel": "nouveau", "bel": "beau", "vieil": "vieux", "fol": "fou", "mol": "mou",
+}
 
 // singulars returns the singulars word may be the plural of, in either
 // language: less its s or its x, and "-aux" as "-al" ("journaux").

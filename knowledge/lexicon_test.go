@@ -317,6 +317,21 @@ func TestLexiconFindsTheSingularOfAPlural(t *testing.T) {
 	}
 }
 
+// In a French text, an adjective before a vowel is the adjective: "un
+// nouvel ordinateur" is a new computer, whatever shares the stem "nouvel".
+func TestLexiconKnowsAdjectivesBeforeAVowel(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "nouveau", English: "new"},
+		{French: "nouvelle", English: "short story"},
+		{French: "vieux", English: "old"},
+	}, words)
+	for word, want := range map[string]string{"nouvel": "new", "vieil": "old"} {
+		if got := weights(l.Translate(words(word)[0], "fr")); got[want] == 0 || got["short"] != 0 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+}
+
 // The words of a phrase the lexicon knows are translated as the phrase,
 // one by one too: "mot" and "passe" of "mot de passe" are "password", so
 // that each is found in a question in the other language that has it.
