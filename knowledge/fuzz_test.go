@@ -114,7 +114,8 @@ func mustLexicon(tb testing.TB, analyse func(string) []knowledge.Word) *knowledg
 
 // FuzzTranslateText: the lexicon translates any text the index has
 // analysed, each translation a word of at least one term, weighing a
-// finite share of one word's weight.
+// finite share of one word's weight; and gives each word its own
+// translations, or its phrase's (TranslateWords).
 func FuzzTranslateText(f *testing.F) {
 	ix := mustAnalysis(f)
 	l := mustLexicon(f, ix.Words)
@@ -134,6 +135,17 @@ func FuzzTranslateText(f *testing.F) {
 			}
 			if !(tr.Weight > 0 && tr.Weight <= 1) {
 				t.Fatalf("TranslateText(%q): %q weighs %v, want more than 0, at most 1", text, tr.Terms, tr.Weight)
+			}
+		}
+		perWord := l.TranslateWords(text, words)
+		if len(perWord) != len(words) {
+			t.Fatalf("TranslateWords(%q) gave %d translations for %d words", text, len(perWord), len(words))
+		}
+		for i, trs := range perWord {
+			for _, tr := range trs {
+				if len(tr.Terms) == 0 || slices.Contains(tr.Terms, "") || !(tr.Weight > 0 && tr.Weight <= 1) {
+					t.Fatalf("TranslateWords(%q): %q has a translation of terms %q weighing %v", text, words[i].Text, tr.Terms, tr.Weight)
+				}
 			}
 		}
 	})
