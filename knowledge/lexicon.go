@@ -447,7 +447,11 @@ func (l *Lexicon) phrase(p string) []QueryWord {
 		return weigh(nil, source{l, found, 1})
 	}
 	if l.Fallback != nil {
-		if found := l.Fallback.byPhrase[p]; len(found) > 0 {
+		// The pairs through German go from French to English: read the
+		// other way, an English phrase takes the translation of a French
+		// word one of whose German senses it translates ("coffee
+		// machine" would be "cafetière" alone, never "machine à café").
+		if found := l.Fallback.frenchEntries(l.Fallback.byPhrase[p]); len(found) > 0 {
 			return weigh(nil, source{l.Fallback, found, 1})
 		}
 	}

@@ -394,6 +394,26 @@ func TestLexiconLeavesFunctionPhrasesUntranslated(t *testing.T) {
 	}
 }
 
+// The pairs through German go from French to English: an English phrase
+// read the other way ("coffee machine" from "cafetière") would replace the
+// surer lexicon's word-by-word reading, so only French phrases are taken.
+func TestLexiconReadsThePivotsPhrasesFromFrench(t *testing.T) {
+	analyse := analyseWithout("the", "la", "à")
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "café", English: "coffee"}, {French: "appareil", English: "machine"}}, analyse)
+	l.Fallback = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "cafetière", English: "coffee machine"},
+		{French: "machine à café", English: "coffee maker"},
+	}, analyse)
+	text := "the coffee machine"
+	if got := weights(l.TranslateText(text, analyse(text))); got["cafetière"] != 0 || got["café"] == 0 || got["appareil"] == 0 {
+		t.Errorf("%s → %v, want café and appareil, not cafetière", text, got)
+	}
+	text = "la machine à café"
+	if got := weights(l.TranslateText(text, analyse(text))); got["coffee"] == 0 || got["maker"] == 0 {
+		t.Errorf("%s → %v, want coffee maker from the fallback", text, got)
+	}
+}
+
 // A translation of function words only is a sense of the word: the others
 // share its weight with it.
 func TestLexiconCountsSilentSenses(t *testing.T) {
