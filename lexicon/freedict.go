@@ -63,6 +63,7 @@ func Load(dir string) ([]knowledge.Pair, error) {
 type entry struct {
 	headword     string
 	translations []string
+	field        bool // Ding's sense of a field ("[comp.]")
 }
 
 // readDict reads a dictd dictionary: base.index lists each headword with

@@ -108,6 +108,8 @@ func TestLoadPivot(t *testing.T) {
 		"Paris":           "Paris /pa.ʁi/ <pn>\nParis\n",
 		"quiconque":       "quiconque\n1. irgendein\n2. wer auch immer, jeder\n",
 		"réparer":         "réparer <v>\nreparieren\n",
+		"base de données": "base de données /baz də dɔ.ne/ <n, fem>\nDatenbank\n",
+		"diriger":         "diriger <v>\nleiten\n",
 	})
 	writeDict(t, dir, germanEnglish, map[string]string{
 		"Kennwort":   "Kennwort /kˈɛnvɔɐ̯t/ <n>\npassword <n>, keyword <n>\n   Synonyms: {Passwort}\n",
@@ -119,6 +121,10 @@ func TestLoadPivot(t *testing.T) {
 		"Drucker":    "Drucker <n>\n   Synonyms: {Printer}\n",
 		"Paris":      "Paris\nParis\n",
 		"reparieren": "reparieren <v>\nrepair sth. <v>, sth. <n>, fix sb.'s <v>, mend sb./sth. <v>, rep. /ˈrɛp/\n",
+		"Datenbank":  "Datenbank /dˈɑːtənbˌaŋk/ <fem, n, sg>\n [comp.] database <n>, data base <n>\n      \"eine Datenbank betreiben\"  - run a database\n see: {Datenbanken}\n",
+		// Two articles of one headword, the field's first in the text.
+		"Leiten": "leiten <v>\n [electr.] conduct <v>\n",
+		"leiten": "leiten <v>\nlead <v>, guide <v>, run <v>\n",
 	})
 	got, err := LoadPivot(dir)
 	if err != nil {
@@ -128,6 +134,15 @@ func TestLoadPivot(t *testing.T) {
 		return strings.Compare(a.French+"\t"+a.English, b.French+"\t"+b.English)
 	})
 	want := []knowledge.Pair{
+		// A sense of a field ("[comp.]") is a translation; an example
+		// is not.
+		{French: "base de données", English: "data base"},
+		{French: "base de données", English: "database"},
+		// The general language's senses come before a field's: the
+		// first three are taken.
+		{French: "diriger", English: "guide"},
+		{French: "diriger", English: "lead"},
+		{French: "diriger", English: "run"},
 		{French: "mot de passe", English: "keyword"},
 		{French: "mot de passe", English: "password"},
 		// Definitions ("Percevoir…") are no translations; a place

@@ -67,6 +67,20 @@ func LoadPivot(dir string) ([]knowledge.Pair, error) {
 		return nil, err
 	}
 	english := make(map[string][]string, len(german))
+	// Only a German word's first few senses are taken, and Ding lists
+	// its senses in a field (" [comp.] database") among the general
+	// language's, sometimes first: the general ones come first, and a
+	// field's counts where the word has no other ("verwalten" is
+	// "[adm.] administer, manage").
+	slices.SortStableFunc(german, func(a, b entry) int {
+		switch {
+		case a.field == b.field:
+			return 0
+		case b.field:
+			return -1
+		}
+		return 1
+	})
 	for _, e := range german {
 		de := strings.ToLower(e.headword)
 		for _, en := range e.translations {
@@ -192,14 +206,17 @@ func parseWikDict(article string) (entry, bool) {
 
 // parseDing reads an article of the German–English dictionary: a first
 // line with the headword, a second with its translations, each with its
-// part of speech between angle brackets; indented lines of synonyms,
-// cross-references, notes and examples follow, which are no translations.
+// part of speech between angle brackets, after the field they belong to
+// when they have one, indented (" [comp.] database <n>"); lines of
+// synonyms, cross-references, notes and examples follow, indented too,
+// which are no translations. An eighth of Ding's articles name a field,
+// and many are the words of work.
 func parseDing(article string) (entry, bool) {
 	lines := strings.Split(strings.TrimRight(article, "\n"), "\n")
-	if len(lines) < 2 || strings.HasPrefix(lines[1], " ") {
+	if len(lines) < 2 || strings.HasPrefix(lines[1], " ") && !strings.HasPrefix(lines[1], " [") {
 		return entry{}, false
 	}
-	e := entry{headword: headword(lines[0])}
+	e := entry{headword: headword(lines[0]), field: strings.HasPrefix(lines[1], " [")}
 	for _, tr := range splitTranslations(lines[1]) {
 		if tr = withoutNotation(tr); tr != "" {
 			e.translations = append(e.translations, tr)
