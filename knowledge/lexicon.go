@@ -62,6 +62,10 @@ type translation struct {
 // may be a few words ("pouvoir", "be able to").
 type Pair struct {
 	French, English string
+	// NotVerb is set when the dictionaries say the French word is no
+	// verb (a noun, an adjective): its ending then is no infinitive's,
+	// and it has no conjugated forms (see frenchForms).
+	NotVerb bool
 }
 
 // maxTranslations bounds the translations kept for one headword: the first
@@ -117,6 +121,16 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 	for form := range irregularEnglish {
 		english[form] = true
 	}
+	// "père", "fichier" and "centre" end as infinitives do, and
+	// conjugated as verbs they would be other words: "pe" and "pes",
+	// "cent" (a hundred), "mes" of "mère", "ai" of "aire", which a
+	// question in French has for "j'ai".
+	notVerb := make(map[string]bool)
+	for _, p := range pairs {
+		if p.NotVerb {
+			notVerb[strings.ToLower(strings.TrimSpace(p.French))] = true
+		}
+	}
 	// formsOfWord returns the terms of the forms a translation may take
 	// in a question: a French verb's conjugated forms, an English
 	// irregular verb's past ("saw", "seen"), which no stemmer finds.
@@ -127,7 +141,10 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		}
 		f := [][]string{intern(w.Terms)}
 		forms := irregularEnglishForms[w.Text]
-		if french {
+		switch {
+		case french && notVerb[w.Text]:
+			forms = nil
+		case french:
 			forms = frenchForms(w.Text)
 		}
 		for _, form := range forms {

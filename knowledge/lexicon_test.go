@@ -300,6 +300,30 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 	}
 }
 
+// A French noun or adjective that ends as an infinitive does ("mère",
+// "centre", "fichier") is no verb when the dictionaries say so: made up,
+// its conjugated forms would be other words, "mes" (my), "cent" (a
+// hundred). A word they say nothing of is still conjugated.
+func TestLexiconConjugatesNoWordTheDictionariesCallNoVerb(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "mère", English: "mother", NotVerb: true},
+		{French: "centre", English: "centre", NotVerb: true},
+		{French: "fichier", English: "file", NotVerb: true},
+		{French: "classer", English: "file"},
+	}, words)
+	for word, absent := range map[string][]string{"mother": {"mè", "me"}, "centre": {"cent"}, "file": {"fichie", "fichiez"}} {
+		got := translations(l, word)
+		for _, form := range absent {
+			if got[form] != 0 {
+				t.Errorf("%s → %v, want no %s", word, got, form)
+			}
+		}
+	}
+	if got := translations(l, "file"); got["fichier"] == 0 || got["classe"] == 0 || got["classez"] == 0 {
+		t.Errorf("file → %v, want fichier, and classer with its forms", got)
+	}
+}
+
 // A plural is looked up as its singular, which dictionaries list: before
 // the verb a French plural may be a form of ("invités" are guests before
 // they are invited).

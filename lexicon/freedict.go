@@ -36,6 +36,7 @@ var ErrMissing = errors.New("French–English dictionary not installed")
 // is absent, and an error naming the file when one cannot be read.
 func Load(dir string) ([]knowledge.Pair, error) {
 	var pairs []knowledge.Pair
+	var notVerb map[string]bool
 	for _, d := range []struct {
 		name     string
 		frenchIn bool // the headword is French
@@ -47,13 +48,20 @@ func Load(dir string) ([]knowledge.Pair, error) {
 		if err != nil {
 			return nil, err
 		}
+		// French–English is read first: what it says of its French
+		// headwords' parts of speech holds for them as English–French's
+		// translations too, which that dictionary does not tag.
+		if d.frenchIn {
+			notVerb = notVerbs(entries)
+		}
 		for _, e := range entries {
 			for _, tr := range e.translations {
+				p := knowledge.Pair{French: tr, English: e.headword}
 				if d.frenchIn {
-					pairs = append(pairs, knowledge.Pair{French: e.headword, English: tr})
-				} else {
-					pairs = append(pairs, knowledge.Pair{French: tr, English: e.headword})
+					p = knowledge.Pair{French: e.headword, English: tr}
 				}
+				p.NotVerb = notVerb[strings.ToLower(p.French)]
+				pairs = append(pairs, p)
 			}
 		}
 	}
@@ -64,6 +72,44 @@ type entry struct {
 	headword     string
 	translations []string
 	field        bool // Ding's sense of a field ("[comp.]")
+	// part is the part of speech the article gives its headword ("v",
+	// "n", "adj"), "" when it gives none.
+	part string
+}
+
+// partOf returns the part of speech of an article's first line, which
+// FreeDict writes between angle brackets after the pronunciation ("père
+// /pɛʀ/ <n, masc>"): its first field, "" when there is none.
+func partOf(first string) string {
+	_, rest, ok := strings.Cut(first, "<")
+	if !ok {
+		return ""
+	}
+	inside, _, _ := strings.Cut(rest, ">")
+	part, _, _ := strings.Cut(inside, ",")
+	return strings.TrimSpace(part)
+}
+
+// notVerbs returns the headwords of French articles that no article of
+// theirs calls a verb ("v", or "vt" and "vi", transitive and intransitive),
+// folded to lower case: a word with no part of speech is not among them,
+// since nothing is known of it.
+func notVerbs(entries []entry) map[string]bool {
+	verb, other := make(map[string]bool), make(map[string]bool)
+	for _, e := range entries {
+		head := strings.ToLower(e.headword)
+		switch e.part {
+		case "":
+		case "v", "vt", "vi":
+			verb[head] = true
+		default:
+			other[head] = true
+		}
+	}
+	for head := range verb {
+		delete(other, head)
+	}
+	return other
 }
 
 // readDict reads a dictd dictionary: base.index lists each headword with
@@ -107,7 +153,7 @@ func parseArticle(article string) (entry, bool) {
 	if len(lines) < 2 {
 		return entry{}, false
 	}
-	e := entry{headword: headword(lines[0])}
+	e := entry{headword: headword(lines[0]), part: partOf(lines[0])}
 	for _, l := range lines[1:] {
 		l = strings.TrimSpace(l)
 		if i := strings.Index(l, ". "); i > 0 && i <= 3 && strings.Trim(l[:i], "0123456789") == "" {

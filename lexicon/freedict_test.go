@@ -57,20 +57,31 @@ func TestLoad(t *testing.T) {
 		"00databaseshort": "French-English FreeDict Dictionary\n",
 		"imprimante":      "imprimante /ɛ̃pʀimɑ̃t/ <n, fem>\nprinter\n",
 		"temps":           "temps /tɑ̃/ <n, masc>\n1. time\n2. weather, (informal) season\n",
+		"attendre":        "attendre /atɑ̃dʀ/ <v>\nwait\n",
+		"mère":            "mère /mɛʀ/ <n, fem>\nmother\n",
 	})
 	writeDict(t, dir, englishFrench, map[string]string{
-		"wait": "wait /weit/\nattendre\n",
+		"wait":   "wait /weit/\nattendre\n",
+		"mother": "mother /ˈmʌðə/\nmère\n",
+		"water":  "water /ˈwɔːtə/\narroser\n",
 	})
 	got, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What French–English says of a French word's part of speech holds
+	// for English–French's translations, which it does not tag; a word
+	// it does not know may be a verb.
 	want := []knowledge.Pair{
-		{French: "imprimante", English: "printer"},
-		{French: "temps", English: "time"},
-		{French: "temps", English: "weather"},
-		{French: "temps", English: "season"},
 		{French: "attendre", English: "wait"},
+		{French: "imprimante", English: "printer", NotVerb: true},
+		{French: "mère", English: "mother", NotVerb: true},
+		{French: "temps", English: "time", NotVerb: true},
+		{French: "temps", English: "weather", NotVerb: true},
+		{French: "temps", English: "season", NotVerb: true},
+		{French: "mère", English: "mother", NotVerb: true},
+		{French: "attendre", English: "wait"},
+		{French: "arroser", English: "water"},
 	}
 	// The indefinite pronouns follow the dictionaries.
 	want = append(want, indefinites...)
@@ -135,16 +146,16 @@ func TestLoadPivot(t *testing.T) {
 	})
 	want := []knowledge.Pair{
 		// A sense of a field ("[comp.]") is a translation; an example
-		// is not.
-		{French: "base de données", English: "data base"},
-		{French: "base de données", English: "database"},
+		// is not. A noun is told from a verb.
+		{French: "base de données", English: "data base", NotVerb: true},
+		{French: "base de données", English: "database", NotVerb: true},
 		// The general language's senses come before a field's: the
 		// first three are taken.
 		{French: "diriger", English: "guide"},
 		{French: "diriger", English: "lead"},
 		{French: "diriger", English: "run"},
-		{French: "mot de passe", English: "keyword"},
-		{French: "mot de passe", English: "password"},
+		{French: "mot de passe", English: "keyword", NotVerb: true},
+		{French: "mot de passe", English: "password", NotVerb: true},
 		// Definitions ("Percevoir…") are no translations; a place
 		// (<pn>) is called alike; a German word with no translation
 		// line (Drucker) gives nothing; each German word gives its first

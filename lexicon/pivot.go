@@ -89,6 +89,7 @@ func LoadPivot(dir string) ([]knowledge.Pair, error) {
 			}
 		}
 	}
+	notVerb := notVerbs(french)
 	var pairs []knowledge.Pair
 	for _, e := range french {
 		var seen []string
@@ -96,7 +97,7 @@ func LoadPivot(dir string) ([]knowledge.Pair, error) {
 			for _, en := range english[strings.ToLower(de)] {
 				if len(seen) < maxEnglishPerFrench && !slices.Contains(seen, en) {
 					seen = append(seen, en)
-					pairs = append(pairs, knowledge.Pair{French: e.headword, English: en})
+					pairs = append(pairs, knowledge.Pair{French: e.headword, English: en, NotVerb: notVerb[strings.ToLower(e.headword)]})
 				}
 			}
 		}
@@ -185,7 +186,7 @@ func parseWikDict(article string) (entry, bool) {
 	if len(lines) < 2 || strings.Contains(lines[0], "<pn") {
 		return entry{}, false
 	}
-	e := entry{headword: headword(lines[0])}
+	e := entry{headword: headword(lines[0]), part: partOf(lines[0])}
 	for i := 1; i < len(lines); i++ {
 		l := strings.TrimSpace(lines[i])
 		n, rest, numbered := strings.Cut(l, ". ")
