@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -52,7 +53,7 @@ func Load(dir string) ([]knowledge.Pair, error) {
 		// headwords' parts of speech holds for them as English–French's
 		// translations too, which that dictionary does not tag.
 		if d.frenchIn {
-			notVerb = notVerbs(entries)
+			notVerb = notVerbs(append(slices.Clip(entries), frenchGermanParts(dir)...))
 		}
 		for _, e := range entries {
 			for _, tr := range e.translations {
@@ -88,6 +89,23 @@ func partOf(first string) string {
 	inside, _, _ := strings.Cut(rest, ">")
 	part, _, _ := strings.Cut(inside, ",")
 	return strings.TrimSpace(part)
+}
+
+// frenchGermanParts returns the French headwords of the French–German
+// dictionary with their parts of speech, when it is installed: it tags
+// four times as many French words as French–English ("dernier" is an
+// adjective). Nothing when it cannot be read: it only refines the forms
+// French words are searched by, and LoadPivot reports why.
+func frenchGermanParts(dir string) []entry {
+	tagged, err := readDictFunc(filepath.Join(dir, frenchGerman), nil, func(article string) (entry, bool) {
+		first, _, _ := strings.Cut(article, "\n")
+		e := entry{headword: headword(first), part: partOf(first)}
+		return e, e.headword != "" && e.part != ""
+	})
+	if err != nil {
+		return nil
+	}
+	return tagged
 }
 
 // notVerbs returns the headwords of French articles that no article of

@@ -90,6 +90,34 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// The French–German dictionary, when installed, tells more French words'
+// parts of speech than French–English does; a word either calls a verb
+// is one.
+func TestLoadTagsWordsFromFrenchGerman(t *testing.T) {
+	dir := t.TempDir()
+	writeDict(t, dir, frenchEnglish, map[string]string{"souper": "souper /supe/ <v>\nhave supper\n"})
+	writeDict(t, dir, englishFrench, map[string]string{
+		"last":   "last /lɑːst/\ndernier\n",
+		"supper": "supper /ˈsʌpə/\nsouper\n",
+	})
+	writeDict(t, dir, frenchGerman, map[string]string{
+		"dernier": "dernier /dɛʁ.nje/ <adj, masc>\nletzter\n",
+		"souper":  "souper /su.pe/ <n, masc>\nAbendessen\n",
+	})
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []knowledge.Pair{
+		{French: "souper", English: "have supper"},
+		{French: "dernier", English: "last", NotVerb: true},
+		{French: "souper", English: "supper"},
+	}
+	if diff := cmp.Diff(got[:len(want)], want); diff != "" {
+		t.Errorf("Load (-got +want):\n%s", diff)
+	}
+}
+
 func TestLoadMissing(t *testing.T) {
 	_, err := Load(t.TempDir())
 	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "dict-freedict-fra-eng") {
