@@ -39,8 +39,9 @@ const (
 // sameness, the logistic, the discounts). Each offer records the version
 // that scored it, and only the outcomes of offers scored by the current
 // one recalibrate the threshold: a change that moves the confidence a pair
-// of questions gets must bump it.
-const ConfidenceModel = 2
+// of questions gets must bump it. 3: the French–English lexicon's rounds
+// since 2 (plurals, phrases, verbs) and the period a question is about.
+const ConfidenceModel = 3
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -26,6 +26,8 @@ const (
 	poleOut
 	poleOn
 	poleOff
+	poleThisPeriod
+	poleOtherPeriod
 	poles
 )
 
@@ -38,6 +40,14 @@ func (p pole) opposite() pole { return p ^ 1 }
 // phraseWords splits. "in" and "on" alone say nothing of a question's way
 // ("in the Paris office"): only after the verbs that make them sign in or
 // switch on.
+//
+// The period a question is about is a way too: "the budget for this year"
+// and "the budget for next year" differ by a word the analysis drops
+// ("this", "cette") against one it keeps ("next"), which sameness reads as
+// a detail the new question leaves out, not as another question. "This"
+// says a period only before one; "last", "next" and "previous" say
+// another whatever follows, and "last" and "next" against each other are
+// words each question lacks, which sameness already weighs.
 var poleWords = map[pole][]string{
 	poleMore:    {"above", "over", "more than", "greater than", "higher than", "exceeding", "au dessus", "plus de", "plus que", "superieur", "superieure", "superieurs", "superieures"},
 	poleLess:    {"below", "under", "less than", "fewer than", "lower than", "beneath", "au dessous", "en dessous", "moins de", "moins que", "inferieur", "inferieure", "inferieurs", "inferieures"},
@@ -49,6 +59,13 @@ var poleWords = map[pole][]string{
 	poleOut:     {"log out", "logged out", "logging out", "sign out", "signed out", "signing out", "log off", "sign off", "opt out"},
 	poleOn:      {"turn on", "turned on", "switch on", "switched on", "power on"},
 	poleOff:     {"turn off", "turned off", "switch off", "switched off", "power off"},
+	poleThisPeriod: {"this year", "this month", "this week", "this quarter", "this semester", "this sprint", "this weekend",
+		"current year", "current month", "current week", "current quarter",
+		"cette annee", "ce mois", "cette semaine", "ce trimestre", "ce semestre", "ce sprint", "ce week end", "en cours"},
+	poleOtherPeriod: {"last", "next", "previous", "upcoming",
+		"dernier", "derniere", "derniers", "dernieres", "prochain", "prochaine", "prochains", "prochaines",
+		"precedent", "precedente", "precedents", "precedentes",
+		"annee passee", "mois passe", "semaine passee", "trimestre passe"},
 }
 
 // poleOf finds each pole's phrases by their first word.

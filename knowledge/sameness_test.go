@@ -237,6 +237,32 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerOtherPeriod asks about another period than a past
+// question: "this year" against "next year", "this quarter" against "last
+// quarter", which differ by a word the analysis drops ("this", "cette")
+// and one it keeps. None may be answered without asking anyone; the same
+// periods asked in other words must be.
+func TestInstantAnswerOtherPeriod(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"When is the budget for next year approved?",
+		"Where is the sales report for last quarter?",
+		"Où trouver les fiches de paie de l'année dernière ?",
+		"How many days off do I have left this year?",
+	)
+	notHandedBack(t, e, "it is about another period",
+		"When is the budget for this year approved?",
+		"Where is the sales report for this quarter?",
+		"Où trouver les fiches de paie de cette année ?",
+		"How many days off do I have left next year?",
+	)
+	handedBack(t, e, map[string]string{
+		"Next year's budget: when is it approved?":         "q0",
+		"Where is last quarter's sales report?":            "q1",
+		"Où sont les fiches de paie de l'année dernière ?": "q2",
+		"How many days off are left this year?":            "q3",
+	})
+}
+
 // TestInstantAnswerAcrossLanguages asks, in French, questions an English
 // history already answered: the old question's words are found in the new
 // one through its translations as the new one's are in the old, so a true
