@@ -85,32 +85,130 @@ type polePhrase struct {
 	pole  pole
 }
 
-// polarity is the set of poles a text says.
-type polarity [poles]bool
+// polarity is the set of poles a text says, and what its questions ask
+// for.
+type polarity struct {
+	poles [poles]bool
+	asks  asked
+}
 
-// polarityOf returns the poles text says.
+// polarityOf returns the poles text says and what it asks for.
 func polarityOf(text string) polarity {
 	var found polarity
 	words := phraseWords(FoldAccents(text))
 	for i, w := range words {
 		for _, ph := range poleOf[w] {
 			if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
-				found[ph.pole] = true
+				found.poles[ph.pole] = true
 			}
 		}
 	}
+	found.asks = askedOf(text)
 	return found
 }
 
 // opposed reports whether two texts go opposite ways: one says a pole and
 // not its opposite, the other the opposite and not the pole. A text that
 // says both ways (a long body often does) opposes nothing on that pair.
+// Two texts that ask for different things (a time and a person, a reason
+// and a place) are opposed too.
 func (a polarity) opposed(b polarity) bool {
 	for p := pole(0); p < poles; p += 2 {
 		q := p.opposite()
-		if a[p] && !a[q] && b[q] && !b[p] || a[q] && !a[p] && b[p] && !b[q] {
+		if a.poles[p] && !a.poles[q] && b.poles[q] && !b.poles[p] || a.poles[q] && !a.poles[p] && b.poles[p] && !b.poles[q] {
 			return true
 		}
 	}
-	return false
+	return a.asks.differs(b.asks)
+}
+
+// The word a question begins with says what it asks for, and the index
+// drops it with the other little words: "When are travel expenses
+// approved?" and "Who approves travel expenses?" keep the same words, and
+// ask for a time and a person. Four kinds of answer are told apart: a
+// person, a time, a reason, a quantity (how much, how many, how long).
+// "Where", "how", "what" and "which" ask for any of them ("What is the
+// deadline?" is "When is the deadline?", "How do I get a parking badge?"
+// is often "Who gives parking badges?") and for none in particular.
+type asked uint8
+
+const (
+	askPerson asked = 1 << iota
+	askTime
+	askReason
+	askQuantity
+)
+
+// askWords gives what each question word or phrase asks for, in English
+// and in French, lower-cased and split as phraseWords splits. A length of
+// time is a quantity, as "how many weeks" asks it.
+var askWords = map[asked][]string{
+	askPerson:   {"who", "whom", "whose", "qui"},
+	askTime:     {"when", "what time", "what date", "which day", "what day", "since when", "quand", "depuis quand", "à quelle heure", "quel jour", "quelle date", "quelle heure"},
+	askReason:   {"why", "how come", "pourquoi", "pour quelle raison"},
+	askQuantity: {"how much", "how many", "how long", "combien"},
+}
+
+// askPhrases are askWords' phrases by their first word, longest first, so
+// that "what time" is read before any shorter one.
+var askPhrases = func() map[string][]askPhrase {
+	m := make(map[string][]askPhrase)
+	for a, phrases := range askWords {
+		for _, ph := range phrases {
+			words := phraseWords(ph)
+			m[words[0]] = append(m[words[0]], askPhrase{words: words, asks: a})
+		}
+	}
+	for _, phrases := range m {
+		slices.SortFunc(phrases, func(a, b askPhrase) int { return len(b.words) - len(a.words) })
+	}
+	return m
+}()
+
+type askPhrase struct {
+	words []string
+	asks  asked
+}
+
+// askOpeners are the words a question may open with before its question
+// word ("Hi all, when…", "Does anyone know who…", "Bonjour, quelqu'un sait
+// où…"). A question word elsewhere is rather a conjunction or a relative
+// ("it fails when I log in", "le collègue qui gère"), which asks nothing.
+var askOpeners = map[string]bool{
+	"hi": true, "hello": true, "hey": true, "all": true, "everyone": true, "team": true, "folks": true,
+	"quick": true, "question": true, "and": true, "so": true, "but": true, "please": true,
+	"does": true, "do": true, "anyone": true, "anybody": true, "someone": true, "somebody": true, "you": true,
+	"know": true, "knows": true, "tell": true, "me": true, "us": true, "can": true, "could": true,
+	"bonjour": true, "bonsoir": true, "salut": true, "coucou": true, "à": true, "tous": true, "toutes": true,
+	"petite": true, "et": true, "alors": true, "mais": true, "svp": true, "quelqu": true, "un": true,
+	"sait": true, "sais": true, "savez": true, "tu": true, "vous": true, "on": true, "dire": true,
+}
+
+// askedOf returns what the questions of text ask for: the question word
+// each sentence opens with, after askOpeners.
+func askedOf(text string) asked {
+	var found asked
+	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
+		words := phraseWords(sentence)
+		i := 0
+		for i < len(words) && askOpeners[words[i]] {
+			i++
+		}
+		if i == len(words) {
+			continue
+		}
+		for _, ph := range askPhrases[words[i]] {
+			if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
+				found |= ph.asks
+				break
+			}
+		}
+	}
+	return found
+}
+
+// differs reports whether two questions ask for different things: each
+// asks for a kind of answer, and none the other asks for.
+func (a asked) differs(b asked) bool {
+	return a != 0 && b != 0 && a&b == 0
 }

@@ -263,6 +263,37 @@ func TestInstantAnswerOtherPeriod(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerAsksForAnotherThing asks for another kind of answer
+// than a past question about the same thing: a time for a person, a reason
+// for a time, a length for a start. The question words that say it are
+// dropped by the index, so the two keep the same words. None may be
+// answered without asking anyone; the same questions asked with another
+// opening, or with a question word that asks for no kind in particular
+// ("What is the deadline?" for "When is the deadline?"), must be.
+func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Who approves travel expenses above 500 euros?",
+		"When is the office closed for Christmas?",
+		"How long is parental leave for fathers?",
+		"Qui valide les notes de frais de formation ?",
+		"What is the deadline for timesheets?",
+	)
+	notHandedBack(t, e, "it asks for another kind of answer",
+		"When are travel expenses above 500 euros approved?",
+		"Hi all, when are travel expenses above 500 euros approved?",
+		"Why is the office closed for Christmas?",
+		"When does parental leave for fathers start?",
+		"Quand sont validées les notes de frais de formation ?",
+	)
+	handedBack(t, e, map[string]string{
+		"Does anyone know who approves travel expenses above 500 euros?": "q0",
+		"Is the office closed for Christmas?":                            "q1",
+		"Parental leave for fathers: how long is it?":                    "q2",
+		"Les notes de frais de formation, qui les valide ?":              "q3",
+		"When is the deadline for timesheets?":                           "q4",
+	})
+}
+
 // TestInstantAnswerAcrossLanguages asks, in French, questions an English
 // history already answered: the old question's words are found in the new
 // one through its translations as the new one's are in the old, so a true
