@@ -110,8 +110,8 @@ func polarityOf(text string) polarity {
 // opposed reports whether two texts go opposite ways: one says a pole and
 // not its opposite, the other the opposite and not the pole. A text that
 // says both ways (a long body often does) opposes nothing on that pair.
-// Two texts that ask for different things (a time and a person, a reason
-// and a place) are opposed too.
+// Two texts that ask for different things (a time and a person), or whose
+// questions one negates and the other not, are opposed too.
 func (a polarity) opposed(b polarity) bool {
 	for p := pole(0); p < poles; p += 2 {
 		q := p.opposite()
@@ -130,6 +130,14 @@ func (a polarity) opposed(b polarity) bool {
 // "Where", "how", "what" and "which" ask for any of them ("What is the
 // deadline?" is "When is the deadline?", "How do I get a parking badge?"
 // is often "Who gives parking badges?") and for none in particular.
+//
+// A question that opens so and is negated asks for the others: "Which
+// meeting rooms don't have a projector?" is not "Which meeting rooms have
+// a projector?", and again the index keeps the same words. Only such
+// questions are read for it, and not those that ask why: a problem is
+// reported with or without a negation ("Is the printer not working?", "Is
+// the printer working?", "Why doesn't the VPN connect?", "Why does the VPN
+// fail to connect?") and asks the same.
 type asked uint8
 
 const (
@@ -137,6 +145,12 @@ const (
 	askTime
 	askReason
 	askQuantity
+	// askOpen is set when a sentence opens with a question word, of a
+	// kind or not; askNegated when such a sentence is negated.
+	askOpen
+	askNegated
+
+	askKinds = askPerson | askTime | askReason | askQuantity
 )
 
 // askWords gives what each question word or phrase asks for, in English
@@ -147,6 +161,28 @@ var askWords = map[asked][]string{
 	askTime:     {"when", "what time", "what date", "which day", "what day", "since when", "quand", "depuis quand", "à quelle heure", "quel jour", "quelle date", "quelle heure"},
 	askReason:   {"why", "how come", "pourquoi", "pour quelle raison"},
 	askQuantity: {"how much", "how many", "how long", "combien"},
+	askOpen: {"what", "which", "where", "how", "que", "qu", "quoi", "quel", "quelle", "quels", "quelles",
+		"lequel", "laquelle", "lesquels", "lesquelles", "où", "comment"},
+}
+
+// negations are the words that negate a sentence, as phraseWords splits
+// them, and French's "pas", "jamais", "aucun" and "rien", which follow its
+// "ne".
+var negations = map[string]bool{
+	"not": true, "no": true, "never": true, "cannot": true,
+	"pas": true, "jamais": true, "aucun": true, "aucune": true, "rien": true,
+}
+
+// negated reports whether words hold a negation: one of negations, or the
+// t of "don't" and "can't", which follows an n ("a-t-il" has a t that
+// negates nothing).
+func negated(words []string) bool {
+	for i, w := range words {
+		if negations[w] || w == "t" && i > 0 && strings.HasSuffix(words[i-1], "n") {
+			return true
+		}
+	}
+	return false
 }
 
 // askPhrases are askWords' phrases by their first word, longest first, so
@@ -185,7 +221,8 @@ var askOpeners = map[string]bool{
 }
 
 // askedOf returns what the questions of text ask for: the question word
-// each sentence opens with, after askOpeners.
+// each sentence opens with, after askOpeners, and whether such a sentence
+// is negated.
 func askedOf(text string) asked {
 	var found asked
 	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
@@ -199,7 +236,10 @@ func askedOf(text string) asked {
 		}
 		for _, ph := range askPhrases[words[i]] {
 			if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
-				found |= ph.asks
+				found |= ph.asks | askOpen
+				if negated(words[i:]) {
+					found |= askNegated
+				}
 				break
 			}
 		}
@@ -208,7 +248,13 @@ func askedOf(text string) asked {
 }
 
 // differs reports whether two questions ask for different things: each
-// asks for a kind of answer, and none the other asks for.
+// asks for a kind of answer and none the other asks for, or both open
+// with a question word, neither asks why, and one is negated, the other
+// not.
 func (a asked) differs(b asked) bool {
-	return a != 0 && b != 0 && a&b == 0
+	ka, kb := a&askKinds, b&askKinds
+	if ka != 0 && kb != 0 && ka&kb == 0 {
+		return true
+	}
+	return a&b&askOpen != 0 && (a|b)&askReason == 0 && (a^b)&askNegated != 0
 }

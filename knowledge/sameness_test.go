@@ -294,6 +294,34 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerNegatedQuestion asks for the others than a past
+// question: "Which meeting rooms don't have a projector?" keeps every word
+// of "Which meeting rooms have a projector?". None may be answered
+// without asking anyone. A problem reported with or without a negation,
+// or asked why, asks the same, and the t of "y a-t-il" negates nothing.
+func TestInstantAnswerNegatedQuestion(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Which meeting rooms have a projector?",
+		"Who has submitted their timesheet for March?",
+		"Quelles salles ont un vidéoprojecteur ?",
+		"Why doesn't the VPN connect on my phone?",
+		"Is the printer on the third floor working?",
+		"Combien de salles au bureau de Lyon ?",
+	)
+	notHandedBack(t, e, "it asks for the others",
+		"Which meeting rooms don't have a projector?",
+		"Which meeting rooms have no projector?",
+		"Who hasn't submitted their timesheet for March?",
+		"Quelles salles n'ont pas de vidéoprojecteur ?",
+	)
+	handedBack(t, e, map[string]string{
+		"Which rooms have a projector?":                  "q0",
+		"Why does the VPN fail to connect on my phone?":  "q3",
+		"Is the printer on the third floor not working?": "q4",
+		"Combien de salles y a-t-il au bureau de Lyon ?": "q5",
+	})
+}
+
 // TestInstantAnswerAcrossLanguages asks, in French, questions an English
 // history already answered: the old question's words are found in the new
 // one through its translations as the new one's are in the old, so a true
