@@ -702,7 +702,8 @@ var frenchBeforeVowel = map[string]string{
 }
 
 // singulars returns the singulars word may be the plural of, in either
-// language: less its s or its x, and "-aux" as "-al" ("journaux").
+// language: less its s or its x, "-aux" as "-al" ("journaux"), and less
+// the "es" English adds after a hiss ("bonuses").
 func singulars(word string) []string {
 	if len(word) < 4 || strings.HasSuffix(word, "ss") {
 		return nil
@@ -711,6 +712,17 @@ func singulars(word string) []string {
 	for _, p := range []struct{ plural, one string }{{"s", ""}, {"x", ""}, {"aux", "al"}} {
 		if stem, ok := strings.CutSuffix(word, p.plural); ok {
 			out = append(out, stem+p.one)
+		}
+	}
+	// English adds "es" after a hiss: "bonuses", "taxes", "patches",
+	// whose stem the stemmer cuts unlike the singular's ("bonus" is
+	// "bonu", "bonuses" "bonus").
+	if stem, ok := strings.CutSuffix(word, "es"); ok {
+		for _, hiss := range []string{"s", "x", "z", "ch", "sh"} {
+			if strings.HasSuffix(stem, hiss) {
+				out = append(out, stem)
+				break
+			}
 		}
 	}
 	return out

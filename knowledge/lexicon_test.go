@@ -333,8 +333,10 @@ func TestLexiconFindsTheSingularOfAPlural(t *testing.T) {
 		{French: "inviter", English: "invite"},
 		{French: "réseau", English: "network"},
 		{French: "journal", English: "newspaper"},
+		{French: "prime", English: "bonus"},
+		{French: "impôt", English: "tax"},
 	}, words)
-	for word, want := range map[string]string{"invités": "guest", "réseaux": "network", "journaux": "newspaper"} {
+	for word, want := range map[string]string{"invités": "guest", "réseaux": "network", "journaux": "newspaper", "bonuses": "prime", "taxes": "impôt"} {
 		if got := translations(l, word); got[want] == 0 {
 			t.Errorf("%s → %v, want %s", word, got, want)
 		}
