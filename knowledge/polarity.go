@@ -54,7 +54,7 @@ var poleWords = map[pole][]string{
 	poleBefore:  {"before", "prior to", "avant"},
 	poleAfter:   {"after", "afterwards", "apres"},
 	poleWith:    {"with", "avec"},
-	poleWithout: {"without", "sans"},
+	poleWithout: {"without", "with no", "sans"},
 	poleIn:      {"log in", "logged in", "logging in", "sign in", "signed in", "signing in", "log on", "sign on", "opt in"},
 	poleOut:     {"log out", "logged out", "logging out", "sign out", "signed out", "signing out", "log off", "sign off", "opt out"},
 	poleOn:      {"turn on", "turned on", "switch on", "switched on", "power on"},
@@ -90,6 +90,7 @@ type polePhrase struct {
 type polarity struct {
 	poles [poles]bool
 	asks  asked
+	route route
 }
 
 // polarityOf returns the poles text says and what it asks for.
@@ -104,6 +105,7 @@ func polarityOf(text string) polarity {
 		}
 	}
 	found.asks = askedOf(text)
+	found.route = routeOf(words)
 	return found
 }
 
@@ -111,7 +113,8 @@ func polarityOf(text string) polarity {
 // not its opposite, the other the opposite and not the pole. A text that
 // says both ways (a long body often does) opposes nothing on that pair.
 // Two texts that ask for different things (a time and a person), or whose
-// questions one negates and the other not, are opposed too.
+// questions one negates and the other not, or that go between the same
+// two places the other way round, are opposed too.
 func (a polarity) opposed(b polarity) bool {
 	for p := pole(0); p < poles; p += 2 {
 		q := p.opposite()
@@ -119,7 +122,73 @@ func (a polarity) opposed(b polarity) bool {
 			return true
 		}
 	}
-	return a.asks.differs(b.asks)
+	return a.asks.differs(b.asks) || a.route.reversed(b.route)
+}
+
+// route is where a text goes from and to, by the first word of each end:
+// "How do I get from the airport to the office?" goes from "airport" to
+// "office", "Comment passer d'Outlook à Gmail ?" from "outlook" to
+// "gmail". The words that say it are dropped by the index, so the way
+// back ("from the office to the airport", "from French to English")
+// keeps the same words.
+type route struct{ from, to string }
+
+// routeFrom and routeTo are the words before each end, in English and
+// in French, without accents; routeSkipped those between them and the
+// end's word.
+var (
+	routeFrom    = map[string]bool{"from": true, "de": true, "du": true, "des": true, "d": true, "depuis": true}
+	routeTo      = map[string]bool{"to": true, "into": true, "a": true, "au": true, "aux": true, "vers": true}
+	routeSkipped = map[string]bool{
+		"the": true, "a": true, "an": true, "my": true, "our": true, "your": true, "this": true, "that": true,
+		"le": true, "la": true, "les": true, "l": true, "un": true, "une": true, "mon": true, "ma": true, "mes": true,
+		"notre": true, "votre": true, "nos": true, "vos": true, "ce": true, "cette": true,
+	}
+)
+
+// routeOf returns the route words say, folded and split as polarityOf
+// splits them: the first end after a word of routeFrom, and the end after
+// the first word of routeTo that follows it, or else the last before it
+// ("switch to Gmail from Outlook"). The zero route when they say none.
+func routeOf(words []string) route {
+	end := func(i int) string {
+		for ; i < len(words); i++ {
+			if !routeSkipped[words[i]] {
+				return words[i]
+			}
+		}
+		return ""
+	}
+	for i, w := range words {
+		if !routeFrom[w] {
+			continue
+		}
+		from := end(i + 1)
+		if from == "" {
+			return route{}
+		}
+		for j := i + 2; j < len(words); j++ {
+			if routeTo[words[j]] {
+				if to := end(j + 1); to != "" {
+					return route{from, to}
+				}
+			}
+		}
+		for j := i - 1; j >= 0; j-- {
+			if routeTo[words[j]] {
+				if to := end(j + 1); to != "" && to != from {
+					return route{from, to}
+				}
+			}
+		}
+		return route{}
+	}
+	return route{}
+}
+
+// reversed reports whether b goes between a's two ends the other way.
+func (a route) reversed(b route) bool {
+	return a.from != "" && a.to != "" && a.from != a.to && a.from == b.to && a.to == b.from
 }
 
 // The word a question begins with says what it asks for, and the index

@@ -231,6 +231,7 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Expenses over 500 euros: who approves them?":         "q0",
 		"Before the laptop migration, what should I back up?": "q1",
 		"Joining the VPN without a certificate, can I?":       "q2",
+		"Can I join the VPN with no certificate?":             "q2",
 		"Okta: why can't I sign in on my phone?":              "q3",
 		"Turn off the laptop screen lock, how?":               "q4",
 		"Les achats de plus de 1000 euros, qui les valide ?":  "q5",
@@ -319,6 +320,31 @@ func TestInstantAnswerNegatedQuestion(t *testing.T) {
 		"Why does the VPN fail to connect on my phone?":  "q3",
 		"Is the printer on the third floor not working?": "q4",
 		"Combien de salles y a-t-il au bureau de Lyon ?": "q5",
+	})
+}
+
+// TestInstantAnswerOtherWayRound asks for the way back between the same
+// two ends as a past question: "from the office to the airport" keeps
+// every word of "from the airport to the office". None may be answered
+// without asking anyone; the same way said in another order must be.
+func TestInstantAnswerOtherWayRound(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"How do I get from the airport to the office?",
+		"How do I move a ticket from Jira to GitHub?",
+		"Comment passer d'Outlook à Gmail ?",
+		"Who translates documents from French to English?",
+	)
+	notHandedBack(t, e, "it goes the other way round",
+		"How do I get from the office to the airport?",
+		"How do I move a ticket from GitHub to Jira?",
+		"Comment passer de Gmail à Outlook ?",
+		"Who translates documents from English to French?",
+	)
+	handedBack(t, e, map[string]string{
+		"How do I get to the office from the airport?":       "q0",
+		"How can I move a ticket from Jira to GitHub?":       "q1",
+		"Comment passer d'Outlook vers Gmail ?":              "q2",
+		"Who translates documents from French into English?": "q3",
 	})
 }
 
