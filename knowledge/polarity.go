@@ -85,15 +85,15 @@ type polePhrase struct {
 	pole  pole
 }
 
-// polarity is the set of poles a text says, and what its questions ask
-// for.
+// polarity is the set of poles a text says, what its questions ask for,
+// and where it goes from and to.
 type polarity struct {
 	poles [poles]bool
 	asks  asked
 	route route
 }
 
-// polarityOf returns the poles text says and what it asks for.
+// polarityOf returns the poles text says, what it asks for and its route.
 func polarityOf(text string) polarity {
 	var found polarity
 	words := phraseWords(FoldAccents(text))
