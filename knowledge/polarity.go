@@ -303,17 +303,64 @@ func askedOf(text string) asked {
 		if i == len(words) {
 			continue
 		}
-		for _, ph := range askPhrases[words[i]] {
-			if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
-				found |= ph.asks | askOpen
-				if negated(words[i:]) {
-					found |= askNegated
-				}
-				break
-			}
-		}
+		found |= askedAt(words, i)
 	}
 	return found
+}
+
+// askedAt returns what the sentence words asks for with the question word
+// at i, if it is one.
+func askedAt(words []string, i int) asked {
+	for _, ph := range askPhrases[words[i]] {
+		end := i + len(ph.words)
+		if end > len(words) || !slices.Equal(words[i:end], ph.words) {
+			continue
+		}
+		switch {
+		case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]]:
+			return 0
+		case ph.asks == askPerson:
+			// "Who can help?" asks for nobody in particular; "Who
+			// knows why…?" asks why.
+			j := end
+			for j < len(words) && helpCalls[words[j]] {
+				j++
+			}
+			switch {
+			case j == len(words):
+				return 0
+			case j > end && len(askPhrases[words[j]]) > 0:
+				return askedAt(words, j)
+			}
+		}
+		found := ph.asks | askOpen
+		if negated(words[i:]) {
+			found |= askNegated
+		}
+		return found
+	}
+	return 0
+}
+
+// clauseSubjects are the words after which "when" or "quand" opens a
+// clause, not a question: "When I open Outlook, it crashes" says when it
+// crashes, and asks nothing; "When does the office close?" asks.
+var clauseSubjects = map[string]bool{
+	"i": true, "we": true, "you": true, "he": true, "she": true, "they": true, "it": true, "there": true,
+	"my": true, "our": true, "your": true, "their": true, "the": true, "a": true, "an": true, "this": true, "that": true,
+	"je": true, "j": true, "on": true, "nous": true, "tu": true, "vous": true, "il": true, "elle": true, "ils": true, "elles": true,
+	"le": true, "la": true, "les": true, "l": true, "mon": true, "ma": true, "mes": true, "un": true, "une": true,
+	"ce": true, "c": true, "ça": true,
+}
+
+// helpCalls are the words after "who" of a sentence that calls for help
+// rather than asks: "Who can help?", "Who knows?", "Qui peut m'aider ?"
+// ask for nobody in particular, and the question is elsewhere, or after
+// them ("Who knows why…?").
+var helpCalls = map[string]bool{
+	"can": true, "could": true, "help": true, "me": true, "us": true, "know": true, "knows": true,
+	"here": true, "please": true, "peut": true, "pourrait": true, "m": true, "nous": true, "aider": true,
+	"sait": true, "ici": true, "svp": true,
 }
 
 // differs reports whether two questions ask for different things: each

@@ -270,7 +270,8 @@ func TestInstantAnswerOtherPeriod(t *testing.T) {
 // dropped by the index, so the two keep the same words. None may be
 // answered without asking anyone; the same questions asked with another
 // opening, or with a question word that asks for no kind in particular
-// ("What is the deadline?" for "When is the deadline?"), must be.
+// ("What is the deadline?" for "When is the deadline?"), or with a
+// "when" that opens a clause or a "who" that calls for help, must be.
 func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 	e := mustAnswered(t, "q%d", 3,
 		"Who approves travel expenses above 500 euros?",
@@ -278,6 +279,7 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"How long is parental leave for fathers?",
 		"Qui valide les notes de frais de formation ?",
 		"What is the deadline for timesheets?",
+		"Why does Outlook crash when I open it?",
 	)
 	notHandedBack(t, e, "it asks for another kind of answer",
 		"When are travel expenses above 500 euros approved?",
@@ -292,6 +294,10 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"Parental leave for fathers: how long is it?":                    "q2",
 		"Les notes de frais de formation, qui les valide ?":              "q3",
 		"When is the deadline for timesheets?":                           "q4",
+		// "When I…" opens a clause, "Who can help?" calls for help, and
+		// "Who knows why…?" asks why.
+		"When I open Outlook it crashes. Who can help?":  "q5",
+		"Outlook crashes when I open it. Who knows why?": "q5",
 	})
 }
 
