@@ -40,8 +40,9 @@ const (
 // that scored it, and only the outcomes of offers scored by the current
 // one recalibrate the threshold: a change that moves the confidence a pair
 // of questions gets must bump it. 3: the French–English lexicon's rounds
-// since 2 (plurals, phrases, verbs), the period a question is about and
-// the kind of answer it asks for.
+// since 2 (plurals, phrases, verbs), and what polarity.go and the
+// restrictions read (the period, the kind of answer, negation, the way
+// back, a restricting phrase).
 const ConfidenceModel = 3
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

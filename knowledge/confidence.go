@@ -1,6 +1,9 @@
 package knowledge
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // Whether a past question asks the same thing as a new one is judged on
 // the words that carry meaning, both ways: what the new question asks must
@@ -195,6 +198,80 @@ func compare(asked, old bag) sameness {
 		s.Overlap = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)
 	}
 	return s
+}
+
+// A question may say what it asks about in a phrase the other question
+// lacks altogether: "How long is parental leave for fathers?" against "How
+// long is parental leave?", "How do I restart the staging cluster after
+// an outage?" against "How do I restart the staging cluster?". The words
+// of such a phrase are few and the rest agree, so overlap alone keeps the
+// two close (0.98 and 0.86); but the phrase restricts what is asked, to
+// fathers or to after an outage, and the answer to one may not answer the
+// other. A restriction is a phrase opened by one of restrictingWords whose
+// every word the other question lacks, and it counts against sameness as
+// a doubt does (doubtPower) for its share of the question's meaning.
+//
+// "Of" and "de" open no restriction: they make compounds ("days of
+// holiday", "salle de réunion", "mot de passe") that a question may name
+// in short ("holidays", "une salle"). Nor does a phrase none of whose
+// words weighs as much as the question's words on average: "in Qatar" in
+// a forum about living in Qatar, or "in Slack" in a workspace, is the
+// place every question is asked in, not a restriction.
+var restrictingWords = map[string]bool{
+	"for": true, "with": true, "in": true, "on": true, "at": true, "after": true, "before": true,
+	"during": true, "about": true, "from": true, "to": true, "without": true,
+	"pour": true, "avec": true, "dans": true, "sur": true, "chez": true, "après": true, "avant": true,
+	"pendant": true, "sans": true, "en": true,
+}
+
+// unrestricted returns the share of from's meaning (its words by weight)
+// that lies in restrictions of text, the question from holds, that in
+// lacks. analyse is the index's analysis, which gives a phrase's words as
+// the bags hold them.
+func unrestricted(text string, from, in bag, analyse func(string) []Word) float64 {
+	weight := make(map[string]float64, len(from.words))
+	var total float64
+	for i, w := range from.words {
+		if len(w.Terms) == 0 {
+			continue
+		}
+		if _, seen := weight[w.Terms[0]]; !seen {
+			weight[w.Terms[0]] = from.weights[i]
+			total += from.weights[i]
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	average := total / float64(len(weight))
+	var missing float64
+	for part := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,?!:;\n", r) }) {
+		words := phraseWords(part)
+		for i := 0; i < len(words); i++ {
+			if !restrictingWords[words[i]] {
+				continue
+			}
+			end := i + 1
+			for end < len(words) && !restrictingWords[words[end]] {
+				end++
+			}
+			var share, heaviest float64
+			held := false
+			for _, w := range analyse(strings.Join(words[i+1:end], " ")) {
+				if len(w.Terms) == 0 {
+					continue
+				}
+				held = held || in.found(w) > 0
+				share += weight[w.Terms[0]]
+				heaviest = math.Max(heaviest, weight[w.Terms[0]])
+			}
+			if !held && heaviest >= average {
+				missing += share
+			}
+			i = end - 1
+		}
+	}
+	return math.Min(1, missing/total)
 }
 
 // IDF is BM25's inverse document frequency of a term found in df of docs

@@ -589,6 +589,14 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		}
 		head := compare(a, old)
 		same := head.asks()
+		// Restrictions are not read between two languages: their little
+		// words differ ("password for the keyring", "mot de passe du
+		// trousseau"), and a translation is found less surely than a
+		// word. A text too short to tell its language ("VPN") is read.
+		if askedLang == "" || j.lang == "" || askedLang == j.lang {
+			restricted := math.Max(unrestricted(askedText, a, old, e.Index.Words), unrestricted(j.headline, old, a, e.Index.Words))
+			same *= math.Pow(1-restricted, doubtPower)
+		}
 		if q.Title != "" && j.past.Title != "" {
 			// A body adds details: a word one body has and the other
 			// lacks is no swap of what is asked.

@@ -354,6 +354,45 @@ func TestInstantAnswerOtherWayRound(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerRestriction asks questions that add a phrase
+// restricting what a past one asks, or leave its restriction out: "How
+// long is parental leave?" against "…for fathers?", "…after an outage"
+// against the restart it asks about. None may be answered without asking
+// anyone. A compound named in short ("une salle" for "une salle de
+// réunion"), a restriction said in other words, and the place many
+// questions of the history are asked in ("in Doha") are no restriction.
+func TestInstantAnswerRestriction(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"How long is parental leave for fathers?",
+		"How do I rotate the AWS access keys for the billing service?",
+		"How do I restart the staging Kubernetes cluster?",
+		"How do I order business cards?",
+		"Is there a bike parking at the Lyon office?",
+		"Comment réserver une salle de réunion au bureau de Lyon ?",
+	)
+	notHandedBack(t, e, "a restriction one has and the other lacks",
+		"How long is parental leave?",
+		"How do I rotate the AWS access keys?",
+		"How do I restart the staging Kubernetes cluster after an outage?",
+		"How do I order business cards for a new hire?",
+		"Is there a bike parking with chargers at the Lyon office?",
+	)
+	handedBack(t, e, map[string]string{
+		"How long is the parental leave for a father?":         "q0",
+		"Rotating AWS access keys for the billing service":     "q1",
+		"How can I restart the Kubernetes cluster in staging?": "q2",
+		"Is there bike parking at the Lyon office?":            "q4",
+		"Comment réserver une salle au bureau de Lyon ?":       "q5",
+	})
+
+	inDoha := []string{"Where can I buy a bike in Doha?"}
+	for _, thing := range []string{"a sofa", "a printer", "a used car", "fresh fish", "a kettle", "a guitar", "running shoes", "a mattress"} {
+		inDoha = append(inDoha, "Where can I sell "+thing+" in Doha?", "Where can I buy "+thing+"?", "Who repairs "+thing+"?")
+	}
+	e = mustAnswered(t, "d%d", 3, inDoha...)
+	handedBack(t, e, map[string]string{"Where can I buy a bike?": "d0"})
+}
+
 // TestInstantAnswerAcrossLanguages asks, in French, questions an English
 // history already answered: the old question's words are found in the new
 // one through its translations as the new one's are in the old, so a true
