@@ -224,11 +224,36 @@ var restrictingWords = map[string]bool{
 	"pendant": true, "sans": true, "en": true,
 }
 
+// restrictions returns the restrictions of text, each as the words the
+// index's analysis (analyse) gives it.
+func restrictions(text string, analyse func(string) []Word) [][]Word {
+	var out [][]Word
+	for part := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,?!:;\n", r) }) {
+		words := phraseWords(part)
+		for i := 0; i < len(words); i++ {
+			if !restrictingWords[words[i]] {
+				continue
+			}
+			end := i + 1
+			for end < len(words) && !restrictingWords[words[end]] {
+				end++
+			}
+			if phrase := analyse(strings.Join(words[i+1:end], " ")); len(phrase) > 0 {
+				out = append(out, phrase)
+			}
+			i = end - 1
+		}
+	}
+	return out
+}
+
 // unrestricted returns the share of from's meaning (its words by weight)
-// that lies in restrictions of text, the question from holds, that in
-// lacks. analyse is the index's analysis, which gives a phrase's words as
-// the bags hold them.
-func unrestricted(text string, from, in bag, analyse func(string) []Word) float64 {
+// that lies in its restrictions (as restrictions gives them) that in
+// lacks.
+func unrestricted(restrictions [][]Word, from, in bag) float64 {
+	if len(restrictions) == 0 {
+		return 0
+	}
 	weight := make(map[string]float64, len(from.words))
 	var total float64
 	for i, w := range from.words {
@@ -245,30 +270,19 @@ func unrestricted(text string, from, in bag, analyse func(string) []Word) float6
 	}
 	average := total / float64(len(weight))
 	var missing float64
-	for part := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,?!:;\n", r) }) {
-		words := phraseWords(part)
-		for i := 0; i < len(words); i++ {
-			if !restrictingWords[words[i]] {
+	for _, phrase := range restrictions {
+		var share, heaviest float64
+		held := false
+		for _, w := range phrase {
+			if len(w.Terms) == 0 {
 				continue
 			}
-			end := i + 1
-			for end < len(words) && !restrictingWords[words[end]] {
-				end++
-			}
-			var share, heaviest float64
-			held := false
-			for _, w := range analyse(strings.Join(words[i+1:end], " ")) {
-				if len(w.Terms) == 0 {
-					continue
-				}
-				held = held || in.found(w) > 0
-				share += weight[w.Terms[0]]
-				heaviest = math.Max(heaviest, weight[w.Terms[0]])
-			}
-			if !held && heaviest >= average {
-				missing += share
-			}
-			i = end - 1
+			held = held || in.found(w) > 0
+			share += weight[w.Terms[0]]
+			heaviest = math.Max(heaviest, weight[w.Terms[0]])
+		}
+		if !held && heaviest >= average {
+			missing += share
 		}
 	}
 	return math.Min(1, missing/total)

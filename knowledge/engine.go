@@ -578,6 +578,8 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
 	var askedAcross bag
+	var askedRestrictions [][]Word // read once, for the first match in its language
+	restrictionsRead := false
 	matches := make([]Match, len(found))
 	for i, j := range found {
 		a, old := askedBag, newBag(j.words, weigh, j.translations)
@@ -594,7 +596,10 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		// trousseau"), and a translation is found less surely than a
 		// word. A text too short to tell its language ("VPN") is read.
 		if askedLang == "" || j.lang == "" || askedLang == j.lang {
-			restricted := math.Max(unrestricted(askedText, a, old, e.Index.Words), unrestricted(j.headline, old, a, e.Index.Words))
+			if !restrictionsRead {
+				askedRestrictions, restrictionsRead = restrictions(askedText, e.Index.Words), true
+			}
+			restricted := math.Max(unrestricted(askedRestrictions, a, old), unrestricted(restrictions(j.headline, e.Index.Words), old, a))
 			same *= math.Pow(1-restricted, doubtPower)
 		}
 		if q.Title != "" && j.past.Title != "" {
