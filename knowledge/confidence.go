@@ -216,7 +216,7 @@ func compare(asked, old bag) sameness {
 // in short ("holidays", "une salle"). Nor does a phrase none of whose
 // words weighs as much as the question's words on average: "in Qatar" in
 // a forum about living in Qatar, or "in Slack" in a workspace, is the
-// place every question is asked in, not a restriction.
+// place many questions are asked in, not a restriction.
 var restrictingWords = map[string]bool{
 	"for": true, "with": true, "in": true, "on": true, "at": true, "after": true, "before": true,
 	"during": true, "about": true, "from": true, "to": true, "without": true,
