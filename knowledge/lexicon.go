@@ -302,7 +302,49 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 			return weigh(w.Terms, source{l.Fallback, more, 1})
 		}
 	}
+	if again := l.again(w, lang); len(again) > 0 {
+		return again
+	}
 	return l.cognates(w)
+}
+
+// again translates a word the dictionaries lack that is a verb they know
+// with "re" before it, which both languages put before a verb to say it
+// is done again: "redémarrer" is "démarrer" (start) again, so "restart";
+// "reinstall" is "install" again, so "réinstaller". Its translations are
+// the verb's, each term with "re" before it: the stemmers cut endings
+// only, so "re" and a stem are the stem of "re" and the word. A
+// translation that is no word ("reouvrir", French says "rouvrir") finds
+// nothing.
+func (l *Lexicon) again(w Word, lang string) []QueryWord {
+	rest, ok := strings.CutPrefix(w.Text, "re")
+	if !ok {
+		rest, ok = strings.CutPrefix(w.Text, "ré")
+	}
+	if !ok || len([]rune(rest)) < 4 || l.analyse == nil {
+		return nil
+	}
+	verb := l.analyse(rest)
+	if len(verb) != 1 {
+		return nil
+	}
+	var base []QueryWord
+	if found := l.lookup(verb[0], false, lang == "fr"); len(found) > 0 {
+		base = weigh(verb[0].Terms, source{l, found, 1})
+	} else if l.Fallback != nil {
+		if more := l.Fallback.lookup(verb[0], false, false); len(more) > 0 {
+			base = weigh(verb[0].Terms, source{l.Fallback, more, 1})
+		}
+	}
+	out := make([]QueryWord, len(base))
+	for i, q := range base {
+		terms := make([]string, len(q.Terms))
+		for j, t := range q.Terms {
+			terms[j] = "re" + t
+		}
+		out[i] = QueryWord{Terms: terms, Weight: q.Weight}
+	}
+	return out
 }
 
 // frenchEntries returns those of entries whose headword is French.

@@ -324,6 +324,27 @@ func TestLexiconConjugatesNoWordTheDictionariesCallNoVerb(t *testing.T) {
 	}
 }
 
+// A verb the dictionaries lack, with "re" before one they know, is that
+// verb done again, in either language: "redémarrer" is "restart",
+// "reinstall" "réinstaller". A word they know is not read so
+// ("regarder" is to look, not to keep again).
+func TestLexiconTranslatesAVerbDoneAgain(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "démarrer", English: "start"},
+		{French: "installer", English: "install"},
+		{French: "garder", English: "keep"},
+		{French: "regarder", English: "look"},
+	}, words)
+	for word, want := range map[string]string{"redémarrer": "restart", "réinstaller": "reinstall", "reinstall": "reinstaller", "restart": "redémarrer"} {
+		if got := translations(l, word); got[want] == 0 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+	if got := translations(l, "regarder"); got["look"] == 0 || got["rekeep"] != 0 {
+		t.Errorf("regarder → %v, want look only", got)
+	}
+}
+
 // A plural is looked up as its singular, which dictionaries list: before
 // the verb a French plural may be a form of ("invités" are guests before
 // they are invited).
