@@ -218,9 +218,52 @@ const (
 	// kind or not; askNegated when such a sentence is negated.
 	askOpen
 	askNegated
+	// askMay and askMust are set when a sentence opens by asking
+	// whether one may, or must ("Can I…?", "Do I have to…?").
+	askMay
+	askMust
 
 	askKinds = askPerson | askTime | askReason | askQuantity
 )
+
+// A yes-or-no question that opens with a modal asks whether one may or
+// whether one must: "Can I work from home on Fridays?" and "Do I have to
+// work from home on Fridays?" keep the same words, the index dropping the
+// modals. Only at a sentence's opening, after a greeting: "How can I…"
+// and "What can I do…" ask how, not whether one may.
+var modalWords = map[asked][]string{
+	askMay: {"can i", "can we", "may i", "may we", "could i", "am i allowed", "are we allowed", "is it allowed",
+		"puis je", "peut on", "est ce que je peux", "est ce qu on peut", "ai je le droit", "a t on le droit", "est il permis"},
+	askMust: {"must i", "must we", "do i have to", "do we have to", "do i need to", "do we need to", "have i got to",
+		"is it mandatory", "is it compulsory", "is it required", "dois je", "doit on", "faut il", "est ce que je dois",
+		"est ce qu on doit", "est il obligatoire", "est ce obligatoire", "suis je obligé", "suis je obligée"},
+}
+
+// greetings are the words a question may open with before its modal.
+var greetings = map[string]bool{
+	"hi": true, "hello": true, "hey": true, "all": true, "everyone": true, "team": true, "folks": true,
+	"quick": true, "question": true, "please": true, "so": true, "and": true, "but": true,
+	"bonjour": true, "bonsoir": true, "salut": true, "coucou": true, "à": true, "tous": true, "toutes": true,
+	"petite": true, "svp": true, "et": true, "alors": true, "mais": true,
+}
+
+// modalOf returns whether words, a sentence, opens by asking whether one
+// may or must.
+func modalOf(words []string) asked {
+	i := 0
+	for i < len(words) && greetings[words[i]] {
+		i++
+	}
+	for a, phrases := range modalWords {
+		for _, ph := range phrases {
+			p := phraseWords(ph)
+			if i+len(p) <= len(words) && slices.Equal(words[i:i+len(p)], p) {
+				return a
+			}
+		}
+	}
+	return 0
+}
 
 // askWords gives what each question word or phrase asks for, in English
 // and in French, lower-cased and split as phraseWords splits. A length of
@@ -290,12 +333,13 @@ var askOpeners = map[string]bool{
 }
 
 // askedOf returns what the questions of text ask for: the question word
-// each sentence opens with, after askOpeners, and whether such a sentence
-// is negated.
+// each sentence opens with, after askOpeners, whether such a sentence is
+// negated, and whether one asks if one may or must.
 func askedOf(text string) asked {
 	var found asked
 	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
 		words := phraseWords(sentence)
+		found |= modalOf(words)
 		i := 0
 		for i < len(words) && askOpeners[words[i]] {
 			i++
@@ -364,12 +408,15 @@ var helpCalls = map[string]bool{
 }
 
 // differs reports whether two questions ask for different things: each
-// asks for a kind of answer and none the other asks for, or both open
-// with a question word, neither asks why, and one is negated, the other
-// not.
+// asks for a kind of answer and none the other asks for; one asks whether
+// one may and the other whether one must; or both open with a question
+// word, neither asks why, and one is negated, the other not.
 func (a asked) differs(b asked) bool {
 	ka, kb := a&askKinds, b&askKinds
 	if ka != 0 && kb != 0 && ka&kb == 0 {
+		return true
+	}
+	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
 		return true
 	}
 	return a&b&askOpen != 0 && (a|b)&askReason == 0 && (a^b)&askNegated != 0

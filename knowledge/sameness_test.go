@@ -301,6 +301,30 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerMayOrMust asks whether one must where a past question
+// asked whether one may, and the other way round: the modals are dropped
+// by the index. None may be answered without asking anyone; the same
+// question asked with another modal of the same sense, or asking how,
+// must be.
+func TestInstantAnswerMayOrMust(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Can I work from home on Fridays?",
+		"Do I need to book a desk in the Lyon office?",
+		"Puis-je apporter mon chien au bureau ?",
+	)
+	notHandedBack(t, e, "it asks whether one must, not whether one may, or the other way round",
+		"Do I have to work from home on Fridays?",
+		"Hi all, must I work from home on Fridays?",
+		"Can I book a desk in the Lyon office?",
+		"Dois-je apporter mon chien au bureau ?",
+	)
+	handedBack(t, e, map[string]string{
+		"How can I work from home on Fridays?":              "q0",
+		"Do we need to book a desk in the Lyon office?":     "q1",
+		"Est-ce que je peux apporter mon chien au bureau ?": "q2",
+	})
+}
+
 // TestInstantAnswerNegatedQuestion asks for the others than a past
 // question: "Which meeting rooms don't have a projector?" keeps every word
 // of "Which meeting rooms have a projector?". None may be answered
