@@ -239,6 +239,17 @@ var modalWords = map[asked][]string{
 		"est ce qu on doit", "est il obligatoire", "est ce obligatoire", "suis je obligé", "suis je obligée"},
 }
 
+// modalPhrases are modalWords' phrases, split as phraseWords splits.
+var modalPhrases = func() []askPhrase {
+	var out []askPhrase
+	for a, phrases := range modalWords {
+		for _, ph := range phrases {
+			out = append(out, askPhrase{words: phraseWords(ph), asks: a})
+		}
+	}
+	return out
+}()
+
 // greetings are the words a question may open with before its modal.
 var greetings = map[string]bool{
 	"hi": true, "hello": true, "hey": true, "all": true, "everyone": true, "team": true, "folks": true,
@@ -254,12 +265,9 @@ func modalOf(words []string) asked {
 	for i < len(words) && greetings[words[i]] {
 		i++
 	}
-	for a, phrases := range modalWords {
-		for _, ph := range phrases {
-			p := phraseWords(ph)
-			if i+len(p) <= len(words) && slices.Equal(words[i:i+len(p)], p) {
-				return a
-			}
+	for _, ph := range modalPhrases {
+		if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
+			return ph.asks
 		}
 	}
 	return 0
