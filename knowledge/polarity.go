@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -330,15 +331,17 @@ type askPhrase struct {
 // word ("Hi all, when…", "Does anyone know who…", "Bonjour, quelqu'un sait
 // où…"). A question word elsewhere is rather a conjunction or a relative
 // ("it fails when I log in", "le collègue qui gère"), which asks nothing.
-var askOpeners = map[string]bool{
-	"hi": true, "hello": true, "hey": true, "all": true, "everyone": true, "team": true, "folks": true,
-	"quick": true, "question": true, "and": true, "so": true, "but": true, "please": true,
-	"does": true, "do": true, "anyone": true, "anybody": true, "someone": true, "somebody": true, "you": true,
-	"know": true, "knows": true, "tell": true, "me": true, "us": true, "can": true, "could": true,
-	"bonjour": true, "bonsoir": true, "salut": true, "coucou": true, "à": true, "tous": true, "toutes": true,
-	"petite": true, "et": true, "alors": true, "mais": true, "svp": true, "quelqu": true, "un": true,
-	"sait": true, "sais": true, "savez": true, "tu": true, "vous": true, "on": true, "dire": true,
-}
+// They are the greetings and the words that ask who knows.
+var askOpeners = func() map[string]bool {
+	m := maps.Clone(greetings)
+	for _, w := range []string{
+		"does", "do", "anyone", "anybody", "someone", "somebody", "you", "know", "knows", "tell", "me", "us", "can", "could",
+		"quelqu", "un", "sait", "sais", "savez", "tu", "vous", "on", "dire",
+	} {
+		m[w] = true
+	}
+	return m
+}()
 
 // askedOf returns what the questions of text ask for: the question word
 // each sentence opens with, after askOpeners, whether such a sentence is
