@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,53 @@ func TestANoticeWhoseDeliveryPanicsFailsForGood(t *testing.T) {
 	m, err := o.Send(context.Background(), "k")
 	if err == nil || m.State != desk.OutboxFailed || !strings.Contains(store.failed, "panicked: boom") {
 		t.Errorf("Send = %+v, %v; failed with %q; want the notice failed for good, saying it panicked", m, err, store.failed)
+	}
+}
+
+// refusingNotice is an outbox holding one notice whose store refuses to
+// record its delivery refusals times, as a full disk does, then takes it.
+type refusingNotice struct {
+	oneNotice
+	refusals int
+	sent     bool
+}
+
+func (s *refusingNotice) MarkSent(context.Context, int64, string, string) (bool, error) {
+	if s.refusals > 0 {
+		s.refusals--
+		return false, errors.New("database or disk is full")
+	}
+	s.sent = true
+	s.m.State = desk.OutboxSent
+	return false, nil
+}
+
+// poster is a Slack client that counts the messages it posts.
+type poster struct {
+	SlackAPI
+	posts int
+}
+
+func (p *poster) PostMessageContext(_ context.Context, channel string, _ ...slack.MsgOption) (string, string, error) {
+	p.posts++
+	return channel, "1700000000.000100", nil
+}
+
+func TestADeliveredNoticeIsRecordedOnceTheStoreTakesWrites(t *testing.T) {
+	store := &refusingNotice{refusals: 3, oneNotice: oneNotice{m: desk.Outgoing{ID: 1, State: desk.OutboxPending, Notice: desk.Notice{
+		Key: "k", To: desk.Address{Conversation: "C1"}, Body: desk.Reply{Say: desk.SayHelp},
+	}}}}
+	api := &poster{}
+	ws, err := NewWorkspace(api, nocache{}, "UBOT", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewOutbox(OutboxConfig{}, store, api, ws, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := o.Send(context.Background(), "k")
+	if err != nil || !store.sent || m.State != desk.OutboxSent || api.posts != 1 {
+		t.Errorf("Send = %+v, %v; recorded %v after %d posts; want it posted once and recorded once the store takes writes", m, err, store.sent, api.posts)
 	}
 }

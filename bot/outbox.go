@@ -200,7 +200,7 @@ func (o *Outbox) Send(ctx context.Context, key string) (desk.Outgoing, error) {
 	}
 	var sendErr error
 	if m.State == desk.OutboxPending {
-		sendErr = o.send(ctx, m)
+		sendErr = o.send(ctx, ctx.Done(), m)
 		o.updatePending(ctx)
 	}
 	m, err = o.store.Outgoing(ctx, key)
@@ -218,7 +218,7 @@ func (o *Outbox) sendAll(ctx context.Context, ms []desk.Outgoing) {
 		wg.Go(func() {
 			for m := range next {
 				// Each failure is recorded and logged where it happens.
-				_ = o.send(context.WithoutCancel(ctx), m)
+				_ = o.send(context.WithoutCancel(ctx), ctx.Done(), m)
 			}
 		})
 	}
@@ -240,20 +240,22 @@ func (o *Outbox) updatePending(ctx context.Context) {
 
 // send delivers one notice and records the outcome: sent (with its result),
 // retried later, or failed for good. It returns the failed call's error,
-// once that is recorded.
-func (o *Outbox) send(ctx context.Context, m desk.Outgoing) error {
+// once that is recorded. Once stop closes it no longer waits for a
+// refusing store.
+func (o *Outbox) send(ctx context.Context, stop <-chan struct{}, m desk.Outgoing) error {
 	ctx = noticeContext(ctx, m)
 	// Look before posting: another deliverer may have sent it since it
 	// was read, or be sending it now.
 	now := o.cfg.Now()
-	if claimed, err := o.store.Claim(ctx, m.ID, now, now.Add(2*callTimeout)); err != nil || !claimed {
+	claimEnd := now.Add(2 * callTimeout)
+	if claimed, err := o.store.Claim(ctx, m.ID, now, claimEnd); err != nil || !claimed {
 		return err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, callTimeout)
 	method, channel, ts, err := o.deliver(callCtx, m)
 	cancel()
 	if err == nil {
-		changed, err := o.store.MarkSent(ctx, m.ID, channel, ts)
+		changed, err := o.markSent(ctx, stop, m, channel, ts, claimEnd)
 		if err != nil {
 			// Slack has the message; if recording that fails it is sent
 			// again: at least once, never zero times.
@@ -285,6 +287,33 @@ func (o *Outbox) send(ctx context.Context, m desk.Outgoing) error {
 	}
 	o.log.WarnContext(ctx, "outbox: Slack call failed, will retry", "id", m.ID, "method", method, "attempt", m.Attempts+1, "in", wait, "err", err)
 	return err
+}
+
+// markSent records that m went out as channel and ts, trying again while
+// the store refuses (a full disk, a read-only mount) until the claim
+// ends at claimEnd or stop closes: the notices that wait on m, and the
+// question it places, move on as soon as the store takes writes, and
+// nothing looks for m in Slack again. Past the claim another deliverer
+// may take m; it then finds the message before posting.
+func (o *Outbox) markSent(ctx context.Context, stop <-chan struct{}, m desk.Outgoing, channel, ts string, claimEnd time.Time) (bool, error) {
+	left := claimEnd.Sub(o.cfg.Now())
+	wait := 100 * time.Millisecond
+	for {
+		changed, err := o.store.MarkSent(ctx, m.ID, channel, ts)
+		if err == nil || wait >= left {
+			return changed, err
+		}
+		left -= wait
+		if wait == 100*time.Millisecond {
+			o.log.WarnContext(ctx, "outbox: recording a delivered notice failed; trying again until the store takes writes", "id", m.ID, "key", m.Key, "err", err)
+		}
+		select {
+		case <-stop:
+			return changed, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }
 
 // noticeContext is ctx about what m is about, for its log lines: its
