@@ -64,11 +64,13 @@ func (h *harness) outgoing(part string) desk.Outgoing {
 }
 
 // forgetful is a store that loses the record of the first delivery of a
-// notice whose key contains part, as a process that died between Slack's
-// answer and the record would.
+// notice whose key contains part, and every record after it, as a process
+// that died between Slack's answer and the record would: die stops its
+// deliverer.
 type forgetful struct {
 	*sqlite.DB
 	part string
+	die  context.CancelFunc
 	lost atomic.Bool
 }
 
@@ -77,7 +79,8 @@ func (f *forgetful) MarkSent(ctx context.Context, id int64, channel, ts string) 
 	if err != nil || len(ms) == 0 {
 		return false, fmt.Errorf("notice %d: %v", id, err)
 	}
-	if strings.Contains(ms[0].Key, f.part) && f.lost.CompareAndSwap(false, true) {
+	if f.lost.Load() || strings.Contains(ms[0].Key, f.part) && f.lost.CompareAndSwap(false, true) {
+		f.die()
 		return false, errors.New("the process died before recording the delivery")
 	}
 	return f.DB.MarkSent(ctx, id, channel, ts)
@@ -88,10 +91,14 @@ func (f *forgetful) MarkSent(ctx context.Context, id int64, channel, ts string) 
 // restarts once that deliverer's claim has run out.
 func (h *harness) crashAfterPosting(part string) {
 	h.t.Helper()
-	f := &forgetful{DB: h.store, part: part}
+	ctx, die := context.WithCancel(context.Background())
+	defer die()
+	f := &forgetful{DB: h.store, part: part, die: die}
 	h.db = f
 	h.wire()
-	h.deliver()
+	if err := h.outbox.Deliver(ctx, false); err != nil {
+		h.t.Fatalf("deliver: %v", err)
+	}
 	if !f.lost.Load() {
 		h.t.Fatalf("no notice with %q in its key was delivered", part)
 	}
