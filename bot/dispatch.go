@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
@@ -490,18 +491,34 @@ func (d *Dispatcher) handle(del desk.Delivery) {
 // start. It gives up only at a forced shutdown; the next start then
 // releases the delivery.
 func (d *Dispatcher) record(ctx context.Context, what string, write func() error) {
+	_ = untilStored(d.work.Done(), untilStopped, write, func(err error) {
+		d.log.ErrorContext(ctx, "inbox: "+what+" failed; trying again until the store takes writes", "err", err)
+	})
+}
+
+// untilStopped is untilStored's budget for trying until stopped.
+const untilStopped = time.Duration(math.MaxInt64)
+
+// untilStored calls write until it succeeds, stop closes, or the waits
+// between tries would pass budget (untilStopped for no bound); it returns
+// write's last error. A store refuses writes for a while (a full disk, a
+// read-only mount) and then takes them again: it is tried after 100 ms,
+// then twice as long each time up to 5 s. refused is told the first
+// refusal, for one log line however long it lasts.
+func untilStored(stop <-chan struct{}, budget time.Duration, write func() error, refused func(error)) error {
 	wait := 100 * time.Millisecond
 	for {
 		err := write()
-		if err == nil {
-			return
+		if err == nil || wait >= budget {
+			return err
 		}
 		if wait == 100*time.Millisecond {
-			d.log.ErrorContext(ctx, "inbox: "+what+" failed; trying again until the store takes writes", "err", err)
+			refused(err)
 		}
+		budget -= wait
 		select {
-		case <-d.work.Done():
-			return
+		case <-stop:
+			return err
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 5*time.Second)

@@ -295,25 +295,14 @@ func (o *Outbox) send(ctx context.Context, stop <-chan struct{}, m desk.Outgoing
 // question it places, move on as soon as the store takes writes, and
 // nothing looks for m in Slack again. Past the claim another deliverer
 // may take m; it then finds the message before posting.
-func (o *Outbox) markSent(ctx context.Context, stop <-chan struct{}, m desk.Outgoing, channel, ts string, claimEnd time.Time) (bool, error) {
-	left := claimEnd.Sub(o.cfg.Now())
-	wait := 100 * time.Millisecond
-	for {
-		changed, err := o.store.MarkSent(ctx, m.ID, channel, ts)
-		if err == nil || wait >= left {
-			return changed, err
-		}
-		left -= wait
-		if wait == 100*time.Millisecond {
-			o.log.WarnContext(ctx, "outbox: recording a delivered notice failed; trying again until the store takes writes", "id", m.ID, "key", m.Key, "err", err)
-		}
-		select {
-		case <-stop:
-			return changed, err
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 5*time.Second)
-	}
+func (o *Outbox) markSent(ctx context.Context, stop <-chan struct{}, m desk.Outgoing, channel, ts string, claimEnd time.Time) (changed bool, err error) {
+	err = untilStored(stop, claimEnd.Sub(o.cfg.Now()), func() (err error) {
+		changed, err = o.store.MarkSent(ctx, m.ID, channel, ts)
+		return err
+	}, func(err error) {
+		o.log.WarnContext(ctx, "outbox: recording a delivered notice failed; trying again until the store takes writes", "id", m.ID, "key", m.Key, "err", err)
+	})
+	return changed, err
 }
 
 // noticeContext is ctx about what m is about, for its log lines: its
