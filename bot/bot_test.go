@@ -192,3 +192,38 @@ func TestADeliveredNoticeIsRecordedOnceTheStoreTakesWrites(t *testing.T) {
 		t.Errorf("Send = %+v, %v; recorded %v after %d posts; want it posted once and recorded once the store takes writes", m, err, store.sent, api.posts)
 	}
 }
+
+// unclaimable is an outbox whose store lists one due notice but refuses to
+// claim it, as a read-only store does; it counts the reads.
+type unclaimable struct {
+	oneNotice
+	reads int
+}
+
+func (s *unclaimable) DueOutgoing(context.Context, time.Time, int) ([]desk.Outgoing, error) {
+	s.reads++
+	return []desk.Outgoing{s.m}, nil
+}
+
+func (s *unclaimable) Claim(context.Context, int64, time.Time, time.Time) (bool, error) {
+	return false, errors.New("attempt to write a readonly database")
+}
+
+func TestARoundEndsWhenTheStoreRefusesEveryClaim(t *testing.T) {
+	store := &unclaimable{oneNotice: oneNotice{m: desk.Outgoing{ID: 1, State: desk.OutboxPending, Notice: desk.Notice{
+		Key: "k", To: desk.Address{Conversation: "C1"}, Body: desk.Reply{Say: desk.SayHelp},
+	}}}}
+	api := &poster{}
+	ws, err := NewWorkspace(api, nocache{}, "UBOT", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewOutbox(OutboxConfig{}, store, api, ws, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = o.Deliver(context.Background(), false)
+	if err == nil || !strings.Contains(err.Error(), "readonly") || store.reads != 1 || api.posts != 0 {
+		t.Errorf("Deliver = %v after %d reads and %d posts; want the store's refusal after one read and no post", err, store.reads, api.posts)
+	}
+}

@@ -183,7 +183,12 @@ func (o *Outbox) Deliver(ctx context.Context, dryRun bool) error {
 			}
 			return nil
 		}
-		o.sendAll(ctx, due)
+		// A store that refuses every claim (a full disk, a read-only
+		// mount) would list the same notices again at once: the round
+		// ends, and the next tries again.
+		if err := o.sendAll(ctx, due); err != nil {
+			return err
+		}
 	}
 	return errors.New("outbox: notices stay due after sending; is the store writable?")
 }
@@ -210,15 +215,28 @@ func (o *Outbox) Send(ctx context.Context, key string) (desk.Outgoing, error) {
 	return m, sendErr
 }
 
-// sendAll sends ms with at most Workers calls at once.
-func (o *Outbox) sendAll(ctx context.Context, ms []desk.Outgoing) {
+// errUnclaimed says the store refused to claim a notice for sending.
+var errUnclaimed = errors.New("outbox: the store would not claim a notice")
+
+// sendAll sends ms with at most Workers calls at once. It returns the
+// store's refusal when it would claim none of them.
+func (o *Outbox) sendAll(ctx context.Context, ms []desk.Outgoing) error {
 	next := make(chan desk.Outgoing)
-	var wg sync.WaitGroup
+	var (
+		wg               sync.WaitGroup
+		mu               sync.Mutex
+		offered, refused int
+		refusal          error
+	)
 	for range min(o.cfg.Workers, len(ms)) {
 		wg.Go(func() {
 			for m := range next {
 				// Each failure is recorded and logged where it happens.
-				_ = o.send(context.WithoutCancel(ctx), ctx.Done(), m)
+				if err := o.send(context.WithoutCancel(ctx), ctx.Done(), m); errors.Is(err, errUnclaimed) {
+					mu.Lock()
+					refused, refusal = refused+1, err
+					mu.Unlock()
+				}
 			}
 		})
 	}
@@ -227,9 +245,14 @@ func (o *Outbox) sendAll(ctx context.Context, ms []desk.Outgoing) {
 			break
 		}
 		next <- m
+		offered++
 	}
 	close(next)
 	wg.Wait()
+	if offered > 0 && refused == offered {
+		return refusal
+	}
+	return nil
 }
 
 func (o *Outbox) updatePending(ctx context.Context) {
@@ -240,7 +263,8 @@ func (o *Outbox) updatePending(ctx context.Context) {
 
 // send delivers one notice and records the outcome: sent (with its result),
 // retried later, or failed for good. It returns the failed call's error,
-// once that is recorded. Once stop closes it no longer waits for a
+// once that is recorded, or the store's refusal to claim m
+// (errUnclaimed). Once stop closes it no longer waits for a
 // refusing store.
 func (o *Outbox) send(ctx context.Context, stop <-chan struct{}, m desk.Outgoing) error {
 	ctx = noticeContext(ctx, m)
@@ -248,8 +272,12 @@ func (o *Outbox) send(ctx context.Context, stop <-chan struct{}, m desk.Outgoing
 	// was read, or be sending it now.
 	now := o.cfg.Now()
 	claimEnd := now.Add(2 * callTimeout)
-	if claimed, err := o.store.Claim(ctx, m.ID, now, claimEnd); err != nil || !claimed {
-		return err
+	claimed, err := o.store.Claim(ctx, m.ID, now, claimEnd)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errUnclaimed, err)
+	}
+	if !claimed {
+		return nil
 	}
 	callCtx, cancel := context.WithTimeout(ctx, callTimeout)
 	method, channel, ts, err := o.deliver(callCtx, m)
