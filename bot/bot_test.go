@@ -120,6 +120,20 @@ func (s *oneNotice) MarkFailed(_ context.Context, _ int64, reason string) (int64
 	return 0, nil
 }
 
+// outboxOn returns an outbox delivering from store through api.
+func outboxOn(t *testing.T, store Notices, api SlackAPI) *Outbox {
+	t.Helper()
+	ws, err := NewWorkspace(api, nocache{}, "UBOT", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewOutbox(OutboxConfig{}, store, api, ws, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // panicky is a Slack client that panics when asked to post.
 type panicky struct{ SlackAPI }
 
@@ -131,14 +145,7 @@ func TestANoticeWhoseDeliveryPanicsFailsForGood(t *testing.T) {
 	store := &oneNotice{m: desk.Outgoing{ID: 1, State: desk.OutboxPending, Notice: desk.Notice{
 		Key: "k", To: desk.Address{Reply: "https://hooks.example/1"}, Body: desk.Reply{Say: desk.SayHelp},
 	}}}
-	ws, err := NewWorkspace(panicky{}, nocache{}, "UBOT", nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := NewOutbox(OutboxConfig{}, store, panicky{}, ws, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := outboxOn(t, store, panicky{})
 	m, err := o.Send(context.Background(), "k")
 	if err == nil || m.State != desk.OutboxFailed || !strings.Contains(store.failed, "panicked: boom") {
 		t.Errorf("Send = %+v, %v; failed with %q; want the notice failed for good, saying it panicked", m, err, store.failed)
@@ -179,14 +186,7 @@ func TestADeliveredNoticeIsRecordedOnceTheStoreTakesWrites(t *testing.T) {
 		Key: "k", To: desk.Address{Conversation: "C1"}, Body: desk.Reply{Say: desk.SayHelp},
 	}}}}
 	api := &poster{}
-	ws, err := NewWorkspace(api, nocache{}, "UBOT", nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := NewOutbox(OutboxConfig{}, store, api, ws, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := outboxOn(t, store, api)
 	m, err := o.Send(context.Background(), "k")
 	if err != nil || !store.sent || m.State != desk.OutboxSent || api.posts != 1 {
 		t.Errorf("Send = %+v, %v; recorded %v after %d posts; want it posted once and recorded once the store takes writes", m, err, store.sent, api.posts)
@@ -214,15 +214,8 @@ func TestARoundEndsWhenTheStoreRefusesEveryClaim(t *testing.T) {
 		Key: "k", To: desk.Address{Conversation: "C1"}, Body: desk.Reply{Say: desk.SayHelp},
 	}}}}
 	api := &poster{}
-	ws, err := NewWorkspace(api, nocache{}, "UBOT", nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := NewOutbox(OutboxConfig{}, store, api, ws, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = o.Deliver(context.Background(), false)
+	o := outboxOn(t, store, api)
+	err := o.Deliver(context.Background(), false)
 	if err == nil || !strings.Contains(err.Error(), "readonly") || store.reads != 1 || api.posts != 0 {
 		t.Errorf("Deliver = %v after %d reads and %d posts; want the store's refusal after one read and no post", err, store.reads, api.posts)
 	}
