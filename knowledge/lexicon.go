@@ -536,7 +536,11 @@ type source struct {
 
 // weigh returns the translations of the entries sources found for a word
 // whose own terms are own. A translation several entries of one lexicon
-// give counts once; one both lexicons give adds their support.
+// give counts once; one both lexicons give adds their support. A
+// translation that shares a stem with the word, or with a headword that
+// shares one with the word, is left out: the word finds it already. One
+// that shares a stem with a headword reached otherwise is kept: "paid"
+// does not find "payer", which shares "pai" with "pay".
 func weigh(own []string, sources ...source) []QueryWord {
 	index := make(map[string]int) // first term → its place in translations
 	var translations []translation
@@ -547,7 +551,7 @@ func weigh(own []string, sources ...source) []QueryWord {
 			support += src.lexicon.silent[i] * src.times
 			for _, tr := range src.lexicon.entries[i] {
 				first := tr.forms[0][0]
-				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) {
+				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) && sharesTerm(own, src.lexicon.terms[i]) {
 					continue
 				}
 				seen[first] = true

@@ -524,3 +524,25 @@ func TestLexiconTranslatesConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// An irregular English past finds its verb's translations, even those
+// that share a stem with the verb: "paid" does not share "pay"'s stem, so
+// it finds "payer" only through its translation.
+func TestLexiconTranslatesAnIrregularPastLikeItsVerb(t *testing.T) {
+	// "-er" cut too, as the French stemmer cuts "payer" to the stem of "pay".
+	stems := func(text string) []knowledge.Word {
+		var out []knowledge.Word
+		for _, w := range strings.Fields(strings.ToLower(text)) {
+			out = append(out, knowledge.Word{Text: w, Terms: []string{w, strings.TrimSuffix(w, "er")}})
+		}
+		return out
+	}
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "payer", English: "pay"}}, stems)
+	if got := weights(l.TranslateText("are bonuses paid", stems("are bonuses paid"))); got["payer"] == 0 {
+		t.Errorf("paid → %v, want payer", got)
+	}
+	// "pay" shares its stem with "payer", and finds it by that stem.
+	if got := weights(l.TranslateText("pay", stems("pay"))); got["payer"] != 0 {
+		t.Errorf("pay → %v, want no translation it finds already", got)
+	}
+}
