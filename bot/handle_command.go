@@ -76,7 +76,7 @@ func (b *Bot) askCommand(ctx context.Context, in Inbound, req desk.Request) erro
 		q.Where = knowledge.Conversation{ID: "nextdesk:private:" + cmd.UserID, Kind: knowledge.KindDM, Members: []string{cmd.UserID}}
 		q.Private, q.Reply = true, req.To
 	}
-	return b.desk.Ask(ctx, q)
+	return b.ask(ctx, q)
 }
 
 // badInput refuses a command its person wrote wrong: say tells them how,

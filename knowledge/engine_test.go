@@ -292,6 +292,32 @@ func TestExpertsAcceptedAndRecentAnswersWeighMore(t *testing.T) {
 	}
 }
 
+func TestExpertsAskTheAddressedFirst(t *testing.T) {
+	m := fixture()
+	for _, tc := range []struct {
+		addressed []string
+		want      []string
+	}{
+		// alice answered the closest question; the asker names bob.
+		{nil, []string{"alice", "bob"}},
+		{[]string{"bob"}, []string{"bob", "alice"}},
+		// Named, they still come in their order.
+		{[]string{"alice", "bob"}, []string{"alice", "bob"}},
+		// Naming makes nobody an expert: not someone the text does not
+		// point to, not the bot, not the asker.
+		{[]string{"erin", "bot", "carol"}, []string{"alice", "bob"}},
+	} {
+		q := knowledge.Question{Asker: "carol", Text: "renew certificate staging", Addressed: tc.addressed}
+		got, err := newEngine(m).Experts(context.Background(), q, knowledge.Viewer{PersonID: "carol"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(expertIDs(got), tc.want); diff != "" {
+			t.Errorf("addressed %v: experts (-got +want):\n%s", tc.addressed, diff)
+		}
+	}
+}
+
 func TestExpertsEmptyQuestion(t *testing.T) {
 	for _, text := range []string{"", "   \n\t ", "\x00\x01"} {
 		_, err := newEngine(fixture()).Experts(context.Background(), knowledge.Question{Text: text}, knowledge.Anonymous)

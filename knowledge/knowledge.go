@@ -113,6 +113,11 @@ type Question struct {
 	// replies to it: some may answer something else, so it deserves less
 	// trust than a real thread.
 	Reconstructed bool
+	// Addressed are the people the asker names in the question ("@alice,
+	// do you know…?"): whom the asker expects an answer from, so the
+	// likeliest to answer. It is read from the question as asked, to
+	// route it; the store does not keep it.
+	Addressed []string
 }
 
 // Answer is a reply by someone other than the asker.

@@ -30,10 +30,10 @@ type routingFloor struct {
 }
 
 var routingFloors = []routingFloor{
-	{"julia", "slack-export", "slack/julia-community-export.zip", 0.435, 0.455, true, true},
-	{"racket 2017", "slack-export", "slack/racket-general-2017-export.zip", 0.585, 0.550, true, false},
-	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.450, 0.480, false, true},
-	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.390, 0.405, true, true},
+	{"julia", "slack-export", "slack/julia-community-export.zip", 0.450, 0.460, true, true},
+	{"racket 2017", "slack-export", "slack/racket-general-2017-export.zip", 0.615, 0.585, true, true},
+	{"racket 2018", "slack-export", "slack/racket-general-2018-export.zip", 0.535, 0.560, true, true},
+	{"racket 2019", "slack-export", "slack/racket-general-2019-export.zip", 0.440, 0.480, true, true},
 	{"ai", "stackexchange", "stackexchange/ai", 0.255, 0.300, false, true},
 	{"beer", "stackexchange", "stackexchange/beer", 0.110, 0.180, true, true},
 	{"coffee", "stackexchange", "stackexchange/coffee", 0.105, 0.290, false, true},

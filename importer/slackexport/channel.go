@@ -455,6 +455,7 @@ func (ex *export) fill(ctx context.Context, c *conversation, plans map[string]*p
 			Thread:       m.TS,
 			Text:         ex.plainText(m),
 			Time:         at.time(),
+			Addressed:    ex.mentioned(m.Text),
 		}
 		if p.question != nil {
 			q.Answers = p.question.Answers

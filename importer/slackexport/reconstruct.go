@@ -115,7 +115,7 @@ func (r *reconstructor) add(m flatMessage) []knowledge.Question {
 		c := &candidate{
 			q: knowledge.Question{
 				ID: "slack:" + r.conversation + ":" + m.ts, Asker: m.user, Conversation: r.conversation,
-				Thread: m.ts, Text: m.text, Time: m.at.time(), Reconstructed: true,
+				Thread: m.ts, Text: m.text, Time: m.at.time(), Reconstructed: true, Addressed: m.mentions,
 			},
 			at: m.at, last: m.at, latest: make(map[string]int), sinceAsker: -1,
 			participants: map[string]bool{m.user: true}, words: make(map[string]bool),

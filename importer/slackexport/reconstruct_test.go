@@ -136,6 +136,21 @@ func TestReconstruct(t *testing.T) {
 	}
 }
 
+// TestReconstructAddressed: the people a question names, by id or by the
+// name a pseudonymised export writes, are whom it addresses.
+func TestReconstructAddressed(t *testing.T) {
+	c, _ := MustImport(t, flatExport(t, []any{
+		msg("user", "U1", "ts", ts(0), "text", "<@bob> <@U3> how do I renew the staging certificate?"),
+		msg("user", "U2", "ts", ts(60), "text", "<@U1> certbot renew"),
+	}), slackexport.Options{})
+	if len(c.Questions) != 1 {
+		t.Fatalf("got %d questions, want 1", len(c.Questions))
+	}
+	if diff := cmp.Diff(c.Questions[0].Addressed, []string{"U2", "U3"}); diff != "" {
+		t.Errorf("addressed (-got +want):\n%s", diff)
+	}
+}
+
 // TestReconstructOnlyWithoutThreads: a channel that uses threads is read
 // as threads; its loose messages are not guessed at.
 func TestReconstructOnlyWithoutThreads(t *testing.T) {

@@ -190,8 +190,10 @@ func TestImportThreads(t *testing.T) {
 	a := func(s int, by, text string, accepted bool, thanks int) knowledge.Answer {
 		return knowledge.Answer{ID: id(s), Answerer: by, Text: text, Time: at(s), Accepted: accepted, Thanks: thanks}
 	}
+	deploy := q(10, "U1", "@Bob how do I deploy the app?", a(11, "U2", "Run make deploy & wait", true, 1))
+	deploy.Addressed = []string{"U2"}
 	want := []knowledge.Question{
-		q(10, "U1", "@Bob how do I deploy the app?", a(11, "U2", "Run make deploy & wait", true, 1)),
+		deploy,
 		q(20, "U1", "VPN drops every hour",
 			a(21, "U2", "Renew the cert", true, 0),
 			a(22, "U3", "Reboot", true, 1),

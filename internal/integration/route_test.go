@@ -162,3 +162,47 @@ func TestAPersonReactivatedWithoutAnEventIsRoutableAgain(t *testing.T) {
 		t.Errorf("routes after the daily re-read = %v, want bob asked again", got)
 	}
 }
+
+// TestTheNamedExpertIsAskedFirst: a question that names someone among the
+// experts goes to them first, whether asked with /ask, without one's name
+// or by mentioning the bot; the bot's own mention names nobody.
+func TestTheNamedExpertIsAskedFirst(t *testing.T) {
+	const question = "How can I roll back a kubernetes deployment?"
+	for _, c := range []struct {
+		name string
+		ask  func(h *harness) string // asks and returns the question's id
+		want string
+	}{
+		{"no name", func(h *harness) string {
+			in, _ := h.ask(asker, general, question)
+			h.handle(in)
+			return "ask:" + in.Key
+		}, expert1},
+		{"/ask naming carol", func(h *harness) string {
+			in, _ := h.ask(asker, general, "<@"+expert2+"|carol> "+question)
+			h.handle(in)
+			return "ask:" + in.Key
+		}, expert2},
+		{"/ask --anon naming carol", func(h *harness) string {
+			in, _ := h.ask(asker, general, "--anon <@"+expert2+"|carol> "+question)
+			h.handle(in)
+			return desk.AnonymousID(in.Key)
+		}, expert2},
+		{"a mention naming carol", func(h *harness) string {
+			msg, envs := h.srv.UserPosts(t, general, fakeslack.Message{User: asker, Text: "<@" + fakeslack.BotUserID + "> " + question + " <@" + expert2 + ">"})
+			for _, id := range envs {
+				h.handle(h.eventFromEnvelope(id))
+			}
+			return "slack:" + general + ":" + msg.TS
+		}, expert2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			qid := c.ask(h)
+			h.deliver()
+			if diff := cmp.Diff(h.routes(qid), []string{c.want + ":pending"}); diff != "" {
+				t.Errorf("routes (-got +want):\n%s", diff)
+			}
+		})
+	}
+}

@@ -168,6 +168,7 @@ func (d *Desk) askAnonymously(ctx context.Context, q Question) error {
 	}
 	kq := knowledge.Question{
 		ID: q.ID, Conversation: place.ID, Text: q.Plain, Lang: knowledge.DetectLang(q.Plain), Time: q.Time,
+		Addressed: q.Addressed,
 	}
 	// The asker's own view finds the past answer offered (to them, or
 	// where the question is posted), and the engine must never propose

@@ -37,6 +37,9 @@ type Question struct {
 	// Details are what the asker added in the thread before asking the
 	// desk (a mention in a thread): part of the question.
 	Details []Detail
+	// Addressed are the people the question names, whom the asker
+	// expects an answer from: they are asked first among the experts.
+	Addressed []string
 	// Anonymous asks without the asker's name (see Desk.Ask): posted by
 	// the desk in Channel when Post is set, else (Private) sent straight
 	// to the experts.
@@ -123,7 +126,7 @@ func (d *Desk) askNamed(ctx context.Context, q Question) error {
 	text := withDetails(q.Plain, q.Details)
 	kq := knowledge.Question{
 		ID: q.ID, Asker: q.Asker, Conversation: q.Where.ID, Thread: q.Thread,
-		Text: text, Lang: knowledge.DetectLang(text), Time: q.Time,
+		Text: text, Lang: knowledge.DetectLang(text), Time: q.Time, Addressed: q.Addressed,
 	}
 	best, nx, err := d.firstStep(ctx, kq, q.Where, knowledge.Viewer{PersonID: kq.Asker})
 	if err != nil {
