@@ -113,7 +113,7 @@ func (d *Desk) choseAnonymous(ctx context.Context, q Question) (bool, error) {
 func anonymized(q Question) Question {
 	a := Question{
 		Key: q.Key, ID: AnonymousID(q.Key), Asker: q.Asker, Text: q.Text, Plain: q.Plain, Time: q.Time,
-		Private: true, Anonymous: true, InDM: q.InDM,
+		Private: true, Anonymous: true, InDM: q.InDM, Addressed: q.Addressed,
 	}
 	if q.InDM {
 		a.Relay = Link{Conversation: q.Channel, Thread: q.Thread}

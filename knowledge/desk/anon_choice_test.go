@@ -242,3 +242,34 @@ func TestAnonymousID(t *testing.T) {
 		t.Errorf("AnonymousID = %q, %q", a, b)
 	}
 }
+
+// TestTheExpertsAreRankedWithWhomTheQuestionNames: whether asked with her
+// name, without it, or without it by her earlier choice, the question is
+// ranked knowing whom it names (the engine asks them first).
+func TestTheExpertsAreRankedWithWhomTheQuestionNames(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	naming := func(q desk.Question) desk.Question {
+		q.Addressed = []string{carol}
+		return q
+	}
+	w.must(w.desk.Ask(ctx, naming(dmAsk("Ev1", "5.000001", "my payslip is wrong, can you check?"))))
+	anon := naming(dmAsk("Ev2", "6.000001", "is my manager allowed to read my mail?"))
+	anon.ID, anon.Anonymous, anon.Where = desk.AnonymousID("Ev2"), true, knowledge.Conversation{}
+	w.must(w.desk.Ask(ctx, anon))
+	w.must(w.desk.ChooseAnonymous(ctx, click("Tr1")))
+	w.must(w.desk.Ask(ctx, naming(dmAsk("Ev3", "7.000001", "and may they read my chats?"))))
+
+	w.engine.mu.Lock()
+	defer w.engine.mu.Unlock()
+	asked := make(map[string]bool)
+	for _, q := range w.engine.considered {
+		asked[q.Text] = true
+		if !cmp.Equal(q.Addressed, []string{carol}) {
+			t.Errorf("the engine considered %q naming %v, want carol", q.Text, q.Addressed)
+		}
+	}
+	if len(asked) != 3 {
+		t.Errorf("the engine considered %v, want the three questions", asked)
+	}
+}

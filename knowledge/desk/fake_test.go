@@ -657,9 +657,15 @@ func (t *tx) Notify(_ context.Context, n desk.Notice) (int64, error) {
 type engine struct {
 	experts []knowledge.Expert
 	matches []knowledge.Match
+
+	mu         sync.Mutex
+	considered []knowledge.Question // what it was asked to consider, in order
 }
 
-func (e *engine) Consider(context.Context, knowledge.Question, knowledge.Viewer) (knowledge.Consideration, error) {
+func (e *engine) Consider(_ context.Context, q knowledge.Question, _ knowledge.Viewer) (knowledge.Consideration, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.considered = append(e.considered, q)
 	return knowledge.Consideration{Matches: e.matches, Experts: e.experts}, nil
 }
 
