@@ -74,8 +74,14 @@ const (
 type bag struct {
 	words   []Word
 	weights []float64
-	holds   map[string]float64
-	own     map[string]bool // the terms of its own words
+	// distinct are the indexes in words of the words that count, each
+	// once however often it is written (by its first term); meaning is
+	// each one's weight by that term, and total their sum.
+	distinct []int
+	meaning  map[string]float64
+	total    float64
+	holds    map[string]float64
+	own      map[string]bool // the terms of its own words
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -85,11 +91,20 @@ type bag struct {
 // less surely (see held).
 func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) bag {
 	b := bag{words: words, weights: make([]float64, len(words)), holds: make(map[string]float64, 2*len(words)), own: make(map[string]bool, 2*len(words))}
+	b.meaning = make(map[string]float64, len(words))
 	for i, w := range words {
 		b.weights[i] = rarity(w)
 		for _, t := range w.Terms {
 			b.holds[t] = 1
 			b.own[t] = true
+		}
+		if len(w.Terms) == 0 {
+			continue
+		}
+		if _, seen := b.meaning[w.Terms[0]]; !seen {
+			b.meaning[w.Terms[0]] = b.weights[i]
+			b.distinct = append(b.distinct, i)
+			b.total += b.weights[i]
 		}
 	}
 	for _, tr := range translations {
@@ -165,14 +180,8 @@ func compare(asked, old bag) sameness {
 	// share of the heaviest one missed, and whether it is missing
 	// entirely.
 	share := func(from, in bag) (found, heaviestMissed float64, absent bool) {
-		var total float64
-		seen := make(map[string]bool, len(from.words))
-		for i, w := range from.words {
-			if len(w.Terms) == 0 || seen[w.Terms[0]] {
-				continue
-			}
-			seen[w.Terms[0]] = true
-			total += from.weights[i]
+		for _, i := range from.distinct {
+			w := from.words[i]
 			f := in.found(w)
 			if from.translated != nil {
 				f = math.Max(f, in.foundVia(from.translated[i]))
@@ -182,10 +191,10 @@ func compare(asked, old bag) sameness {
 				heaviestMissed, absent = missed, f == 0
 			}
 		}
-		if total == 0 {
+		if from.total == 0 {
 			return 0, 0, false
 		}
-		return found / total, heaviestMissed / total, absent
+		return found / from.total, heaviestMissed / from.total, absent
 	}
 	var s sameness
 	var missedAsked, missedCovered float64
@@ -251,24 +260,10 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 // that lies in its restrictions (as restrictions gives them) that in
 // lacks.
 func unrestricted(restrictions [][]Word, from, in bag) float64 {
-	if len(restrictions) == 0 {
+	if len(restrictions) == 0 || from.total == 0 {
 		return 0
 	}
-	weight := make(map[string]float64, len(from.words))
-	var total float64
-	for i, w := range from.words {
-		if len(w.Terms) == 0 {
-			continue
-		}
-		if _, seen := weight[w.Terms[0]]; !seen {
-			weight[w.Terms[0]] = from.weights[i]
-			total += from.weights[i]
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	average := total / float64(len(weight))
+	average := from.total / float64(len(from.distinct))
 	var missing float64
 	for _, phrase := range restrictions {
 		var share, heaviest float64
@@ -278,14 +273,14 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 				continue
 			}
 			held = held || in.found(w) > 0
-			share += weight[w.Terms[0]]
-			heaviest = math.Max(heaviest, weight[w.Terms[0]])
+			share += from.meaning[w.Terms[0]]
+			heaviest = math.Max(heaviest, from.meaning[w.Terms[0]])
 		}
 		if !held && heaviest >= average {
 			missing += share
 		}
 	}
-	return math.Min(1, missing/total)
+	return math.Min(1, missing/from.total)
 }
 
 // IDF is BM25's inverse document frequency of a term found in df of docs
