@@ -90,8 +90,10 @@ type bag struct {
 // newBag weighs words by rarity; translations add terms the question holds
 // less surely (see held).
 func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) bag {
-	b := bag{words: words, weights: make([]float64, len(words)), holds: make(map[string]float64, 2*len(words)), own: make(map[string]bool, 2*len(words))}
-	b.meaning = make(map[string]float64, len(words))
+	b := bag{
+		words: words, weights: make([]float64, len(words)), meaning: make(map[string]float64, len(words)),
+		holds: make(map[string]float64, 2*len(words)), own: make(map[string]bool, 2*len(words)),
+	}
 	for i, w := range words {
 		b.weights[i] = rarity(w)
 		for _, t := range w.Terms {
