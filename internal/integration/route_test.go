@@ -168,26 +168,23 @@ func TestAPersonReactivatedWithoutAnEventIsRoutableAgain(t *testing.T) {
 // or by mentioning the bot; the bot's own mention names nobody.
 func TestTheNamedExpertIsAskedFirst(t *testing.T) {
 	const question = "How can I roll back a kubernetes deployment?"
+	// slash asks text with /ask; id names the question from the command's key.
+	slash := func(text string, id func(key string) string) func(*harness) string {
+		return func(h *harness) string {
+			in, _ := h.ask(asker, general, text)
+			h.handle(in)
+			return id(in.Key)
+		}
+	}
+	named := func(key string) string { return "ask:" + key }
 	for _, c := range []struct {
 		name string
 		ask  func(h *harness) string // asks and returns the question's id
 		want string
 	}{
-		{"no name", func(h *harness) string {
-			in, _ := h.ask(asker, general, question)
-			h.handle(in)
-			return "ask:" + in.Key
-		}, expert1},
-		{"/ask naming carol", func(h *harness) string {
-			in, _ := h.ask(asker, general, "<@"+expert2+"|carol> "+question)
-			h.handle(in)
-			return "ask:" + in.Key
-		}, expert2},
-		{"/ask --anon naming carol", func(h *harness) string {
-			in, _ := h.ask(asker, general, "--anon <@"+expert2+"|carol> "+question)
-			h.handle(in)
-			return desk.AnonymousID(in.Key)
-		}, expert2},
+		{"no name", slash(question, named), expert1},
+		{"/ask naming carol", slash("<@"+expert2+"|carol> "+question, named), expert2},
+		{"/ask --anon naming carol", slash("--anon <@"+expert2+"|carol> "+question, desk.AnonymousID), expert2},
 		{"a mention naming carol", func(h *harness) string {
 			msg, envs := h.srv.UserPosts(t, general, fakeslack.Message{User: asker, Text: "<@" + fakeslack.BotUserID + "> " + question + " <@" + expert2 + ">"})
 			for _, id := range envs {
