@@ -3,6 +3,8 @@ package knowledge
 import (
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Whether a past question asks the same thing as a new one is judged on
@@ -85,17 +87,23 @@ type bag struct {
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
+	// vocabulary tells which words may be misspelt, and misspelt which
+	// of its own words may be.
+	vocabulary vocabulary
+	misspelt   []bool
 }
 
 // newBag weighs words by rarity; translations add terms the question holds
 // less surely (see held).
-func newBag(words []Word, rarity func(Word) float64, translations []QueryWord) bag {
+func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 	b := bag{
 		words: words, weights: make([]float64, len(words)), meaning: make(map[string]float64, len(words)),
 		holds: make(map[string]float64, 2*len(words)), own: make(map[string]bool, 2*len(words)),
+		vocabulary: v, misspelt: make([]bool, len(words)),
 	}
 	for i, w := range words {
-		b.weights[i] = rarity(w)
+		b.weights[i] = v.rarity(w)
+		b.misspelt[i] = v.misspelt(w)
 		for _, t := range w.Terms {
 			b.holds[t] = 1
 			b.own[t] = true
@@ -142,13 +150,36 @@ func (b bag) withTranslations(translations [][]QueryWord) bag {
 // one of two 0.71.
 func held(weight float64) float64 { return math.Sqrt(weight) }
 
-// found is how surely b holds word w: the best of its terms.
+// found is how surely b holds word w: the best of its terms, or surely
+// when one of its words is w misspelt, or w that word misspelt.
 func (b bag) found(w Word) float64 {
 	best := 0.0
 	for _, t := range w.Terms {
 		best = math.Max(best, b.holds[t])
 	}
+	if best == 0 && b.holdsMisspelt(w) {
+		return 1
+	}
 	return best
+}
+
+// holdsMisspelt tells whether one of b's words is one edit away from w
+// (see oneEdit) where either of the two may be misspelt.
+func (b bag) holdsMisspelt(w Word) bool {
+	wMisspelt := b.vocabulary.misspelt(w)
+	for i, o := range b.words {
+		if !wMisspelt && !b.misspelt[i] {
+			continue
+		}
+		for _, t := range w.Terms {
+			for _, u := range o.Terms {
+				if oneEdit(t, u) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // foundVia is how surely b holds the word whose translations are
@@ -294,17 +325,84 @@ func IDF(df, docs float64) float64 {
 	return math.Log(1 + (docs-df+0.5)/(df+0.5))
 }
 
-// rarity returns the weight of a word given the term statistics: the mean
-// idf of its stems.
-func rarity(stats TermStats) func(Word) float64 {
-	return func(w Word) float64 {
-		if len(w.Terms) == 0 {
-			return 0
-		}
-		sum := 0.0
-		for _, t := range w.Terms {
-			sum += IDF(float64(stats.DF[t]), float64(stats.Docs))
-		}
-		return sum / float64(len(w.Terms))
+// vocabulary is what the history and the dictionaries tell of the words
+// two questions are compared on.
+type vocabulary struct {
+	stats   TermStats
+	lexicon *Lexicon
+}
+
+// rarity is the weight of a word: the mean idf of its stems.
+func (v vocabulary) rarity(w Word) float64 {
+	if len(w.Terms) == 0 {
+		return 0
 	}
+	sum := 0.0
+	for _, t := range w.Terms {
+		sum += IDF(float64(v.stats.DF[t]), float64(v.stats.Docs))
+	}
+	return sum / float64(len(w.Terms))
+}
+
+// misspelt tells whether w may be a word misspelt: a word of letters
+// that no dictionary lists and at most one past question holds (the one
+// it is written in). People type fast in chat ("dealine", "guidlines",
+// "membeship"), and a misspelt word is the rarest of its question, so
+// unmatched it would weigh the most against sameness: "How do I order
+// busines cards?" would not be "How do I order business cards?". A word
+// the history holds twice is the workspace's own (a product, a name), and
+// without dictionaries nothing tells a misspelling from a word.
+func (v vocabulary) misspelt(w Word) bool {
+	if v.lexicon == nil || utf8.RuneCountInString(w.Text) < minMisspelt || len(w.Terms) == 0 {
+		return false
+	}
+	for _, r := range w.Text {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	for _, t := range w.Terms {
+		if v.stats.DF[t] > 1 {
+			return false
+		}
+	}
+	return !v.lexicon.lists(w)
+}
+
+// minMisspelt is the length of the shortest word read as maybe misspelt:
+// one edit turns a short word into another ("mail", "main"). Stems,
+// which may be a letter shorter than their word, are compared from
+// minMisspelt-1 letters.
+const minMisspelt = 5
+
+// oneEdit tells whether stems a and b differ by one letter added,
+// removed, changed, or two neighbours swapped: most misspellings (Damerau,
+// 1964). Their first letters must agree, as they do in most misspellings
+// and seldom between two words one edit apart ("gmail" and "email").
+func oneEdit(a, b string) bool {
+	if a == b || utf8.RuneCountInString(a) < minMisspelt-1 || utf8.RuneCountInString(b) < minMisspelt-1 {
+		return false
+	}
+	ra, rb := []rune(a), []rune(b)
+	if ra[0] != rb[0] {
+		return false
+	}
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	i := 0
+	for i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	switch len(ra) - len(rb) {
+	case 0:
+		// One letter changed, or two neighbours swapped.
+		if string(ra[i+1:]) == string(rb[i+1:]) {
+			return true
+		}
+		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+	case 1:
+		return string(ra[i+1:]) == string(rb[i:])
+	}
+	return false
 }

@@ -584,8 +584,8 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	if err != nil {
 		return nil, fmt.Errorf("term statistics: %w", err)
 	}
-	weigh := rarity(stats)
-	askedBag, askedFullBag := newBag(asked, weigh, askedTr), newBag(askedFull, weigh, askedFullTr)
+	vocab := vocabulary{stats: stats, lexicon: e.Lexicon}
+	askedBag, askedFullBag := newBag(asked, vocab, askedTr), newBag(askedFull, vocab, askedFullTr)
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
 	var askedAcross bag
@@ -593,7 +593,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	restrictionsRead := false
 	matches := make([]Match, len(found))
 	for i, j := range found {
-		a, old := askedBag, newBag(j.words, weigh, j.translations)
+		a, old := askedBag, newBag(j.words, vocab, j.translations)
 		if j.across && e.Lexicon != nil {
 			if askedAcross.translated == nil {
 				askedAcross = askedBag.withTranslations(e.Lexicon.TranslateWords(askedText, asked))
@@ -616,7 +616,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		if q.Title != "" && j.past.Title != "" {
 			// A body adds details: a word one body has and the other
 			// lacks is no swap of what is asked.
-			same = math.Min(same, compare(askedFullBag, newBag(fullWords[i], weigh, nil)).Overlap)
+			same = math.Min(same, compare(askedFullBag, newBag(fullWords[i], vocab, nil)).Overlap)
 		}
 		if askedWay.opposed(j.way) {
 			same = 0

@@ -347,6 +347,12 @@ func (l *Lexicon) again(w Word, lang string) []QueryWord {
 	return out
 }
 
+// lists tells whether either dictionary knows w: as written, as a form
+// of a word it lists, or by a stem.
+func (l *Lexicon) lists(w Word) bool {
+	return len(l.lookup(w, true, false)) > 0 || l.Fallback != nil && len(l.Fallback.lookup(w, true, false)) > 0
+}
+
 // frenchEntries returns those of entries whose headword is French.
 func (l *Lexicon) frenchEntries(entries []int) []int {
 	var out []int

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -481,6 +482,31 @@ func TestInstantAnswerTerseRewordings(t *testing.T) {
 		"Comment réserver une salle au bureau de Lyon ?": "q19",
 		"Où est le planning des astreintes ?":            "q23",
 	})
+}
+
+// TestInstantAnswerMisspelt asks the workplace's questions as typed in a
+// hurry, a word misspelt by one letter left out, added, changed or two
+// swapped: they are the same questions. A word the workspace writes in
+// two questions is its own, not a misspelling, and two words one edit
+// apart that begin differently are two words.
+func TestInstantAnswerMisspelt(t *testing.T) {
+	e := mustAnswered(t, "q%02d", 5, append(slices.Clone(workplace),
+		"How do I get access to a locker?",
+		"Who owns the Looker dashboards?",
+		"Looker is slow today, is it down?",
+	)...)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"How do I requesst a new laptop?":              "q07",
+		"How do I add a shared calandar in Outlook?":   "q09",
+		"Who approves travel expnses above 500 euros?": "q04",
+		"Comment obtenir un bagde pour le parking ?":   "q21",
+		"Where is the wifi pasword for guests?":        "q06",
+	})
+	notHandedBack(t, e, "the word is another word, not a misspelling",
+		"How do I get access to Looker?",
+		"How do I set up the VPN on my phone for gmail?",
+	)
 }
 
 // TestInstantAnswerAddedWord asks questions that add a word to a short past

@@ -120,18 +120,19 @@ func TestEvalDuplicatesHoldsOnSharedData(t *testing.T) {
 	// Two readings of "right" (see eval.Outcome): as labelled (a labelled
 	// duplicate or its same_as twin), and counting a copy, word for word,
 	// of one or of the query itself, which this data set holds 584 of,
-	// unlabelled. Handed back at least 15 times, right by the second at
-	// least 80% of the time: the promise "sure" makes.
-	if rep.HandedBack < 15 || rep.PrecisionSameText < 0.8 || rep.RecallSameText < 0.12 {
-		t.Errorf("handed back %d, same-text precision %.3f, recall %.3f; want at least 15, 0.8 and 0.12", rep.HandedBack, rep.PrecisionSameText, rep.RecallSameText)
+	// unlabelled. Handed back at least 17 times (19 today, two of them
+	// only since a misspelt word reads as the word), right by the second
+	// at least 80% of the time: the promise "sure" makes.
+	if rep.HandedBack < 17 || rep.PrecisionSameText < 0.8 || rep.RecallSameText < 0.14 {
+		t.Errorf("handed back %d, same-text precision %.3f, recall %.3f; want at least 17, 0.8 and 0.14", rep.HandedBack, rep.PrecisionSameText, rep.RecallSameText)
 	}
-	if rep.Precision < 0.38 || rep.Recall < 0.08 {
-		t.Errorf("precision %.3f, recall %.3f as labelled; want at least 0.38 and 0.08", rep.Precision, rep.Recall)
+	if rep.Precision < 0.42 || rep.Recall < 0.09 {
+		t.Errorf("precision %.3f, recall %.3f as labelled; want at least 0.42 and 0.09", rep.Precision, rep.Recall)
 	}
-	// 0.353 (0.494) today, when sameness orders the matches the search
-	// finds about as close. It was 0.365 (0.506) until the lexicon stopped
-	// reading "no-one" as "one": that flipped one near-tie (0.153 against
-	// 0.152), one query in 85.
+	// 0.365 (0.506) today, when sameness orders the matches the search
+	// finds about as close. A near-tie (0.153 against 0.152) flips one
+	// query in 85 when the lexicon's reading of "no-one" changes, so the
+	// floor leaves it room.
 	if rep.Top1RetrievalSameText < 0.49 || rep.Top1RetrievalSameText <= rep.Baseline.Top1RetrievalSameText ||
 		rep.Top1Retrieval < 0.35 || rep.Top1Retrieval <= rep.Baseline.Top1Retrieval {
 		t.Errorf("top-1 retrieval %.3f (same text %.3f), BM25's %.3f (%.3f); want at least 0.35 (0.49) and above BM25",
@@ -163,13 +164,13 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.FrEn.Hit1 < 0.69 || rep.EnFr.Hit1 < 0.66 || rep.FrEn.Hit5 < 0.84 || rep.EnFr.Hit5 < 0.81 {
 		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.69 / 0.66 and 0.84 / 0.81", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
-	// Instant answers across the languages: 59 of 68 handed back were
-	// the twin today (29 of 34 and 30 of 34); many of the others are
+	// Instant answers across the languages: 61 of 70 handed back were
+	// the twin today (31 of 36 and 30 of 34); many of the others are
 	// rewordings of the twin under another id ("Who's your favorite
 	// writer?" and "Who is your favorite author?").
 	handed, right := rep.FrEn.HandedBack+rep.EnFr.HandedBack, rep.FrEn.Right+rep.EnFr.Right
-	if right < 56 || float64(right) < 0.8*float64(handed) {
-		t.Errorf("%d of %d handed back across the languages were the twin; want at least 56, and 80%%", right, handed)
+	if right < 58 || float64(right) < 0.8*float64(handed) {
+		t.Errorf("%d of %d handed back across the languages were the twin; want at least 58, and 80%%", right, handed)
 	}
 }
 
