@@ -1,0 +1,79 @@
+package knowledge
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestOneEdit(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"deadlin", "dealin", true},   // a letter left out
+		{"requesst", "request", true}, // added
+		{"calendar", "calandar", true},
+		{"badg", "bagd", true},          // two neighbours swapped
+		{"téléphon", "telephon", false}, // two letters changed
+		{"gmail", "email", false},       // first letters differ
+		{"looker", "locker", true},
+		{"sunglass", "sunglas", true},
+		{"payment", "payment", false}, // the same stem is no misspelling
+		{"main", "mail", true},
+		{"mai", "may", false}, // too short to tell
+		{"abcde", "acbed", false},
+		{"printer", "painter", true},
+		{"printer", "planter", false},
+	} {
+		if got := oneEdit(c.a, c.b); got != c.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := oneEdit(c.b, c.a); got != c.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
+}
+
+// FuzzOneEdit holds oneEdit to the optimal string alignment distance,
+// computed the long way.
+func FuzzOneEdit(f *testing.F) {
+	for _, s := range [][2]string{{"deadline", "dealine"}, {"badge", "bagde"}, {"écran", "écrna"}, {"abcd", "abdc"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if !utf8.ValidString(a) || !utf8.ValidString(b) {
+			return
+		}
+		ra, rb := []rune(a), []rune(b)
+		want := a != b && len(ra) >= minMisspelt-1 && len(rb) >= minMisspelt-1 && ra[0] == rb[0] && alignmentDistance(ra, rb) == 1
+		if got := oneEdit(a, b); got != want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", a, b, got, want)
+		}
+	})
+}
+
+// alignmentDistance is the optimal string alignment distance of a and b:
+// letters added, removed or changed, and neighbours swapped.
+func alignmentDistance(a, b []rune) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
