@@ -326,10 +326,17 @@ func IDF(df, docs float64) float64 {
 }
 
 // vocabulary is what the history and the dictionaries tell of the words
-// two questions are compared on.
+// two questions are compared on. listed keeps, by word as written, what
+// the dictionaries said of it: a new question's word is compared with
+// every match judged, and looked up once.
 type vocabulary struct {
 	stats   TermStats
 	lexicon *Lexicon
+	listed  map[string]bool
+}
+
+func newVocabulary(stats TermStats, lexicon *Lexicon) vocabulary {
+	return vocabulary{stats: stats, lexicon: lexicon, listed: make(map[string]bool)}
 }
 
 // rarity is the weight of a word: the mean idf of its stems.
@@ -366,7 +373,12 @@ func (v vocabulary) misspelt(w Word) bool {
 			return false
 		}
 	}
-	return !v.lexicon.lists(w)
+	listed, ok := v.listed[w.Text]
+	if !ok {
+		listed = v.lexicon.lists(w)
+		v.listed[w.Text] = listed
+	}
+	return !listed
 }
 
 // minMisspelt is the length of the shortest word read as maybe misspelt:

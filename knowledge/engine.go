@@ -584,7 +584,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	if err != nil {
 		return nil, fmt.Errorf("term statistics: %w", err)
 	}
-	vocab := vocabulary{stats: stats, lexicon: e.Lexicon}
+	vocab := newVocabulary(stats, e.Lexicon)
 	askedBag, askedFullBag := newBag(asked, vocab, askedTr), newBag(askedFull, vocab, askedFullTr)
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
