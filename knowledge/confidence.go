@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,6 +85,7 @@ type bag struct {
 	total    float64
 	holds    map[string]float64
 	own      map[string]bool // the terms of its own words
+	written  map[string]bool // its own words as written
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -99,11 +101,12 @@ func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 	b := bag{
 		words: words, weights: make([]float64, len(words)), meaning: make(map[string]float64, len(words)),
 		holds: make(map[string]float64, 2*len(words)), own: make(map[string]bool, 2*len(words)),
-		vocabulary: v, misspelt: make([]bool, len(words)),
+		written: make(map[string]bool, len(words)), vocabulary: v, misspelt: make([]bool, len(words)),
 	}
 	for i, w := range words {
 		b.weights[i] = v.rarity(w)
 		b.misspelt[i] = v.misspelt(w)
+		b.written[w.Text] = true
 		for _, t := range w.Terms {
 			b.holds[t] = 1
 			b.own[t] = true
@@ -157,10 +160,65 @@ func (b bag) found(w Word) float64 {
 	for _, t := range w.Terms {
 		best = math.Max(best, b.holds[t])
 	}
-	if best == 0 && b.holdsMisspelt(w) {
+	if best == 0 && (b.holdsMisspelt(w) || b.holdsApart(w)) {
 		return 1
 	}
 	return best
+}
+
+// A word may be written closed, hyphenated or open: "timesheet", "time
+// sheet"; "username", "user name"; "wifi", "wi-fi"; "healthcare",
+// "health care". Two words side by side in one question are the word of
+// the other question they make together. The stemmers cut endings only,
+// so the first word as written and the second's stem make the stem of
+// the closed word ("sun glasses" and "sunglass"); a stemmer's rule that
+// depends on the word's length may differ ("healthcare" loses its e,
+// "care" keeps it), so the two as written are compared too.
+
+// holdsApart tells whether two of b's words side by side make w.
+func (b bag) holdsApart(w Word) bool {
+	for k := 0; k+1 < len(b.words); k++ {
+		first, second := b.words[k], b.words[k+1]
+		if !strings.HasPrefix(w.Text, first.Text) || !compoundable(first, second) {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(w.Text, first.Text); ok && rest == second.Text {
+			return true
+		}
+		for _, t := range w.Terms {
+			if rest, ok := strings.CutPrefix(t, first.Text); ok && slices.Contains(second.Terms, rest) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsTogether tells whether b holds the word that the i-th word of
+// from makes with the word before or after it.
+func (b bag) holdsTogether(from bag, i int) bool {
+	for k := max(i-1, 0); k <= i && k+1 < len(from.words); k++ {
+		first, second := from.words[k], from.words[k+1]
+		if !compoundable(first, second) {
+			continue
+		}
+		if b.written[first.Text+second.Text] {
+			return true
+		}
+		for _, t := range second.Terms {
+			if b.own[first.Text+t] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// compoundable tells whether two words may be the halves of one: each of
+// two letters or more, and both words that carry meaning.
+func compoundable(first, second Word) bool {
+	return len(first.Terms) > 0 && len(second.Terms) > 0 &&
+		utf8.RuneCountInString(first.Text) >= 2 && utf8.RuneCountInString(second.Text) >= 2
 }
 
 // holdsMisspelt tells whether one of b's words is one edit away from w
@@ -216,6 +274,9 @@ func compare(asked, old bag) sameness {
 		for _, i := range from.distinct {
 			w := from.words[i]
 			f := in.found(w)
+			if f == 0 && in.holdsTogether(from, i) {
+				f = 1
+			}
 			if from.translated != nil {
 				f = math.Max(f, in.foundVia(from.translated[i]))
 			}

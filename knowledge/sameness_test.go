@@ -509,6 +509,29 @@ func TestInstantAnswerMisspelt(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerCompoundWritten asks questions that write a compound
+// closed where the past ones write it open, or hyphenated, and the other
+// way round: they are the same questions.
+func TestInstantAnswerCompoundWritten(t *testing.T) {
+	e := mustAnswered(t, "c%d", 3,
+		"Where is the time sheet template?",
+		"How do I change my username in Jira?",
+		"Is the health care plan open to families?",
+		"Where is the wifi password for guests?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"Where is the timesheet template?":         "c0",
+		"How do I change my user name in Jira?":    "c1",
+		"Is the healthcare plan open to families?": "c2",
+		"Where is the wi-fi password for guests?":  "c3",
+	})
+	notHandedBack(t, e, "the two words make another word",
+		"Where is the time table template?",
+		"How do I change my user group in Jira?",
+	)
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {

@@ -175,7 +175,7 @@ func e2eReactivatedPersonIsRoutable(t *testing.T, e *e2e) {
 	e.waitIdle()
 	e.deliver(e.slack.UserChanges(t, carolUser))
 	e.waitIdle()
-	e.ask(frank, general, "How do I roll back a kubernetes deployment in staging?")
+	e.ask(frank, general, "How do I roll back a kubernetes deployment in production?")
 	e.waitPosts(carol, 1)
 	e.waitIdle()
 	e.finish()

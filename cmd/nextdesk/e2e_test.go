@@ -30,8 +30,10 @@ const (
 )
 
 // rollback is a question the history cannot answer for sure, but whose
-// experts it knows: carol first, then dave.
-const rollback = "How can I roll back a kubernetes deployment?"
+// experts it knows: carol first, then dave. Its restriction ("without
+// downtime") is what no past question asks: without it, it would ask what
+// "deployment rollback in kubernetes staging cluster" asks.
+const rollback = "How can I roll back a kubernetes deployment without downtime?"
 
 // TestE2E runs the bot's flows through the real `nextdesk serve` wiring
 // (settings, Slack client, store, index, bot, dispatcher, transport)
@@ -161,7 +163,7 @@ func e2eRoutedCapturedReused(t *testing.T, e *e2e) {
 	e.waitIdle()
 
 	// frank asks it in other words: the captured answer comes at once.
-	again := e.ask(frank, general, "how do I roll back a Kubernetes deployment")
+	again := e.ask(frank, general, "how do I roll back a Kubernetes deployment without any downtime")
 	e.waitPosts(general, 4)
 	e.waitIdle()
 	var frankRoot, instant botMessage
