@@ -15,7 +15,7 @@ import (
 func BenchmarkAsk(b *testing.B) {
 	for _, c := range []struct{ name, text string }{
 		{"instant", "How do I reset my VPN password?"},
-		{"routed", "How can I roll back a kubernetes deployment?"},
+		{"routed", "How can I roll back a kubernetes deployment without downtime?"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			h := newHarness(b, func(cfg *config) { cfg.MaxOpen = 1 << 30 })
@@ -38,7 +38,7 @@ func BenchmarkAsk(b *testing.B) {
 func BenchmarkDeliver(b *testing.B) {
 	h := newHarness(b, func(cfg *config) { cfg.MaxOpen = 1 << 30 })
 	for i := range b.N {
-		in, _ := h.ask(asker, general, fmt.Sprintf("How can I roll back a kubernetes deployment? (%d)", i))
+		in, _ := h.ask(asker, general, fmt.Sprintf("How can I roll back a kubernetes deployment without downtime? (%d)", i))
 		h.handle(in)
 	}
 	b.ResetTimer()

@@ -13,7 +13,7 @@ import (
 
 func TestTasksRunAloneAndDry(t *testing.T) {
 	h := newHarness(t, nil)
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	tasks := h.tasks()
 	var names []string

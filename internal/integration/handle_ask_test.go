@@ -64,7 +64,7 @@ func TestSlashAskAnsweredFromKnowledge(t *testing.T) {
 
 func TestAskRoutedCapturedAcceptedThenReused(t *testing.T) {
 	h := newHarness(t, nil)
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	h.deliver()
 	qid := "ask:" + in.Key
@@ -119,7 +119,7 @@ func TestAskRoutedCapturedAcceptedThenReused(t *testing.T) {
 
 	// Someone else asks it in other words: the captured answer comes back
 	// at once.
-	again, _ := h.ask(other, general, "how do I roll back a Kubernetes deployment")
+	again, _ := h.ask(other, general, "how do I roll back a Kubernetes deployment without any downtime")
 	h.handle(again)
 	h.deliver()
 	posts := h.botPosts(general)

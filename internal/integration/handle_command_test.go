@@ -77,7 +77,7 @@ func TestNextdeskMe(t *testing.T) {
 		"You answered 4 questions: 3 accepted",
 		"How do I reset my VPN password?",
 		"Waiting for you",
-		"How can I roll back a kubernetes deployment?",
+		"How can I roll back a kubernetes deployment without downtime?",
 	} {
 		if !strings.Contains(reply, want) {
 			t.Errorf("/nextdesk me lacks %q:\n%s", want, reply)

@@ -61,7 +61,7 @@ func (h *harness) dmChannel(id, user string) fakeslack.Channel {
 func TestDirectMessageIsAskedInAGroupDM(t *testing.T) {
 	h := newHarness(t, nil)
 	h.dmChannel("D0ALICE001", asker)
-	msg, ev := h.posts("D0ALICE001", fakeslack.Message{User: asker, Text: "How can I roll back a kubernetes deployment?"})
+	msg, ev := h.posts("D0ALICE001", fakeslack.Message{User: asker, Text: "How can I roll back a kubernetes deployment without downtime?"})
 	h.handle(ev)
 	h.deliver()
 
@@ -158,7 +158,7 @@ func TestPrivateAnswerIsNeverOfferedToANonMember(t *testing.T) {
 
 func TestSameEventThreeTimesRoutesOnce(t *testing.T) {
 	h := newHarness(t, nil)
-	_, envs := h.srv.UserPosts(t, general, fakeslack.Message{User: asker, Text: "<@" + fakeslack.BotUserID + "> How can I roll back a kubernetes deployment?"})
+	_, envs := h.srv.UserPosts(t, general, fakeslack.Message{User: asker, Text: "<@" + fakeslack.BotUserID + "> How can I roll back a kubernetes deployment without downtime?"})
 	mention := h.eventFromEnvelope(envs[1])
 	redelivered := h.eventFromEnvelope(h.srv.Redeliver(t, envs[1]))
 	if redelivered.Key != mention.Key {
@@ -190,7 +190,7 @@ func TestSameEventThreeTimesRoutesOnce(t *testing.T) {
 
 func TestCaptureEditsDeletesAndThanks(t *testing.T) {
 	h := newHarness(t, nil)
-	root, envs := h.srv.UserPosts(t, general, fakeslack.Message{User: asker, Text: "<@" + fakeslack.BotUserID + "> How can I roll back a kubernetes deployment?"})
+	root, envs := h.srv.UserPosts(t, general, fakeslack.Message{User: asker, Text: "<@" + fakeslack.BotUserID + "> How can I roll back a kubernetes deployment without downtime?"})
 	h.handle(h.eventFromEnvelope(envs[1]))
 	h.deliver()
 	qid := "slack:" + general + ":" + root.TS
@@ -330,7 +330,7 @@ func TestMalformedAndUnknownInputIsIgnored(t *testing.T) {
 func TestReplyBeforeItsThreadIsRecordedIsRetried(t *testing.T) {
 	h := newHarness(t, nil)
 	h.dmChannel("D0ALICE001", asker)
-	_, ev := h.posts("D0ALICE001", fakeslack.Message{User: asker, Text: "How can I roll back a kubernetes deployment?"})
+	_, ev := h.posts("D0ALICE001", fakeslack.Message{User: asker, Text: "How can I roll back a kubernetes deployment without downtime?"})
 	h.handle(ev)
 
 	// The group DM with the expert is still on its way.

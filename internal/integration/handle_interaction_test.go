@@ -16,7 +16,7 @@ import (
 // to expert1. It returns the question id.
 func (h *harness) routed() string {
 	h.t.Helper()
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	h.deliver()
 	return "ask:" + in.Key

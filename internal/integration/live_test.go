@@ -106,7 +106,7 @@ func TestLiveFiguresFromWhatPeopleDid(t *testing.T) {
 	h.deliver()
 	happened(func(c *tally) { c.Offered++; c.Judged++; c.Solved++ })
 
-	qid, first, card := h.routedAsk("How can I roll back a kubernetes deployment?")
+	qid, first, card := h.routedAsk("How can I roll back a kubernetes deployment without downtime?")
 	h.handle(h.clickButton(first, card, actionPass))
 	h.deliver()
 	routes := h.routes(qid)

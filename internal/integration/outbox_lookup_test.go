@@ -117,7 +117,7 @@ func TestRetryFindsWhatACrashedAttemptPosted(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, nil)
-			in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+			in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 			h.handle(in)
 			h.crashAfterPosting(c.key)
 			h.deliver()
@@ -149,7 +149,7 @@ func TestTimedOutPostIsNotPostedAgain(t *testing.T) {
 	h.api = slack.New(fakeslack.BotToken, slack.OptionAPIURL(h.srv.URL()),
 		slack.OptionHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
 	h.wire()
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	h.deliver()
 	if n := h.pending(); n != 3 {
@@ -176,7 +176,7 @@ func TestTimedOutPostIsNotPostedAgain(t *testing.T) {
 
 func TestFirstAttemptPostsWithItsKeyWithoutLooking(t *testing.T) {
 	h := newHarness(t, nil)
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	h.deliver()
 

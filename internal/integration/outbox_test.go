@@ -26,7 +26,7 @@ func (h *harness) delivered(method string) map[string]int {
 func TestBurstOf429sDelaysButDeliversEverything(t *testing.T) {
 	h := newHarness(t, nil)
 	h.srv.FailNext("chat.postMessage", 2, http.StatusTooManyRequests, time.Second)
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	h.run()
 
@@ -54,7 +54,7 @@ func TestBurstOf429sDelaysButDeliversEverything(t *testing.T) {
 
 func TestRestartMidFlowSendsOneDM(t *testing.T) {
 	h := newHarness(t, nil)
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in) // committed, nothing sent: the process stops here
 
 	// The next process gets Slack's retry of the same command, then runs.
@@ -73,7 +73,7 @@ func TestRestartMidFlowSendsOneDM(t *testing.T) {
 
 func TestServerErrorIsRetriedLater(t *testing.T) {
 	h := newHarness(t, nil)
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	h.srv.FailNext("chat.postMessage", 1, http.StatusServiceUnavailable, 0)
 	h.deliver()
@@ -125,7 +125,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 
 func TestFailedMessageFailsItsDependents(t *testing.T) {
 	h := newHarness(t, nil)
-	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment?")
+	in, _ := h.ask(asker, general, "How can I roll back a kubernetes deployment without downtime?")
 	h.handle(in)
 	// The channel is archived before the question is posted.
 	h.srv.AddChannel(fakeslack.Channel{ID: general, Name: "general", Archived: true, Members: []string{fakeslack.BotUserID, asker, expert1}})

@@ -167,7 +167,7 @@ func TestAPersonReactivatedWithoutAnEventIsRoutableAgain(t *testing.T) {
 // experts goes to them first, whether asked with /ask, without one's name
 // or by mentioning the bot; the bot's own mention names nobody.
 func TestTheNamedExpertIsAskedFirst(t *testing.T) {
-	const question = "How can I roll back a kubernetes deployment?"
+	const question = "How can I roll back a kubernetes deployment without downtime?"
 	// slash asks text with /ask; id names the question from the command's key.
 	slash := func(text string, id func(key string) string) func(*harness) string {
 		return func(h *harness) string {
