@@ -42,8 +42,9 @@ const (
 // of questions gets must bump it. 3: the French–English lexicon's rounds
 // since 2 (plurals, phrases, verbs), and what polarity.go and the
 // restrictions read (the period, the kind of answer, negation, the way
-// back, a restricting phrase). 4: a misspelt word read as the word, and a
-// compound written open as the word written closed.
+// back, a restricting phrase). 4: a misspelt word read as the word, a
+// compound written open as the word written closed, an ordinal as its
+// number.
 const ConfidenceModel = 4
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

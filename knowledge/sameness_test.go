@@ -532,6 +532,28 @@ func TestInstantAnswerCompoundWritten(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerOrdinal asks questions that write a number as an
+// ordinal where the past ones write the number, or the other way round:
+// the same questions, while another number is another question.
+func TestInstantAnswerOrdinal(t *testing.T) {
+	e := mustAnswered(t, "n%d", 3,
+		"Is the office closed on May 1?",
+		"What is the wifi password on floor 3?",
+		"Quel est le code de la porte du 2e étage ?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"Is the office closed on the 1st of May?":      "n0",
+		"What is the wifi password on the 3rd floor?":  "n1",
+		"Quel est le code de la porte du 2ème étage ?": "n2",
+	})
+	notHandedBack(t, e, "another day or floor",
+		"Is the office closed on the 8th of May?",
+		"What is the wifi password on the 4th floor?",
+		"Quel est le code de la porte du 3ème étage ?",
+	)
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {

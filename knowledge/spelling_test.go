@@ -77,3 +77,15 @@ func alignmentDistance(a, b []rune) int {
 	}
 	return d[len(a)][len(b)]
 }
+
+func TestOrdinalNumber(t *testing.T) {
+	for text, want := range map[string]string{
+		"3rd": "3", "1st": "1", "22nd": "22", "4TH": "4", "1er": "1", "1re": "1", "1ère": "1",
+		"2e": "2", "2ème": "2", "3èmes": "3", "10e": "10",
+		"3": "", "mp3": "", "5kg": "", "3d": "", "1sta": "", "2eme2": "", "third": "", "": "",
+	} {
+		if got := ordinalNumber(text); got != want {
+			t.Errorf("ordinalNumber(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
