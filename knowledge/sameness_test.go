@@ -532,6 +532,31 @@ func TestInstantAnswerCompoundWritten(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerClipped asks questions that clip a word the past ones
+// write whole, and the other way round: the same questions, unless the
+// shorter word is a word of its own.
+func TestInstantAnswerClipped(t *testing.T) {
+	e := mustAnswered(t, "k%d", 3,
+		"How do I connect to the production database?",
+		"Where do I change the configuration of the VPN client?",
+		"Comment réserver un ordinateur portable pour un stagiaire ?",
+		"Où trouver le récap des congés ?",
+		"Where is the password for the guest wifi?",
+		"Where is the keyboard for the meeting room?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"How do I connect to the prod database?":                "k0",
+		"Where do I change the config of the VPN client?":       "k1",
+		"Comment réserver un ordi portable pour un stagiaire ?": "k2",
+		"Où trouver le récapitulatif des congés ?":              "k3",
+	})
+	notHandedBack(t, e, "the shorter word is a word of its own",
+		"Where is the pass for the guest wifi?",
+		"Where is the key for the meeting room?",
+	)
+}
+
 // TestInstantAnswerOrdinal asks questions that write a number as an
 // ordinal where the past ones write the number, or the other way round:
 // the same questions, while another number is another question.
