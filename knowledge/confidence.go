@@ -86,6 +86,11 @@ type bag struct {
 	holds    map[string]float64
 	own      map[string]bool // the terms of its own words
 	written  map[string]bool // its own words as written
+	// tokens are the words of its text as written, little ones included,
+	// lower-cased, and capitals the letters of those written in capitals:
+	// read for acronyms (see withText).
+	tokens   []string
+	capitals map[string]string
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -351,7 +356,7 @@ func compare(asked, old bag) sameness {
 		for _, i := range from.distinct {
 			w := from.words[i]
 			f := in.found(w)
-			if f == 0 && in.holdsTogether(from, i) {
+			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || in.spellsAcronymOf(from, i)) {
 				f = 1
 			}
 			if from.translated != nil {

@@ -557,6 +557,34 @@ func TestInstantAnswerClipped(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerAcronym asks questions that write an acronym where the
+// past ones write the phrase, and the other way round: the same
+// questions, unless the letters make a word of their own.
+func TestInstantAnswerAcronym(t *testing.T) {
+	e := mustAnswered(t, "a%d", 3,
+		"How many days of paid time off do interns get?",
+		"Who approves work from home requests?",
+		"How do I set up multi-factor authentication on Okta?",
+		"Combien de jours de réduction du temps de travail avons-nous ?",
+		"Who reviews the pull requests for the billing service?",
+		"Is the HR team in Lyon?",
+		"Where do I get a new access pass?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"How many PTO days do interns get?":            "a0",
+		"Who approves wfh requests?":                   "a1",
+		"How do I set up MFA on Okta?":                 "a2",
+		"Combien de jours de RTT avons-nous ?":         "a3",
+		"Who reviews the PRs for the billing service?": "a4",
+		"Is the human resources team in Lyon?":         "a5",
+	})
+	notHandedBack(t, e, "the letters make a word, or two small letters too many",
+		"Where do I get a new nap?",
+		"Who reviews the pr for the billing service?",
+	)
+}
+
 // TestInstantAnswerOrdinal asks questions that write a number as an
 // ordinal where the past ones write the number, or the other way round:
 // the same questions, while another number is another question.

@@ -89,3 +89,19 @@ func TestOrdinalNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestSpeltIsBounded reads an acronym against a text of little words all
+// beginning with its letters: tried every way, the phrases would be too
+// many to finish.
+func TestSpeltIsBounded(t *testing.T) {
+	b := bag{written: map[string]bool{"alpha": true}, tokens: []string{"alpha"}}
+	for range 5000 {
+		b.tokens = append(b.tokens, "of")
+	}
+	if b.spelt("aoooox", "") {
+		t.Error("spelt aoooox in a text without an x")
+	}
+	if !b.spelt("aooooo", "") {
+		t.Error("did not spell aooooo")
+	}
+}
