@@ -28,34 +28,40 @@ const (
 )
 
 // withText returns b with the words of text, the text b's words were read
-// from, as written, so that an acronym can be read against them.
+// from, as written, so that an acronym can be read against them, and with
+// the letters of its words that may be acronyms.
 func (b bag) withText(text string) bag {
-	b.capitals = make(map[string]string)
+	capitals := make(map[string]string)
 	b.tokens = strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	for i, t := range b.tokens {
 		lower := strings.ToLower(t)
 		if singular, plural := strings.CutSuffix(t, "s"); plural && len(singular) >= minAcronym && inCapitals(singular) {
-			b.capitals[lower] = strings.ToLower(singular)
+			capitals[lower] = strings.ToLower(singular)
 		} else if inCapitals(t) {
-			b.capitals[lower] = lower
+			capitals[lower] = lower
 		}
 		b.tokens[i] = lower
+	}
+	b.acronyms = make(map[int]string)
+	for i, w := range b.words {
+		if letters, ok := b.vocabulary.acronym(w, capitals); ok {
+			b.acronyms[i] = letters
+		}
 	}
 	return b
 }
 
 func inCapitals(s string) bool { return strings.ToUpper(s) == s && strings.ToLower(s) != s }
 
-// acronym returns the letters of b's i-th word when it may be an
-// acronym.
-func (b bag) acronym(i int) (letters string, ok bool) {
-	w := b.words[i]
-	letters, capitals := b.capitals[w.Text]
-	if !capitals {
+// acronym returns the letters of w when it may be an acronym; capitals
+// are the letters of the words written in capitals.
+func (v vocabulary) acronym(w Word, capitals map[string]string) (letters string, ok bool) {
+	letters, inCapitals := capitals[w.Text]
+	if !inCapitals {
 		letters = w.Text
 	}
 	n := utf8.RuneCountInString(letters)
-	if b.tokens == nil || b.vocabulary.lexicon == nil || n < minAcronym || n > maxAcronym || (n == minAcronym && !capitals) {
+	if v.lexicon == nil || n < minAcronym || n > maxAcronym || (n == minAcronym && !inCapitals) {
 		return "", false
 	}
 	for _, r := range letters {
@@ -63,21 +69,21 @@ func (b bag) acronym(i int) (letters string, ok bool) {
 			return "", false
 		}
 	}
-	return letters, !b.vocabulary.lists(w)
+	return letters, !v.lists(w)
 }
 
 // spells tells whether a phrase of b's text spells from's i-th word,
 // an acronym.
 func (b bag) spells(from bag, i int) bool {
-	letters, ok := from.acronym(i)
+	letters, ok := from.acronyms[i]
 	return ok && b.spelt(letters, "")
 }
 
 // spellsAcronymOf tells whether from's i-th word is in a phrase of from's
 // text that spells one of b's words, an acronym.
 func (b bag) spellsAcronymOf(from bag, i int) bool {
-	for k := range b.words {
-		if letters, ok := b.acronym(k); ok && from.spelt(letters, from.words[i].Text) {
+	for _, letters := range b.acronyms {
+		if from.spelt(letters, from.words[i].Text) {
 			return true
 		}
 	}

@@ -87,10 +87,10 @@ type bag struct {
 	own      map[string]bool // the terms of its own words
 	written  map[string]bool // its own words as written
 	// tokens are the words of its text as written, little ones included,
-	// lower-cased, and capitals the letters of those written in capitals:
-	// read for acronyms (see withText).
+	// lower-cased, and acronyms the letters of its words, by index, that
+	// may be acronyms (see withText).
 	tokens   []string
-	capitals map[string]string
+	acronyms map[int]string
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
