@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,20 +31,24 @@ const (
 // the letters of its words that may be acronyms.
 func (b bag) withText(text string) bag {
 	capitals := make(map[string]string)
-	b.tokens = strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for i, t := range b.tokens {
+	tokens := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	b.phrase = phrase{initials: make([]rune, len(tokens)), meaning: make([]bool, len(tokens))}
+	for i, t := range tokens {
 		lower := strings.ToLower(t)
 		if singular, plural := strings.CutSuffix(t, "s"); plural && len(singular) >= minAcronym && inCapitals(singular) {
 			capitals[lower] = strings.ToLower(singular)
 		} else if inCapitals(t) {
 			capitals[lower] = lower
 		}
-		b.tokens[i] = lower
+		tokens[i] = lower
+		b.phrase.initials[i], _ = utf8.DecodeRuneInString(FoldAccents(lower))
+		b.phrase.meaning[i] = b.written[lower]
 	}
-	b.acronyms = make(map[int]string)
+	b.phrase.tokens = tokens
+	b.acronyms = make(map[int][]rune)
 	for i, w := range b.words {
 		if letters, ok := b.vocabulary.acronym(w, capitals); ok {
-			b.acronyms[i] = letters
+			b.acronyms[i] = []rune(FoldAccents(letters))
 		}
 	}
 	return b
@@ -72,64 +75,79 @@ func (v vocabulary) acronym(w Word, capitals map[string]string) (letters string,
 	return letters, !v.lists(w)
 }
 
+// phrase is a question's text read for acronyms: its words as written,
+// little ones included, lower-cased; their first letters without accents;
+// and whether each carries meaning.
+type phrase struct {
+	tokens   []string
+	initials []rune
+	meaning  []bool
+}
+
 // spells tells whether a phrase of b's text spells from's i-th word,
 // an acronym.
 func (b bag) spells(from bag, i int) bool {
 	letters, ok := from.acronyms[i]
-	return ok && b.spelt(letters, "")
+	if !ok {
+		return false
+	}
+	for start := range b.phrase.tokens {
+		if _, ok := b.phrase.spelt(letters, start); ok {
+			return true
+		}
+	}
+	return false
 }
 
-// spellsAcronymOf tells whether from's i-th word is in a phrase of from's
-// text that spells one of b's words, an acronym.
-func (b bag) spellsAcronymOf(from bag, i int) bool {
+// spellingAcronymsOf returns the words of from's text that are in a phrase
+// spelling one of b's acronyms; nil when there is none.
+func (b bag) spellingAcronymsOf(from bag) map[string]bool {
+	var words map[string]bool
 	for _, letters := range b.acronyms {
-		if from.spelt(letters, from.words[i].Text) {
-			return true
+		for start := range from.phrase.tokens {
+			if end, ok := from.phrase.spelt(letters, start); ok {
+				if words == nil {
+					words = make(map[string]bool)
+				}
+				for _, t := range from.phrase.tokens[start:end] {
+					words[t] = true
+				}
+			}
 		}
 	}
-	return false
+	return words
 }
 
-// spelt tells whether a phrase of b's text spells acronym with the first
-// letters of its words, one holding the word within when within is not "".
-// The phrase has at most twice as many words as the acronym letters:
-// "réduction du temps de travail" is as long as they come, and a longer
-// phrase made of little words would be tried in too many ways.
-func (b bag) spelt(acronym, within string) bool {
-	letters := []rune(FoldAccents(acronym))
-	for start := range b.tokens {
-		phrase := b
-		phrase.tokens = b.tokens[start:min(len(b.tokens), start+2*len(letters))]
-		if end, ok := phrase.spellFrom(letters, 0, true); ok && (within == "" || slices.Contains(phrase.tokens[:end], within)) {
-			return true
-		}
+// spelt tells whether the words of p from start on spell letters with
+// their first letters, and where the phrase ends. The phrase has at most
+// twice as many words as the acronym letters: "réduction du temps de
+// travail" is as long as they come, and a longer phrase made of little
+// words would be tried in too many ways.
+func (p phrase) spelt(letters []rune, start int) (end int, ok bool) {
+	if !p.meaning[start] {
+		return 0, false
 	}
-	return false
+	limit := min(len(p.tokens), start+2*len(letters))
+	return p.spellFrom(letters, start, limit)
 }
 
-// spellFrom matches letters against b's words from the k-th on: each
-// letter takes the first letter of the next word, and a little word that
-// does not begin with it may be skipped. The phrase begins with a word
-// that carries meaning (first); end is where it ends.
-func (b bag) spellFrom(letters []rune, k int, first bool) (end int, ok bool) {
+// spellFrom matches letters against p's words from the k-th on, up to
+// limit: each letter takes the first letter of the next word, and a little
+// word that does not begin with it may be skipped.
+func (p phrase) spellFrom(letters []rune, k, limit int) (end int, ok bool) {
 	if len(letters) == 0 {
 		return k, true
 	}
-	if k == len(b.tokens) {
+	if k == limit {
 		return 0, false
 	}
-	token := b.tokens[k]
-	meaning := b.written[token]
-	if first && !meaning {
-		return 0, false
-	}
-	if initial, _ := utf8.DecodeRuneInString(FoldAccents(token)); initial == letters[0] {
-		if end, ok := b.spellFrom(letters[1:], k+1, false); ok {
+	if p.initials[k] == letters[0] {
+		if end, ok := p.spellFrom(letters[1:], k+1, limit); ok {
 			return end, true
 		}
 	}
-	if !first && !meaning {
-		return b.spellFrom(letters, k+1, false)
+	if !p.meaning[k] {
+		return p.spellFrom(letters, k+1, limit)
 	}
 	return 0, false
 }

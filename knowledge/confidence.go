@@ -86,11 +86,10 @@ type bag struct {
 	holds    map[string]float64
 	own      map[string]bool // the terms of its own words
 	written  map[string]bool // its own words as written
-	// tokens are the words of its text as written, little ones included,
-	// lower-cased, and acronyms the letters of its words, by index, that
-	// may be acronyms (see withText).
-	tokens   []string
-	acronyms map[int]string
+	// phrase is its text read for acronyms, and acronyms the letters of
+	// its words, by index, that may be acronyms (see withText).
+	phrase   phrase
+	acronyms map[int][]rune
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -353,10 +352,14 @@ func compare(asked, old bag) sameness {
 	// share of the heaviest one missed, and whether it is missing
 	// entirely.
 	share := func(from, in bag) (found, heaviestMissed float64, absent bool) {
+		spellingAcronyms, read := map[string]bool(nil), false
 		for _, i := range from.distinct {
 			w := from.words[i]
 			f := in.found(w)
-			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || in.spellsAcronymOf(from, i)) {
+			if f == 0 && !read {
+				spellingAcronyms, read = in.spellingAcronymsOf(from), true
+			}
+			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || spellingAcronyms[w.Text]) {
 				f = 1
 			}
 			if from.translated != nil {
