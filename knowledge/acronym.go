@@ -41,7 +41,7 @@ func (b bag) withText(text string) bag {
 			capitals[lower] = lower
 		}
 		tokens[i] = lower
-		b.phrase.initials[i], _ = utf8.DecodeRuneInString(FoldAccents(lower))
+		b.phrase.initials[i] = initial(lower)
 		b.phrase.meaning[i] = b.written[lower]
 	}
 	b.phrase.tokens = tokens
@@ -54,7 +54,26 @@ func (b bag) withText(text string) bag {
 	return b
 }
 
-func inCapitals(s string) bool { return strings.ToUpper(s) == s && strings.ToLower(s) != s }
+// inCapitals tells whether s has capitals and no small letters.
+func inCapitals(s string) bool {
+	capitals := false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		capitals = capitals || unicode.IsUpper(r)
+	}
+	return capitals
+}
+
+// initial returns the first letter of word without its accent.
+func initial(word string) rune {
+	r, _ := utf8.DecodeRuneInString(word)
+	if r >= utf8.RuneSelf {
+		r, _ = utf8.DecodeRuneInString(FoldAccents(string(r)))
+	}
+	return r
+}
 
 // acronym returns the letters of w when it may be an acronym; capitals
 // are the letters of the words written in capitals.
