@@ -43,8 +43,8 @@ const (
 // since 2 (plurals, phrases, verbs), and what polarity.go and the
 // restrictions read (the period, the kind of answer, negation, the way
 // back, a restricting phrase). 4: a misspelt word read as the word, a
-// compound written open as the word written closed, an ordinal as its
-// number.
+// compound written open as the word written closed, a clipped word as the
+// whole one, an acronym as its phrase, an ordinal as its number.
 const ConfidenceModel = 4
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

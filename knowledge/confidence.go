@@ -86,6 +86,10 @@ type bag struct {
 	holds    map[string]float64
 	own      map[string]bool // the terms of its own words
 	written  map[string]bool // its own words as written
+	// phrase is its text read for acronyms, and acronyms the letters of
+	// its words, by index, that may be acronyms (see withText).
+	phrase   phrase
+	acronyms map[int][]rune
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -167,7 +171,7 @@ func (b bag) found(w Word) float64 {
 	if n := ordinalNumber(w.Text); n != "" {
 		best = math.Max(best, b.holds[n])
 	}
-	if best == 0 && (b.holdsMisspelt(w) || b.holdsApart(w)) {
+	if best == 0 && (b.holdsMisspelt(w) || b.holdsApart(w) || b.holdsClipped(w)) {
 		return 1
 	}
 	return best
@@ -277,6 +281,46 @@ func (b bag) holdsMisspelt(w Word) bool {
 	return false
 }
 
+// A word may be written clipped: "prod" for "production", "config" for
+// "configuration", "ordi" for "ordinateur", "récap" for "récapitulatif".
+// A word is read as a longer word of the other question that begins with
+// it, when no dictionary lists it: "pass" is a word of its own, not
+// "password", nor "key" "keyboard". It has three letters or more, and the
+// longer word three more than it, so that a word's other forms ("repo"
+// and "repos") are left to the stemmers.
+
+// holdsClipped tells whether w is one of b's words clipped, or one of b's
+// words is w clipped.
+func (b bag) holdsClipped(w Word) bool {
+	for _, o := range b.words {
+		if b.vocabulary.clips(w, o) || b.vocabulary.clips(o, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// minClipped is the length of the shortest clipped word read, and of what
+// it leaves out.
+const minClipped = 3
+
+// clips tells whether short may be long clipped.
+func (v vocabulary) clips(short, long Word) bool {
+	if v.lexicon == nil || len(short.Terms) == 0 || len(long.Terms) == 0 || !strings.HasPrefix(long.Text, short.Text) {
+		return false
+	}
+	n := utf8.RuneCountInString(short.Text)
+	if n < minClipped || utf8.RuneCountInString(long.Text) < n+minClipped {
+		return false
+	}
+	for _, r := range short.Text {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return !v.lists(short)
+}
+
 // foundVia is how surely b holds the word whose translations are
 // translations: through the best of them that is one of b's own words.
 func (b bag) foundVia(translations []QueryWord) float64 {
@@ -308,10 +352,14 @@ func compare(asked, old bag) sameness {
 	// share of the heaviest one missed, and whether it is missing
 	// entirely.
 	share := func(from, in bag) (found, heaviestMissed float64, absent bool) {
+		spellingAcronyms, read := map[string]bool(nil), false
 		for _, i := range from.distinct {
 			w := from.words[i]
 			f := in.found(w)
-			if f == 0 && in.holdsTogether(from, i) {
+			if f == 0 && !read {
+				spellingAcronyms, read = in.spellingAcronymsOf(from), true
+			}
+			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || spellingAcronyms[w.Text]) {
 				f = 1
 			}
 			if from.translated != nil {
@@ -471,12 +519,17 @@ func (v vocabulary) misspelt(w Word) bool {
 			return false
 		}
 	}
+	return !v.lists(w)
+}
+
+// lists tells whether a dictionary lists w, asking them once per word.
+func (v vocabulary) lists(w Word) bool {
 	listed, ok := v.listed[w.Text]
 	if !ok {
 		listed = v.lexicon.lists(w)
 		v.listed[w.Text] = listed
 	}
-	return !listed
+	return listed
 }
 
 // minMisspelt is the length of the shortest word read as maybe misspelt:

@@ -585,7 +585,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		return nil, fmt.Errorf("term statistics: %w", err)
 	}
 	vocab := newVocabulary(stats, e.Lexicon)
-	askedBag, askedFullBag := newBag(asked, vocab, askedTr), newBag(askedFull, vocab, askedFullTr)
+	askedBag, askedFullBag := newBag(asked, vocab, askedTr).withText(askedText), newBag(askedFull, vocab, askedFullTr)
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
 	var askedAcross bag
@@ -593,7 +593,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	restrictionsRead := false
 	matches := make([]Match, len(found))
 	for i, j := range found {
-		a, old := askedBag, newBag(j.words, vocab, j.translations)
+		a, old := askedBag, newBag(j.words, vocab, j.translations).withText(j.headline)
 		if j.across && e.Lexicon != nil {
 			if askedAcross.translated == nil {
 				askedAcross = askedBag.withTranslations(e.Lexicon.TranslateWords(askedText, asked))

@@ -532,6 +532,59 @@ func TestInstantAnswerCompoundWritten(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerClipped asks questions that clip a word the past ones
+// write whole, and the other way round: the same questions, unless the
+// shorter word is a word of its own.
+func TestInstantAnswerClipped(t *testing.T) {
+	e := mustAnswered(t, "k%d", 3,
+		"How do I connect to the production database?",
+		"Where do I change the configuration of the VPN client?",
+		"Comment réserver un ordinateur portable pour un stagiaire ?",
+		"Où trouver le récap des congés ?",
+		"Where is the password for the guest wifi?",
+		"Where is the keyboard for the meeting room?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"How do I connect to the prod database?":                "k0",
+		"Where do I change the config of the VPN client?":       "k1",
+		"Comment réserver un ordi portable pour un stagiaire ?": "k2",
+		"Où trouver le récapitulatif des congés ?":              "k3",
+	})
+	notHandedBack(t, e, "the shorter word is a word of its own",
+		"Where is the pass for the guest wifi?",
+		"Where is the key for the meeting room?",
+	)
+}
+
+// TestInstantAnswerAcronym asks questions that write an acronym where the
+// past ones write the phrase, and the other way round: the same
+// questions, unless the letters make a word of their own.
+func TestInstantAnswerAcronym(t *testing.T) {
+	e := mustAnswered(t, "a%d", 3,
+		"How many days of paid time off do interns get?",
+		"Who approves work from home requests?",
+		"How do I set up multi-factor authentication on Okta?",
+		"Combien de jours de réduction du temps de travail avons-nous ?",
+		"Who reviews the pull requests for the billing service?",
+		"Is the HR team in Lyon?",
+		"Where do I get a new access pass?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"How many PTO days do interns get?":            "a0",
+		"Who approves wfh requests?":                   "a1",
+		"How do I set up MFA on Okta?":                 "a2",
+		"Combien de jours de RTT avons-nous ?":         "a3",
+		"Who reviews the PRs for the billing service?": "a4",
+		"Is the human resources team in Lyon?":         "a5",
+	})
+	notHandedBack(t, e, "the letters make a word, or two small letters too many",
+		"Where do I get a new nap?",
+		"Who reviews the pr for the billing service?",
+	)
+}
+
 // TestInstantAnswerOrdinal asks questions that write a number as an
 // ordinal where the past ones write the number, or the other way round:
 // the same questions, while another number is another question.

@@ -89,3 +89,19 @@ func TestOrdinalNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestSpeltIsBounded reads an acronym against a text of little words all
+// beginning with its letters: tried every way, the phrases would be too
+// many to finish.
+func TestSpeltIsBounded(t *testing.T) {
+	p := phrase{tokens: []string{"alpha"}, initials: []rune{'a'}, meaning: []bool{true}}
+	for range 5000 {
+		p.tokens, p.initials, p.meaning = append(p.tokens, "of"), append(p.initials, 'o'), append(p.meaning, false)
+	}
+	if _, ok := p.spelt([]rune("aoooox"), 0); ok {
+		t.Error("spelt aoooox in a text without an x")
+	}
+	if end, ok := p.spelt([]rune("aooooo"), 0); !ok || end != 6 {
+		t.Errorf("spelt aooooo: %v, ending at %d, want true at 6", ok, end)
+	}
+}
