@@ -86,10 +86,8 @@ func (v vocabulary) acronym(w Word, capitals map[string]string) (letters string,
 	if v.lexicon == nil || n < minAcronym || n > maxAcronym || (n == minAcronym && !inCapitals) {
 		return "", false
 	}
-	for _, r := range letters {
-		if !unicode.IsLetter(r) {
-			return "", false
-		}
+	if !lettersOnly(letters) {
+		return "", false
 	}
 	return letters, !v.lists(w)
 }

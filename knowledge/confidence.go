@@ -2,10 +2,7 @@ package knowledge
 
 import (
 	"math"
-	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Whether a past question asks the same thing as a new one is judged on
@@ -175,150 +172,6 @@ func (b bag) found(w Word) float64 {
 		return 1
 	}
 	return best
-}
-
-// A number may be written as an ordinal: "the 3rd floor" is "floor 3",
-// "le 1er mai" "May 1", "le 2ème étage" "le 2e étage". Each spelling is a
-// rare word of its own, so two questions about the same floor or day
-// missed each other on the very word they ask about. A bag holds the
-// number of each ordinal it writes, and an ordinal is found by its
-// number; another number stays another word. Only sameness reads it: read
-// by the index, it also moved routing, down on the Julia export (MRR
-// 0.462 → 0.460), for no gain elsewhere.
-
-// ordinalEndings are the endings English and French write after a number
-// to make it an ordinal. French "10e" may also be ten euros: ten all the
-// same.
-var ordinalEndings = []string{
-	"st", "nd", "rd", "th",
-	"e", "è", "ème", "eme", "es", "èmes", "emes", "er", "re", "ère", "ere", "ers", "res", "ères", "nde",
-}
-
-// ordinalNumber returns the number an ordinal is written with ("3rd" →
-// "3", "1er" → "1"), "" for any other word.
-func ordinalNumber(text string) string {
-	digits := 0
-	for digits < len(text) && '0' <= text[digits] && text[digits] <= '9' {
-		digits++
-	}
-	if digits == 0 || digits == len(text) || !slices.Contains(ordinalEndings, strings.ToLower(text[digits:])) {
-		return ""
-	}
-	return text[:digits]
-}
-
-// A word may be written closed, hyphenated or open: "timesheet", "time
-// sheet"; "username", "user name"; "wifi", "wi-fi"; "healthcare",
-// "health care". Two words side by side in one question are the word of
-// the other question they make together. The stemmers cut endings only,
-// so the first word as written and the second's stem make the stem of
-// the closed word ("sun glasses" and "sunglass"); a stemmer's rule that
-// depends on the word's length may differ ("healthcare" loses its e,
-// "care" keeps it), so the two as written are compared too.
-
-// holdsApart tells whether two of b's words side by side make w.
-func (b bag) holdsApart(w Word) bool {
-	for k := 0; k+1 < len(b.words); k++ {
-		first, second := b.words[k], b.words[k+1]
-		if !strings.HasPrefix(w.Text, first.Text) || !compoundable(first, second) {
-			continue
-		}
-		if rest, ok := strings.CutPrefix(w.Text, first.Text); ok && rest == second.Text {
-			return true
-		}
-		for _, t := range w.Terms {
-			if rest, ok := strings.CutPrefix(t, first.Text); ok && slices.Contains(second.Terms, rest) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// holdsTogether tells whether b holds the word that the i-th word of
-// from makes with the word before or after it.
-func (b bag) holdsTogether(from bag, i int) bool {
-	for k := max(i-1, 0); k <= i && k+1 < len(from.words); k++ {
-		first, second := from.words[k], from.words[k+1]
-		if !compoundable(first, second) {
-			continue
-		}
-		if b.written[first.Text+second.Text] {
-			return true
-		}
-		for _, t := range second.Terms {
-			if b.own[first.Text+t] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// compoundable tells whether two words may be the halves of one: each of
-// two letters or more, and both words that carry meaning.
-func compoundable(first, second Word) bool {
-	return len(first.Terms) > 0 && len(second.Terms) > 0 &&
-		utf8.RuneCountInString(first.Text) >= 2 && utf8.RuneCountInString(second.Text) >= 2
-}
-
-// holdsMisspelt tells whether one of b's words is one edit away from w
-// (see oneEdit) where either of the two may be misspelt.
-func (b bag) holdsMisspelt(w Word) bool {
-	wMisspelt := b.vocabulary.misspelt(w)
-	for i, o := range b.words {
-		if !wMisspelt && !b.misspelt[i] {
-			continue
-		}
-		for _, t := range w.Terms {
-			for _, u := range o.Terms {
-				if oneEdit(t, u) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// A word may be written clipped: "prod" for "production", "config" for
-// "configuration", "ordi" for "ordinateur", "récap" for "récapitulatif".
-// A word is read as a longer word of the other question that begins with
-// it, when no dictionary lists it: "pass" is a word of its own, not
-// "password", nor "key" "keyboard". It has three letters or more, and the
-// longer word three more than it, so that a word's other forms ("repo"
-// and "repos") are left to the stemmers.
-
-// holdsClipped tells whether w is one of b's words clipped, or one of b's
-// words is w clipped.
-func (b bag) holdsClipped(w Word) bool {
-	for _, o := range b.words {
-		if b.vocabulary.clips(w, o) || b.vocabulary.clips(o, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// minClipped is the length of the shortest clipped word read, and of what
-// it leaves out.
-const minClipped = 3
-
-// clips tells whether short may be long clipped.
-func (v vocabulary) clips(short, long Word) bool {
-	if v.lexicon == nil || len(short.Terms) == 0 || len(long.Terms) == 0 || !strings.HasPrefix(long.Text, short.Text) {
-		return false
-	}
-	n := utf8.RuneCountInString(short.Text)
-	if n < minClipped || utf8.RuneCountInString(long.Text) < n+minClipped {
-		return false
-	}
-	for _, r := range short.Text {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-	}
-	return !v.lists(short)
 }
 
 // foundVia is how surely b holds the word whose translations are
@@ -497,31 +350,6 @@ func (v vocabulary) rarity(w Word) float64 {
 	return sum / float64(len(w.Terms))
 }
 
-// misspelt tells whether w may be a word misspelt: a word of letters
-// that no dictionary lists and at most one past question holds (the one
-// it is written in). People type fast in chat ("dealine", "guidlines",
-// "membeship"), and a misspelt word is the rarest of its question, so
-// unmatched it would weigh the most against sameness: "How do I order
-// busines cards?" would not be "How do I order business cards?". A word
-// the history holds twice is the workspace's own (a product, a name), and
-// without dictionaries nothing tells a misspelling from a word.
-func (v vocabulary) misspelt(w Word) bool {
-	if v.lexicon == nil || utf8.RuneCountInString(w.Text) < minMisspelt || len(w.Terms) == 0 {
-		return false
-	}
-	for _, r := range w.Text {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-	}
-	for _, t := range w.Terms {
-		if v.stats.DF[t] > 1 {
-			return false
-		}
-	}
-	return !v.lists(w)
-}
-
 // lists tells whether a dictionary lists w, asking them once per word.
 func (v vocabulary) lists(w Word) bool {
 	listed, ok := v.listed[w.Text]
@@ -530,42 +358,4 @@ func (v vocabulary) lists(w Word) bool {
 		v.listed[w.Text] = listed
 	}
 	return listed
-}
-
-// minMisspelt is the length of the shortest word read as maybe misspelt:
-// one edit turns a short word into another ("mail", "main"). Stems,
-// which may be a letter shorter than their word, are compared from
-// minMisspelt-1 letters.
-const minMisspelt = 5
-
-// oneEdit tells whether stems a and b differ by one letter added,
-// removed, changed, or two neighbours swapped: most misspellings (Damerau,
-// 1964). Their first letters must agree, as they do in most misspellings
-// and seldom between two words one edit apart ("gmail" and "email").
-func oneEdit(a, b string) bool {
-	if a == b || utf8.RuneCountInString(a) < minMisspelt-1 || utf8.RuneCountInString(b) < minMisspelt-1 {
-		return false
-	}
-	ra, rb := []rune(a), []rune(b)
-	if ra[0] != rb[0] {
-		return false
-	}
-	if len(ra) < len(rb) {
-		ra, rb = rb, ra
-	}
-	i := 0
-	for i < len(rb) && ra[i] == rb[i] {
-		i++
-	}
-	switch len(ra) - len(rb) {
-	case 0:
-		// One letter changed, or two neighbours swapped.
-		if string(ra[i+1:]) == string(rb[i+1:]) {
-			return true
-		}
-		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
-	case 1:
-		return string(ra[i+1:]) == string(rb[i:])
-	}
-	return false
 }
