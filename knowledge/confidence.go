@@ -112,9 +112,9 @@ func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 			b.holds[t] = 1
 			b.own[t] = true
 		}
-		if n := ordinalNumber(w.Text); n != "" {
-			b.holds[n] = 1
-			b.own[n] = true
+		for _, t := range v.alsoSpelt(w) {
+			b.holds[t] = 1
+			b.own[t] = true
 		}
 		if len(w.Terms) == 0 {
 			continue
@@ -165,8 +165,8 @@ func (b bag) found(w Word) float64 {
 	for _, t := range w.Terms {
 		best = math.Max(best, b.holds[t])
 	}
-	if n := ordinalNumber(w.Text); n != "" {
-		best = math.Max(best, b.holds[n])
+	for _, t := range b.vocabulary.alsoSpelt(w) {
+		best = math.Max(best, b.holds[t])
 	}
 	if best == 0 && (b.holdsMisspelt(w) || b.holdsApart(w) || b.holdsClipped(w)) {
 		return 1
@@ -332,10 +332,13 @@ type vocabulary struct {
 	stats   TermStats
 	lexicon *Lexicon
 	listed  map[string]bool
+	// american keeps, by word as written, the terms of its American
+	// spelling (see americanTerms).
+	american map[string][]string
 }
 
 func newVocabulary(stats TermStats, lexicon *Lexicon) vocabulary {
-	return vocabulary{stats: stats, lexicon: lexicon, listed: make(map[string]bool)}
+	return vocabulary{stats: stats, lexicon: lexicon, listed: make(map[string]bool), american: make(map[string][]string)}
 }
 
 // rarity is the weight of a word: the mean idf of its stems.

@@ -353,6 +353,19 @@ func (l *Lexicon) lists(w Word) bool {
 	return len(l.lookup(w, true, false)) > 0 || l.Fallback != nil && len(l.Fallback.lookup(w, true, false)) > 0
 }
 
+// listedAs returns text analysed, and whether the dictionary lists it as
+// an English word and as a French one, in any of their forms.
+func (l *Lexicon) listedAs(text string) (w Word, english, french bool) {
+	words := l.analyse(text)
+	if len(words) != 1 {
+		return Word{}, false, false
+	}
+	for _, i := range l.lookup(words[0], true, false) {
+		english, french = english || !l.french[i], french || l.french[i]
+	}
+	return words[0], english, french
+}
+
 // frenchEntries returns those of entries whose headword is French.
 func (l *Lexicon) frenchEntries(entries []int) []int {
 	var out []int

@@ -585,6 +585,27 @@ func TestInstantAnswerAcronym(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerBritishSpelling asks questions spelt the British way
+// where the past ones are spelt the American way, and the other way round:
+// the same questions.
+func TestInstantAnswerBritishSpelling(t *testing.T) {
+	e := mustAnswered(t, "b%d", 3,
+		"How do I organize a team event in Lyon?",
+		"What colour is the company logo?",
+		"Which centre handles the badge requests?",
+		"Where do I get a software license for Figma?",
+		"Who can analyze the sales figures?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"How do I organise a team event in Lyon?":          "b0",
+		"Comment organiser un événement d'équipe à Lyon ?": "b0",
+		"What color is the company logo?":                  "b1",
+		"Which center handles the badge requests?":         "b2",
+		"Where do I get a software licence for Figma?":     "b3",
+	})
+}
+
 // TestInstantAnswerOrdinal asks questions that write a number as an
 // ordinal where the past ones write the number, or the other way round:
 // the same questions, while another number is another question.

@@ -42,6 +42,75 @@ func ordinalNumber(text string) string {
 	return text[:digits]
 }
 
+// alsoSpelt returns the terms w has when spelt the other way: the number
+// of an ordinal, the American spelling of a British one.
+func (v vocabulary) alsoSpelt(w Word) []string {
+	if n := ordinalNumber(w.Text); n != "" {
+		return []string{n}
+	}
+	return v.americanTerms(w)
+}
+
+// English is spelt the British way or the American way: "colour" and
+// "color", "centre" and "center", "organise" and "organize", "licence" and
+// "license", "catalogue" and "catalog". Colleagues taught either write
+// either, and a question spelt one way missed the other's word; and the
+// dictionaries spell the British way ("colour", "organise"), so an
+// American text missed its translations. A word spelt the British way is
+// also read as its American spelling when the dictionary lists it as an
+// English word, or lists the American spelling and not the word as a
+// French one: "lettre" is no "letter", nor "prise" "prize". The stemmer
+// already reads "travelled" as "traveled".
+
+// britishEndings are the British endings and their American spellings.
+var britishEndings = []struct{ british, american string }{
+	{"tre", "ter"}, {"tres", "ters"}, {"tred", "tered"},
+	{"ise", "ize"}, {"ised", "ized"}, {"ises", "izes"}, {"ising", "izing"},
+	{"isation", "ization"}, {"isations", "izations"}, {"iser", "izer"}, {"isers", "izers"},
+	{"yse", "yze"}, {"ysed", "yzed"}, {"yses", "yzes"}, {"ysing", "yzing"},
+	{"ence", "ense"}, {"ences", "enses"},
+	{"ogue", "og"}, {"ogues", "ogs"},
+}
+
+// americanTerms returns the terms of w's American spelling when w is spelt
+// the British way, and nil otherwise.
+func (v vocabulary) americanTerms(w Word) []string {
+	if v.lexicon == nil {
+		return nil
+	}
+	if terms, ok := v.american[w.Text]; ok {
+		return terms
+	}
+	var terms []string
+	if spellings := americanSpellings(w.Text); len(spellings) > 0 {
+		_, english, french := v.lexicon.listedAs(w.Text)
+		for _, spelling := range spellings {
+			if american, listed, _ := v.lexicon.listedAs(spelling); english || listed && !french {
+				terms = american.Terms
+				break
+			}
+		}
+	}
+	v.american[w.Text] = terms
+	return terms
+}
+
+// americanSpellings returns the ways word may be spelt the American way,
+// if it is spelt the British way: "our" for "or" after two letters or more
+// ("colour", "behaviours", not "hour" nor "tour"), or a British ending.
+func americanSpellings(word string) []string {
+	var spellings []string
+	if i := strings.Index(word, "our"); i >= 2 {
+		spellings = append(spellings, word[:i]+"or"+word[i+len("our"):])
+	}
+	for _, e := range britishEndings {
+		if stem, ok := strings.CutSuffix(word, e.british); ok && len(stem) >= 2 {
+			spellings = append(spellings, stem+e.american)
+		}
+	}
+	return spellings
+}
+
 // A word may be written closed, hyphenated or open: "timesheet", "time
 // sheet"; "username", "user name"; "wifi", "wi-fi"; "healthcare",
 // "health care". Two words side by side in one question are the word of

@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -103,5 +105,35 @@ func TestSpeltIsBounded(t *testing.T) {
 	}
 	if end, ok := p.spelt([]rune("aooooo"), 0); !ok || end != 6 {
 		t.Errorf("spelt aooooo: %v, ending at %d, want true at 6", ok, end)
+	}
+}
+
+func TestAmericanTerms(t *testing.T) {
+	analyse := func(text string) []Word {
+		var words []Word
+		for _, f := range strings.Fields(text) {
+			words = append(words, Word{Text: f, Terms: []string{f}})
+		}
+		return words
+	}
+	v := newVocabulary(TermStats{}, NewLexicon([]Pair{
+		{French: "couleur", English: "colour"},
+		{French: "prix", English: "prize"},
+		{French: "prise", English: "socket"},
+		{French: "analyser", English: "analyze"},
+		{French: "comportement", English: "behavior"},
+	}, analyse))
+	for text, want := range map[string][]string{
+		"colour":    {"color"},    // the British word is English
+		"behaviour": {"behavior"}, // the American one is, and the word no French one
+		"analyse":   nil,          // a French verb's form ("il analyse") only
+		"prise":     nil,          // a French word, not "prize"
+		"detour":    nil,          // neither is listed
+		"hour":      nil,          // too short before "our"
+		"color":     nil,          // already American
+	} {
+		if got := v.americanTerms(Word{Text: text, Terms: []string{text}}); !slices.Equal(got, want) {
+			t.Errorf("americanTerms(%q) = %q, want %q", text, got, want)
+		}
 	}
 }

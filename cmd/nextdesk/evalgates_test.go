@@ -164,13 +164,13 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.FrEn.Hit1 < 0.69 || rep.EnFr.Hit1 < 0.66 || rep.FrEn.Hit5 < 0.84 || rep.EnFr.Hit5 < 0.81 {
 		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.69 / 0.66 and 0.84 / 0.81", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
-	// Instant answers across the languages: 61 of 70 handed back were
-	// the twin today (31 of 36 and 30 of 34); many of the others are
+	// Instant answers across the languages: 63 of 72 handed back were
+	// the twin today (32 of 37 and 31 of 35); many of the others are
 	// rewordings of the twin under another id ("Who's your favorite
 	// writer?" and "Who is your favorite author?").
 	handed, right := rep.FrEn.HandedBack+rep.EnFr.HandedBack, rep.FrEn.Right+rep.EnFr.Right
-	if right < 58 || float64(right) < 0.8*float64(handed) {
-		t.Errorf("%d of %d handed back across the languages were the twin; want at least 58, and 80%%", right, handed)
+	if right < 60 || float64(right) < 0.8*float64(handed) {
+		t.Errorf("%d of %d handed back across the languages were the twin; want at least 60, and 80%%", right, handed)
 	}
 }
 
