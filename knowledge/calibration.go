@@ -44,8 +44,8 @@ const (
 // restrictions read (the period, the kind of answer, negation, the way
 // back, a restricting phrase). 4: a misspelt word read as the word, a
 // compound written open as the word written closed, a clipped word as the
-// whole one, an acronym as its phrase, an ordinal as its number, a
-// British spelling as the American one.
+// whole one, an acronym as its phrase, an ordinal or a number in words
+// as its figures, a British spelling as the American one.
 const ConfidenceModel = 4
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

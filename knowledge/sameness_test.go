@@ -628,6 +628,30 @@ func TestInstantAnswerOrdinal(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerNumberInWords asks questions that write a number in
+// figures where the past ones write it in words, and the other way round:
+// the same questions, while another number is another question.
+func TestInstantAnswerNumberInWords(t *testing.T) {
+	e := mustAnswered(t, "w%d", 3,
+		"Can I take two days off in a row?",
+		"Where is the meeting room on the third floor?",
+		"Quel est le code wifi du troisième étage ?",
+		"Faut-il 3 signatures pour un achat ?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"Can I take 2 days off in a row?":          "w0",
+		"Where is the meeting room on floor 3?":    "w1",
+		"Quel est le code wifi du 3e étage ?":      "w2",
+		"Faut-il trois signatures pour un achat ?": "w3",
+	})
+	notHandedBack(t, e, "another number",
+		"Can I take 3 days off in a row?",
+		"Quel est le code wifi du quatrième étage ?",
+		"Faut-il deux signatures pour un achat ?",
+	)
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {

@@ -43,12 +43,34 @@ func ordinalNumber(text string) string {
 }
 
 // alsoSpelt returns the terms w has when spelt the other way: the number
-// of an ordinal, the American spelling of a British one.
+// of an ordinal or of a number written in words, the American spelling of
+// a British one.
 func (v vocabulary) alsoSpelt(w Word) []string {
 	if n := ordinalNumber(w.Text); n != "" {
 		return []string{n}
 	}
+	if n, ok := numberWords[w.Text]; ok {
+		return []string{n}
+	}
 	return v.americanTerms(w)
+}
+
+// numberWords are the numbers people write in words as often as in
+// figures: "two days" is "2 days", "le troisième étage" "le 3e étage".
+// One and the first are left out, being also a pronoun, an article, a
+// rank ("un", "first time"); so are "second" (of a minute), "premier" and
+// "neuf" (new).
+var numberWords = map[string]string{
+	"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+	"eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+	"third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+	"eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12",
+	"deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7",
+	"huit": "8", "dix": "10", "onze": "11", "douze": "12",
+	"deuxième": "2", "troisième": "3", "quatrième": "4", "cinquième": "5", "sixième": "6",
+	"septième": "7", "huitième": "8", "neuvième": "9", "dixième": "10", "onzième": "11", "douzième": "12",
+	"deuxieme": "2", "troisieme": "3", "quatrieme": "4", "cinquieme": "5", "sixieme": "6",
+	"septieme": "7", "huitieme": "8", "neuvieme": "9", "dixieme": "10", "onzieme": "11", "douzieme": "12",
 }
 
 // English is spelt the British way or the American way: "colour" and
