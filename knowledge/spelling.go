@@ -8,9 +8,10 @@ import (
 )
 
 // A word one question writes may be written otherwise in the other: a
-// number as an ordinal, a compound open or closed, a word clipped, or
-// misspelt. Each is read as the word it stands for when two questions are
-// compared (bag.found); acronym.go reads acronyms.
+// number as an ordinal or in words, a British spelling, a compound open or
+// closed, a word clipped, or misspelt. Each is read as the word it stands
+// for when two questions are compared (bag.found); acronym.go reads
+// acronyms.
 
 // A number may be written as an ordinal: "the 3rd floor" is "floor 3",
 // "le 1er mai" "May 1", "le 2ème étage" "le 2e étage". Each spelling is a
@@ -18,8 +19,8 @@ import (
 // missed each other on the very word they ask about. A bag holds the
 // number of each ordinal it writes, and an ordinal is found by its
 // number; another number stays another word. Only sameness reads it: read
-// by the index, it also moved routing, down on the Julia export (MRR
-// 0.462 → 0.460), for no gain elsewhere.
+// by the index, it also moved routing, and the fixed protocol's mean fell
+// (the Julia export's MRR 0.462 → 0.460).
 
 // ordinalEndings are the endings English and French write after a number
 // to make it an ordinal. French "10e" may also be ten euros: ten all the
@@ -75,14 +76,15 @@ var numberWords = map[string]string{
 
 // English is spelt the British way or the American way: "colour" and
 // "color", "centre" and "center", "organise" and "organize", "licence" and
-// "license", "catalogue" and "catalog". Colleagues taught either write
-// either, and a question spelt one way missed the other's word; and the
-// dictionaries spell the British way ("colour", "organise"), so an
-// American text missed its translations. A word spelt the British way is
-// also read as its American spelling when the dictionary lists it as an
-// English word, or lists the American spelling and not the word as a
-// French one: "lettre" is no "letter", nor "prise" "prize". The stemmer
-// already reads "travelled" as "traveled".
+// "license". Colleagues taught either write either, and a question spelt
+// one way missed the other's word. French spells these endings as British
+// English does ("initialiser", "utilisation", "registre"), so read the
+// same way a French word meets its American cognate ("initialize",
+// "utilization", "register"). A word with a British ending is also read
+// as its American spelling when the dictionary lists it as an English
+// word (by its stems), or lists the American spelling and not the word as
+// a French one: "prise" is no "prize". The stemmer already reads
+// "travelled" as "traveled".
 
 // britishEndings are the British endings and their American spellings.
 var britishEndings = []struct{ british, american string }{
