@@ -612,10 +612,17 @@ var cognateEndings = []struct{ from, to string }{
 	{"ies", "y"}, {"ie", "y"}, {"ifs", "ive"}, {"if", "ive"}, {"oires", "ory"}, {"oire", "ory"},
 	{"eurs", "or"}, {"eur", "or"}, {"ités", "ity"}, {"ité", "ity"},
 	{"ées", "ed"}, {"ée", "ed"}, {"és", "ed"}, {"é", "ed"},
+	{"isations", "izations"}, {"isation", "ization"}, {"iser", "ize"}, {"ise", "ize"},
+	{"isées", "ized"}, {"isée", "ized"}, {"isés", "ized"}, {"isé", "ized"},
+	{"ismes", "isms"}, {"isme", "ism"}, {"istes", "ists"}, {"iste", "ist"},
+	{"logie", "logy"}, {"tres", "ters"}, {"tre", "ter"},
 	// English to French.
 	{"ics", "iques"}, {"ic", "ique"}, {"ary", "aire"}, {"ous", "eux"},
 	{"nally", "nnellement"}, {"ally", "ellement"}, {"ly", "ement"}, {"nal", "nnel"}, {"al", "el"},
 	{"ity", "ité"}, {"y", "ie"}, {"ive", "if"}, {"ory", "oire"}, {"or", "eur"}, {"ed", "é"},
+	{"izations", "isations"}, {"ization", "isation"}, {"ized", "isé"}, {"ize", "iser"},
+	{"isms", "ismes"}, {"ism", "isme"}, {"ists", "istes"}, {"ist", "iste"},
+	{"logy", "logie"}, {"ters", "tres"}, {"ter", "tre"},
 }
 
 // minCognateStem is the shortest stem a cognate ending is taken off: a

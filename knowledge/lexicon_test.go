@@ -193,6 +193,12 @@ func TestLexiconFindsCognatesOfWordsItLacks(t *testing.T) {
 		"professionnel":      "professional",
 		"chronic":            "chronique",
 		"allergy":            "allergie",
+		"synchroniser":       "synchronize",
+		"initialisation":     "initialization",
+		"optimisé":           "optimized",
+		"registre":           "register",
+		"virtualization":     "virtualisation",
+		"tokenize":           "tokeniser",
 	} {
 		if got := translations(l, word); got[want] == 0 {
 			t.Errorf("%s → %v, want %s among its cognates", word, got, want)
