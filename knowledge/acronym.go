@@ -78,12 +78,12 @@ func initial(word string) rune {
 // acronym returns the letters of w when it may be an acronym; capitals
 // are the letters of the words written in capitals.
 func (v vocabulary) acronym(w Word, capitals map[string]string) (letters string, ok bool) {
-	letters, inCapitals := capitals[w.Text]
-	if !inCapitals {
+	letters, capitalised := capitals[w.Text]
+	if !capitalised {
 		letters = w.Text
 	}
 	n := utf8.RuneCountInString(letters)
-	if v.lexicon == nil || n < minAcronym || n > maxAcronym || (n == minAcronym && !inCapitals) {
+	if v.lexicon == nil || n < minAcronym || n > maxAcronym || (n == minAcronym && !capitalised) {
 		return "", false
 	}
 	if !lettersOnly(letters) {
