@@ -45,7 +45,8 @@ const (
 // back, a restricting phrase). 4: a misspelt word read as the word, a
 // compound written open as the word written closed, a clipped word as the
 // whole one, an acronym as its phrase, an ordinal or a number in words
-// as its figures, a British spelling as the American one.
+// as its figures, a British spelling as the American one; courtesies
+// count for nothing.
 const ConfidenceModel = 4
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

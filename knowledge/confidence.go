@@ -96,6 +96,18 @@ type bag struct {
 	misspelt   []bool
 }
 
+// courtesies are the words that greet, ask kindly or thank, and say
+// nothing of what is asked: "Hi, how do I renew my badge? Thanks!" asks
+// what "How do I renew my badge?" asks. The index keeps them, and a
+// question is found by them as by any word, but they do not count in its
+// meaning: in a young history, "please" was as rare as "badge".
+var courtesies = map[string]bool{
+	"hi": true, "hello": true, "hey": true, "please": true, "pls": true, "plz": true,
+	"thanks": true, "thank": true, "thx": true, "cheers": true, "regards": true,
+	"bonjour": true, "bonsoir": true, "salut": true, "coucou": true, "merci": true,
+	"svp": true, "stp": true, "cordialement": true,
+}
+
 // newBag weighs words by rarity; translations add terms the question holds
 // less surely (see held).
 func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
@@ -116,7 +128,7 @@ func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 			b.holds[t] = 1
 			b.own[t] = true
 		}
-		if len(w.Terms) == 0 {
+		if len(w.Terms) == 0 || courtesies[w.Text] {
 			continue
 		}
 		if _, seen := b.meaning[w.Terms[0]]; !seen {

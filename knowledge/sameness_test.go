@@ -652,6 +652,22 @@ func TestInstantAnswerNumberInWords(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerCourtesy asks past questions again with greetings and
+// thanks around them: the same questions.
+func TestInstantAnswerCourtesy(t *testing.T) {
+	e := mustAnswered(t, "c%d", 3,
+		"How do I renew my badge?",
+		"Comment réserver une salle ?",
+		"Where is the VPN guide?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"Hi, how do I renew my badge? Thanks!":          "c0",
+		"Bonjour, comment réserver une salle ? Merci !": "c1",
+		"Hello, where is the VPN guide please? Cheers":  "c2",
+	})
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {
