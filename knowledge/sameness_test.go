@@ -532,9 +532,10 @@ func TestInstantAnswerCompoundWritten(t *testing.T) {
 	)
 }
 
-// TestInstantAnswerClipped asks questions that clip a word the past ones
-// write whole, and the other way round: the same questions, unless the
-// shorter word is a word of its own.
+// TestInstantAnswerClipped asks questions that clip or contract a word
+// the past ones write whole, and the other way round: the same questions,
+// unless the shorter word is a word of its own, or does not end as the
+// longer one does.
 func TestInstantAnswerClipped(t *testing.T) {
 	e := mustAnswered(t, "k%d", 3,
 		"How do I connect to the production database?",
@@ -543,6 +544,9 @@ func TestInstantAnswerClipped(t *testing.T) {
 		"Où trouver le récap des congés ?",
 		"Where is the password for the guest wifi?",
 		"Where is the keyboard for the meeting room?",
+		"Which department handles the badges?",
+		"How do I read a message in Teams?",
+		"Where is the API documentation?",
 	)
 	withLexicon(t, e)
 	handedBack(t, e, map[string]string{
@@ -550,10 +554,13 @@ func TestInstantAnswerClipped(t *testing.T) {
 		"Where do I change the config of the VPN client?":       "k1",
 		"Comment réserver un ordi portable pour un stagiaire ?": "k2",
 		"Où trouver le récapitulatif des congés ?":              "k3",
+		"Which dept handles the badges?":                        "k6",
+		"How do I read a msg in Teams?":                         "k7",
 	})
-	notHandedBack(t, e, "the shorter word is a word of its own",
+	notHandedBack(t, e, "the shorter word is a word of its own, or ends otherwise",
 		"Where is the pass for the guest wifi?",
 		"Where is the key for the meeting room?",
+		"Where is the application documentation?",
 	)
 }
 

@@ -191,15 +191,20 @@ func compoundable(first, second Word) bool {
 }
 
 // A word may be written clipped: "prod" for "production", "config" for
-// "configuration", "ordi" for "ordinateur", "récap" for "récapitulatif".
-// A word is read as a longer word of the other question that begins with
-// it, when no dictionary lists it: "pass" is a word of its own, not
-// "password", nor "key" "keyboard". It has three letters or more, and the
-// longer word three more than it, so that a word's other forms ("repo"
-// and "repos") are left to the stemmers.
+// "configuration", "ordi" for "ordinateur", "récap" for "récapitulatif";
+// or contracted, keeping its first and last letters and some between:
+// "mgmt" for "management", "msg" for "message", "pwd" for "password",
+// "dept" for "department". A word is read as a longer word of the other
+// question that begins with it, or that begins and ends as it does and
+// holds its letters in order, when no dictionary lists it: "pass" is a
+// word of its own, not "password", nor "key" "keyboard". A contraction
+// ends where the word does (a silent e aside: "msg", "message"), so "API"
+// is no "application". It has three letters or more, and the longer word
+// three more than it, so that a word's other forms ("repo" and "repos")
+// are left to the stemmers.
 
-// holdsClipped tells whether w is one of b's words clipped, or one of b's
-// words is w clipped.
+// holdsClipped tells whether w is one of b's words clipped or contracted,
+// or one of b's words is w clipped or contracted.
 func (b bag) holdsClipped(w Word) bool {
 	for _, o := range b.words {
 		if b.vocabulary.clips(w, o) || b.vocabulary.clips(o, w) {
@@ -213,9 +218,9 @@ func (b bag) holdsClipped(w Word) bool {
 // it leaves out.
 const minClipped = 3
 
-// clips tells whether short may be long clipped.
+// clips tells whether short may be long clipped or contracted.
 func (v vocabulary) clips(short, long Word) bool {
-	if v.lexicon == nil || len(short.Terms) == 0 || len(long.Terms) == 0 || !strings.HasPrefix(long.Text, short.Text) {
+	if v.lexicon == nil || len(short.Terms) == 0 || len(long.Terms) == 0 || !(strings.HasPrefix(long.Text, short.Text) || contracts(short.Text, long.Text)) {
 		return false
 	}
 	n := utf8.RuneCountInString(short.Text)
@@ -223,6 +228,22 @@ func (v vocabulary) clips(short, long Word) bool {
 		return false
 	}
 	return lettersOnly(short.Text) && !v.lists(short)
+}
+
+// contracts tells whether short keeps long's first and last letters, a
+// silent e aside, and holds only letters of long between, in order.
+func contracts(short, long string) bool {
+	s, l := []rune(short), []rune(strings.TrimSuffix(long, "e"))
+	if len(s) < 2 || len(l) < 2 || s[0] != l[0] || s[len(s)-1] != l[len(l)-1] {
+		return false
+	}
+	k := 1
+	for _, r := range l[1 : len(l)-1] {
+		if k < len(s)-1 && r == s[k] {
+			k++
+		}
+	}
+	return k == len(s)-1
 }
 
 // holdsMisspelt tells whether one of b's words is one edit away from w

@@ -137,3 +137,21 @@ func TestAmericanTerms(t *testing.T) {
 		}
 	}
 }
+
+func TestContracts(t *testing.T) {
+	for _, c := range []struct {
+		short, long string
+		want        bool
+	}{
+		{"mgmt", "management", true}, {"msg", "message", true}, {"pwd", "password", true},
+		{"dept", "department", true}, {"pkg", "package", true}, {"qty", "quantity", true},
+		{"api", "application", false}, // ends otherwise
+		{"mgt", "meeting", false},     // no g between
+		{"dpt", "report", false},      // begins otherwise
+		{"m", "management", false},
+	} {
+		if got := contracts(c.short, c.long); got != c.want {
+			t.Errorf("contracts(%q, %q) = %v, want %v", c.short, c.long, got, c.want)
+		}
+	}
+}
