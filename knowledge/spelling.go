@@ -220,14 +220,14 @@ const minClipped = 3
 
 // clips tells whether short may be long clipped or contracted.
 func (v vocabulary) clips(short, long Word) bool {
-	if v.lexicon == nil || len(short.Terms) == 0 || len(long.Terms) == 0 || !(strings.HasPrefix(long.Text, short.Text) || contracts(short.Text, long.Text)) {
+	if v.lexicon == nil || len(short.Terms) == 0 || len(long.Terms) == 0 || short.Text == "" || long.Text == "" || short.Text[0] != long.Text[0] {
 		return false
 	}
 	n := utf8.RuneCountInString(short.Text)
 	if n < minClipped || utf8.RuneCountInString(long.Text) < n+minClipped {
 		return false
 	}
-	return lettersOnly(short.Text) && !v.lists(short)
+	return (strings.HasPrefix(long.Text, short.Text) || contracts(short.Text, long.Text)) && lettersOnly(short.Text) && !v.lists(short)
 }
 
 // contracts tells whether short keeps long's first and last letters, a
