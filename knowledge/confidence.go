@@ -170,8 +170,11 @@ func (b bag) withTranslations(translations [][]QueryWord) bag {
 // one of two 0.71.
 func held(weight float64) float64 { return math.Sqrt(weight) }
 
-// found is how surely b holds word w: the best of its terms, or surely
-// when one of its words is w misspelt, or w that word misspelt.
+// found is how surely b holds word w: the best of its terms and of the
+// terms w has when spelt the other way (an ordinal's number, a British
+// spelling's American one; see alsoSpelt), or surely when one of b's words
+// is w misspelt, clipped or contracted, or w one of them so, or when two
+// of b's words side by side make w (spelling.go).
 func (b bag) found(w Word) float64 {
 	best := 0.0
 	for _, t := range w.Terms {
