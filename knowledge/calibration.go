@@ -46,8 +46,9 @@ const (
 // compound written open as the word written closed, a clipped word as the
 // whole one, an acronym as its phrase, an ordinal or a number in words
 // as its figures, a British spelling as the American one; courtesies
-// count for nothing.
-const ConfidenceModel = 4
+// count for nothing. 5: any verb of getting is found in a question that
+// uses one ("get", "order", "request"; getting.go).
+const ConfidenceModel = 5
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

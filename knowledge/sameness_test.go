@@ -693,6 +693,33 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 	}
 }
 
+// TestInstantAnswerAnyVerbOfGetting asks past questions again with another
+// verb of getting the same thing, and asks near-misses where that verb is a
+// noun naming another thing, or makes another verb with the word after it.
+func TestInstantAnswerAnyVerbOfGetting(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"How do I order business cards?",
+		"Comment poser un jour de télétravail ?",
+		"How do I claim my gym membership reimbursement?",
+		"What is the status of my purchase order?",
+		"How do I get to the Lyon office?",
+		"How do I return a book to the library?",
+		"Où trouver le planning des astreintes ?",
+	)
+	withLexicon(t, e)
+	handedBack(t, e, map[string]string{
+		"How can I get business cards?":                    "q0",
+		"Comment demander un jour de télétravail ?":        "q1",
+		"How can I get my gym membership reimbursement?":   "q2",
+		"Où puis-je demander le planning des astreintes ?": "q6",
+	})
+	notHandedBack(t, e, "the verb of getting is a noun there, or another verb",
+		"What is the status of my purchase request?",
+		"How do I return an order to the library?",
+		"How do I book the Lyon office?",
+	)
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {
