@@ -17,7 +17,7 @@ package knowledge
 // commander"), or opening the text. And with some words after it, it
 // makes another verb: "get to the office" is going there, "find out" is
 // learning, "order by" sorting, "demander à" asking someone.
-var gettingVerbs = wordSet(`
+var gettingVerbs = foldedWordSet(`
 	get gets getting got gotten
 	obtain obtains obtaining obtained
 	request requests requesting requested
@@ -39,7 +39,7 @@ var gettingVerbs = wordSet(`
 // beforeAVerb are the words after which a verb stands: subjects, "to",
 // auxiliaries and modals, and the words a question of how or where opens
 // with.
-var beforeAVerb = wordSet(`
+var beforeAVerb = foldedWordSet(`
 	i we you they he she to please
 	can could do does did should would will may must how where
 	je j tu on nous vous il elle svp
@@ -48,18 +48,19 @@ var beforeAVerb = wordSet(`
 
 // makeAnotherVerb are the words that, after a verb of getting, make it
 // another verb.
-var makeAnotherVerb = wordSet(`
+var makeAnotherVerb = foldedWordSet(`
 	to into in out on off back rid started used along
 	through over up around away by
 	à au aux que qu
 `)
 
 // gettingVerbsIn returns the verbs of getting that tokens, a text's words
-// as written and lower-cased, use as verbs.
+// as written and lower-cased, use as verbs. Chat often goes without
+// accents ("reserver", "ou trouver"), so the words are read without them.
 func gettingVerbsIn(tokens []string) map[string]bool {
 	var verbs map[string]bool
 	for i, t := range tokens {
-		if !gettingVerbs[t] || i > 0 && !beforeAVerb[tokens[i-1]] || i+1 < len(tokens) && makeAnotherVerb[tokens[i+1]] {
+		if !gettingVerbs[FoldAccents(t)] || i > 0 && !beforeAVerb[FoldAccents(tokens[i-1])] || i+1 < len(tokens) && makeAnotherVerb[FoldAccents(tokens[i+1])] {
 			continue
 		}
 		if verbs == nil {
@@ -69,3 +70,6 @@ func gettingVerbsIn(tokens []string) map[string]bool {
 	}
 	return verbs
 }
+
+// foldedWordSet is wordSet of s without its accents.
+func foldedWordSet(s string) map[string]bool { return wordSet(FoldAccents(s)) }

@@ -705,6 +705,7 @@ func TestInstantAnswerAnyVerbOfGetting(t *testing.T) {
 		"How do I get to the Lyon office?",
 		"How do I return a book to the library?",
 		"Où trouver le planning des astreintes ?",
+		"Comment obtenir une place de parking ?",
 	)
 	withLexicon(t, e)
 	handedBack(t, e, map[string]string{
@@ -712,6 +713,7 @@ func TestInstantAnswerAnyVerbOfGetting(t *testing.T) {
 		"Comment demander un jour de télétravail ?":        "q1",
 		"How can I get my gym membership reimbursement?":   "q2",
 		"Où puis-je demander le planning des astreintes ?": "q6",
+		"Comment reserver une place de parking ?":          "q7",
 	})
 	notHandedBack(t, e, "the verb of getting is a noun there, or another verb",
 		"What is the status of my purchase request?",
