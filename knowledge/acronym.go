@@ -45,7 +45,7 @@ func (b bag) withText(text string) bag {
 		b.phrase.meaning[i] = b.written[lower]
 	}
 	b.phrase.tokens = tokens
-	b.gets = gettingVerbsIn(tokens)
+	b.senses, b.saysSense = verbSensesIn(tokens)
 	b.acronyms = make(map[int][]rune)
 	for i, w := range b.words {
 		if letters, ok := b.vocabulary.acronym(w, capitals); ok {

@@ -46,8 +46,10 @@ const (
 // compound written open as the word written closed, a clipped word as the
 // whole one, an acronym as its phrase, an ordinal or a number in words
 // as its figures, a British spelling as the American one; courtesies
-// count for nothing. 5: any verb of getting is found in a question that
-// uses one ("get", "order", "request"; getting.go).
+// count for nothing. 5: a verb is found in a question that uses another
+// asking alike: any verb of getting ("get", "order", "request"), and
+// "enable", "turn on" and "activer", "log in", "sign in" and "se
+// connecter" (verbs.go).
 const ConfidenceModel = 5
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

@@ -87,8 +87,10 @@ type bag struct {
 	// its words, by index, that may be acronyms (see withText).
 	phrase   phrase
 	acronyms map[int][]rune
-	// gets are the verbs of getting its text uses as verbs (getting.go).
-	gets map[string]bool
+	// senses are the words of its text that are verbs asking what other
+	// verbs ask alike, and saysSense which senses it asks (verbs.go).
+	senses    map[string]verbSense
+	saysSense [verbSenses]bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -229,7 +231,7 @@ func compare(asked, old bag) sameness {
 			if f == 0 && !read {
 				spellingAcronyms, read = in.spellingAcronymsOf(from), true
 			}
-			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || spellingAcronyms[w.Text] || from.gets[w.Text] && len(in.gets) > 0) {
+			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || spellingAcronyms[w.Text] || in.asksAlike(from, w)) {
 				f = 1
 			}
 			if from.translated != nil {

@@ -693,33 +693,79 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 	}
 }
 
-// TestInstantAnswerAnyVerbOfGetting asks past questions again with another
-// verb of getting the same thing, and asks near-misses where that verb is a
-// noun naming another thing, or makes another verb with the word after it.
-func TestInstantAnswerAnyVerbOfGetting(t *testing.T) {
-	e := mustAnswered(t, "q%d", 3,
-		"How do I order business cards?",
-		"Comment poser un jour de télétravail ?",
-		"How do I claim my gym membership reimbursement?",
-		"What is the status of my purchase order?",
-		"How do I get to the Lyon office?",
-		"How do I return a book to the library?",
-		"Où trouver le planning des astreintes ?",
-		"Comment obtenir une place de parking ?",
-	)
-	withLexicon(t, e)
-	handedBack(t, e, map[string]string{
-		"How can I get business cards?":                    "q0",
-		"Comment demander un jour de télétravail ?":        "q1",
-		"How can I get my gym membership reimbursement?":   "q2",
-		"Où puis-je demander le planning des astreintes ?": "q6",
-		"Comment reserver une place de parking ?":          "q7",
-	})
-	notHandedBack(t, e, "the verb of getting is a noun there, or another verb",
-		"What is the status of my purchase request?",
-		"How do I return an order to the library?",
-		"How do I book the Lyon office?",
-	)
+// TestInstantAnswerVerbsAskingAlike asks past questions again with another
+// verb that asks the same thing: another verb of getting, or another way
+// to say switching on or off, signing in or out. The near-misses use a
+// verb of getting as a noun naming another thing, or with a word after it
+// that makes another verb, or switch the other way.
+func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		history []string
+		same    map[string]int // a question asked → the past one it asks, by index
+		near    []string
+		why     string // what the near-misses are to the past questions
+	}{
+		{
+			name: "getting",
+			history: []string{
+				"How do I order business cards?",
+				"Comment poser un jour de télétravail ?",
+				"How do I claim my gym membership reimbursement?",
+				"What is the status of my purchase order?",
+				"How do I get to the Lyon office?",
+				"How do I return a book to the library?",
+				"Où trouver le planning des astreintes ?",
+				"Comment obtenir une place de parking ?",
+			},
+			same: map[string]int{
+				"How can I get business cards?":                    0,
+				"Comment demander un jour de télétravail ?":        1,
+				"How can I get my gym membership reimbursement?":   2,
+				"Où puis-je demander le planning des astreintes ?": 6,
+				"Comment reserver une place de parking ?":          7,
+			},
+			near: []string{
+				"What is the status of my purchase request?",
+				"How do I return an order to the library?",
+				"How do I book the Lyon office?",
+			},
+			why: "the verb of getting is a noun there, or another verb",
+		},
+		{
+			name: "switching and signing",
+			history: []string{
+				"How do I turn off notifications in Slack?",
+				"How do I log in to Jira from home?",
+				"Comment se déconnecter de Teams ?",
+				"How do I enable the screen lock on my laptop?",
+			},
+			same: map[string]int{
+				"How do I disable notifications in Slack?":          0,
+				"Comment désactiver les notifications dans Slack ?": 0,
+				"How do I sign in to Jira from home?":               1,
+				"How do I sign out of Teams?":                       2,
+				"How do I turn on the screen lock on my laptop?":    3,
+			},
+			near: []string{
+				"How do I enable notifications in Slack?",
+				"How do I log out of Jira from home?",
+				"How do I turn off the screen lock on my laptop?",
+			},
+			why: "it switches or signs the other way",
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := mustAnswered(t, "q%d", 3, c.history...)
+			withLexicon(t, e)
+			want := make(map[string]string, len(c.same))
+			for text, i := range c.same {
+				want[text] = fmt.Sprintf("q%d", i)
+			}
+			handedBack(t, e, want)
+			notHandedBack(t, e, c.why, c.near...)
+		})
+	}
 }
 
 // TestInstantAnswerAddedWord asks questions that add a word to a short past

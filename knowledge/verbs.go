@@ -1,0 +1,125 @@
+package knowledge
+
+import "slices"
+
+// Several verbs often ask one thing, and people pick one as it comes.
+// Each missed the other on its verb, a swap of rare words, though both
+// questions ask for the same thing. So a verb is found in a question that
+// uses another verb asking alike (a verb sense, below).
+//
+// A question that asks how or where to get something says what it wants
+// in the verb's object; the verb says only that the asker wants to have
+// it: "How can I get business cards?" asks what "How do I order business
+// cards?" asks, and "Comment demander un jour de télétravail ?" what
+// "Comment poser un jour de télétravail ?" does. The verbs of getting are
+// a closed class, written here with their forms, as the courtesies are.
+// Several are nouns too ("my order", "a book", "ma commande") and then
+// name the thing wanted: a verb of getting counts as one only where a
+// verb stands, after a subject, "to", an auxiliary or a question's first
+// word ("how do I get", "où trouver", "puis-je commander"), or opening the
+// text. And with some words after it, it makes another verb: "get to the
+// office" is going there, "find out" is learning, "order by" sorting,
+// "demander à" asking someone.
+//
+// Switching something on or off and signing in or out are ways a question
+// goes (polarity.go), said by a phrasal verb or by one word: "turn on" is
+// "enable" and "activer", "log in" "sign in" and "se connecter".
+var gettingVerbs = foldedWordSet(`
+	get gets getting got gotten
+	obtain obtains obtaining obtained
+	request requests requesting requested
+	order orders ordering ordered
+	claim claims claiming claimed
+	book books booking booked
+	buy buys buying bought
+	purchase purchases purchasing purchased
+	find finds finding found
+	obtenir obtiens obtient obtenons obtenez obtiennent obtenu obtenue obtenus obtenues
+	demander demande demandes demandons demandez demandent demandé demandée demandés demandées
+	commander commande commandes commandons commandez commandent commandé commandée commandés commandées
+	réserver réserve réserves réservons réservez réservent réservé réservée réservés réservées
+	acheter achète achètes achetons achetez achètent acheté achetée achetés achetées
+	trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées
+	poser pose poses posons posez posent posé posée posés posées
+`)
+
+// beforeAVerb are the words after which a verb stands: subjects, "to",
+// auxiliaries and modals, and the words a question of how or where opens
+// with.
+var beforeAVerb = foldedWordSet(`
+	i we you they he she to please
+	can could do does did should would will may must how where
+	je j tu on nous vous il elle svp
+	comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
+`)
+
+// makeAnotherVerb are the words that, after a verb of getting, make it
+// another verb.
+var makeAnotherVerb = foldedWordSet(`
+	to into in out on off back rid started used along
+	through over up around away by
+	à au aux que qu
+`)
+
+// verbSense is what a verb asks for, whichever of the verbs that ask it
+// alike a question uses.
+type verbSense uint8
+
+const (
+	noSense verbSense = iota
+	getting
+	// The senses of the verbs that switch something on or off, and sign
+	// in or out, which polarity.go reads as ways: "turn on" asks what
+	// "enable" and "activer" ask, "log in" what "sign in" and "se
+	// connecter" ask.
+	switchingOn
+	switchingOff
+	signingIn
+	signingOut
+	verbSenses
+)
+
+// senseOfPole gives the verb sense a pole's phrases ask.
+var senseOfPole = map[pole]verbSense{poleOn: switchingOn, poleOff: switchingOff, poleIn: signingIn, poleOut: signingOut}
+
+// verbSensesIn returns the words of tokens, a text's words as written and
+// lower-cased, that are verbs asking one of the senses, by the word
+// without accents (chat often goes without them: "reserver", "ou
+// trouver"), and which senses the text asks.
+func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
+	var senses map[string]verbSense
+	var says [verbSenses]bool
+	folded := make([]string, len(tokens))
+	for i, t := range tokens {
+		folded[i] = FoldAccents(t)
+	}
+	mark := func(word string, s verbSense) {
+		if senses == nil {
+			senses = make(map[string]verbSense)
+		}
+		senses[word], says[s] = s, true
+	}
+	for i, t := range folded {
+		if gettingVerbs[t] && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(folded) || !makeAnotherVerb[folded[i+1]]) {
+			mark(t, getting)
+		}
+		for _, ph := range poleOf[t] {
+			if s := senseOfPole[ph.pole]; s != noSense && i+len(ph.words) <= len(folded) && slices.Equal(folded[i:i+len(ph.words)], ph.words) {
+				for _, w := range ph.words {
+					mark(w, s)
+				}
+			}
+		}
+	}
+	return senses, says
+}
+
+// asksAlike tells whether w, a word of from, is a verb asking a sense b
+// asks too.
+func (b bag) asksAlike(from bag, w Word) bool {
+	s := from.senses[FoldAccents(w.Text)]
+	return s != noSense && b.saysSense[s]
+}
+
+// foldedWordSet is wordSet of s without its accents.
+func foldedWordSet(s string) map[string]bool { return wordSet(FoldAccents(s)) }
