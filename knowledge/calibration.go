@@ -49,7 +49,7 @@ const (
 // count for nothing. 5: a verb is found in a question that uses another
 // asking alike: any verb of getting ("get", "order", "request"), and
 // "enable", "turn on" and "activer", "log in", "sign in" and "se
-// connecter" (verbs.go).
+// connecter", "set up" and "configure" (verbs.go).
 const ConfidenceModel = 5
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

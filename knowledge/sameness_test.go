@@ -694,10 +694,10 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 }
 
 // TestInstantAnswerVerbsAskingAlike asks past questions again with another
-// verb that asks the same thing: another verb of getting, or another way
-// to say switching on or off, signing in or out. The near-misses use a
-// verb of getting as a noun naming another thing, or with a word after it
-// that makes another verb, or switch the other way.
+// verb that asks the same thing: another verb of getting, another way to
+// say switching on or off, signing in or out, or setting up. The
+// near-misses use a verb of getting as a noun naming another thing, or
+// with a word after it that makes another verb, or switch the other way.
 func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -753,6 +753,18 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"How do I turn off the screen lock on my laptop?",
 			},
 			why: "it switches or signs the other way",
+		},
+		{
+			name: "setting up",
+			history: []string{
+				"How do I set up Outlook on my phone?",
+				"Comment configurer l'imprimante du deuxième étage ?",
+			},
+			same: map[string]int{
+				"How do I configure Outlook on my phone?":             0,
+				"Comment paramétrer l'imprimante du deuxième étage ?": 1,
+				"How do I set up the printer on the second floor?":    1,
+			},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {

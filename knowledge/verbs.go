@@ -1,6 +1,9 @@
 package knowledge
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Several verbs often ask one thing, and people pick one as it comes.
 // Each missed the other on its verb, a swap of rare words, though both
@@ -24,6 +27,8 @@ import "slices"
 // Switching something on or off and signing in or out are ways a question
 // goes (polarity.go), said by a phrasal verb or by one word: "turn on" is
 // "enable" and "activer", "log in" "sign in" and "se connecter".
+// Setting something up is said so too: "set up" is "configure" and
+// "paramétrer".
 var gettingVerbs = foldedWordSet(`
 	get gets getting got gotten
 	obtain obtains obtaining obtained
@@ -76,8 +81,25 @@ const (
 	switchingOff
 	signingIn
 	signingOut
+	settingUp
 	verbSenses
 )
+
+// settingUpPhrases say setting something up, without accents and split as
+// phraseWords splits, by their first word: "set up" asks what "configure"
+// and "paramétrer" ask. Installing is left out, a step before.
+var settingUpPhrases = func() map[string][][]string {
+	m := make(map[string][][]string)
+	for _, ph := range []string{
+		"set up", "sets up", "setting up",
+		"configure", "configures", "configured", "configuring",
+		"configurer", "configurez", "parametrer", "parametrez", "parametrons", "parametrent",
+	} {
+		words := strings.Fields(ph)
+		m[words[0]] = append(m[words[0]], words)
+	}
+	return m
+}()
 
 // senseOfPole gives the verb sense a pole's phrases ask.
 var senseOfPole = map[pole]verbSense{poleOn: switchingOn, poleOff: switchingOff, poleIn: signingIn, poleOut: signingOut}
@@ -103,10 +125,20 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		if gettingVerbs[t] && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(folded) || !makeAnotherVerb[folded[i+1]]) {
 			mark(t, getting)
 		}
+		at := func(phrase []string) bool {
+			return i+len(phrase) <= len(folded) && slices.Equal(folded[i:i+len(phrase)], phrase)
+		}
 		for _, ph := range poleOf[t] {
-			if s := senseOfPole[ph.pole]; s != noSense && i+len(ph.words) <= len(folded) && slices.Equal(folded[i:i+len(ph.words)], ph.words) {
+			if s := senseOfPole[ph.pole]; s != noSense && at(ph.words) {
 				for _, w := range ph.words {
 					mark(w, s)
+				}
+			}
+		}
+		for _, ph := range settingUpPhrases[t] {
+			if at(ph) {
+				for _, w := range ph {
+					mark(w, settingUp)
 				}
 			}
 		}
