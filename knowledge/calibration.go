@@ -47,7 +47,7 @@ const (
 // whole one, an acronym as its phrase, an ordinal or a number in words
 // as its figures, a British spelling as the American one; courtesies
 // count for nothing. 5: a verb is found in a question that uses another
-// asking alike: any verb of getting ("get", "order", "request"), and
+// asking alike: to get and a way to get ("get" and "order"), and
 // "enable", "turn on" and "activer", "log in", "sign in" and "se
 // connecter", "set up" and "configure" (verbs.go).
 const ConfidenceModel = 5

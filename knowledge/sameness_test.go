@@ -717,6 +717,8 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"How do I return a book to the library?",
 				"Où trouver le planning des astreintes ?",
 				"Comment obtenir une place de parking ?",
+				"How do I book a desk on the fourth floor?",
+				"Where do I find the expense policy for travel?",
 			},
 			same: map[string]int{
 				"How can I get business cards?":                    0,
@@ -724,13 +726,16 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"How can I get my gym membership reimbursement?":   2,
 				"Où puis-je demander le planning des astreintes ?": 6,
 				"Comment reserver une place de parking ?":          7,
+				"How can I reserve a desk on the 4th floor?":       8,
 			},
 			near: []string{
 				"What is the status of my purchase request?",
 				"How do I return an order to the library?",
 				"How do I book the Lyon office?",
+				"How do I order a desk on the fourth floor?",
+				"How do I claim travel expenses?",
 			},
-			why: "the verb of getting is a noun there, or another verb",
+			why: "the verb of getting is a noun there, another verb, or another way to get",
 		},
 		{
 			name: "switching and signing",

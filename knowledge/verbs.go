@@ -16,6 +16,10 @@ import (
 // cards?" asks, and "Comment demander un jour de télétravail ?" what
 // "Comment poser un jour de télétravail ?" does. The verbs of getting are
 // a closed class, written here with their forms, as the courtesies are.
+// Each way to get something (buying, booking, claiming, finding) asks what
+// getting in general asks, but not what another way asks: "How do I claim
+// travel expenses?" is not "Where do I find the expense policy for
+// travel?", nor ordering a desk booking one.
 // Several are nouns too ("my order", "a book", "ma commande") and then
 // name the thing wanted: a verb of getting counts as one only where a
 // verb stands, after a subject, "to", an auxiliary or a question's first
@@ -29,24 +33,38 @@ import (
 // "enable" and "activer", "log in" "sign in" and "se connecter".
 // Setting something up is said so too: "set up" is "configure" and
 // "paramétrer".
-var gettingVerbs = foldedWordSet(`
-	get gets getting got gotten
-	obtain obtains obtaining obtained
-	request requests requesting requested
-	order orders ordering ordered
-	claim claims claiming claimed
-	book books booking booked
-	buy buys buying bought
-	purchase purchases purchasing purchased
-	find finds finding found
-	obtenir obtiens obtient obtenons obtenez obtiennent obtenu obtenue obtenus obtenues
-	demander demande demandes demandons demandez demandent demandé demandée demandés demandées
-	commander commande commandes commandons commandez commandent commandé commandée commandés commandées
-	réserver réserve réserves réservons réservez réservent réservé réservée réservés réservées
-	acheter achète achètes achetons achetez achètent acheté achetée achetés achetées
-	trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées
-	poser pose poses posons posez posent posé posée posés posées
-`)
+var gettingVerbs = func() map[string]verbSense {
+	m := make(map[string]verbSense)
+	for sense, forms := range map[verbSense]string{
+		getting: `
+			get gets getting got gotten
+			obtain obtains obtaining obtained
+			request requests requesting requested
+			obtenir obtiens obtient obtenons obtenez obtiennent obtenu obtenue obtenus obtenues
+			demander demande demandes demandons demandez demandent demandé demandée demandés demandées`,
+		buying: `
+			order orders ordering ordered
+			buy buys buying bought
+			purchase purchases purchasing purchased
+			commander commande commandes commandons commandez commandent commandé commandée commandés commandées
+			acheter achète achètes achetons achetez achètent acheté achetée achetés achetées`,
+		booking: `
+			book books booking booked
+			reserve reserves reserving reserved
+			réserver réserve réserves réservons réservez réservent réservé réservée réservés réservées
+			poser pose poses posons posez posent posé posée posés posées`,
+		claiming: `
+			claim claims claiming claimed`,
+		finding: `
+			find finds finding found
+			trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées`,
+	} {
+		for f := range strings.FieldsSeq(FoldAccents(forms)) {
+			m[f] = sense
+		}
+	}
+	return m
+}()
 
 // beforeAVerb are the words after which a verb stands: subjects, "to",
 // auxiliaries and modals, and the words a question of how or where opens
@@ -59,8 +77,10 @@ var beforeAVerb = foldedWordSet(`
 `)
 
 // makeAnotherVerb are the words that, after a verb of getting, make it
-// another verb.
-var makeAnotherVerb = foldedWordSet(`
+// another verb. They are read with their accents: "à" without its accent
+// is the English "a", which follows a verb of getting all the time ("book
+// a desk").
+var makeAnotherVerb = wordSet(`
 	to into in out on off back rid started used along
 	through over up around away by
 	à au aux que qu
@@ -72,7 +92,14 @@ type verbSense uint8
 
 const (
 	noSense verbSense = iota
+	// The senses of the verbs of getting: to get in general, and the
+	// ways to, which each asks what getting asks, not what another way
+	// asks ("order" is not "book", nor "claim" "find").
 	getting
+	buying
+	booking
+	claiming
+	finding
 	// The senses of the verbs that switch something on or off, and sign
 	// in or out, which polarity.go reads as ways: "turn on" asks what
 	// "enable" and "activer" ask, "log in" what "sign in" and "se
@@ -122,8 +149,8 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		senses[word], says[s] = s, true
 	}
 	for i, t := range folded {
-		if gettingVerbs[t] && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(folded) || !makeAnotherVerb[folded[i+1]]) {
-			mark(t, getting)
+		if s := gettingVerbs[t]; s != noSense && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
+			mark(t, s)
 		}
 		at := func(phrase []string) bool {
 			return i+len(phrase) <= len(folded) && slices.Equal(folded[i:i+len(phrase)], phrase)
@@ -147,10 +174,21 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 }
 
 // asksAlike tells whether w, a word of from, is a verb asking a sense b
-// asks too.
+// asks too, or a verb of getting where b asks to get in general, or to get
+// in general where b asks a way to.
 func (b bag) asksAlike(from bag, w Word) bool {
 	s := from.senses[FoldAccents(w.Text)]
-	return s != noSense && b.saysSense[s]
+	switch {
+	case s == noSense:
+		return false
+	case b.saysSense[s]:
+		return true
+	case s == getting:
+		return b.saysSense[buying] || b.saysSense[booking] || b.saysSense[claiming] || b.saysSense[finding]
+	case s <= finding:
+		return b.saysSense[getting]
+	}
+	return false
 }
 
 // foldedWordSet is wordSet of s without its accents.
