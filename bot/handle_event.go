@@ -165,6 +165,15 @@ func (b *Bot) message(ctx context.Context, in Inbound, ev *slackevents.MessageEv
 		return nil
 	}
 	if msg.ThreadTimestamp != "" && msg.ThreadTimestamp != msg.Timestamp {
+		// A reply in a channel that calls the bot is the call: its
+		// app_mention asks the thread's question. Slack sends it as a
+		// message too, in either order, and read after the mention it
+		// would answer the question it asks. (Slack sends no app_mention
+		// for a direct message.)
+		if ev.ChannelType != slackevents.ChannelTypeIM && mentions(msg.Text, b.ws.botUser) {
+			b.log.Debug("ignoring a message", "key", in.Key, "reason", "it calls the bot, and its mention asks")
+			return nil
+		}
 		return b.desk.Answer(ctx, desk.Message{
 			Key: in.Key, ID: messageID(ev.Channel, msg.Timestamp), Channel: ev.Channel, TS: msg.Timestamp,
 			Thread: msg.ThreadTimestamp, Author: msg.User, Plain: mrkdwn.ToPlain(msg.Text, nil), Time: tsTime(msg.Timestamp),
@@ -227,6 +236,16 @@ func (b *Bot) refused(why string) {
 
 // mentionRE matches a user mention in Slack markup.
 var mentionRE = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// mentions reports whether text mentions user.
+func mentions(text, user string) bool {
+	for _, m := range mentionRE.FindAllStringSubmatch(text, -1) {
+		if m[1] == user {
+			return true
+		}
+	}
+	return false
+}
 
 // withoutMention removes the mentions of user from text.
 func withoutMention(text, user string) string {

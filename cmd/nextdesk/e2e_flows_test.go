@@ -142,6 +142,41 @@ func e2eThreadMentionAsksTheThreadsQuestion(t *testing.T, e *e2e) {
 	}
 }
 
+// e2eThreadMentionIsNoAnswer: Slack sends a reply that calls the bot as
+// a message and as an app_mention, in either order. Read after the
+// mention asked the thread's question, the message must not answer it:
+// frank called the bot, he did not answer.
+func e2eThreadMentionIsNoAnswer(t *testing.T, e *e2e) {
+	root, _ := e.posts(general, fakeslack.Message{User: alice, Text: rollback})
+	ch, _ := e.slack.Channel(general)
+	call := e.slack.AddMessage(general, fakeslack.Message{User: frank, Text: "<@" + fakeslack.BotUserID + "> can you help with this?", ThreadTS: root.TS})
+	e.deliverPayload(fakeslack.EventCallback(fakeslack.TeamID, e.nextID("EvE2E"), fakeslack.AppMentionEvent(ch, call)))
+	e.waitPosts(carol, 1)
+	e.waitIdle()
+	e.deliverPayload(fakeslack.EventCallback(fakeslack.TeamID, e.nextID("EvE2E"), fakeslack.MessageEvent(ch, call)))
+	e.waitIdle()
+	if card := e.botPosts(carol)[0].Blocks; !strings.Contains(card, actionTake) || strings.Contains(card, "answered it") {
+		t.Errorf("carol's card after the mention's message = %s, want it still asking her", card)
+	}
+	e.posts(general, fakeslack.Message{User: dave, Text: "helm rollback payments 12", ThreadTS: root.TS})
+	e.eventually("carol's card says dave answered", func() bool {
+		return strings.Contains(e.botPosts(carol)[0].Blocks, "<@"+dave+"> answered it")
+	})
+	e.waitIdle()
+	db := e.finish()
+	q, err := db.Question(context.Background(), knowledge.Anonymous, "slack:"+general+":"+root.TS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answerers []string
+	for _, a := range q.Answers {
+		answerers = append(answerers, a.Answerer)
+	}
+	if diff := cmp.Diff(answerers, []string{dave}); diff != "" {
+		t.Errorf("answerers (-got +want):\n%s", diff)
+	}
+}
+
 // e2eGivenUpSaysWhatHappened: nobody known to be around and a fallback
 // channel: both the channel and the asker hear that nobody could be
 // asked, not that those asked could not answer.

@@ -68,6 +68,7 @@ func TestE2E(t *testing.T) {
 		{name: "already answered picks an earlier thread", run: e2eAlreadyAnsweredPicks},
 		{name: "eval live beside serve", run: e2eEvalLiveBesideServe},
 		{name: "a mention in a thread asks the thread's question", run: e2eThreadMentionAsksTheThreadsQuestion},
+		{name: "a reply calling the bot is no answer", run: e2eThreadMentionIsNoAnswer},
 		{name: "given up says what happened", env: map[string]string{"NEXTDESK_FALLBACK_CHANNEL": "ask-anyone"}, run: e2eGivenUpSaysWhatHappened},
 		{name: "a reactivated person is routable again", run: e2eReactivatedPersonIsRoutable},
 		{name: "a 429 on presence means unknown", run: e2eRateLimitedPresenceIsUnknown},
