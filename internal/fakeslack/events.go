@@ -193,7 +193,8 @@ func mustJSON(v any) json.RawMessage {
 
 // UserPosts stores m, posted by m.User in channel, and sends the events Slack
 // would to a bot subscribed to messages and mentions: a message event, plus an
-// app_mention event when the text mentions BotUserID. Like Slack, it sends
+// app_mention event when the text mentions BotUserID outside a direct
+// message. Like Slack, it sends
 // nothing for a conversation the bot is not in. It returns the stored message
 // (with its TS) and the envelope ids. It fails the test if the author is not
 // a member of the channel or the message cannot be stored.
@@ -223,7 +224,9 @@ func (s *Server) messageEnvelopes(ch *channel, m Message) []*Envelope {
 		return nil
 	}
 	envs := []*Envelope{s.eventEnvelope(MessageEvent(ch.Channel, m))}
-	if m.User != BotUserID && mentions(m.Text, BotUserID) {
+	// Slack dispatches no app_mention for a direct message, mention or
+	// not: the message event is all the bot gets.
+	if m.User != BotUserID && !ch.IM && mentions(m.Text, BotUserID) {
 		envs = append(envs, s.eventEnvelope(AppMentionEvent(ch.Channel, m)))
 	}
 	return envs

@@ -163,6 +163,17 @@ func TestEnvelopesWaitForAConnection(t *testing.T) {
 	}
 }
 
+// TestNoAppMentionInADirectMessage: Slack dispatches no app_mention for a
+// direct message, even one that mentions the bot.
+func TestNoAppMentionInADirectMessage(t *testing.T) {
+	srv, _ := mustOpenWorkspace(t)
+	srv.AddChannel(fakeslack.Channel{ID: "D1", IM: true, Members: []string{fakeslack.BotUserID, "U1"}})
+	_, ids := srv.UserPosts(t, "D1", fakeslack.Message{User: "U1", Text: "<@U0BOT> qui connaît Terraform ?"})
+	if len(ids) != 1 {
+		t.Errorf("UserPosts with a mention in a DM sent %d envelopes, want 1 (the message)", len(ids))
+	}
+}
+
 func TestSlashCommandOverSocketMode(t *testing.T) {
 	srv, _ := mustOpenWorkspace(t)
 	run := mustRunSocketClient(t, srv)
