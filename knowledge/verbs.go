@@ -20,6 +20,7 @@ import (
 // getting in general asks, but not what another way asks: "How do I claim
 // travel expenses?" is not "Where do I find the expense policy for
 // travel?", nor ordering a desk booking one.
+//
 // Several are nouns too ("my order", "a book", "ma commande") and then
 // name the thing wanted: a verb of getting counts as one only where a
 // verb stands, after a subject, "to", an auxiliary or a question's first
@@ -33,6 +34,9 @@ import (
 // "enable" and "activer", "log in" "sign in" and "se connecter".
 // Setting something up is said so too: "set up" is "configure" and
 // "paramétrer".
+
+// gettingVerbs are the verbs of getting, without accents, each with the
+// sense it asks.
 var gettingVerbs = func() map[string]verbSense {
 	m := make(map[string]verbSense)
 	for sense, forms := range map[verbSense]string{
@@ -69,12 +73,12 @@ var gettingVerbs = func() map[string]verbSense {
 // beforeAVerb are the words after which a verb stands: subjects, "to",
 // auxiliaries and modals, and the words a question of how or where opens
 // with.
-var beforeAVerb = foldedWordSet(`
+var beforeAVerb = wordSet(FoldAccents(`
 	i we you they he she to please
 	can could do does did should would will may must how where
 	je j tu on nous vous il elle svp
 	comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
-`)
+`))
 
 // makeAnotherVerb are the words that, after a verb of getting, make it
 // another verb. They are read with their accents: "à" without its accent
@@ -94,7 +98,8 @@ const (
 	noSense verbSense = iota
 	// The senses of the verbs of getting: to get in general, and the
 	// ways to, which each asks what getting asks, not what another way
-	// asks ("order" is not "book", nor "claim" "find").
+	// asks ("order" is not "book", nor "claim" "find"). The ways come
+	// right after getting, up to finding (see asksAlike).
 	getting
 	buying
 	booking
@@ -190,6 +195,3 @@ func (b bag) asksAlike(from bag, w Word) bool {
 	}
 	return false
 }
-
-// foldedWordSet is wordSet of s without its accents.
-func foldedWordSet(s string) map[string]bool { return wordSet(FoldAccents(s)) }
