@@ -509,17 +509,40 @@ func TestInstantAnswerMisspelt(t *testing.T) {
 	)
 }
 
+// askedAgain is a case of past questions asked again: the questions
+// that ask what one of them asks, and the near-misses that do not.
+type askedAgain struct {
+	name    string
+	history []string
+	same    map[string]int // a question asked → the past one it asks, by index
+	near    []string
+	why     string // what the near-misses are to the past questions
+}
+
+// askAgain runs each case as a subtest, on its own history with the
+// lexicons: each same question must be handed back its past one, and no
+// near-miss anything.
+func askAgain(t *testing.T, cases []askedAgain) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := mustAnswered(t, "q%d", 3, c.history...)
+			withLexicon(t, e)
+			want := make(map[string]string, len(c.same))
+			for text, i := range c.same {
+				want[text] = fmt.Sprintf("q%d", i)
+			}
+			handedBack(t, e, want)
+			notHandedBack(t, e, c.why, c.near...)
+		})
+	}
+}
+
 // TestInstantAnswerWrittenOtherwise asks past questions again with a word
 // written otherwise, each case one way of writing it: they are the same
 // questions, while the near-misses beside them are not.
 func TestInstantAnswerWrittenOtherwise(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		history []string
-		same    map[string]int // a question asked → the past one it asks, by index
-		near    []string
-		why     string // what the near-misses are to the past questions
-	}{
+	askAgain(t, []askedAgain{
 		// A compound written closed where the past question writes it open or
 		// hyphenated, and the other way round.
 		{
@@ -679,18 +702,7 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Hello, where is the VPN guide please? Cheers":  2,
 			},
 		},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			e := mustAnswered(t, "q%d", 3, c.history...)
-			withLexicon(t, e)
-			want := make(map[string]string, len(c.same))
-			for text, i := range c.same {
-				want[text] = fmt.Sprintf("q%d", i)
-			}
-			handedBack(t, e, want)
-			notHandedBack(t, e, c.why, c.near...)
-		})
-	}
+	})
 }
 
 // TestInstantAnswerVerbsAskingAlike asks past questions again with another
@@ -699,13 +711,7 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 // near-misses use a verb of getting as a noun naming another thing, or
 // with a word after it that makes another verb, or switch the other way.
 func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		history []string
-		same    map[string]int // a question asked → the past one it asks, by index
-		near    []string
-		why     string // what the near-misses are to the past questions
-	}{
+	askAgain(t, []askedAgain{
 		{
 			name: "getting",
 			history: []string{
@@ -771,18 +777,7 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"How do I set up the printer on the second floor?":    1,
 			},
 		},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			e := mustAnswered(t, "q%d", 3, c.history...)
-			withLexicon(t, e)
-			want := make(map[string]string, len(c.same))
-			for text, i := range c.same {
-				want[text] = fmt.Sprintf("q%d", i)
-			}
-			handedBack(t, e, want)
-			notHandedBack(t, e, c.why, c.near...)
-		})
-	}
+	})
 }
 
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
