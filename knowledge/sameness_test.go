@@ -487,13 +487,15 @@ func TestInstantAnswerTerseRewordings(t *testing.T) {
 // TestInstantAnswerMisspelt asks the workplace's questions as typed in a
 // hurry, a word misspelt by one letter left out, added, changed or two
 // swapped: they are the same questions. A word the workspace writes in
-// two questions is its own, not a misspelling, and two words one edit
-// apart that begin differently are two words.
+// two questions is its own, not a misspelling, two words one edit apart
+// that begin differently are two words, and so are two that only a
+// doubled letter written once makes one edit apart ("offboarding").
 func TestInstantAnswerMisspelt(t *testing.T) {
 	e := mustAnswered(t, "q%02d", 5, append(slices.Clone(workplace),
 		"How do I get access to a locker?",
 		"Who owns the Looker dashboards?",
 		"Looker is slow today, is it down?",
+		"Where is the onboarding checklist for engineers?",
 	)...)
 	withLexicon(t, e)
 	handedBack(t, e, map[string]string{
@@ -506,6 +508,7 @@ func TestInstantAnswerMisspelt(t *testing.T) {
 	notHandedBack(t, e, "the word is another word, not a misspelling",
 		"How do I get access to Looker?",
 		"How do I set up the VPN on my phone for gmail?",
+		"Where is the offboarding checklist for engineers?",
 	)
 }
 

@@ -247,19 +247,18 @@ func contracts(short, long string) bool {
 }
 
 // holdsMisspelt tells whether one of b's words is one edit away from w
-// (see oneEdit) where either of the two may be misspelt.
+// (see oneEdit) where either of the two may be misspelt: as written, or by
+// their English stems, so that "recieved" is "receive". Not by their
+// French stems, which write a doubled letter once: "offboarding" would be
+// "ofboard", one letter from "onboard".
 func (b bag) holdsMisspelt(w Word) bool {
 	wMisspelt := b.vocabulary.misspelt(w)
 	for i, o := range b.words {
 		if !wMisspelt && !b.misspelt[i] {
 			continue
 		}
-		for _, t := range w.Terms {
-			for _, u := range o.Terms {
-				if oneEdit(t, u) {
-					return true
-				}
-			}
+		if oneEdit(w.Text, o.Text) || len(w.Terms) > 0 && len(o.Terms) > 0 && oneEdit(w.Terms[0], o.Terms[0]) {
+			return true
 		}
 	}
 	return false
