@@ -57,6 +57,7 @@ var poleWords = map[pole][]string{
 	poleWith:    {"with", "avec"},
 	poleWithout: {"without", "with no", "sans"},
 	poleIn: {"log in", "logged in", "logging in", "sign in", "signed in", "signing in", "log on", "sign on", "opt in",
+		"log into", "logged into", "logging into", "sign into", "signed into", "signing into", "log onto", "sign onto",
 		"login", "logon", "signin", "se connecter", "me connecter", "vous connecter", "nous connecter"},
 	poleOut: {"log out", "logged out", "logging out", "sign out", "signed out", "signing out", "log off", "sign off", "opt out",
 		"logout", "logoff", "signout", "se deconnecter", "me deconnecter", "vous deconnecter", "nous deconnecter"},

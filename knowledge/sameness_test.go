@@ -758,6 +758,7 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"How do I disable notifications in Slack?":          0,
 				"Comment désactiver les notifications dans Slack ?": 0,
 				"How do I sign in to Jira from home?":               1,
+				"How do I sign into Jira from home?":                1,
 				"How do I sign out of Teams?":                       2,
 				"How do I turn on the screen lock on my laptop?":    3,
 			},
