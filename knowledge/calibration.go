@@ -49,8 +49,9 @@ const (
 // count for nothing. 5: a verb is found in a question that uses another
 // asking alike: to get and a way to get ("get" and "order"), and
 // "enable", "turn on" and "activer", "log in", "sign in" and "se
-// connecter", "set up" and "configure" (verbs.go); a misspelling read by
-// the English stems, not the French ones.
+// connecter", "set up" and "configure", "approve" and "valider"
+// (verbs.go); a misspelling read by the English stems, not the French
+// ones.
 const ConfidenceModel = 5
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may

@@ -770,6 +770,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "it switches or signs the other way",
 		},
 		{
+			name: "approving",
+			history: []string{
+				"Who approves holiday requests in the sales team?",
+				"Qui valide les notes de frais ?",
+				"Who approves the new badge?",
+			},
+			same: map[string]int{
+				"Who validates holiday requests in the sales team?":  0,
+				"Who authorizes holiday requests in the sales team?": 0,
+				"Qui approuve les notes de frais ?":                  1,
+			},
+			near: []string{
+				"Le nouveau badge est-il valide ?",
+			},
+			why: "valid is no verb of approving",
+		},
+		{
 			name: "setting up",
 			history: []string{
 				"How do I set up Outlook on my phone?",

@@ -33,11 +33,13 @@ import (
 // goes (polarity.go), said by a phrasal verb or by one word: "turn on" is
 // "enable" and "activer", "log in" "sign in" and "se connecter".
 // Setting something up is said so too: "set up" is "configure" and
-// "paramétrer".
+// "paramétrer". And approving: "approve" is "validate", "authorize",
+// "valider", read where a verb stands, since "valide" is also valid.
 
-// gettingVerbs are the verbs of getting, without accents, each with the
-// sense it asks.
-var gettingVerbs = func() map[string]verbSense {
+// verbsWhereAVerbStands are the verbs of getting and of approving, without
+// accents, each with the sense it asks: read as one only where a verb
+// stands (above).
+var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)
 	for sense, forms := range map[verbSense]string{
 		getting: `
@@ -62,6 +64,13 @@ var gettingVerbs = func() map[string]verbSense {
 		finding: `
 			find finds finding found
 			trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées`,
+		approving: `
+			approve approves approving approved
+			validate validates validating validated
+			authorize authorizes authorizing authorized authorise authorises authorising authorised
+			approuver approuve approuves approuvons approuvez approuvent approuvé approuvée approuvés approuvées
+			valider valide valides validons validez valident validé validée validés validées
+			autoriser autorise autorises autorisons autorisez autorisent autorisé autorisée autorisés autorisées`,
 	} {
 		for f := range strings.FieldsSeq(FoldAccents(forms)) {
 			m[f] = sense
@@ -71,13 +80,14 @@ var gettingVerbs = func() map[string]verbSense {
 }()
 
 // beforeAVerb are the words after which a verb stands: subjects, "to",
-// auxiliaries and modals, and the words a question of how or where opens
-// with.
+// auxiliaries and modals, and the words a question of who, how or where
+// opens with. Not "il" and "elle", after which French asks whether
+// something is so ("est-il valide ?", is it valid).
 var beforeAVerb = wordSet(FoldAccents(`
 	i we you they he she to please
-	can could do does did should would will may must how where
-	je j tu on nous vous il elle svp
-	comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
+	can could do does did should would will may must who how where
+	je j tu on nous vous svp
+	qui comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
 `))
 
 // makeAnotherVerb are the words that, after a verb of getting, make it
@@ -105,6 +115,9 @@ const (
 	booking
 	claiming
 	finding
+	// Approving: "Who approves…?" asks what "Who validates…?" and "Qui
+	// valide… ?" ask.
+	approving
 	// The senses of the verbs that switch something on or off, and sign
 	// in or out, which polarity.go reads as ways: "turn on" asks what
 	// "enable" and "activer" ask, "log in" what "sign in" and "se
@@ -154,7 +167,7 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		senses[word], says[s] = s, true
 	}
 	for i, t := range folded {
-		if s := gettingVerbs[t]; s != noSense && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
+		if s := verbsWhereAVerbStands[t]; s != noSense && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
 			mark(t, s)
 		}
 		at := func(phrase []string) bool {
