@@ -90,7 +90,7 @@ var beforeAVerb = wordSet(FoldAccents(`
 	qui comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
 `))
 
-// makeAnotherVerb are the words that, after a verb of getting, make it
+// makeAnotherVerb are the words that, after one of those verbs, make it
 // another verb. They are read with their accents: "à" without its accent
 // is the English "a", which follows a verb of getting all the time ("book
 // a desk").
