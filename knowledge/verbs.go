@@ -130,29 +130,43 @@ const (
 	verbSenses
 )
 
-// settingUpPhrases say setting something up, without accents and split as
-// phraseWords splits, by their first word: "set up" asks what "configure"
-// and "paramétrer" ask. Installing is left out, a step before.
-var settingUpPhrases = func() map[string][][]string {
-	m := make(map[string][][]string)
-	for _, ph := range []string{
+// sensePhrase is a phrase, without accents and split as phraseWords
+// splits, and the verb sense it asks.
+type sensePhrase struct {
+	words []string
+	sense verbSense
+}
+
+// sensePhrases are, by their first word, the phrases that ask a verb
+// sense wherever they stand: the phrasal and one-word verbs of the ways
+// polarity.go reads (switching on or off, signing in or out), and those
+// that say setting something up ("set up" asks what "configure" and
+// "paramétrer" ask; installing is left out, a step before).
+var sensePhrases = func() map[string][]sensePhrase {
+	m := make(map[string][]sensePhrase)
+	add := func(phrase string, s verbSense) {
+		words := strings.Fields(phrase)
+		m[words[0]] = append(m[words[0]], sensePhrase{words, s})
+	}
+	for p, s := range map[pole]verbSense{poleOn: switchingOn, poleOff: switchingOff, poleIn: signingIn, poleOut: signingOut} {
+		for _, phrase := range poleWords[p] {
+			add(phrase, s)
+		}
+	}
+	for _, phrase := range []string{
 		"set up", "sets up", "setting up",
 		"configure", "configures", "configured", "configuring",
 		"configurer", "configurez", "parametrer", "parametrez", "parametrons", "parametrent",
 	} {
-		words := strings.Fields(ph)
-		m[words[0]] = append(m[words[0]], words)
+		add(phrase, settingUp)
 	}
 	return m
 }()
 
-// senseOfPole gives the verb sense a pole's phrases ask.
-var senseOfPole = map[pole]verbSense{poleOn: switchingOn, poleOff: switchingOff, poleIn: signingIn, poleOut: signingOut}
-
 // verbSensesIn returns the words of tokens, a text's words as written and
-// lower-cased, that are verbs asking one of the senses, by the word
-// without accents (chat often goes without them: "reserver", "ou
-// trouver"), and which senses the text asks.
+// lower-cased, that are verbs asking one of the senses, each as written,
+// and which senses the text asks. The words are compared without accents
+// (chat often goes without them: "reserver", "ou trouver").
 func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 	var senses map[string]verbSense
 	var says [verbSenses]bool
@@ -168,22 +182,12 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 	}
 	for i, t := range folded {
 		if s := verbsWhereAVerbStands[t]; s != noSense && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
-			mark(t, s)
+			mark(tokens[i], s)
 		}
-		at := func(phrase []string) bool {
-			return i+len(phrase) <= len(folded) && slices.Equal(folded[i:i+len(phrase)], phrase)
-		}
-		for _, ph := range poleOf[t] {
-			if s := senseOfPole[ph.pole]; s != noSense && at(ph.words) {
-				for _, w := range ph.words {
-					mark(w, s)
-				}
-			}
-		}
-		for _, ph := range settingUpPhrases[t] {
-			if at(ph) {
-				for _, w := range ph {
-					mark(w, settingUp)
+		for _, ph := range sensePhrases[t] {
+			if i+len(ph.words) <= len(folded) && slices.Equal(folded[i:i+len(ph.words)], ph.words) {
+				for _, w := range tokens[i : i+len(ph.words)] {
+					mark(w, ph.sense)
 				}
 			}
 		}
@@ -195,7 +199,7 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 // asks too, or a verb of getting where b asks to get in general, or to get
 // in general where b asks a way to.
 func (b bag) asksAlike(from bag, w Word) bool {
-	s := from.senses[FoldAccents(w.Text)]
+	s := from.senses[w.Text]
 	switch {
 	case s == noSense:
 		return false
