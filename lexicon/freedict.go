@@ -176,11 +176,35 @@ func parseArticle(article string) (entry, bool) {
 	}
 	e := entry{headword: headword(lines[0]), part: partOf(lines[0])}
 	for _, l := range lines[1:] {
-		l = strings.TrimSpace(l)
-		if i := strings.Index(l, ". "); i > 0 && i <= 3 && strings.Trim(l[:i], "0123456789") == "" {
-			l = l[i+2:]
+		l, _ = withoutSenseNumbers(l)
+		// An example is quoted in the headword's language ("Il faut
+		// que", under "falloir"): no translation.
+		if strings.HasPrefix(l, `"`) {
+			continue
 		}
 		e.translations = append(e.translations, splitTranslations(l)...)
 	}
 	return e, e.headword != "" && len(e.translations) > 0
+}
+
+// withoutSenseNumbers returns a line of an article without the numbers
+// that order its senses, trimmed, and whether it opened with one: "1.
+// close, shut" is "close, shut"; a number alone ("2.") opens a sense whose
+// lines follow, and is ""; and WikDict ends a sense's translations with
+// the number of its first sub-sense when it has some ("1. Flug 2.", then
+// " 3." on a later line), which is no word either.
+func withoutSenseNumbers(line string) (string, bool) {
+	isNumber := func(f string) bool {
+		n, ok := strings.CutSuffix(f, ".")
+		return ok && n != "" && strings.Trim(n, "0123456789") == ""
+	}
+	fields := strings.Fields(line)
+	numbered := len(fields) > 0 && isNumber(fields[0])
+	if numbered {
+		fields = fields[1:]
+	}
+	for len(fields) > 0 && isNumber(fields[len(fields)-1]) {
+		fields = fields[:len(fields)-1]
+	}
+	return strings.Join(fields, " "), numbered
 }
