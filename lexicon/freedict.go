@@ -32,14 +32,18 @@ var ErrMissing = errors.New("French–English dictionary not installed")
 
 // Load reads the French–English and English–French FreeDict dictionaries
 // in dir and returns their translation pairs, French first, with the
-// indefinite pronouns of the two languages (see indefinites); each pair
+// words of work they lack (see workplace) and the indefinite pronouns of
+// the two languages (see indefinites); each pair
 // says whether its French word is no verb, by French–English's parts of
 // speech and, when it is installed, French–German's. It returns an error
 // matching ErrMissing, naming the packages to install, when either
 // French–English dictionary is absent, and an error naming the file when
 // one cannot be read.
 func Load(dir string) ([]knowledge.Pair, error) {
-	var pairs []knowledge.Pair
+	// The words of work come first, so that a word's bound on its
+	// translations keeps them, and twice, as sure as a translation both
+	// dictionaries give: in a question of work they are the sense meant.
+	pairs := append(slices.Clip(workplace), workplace...)
 	var notVerb map[string]bool
 	for _, d := range []struct {
 		name     string
