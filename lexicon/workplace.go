@@ -60,8 +60,9 @@ var workplace = func() []knowledge.Pair {
 	noun("prélèvement", "direct debit", "deduction")
 	noun("recrutement", "recruitment", "hiring")
 	noun("embauche", "hiring")
-	noun("ressources humaines", "human resources", "HR")
-	noun("RH", "HR")
+	// Not "RH" for "HR": a word the lexicon lists is no acronym, and
+	// each is read as the acronym of the words it stands for.
+	noun("ressources humaines", "human resources")
 	noun("télétravail", "remote work", "working from home")
 	verb("télétravailler", "work remotely", "work from home")
 
