@@ -121,6 +121,19 @@ func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
 	}
 }
 
+// A translation of several words is one sense: each of its words carries
+// it whole, and it counts once among the word's senses.
+func TestLexiconWeighsATranslationOfSeveralWordsAsOneSense(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "astreinte", English: "on-call duty"},
+		{French: "astreinte", English: "obligation"},
+	}, analyseWithout("on"))
+	got := translations(l, "astreinte")
+	if got["call"] != 0.5 || got["duty"] != 0.5 || got["obligation"] != 0.5 {
+		t.Errorf("astreinte → %v, want call, duty and obligation each at 1/2", got)
+	}
+}
+
 // A headword the analysis keeps only part of is a phrase: the word left of
 // it is another word.
 func TestLexiconKeepsHyphenatedHeadwordsWhole(t *testing.T) {
