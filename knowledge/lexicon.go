@@ -62,7 +62,9 @@ type translation struct {
 	// and counts for its share of it. Split as two senses, "business" and
 	// "card" each held half the phrase, and a question that says
 	// "business cards" held it no better than one that says "card".
-	mass float64
+	// inPhrases is the part of mass those translations of several words
+	// give.
+	mass, inPhrases float64
 }
 
 // Pair is one translation: a French word and an English equivalent, which
@@ -211,11 +213,15 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			l.silent[i]++
 			return
 		}
-		share := 1 / float64(len(target))
+		share, inPhrase := 1/float64(len(target)), 0.0
+		if len(target) > 1 {
+			inPhrase = share
+		}
 		for _, w := range target {
 			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0][0] == w.Terms[0] }); j >= 0 {
 				l.entries[i][j].support++
 				l.entries[i][j].mass += share
+				l.entries[i][j].inPhrases += inPhrase
 				continue
 			}
 			if len(l.entries[i]) == maxTranslations {
@@ -223,7 +229,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 			// french tells the headword's language: the translation is
 			// in the other.
-			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1, mass: share})
+			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1, mass: share, inPhrases: inPhrase})
 		}
 	}
 	for _, p := range pairs {
@@ -574,24 +580,33 @@ func weigh(own []string, sources ...source) []QueryWord {
 	var translations []translation
 	mass := 0.0
 	for _, src := range sources {
-		seen := make(map[string]bool)
+		seen, counted := make(map[string]bool), make(map[string]bool)
 		for _, i := range src.found {
 			mass += float64(src.lexicon.silent[i] * src.times)
 			for _, tr := range src.lexicon.entries[i] {
 				first := tr.forms[0][0]
-				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) && sharesTerm(own, src.lexicon.terms[i]) {
+				if seen[first] {
+					continue
+				}
+				if sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) && sharesTerm(own, src.lexicon.terms[i]) {
+					// A phrase the word is part of still counts as
+					// one sense: "pandémie" is "pandemic disease",
+					// and "disease" is half of it.
+					if !counted[first] {
+						counted[first] = true
+						mass += tr.inPhrases * float64(src.times)
+					}
 					continue
 				}
 				seen[first] = true
-				s, m := tr.support*src.times, tr.mass*float64(src.times)
-				mass += m
+				s := tr.support * src.times
+				mass += tr.mass * float64(src.times)
 				if j, ok := index[first]; ok {
 					translations[j].support += s
-					translations[j].mass += m
 					continue
 				}
 				index[first] = len(translations)
-				tr.support, tr.mass = s, m
+				tr.support = s
 				translations = append(translations, tr)
 			}
 		}
