@@ -231,7 +231,11 @@ func compare(asked, old bag) sameness {
 			if f == 0 && !read {
 				spellingAcronyms, read = in.spellingAcronymsOf(from), true
 			}
-			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || spellingAcronyms[w.Text] || in.asksAlike(from, w)) {
+			// A verb asking what one of in's asks is found whole, even
+			// where a translation among others found it in part:
+			// "commander" is one of "order"'s many French senses, but
+			// both ask to buy.
+			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || spellingAcronyms[w.Text]) || f < 1 && in.asksAlike(from, w) {
 				f = 1
 			}
 			if from.translated != nil {

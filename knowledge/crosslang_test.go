@@ -36,6 +36,37 @@ func TestFrenchFindsEnglish(t *testing.T) {
 	}
 }
 
+// TestWordsOfWorkFindEachOther asks about time off, pay and deployments
+// with the words of work the dictionaries lack ("astreinte", "fiche de
+// paie", "note de frais"), each way: the thread on the same subject must
+// come first, before one that shares only the question's other words.
+func TestWordsOfWorkFindEachOther(t *testing.T) {
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("oc", "C1", "amy", "pat", "Who is on call this weekend?", day0.AddDate(0, 0, -9)),
+		answered("we", "C1", "ben", "val", "Who is in the office this weekend?", day0.AddDate(0, 0, -9)),
+		answered("er", "C1", "amy", "sam", "How do I fill in an expense report?", day0.AddDate(0, 0, -8)),
+		answered("tf", "C1", "ben", "kit", "How do I fill in the travel form?", day0.AddDate(0, 0, -8)),
+		answered("ml", "C1", "amy", "sam", "How many weeks of maternity leave do we get?", day0.AddDate(0, 0, -7)),
+		answered("hd", "C1", "ben", "val", "How many days of holiday do we get?", day0.AddDate(0, 0, -7)),
+		answered("dp", "C1", "amy", "kit", "How do I deploy the billing service?", day0.AddDate(0, 0, -6)),
+		answered("rs", "C1", "ben", "pat", "How do I restart the billing service?", day0.AddDate(0, 0, -6)),
+		answered("ps", "C2", "amy", "sam", "Où télécharger ma fiche de paie ?", day0.AddDate(0, 0, -5)),
+		answered("ct", "C2", "ben", "val", "Où télécharger mon contrat de travail ?", day0.AddDate(0, 0, -5)),
+	}})
+	withLexicon(t, e)
+	for text, want := range map[string]string{
+		"Qui est d'astreinte ce week-end ?":                   "oc",
+		"Comment remplir une note de frais ?":                 "er",
+		"Combien de semaines de congé maternité avons-nous ?": "ml",
+		"Comment déployer le service de facturation ?":        "dp",
+		"Where do I download my payslip?":                     "ps",
+	} {
+		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want {
+			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want)
+		}
+	}
+}
+
 // considerAsZoe judges text asked by zoe in C1 at day0.
 func considerAsZoe(t *testing.T, e *knowledge.Engine, text string) knowledge.Consideration {
 	t.Helper()

@@ -56,6 +56,15 @@ type Lexicon struct {
 type translation struct {
 	forms   [][]string // each form's terms
 	support int
+	// mass is what those entries weigh among the headword's senses: a
+	// translation of several words ("carte de visite" is "business
+	// card") is one sense, so each of its words carries the sense whole
+	// and counts for its share of it. Split as two senses, "business" and
+	// "card" each held half the phrase, and a question that says
+	// "business cards" held it no better than one that says "card".
+	// inPhrases is the part of mass those translations of several words
+	// give.
+	mass, inPhrases float64
 }
 
 // Pair is one translation: a French word and an English equivalent, which
@@ -204,9 +213,15 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			l.silent[i]++
 			return
 		}
+		share, inPhrase := 1/float64(len(target)), 0.0
+		if len(target) > 1 {
+			inPhrase = share
+		}
 		for _, w := range target {
 			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0][0] == w.Terms[0] }); j >= 0 {
 				l.entries[i][j].support++
+				l.entries[i][j].mass += share
+				l.entries[i][j].inPhrases += inPhrase
 				continue
 			}
 			if len(l.entries[i]) == maxTranslations {
@@ -214,7 +229,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 			// french tells the headword's language: the translation is
 			// in the other.
-			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1})
+			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1, mass: share, inPhrases: inPhrase})
 		}
 	}
 	for _, p := range pairs {
@@ -563,19 +578,29 @@ type source struct {
 func weigh(own []string, sources ...source) []QueryWord {
 	index := make(map[string]int) // first term → its place in translations
 	var translations []translation
-	support := 0
+	mass := 0.0
 	for _, src := range sources {
-		seen := make(map[string]bool)
+		seen, counted := make(map[string]bool), make(map[string]bool)
 		for _, i := range src.found {
-			support += src.lexicon.silent[i] * src.times
+			mass += float64(src.lexicon.silent[i] * src.times)
 			for _, tr := range src.lexicon.entries[i] {
 				first := tr.forms[0][0]
-				if seen[first] || sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) && sharesTerm(own, src.lexicon.terms[i]) {
+				if seen[first] {
+					continue
+				}
+				if sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) && sharesTerm(own, src.lexicon.terms[i]) {
+					// A phrase the word is part of still counts as
+					// one sense: "pandémie" is "pandemic disease",
+					// and "disease" is half of it.
+					if !counted[first] {
+						counted[first] = true
+						mass += tr.inPhrases * float64(src.times)
+					}
 					continue
 				}
 				seen[first] = true
 				s := tr.support * src.times
-				support += s
+				mass += tr.mass * float64(src.times)
 				if j, ok := index[first]; ok {
 					translations[j].support += s
 					continue
@@ -586,12 +611,13 @@ func weigh(own []string, sources ...source) []QueryWord {
 			}
 		}
 	}
-	// Each translation weighs its share of the word, by its support; each
-	// of its forms weighs as much, since a question holds one of them.
+	// Each translation weighs its share of the word: the share of the
+	// word's senses it is part of. Each of its forms weighs as much, since
+	// a question holds one of them.
 	var out []QueryWord
 	for _, tr := range translations {
 		for _, f := range tr.forms {
-			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / float64(support)})
+			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / mass})
 		}
 	}
 	return out

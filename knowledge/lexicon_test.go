@@ -121,6 +121,28 @@ func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
 	}
 }
 
+// A translation of several words is one sense: each of its words carries
+// it whole, and it counts once among the word's senses.
+func TestLexiconWeighsATranslationOfSeveralWordsAsOneSense(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "astreinte", English: "on-call duty"},
+		{French: "astreinte", English: "obligation"},
+	}, analyseWithout("on"))
+	got := translations(l, "astreinte")
+	if got["call"] != 0.5 || got["duty"] != 0.5 || got["obligation"] != 0.5 {
+		t.Errorf("astreinte → %v, want call, duty and obligation each at 1/2", got)
+	}
+	// A word the word finds itself is no translation, but the phrase it
+	// is part of still counts as a sense.
+	l = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "virus", English: "virus infection"},
+		{French: "virus", English: "bug"},
+	}, words)
+	if got := translations(l, "virus"); got["infection"] != 0.5 || got["bug"] != 0.5 || got["viru"] != 0 {
+		t.Errorf("virus → %v, want infection and bug each at 1/2", got)
+	}
+}
+
 // A headword the analysis keeps only part of is a phrase: the word left of
 // it is another word.
 func TestLexiconKeepsHyphenatedHeadwordsWhole(t *testing.T) {

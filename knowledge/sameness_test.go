@@ -747,6 +747,19 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "the verb of getting is a noun there, another verb, or another way to get",
 		},
 		{
+			// "commander" is one of the many French senses "order" has,
+			// and "order" one of "commander"'s: by the dictionaries alone
+			// each holds the other in part.
+			name: "ordering across languages",
+			history: []string{
+				"How do I order business cards?",
+				"Who prints the business cards?",
+			},
+			same: map[string]int{
+				"Comment commander des cartes de visite ?": 0,
+			},
+		},
+		{
 			name: "switching and signing",
 			history: []string{
 				"How do I turn off notifications in Slack?",

@@ -32,14 +32,18 @@ var ErrMissing = errors.New("French–English dictionary not installed")
 
 // Load reads the French–English and English–French FreeDict dictionaries
 // in dir and returns their translation pairs, French first, with the
-// indefinite pronouns of the two languages (see indefinites); each pair
+// words of work they lack (see workplace) and the indefinite pronouns of
+// the two languages (see indefinites); each pair
 // says whether its French word is no verb, by French–English's parts of
 // speech and, when it is installed, French–German's. It returns an error
 // matching ErrMissing, naming the packages to install, when either
 // French–English dictionary is absent, and an error naming the file when
 // one cannot be read.
 func Load(dir string) ([]knowledge.Pair, error) {
-	var pairs []knowledge.Pair
+	// The words of work come first, so that a word's bound on its
+	// translations keeps them, and twice, as sure as a translation both
+	// dictionaries give: in a question of work they are the sense meant.
+	pairs := append(slices.Clip(workplace), workplace...)
 	var notVerb map[string]bool
 	for _, d := range []struct {
 		name     string
@@ -176,11 +180,35 @@ func parseArticle(article string) (entry, bool) {
 	}
 	e := entry{headword: headword(lines[0]), part: partOf(lines[0])}
 	for _, l := range lines[1:] {
-		l = strings.TrimSpace(l)
-		if i := strings.Index(l, ". "); i > 0 && i <= 3 && strings.Trim(l[:i], "0123456789") == "" {
-			l = l[i+2:]
+		l, _ = withoutSenseNumbers(l)
+		// An example is quoted in the headword's language ("Il faut
+		// que", under "falloir"): no translation.
+		if strings.HasPrefix(l, `"`) {
+			continue
 		}
 		e.translations = append(e.translations, splitTranslations(l)...)
 	}
 	return e, e.headword != "" && len(e.translations) > 0
+}
+
+// withoutSenseNumbers returns a line of an article without the numbers
+// that order its senses, trimmed, and whether it opened with one: "1.
+// close, shut" is "close, shut"; a number alone ("2.") opens a sense whose
+// lines follow, and is ""; and WikDict ends a sense's translations with
+// the number of its first sub-sense when it has some ("1. Flug 2.", then
+// " 3." on a later line), which is no word either.
+func withoutSenseNumbers(line string) (string, bool) {
+	isNumber := func(f string) bool {
+		n, ok := strings.CutSuffix(f, ".")
+		return ok && n != "" && strings.Trim(n, "0123456789") == ""
+	}
+	fields := strings.Fields(line)
+	numbered := len(fields) > 0 && isNumber(fields[0])
+	if numbered {
+		fields = fields[1:]
+	}
+	for len(fields) > 0 && isNumber(fields[len(fields)-1]) {
+		fields = fields[:len(fields)-1]
+	}
+	return strings.Join(fields, " "), numbered
 }

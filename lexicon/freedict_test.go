@@ -59,6 +59,7 @@ func TestLoad(t *testing.T) {
 		"temps":           "temps /tɑ̃/ <n, masc>\n1. time\n2. weather, (informal) season\n",
 		"attendre":        "attendre /atɑ̃dʀ/ <v>\nwait\n",
 		"mère":            "mère /mɛʀ/ <n, fem>\nmother\n",
+		"falloir":         "falloir /falwaʀ/ <v>\n1.\n      \"Il faut faire\"\n You have to\n\n2. need\n",
 	})
 	writeDict(t, dir, englishFrench, map[string]string{
 		"wait":   "wait /weit/\nattendre\n",
@@ -74,6 +75,10 @@ func TestLoad(t *testing.T) {
 	// it does not know may be a verb.
 	want := []knowledge.Pair{
 		{French: "attendre", English: "wait"},
+		// A sense's number alone on its line is no translation, nor is
+		// an example quoted in French.
+		{French: "falloir", English: "You have to"},
+		{French: "falloir", English: "need"},
 		{French: "imprimante", English: "printer", NotVerb: true},
 		{French: "mère", English: "mother", NotVerb: true},
 		{French: "temps", English: "time", NotVerb: true},
@@ -83,8 +88,9 @@ func TestLoad(t *testing.T) {
 		{French: "attendre", English: "wait"},
 		{French: "arroser", English: "water"},
 	}
-	// The indefinite pronouns follow the dictionaries.
-	want = append(want, indefinites...)
+	// The words of work come first, twice; the indefinite pronouns
+	// follow the dictionaries.
+	want = append(append(append(slices.Clip(workplace), workplace...), want...), indefinites...)
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("Load (-got +want):\n%s", diff)
 	}
@@ -113,6 +119,7 @@ func TestLoadTagsWordsFromFrenchGerman(t *testing.T) {
 		{French: "dernier", English: "last", NotVerb: true},
 		{French: "souper", English: "supper"},
 	}
+	got = got[2*len(workplace):]
 	if diff := cmp.Diff(got[:len(want)], want); diff != "" {
 		t.Errorf("Load (-got +want):\n%s", diff)
 	}
@@ -149,6 +156,9 @@ func TestLoadPivot(t *testing.T) {
 		"réparer":         "réparer <v>\nreparieren\n",
 		"base de données": "base de données /baz də dɔ.ne/ <n, fem>\nDatenbank\n",
 		"diriger":         "diriger <v>\nleiten\n",
+		// A sense with sub-senses ends its translations with the first
+		// one's number.
+		"vol": "vol /vɔl/ <n, masc>\n1. Flug 2.\nFait de se déplacer dans l’air, pour un animal\n 3.\nFait de se déplacer dans l’air, pour une machine\n2. Diebstahl\nAction de s’approprier le bien d’autrui\n",
 	})
 	writeDict(t, dir, germanEnglish, map[string]string{
 		"Kennwort":   "Kennwort /kˈɛnvɔɐ̯t/ <n>\npassword <n>, keyword <n>\n   Synonyms: {Passwort}\n",
@@ -160,6 +170,8 @@ func TestLoadPivot(t *testing.T) {
 		"Drucker":    "Drucker <n>\n   Synonyms: {Printer}\n",
 		"Paris":      "Paris\nParis\n",
 		"reparieren": "reparieren <v>\nrepair sth. <v>, sth. <n>, fix sb.'s <v>, mend sb./sth. <v>, rep. /ˈrɛp/\n",
+		"Flug":       "Flug /flˈuːk/ <masc, n, sg>\n [aviat.] flight <n>\n",
+		"Diebstahl":  "Diebstahl <masc, n, sg>\ntheft <n>\n",
 		"Datenbank":  "Datenbank /dˈɑːtənbˌaŋk/ <fem, n, sg>\n [comp.] database <n>, data base <n>\n      \"eine Datenbank betreiben\"  - run a database\n see: {Datenbanken}\n",
 		// Two articles of one headword, the field's first in the text.
 		"Leiten": "leiten <v>\n [electr.] conduct <v>\n",
@@ -199,6 +211,8 @@ func TestLoadPivot(t *testing.T) {
 		{French: "voir", English: "recognize"},
 		{French: "voir", English: "see"},
 		{French: "voir", English: "understand"},
+		{French: "vol", English: "flight", NotVerb: true},
+		{French: "vol", English: "theft", NotVerb: true},
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("LoadPivot (-got +want):\n%s", diff)

@@ -188,18 +188,16 @@ func parseWikDict(article string) (entry, bool) {
 	}
 	e := entry{headword: headword(lines[0]), part: partOf(lines[0])}
 	for i := 1; i < len(lines); i++ {
-		l := strings.TrimSpace(lines[i])
-		n, rest, numbered := strings.Cut(l, ". ")
-		switch {
-		case numbered && n != "" && strings.Trim(n, "0123456789") == "":
-			l = rest
-		case i > 1:
+		l, numbered := withoutSenseNumbers(lines[i])
+		if !numbered && i > 1 {
 			continue // a definition
 		}
 		e.translations = append(e.translations, splitTranslations(l)...)
 		// The definition that follows a sense is no translation.
-		if i+1 < len(lines) && !startsNumbered(lines[i+1]) {
-			i++
+		if i+1 < len(lines) {
+			if _, numbered := withoutSenseNumbers(lines[i+1]); !numbered {
+				i++
+			}
 		}
 	}
 	return e, e.headword != "" && len(e.translations) > 0
@@ -260,11 +258,6 @@ func splitTranslations(line string) []string {
 		}
 	}
 	return out
-}
-
-func startsNumbered(line string) bool {
-	n, _, ok := strings.Cut(strings.TrimSpace(line), ". ")
-	return ok && n != "" && strings.Trim(n, "0123456789") == ""
 }
 
 // stripNotes removes what lies between (), [], {} and <>: "(informal)

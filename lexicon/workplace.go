@@ -1,0 +1,115 @@
+package lexicon
+
+import "github.com/nextdesk/nextdesk/knowledge"
+
+// workplace holds the words of work that the FreeDict dictionaries lack
+// or give only in another sense: "congé" is "time off" and "discharge"
+// there, never "leave"; "astreinte", "fiche de paie" and "note de frais"
+// are missing; "déployer" is "spread out", "frais" "fresh" and "panne"
+// "downy feather". Questions put to nextdesk are questions of work, and
+// these are the senses they mean. Written for nextdesk (its licence), the
+// way a company's bilingual glossary of HR, office and IT words would be;
+// each English translation of a French word, a noun unless marked a verb.
+// A French word spelt as an English one is left out, however common at
+// work ("formation" is training, "augmentation" a raise): read both ways,
+// an English question about training would look for "formation" and find,
+// in a history in English, the English word in its own sense.
+var workplace = func() []knowledge.Pair {
+	var pairs []knowledge.Pair
+	add := func(verb bool, french string, english ...string) {
+		for _, en := range english {
+			pairs = append(pairs, knowledge.Pair{French: french, English: en, NotVerb: !verb})
+		}
+	}
+	noun := func(french string, english ...string) { add(false, french, english...) }
+	verb := func(french string, english ...string) { add(true, french, english...) }
+
+	// Time off, pay and contracts.
+	noun("congé", "leave")
+	noun("congés payés", "paid leave")
+	noun("jour de congé", "day off")
+	noun("congé maladie", "sick leave")
+	noun("arrêt maladie", "sick leave")
+	noun("arrêt de travail", "sick leave")
+	noun("congé maternité", "maternity leave")
+	noun("congé paternité", "paternity leave")
+	noun("congé parental", "parental leave")
+	noun("fiche de paie", "payslip", "pay slip")
+	noun("fiches de paie", "payslips")
+	noun("bulletin de paie", "payslip", "pay slip")
+	noun("bulletin de salaire", "payslip", "pay slip")
+	noun("paie", "payroll", "pay")
+	noun("mutuelle", "health insurance")
+	noun("frais", "expenses")
+	noun("note de frais", "expense report", "expense claim")
+	noun("notes de frais", "expense reports", "expense claims")
+	noun("remboursement", "refund", "reimbursement")
+	verb("rembourser", "refund", "reimburse")
+	verb("verser", "pay")
+	noun("heures supplémentaires", "overtime")
+	noun("feuille de temps", "timesheet")
+	noun("horaires", "hours", "schedule")
+	noun("astreinte", "on call", "on-call")
+	noun("entretien annuel", "annual review", "performance review")
+	noun("période d'essai", "probation", "trial period")
+	noun("préavis", "notice period", "notice")
+	noun("avantages", "benefits", "perks")
+	noun("ticket restaurant", "meal voucher")
+	noun("titre-restaurant", "meal voucher")
+	noun("coordonnées bancaires", "bank details")
+	noun("prélèvement", "direct debit", "deduction")
+	noun("recrutement", "recruitment", "hiring")
+	noun("embauche", "hiring")
+	// Not "RH" for "HR": a word the lexicon lists is no acronym, and
+	// each is read as the acronym of the words it stands for.
+	noun("ressources humaines", "human resources")
+	noun("télétravail", "remote work", "working from home")
+	verb("télétravailler", "work remotely", "work from home")
+
+	// Offices and travel.
+	noun("carte de visite", "business card")
+	noun("cartes de visite", "business cards")
+	noun("salle de réunion", "meeting room")
+	noun("salles de réunion", "meeting rooms")
+	noun("poste de travail", "workstation", "desk")
+	noun("place de parking", "parking space", "parking spot")
+	noun("locaux", "premises", "offices")
+	noun("fournitures", "supplies", "office supplies")
+	noun("restaurant d'entreprise", "canteen", "cafeteria")
+	noun("déplacement professionnel", "business trip")
+	noun("voyage d'affaires", "business trip")
+	noun("bon de commande", "purchase order")
+	noun("achats", "purchasing", "procurement")
+	noun("devis", "quote")
+	noun("fournisseur", "supplier", "vendor")
+
+	// Computers and software.
+	noun("ordinateur portable", "laptop")
+	noun("casque", "headset")
+	noun("identifiant", "username", "login")
+	noun("identifiants", "credentials", "login")
+	noun("droits", "permissions", "rights")
+	noun("droits d'accès", "access rights", "permissions")
+	noun("connexion", "login", "connection")
+	verb("se connecter", "log in", "sign in")
+	verb("se déconnecter", "log out", "sign out")
+	verb("activer", "enable")
+	verb("désactiver", "disable", "deactivate")
+	verb("mettre à jour", "update", "upgrade")
+	noun("sauvegarde", "backup")
+	verb("sauvegarder", "back up")
+	noun("pare-feu", "firewall")
+	noun("clé USB", "USB stick", "USB drive")
+	noun("dossier partagé", "shared folder")
+	noun("lecteur réseau", "network drive")
+	noun("boîte mail", "mailbox", "inbox")
+	noun("boîte de réception", "inbox")
+	noun("messagerie", "email", "messaging")
+	noun("visio", "video call")
+	noun("déploiement", "deployment", "deploy")
+	verb("déployer", "deploy")
+	noun("mise en production", "release", "deployment")
+	noun("panne", "outage", "failure")
+	noun("service informatique", "IT department")
+	return pairs
+}()
