@@ -91,6 +91,9 @@ type bag struct {
 	// verbs ask alike, and saysSense which senses it asks (verbs.go).
 	senses    map[string]verbSense
 	saysSense [verbSenses]bool
+	// asking are the words of its text that only say what it asks for
+	// (see askingWords).
+	asking map[string]bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -225,6 +228,7 @@ func compare(asked, old bag) sameness {
 	// entirely.
 	share := func(from, in bag) (found, heaviestMissed float64, absent bool) {
 		spellingAcronyms, read := map[string]bool(nil), false
+		total := from.total
 		for _, i := range from.distinct {
 			w := from.words[i]
 			f := in.found(w)
@@ -241,15 +245,22 @@ func compare(asked, old bag) sameness {
 			if from.translated != nil {
 				f = math.Max(f, in.foundVia(from.translated[i]))
 			}
+			// A word that says what is asked ("time" of "what
+			// time") agrees when the other holds it, and is no miss
+			// when it does not: "When…?" asks for a time too.
+			if f < 1 && from.asking[w.Text] {
+				total -= from.weights[i]
+				continue
+			}
 			found += from.weights[i] * f
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
 		}
-		if from.total == 0 {
+		if total <= 0 {
 			return 0, 0, false
 		}
-		return found / from.total, heaviestMissed / from.total, absent
+		return found / total, heaviestMissed / total, absent
 	}
 	var s sameness
 	var missedAsked, missedCovered float64

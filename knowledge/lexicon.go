@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A Lexicon translates words between French and English, so that a
@@ -22,6 +23,10 @@ type Lexicon struct {
 	byText   map[string][]int
 	byTerm   map[string][]int
 	byPhrase map[string][]int
+	// byLoosePhrase holds the same entries by their words' singulars (see
+	// loosePhrase), for a phrase written in the plural: "jours fériés" is
+	// "jour férié", "bases de données" "base de données".
+	byLoosePhrase map[string][]int
 	// analyse is the index's analysis, for the cognates of a word no
 	// dictionary lists.
 	analyse func(string) []Word
@@ -93,7 +98,7 @@ const maxPhraseWords = 4
 // text as a whole: "tout le monde" is "everybody", not "all the world".
 // English words spelt two ways ("anyone", "anybody") are given both ways.
 func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
-	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int), byPhrase: make(map[string][]int), analyse: analyse}
+	l := &Lexicon{byText: make(map[string][]int), byTerm: make(map[string][]int), byPhrase: make(map[string][]int), byLoosePhrase: make(map[string][]int), analyse: analyse}
 	type key struct {
 		head   string
 		french bool
@@ -202,6 +207,8 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			if phrase != nil {
 				p := strings.Join(phrase, " ")
 				l.byPhrase[p] = append(l.byPhrase[p], i)
+				lp := loosePhrase(phrase)
+				l.byLoosePhrase[lp] = append(l.byLoosePhrase[lp], i)
 			} else {
 				l.byText[head[0].Text] = append(l.byText[head[0].Text], i)
 				for _, t := range intern(head[0].Terms) {
@@ -516,7 +523,7 @@ func (l *Lexicon) phrasesIn(text string) (phrases [][]QueryWord, taken map[strin
 		n := min(maxPhraseWords, len(ws)-i)
 		for ; n >= 2; n-- {
 			p := ws[i : i+n]
-			tr := l.phrase(strings.Join(p, " "))
+			tr := l.phrase(p)
 			if len(tr) > 0 {
 				if taken == nil {
 					taken = make(map[string]int)
@@ -533,22 +540,48 @@ func (l *Lexicon) phrasesIn(text string) (phrases [][]QueryWord, taken map[strin
 	return phrases, taken
 }
 
-// phrase returns the translations of a phrase, from the fallback when this
-// lexicon does not know it.
-func (l *Lexicon) phrase(p string) []QueryWord {
-	if found := l.byPhrase[p]; len(found) > 0 {
-		return weigh(nil, source{l, found, 1})
+// phrase returns the translations of the phrase of words, as written or
+// else by its words' singulars, from the fallback when this lexicon does
+// not know it.
+func (l *Lexicon) phrase(words []string) []QueryWord {
+	p, lp := strings.Join(words, " "), loosePhrase(words)
+	for _, found := range [][]int{l.byPhrase[p], l.byLoosePhrase[lp]} {
+		if len(found) > 0 {
+			return weigh(nil, source{l, found, 1})
+		}
 	}
 	if l.Fallback != nil {
 		// The pairs through German go from French to English: read the
 		// other way, an English phrase takes the translation of a French
 		// word one of whose German senses it translates ("coffee
 		// machine" would be "cafetière" alone, never "machine à café").
-		if found := l.Fallback.frenchEntries(l.Fallback.byPhrase[p]); len(found) > 0 {
-			return weigh(nil, source{l.Fallback, found, 1})
+		for _, found := range [][]int{l.Fallback.byPhrase[p], l.Fallback.byLoosePhrase[lp]} {
+			if found := l.Fallback.frenchEntries(found); len(found) > 0 {
+				return weigh(nil, source{l.Fallback, found, 1})
+			}
 		}
 	}
 	return nil
+}
+
+// loosePhrase returns the words of a phrase joined as its key, each of
+// four letters or more without its final s or x, so that a phrase and its
+// plural ("carte de visite", "cartes de visite") have one key. The words
+// of three letters keep theirs: "les", "des" and "mes" are no plurals of
+// a word, and "bus" is one. A word in the singular that ends so ("frais",
+// "temps", "prix") is cut alike in the dictionary and in the question.
+func loosePhrase(words []string) string {
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if utf8.RuneCountInString(w) >= 4 && !strings.HasSuffix(w, "ss") && (strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x")) {
+			w = w[:len(w)-1]
+		}
+		b.WriteString(w)
+	}
+	return b.String()
 }
 
 func allTaken(words []string, taken map[string]int) bool {

@@ -121,6 +121,27 @@ func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
 	}
 }
 
+// A phrase written in the plural is the phrase: "jours fériés" is "jour
+// férié", "business cards" "business card".
+func TestLexiconFindsAPhraseInThePlural(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "jour férié", English: "holiday"},
+		{French: "jour", English: "day"},
+		{French: "carte de visite", English: "business card"},
+		{French: "frais", English: "fresh"},
+		{French: "note de frais", English: "expense report"},
+	}, analyseWithout("de"))
+	if got := textTranslations(l, "les jours fériés"); got["holiday"] != 1 || got["day"] != 0 {
+		t.Errorf("les jours fériés → %v, want holiday", got)
+	}
+	if got := textTranslations(l, "notes de frais"); got["expense"] != 1 || got["fresh"] != 0 {
+		t.Errorf("notes de frais → %v, want expense report", got)
+	}
+	if got := textTranslations(l, "business cards"); got["carte"] != 1 || got["visite"] != 1 {
+		t.Errorf("business cards → %v, want carte de visite", got)
+	}
+}
+
 // A translation of several words is one sense: each of its words carries
 // it whole, and it counts once among the word's senses.
 func TestLexiconWeighsATranslationOfSeveralWordsAsOneSense(t *testing.T) {

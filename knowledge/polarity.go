@@ -288,7 +288,7 @@ var askWords = map[asked][]string{
 	askPerson:   {"who", "whom", "whose", "qui"},
 	askTime:     {"when", "what time", "what date", "which day", "what day", "since when", "quand", "depuis quand", "à quelle heure", "quel jour", "quelle date", "quelle heure"},
 	askReason:   {"why", "how come", "pourquoi", "pour quelle raison"},
-	askQuantity: {"how much", "how many", "how long", "combien"},
+	askQuantity: {"how much", "how many", "how long", "combien", "combien de temps", "combien dure", "combien durent"},
 	askOpen: {"what", "which", "where", "how", "que", "qu", "quoi", "quel", "quelle", "quels", "quelles",
 		"lequel", "laquelle", "lesquels", "lesquelles", "où", "comment"},
 }
@@ -366,6 +366,42 @@ func askedOf(text string) asked {
 			continue
 		}
 		found |= askedAt(words, i)
+	}
+	return found
+}
+
+// askingWords returns the words of text that only say what its questions
+// ask for: those after the first word of a question phrase of several
+// words at a sentence's opening ("time" of "what time", "heure" of "à
+// quelle heure", "long" of "how long", "dure" of "combien dure"). What
+// they ask for is compared on its own (askedOf), so such a word missing
+// from the other question is no miss: counted as one, it made "Combien
+// dure le congé parental ?" another question than "How long is parental
+// leave?", "dure" and "long" each missing from the other.
+func askingWords(text string) map[string]bool {
+	var found map[string]bool
+	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
+		words := phraseWords(sentence)
+		i := 0
+		for i < len(words) && askOpeners[words[i]] {
+			i++
+		}
+		if i == len(words) {
+			continue
+		}
+		for _, ph := range askPhrases[words[i]] {
+			end := i + len(ph.words)
+			if end > len(words) || !slices.Equal(words[i:end], ph.words) {
+				continue
+			}
+			for _, w := range words[i+1 : end] {
+				if found == nil {
+					found = make(map[string]bool)
+				}
+				found[w] = true
+			}
+			break
+		}
 	}
 	return found
 }

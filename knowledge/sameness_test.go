@@ -814,6 +814,31 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerAskingWords asks again questions whose opening says
+// what they ask for in words of its own ("what time", "how long",
+// "combien dure"): the kind of answer is compared, and the words are no
+// miss where the other question says it otherwise.
+func TestInstantAnswerAskingWords(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "what time and how long",
+		history: []string{
+			"What time does the canteen close on Fridays?",
+			"How long is parental leave for fathers?",
+			"Who signs the purchase orders?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"When does the canteen close on Fridays?":         0,
+			"Combien dure le congé parental pour les pères ?": 1,
+		},
+		near: []string{
+			"How long is parental leave?",
+			"What time does the canteen open on Fridays?",
+		},
+		why: "it is asked more widely, or the other way",
+	}})
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {
