@@ -800,6 +800,26 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "valid is no verb of approving",
 		},
 		{
+			name: "submitting",
+			history: []string{
+				"Where do I submit my timesheet?",
+				"Où envoyer les factures des fournisseurs ?",
+				"Where do I find my timesheet?",
+				"How do I file an expense claim?",
+			},
+			same: map[string]int{
+				"Where do I send my timesheet?":                0,
+				"Où dois-je envoyer ma feuille de temps ?":     0,
+				"Où soumettre les factures des fournisseurs ?": 1,
+				"How do I submit an expense claim?":            3,
+			},
+			near: []string{
+				"Who approves my timesheet?",
+				"How do I find an expense claim?",
+			},
+			why: "it finds or approves rather than submits",
+		},
+		{
 			name: "setting up",
 			history: []string{
 				"How do I set up Outlook on my phone?",

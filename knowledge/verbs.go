@@ -34,11 +34,13 @@ import (
 // "enable" and "activer", "log in" "sign in" and "se connecter".
 // Setting something up is said so too: "set up" is "configure" and
 // "paramétrer". And approving: "approve" is "validate", "authorize",
-// "valider", read where a verb stands, since "valide" is also valid.
+// "valider", read where a verb stands, since "valide" is also valid; and
+// submitting: "submit" is "send", "file", "hand in", "envoyer",
+// "soumettre", where a verb stands ("my files", "l'envoi").
 
-// verbsWhereAVerbStands are the verbs of getting and of approving, without
-// accents, each with the sense it asks: read as one only where a verb
-// stands (above).
+// verbsWhereAVerbStands are the verbs of getting, of approving and of
+// submitting, without accents, each with the sense it asks: read as one
+// only where a verb stands (above).
 var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)
 	for sense, forms := range map[verbSense]string{
@@ -71,6 +73,13 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			approuver approuve approuves approuvons approuvez approuvent approuvé approuvée approuvés approuvées
 			valider valide valides validons validez valident validé validée validés validées
 			autoriser autorise autorises autorisons autorisez autorisent autorisé autorisée autorisés autorisées`,
+		submitting: `
+			submit submits submitting submitted
+			send sends sending sent
+			file files filing filed
+			soumettre soumets soumet soumettons soumettez soumettent soumis soumise soumises
+			envoyer envoie envoies envoyons envoyez envoient envoyé envoyée envoyés envoyées
+			transmettre transmets transmet transmettons transmettez transmettent transmis transmise transmises`,
 	} {
 		for f := range strings.FieldsSeq(FoldAccents(forms)) {
 			m[f] = sense
@@ -118,6 +127,10 @@ const (
 	// Approving: "Who approves…?" asks what "Who validates…?" and "Qui
 	// valide… ?" ask.
 	approving
+	// Submitting: "Where do I submit my timesheet?" asks what "Where do
+	// I send my timesheet?", "How do I hand in…?" and "Où envoyer… ?"
+	// ask.
+	submitting
 	// The senses of the verbs that switch something on or off, and sign
 	// in or out, which polarity.go reads as ways: "turn on" asks what
 	// "enable" and "activer" ask, "log in" what "sign in" and "se
@@ -152,6 +165,9 @@ var sensePhrases = func() map[string][]sensePhrase {
 		for _, phrase := range poleWords[p] {
 			add(phrase, s)
 		}
+	}
+	for _, phrase := range []string{"hand in", "hands in", "handed in", "turn in", "turned in", "send in", "sent in"} {
+		add(phrase, submitting)
 	}
 	for _, phrase := range []string{
 		"set up", "sets up", "setting up",
