@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -355,19 +356,42 @@ var askOpeners = func() map[string]bool {
 // negated, and whether one asks if one may or must.
 func askedOf(text string) asked {
 	var found asked
-	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
-		words := phraseWords(sentence)
+	for words, i := range sentencesOf(text) {
 		found |= modalOf(words)
-		i := 0
-		for i < len(words) && askOpeners[words[i]] {
-			i++
+		if i < len(words) {
+			found |= askedAt(words, i)
 		}
-		if i == len(words) {
-			continue
-		}
-		found |= askedAt(words, i)
 	}
 	return found
+}
+
+// sentencesOf yields the sentences of text, each as its words, with where
+// its question word would stand: after askOpeners (len(words) when none
+// is left).
+func sentencesOf(text string) iter.Seq2[[]string, int] {
+	return func(yield func([]string, int) bool) {
+		for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
+			words := phraseWords(sentence)
+			i := 0
+			for i < len(words) && askOpeners[words[i]] {
+				i++
+			}
+			if !yield(words, i) {
+				return
+			}
+		}
+	}
+}
+
+// askPhraseAt returns the question word or phrase of words at i, the
+// longest, if there is one.
+func askPhraseAt(words []string, i int) (askPhrase, bool) {
+	for _, ph := range askPhrases[words[i]] {
+		if end := i + len(ph.words); end <= len(words) && slices.Equal(words[i:end], ph.words) {
+			return ph, true
+		}
+	}
+	return askPhrase{}, false
 }
 
 // askingWords returns the words of text that only say what its questions
@@ -380,27 +404,19 @@ func askedOf(text string) asked {
 // leave?", "dure" and "long" each missing from the other.
 func askingWords(text string) map[string]bool {
 	var found map[string]bool
-	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
-		words := phraseWords(sentence)
-		i := 0
-		for i < len(words) && askOpeners[words[i]] {
-			i++
-		}
+	for words, i := range sentencesOf(text) {
 		if i == len(words) {
 			continue
 		}
-		for _, ph := range askPhrases[words[i]] {
-			end := i + len(ph.words)
-			if end > len(words) || !slices.Equal(words[i:end], ph.words) {
-				continue
-			}
-			for _, w := range words[i+1 : end] {
-				if found == nil {
-					found = make(map[string]bool)
-				}
-				found[w] = true
-			}
-			break
+		ph, ok := askPhraseAt(words, i)
+		if !ok || len(ph.words) < 2 {
+			continue
+		}
+		if found == nil {
+			found = make(map[string]bool)
+		}
+		for _, w := range ph.words[1:] {
+			found[w] = true
 		}
 	}
 	return found
@@ -409,35 +425,33 @@ func askingWords(text string) map[string]bool {
 // askedAt returns what the sentence words asks for with the question word
 // at i, if it is one.
 func askedAt(words []string, i int) asked {
-	for _, ph := range askPhrases[words[i]] {
-		end := i + len(ph.words)
-		if end > len(words) || !slices.Equal(words[i:end], ph.words) {
-			continue
+	ph, ok := askPhraseAt(words, i)
+	if !ok {
+		return 0
+	}
+	end := i + len(ph.words)
+	switch {
+	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]]:
+		return 0
+	case ph.asks == askPerson:
+		// "Who can help?" asks for nobody in particular; "Who knows
+		// why…?" asks why.
+		j := end
+		for j < len(words) && helpCalls[words[j]] {
+			j++
 		}
 		switch {
-		case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]]:
+		case j == len(words):
 			return 0
-		case ph.asks == askPerson:
-			// "Who can help?" asks for nobody in particular; "Who
-			// knows why…?" asks why.
-			j := end
-			for j < len(words) && helpCalls[words[j]] {
-				j++
-			}
-			switch {
-			case j == len(words):
-				return 0
-			case j > end && len(askPhrases[words[j]]) > 0:
-				return askedAt(words, j)
-			}
+		case j > end && len(askPhrases[words[j]]) > 0:
+			return askedAt(words, j)
 		}
-		found := ph.asks | askOpen
-		if negated(words[i:]) {
-			found |= askNegated
-		}
-		return found
 	}
-	return 0
+	found := ph.asks | askOpen
+	if negated(words[i:]) {
+		found |= askNegated
+	}
+	return found
 }
 
 // clauseSubjects are the words after which "when" or "quand" opens a
