@@ -10,6 +10,11 @@ import "github.com/nextdesk/nextdesk/knowledge"
 // these are the senses they mean. Written for nextdesk (its licence), the
 // way a company's bilingual glossary of HR, office and IT words would be;
 // each English translation of a French word, a noun unless marked a verb.
+// Each word is written in the singular where the dictionaries know it: a
+// plural of its own ("hours", "droits") would be looked up instead of the
+// singular's entry, and lose its senses ("heure", "droit"). Nor is a word
+// given a sense that would crowd out its common one ("desk" is "bureau"
+// before "poste de travail", "failure" "échec").
 // A French word spelt as an English one is left out, however common at
 // work ("formation" is training, "augmentation" a raise): read both ways,
 // an English question about training would look for "formation" and find,
@@ -46,16 +51,16 @@ var workplace = func() []knowledge.Pair {
 	verb("verser", "pay")
 	noun("heures supplémentaires", "overtime")
 	noun("feuille de temps", "timesheet")
-	noun("horaires", "hours", "schedule")
+	noun("horaire", "schedule", "opening hours", "working hours")
 	noun("astreinte", "on call", "on-call")
 	noun("entretien annuel", "annual review", "performance review")
 	noun("période d'essai", "probation", "trial period")
 	noun("préavis", "notice period", "notice")
-	noun("avantages", "benefits", "perks")
+	noun("avantage", "benefit", "perk")
 	noun("ticket restaurant", "meal voucher")
 	noun("titre-restaurant", "meal voucher")
 	noun("coordonnées bancaires", "bank details")
-	noun("prélèvement", "direct debit", "deduction")
+	noun("prélèvement", "direct debit")
 	noun("recrutement", "recruitment", "hiring")
 	noun("embauche", "hiring")
 	// Not "RH" for "HR": a word the lexicon lists is no acronym, and
@@ -67,25 +72,22 @@ var workplace = func() []knowledge.Pair {
 	// Offices and travel.
 	noun("carte de visite", "business card")
 	noun("salle de réunion", "meeting room")
-	noun("poste de travail", "workstation", "desk")
+	noun("poste de travail", "workstation")
 	noun("place de parking", "parking space", "parking spot")
-	noun("locaux", "premises", "offices")
-	noun("fournitures", "supplies", "office supplies")
-	noun("restaurant d'entreprise", "canteen", "cafeteria")
+	noun("locaux", "premises")
+	noun("fourniture", "supplies", "office supplies")
 	noun("déplacement professionnel", "business trip")
 	noun("voyage d'affaires", "business trip")
 	noun("bon de commande", "purchase order")
-	noun("achats", "purchasing", "procurement")
+	noun("achat", "purchasing", "procurement")
 	noun("devis", "quote")
 	noun("fournisseur", "supplier", "vendor")
 
 	// Computers and software.
 	noun("ordinateur portable", "laptop")
 	noun("casque", "headset")
-	noun("identifiant", "username", "login")
-	noun("identifiants", "credentials", "login")
-	noun("droits", "permissions", "rights")
-	noun("droits d'accès", "access rights", "permissions")
+	noun("identifiant", "username", "login", "credential")
+	noun("droits d'accès", "access rights")
 	noun("connexion", "login", "connection")
 	verb("se connecter", "log in", "sign in")
 	verb("se déconnecter", "log out", "sign out")
@@ -105,7 +107,7 @@ var workplace = func() []knowledge.Pair {
 	noun("déploiement", "deployment", "deploy")
 	verb("déployer", "deploy")
 	noun("mise en production", "release", "deployment")
-	noun("panne", "outage", "failure")
+	noun("panne", "outage")
 	noun("service informatique", "IT department")
 	return pairs
 }()
