@@ -10,11 +10,13 @@ import "github.com/nextdesk/nextdesk/knowledge"
 // these are the senses they mean. Written for nextdesk (its licence), the
 // way a company's bilingual glossary of HR, office and IT words would be;
 // each English translation of a French word, a noun unless marked a verb.
+//
 // Each word is written in the singular where the dictionaries know it: a
 // plural of its own ("hours", "droits") would be looked up instead of the
 // singular's entry, and lose its senses ("heure", "droit"). Nor is a word
 // given a sense that would crowd out its common one ("desk" is "bureau"
 // before "poste de travail", "failure" "échec").
+//
 // A French word spelt as an English one is left out, however common at
 // work ("formation" is training, "augmentation" a raise): read both ways,
 // an English question about training would look for "formation" and find,
@@ -74,7 +76,6 @@ var workplace = func() []knowledge.Pair {
 	noun("salle de réunion", "meeting room")
 	noun("poste de travail", "workstation")
 	noun("place de parking", "parking space", "parking spot")
-	noun("locaux", "premises")
 	noun("fourniture", "supplies", "office supplies")
 	noun("déplacement professionnel", "business trip")
 	noun("voyage d'affaires", "business trip")

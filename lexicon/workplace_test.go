@@ -28,9 +28,9 @@ func TestWorkplaceHidesNoSingular(t *testing.T) {
 		if strings.Contains(word, " ") || listed[word] {
 			return "", false
 		}
-		for _, end := range []string{"s", "x"} {
-			if singular, plural := strings.CutSuffix(word, end); plural && listed[singular] {
-				return singular, true
+		for _, end := range []struct{ plural, singular string }{{"s", ""}, {"x", ""}, {"aux", "al"}} {
+			if stem, plural := strings.CutSuffix(word, end.plural); plural && listed[stem+end.singular] {
+				return stem + end.singular, true
 			}
 		}
 		return "", false
