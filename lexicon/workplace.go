@@ -98,6 +98,7 @@ var workplace = func() []knowledge.Pair {
 	noun("sauvegarde", "backup")
 	verb("sauvegarder", "back up")
 	noun("pare-feu", "firewall")
+	noun("facteur", "factor") // "authentification à deux facteurs"; the dictionary has the postman only
 	noun("clé USB", "USB stick", "USB drive")
 	noun("dossier partagé", "shared folder")
 	noun("lecteur réseau", "network drive")
