@@ -23,9 +23,11 @@ type Lexicon struct {
 	byText   map[string][]int
 	byTerm   map[string][]int
 	byPhrase map[string][]int
-	// byLoosePhrase holds the same entries by their words' singulars (see
-	// loosePhrase), for a phrase written in the plural: "jours fériés" is
-	// "jour férié", "bases de données" "base de données".
+	// byLoosePhrase holds the entries of the phrases whose words'
+	// singulars (see loosePhrase) are written otherwise, by those: a
+	// phrase in the plural is looked up by them, there and in byPhrase
+	// ("jours fériés" is "jour férié", "bases de données" "base de
+	// données").
 	byLoosePhrase map[string][]int
 	// analyse is the index's analysis, for the cognates of a word no
 	// dictionary lists.
@@ -207,8 +209,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			if phrase != nil {
 				p := strings.Join(phrase, " ")
 				l.byPhrase[p] = append(l.byPhrase[p], i)
-				lp := loosePhrase(phrase)
-				l.byLoosePhrase[lp] = append(l.byLoosePhrase[lp], i)
+				if lp := loosePhrase(phrase); lp != p {
+					l.byLoosePhrase[lp] = append(l.byLoosePhrase[lp], i)
+				}
 			} else {
 				l.byText[head[0].Text] = append(l.byText[head[0].Text], i)
 				for _, t := range intern(head[0].Terms) {
@@ -544,24 +547,33 @@ func (l *Lexicon) phrasesIn(text string) (phrases [][]QueryWord, taken map[strin
 // else by its words' singulars, from the fallback when this lexicon does
 // not know it.
 func (l *Lexicon) phrase(words []string) []QueryWord {
-	p, lp := strings.Join(words, " "), loosePhrase(words)
-	for _, found := range [][]int{l.byPhrase[p], l.byLoosePhrase[lp]} {
-		if len(found) > 0 {
-			return weigh(nil, source{l, found, 1})
-		}
+	p := strings.Join(words, " ")
+	if found := l.phraseEntries(p, words); len(found) > 0 {
+		return weigh(nil, source{l, found, 1})
 	}
 	if l.Fallback != nil {
 		// The pairs through German go from French to English: read the
 		// other way, an English phrase takes the translation of a French
 		// word one of whose German senses it translates ("coffee
 		// machine" would be "cafetière" alone, never "machine à café").
-		for _, found := range [][]int{l.Fallback.byPhrase[p], l.Fallback.byLoosePhrase[lp]} {
-			if found := l.Fallback.frenchEntries(found); len(found) > 0 {
-				return weigh(nil, source{l.Fallback, found, 1})
-			}
+		if found := l.Fallback.frenchEntries(l.Fallback.phraseEntries(p, words)); len(found) > 0 {
+			return weigh(nil, source{l.Fallback, found, 1})
 		}
 	}
 	return nil
+}
+
+// phraseEntries returns the entries of the phrase p, of words, as written
+// or else by its words' singulars.
+func (l *Lexicon) phraseEntries(p string, words []string) []int {
+	if found := l.byPhrase[p]; len(found) > 0 {
+		return found
+	}
+	lp := loosePhrase(words)
+	if found := l.byPhrase[lp]; len(found) > 0 && lp != p {
+		return found
+	}
+	return l.byLoosePhrase[lp]
 }
 
 // loosePhrase returns the words of a phrase joined as its key, each of

@@ -130,6 +130,7 @@ func TestLexiconFindsAPhraseInThePlural(t *testing.T) {
 		{French: "carte de visite", English: "business card"},
 		{French: "frais", English: "fresh"},
 		{French: "note de frais", English: "expense report"},
+		{French: "congés payés", English: "paid leave"},
 	}, analyseWithout("de"))
 	if got := textTranslations(l, "les jours fériés"); got["holiday"] != 1 || got["day"] != 0 {
 		t.Errorf("les jours fériés → %v, want holiday", got)
@@ -139,6 +140,10 @@ func TestLexiconFindsAPhraseInThePlural(t *testing.T) {
 	}
 	if got := textTranslations(l, "business cards"); got["carte"] != 1 || got["visite"] != 1 {
 		t.Errorf("business cards → %v, want carte de visite", got)
+	}
+	// And the singular of a phrase listed in the plural is the phrase.
+	if got := textTranslations(l, "un congé payé"); got["paid"] != 1 || got["leave"] != 1 {
+		t.Errorf("un congé payé → %v, want paid leave", got)
 	}
 }
 
