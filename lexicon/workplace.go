@@ -79,6 +79,7 @@ var workplace = func() []knowledge.Pair {
 	noun("fourniture", "supplies", "office supplies")
 	noun("déplacement professionnel", "business trip")
 	noun("voyage d'affaires", "business trip")
+	noun("gare", "train station")
 	noun("bon de commande", "purchase order")
 	noun("achat", "purchasing", "procurement")
 	noun("devis", "quote")
