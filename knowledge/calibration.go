@@ -53,8 +53,10 @@ const (
 // (verbs.go); a misspelling read by the English stems, not the French
 // ones. 6: the words of work and phrases in the plural in the lexicon, a
 // translation of several words weighed as one sense, a question phrase's
-// words ("what time") no miss, and the verbs of submitting.
-const ConfidenceModel = 6
+// words ("what time") no miss, and the verbs of submitting. 7: the verbs
+// a question for a person says how to reach them with agree ("who do I
+// ask", "who should I contact", "qui contacter").
+const ConfidenceModel = 7
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -92,8 +92,9 @@ type bag struct {
 	senses    map[string]verbSense
 	saysSense [verbSenses]bool
 	// asking are the words of its text that only say what it asks for
-	// (see askingWords).
-	asking map[string]bool
+	// (see askingWords), and reaching the verbs it says how to reach a
+	// person with (see reachingWords).
+	asking, reaching map[string]bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -244,6 +245,11 @@ func compare(asked, old bag) sameness {
 			}
 			if from.translated != nil {
 				f = math.Max(f, in.foundVia(from.translated[i]))
+			}
+			// Two questions for a person agree on how to reach them,
+			// whichever verb each says it with: "ask" and "contacter".
+			if f < 1 && from.reaching[w.Text] && len(in.reaching) > 0 {
+				f = 1
 			}
 			// A word that says what is asked ("time" of "what
 			// time") agrees when the other holds it, and is no miss

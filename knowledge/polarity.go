@@ -422,6 +422,59 @@ func askingWords(text string) map[string]bool {
 	return found
 }
 
+// A question asking for a person often says how the asker will reach
+// them: "Who do I ask for a parking spot?", "Who should I contact about
+// payroll?", "Qui contacter pour une place de parking ?", "À qui
+// m'adresser pour la mutuelle ?". Askers pick the verb freely, so two
+// such questions agree on it whichever each picked: counted as words of
+// meaning, "ask" and "contacter" made them a swap. reachingVerbs are
+// those verbs, and reachingLeadIns the words that may stand between the
+// question word and the verb (a modal, a subject, "to"); a verb after
+// anything else ("Who is on call…?", "Who approves…?") says what the
+// person does.
+var (
+	reachingVerbs = map[string]bool{
+		"ask": true, "contact": true, "talk": true, "speak": true, "reach": true, "call": true, "email": true,
+		"ping": true, "message": true, "see": true, "go": true, "turn": true, "approach": true, "write": true,
+		"contacter": true, "joindre": true, "demander": true, "adresser": true, "appeler": true, "parler": true,
+		"voir": true, "écrire": true, "solliciter": true, "interroger": true,
+	}
+	reachingLeadIns = map[string]bool{
+		"do": true, "does": true, "should": true, "shall": true, "can": true, "could": true, "must": true,
+		"would": true, "i": true, "we": true, "one": true, "to": true,
+		"dois": true, "doit": true, "devons": true, "faut": true, "il": true, "je": true, "on": true,
+		"peut": true, "peux": true, "puis": true, "pouvons": true, "m": true, "me": true, "nous": true,
+		"s": true, "se": true, "est": true, "ce": true, "que": true, "qu": true,
+	}
+)
+
+// reachingWords returns the verbs of text (reachingVerbs) by which its
+// questions for a person say how to reach them: after the question word
+// at a sentence's opening and reachingLeadIns only.
+func reachingWords(text string) map[string]bool {
+	var found map[string]bool
+	for words, i := range sentencesOf(text) {
+		if i == len(words) {
+			continue
+		}
+		ph, ok := askPhraseAt(words, i)
+		if !ok || ph.asks != askPerson {
+			continue
+		}
+		j := i + len(ph.words)
+		for j < len(words) && reachingLeadIns[words[j]] {
+			j++
+		}
+		if j < len(words) && reachingVerbs[words[j]] {
+			if found == nil {
+				found = make(map[string]bool)
+			}
+			found[words[j]] = true
+		}
+	}
+	return found
+}
+
 // askedAt returns what the sentence words asks for with the question word
 // at i, if it is one.
 func askedAt(words []string, i int) asked {

@@ -839,8 +839,8 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 
 // TestInstantAnswerAskingWords asks again questions whose opening says
 // what they ask for in words of its own ("what time", "how long",
-// "combien dure"): the kind of answer is compared, and the words are no
-// miss where the other question says it otherwise.
+// "combien dure", "who do I ask"): the kind of answer is compared, and the
+// words are no miss where the other question says it otherwise.
 func TestInstantAnswerAskingWords(t *testing.T) {
 	askAgain(t, []askedAgain{{
 		name: "what time and how long",
@@ -859,6 +859,26 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 			"What time does the canteen open on Fridays?",
 		},
 		why: "it is asked more widely, or the other way",
+	}, {
+		name: "who to ask",
+		history: []string{
+			"Who do I ask for a parking spot?",
+			"Who approves travel expenses?",
+			"Who should I talk to about the health insurance?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Who should I contact for a parking spot?":    0,
+			"Qui contacter pour une place de parking ?":   0,
+			"À qui dois-je m'adresser pour la mutuelle ?": 2,
+			"Who can I email about the health insurance?": 2,
+		},
+		near: []string{
+			"Who do I pay for a parking spot?",
+			"Who do I ask about travel expenses?",
+			"Who do I ask for a parking badge?",
+		},
+		why: "the person is asked for something else, or does something else",
 	}})
 }
 
