@@ -55,8 +55,11 @@ const (
 // translation of several words weighed as one sense, a question phrase's
 // words ("what time") no miss, and the verbs of submitting. 7: the verbs
 // a question for a person says how to reach them with agree ("who do I
-// ask", "who should I contact", "qui contacter").
-const ConfidenceModel = 7
+// ask", "who should I contact", "qui contacter"). 8: across the
+// languages, a word found through both questions' translations counts
+// both findings, and a phrase's translation finds none of its words
+// through another of them.
+const ConfidenceModel = 8
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

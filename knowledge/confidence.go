@@ -198,12 +198,16 @@ func (b bag) found(w Word) float64 {
 }
 
 // foundVia is how surely b holds the word whose translations are
-// translations: through the best of them that is one of b's own words.
-func (b bag) foundVia(translations []QueryWord) float64 {
+// translations, a word of from: through the best of them that is one of
+// b's own words and none of from's. A phrase's translation is each of
+// its words': "laver" of "machine à laver" has "washing machine", whose
+// "machine" is from's own word too, and finds nothing of "laver" in "Who
+// fixes the coffee machine?".
+func (b bag) foundVia(translations []QueryWord, from bag) float64 {
 	best := 0.0
 	for _, tr := range translations {
 		for _, t := range tr.Terms {
-			if b.own[t] {
+			if b.own[t] && !from.own[t] {
 				best = math.Max(best, held(tr.Weight))
 			}
 		}
@@ -243,8 +247,15 @@ func compare(asked, old bag) sameness {
 			if f == 0 && (in.holdsTogether(from, i) || in.spells(from, i) || spellingAcronyms[w.Text]) || f < 1 && in.asksAlike(from, w) {
 				f = 1
 			}
+			// Across the languages, a word is found through in's
+			// translations and through its own: two dictionaries'
+			// entries, one each way, and each is evidence for the sense
+			// both questions share, so they add up as independent
+			// evidence does. "partager" is one of four senses of
+			// "share" and "share" one of four of "partager", each
+			// found at half; together at three quarters.
 			if from.translated != nil {
-				f = math.Max(f, in.foundVia(from.translated[i]))
+				f = 1 - (1-f)*(1-in.foundVia(from.translated[i], from))
 			}
 			// Two questions for a person agree on how to reach them,
 			// whichever verb each says it with: "ask" and "contacter".

@@ -430,18 +430,24 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		"Is the canteen open on Saturday?",
 		"How do I book a meeting room?",
 		"Where can I find the printer drivers?",
+		"How do I share my screen in Teams?",
+		"What time does the canteen close?",
 	)
 	withLexicon(t, e)
 	handedBack(t, e, map[string]string{
 		"Où est le mot de passe du wifi ?":        "q0",
 		"Qui répare la machine à café ?":          "q2",
 		"La cantine est-elle ouverte le samedi ?": "q3",
+		"Comment partager mon écran dans Teams ?": "q6",
+		"À quelle heure ferme la cantine ?":       "q7",
 	})
 	notHandedBack(t, e, "a near-miss",
 		"Où est le mot de passe de la messagerie ?",
 		"Qui répare la machine à laver ?",
 		"La cantine est-elle ouverte le dimanche ?",
 		"Où trouver les pilotes du scanner ?",
+		"Comment partager mon calendrier dans Teams ?",
+		"À quelle heure ferme la salle de sport ?",
 	)
 }
 
