@@ -58,8 +58,9 @@ const (
 // ask", "who should I contact", "qui contacter"). 8: across the
 // languages, a word found through both questions' translations counts
 // both findings, and a phrase's translation finds none of its words
-// through another of them.
-const ConfidenceModel = 8
+// through another of them. 9: a word of a translation of several ("day"
+// of "day off") holds only its part of it.
+const ConfidenceModel = 9
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -199,20 +200,25 @@ func (b bag) found(w Word) float64 {
 
 // foundVia is how surely b holds the word whose translations are
 // translations, a word of from: through the best of them that is one of
-// b's own words and none of from's. A phrase's translation is each of
-// its words': "laver" of "machine à laver" has "washing machine", whose
-// "machine" is from's own word too, and finds nothing of "laver" in "Who
-// fixes the coffee machine?".
+// b's own words and none of from's, or through the parts b holds of
+// translations of several words (QueryWord.Part), which add up. "Combien
+// de jours de congé ?" is "day off" twice over, and "What a wonderful
+// day" holds half of it, not all; "laver" of "machine à laver" has
+// "washing machine", whose "machine" is from's own word too, and finds
+// nothing of "laver" in "Who fixes the coffee machine?".
 func (b bag) foundVia(translations []QueryWord, from bag) float64 {
-	best := 0.0
+	best, parts := 0.0, 0.0
 	for _, tr := range translations {
-		for _, t := range tr.Terms {
-			if b.own[t] && !from.own[t] {
-				best = math.Max(best, held(tr.Weight))
-			}
+		if !slices.ContainsFunc(tr.Terms, func(t string) bool { return b.own[t] && !from.own[t] }) {
+			continue
+		}
+		if tr.Part == 0 {
+			best = math.Max(best, held(tr.Weight))
+		} else {
+			parts += held(tr.Weight) * tr.Part
 		}
 	}
-	return best
+	return math.Max(best, math.Min(1, parts))
 }
 
 // addedWordShare is how much a word the new question asks and the old one

@@ -72,6 +72,10 @@ type translation struct {
 	// inPhrases is the part of mass those translations of several words
 	// give.
 	mass, inPhrases float64
+	// part is the largest share of a translation this word is, counting
+	// the particles the analysis drops: 1 when it is a translation alone,
+	// ½ for "salle" of "salle de réunion" and for "day" of "day off".
+	part float64
 }
 
 // Pair is one translation: a French word and an English equivalent, which
@@ -227,11 +231,13 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		if len(target) > 1 {
 			inPhrase = share
 		}
+		part := 1 / float64(len(target)+droppedParticles(to, target))
 		for _, w := range target {
 			if j := slices.IndexFunc(l.entries[i], func(x translation) bool { return x.forms[0][0] == w.Terms[0] }); j >= 0 {
 				l.entries[i][j].support++
 				l.entries[i][j].mass += share
 				l.entries[i][j].inPhrases += inPhrase
+				l.entries[i][j].part = max(l.entries[i][j].part, part)
 				continue
 			}
 			if len(l.entries[i]) == maxTranslations {
@@ -239,7 +245,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 			// french tells the headword's language: the translation is
 			// in the other.
-			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1, mass: share, inPhrases: inPhrase})
+			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1, mass: share, inPhrases: inPhrase, part: part})
 		}
 	}
 	for _, p := range pairs {
@@ -367,7 +373,7 @@ func (l *Lexicon) again(w Word, lang string) []QueryWord {
 		for j, t := range q.Terms {
 			terms[j] = "re" + t
 		}
-		out[i] = QueryWord{Terms: terms, Weight: q.Weight}
+		out[i] = QueryWord{Terms: terms, Weight: q.Weight, Part: q.Part}
 	}
 	return out
 }
@@ -648,6 +654,7 @@ func weigh(own []string, sources ...source) []QueryWord {
 				mass += tr.mass * float64(src.times)
 				if j, ok := index[first]; ok {
 					translations[j].support += s
+					translations[j].part = max(translations[j].part, tr.part)
 					continue
 				}
 				index[first] = len(translations)
@@ -662,10 +669,40 @@ func weigh(own []string, sources ...source) []QueryWord {
 	var out []QueryWord
 	for _, tr := range translations {
 		for _, f := range tr.forms {
-			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / mass})
+			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / mass, Part: partOf(tr.part)})
 		}
 	}
 	return out
+}
+
+// partOf returns a translation's part as QueryWord.Part says it: 0 for
+// the whole.
+func partOf(part float64) float64 {
+	if part >= 1 {
+		return 0
+	}
+	return part
+}
+
+// particles are the adverbs that make a phrase of a word and change what
+// it means: a "day off" is no day, to be "on call" is not to call, to
+// "log in" not to log. The analysis drops them as it drops function
+// words.
+var particles = map[string]bool{
+	"off": true, "on": true, "up": true, "out": true, "in": true, "down": true, "over": true, "away": true,
+}
+
+// droppedParticles counts the particles of translation, as written, that
+// its analysis (target) does not keep: each is a word of its meaning that
+// no question holds.
+func droppedParticles(translation string, target []Word) int {
+	n := 0
+	for _, w := range phraseWords(translation) {
+		if particles[w] && !slices.ContainsFunc(target, func(t Word) bool { return t.Text == w }) {
+			n++
+		}
+	}
+	return n
 }
 
 // cognateEndings are the regular correspondences between French and

@@ -42,6 +42,14 @@ type QueryWord struct {
 	// rarity of the word they stand for, not each its own (see
 	// Index.Search).
 	Translates int
+	// Part is the share of a translation of several words that this
+	// one is, as a question holds it: "salle" is half of "salle de
+	// réunion", and "day" half of "day off", whose "off" no analysis
+	// keeps. 0 is the whole translation, as for a translation of one
+	// word. The search weighs each word of a translation as the whole
+	// of it; judging sameness, a question that holds one word of it
+	// holds only that part (see bag.foundVia).
+	Part float64
 }
 
 // TermStats are document frequencies of some terms in the question texts

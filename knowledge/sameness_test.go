@@ -432,6 +432,7 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		"Where can I find the printer drivers?",
 		"How do I share my screen in Teams?",
 		"What time does the canteen close?",
+		"What a wonderful day!",
 	)
 	withLexicon(t, e)
 	handedBack(t, e, map[string]string{
@@ -448,6 +449,8 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		"Où trouver les pilotes du scanner ?",
 		"Comment partager mon calendrier dans Teams ?",
 		"À quelle heure ferme la salle de sport ?",
+		"Comment réserver une salle de sport ?",
+		"Combien de jours de congé ?",
 	)
 }
 
