@@ -59,8 +59,10 @@ const (
 // languages, a word found through both questions' translations counts
 // both findings, and a phrase's translation finds none of its words
 // through another of them. 9: a word of a translation of several ("day"
-// of "day off") holds only its part of it.
-const ConfidenceModel = 9
+// of "day off") holds only its part of it. 10: a verb of getting opens a
+// text only with words after it, and not ending in s ("Books" is a
+// title).
+const ConfidenceModel = 10
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

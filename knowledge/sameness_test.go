@@ -756,6 +756,22 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "the verb of getting is a noun there, another verb, or another way to get",
 		},
 		{
+			name: "opening the text",
+			history: []string{
+				"Books",
+				"Book a desk for Monday",
+				"Where is the canteen?",
+			},
+			same: map[string]int{
+				"Reserve a desk for Monday": 1,
+				"Booking a desk for Monday": 1,
+			},
+			near: []string{
+				"How do I request a refund for a train booking?",
+			},
+			why: "a title of one word names a thing, not what a verb asks",
+		},
+		{
 			// "commander" is one of the many French senses "order" has,
 			// and "order" one of "commander"'s: by the dictionaries alone
 			// each holds the other in part.

@@ -25,9 +25,11 @@ import (
 // name the thing wanted: a verb of getting counts as one only where a
 // verb stands, after a subject, "to", an auxiliary or a question's first
 // word ("how do I get", "où trouver", "puis-je commander"), or opening the
-// text. And with some words after it, it makes another verb: "get to the
-// office" is going there, "find out" is learning, "order by" sorting,
-// "demander à" asking someone.
+// text as a command or in -ing does ("Book a desk", "Booking a desk"),
+// not alone ("Books", a topic's title) nor ending in s ("Orders
+// pending?"). And with some words after it, it makes another verb: "get
+// to the office" is going there, "find out" is learning, "order by"
+// sorting, "demander à" asking someone.
 //
 // Switching something on or off and signing in or out are ways a question
 // goes (polarity.go), said by a phrasal verb or by one word: "turn on" is
@@ -197,7 +199,7 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		senses[word], says[s] = s, true
 	}
 	for i, t := range folded {
-		if s := verbsWhereAVerbStands[t]; s != noSense && (i == 0 || beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
+		if s := verbsWhereAVerbStands[t]; s != noSense && (i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
 			mark(tokens[i], s)
 		}
 		for _, ph := range sensePhrases[t] {
@@ -209,6 +211,13 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		}
 	}
 	return senses, says
+}
+
+// opensAsAVerb tells whether the first of words, a text's, may be a verb
+// opening it: followed by others, and not ending in a single s.
+func opensAsAVerb(words []string) bool {
+	first := words[0]
+	return len(words) > 1 && (!strings.HasSuffix(first, "s") || strings.HasSuffix(first, "ss"))
 }
 
 // asksAlike tells whether w, a word of from, is a verb asking a sense b
