@@ -61,8 +61,9 @@ const (
 // through another of them. 9: a word of a translation of several ("day"
 // of "day off") holds only its part of it. 10: a verb of getting opens a
 // text only with words after it, and not ending in s ("Books" is a
-// title).
-const ConfidenceModel = 10
+// title). 11: a word is read in its text's language ("sales" is no
+// French dirt).
+const ConfidenceModel = 11
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -306,7 +306,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
-	found := l.lookup(w, true, lang == "fr")
+	found := ownLanguage(l.lookup(w, true, lang == "fr"), l.french, lang)
 	if len(found) > 0 {
 		// Two dictionaries list more senses than one: FreeDict's
 		// French–English knows "serveur" as "waiter" only, the pairs
@@ -337,6 +337,23 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		return again
 	}
 	return l.cognates(w)
+}
+
+// ownLanguage keeps, of the entries found for a word of a text in lang,
+// those whose headword is in that language when there is one: a word of
+// an English text spelt as both an English and a French word is the
+// English one. The French "sale" is dirty, and "sales" in "Who manages
+// the sales team?" is no dirt; but "mutuelle" in an English question is
+// the French word, which no English one is spelt as.
+func ownLanguage(found []int, french []bool, lang string) []int {
+	if lang == "" {
+		return found
+	}
+	own := slices.DeleteFunc(slices.Clone(found), func(i int) bool { return french[i] != (lang == "fr") })
+	if len(own) == 0 {
+		return found
+	}
+	return own
 }
 
 // again translates a word the dictionaries lack that is a verb they know

@@ -418,6 +418,34 @@ func TestLexiconFindsTheSingularOfAPlural(t *testing.T) {
 	}
 }
 
+// A word spelt as both an English and a French word is read in its text's
+// language: "sales" of an English question is no French dirt, "place" of
+// a French one no English place; a word only the other language has
+// ("mutuelle" in an English question) is still that language's.
+func TestLexiconReadsAWordInItsTextsLanguage(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "sale", English: "dirty"},
+		{French: "vente", English: "sale"},
+		{French: "place", English: "square"},
+		{French: "endroit", English: "place"},
+		{French: "mutuelle", English: "health insurance"},
+	}, words)
+	for _, c := range []struct{ word, lang, want, not string }{
+		{"sales", "en", "vente", "dirty"},
+		{"place", "fr", "square", "endroit"},
+		{"place", "en", "endroit", "square"},
+		{"mutuelle", "en", "health", ""},
+	} {
+		got := weights(l.Translate(words(c.word)[0], c.lang))
+		if got[c.want] == 0 || c.not != "" && got[c.not] != 0 {
+			t.Errorf("%s in a text in %s → %v, want %s and not %q", c.word, c.lang, got, c.want, c.not)
+		}
+	}
+	if got := weights(l.Translate(words("sale")[0], "")); got["dirty"] == 0 || got["vente"] == 0 {
+		t.Errorf("sale in a text of no known language → %v, want both languages' senses", got)
+	}
+}
+
 // In a French text, an adjective before a vowel is the adjective: "un
 // nouvel ordinateur" is a new computer, whatever shares the stem "nouvel".
 func TestLexiconKnowsAdjectivesBeforeAVowel(t *testing.T) {
