@@ -62,8 +62,8 @@ const (
 // of "day off") holds only its part of it. 10: a verb of getting opens a
 // text only with words after it, and not ending in s ("Books" is a
 // title). 11: a word is read in its text's language ("sales" is no
-// French dirt).
-const ConfidenceModel = 11
+// French dirt). 12: more words of work ("responsable", "salle de sport").
+const ConfidenceModel = 12
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

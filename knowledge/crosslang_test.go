@@ -52,6 +52,10 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		answered("rs", "C1", "ben", "pat", "How do I restart the billing service?", day0.AddDate(0, 0, -6)),
 		answered("ps", "C2", "amy", "sam", "Où télécharger ma fiche de paie ?", day0.AddDate(0, 0, -5)),
 		answered("ct", "C2", "ben", "val", "Où télécharger mon contrat de travail ?", day0.AddDate(0, 0, -5)),
+		answered("sm", "C1", "amy", "pat", "Who is the manager of the sales team?", day0.AddDate(0, 0, -4)),
+		answered("st", "C1", "ben", "kit", "Who is on the sales team?", day0.AddDate(0, 0, -4)),
+		answered("gy", "C1", "amy", "sam", "What are the opening hours of the gym?", day0.AddDate(0, 0, -3)),
+		answered("ca", "C1", "ben", "val", "What are the opening hours of the canteen?", day0.AddDate(0, 0, -3)),
 	}})
 	withLexicon(t, e)
 	for text, want := range map[string]string{
@@ -60,6 +64,8 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		"Combien de semaines de congé maternité avons-nous ?": "ml",
 		"Comment déployer le service de facturation ?":        "dp",
 		"Where do I download my payslip?":                     "ps",
+		"Qui est le responsable de l'équipe commerciale ?":    "sm",
+		"Quels sont les horaires de la salle de sport ?":      "gy",
 	} {
 		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want {
 			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want)

@@ -34,7 +34,7 @@ var workplace = func() []knowledge.Pair {
 	// Time off, pay and contracts.
 	noun("congé", "leave")
 	noun("congés payés", "paid leave")
-	noun("jour de congé", "day off")
+	noun("jour de congé", "day off", "day of leave")
 	noun("congé maladie", "sick leave")
 	noun("arrêt maladie", "sick leave")
 	noun("arrêt de travail", "sick leave")
@@ -69,11 +69,16 @@ var workplace = func() []knowledge.Pair {
 	// each is read as the acronym of the words it stands for.
 	noun("ressources humaines", "human resources")
 	noun("télétravail", "remote work", "working from home")
+	noun("responsable", "manager", "person in charge")
+	noun("équipe commerciale", "sales team")
+	noun("service commercial", "sales department")
 	verb("télétravailler", "work remotely", "work from home")
 
 	// Offices and travel.
 	noun("carte de visite", "business card")
 	noun("salle de réunion", "meeting room")
+	noun("salle de sport", "gym")
+	noun("salle de pause", "break room")
 	noun("poste de travail", "workstation")
 	noun("place de parking", "parking space", "parking spot")
 	noun("fourniture", "supplies", "office supplies")
