@@ -394,6 +394,22 @@ func askPhraseAt(words []string, i int) (askPhrase, bool) {
 	return askPhrase{}, false
 }
 
+// questionPhrasesOf yields the question word or phrase each sentence of
+// text opens with (see sentencesOf), with the words of the sentence after
+// it.
+func questionPhrasesOf(text string) iter.Seq2[askPhrase, []string] {
+	return func(yield func(askPhrase, []string) bool) {
+		for words, i := range sentencesOf(text) {
+			if i == len(words) {
+				continue
+			}
+			if ph, ok := askPhraseAt(words, i); ok && !yield(ph, words[i+len(ph.words):]) {
+				return
+			}
+		}
+	}
+}
+
 // askingWords returns the words of text that only say what its questions
 // ask for: those after the first word of a question phrase of several
 // words at a sentence's opening ("time" of "what time", "heure" of "à
@@ -404,12 +420,8 @@ func askPhraseAt(words []string, i int) (askPhrase, bool) {
 // leave?", "dure" and "long" each missing from the other.
 func askingWords(text string) map[string]bool {
 	var found map[string]bool
-	for words, i := range sentencesOf(text) {
-		if i == len(words) {
-			continue
-		}
-		ph, ok := askPhraseAt(words, i)
-		if !ok || len(ph.words) < 2 {
+	for ph := range questionPhrasesOf(text) {
+		if len(ph.words) < 2 {
 			continue
 		}
 		if found == nil {
@@ -453,23 +465,19 @@ var (
 // at a sentence's opening and reachingLeadIns only.
 func reachingWords(text string) map[string]bool {
 	var found map[string]bool
-	for words, i := range sentencesOf(text) {
-		if i == len(words) {
+	for ph, after := range questionPhrasesOf(text) {
+		if ph.asks != askPerson {
 			continue
 		}
-		ph, ok := askPhraseAt(words, i)
-		if !ok || ph.asks != askPerson {
-			continue
-		}
-		j := i + len(ph.words)
-		for j < len(words) && reachingLeadIns[words[j]] {
+		j := 0
+		for j < len(after) && reachingLeadIns[after[j]] {
 			j++
 		}
-		if j < len(words) && reachingVerbs[words[j]] {
+		if j < len(after) && reachingVerbs[after[j]] {
 			if found == nil {
 				found = make(map[string]bool)
 			}
-			found[words[j]] = true
+			found[after[j]] = true
 		}
 	}
 	return found
