@@ -63,7 +63,8 @@ const (
 // text only with words after it, and not ending in s ("Books" is a
 // title). 11: a word is read in its text's language ("sales" is no
 // French dirt). 12: more words of work ("responsable", "salle de sport").
-const ConfidenceModel = 12
+// 13: the French "an" (year) read as "année".
+const ConfidenceModel = 13
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -490,6 +491,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		asked, askedTr = title, e.translate(askedText, title)
 	}
 	askedText = Truncate(askedText, MaxIndexedText)
+	asked = e.withFrenchYear(askedText, asked)
 	askedWay, askedLang := polarityOf(askedText), DetectLang(askedText)
 	type judged struct {
 		past         Question
@@ -537,7 +539,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	}
 	for i := range found {
 		headline := Truncate(found[i].past.Headline(), MaxIndexedText)
-		found[i].headline, found[i].words = headline, e.Index.Words(headline)
+		found[i].headline, found[i].words = headline, e.withFrenchYear(headline, e.Index.Words(headline))
 		// The old question's translations let a question asked in the
 		// other language be found in it word for word, as the new one's
 		// let the old one's words be found in it: sameness is judged
@@ -645,6 +647,32 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		return closeness[a.Question.ID] > closeness[b.Question.ID]
 	})
 	return matches, nil
+}
+
+// withFrenchYear returns words, the analysis of text, with the French
+// "an" (a year) it drops as the English article: "par an", "l'an
+// dernier", "le jour de l'an" say a period, and without it "Combien de
+// jours de congé par an ?" read as "…par mois ?" with a word left out,
+// not another question. An "an" after the words that make it the noun is
+// read as "année", which means the same and which the analysis keeps.
+func (e *Engine) withFrenchYear(text string, words []Word) []Word {
+	tokens := phraseWords(text)
+	for i := 1; i < len(tokens); i++ {
+		if tokens[i] == "an" && beforeFrenchYear[tokens[i-1]] {
+			year := e.Index.Words("année")
+			if len(year) == 0 {
+				return words
+			}
+			return append(slices.Clip(words), Word{Text: "année", Terms: year[0].Terms})
+		}
+	}
+	return words
+}
+
+// beforeFrenchYear are the words after which "an" is the French noun:
+// never English words before its article.
+var beforeFrenchYear = map[string]bool{
+	"l": true, "par": true, "un": true, "nouvel": true, "cet": true, "chaque": true, "d": true,
 }
 
 // titleWords are the words of q's title, none when it has none.

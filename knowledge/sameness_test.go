@@ -907,6 +907,29 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 	}})
 }
 
+// TestInstantAnswerFrenchYear asks questions whose period is the French
+// "an", which the analysis drops as the English article: it tells a year
+// from a month, and New Year's Day from Christmas.
+func TestInstantAnswerFrenchYear(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "par an",
+		history: []string{
+			"How many days of leave do we get per year?",
+			"Le bureau est-il fermé le jour de Noël ?",
+			"Combien de jours de télétravail par mois ?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Combien de jours de congé avons-nous par an ?": 0,
+		},
+		near: []string{
+			"Combien de jours de congé avons-nous par mois ?",
+			"Le bureau est-il fermé le jour de l'an ?",
+		},
+		why: "it asks of another period",
+	}})
+}
+
 // TestInstantAnswerAddedWord asks questions that add a word to a short past
 // one: they ask something narrower, which its answer may not cover.
 func TestInstantAnswerAddedWord(t *testing.T) {
