@@ -63,8 +63,9 @@ const (
 // text only with words after it, and not ending in s ("Books" is a
 // title). 11: a word is read in its text's language ("sales" is no
 // French dirt). 12: more words of work ("responsable", "salle de sport").
-// 13: the French "an" (year) read as "année".
-const ConfidenceModel = 13
+// 13: the French "an" (year) read as "année". 14: the French "ai" of
+// "j'ai" and "ai-je" is no word of meaning.
+const ConfidenceModel = 14
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

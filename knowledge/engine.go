@@ -491,7 +491,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		asked, askedTr = title, e.translate(askedText, title)
 	}
 	askedText = Truncate(askedText, MaxIndexedText)
-	asked = e.withFrenchYear(askedText, asked)
+	asked = e.withFrenchYear(askedText, withoutFrenchHave(askedText, asked))
 	askedWay, askedLang := polarityOf(askedText), DetectLang(askedText)
 	type judged struct {
 		past         Question
@@ -539,7 +539,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	}
 	for i := range found {
 		headline := Truncate(found[i].past.Headline(), MaxIndexedText)
-		found[i].headline, found[i].words = headline, e.withFrenchYear(headline, e.Index.Words(headline))
+		found[i].headline, found[i].words = headline, e.withFrenchYear(headline, withoutFrenchHave(headline, e.Index.Words(headline)))
 		// The old question's translations let a question asked in the
 		// other language be found in it word for word, as the new one's
 		// let the old one's words be found in it: sameness is judged
@@ -664,6 +664,21 @@ func (e *Engine) withFrenchYear(text string, words []Word) []Word {
 				return words
 			}
 			return append(slices.Clip(words), Word{Text: "année", Terms: year[0].Terms})
+		}
+	}
+	return words
+}
+
+// withoutFrenchHave returns words, the analysis of text, without the
+// French "ai" of "j'ai" and "ai-je" (I have), which the analysis keeps as
+// the English AI: "J'ai perdu mon badge" is "I lost my badge", whose
+// "have" no analysis keeps, and the "ai" would be a word of meaning the
+// English question lacks.
+func withoutFrenchHave(text string, words []Word) []Word {
+	tokens := phraseWords(text)
+	for i, t := range tokens {
+		if t == "ai" && (i > 0 && tokens[i-1] == "j" || i+1 < len(tokens) && tokens[i+1] == "je") {
+			return slices.DeleteFunc(slices.Clone(words), func(w Word) bool { return w.Text == "ai" })
 		}
 	}
 	return words

@@ -433,6 +433,7 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		"How do I share my screen in Teams?",
 		"What time does the canteen close?",
 		"What a wonderful day!",
+		"What other options do I have?",
 	)
 	withLexicon(t, e)
 	handedBack(t, e, map[string]string{
@@ -441,6 +442,7 @@ func TestInstantAnswerAcrossLanguages(t *testing.T) {
 		"La cantine est-elle ouverte le samedi ?": "q3",
 		"Comment partager mon écran dans Teams ?": "q6",
 		"À quelle heure ferme la cantine ?":       "q7",
+		"Quelles autres options ai-je ?":          "q9",
 	})
 	notHandedBack(t, e, "a near-miss",
 		"Où est le mot de passe de la messagerie ?",
