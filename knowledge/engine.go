@@ -491,7 +491,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		asked, askedTr = title, e.translate(askedText, title)
 	}
 	askedText = Truncate(askedText, MaxIndexedText)
-	asked = e.withFrenchYear(askedText, withoutFrenchHave(askedText, asked))
+	asked = e.readFrench(askedText, asked)
 	askedWay, askedLang := polarityOf(askedText), DetectLang(askedText)
 	type judged struct {
 		past         Question
@@ -539,7 +539,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	}
 	for i := range found {
 		headline := Truncate(found[i].past.Headline(), MaxIndexedText)
-		found[i].headline, found[i].words = headline, e.withFrenchYear(headline, withoutFrenchHave(headline, e.Index.Words(headline)))
+		found[i].headline, found[i].words = headline, e.readFrench(headline, e.Index.Words(headline))
 		// The old question's translations let a question asked in the
 		// other language be found in it word for word, as the new one's
 		// let the old one's words be found in it: sameness is judged
@@ -649,36 +649,30 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	return matches, nil
 }
 
-// withFrenchYear returns words, the analysis of text, with the French
-// "an" (a year) it drops as the English article: "par an", "l'an
-// dernier", "le jour de l'an" say a period, and without it "Combien de
-// jours de congé par an ?" read as "…par mois ?" with a word left out,
-// not another question. An "an" after the words that make it the noun is
-// read as "année", which means the same and which the analysis keeps.
-func (e *Engine) withFrenchYear(text string, words []Word) []Word {
+// readFrench returns words, the analysis of text, as sameness compares
+// them: with the French "an" (a year) the analysis drops as the English
+// article, and without the French "ai" (have) it keeps as the English AI.
+//
+// "par an", "l'an dernier", "le jour de l'an" say a period, and without
+// it "Combien de jours de congé par an ?" read as "…par mois ?" with a
+// word left out, not another question: an "an" after the words that make
+// it the noun is read as "année", which means the same and which the
+// analysis keeps. And the "ai" of "j'ai" and "ai-je" would be a word of
+// meaning the English question lacks: "J'ai perdu mon badge" is "I lost
+// my badge", whose "have" no analysis keeps.
+func (e *Engine) readFrench(text string, words []Word) []Word {
 	tokens := phraseWords(text)
-	for i := 1; i < len(tokens); i++ {
-		if tokens[i] == "an" && beforeFrenchYear[tokens[i-1]] {
-			year := e.Index.Words("année")
-			if len(year) == 0 {
-				return words
-			}
-			return append(slices.Clip(words), Word{Text: "année", Terms: year[0].Terms})
-		}
-	}
-	return words
-}
-
-// withoutFrenchHave returns words, the analysis of text, without the
-// French "ai" of "j'ai" and "ai-je" (I have), which the analysis keeps as
-// the English AI: "J'ai perdu mon badge" is "I lost my badge", whose
-// "have" no analysis keeps, and the "ai" would be a word of meaning the
-// English question lacks.
-func withoutFrenchHave(text string, words []Word) []Word {
-	tokens := phraseWords(text)
+	var year, have bool
 	for i, t := range tokens {
-		if t == "ai" && (i > 0 && tokens[i-1] == "j" || i+1 < len(tokens) && tokens[i+1] == "je") {
-			return slices.DeleteFunc(slices.Clone(words), func(w Word) bool { return w.Text == "ai" })
+		year = year || t == "an" && i > 0 && beforeFrenchYear[tokens[i-1]]
+		have = have || t == "ai" && (i > 0 && tokens[i-1] == "j" || i+1 < len(tokens) && tokens[i+1] == "je")
+	}
+	if have {
+		words = slices.DeleteFunc(slices.Clone(words), func(w Word) bool { return w.Text == "ai" })
+	}
+	if year {
+		if année := e.Index.Words("année"); len(année) > 0 {
+			words = append(slices.Clip(words), Word{Text: "année", Terms: année[0].Terms})
 		}
 	}
 	return words
