@@ -346,10 +346,11 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 // the sales team?" is no dirt; but "mutuelle" in an English question is
 // the French word, which no English one is spelt as.
 func ownLanguage(found []int, french []bool, lang string) []int {
-	if lang == "" {
-		return found
+	other := func(i int) bool { return french[i] != (lang == "fr") }
+	if lang == "" || !slices.ContainsFunc(found, other) {
+		return found // most words: nothing to copy
 	}
-	own := slices.DeleteFunc(slices.Clone(found), func(i int) bool { return french[i] != (lang == "fr") })
+	own := slices.DeleteFunc(slices.Clone(found), other)
 	if len(own) == 0 {
 		return found
 	}
