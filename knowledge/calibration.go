@@ -64,8 +64,10 @@ const (
 // title). 11: a word is read in its text's language ("sales" is no
 // French dirt). 12: more words of work ("responsable", "salle de sport").
 // 13: the French "an" (year) read as "année". 14: the French "ai" of
-// "j'ai" and "ai-je" is no word of meaning.
-const ConfidenceModel = 14
+// "j'ai" and "ai-je" is no word of meaning. 15: telling someone reaches
+// them too ("who should I tell", "qui prévenir"). 16: more words of work
+// ("poste", "accès", "double authentification").
+const ConfidenceModel = 16
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

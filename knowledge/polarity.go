@@ -448,8 +448,10 @@ var (
 	reachingVerbs = map[string]bool{
 		"ask": true, "contact": true, "talk": true, "speak": true, "reach": true, "call": true, "email": true,
 		"ping": true, "message": true, "see": true, "go": true, "turn": true, "approach": true, "write": true,
+		"tell": true, "notify": true, "inform": true, "alert": true,
 		"contacter": true, "joindre": true, "demander": true, "adresser": true, "appeler": true, "parler": true,
 		"voir": true, "écrire": true, "solliciter": true, "interroger": true,
+		"prévenir": true, "informer": true, "avertir": true, "alerter": true,
 	}
 	reachingLeadIns = map[string]bool{
 		"do": true, "does": true, "should": true, "shall": true, "can": true, "could": true, "must": true,

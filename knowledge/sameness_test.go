@@ -893,14 +893,18 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 			"Who approves travel expenses?",
 			"Who should I talk to about the health insurance?",
 			"Where is the canteen?",
+			"Who do I talk to about a broken chair?",
 		},
 		same: map[string]int{
-			"Who should I contact for a parking spot?":    0,
-			"Qui contacter pour une place de parking ?":   0,
-			"À qui dois-je m'adresser pour la mutuelle ?": 2,
-			"Who can I email about the health insurance?": 2,
+			"Who should I contact for a parking spot?":      0,
+			"Qui contacter pour une place de parking ?":     0,
+			"À qui dois-je m'adresser pour la mutuelle ?":   2,
+			"Who can I email about the health insurance?":   2,
+			"Who should I tell about a broken chair?":       4,
+			"Qui dois-je prévenir pour une chaise cassée ?": 4,
 		},
 		near: []string{
+			"Who repairs a broken chair?",
 			"Who do I pay for a parking spot?",
 			"Who do I ask about travel expenses?",
 			"Who do I ask for a parking badge?",
@@ -1036,4 +1040,41 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 			t.Errorf("%q: got %q (confidence %.2f, sure %v), want %q, sure", p.rewording, m.Question.Text, m.Confidence, m.Sure, p.past)
 		}
 	}
+}
+
+// TestInstantAnswerWordsOfWorkAcrossLanguages asks in one language the
+// workplace's questions asked before in the other, in words the general
+// dictionaries give only in another sense or not at all ("mon poste" is
+// the asker's computer, "les accès" access, "une réunion générale" an
+// all-hands): they are the same questions, while a question on another
+// thing in the same words is not.
+func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "office and computers",
+		history: []string{
+			"How do I install Python on my computer?",
+			"Who manages VPN access?",
+			"How do I ask for an extra monitor?",
+			"When is the next all-hands meeting?",
+			"What is the expense limit for a dinner?",
+			"Comment configurer la double authentification sur Gmail ?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Comment installer Python sur mon poste ?":               0,
+			"Qui gère les accès au VPN ?":                            1,
+			"Comment demander un écran supplémentaire ?":             2,
+			"Quand a lieu la prochaine réunion générale ?":           3,
+			"Quel est le plafond des notes de frais pour un dîner ?": 4,
+			"How do I set up two-factor authentication on Gmail?":    5,
+		},
+		near: []string{
+			"Comment installer Java sur mon poste ?",
+			"Qui gère les accès au wifi ?",
+			"Comment demander un clavier supplémentaire ?",
+			"Quel est le plafond des notes de frais pour un hôtel ?",
+			"How do I set up two-factor authentication on GitHub?",
+		},
+		why: "it asks about another thing",
+	}})
 }

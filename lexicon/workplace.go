@@ -9,18 +9,21 @@ import "github.com/nextdesk/nextdesk/knowledge"
 // "downy feather". Questions put to nextdesk are questions of work, and
 // these are the senses they mean. Written for nextdesk (its licence), the
 // way a company's bilingual glossary of HR, office and IT words would be;
-// each English translation of a French word, a noun unless marked a verb.
+// each English translation of a French word, no verb unless marked one.
 //
 // Each word is written in the singular where the dictionaries know it: a
 // plural of its own ("hours", "droits") would be looked up instead of the
 // singular's entry, and lose its senses ("heure", "droit"). Nor is a word
 // given a sense that would crowd out its common one ("desk" is "bureau"
-// before "poste de travail", "failure" "échec").
+// before "poste de travail", "failure" "échec"); at work "poste" is the
+// asker's computer or job, rarely the post office.
 //
 // A French word spelt as an English one is left out, however common at
 // work ("formation" is training, "augmentation" a raise): read both ways,
 // an English question about training would look for "formation" and find,
-// in a history in English, the English word in its own sense.
+// in a history in English, the English word in its own sense. So is a
+// phrase whose words English reads as its own: with "date limite", a
+// question about a deadline would look for any date and any limit.
 var workplace = func() []knowledge.Pair {
 	var pairs []knowledge.Pair
 	add := func(verb bool, french string, english ...string) {
@@ -73,6 +76,18 @@ var workplace = func() []knowledge.Pair {
 	noun("équipe commerciale", "sales team")
 	noun("service commercial", "sales department")
 	verb("télétravailler", "work remotely", "work from home")
+	noun("échéance", "deadline", "due date")
+	noun("plafond", "limit")
+	verb("déclarer", "report", "declare")
+	noun("prestataire", "contractor", "service provider")
+	noun("stagiaire", "intern", "trainee")
+	noun("alternant", "apprentice")
+	noun("intérimaire", "temp", "temporary worker")
+	noun("nouvel arrivant", "new hire", "newcomer")
+	noun("intéressement", "profit sharing")
+	noun("épargne salariale", "employee savings plan")
+	noun("comité de direction", "leadership team", "executive committee")
+	noun("réunion générale", "all-hands meeting", "all-hands")
 
 	// Offices and travel.
 	noun("carte de visite", "business card")
@@ -80,6 +95,9 @@ var workplace = func() []knowledge.Pair {
 	noun("salle de sport", "gym")
 	noun("salle de pause", "break room")
 	noun("poste de travail", "workstation")
+	noun("poste", "workstation", "computer", "job")
+	noun("siège", "headquarters")
+	noun("siège social", "headquarters", "head office")
 	noun("place de parking", "parking space", "parking spot")
 	noun("fourniture", "supplies", "office supplies")
 	noun("déplacement professionnel", "business trip")
@@ -92,6 +110,21 @@ var workplace = func() []knowledge.Pair {
 
 	// Computers and software.
 	noun("ordinateur portable", "laptop")
+	noun("téléphone", "phone")
+	noun("téléphone professionnel", "work phone")
+	noun("logiciel", "software")
+	noun("accès", "access")
+	verb("gérer", "manage", "handle")
+	verb("configurer", "set up", "configure")
+	verb("supprimer", "delete", "remove")
+	verb("inscrire", "register", "sign up", "enroll")
+	verb("résilier", "cancel", "terminate")
+	noun("pièce jointe", "attachment")
+	noun("mot de passe", "password")
+	verb("réinitialiser", "reset")
+	noun("double authentification", "two-factor authentication")
+	noun("authentification à deux facteurs", "two-factor authentication")
+	noun("supplémentaire", "additional", "extra")
 	noun("casque", "headset")
 	noun("identifiant", "username", "login", "credential")
 	noun("droits d'accès", "access rights")
