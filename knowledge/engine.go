@@ -631,22 +631,45 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	// sameness alone (BM25 weighs repeated and rare words with more
 	// nuance), but of two matches the search finds about as close, the one
 	// that asks what the question asks is the better, so sameness raises
-	// a match's search score up to twice.
+	// a match's search score up to twice. Of two answers as sure, the one
+	// asked in the asker's language comes first: a twin asked in French
+	// and one asked in English answer alike, and the asker reads the one
+	// in their language. Two past questions asked alike ("the selected
+	// folder", "the selected folders") tie, and the newer comes first:
+	// its answer is likelier to hold still, and the search returns ties
+	// in no fixed order.
 	closeness := make(map[string]float64, len(found))
+	across := make(map[string]bool, len(found))
 	for i, j := range found {
 		closeness[j.past.ID] = j.score * (1 + matches[i].Sameness)
+		across[j.past.ID] = j.across
 	}
 	sort.SliceStable(matches, func(i, j int) bool {
 		a, b := matches[i], matches[j]
 		if a.Sure != b.Sure {
 			return a.Sure
 		}
-		if a.Sure {
+		if a.Sure && a.Confidence != b.Confidence {
 			return a.Confidence > b.Confidence
 		}
-		return closeness[a.Question.ID] > closeness[b.Question.ID]
+		if a.Sure && across[a.Question.ID] != across[b.Question.ID] {
+			return !across[a.Question.ID]
+		}
+		if ca, cb := closeness[a.Question.ID], closeness[b.Question.ID]; ca != cb {
+			return ca > cb
+		}
+		return newer(a.Question, b.Question)
 	})
 	return matches, nil
+}
+
+// newer tells whether a was asked after b, or at the same time with the
+// smaller id, so that matches that tie keep one order.
+func newer(a, b Question) bool {
+	if !a.Time.Equal(b.Time) {
+		return a.Time.After(b.Time)
+	}
+	return a.ID < b.ID
 }
 
 // readFrench returns words, the analysis of text, as sameness compares

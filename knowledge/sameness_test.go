@@ -1078,3 +1078,32 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		why: "it asks about another thing",
 	}})
 }
+
+// TestInstantAnswerInTheAskersLanguage asks a question asked before in
+// both languages: each asker is handed back the twin in their language,
+// whichever was asked last.
+func TestInstantAnswerInTheAskersLanguage(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "French last",
+		history: []string{
+			"How do I reset my VPN password?",
+			"Comment réinitialiser mon mot de passe VPN ?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"How do I reset my VPN password?":              0,
+			"Comment réinitialiser mon mot de passe VPN ?": 1,
+		},
+	}, {
+		name: "English last",
+		history: []string{
+			"Comment réinitialiser mon mot de passe VPN ?",
+			"How do I reset my VPN password?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"How do I reset my VPN password?":              1,
+			"Comment réinitialiser mon mot de passe VPN ?": 0,
+		},
+	}})
+}
