@@ -66,8 +66,9 @@ const (
 // 13: the French "an" (year) read as "année". 14: the French "ai" of
 // "j'ai" and "ai-je" is no word of meaning. 15: telling someone reaches
 // them too ("who should I tell", "qui prévenir"). 16: more words of work
-// ("poste", "accès", "double authentification").
-const ConfidenceModel = 16
+// ("poste", "accès", "double authentification"). 17: verbs of joining,
+// renaming, signing off on and expensing ask alike.
+const ConfidenceModel = 17
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

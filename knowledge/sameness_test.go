@@ -861,6 +861,33 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"How do I set up the printer on the second floor?":    1,
 			},
 		},
+		{
+			name: "signing off on, expensing, joining and renaming",
+			history: []string{
+				"Who signs off on marketing budgets?",
+				"How do I get reimbursed for my internet bill?",
+				"How do I enroll in the pension plan?",
+				"How do I rename a Slack channel?",
+				"Comment adhérer au plan d'épargne ?",
+			},
+			same: map[string]int{
+				"Who approves marketing budgets?":               0,
+				"Can I expense my internet bill?":               1,
+				"How can I join the pension plan?":              2,
+				"How do I sign up for the pension plan?":        2,
+				"How can I change the name of a Slack channel?": 3,
+				"Comment renommer un canal Slack ?":             3,
+				"How do I join the savings plan?":               4,
+			},
+			near: []string{
+				"How do I archive a Slack channel?",
+				"Who signs off on travel budgets?",
+				"Can I expense my phone bill?",
+				"How do I leave the pension plan?",
+				"How do I enroll in the health insurance?",
+			},
+			why: "it does another thing, or to another thing",
+		},
 	})
 }
 

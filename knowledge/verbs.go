@@ -35,10 +35,14 @@ import (
 // goes (polarity.go), said by a phrasal verb or by one word: "turn on" is
 // "enable" and "activer", "log in" "sign in" and "se connecter".
 // Setting something up is said so too: "set up" is "configure" and
-// "paramétrer". And approving: "approve" is "validate", "authorize",
-// "valider", read where a verb stands, since "valide" is also valid; and
-// submitting: "submit" is "send", "file", "hand in", "envoyer",
-// "soumettre", where a verb stands ("my files", "l'envoi").
+// "paramétrer"; so are joining ("join", "enroll", "sign up", "adhérer",
+// "s'inscrire"), renaming ("rename", "change the name", "renommer") and
+// signing off on something, which is approving it. And approving:
+// "approve" is "validate", "authorize", "valider", read where a verb
+// stands, since "valide" is also valid; and submitting: "submit" is
+// "send", "file", "hand in", "envoyer", "soumettre", where a verb stands
+// ("my files", "l'envoi"). Expensing something is claiming it, where a
+// verb stands ("Can I expense my phone bill?", not "my expenses").
 
 // verbsWhereAVerbStands are the verbs of getting, of approving and of
 // submitting, without accents, each with the sense it asks: read as one
@@ -64,7 +68,8 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			réserver réserve réserves réservons réservez réservent réservé réservée réservés réservées
 			poser pose poses posons posez posent posé posée posés posées`,
 		claiming: `
-			claim claims claiming claimed`,
+			claim claims claiming claimed
+			expense expensing expensed`,
 		finding: `
 			find finds finding found
 			trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées`,
@@ -142,6 +147,12 @@ const (
 	signingIn
 	signingOut
 	settingUp
+	// Joining: "How do I enroll in the pension plan?" asks what "How can
+	// I join…?", "How do I sign up for…?" and "Comment adhérer… ?" ask.
+	joining
+	// Renaming: "How do I rename a channel?" asks what "How can I change
+	// the name of a channel?" and "Comment renommer… ?" ask.
+	renaming
 	verbSenses
 )
 
@@ -156,7 +167,8 @@ type sensePhrase struct {
 // sense wherever they stand: the phrasal and one-word verbs of the ways
 // polarity.go reads (switching on or off, signing in or out), and those
 // that say setting something up ("set up" asks what "configure" and
-// "paramétrer" ask; installing is left out, a step before).
+// "paramétrer" ask; installing is left out, a step before), joining,
+// renaming or signing off on something.
 var sensePhrases = func() map[string][]sensePhrase {
 	m := make(map[string][]sensePhrase)
 	add := func(phrase string, s verbSense) {
@@ -177,6 +189,25 @@ var sensePhrases = func() map[string][]sensePhrase {
 		"configurer", "configurez", "parametrer", "parametrez", "parametrons", "parametrent",
 	} {
 		add(phrase, settingUp)
+	}
+	forms := func(words string) []string { return strings.Fields(FoldAccents(words)) }
+	for sense, phrases := range map[verbSense][]string{
+		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
+		joining: append(forms(`
+			join joins joining joined enroll enrolls enrolling enrolled enrol enrols
+			rejoindre rejoins rejoint rejoignons rejoignez rejoignent
+			adhérer adhère adhères adhérons adhérez adhèrent adhéré
+			inscrire inscris inscrit inscrivons inscrivez inscrivent inscrite inscrits inscrites`),
+			"sign up", "signs up", "signed up", "signing up"),
+		renaming: append(forms(`
+			rename renames renamed renaming
+			renommer renomme renommes renommons renommez renomment renommé renommée renommés renommées`),
+			"change the name", "changes the name", "changed the name", "changing the name",
+			"changer le nom", "change le nom", "changé le nom"),
+	} {
+		for _, phrase := range phrases {
+			add(phrase, sense)
+		}
 	}
 	return m
 }()
