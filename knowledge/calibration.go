@@ -67,8 +67,9 @@ const (
 // "j'ai" and "ai-je" is no word of meaning. 15: telling someone reaches
 // them too ("who should I tell", "qui prévenir"). 16: more words of work
 // ("poste", "accès", "double authentification"). 17: verbs of joining,
-// renaming, signing off on and expensing ask alike.
-const ConfidenceModel = 17
+// renaming, signing off on and expensing ask alike. 18: the "down" of a
+// service that is down read as "outage".
+const ConfidenceModel = 18
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

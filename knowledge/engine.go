@@ -491,7 +491,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		asked, askedTr = title, e.translate(askedText, title)
 	}
 	askedText = Truncate(askedText, MaxIndexedText)
-	asked = e.readFrench(askedText, asked)
+	asked = e.readAsMeant(askedText, asked)
 	askedWay, askedLang := polarityOf(askedText), DetectLang(askedText)
 	type judged struct {
 		past         Question
@@ -539,7 +539,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	}
 	for i := range found {
 		headline := Truncate(found[i].past.Headline(), MaxIndexedText)
-		found[i].headline, found[i].words = headline, e.readFrench(headline, e.Index.Words(headline))
+		found[i].headline, found[i].words = headline, e.readAsMeant(headline, e.Index.Words(headline))
 		// The old question's translations let a question asked in the
 		// other language be found in it word for word, as the new one's
 		// let the old one's words be found in it: sameness is judged
@@ -672,9 +672,11 @@ func newer(a, b Question) bool {
 	return a.ID < b.ID
 }
 
-// readFrench returns words, the analysis of text, as sameness compares
+// readAsMeant returns words, the analysis of text, as sameness compares
 // them: with the French "an" (a year) the analysis drops as the English
-// article, and without the French "ai" (have) it keeps as the English AI.
+// article, without the French "ai" (have) it keeps as the English AI, and
+// with the English "down" of a service that is down, which it drops as a
+// particle.
 //
 // "par an", "l'an dernier", "le jour de l'an" say a period, and without
 // it "Combien de jours de congé par an ?" read as "…par mois ?" with a
@@ -682,24 +684,58 @@ func newer(a, b Question) bool {
 // it the noun is read as "année", which means the same and which the
 // analysis keeps. And the "ai" of "j'ai" and "ai-je" would be a word of
 // meaning the English question lacks: "J'ai perdu mon badge" is "I lost
-// my badge", whose "have" no analysis keeps.
-func (e *Engine) readFrench(text string, words []Word) []Word {
+// my badge", whose "have" no analysis keeps. "Why is the VPN down in the
+// morning?" asks about an outage, and without its "down" it read as "Why
+// is the VPN slow in the morning?" with a word left out: a "down" after a
+// form of being or going, close enough before it, and not after a verb it
+// makes another ("slow down", "scroll down"), is read as "outage", which
+// the words of work translate ("panne").
+func (e *Engine) readAsMeant(text string, words []Word) []Word {
 	tokens := phraseWords(text)
-	var year, have bool
+	var year, have, down bool
 	for i, t := range tokens {
 		year = year || t == "an" && i > 0 && beforeFrenchYear[tokens[i-1]]
 		have = have || t == "ai" && (i > 0 && tokens[i-1] == "j" || i+1 < len(tokens) && tokens[i+1] == "je")
+		down = down || t == "down" && serviceDown(tokens[:i])
 	}
 	if have {
 		words = slices.DeleteFunc(slices.Clone(words), func(w Word) bool { return w.Text == "ai" })
 	}
-	if year {
-		if année := e.Index.Words("année"); len(année) > 0 {
-			words = append(slices.Clip(words), Word{Text: "année", Terms: année[0].Terms})
+	for _, read := range []struct {
+		ok   bool
+		word string
+	}{{year, "année"}, {down, "outage"}} {
+		if !read.ok {
+			continue
+		}
+		if analysed := e.Index.Words(read.word); len(analysed) > 0 {
+			words = append(slices.Clip(words), Word{Text: read.word, Terms: analysed[0].Terms})
 		}
 	}
 	return words
 }
+
+// serviceDown tells whether a "down" after before, the words of its text
+// up to it, says that something is down: a form of being or going among
+// the last four ("is down", "Is the VPN down?", "keeps going down"), and
+// no verb right before that "down" makes another ("slow down", "shut
+// down", which say what someone does).
+func serviceDown(before []string) bool {
+	if len(before) == 0 || downVerbs[before[len(before)-1]] {
+		return false
+	}
+	return slices.ContainsFunc(before[max(0, len(before)-4):], func(w string) bool { return beingOrGoing[w] })
+}
+
+var (
+	beingOrGoing = wordSet(`is are was were be been being s isn aren wasn weren go goes going went gone`)
+	downVerbs    = wordSet(`
+		slow slows slowed shut shuts scroll scrolls scrolled turn turns turned break breaks broke broken
+		calm calmed write writes wrote written sit sat step stepped look looked cut cuts narrow narrowed
+		bring brought take takes took taken put puts let lets set sets track tracked wind winds wound
+		close closes closed burn burns burned burnt mark marked knock knocked water watered tone toned
+		upside`)
+)
 
 // beforeFrenchYear are the words after which "an" is the French noun:
 // never English words before its article.

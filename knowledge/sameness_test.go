@@ -1134,3 +1134,33 @@ func TestInstantAnswerInTheAskersLanguage(t *testing.T) {
 		},
 	}})
 }
+
+// TestInstantAnswerServiceDown asks whether a service is down, a word the
+// analysis drops as a particle: it tells an outage from slowness, and
+// finds "en panne" across the languages, while a verb's "down" ("shut
+// down") stays the verb's.
+func TestInstantAnswerServiceDown(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "down",
+		history: []string{
+			"Why is the VPN slow in the morning?",
+			"Le wiki est-il en panne ?",
+			"Is Jira down?",
+			"How do I shut down my laptop?",
+			"Where is the canteen?",
+			"Why is my laptop so slow?",
+			"Why is Outlook slow to start?",
+			"The wifi is slow on the third floor",
+		},
+		same: map[string]int{
+			"Is the wiki down?":              1,
+			"Is Jira down again?":            2,
+			"How can I shut down my laptop?": 3,
+		},
+		near: []string{
+			"Why is the VPN down in the morning?",
+			"Why does the VPN keep going down in the morning?",
+		},
+		why: "an outage is not slowness",
+	}})
+}
