@@ -68,8 +68,9 @@ const (
 // them too ("who should I tell", "qui prévenir"). 16: more words of work
 // ("poste", "accès", "double authentification"). 17: verbs of joining,
 // renaming, signing off on and expensing ask alike. 18: the "down" of a
-// service that is down read as "outage".
-const ConfidenceModel = 18
+// service that is down read as "outage". 19: "up" and "down" after the
+// same word go opposite ways ("scroll up", "scroll down").
+const ConfidenceModel = 19
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

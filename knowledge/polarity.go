@@ -100,6 +100,10 @@ type polarity struct {
 	poles [poles]bool
 	asks  asked
 	route route
+	// ups and downs are the words "up" and "down" follow: the verbs
+	// they turn ("scroll up", "turn down") and the things they say are
+	// up or down ("Is the VPN down?").
+	ups, downs map[string]bool
 }
 
 // polarityOf returns the poles text says, what it asks for and its route.
@@ -115,6 +119,7 @@ func polarityOf(text string) polarity {
 	}
 	found.asks = askedOf(text)
 	found.route = routeOf(words)
+	found.ups, found.downs = turnedOf(words)
 	return found
 }
 
@@ -131,7 +136,50 @@ func (a polarity) opposed(b polarity) bool {
 			return true
 		}
 	}
-	return a.asks.differs(b.asks) || a.route.reversed(b.route)
+	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || turnedOpposite(b, a)
+}
+
+// "Up" and "down" are little words the analysis drops, and after the
+// same word they go opposite ways: "How do I scroll up in Excel?" is not
+// "…scroll down…?", nor "Is the VPN up?" "Is the VPN down?". After
+// different words they say nothing of each other ("set up" and "shut
+// down" are each their own verb, compared as words).
+//
+// turnedOf returns the words of a text that "up" and "down" follow.
+func turnedOf(words []string) (ups, downs map[string]bool) {
+	for i := 1; i < len(words); i++ {
+		switch words[i] {
+		case "up":
+			ups = addTo(ups, words[i-1])
+		case "down":
+			downs = addTo(downs, words[i-1])
+		}
+	}
+	return ups, downs
+}
+
+func addTo(set map[string]bool, w string) map[string]bool {
+	if set == nil {
+		set = make(map[string]bool)
+	}
+	set[w] = true
+	return set
+}
+
+// turnedOpposite tells whether a word a turns up b turns only down, or
+// the other way round, a saying only the one way.
+func turnedOpposite(a, b polarity) bool {
+	for w := range a.ups {
+		if !a.downs[w] && b.downs[w] && !b.ups[w] {
+			return true
+		}
+	}
+	for w := range a.downs {
+		if !a.ups[w] && b.ups[w] && !b.downs[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // route is where a text goes from and to, by the first word of each end:

@@ -208,8 +208,8 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 // TestInstantAnswerOppositeWays asks questions that share every word the
 // index keeps with a past one but go the other way: above or below an
 // amount, before or after, with or without, signing in or out, switching
-// on or off. None may be answered without asking anyone; the same
-// questions asked the same way, in other words, must be.
+// on or off, up or down. None may be answered without asking anyone; the
+// same questions asked the same way, in other words, must be.
 func TestInstantAnswerOppositeWays(t *testing.T) {
 	e := mustAnswered(t, "q%d", 6,
 		"Who approves expenses above 500 euros?",
@@ -218,6 +218,8 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Why can't I sign in to Okta on my phone?",
 		"How do I turn off the screen lock on my laptop?",
 		"Qui valide les achats de plus de 1000 euros ?",
+		"How do I scroll down in a shared Excel sheet?",
+		"Is the staging server up?",
 	)
 	notHandedBack(t, e, "it goes the other way",
 		"Who approves expenses below 500 euros?",
@@ -227,6 +229,8 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Why can't I sign out of Okta on my phone?",
 		"How do I turn on the screen lock on my laptop?",
 		"Qui valide les achats de moins de 1000 euros ?",
+		"How do I scroll up in a shared Excel sheet?",
+		"Is the staging server down?",
 	)
 	handedBack(t, e, map[string]string{
 		"Expenses over 500 euros: who approves them?":         "q0",
@@ -236,6 +240,8 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Okta: why can't I sign in on my phone?":              "q3",
 		"Turn off the laptop screen lock, how?":               "q4",
 		"Les achats de plus de 1000 euros, qui les valide ?":  "q5",
+		"In a shared Excel sheet, how do I scroll down?":      "q6",
+		"Is the staging server up again?":                     "q7",
 	})
 }
 
