@@ -69,8 +69,9 @@ const (
 // ("poste", "accès", "double authentification"). 17: verbs of joining,
 // renaming, signing off on and expensing ask alike. 18: the "down" of a
 // service that is down read as "outage". 19: "up" and "down" after the
-// same word go opposite ways ("scroll up", "scroll down").
-const ConfidenceModel = 19
+// same word go opposite ways ("scroll up", "scroll down"). 20: words of
+// work of software ("lancer", "paiement", "échouer").
+const ConfidenceModel = 20
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1109,6 +1109,24 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"How do I set up two-factor authentication on GitHub?",
 		},
 		why: "it asks about another thing",
+	}, {
+		name: "software and travel",
+		history: []string{
+			"Where are the payment API logs?",
+			"How do I run the unit tests locally?",
+			"Do I need approval for a business trip abroad?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Où sont les logs de l'API de paiement ?":                     0,
+			"Comment lancer les tests unitaires en local ?":               1,
+			"Faut-il une autorisation pour un déplacement à l'étranger ?": 2,
+		},
+		near: []string{
+			"Où sont les métriques de l'API de paiement ?",
+			"Comment lancer les tests d'intégration en local ?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
