@@ -122,9 +122,14 @@ func (ix *Index) Rev() int64 { return ix.rev.Load() }
 
 // indexedText is s as the index analyses it: repaired, with one
 // apostrophe (so that "aujourd’hui" typed on a phone is the "aujourd'hui"
-// of the history and the dictionaries), and bounded.
+// of the history and the dictionaries) and those chat leaves out written
+// back ("dont" is "don't"), and bounded.
 func indexedText(s string) string {
-	return knowledge.Truncate(knowledge.StraightApostrophes(knowledge.CleanText(s)), knowledge.MaxIndexedText)
+	return knowledge.Truncate(analysedText(s), knowledge.MaxIndexedText)
+}
+
+func analysedText(s string) string {
+	return knowledge.WithApostrophes(knowledge.StraightApostrophes(knowledge.CleanText(s)))
 }
 
 // answerText joins the answers' texts within knowledge.MaxIndexedText. When
@@ -135,7 +140,7 @@ func answerText(answers []knowledge.Answer) string {
 	texts := make([]string, 0, len(answers))
 	total := 0
 	for _, a := range answers {
-		if t := knowledge.StraightApostrophes(knowledge.CleanText(a.Text)); t != "" {
+		if t := analysedText(a.Text); t != "" {
 			texts = append(texts, t)
 			total += len(t) + 1
 		}

@@ -70,8 +70,9 @@ const (
 // renaming, signing off on and expensing ask alike. 18: the "down" of a
 // service that is down read as "outage". 19: "up" and "down" after the
 // same word go opposite ways ("scroll up", "scroll down"). 20: words of
-// work of software ("lancer", "paiement", "échouer").
-const ConfidenceModel = 20
+// work of software ("lancer", "paiement", "échouer"). 21: English
+// contractions chat writes without the apostrophe ("dont", "whats").
+const ConfidenceModel = 21
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -402,6 +402,24 @@ func TestCleanTextRepairsAndKeeps(t *testing.T) {
 	}
 }
 
+func TestWithApostrophesWritesBackChatContractions(t *testing.T) {
+	for in, want := range map[string]string{
+		"wheres the expense policy??":   "where's the expense policy??",
+		"Dont know, cant log in":        "Don't know, can't log in",
+		"Im new here, whats the wifi?":  "I'm new here, what's the wifi?",
+		"i dont have access to Jira":    "i don't have access to Jira",
+		"le document dont j'ai besoin":  "le document dont j'ai besoin",
+		"I can't and I don't":           "I can't and I don't",
+		"significant, important, ill":   "significant, important, ill",
+		"the id were well its":          "the id were well its",
+		"Arrivée à l'hôtel, whats next": "Arrivée à l'hôtel, what's next",
+	} {
+		if got := knowledge.WithApostrophes(in); got != want {
+			t.Errorf("WithApostrophes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // searches records the searches the engine makes.
 type searches struct {
 	*memory

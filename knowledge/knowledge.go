@@ -255,6 +255,75 @@ func StraightApostrophes(s string) string { return straightApostrophes.Replace(s
 
 var straightApostrophes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u02bc", "'")
 
+// WithApostrophes writes back the apostrophe chat leaves out of English
+// contractions: "dont" is "don't", "wheres" "where's", "im" "I'm". Left
+// out, each was a rare word of meaning to the index and to sameness
+// ("wheres the expense policy" had a word "Where is the expense policy?"
+// lacks), and "cant" was no negation. Only the contractions no word is
+// spelt as are read ("ill", "id", "were", "well", "its" are words), and
+// "dont" only in an English text: in a French one it is "dont" (whose).
+func WithApostrophes(s string) string {
+	var b strings.Builder
+	last := 0     // the end of what s gave b so far
+	english := -1 // whether s is English, once a "dont" asks
+	for start := 0; start < len(s); {
+		r, size := utf8.DecodeRuneInString(s[start:])
+		if !unicode.IsLetter(r) {
+			start += size
+			continue
+		}
+		end := start + size
+		for end < len(s) {
+			r, size := utf8.DecodeRuneInString(s[end:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			end += size
+		}
+		word := s[start:end]
+		at, ok := apostropheIn[strings.ToLower(word)]
+		if ok && strings.EqualFold(word, "dont") {
+			if english < 0 {
+				english = 0
+				if DetectLang(s) == "en" {
+					english = 1
+				}
+			}
+			ok = english == 1
+		}
+		if ok && (end == len(s) || s[end] != '\'') {
+			if b.Len() == 0 {
+				b.Grow(len(s) + 4)
+			}
+			b.WriteString(s[last : start+at])
+			b.WriteByte('\'')
+			last = start + at
+		}
+		start = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// apostropheIn gives, for each English contraction written without its
+// apostrophe, where the apostrophe goes.
+var apostropheIn = func() map[string]int {
+	m := make(map[string]int)
+	for _, c := range strings.Fields(`
+		don't doesn't didn't can't couldn't shouldn't wouldn't won't isn't aren't wasn't weren't
+		hasn't haven't hadn't mustn't needn't
+		what's where's who's how's when's why's that's there's here's
+		i'm i've you're you've you'll they're they've they'll we've it'll
+		would've could've should've`) {
+		at := strings.IndexByte(c, '\'')
+		m[c[:at]+c[at+1:]] = at
+	}
+	return m
+}()
+
 // Truncate returns at most n bytes of s, cut on a rune boundary.
 func Truncate(s string, n int) string {
 	if len(s) <= n {

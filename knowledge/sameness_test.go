@@ -1188,3 +1188,22 @@ func TestInstantAnswerServiceDown(t *testing.T) {
 		why: "an outage is not slowness",
 	}})
 }
+
+// TestInstantAnswerChatContractions asks past questions again as chat
+// types them, contractions without their apostrophe: "wheres" is "where's"
+// and "cant" "can't", no rare words of meaning.
+func TestInstantAnswerChatContractions(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "no apostrophe",
+		history: []string{
+			"Where can I find the expense policy?",
+			"Why can't I log in to Okta?",
+			"Where is the canteen?",
+			"Why is my laptop so slow?",
+		},
+		same: map[string]int{
+			"wheres the expense policy??": 0,
+			"why cant i log in to okta":   1,
+		},
+	}})
+}
