@@ -136,7 +136,7 @@ func (a polarity) opposed(b polarity) bool {
 			return true
 		}
 	}
-	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || turnedOpposite(b, a)
+	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b)
 }
 
 // "Up" and "down" are little words the analysis drops, and after the
@@ -158,6 +158,7 @@ func turnedOf(words []string) (ups, downs map[string]bool) {
 	return ups, downs
 }
 
+// addTo adds w to set, made when it is nil, and returns it.
 func addTo(set map[string]bool, w string) map[string]bool {
 	if set == nil {
 		set = make(map[string]bool)
@@ -166,8 +167,8 @@ func addTo(set map[string]bool, w string) map[string]bool {
 	return set
 }
 
-// turnedOpposite tells whether a word a turns up b turns only down, or
-// the other way round, a saying only the one way.
+// turnedOpposite tells whether a word one of a and b turns only up the
+// other turns only down.
 func turnedOpposite(a, b polarity) bool {
 	for w := range a.ups {
 		if !a.downs[w] && b.downs[w] && !b.ups[w] {
@@ -472,11 +473,8 @@ func askingWords(text string) map[string]bool {
 		if len(ph.words) < 2 {
 			continue
 		}
-		if found == nil {
-			found = make(map[string]bool)
-		}
 		for _, w := range ph.words[1:] {
-			found[w] = true
+			found = addTo(found, w)
 		}
 	}
 	return found
@@ -524,10 +522,7 @@ func reachingWords(text string) map[string]bool {
 			j++
 		}
 		if j < len(after) && reachingVerbs[after[j]] {
-			if found == nil {
-				found = make(map[string]bool)
-			}
-			found[after[j]] = true
+			found = addTo(found, after[j])
 		}
 	}
 	return found
