@@ -281,7 +281,7 @@ func WithApostrophes(s string) string {
 			end += size
 		}
 		word := s[start:end]
-		at, ok := apostropheIn[strings.ToLower(word)]
+		at, ok := apostropheAt(word)
 		if ok && strings.EqualFold(word, "dont") {
 			if english < 0 {
 				english = 0
@@ -306,6 +306,28 @@ func WithApostrophes(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// apostropheAt returns where the apostrophe goes in word, if it is an
+// English contraction written without it. It is asked of every word of
+// every text indexed, so it lower-cases on the stack.
+func apostropheAt(word string) (int, bool) {
+	var lower [len("shouldve")]byte
+	if len(word) < 2 || len(word) > len(lower) {
+		return 0, false
+	}
+	for i := range len(word) {
+		c := word[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c < 'a' || c > 'z':
+			return 0, false
+		}
+		lower[i] = c
+	}
+	at, ok := apostropheIn[string(lower[:len(word)])]
+	return at, ok
 }
 
 // apostropheIn gives, for each English contraction written without its
