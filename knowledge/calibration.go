@@ -71,8 +71,9 @@ const (
 // service that is down read as "outage". 19: "up" and "down" after the
 // same word go opposite ways ("scroll up", "scroll down"). 20: words of
 // work of software ("lancer", "paiement", "échouer"). 21: English
-// contractions chat writes without the apostrophe ("dont", "whats").
-const ConfidenceModel = 21
+// contractions chat writes without the apostrophe ("dont", "whats"). 22:
+// "date limite" read as "deadline", from French only.
+const ConfidenceModel = 22
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

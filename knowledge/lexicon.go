@@ -86,6 +86,9 @@ type Pair struct {
 	// verb (a noun, an adjective): its ending then is no infinitive's,
 	// and it has no conjugated forms (see frenchForms).
 	NotVerb bool
+	// FromFrench is set when the pair is read from French to English
+	// only: the English word is not looked up as the French one.
+	FromFrench bool
 }
 
 // maxTranslations bounds the translations kept for one headword: the first
@@ -255,7 +258,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		}
 		for _, en := range english {
 			add(p.French, en, true)
-			add(en, p.French, false)
+			if !p.FromFrench {
+				add(en, p.French, false)
+			}
 		}
 	}
 	return l

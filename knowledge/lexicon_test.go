@@ -121,6 +121,22 @@ func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
 	}
 }
 
+// A pair read from French only translates the French phrase, and leaves
+// the English word to its other translations: "deadline" would otherwise
+// search "date" and "limite", which English reads as its own words.
+func TestLexiconReadsAPairFromFrenchOnly(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "date limite", English: "deadline", FromFrench: true},
+		{French: "échéance", English: "deadline"},
+	}, words)
+	if got := textTranslations(l, "la date limite"); got["deadline"] == 0 {
+		t.Errorf("la date limite → %v, want deadline", got)
+	}
+	if got := textTranslations(l, "the deadline"); got["date"] != 0 || got["limite"] != 0 || got["echeanc"] == 0 && got["échéance"] == 0 {
+		t.Errorf("the deadline → %v, want échéance and not date limite", got)
+	}
+}
+
 // A phrase written in the plural is the phrase: "jours fériés" is "jour
 // férié", "business cards" "business card".
 func TestLexiconFindsAPhraseInThePlural(t *testing.T) {

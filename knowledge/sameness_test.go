@@ -1116,11 +1116,13 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"How do I run the unit tests locally?",
 			"Do I need approval for a business trip abroad?",
 			"Where is the canteen?",
+			"What's the deadline for submitting timesheets?",
 		},
 		same: map[string]int{
 			"Où sont les logs de l'API de paiement ?":                     0,
 			"Comment lancer les tests unitaires en local ?":               1,
 			"Faut-il une autorisation pour un déplacement à l'étranger ?": 2,
+			"Quelle est la date limite pour les feuilles de temps ?":      4,
 		},
 		near: []string{
 			"Où sont les métriques de l'API de paiement ?",

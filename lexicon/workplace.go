@@ -21,9 +21,10 @@ import "github.com/nextdesk/nextdesk/knowledge"
 // A French word spelt as an English one is left out, however common at
 // work ("formation" is training, "augmentation" a raise): read both ways,
 // an English question about training would look for "formation" and find,
-// in a history in English, the English word in its own sense. So is a
-// phrase whose words English reads as its own: with "date limite", a
-// question about a deadline would look for any date and any limit.
+// in a history in English, the English word in its own sense. A phrase
+// whose words English reads as its own is read from French only: with
+// "date limite", a question about a deadline would look for any date and
+// any limit.
 var workplace = func() []knowledge.Pair {
 	var pairs []knowledge.Pair
 	add := func(verb bool, french string, english ...string) {
@@ -33,6 +34,11 @@ var workplace = func() []knowledge.Pair {
 	}
 	noun := func(french string, english ...string) { add(false, french, english...) }
 	verb := func(french string, english ...string) { add(true, french, english...) }
+	nounFromFrench := func(french string, english ...string) {
+		for _, en := range english {
+			pairs = append(pairs, knowledge.Pair{French: french, English: en, NotVerb: true, FromFrench: true})
+		}
+	}
 
 	// Time off, pay and contracts.
 	noun("congé", "leave")
@@ -78,6 +84,7 @@ var workplace = func() []knowledge.Pair {
 	noun("service commercial", "sales department")
 	verb("télétravailler", "work remotely", "work from home")
 	noun("échéance", "deadline", "due date")
+	nounFromFrench("date limite", "deadline")
 	noun("plafond", "limit")
 	verb("déclarer", "report", "declare")
 	noun("prestataire", "contractor", "service provider")
