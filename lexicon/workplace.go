@@ -27,17 +27,16 @@ import "github.com/nextdesk/nextdesk/knowledge"
 // any limit.
 var workplace = func() []knowledge.Pair {
 	var pairs []knowledge.Pair
-	add := func(verb bool, french string, english ...string) {
-		for _, en := range english {
-			pairs = append(pairs, knowledge.Pair{French: french, English: en, NotVerb: !verb})
+	// add gives the French word of p each English translation.
+	add := func(p knowledge.Pair, english ...string) {
+		for _, p.English = range english {
+			pairs = append(pairs, p)
 		}
 	}
-	noun := func(french string, english ...string) { add(false, french, english...) }
-	verb := func(french string, english ...string) { add(true, french, english...) }
+	noun := func(french string, english ...string) { add(knowledge.Pair{French: french, NotVerb: true}, english...) }
+	verb := func(french string, english ...string) { add(knowledge.Pair{French: french}, english...) }
 	nounFromFrench := func(french string, english ...string) {
-		for _, en := range english {
-			pairs = append(pairs, knowledge.Pair{French: french, English: en, NotVerb: true, FromFrench: true})
-		}
+		add(knowledge.Pair{French: french, NotVerb: true, FromFrench: true}, english...)
 	}
 
 	// Time off, pay and contracts.
