@@ -72,8 +72,10 @@ const (
 // same word go opposite ways ("scroll up", "scroll down"). 20: words of
 // work of software ("lancer", "paiement", "échouer"). 21: English
 // contractions chat writes without the apostrophe ("dont", "whats"). 22:
-// "date limite" read as "deadline", from French only.
-const ConfidenceModel = 22
+// "date limite" read as "deadline", from French only. 23: an irregular
+// past read as its verb ("sent" as "send"); verbs of managing ask alike
+// ("in charge of", "s'occuper de"); words of locking and of staging.
+const ConfidenceModel = 23
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

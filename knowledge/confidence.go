@@ -389,13 +389,13 @@ type vocabulary struct {
 	stats   TermStats
 	lexicon *Lexicon
 	listed  map[string]bool
-	// american keeps, by word as written, the terms of its American
-	// spelling (see americanTerms).
-	american map[string][]string
+	// spelt keeps, by word as written, the terms of its other spelling:
+	// American (americanTerms) or the infinitive (infinitiveTerms).
+	spelt map[string][]string
 }
 
 func newVocabulary(stats TermStats, lexicon *Lexicon) vocabulary {
-	return vocabulary{stats: stats, lexicon: lexicon, listed: make(map[string]bool), american: make(map[string][]string)}
+	return vocabulary{stats: stats, lexicon: lexicon, listed: make(map[string]bool), spelt: make(map[string][]string)}
 }
 
 // rarity is the weight of a word: the mean idf of its stems.

@@ -894,7 +894,55 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			},
 			why: "it does another thing, or to another thing",
 		},
+		{
+			name: "managing",
+			history: []string{
+				"Who manages the AWS account for the data team?",
+				"Qui gère les badges d'accès ?",
+				"Who handles payroll questions?",
+				"How do I book a meeting room?",
+			},
+			same: map[string]int{
+				"Who is in charge of the data team's AWS account?":    0,
+				"Who is responsible for the data team's AWS account?": 0,
+				"Qui s'occupe des badges d'accès ?":                   1,
+				"Who looks after payroll questions?":                  2,
+			},
+			near: []string{
+				"Who is in charge of the marketing team's AWS account?",
+				"Qui s'occupe des places de parking ?",
+				"Who handles pension questions?",
+			},
+			why: "it asks about another thing",
+		},
 	})
+}
+
+// TestInstantAnswerIrregularPast asks again questions whose verb one
+// writes in the present and the other in an irregular past, which the
+// stemmer reads as two words; a past that is also a word of its own
+// ("left", "found") is not read as its verb.
+func TestInstantAnswerIrregularPast(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "pasts",
+		history: []string{
+			"Where do I send invoices from suppliers?",
+			"Who do I tell when I lose my badge?",
+			"How do I pay the Figma invoice?",
+			"How do I leave Jira?",
+			"How do I find a page on the wiki?",
+		},
+		same: map[string]int{
+			"Where should supplier invoices be sent?": 0,
+			"I lost my badge, who do I tell?":         1,
+			"How is the Figma invoice paid?":          2,
+		},
+		near: []string{
+			"Where is the left sidebar in Jira?",
+			"Why is the wiki page not found?",
+		},
+		why: "its past is a word of its own",
+	}})
 }
 
 // TestInstantAnswerAskingWords asks again questions whose opening says
@@ -1127,6 +1175,24 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		near: []string{
 			"Où sont les métriques de l'API de paiement ?",
 			"Comment lancer les tests d'intégration en local ?",
+		},
+		why: "it asks about another thing",
+	}, {
+		name: "locks and staging",
+		history: []string{
+			"How do I unlock my Windows account?",
+			"How do I lock my screen on a Mac?",
+			"How do I deploy the frontend to staging?",
+		},
+		same: map[string]int{
+			"Comment débloquer mon compte Windows ?":          0,
+			"Comment déverrouiller mon compte Windows ?":      0,
+			"Comment verrouiller mon écran sur un Mac ?":      1,
+			"Comment déployer le frontend en préproduction ?": 2,
+		},
+		near: []string{
+			"Comment débloquer mon compte Okta ?",
+			"Comment déployer le backend en préproduction ?",
 		},
 		why: "it asks about another thing",
 	}})

@@ -45,7 +45,7 @@ func ordinalNumber(text string) string {
 
 // alsoSpelt returns the terms w has when spelt the other way: the number
 // of an ordinal or of a number written in words, the American spelling of
-// a British one.
+// a British one, the infinitive of an irregular past.
 func (v vocabulary) alsoSpelt(w Word) []string {
 	if n := ordinalNumber(w.Text); n != "" {
 		return []string{n}
@@ -53,7 +53,37 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 	if n, ok := numberWords[w.Text]; ok {
 		return []string{n}
 	}
+	if terms := v.infinitiveTerms(w); terms != nil {
+		return terms
+	}
 	return v.americanTerms(w)
+}
+
+// An irregular English past is its verb: "Where should invoices be sent?"
+// asks what "Where do I send invoices?" asks, but the stemmer reads "sent"
+// and "send" as two words, and each question missed the other's verb, a
+// swap of rare words. So an irregular past is also read as its infinitive.
+// Not the pasts that are words of their own as often: a side ("left"),
+// lights ("LED"), a tool, a flower, fabric, a day ("Sat"), or an error's
+// "not found".
+var pastsOfTheirOwn = wordSet("left led saw rose felt fell shot sat lay found")
+
+// infinitiveTerms returns the terms of w's infinitive when w is an
+// irregular English past, and nil otherwise.
+func (v vocabulary) infinitiveTerms(w Word) []string {
+	verb, ok := irregularEnglish[w.Text]
+	if !ok || pastsOfTheirOwn[w.Text] || v.lexicon == nil {
+		return nil
+	}
+	if terms, ok := v.spelt[w.Text]; ok {
+		return terms
+	}
+	var terms []string
+	if words := v.lexicon.analyse(verb); len(words) == 1 {
+		terms = words[0].Terms
+	}
+	v.spelt[w.Text] = terms
+	return terms
 }
 
 // numberWords are the numbers people write in words as often as in
@@ -102,7 +132,7 @@ func (v vocabulary) americanTerms(w Word) []string {
 	if v.lexicon == nil {
 		return nil
 	}
-	if terms, ok := v.american[w.Text]; ok {
+	if terms, ok := v.spelt[w.Text]; ok {
 		return terms
 	}
 	var terms []string
@@ -115,7 +145,7 @@ func (v vocabulary) americanTerms(w Word) []string {
 			}
 		}
 	}
-	v.american[w.Text] = terms
+	v.spelt[w.Text] = terms
 	return terms
 }
 

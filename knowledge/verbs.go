@@ -42,7 +42,11 @@ import (
 // stands, since "valide" is also valid; and submitting: "submit" is
 // "send", "file", "hand in", "envoyer", "soumettre", where a verb stands
 // ("my files", "l'envoi"). Expensing something is claiming it, where a
-// verb stands ("Can I expense my phone bill?", not "my expenses").
+// verb stands ("Can I expense my phone bill?", not "my expenses"). And
+// managing: "Who manages the AWS account?" asks what "Who is in charge of
+// the AWS account?", "Who handles…?", "Qui gère… ?" and "Qui s'occupe
+// de… ?" ask; "manage", "handle" and "gérer" where a verb stands ("my
+// Slack handle" is a name), the phrases wherever they stand.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving and of
 // submitting, without accents, each with the sense it asks: read as one
@@ -87,6 +91,10 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			soumettre soumets soumet soumettons soumettez soumettent soumis soumise soumises
 			envoyer envoie envoies envoyons envoyez envoient envoyé envoyée envoyés envoyées
 			transmettre transmets transmet transmettons transmettez transmettent transmis transmise transmises`,
+		managing: `
+			manage manages managing managed
+			handle handles handling handled
+			gérer gère gères gérons gérez gèrent géré gérée gérés gérées`,
 	} {
 		for f := range strings.FieldsSeq(FoldAccents(forms)) {
 			m[f] = sense
@@ -153,6 +161,9 @@ const (
 	// Renaming: "How do I rename a channel?" asks what "How can I change
 	// the name of a channel?" and "Comment renommer… ?" ask.
 	renaming
+	// Managing: "Who manages the AWS account?" asks what "Who is in
+	// charge of…?" and "Qui s'occupe de… ?" ask.
+	managing
 	verbSenses
 )
 
@@ -191,6 +202,13 @@ var sensePhrases = func() map[string][]sensePhrase {
 		add(phrase, settingUp)
 	}
 	forms := func(words string) []string { return strings.Fields(FoldAccents(words)) }
+	phrases := func(list string) []string {
+		var out []string
+		for p := range strings.SplitSeq(FoldAccents(list), ",") {
+			out = append(out, strings.TrimSpace(p))
+		}
+		return out
+	}
 	for sense, phrases := range map[verbSense][]string{
 		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
 		joining: append(forms(`
@@ -204,6 +222,12 @@ var sensePhrases = func() map[string][]sensePhrase {
 			renommer renomme renommes renommons renommez renomment renommé renommée renommés renommées`),
 			"change the name", "changes the name", "changed the name", "changing the name",
 			"changer le nom", "change le nom", "changé le nom"),
+		managing: phrases(`
+			in charge of, responsible for, look after, looks after, looking after, looked after,
+			en charge de, en charge du, en charge des, responsable de, responsable du, responsable des,
+			responsables de, responsables du, responsables des,
+			s occupe de, s occupe du, s occupe des, s occupent de, s occupent du, s occupent des,
+			s occuper de, s occuper du, s occuper des, vous occupez de, vous occupez du, vous occupez des`),
 	} {
 		for _, phrase := range phrases {
 			add(phrase, sense)
