@@ -74,8 +74,11 @@ const (
 // contractions chat writes without the apostrophe ("dont", "whats"). 22:
 // "date limite" read as "deadline", from French only. 23: an irregular
 // past read as its verb ("sent" as "send"); verbs of managing ask alike
-// ("in charge of", "s'occuper de"); words of locking and of staging.
-const ConfidenceModel = 23
+// ("in charge of", "s'occuper de"); words of locking and of staging. 24:
+// two questions asking why, one negated, opposed unless the other says
+// the failure in a word; the French "ne" and "n'" negate. 25: "modifier"
+// and "éditer" are "edit".
+const ConfidenceModel = 25
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

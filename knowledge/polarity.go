@@ -261,11 +261,14 @@ func (a route) reversed(b route) bool {
 // A question that opens so and is negated asks for the others: "Which
 // meeting rooms don't have a projector?" is not "Which meeting rooms have
 // a projector?", and again the index keeps the same words. Only such
-// questions are read for it, and not those that ask why: a problem is
-// reported with or without a negation ("Is the printer not working?", "Is
-// the printer working?", "Why doesn't the VPN connect?", "Why does the VPN
-// fail to connect?") and asks the same.
-type asked uint8
+// questions are read for it: a problem is reported with or without a
+// negation ("Is the printer not working?", "Is the printer working?").
+// Two questions that ask why are opposed by a negation only when the one
+// not negated says no failure in a word of its own: "Why doesn't the VPN
+// connect?" asks what "Why does the VPN fail to connect?" asks, but "Why
+// can I see the finance channel?" asks the opposite of "Why can't I see
+// the finance channel?".
+type asked uint16
 
 const (
 	askPerson asked = 1 << iota
@@ -280,6 +283,9 @@ const (
 	// whether one may, or must ("Can I…?", "Do I have to…?").
 	askMay
 	askMust
+	// askFailing is set when a sentence says something fails in a word
+	// of failure (failingWords).
+	askFailing
 
 	askKinds = askPerson | askTime | askReason | askQuantity
 )
@@ -344,19 +350,21 @@ var askWords = map[asked][]string{
 }
 
 // negations are the words that negate a sentence, as phraseWords splits
-// them, and French's "pas", "jamais", "aucun" and "rien", which follow its
-// "ne".
+// them: French's "ne" and the "pas", "jamais", "aucun" and "rien" that
+// follow it, and say it alone when chat drops the "ne" ("je peux pas").
 var negations = map[string]bool{
 	"not": true, "no": true, "never": true, "cannot": true,
-	"pas": true, "jamais": true, "aucun": true, "aucune": true, "rien": true,
+	"ne": true, "pas": true, "jamais": true, "aucun": true, "aucune": true, "rien": true,
 }
 
-// negated reports whether words hold a negation: one of negations, or the
-// t of "don't" and "can't", which follows an n ("a-t-il" has a t that
-// negates nothing).
+// negated reports whether words hold a negation: one of negations, the t
+// of "don't" and "can't", which follows an n ("a-t-il" has a t that
+// negates nothing), or the French "n'" before a vowel ("je n'arrive plus
+// à me connecter").
 func negated(words []string) bool {
 	for i, w := range words {
-		if negations[w] || w == "t" && i > 0 && strings.HasSuffix(words[i-1], "n") {
+		if negations[w] || w == "t" && i > 0 && strings.HasSuffix(words[i-1], "n") ||
+			w == "n" && i+1 < len(words) && strings.ContainsRune("aeiouyhéèêàâîôû", []rune(words[i+1])[0]) {
 			return true
 		}
 	}
@@ -407,6 +415,9 @@ func askedOf(text string) asked {
 	var found asked
 	for words, i := range sentencesOf(text) {
 		found |= modalOf(words)
+		if slices.ContainsFunc(words, func(w string) bool { return failingWords[w] }) {
+			found |= askFailing
+		}
 		if i < len(words) {
 			found |= askedAt(words, i)
 		}
@@ -581,10 +592,25 @@ var helpCalls = map[string]bool{
 	"sait": true, "ici": true, "svp": true,
 }
 
+// failingWords are the words that say something fails, in English and in
+// French, as phraseWords splits them: said so, a problem needs no
+// negation ("Why does the VPN fail to connect?", "Pourquoi la connexion
+// échoue ?").
+var failingWords = func() map[string]bool {
+	const words = `
+		fail fails failed failing failure unable impossible broken broke crash crashes crashed crashing
+		error errors stuck refuse refuses refused freeze freezes froze frozen
+		échoue échouent échouer échoué échec impossible incapable erreur erreurs plante plantent planté
+		bloqué bloquée cassé cassée refuse refusent panne`
+	// Chat often writes French without its accents.
+	return wordSet(words + FoldAccents(words))
+}()
+
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for; one asks whether
 // one may and the other whether one must; or both open with a question
-// word, neither asks why, and one is negated, the other not.
+// word and one is negated, the other not, unless either asks why and the
+// one not negated says a failure (a problem said two ways).
 func (a asked) differs(b asked) bool {
 	ka, kb := a&askKinds, b&askKinds
 	if ka != 0 && kb != 0 && ka&kb == 0 {
@@ -593,5 +619,15 @@ func (a asked) differs(b asked) bool {
 	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
 		return true
 	}
-	return a&b&askOpen != 0 && (a|b)&askReason == 0 && (a^b)&askNegated != 0
+	if a&b&askOpen == 0 || (a^b)&askNegated == 0 {
+		return false
+	}
+	if (a|b)&askReason == 0 {
+		return true
+	}
+	plain := a
+	if a&askNegated != 0 {
+		plain = b
+	}
+	return a&b&askReason != 0 && plain&askFailing == 0
 }

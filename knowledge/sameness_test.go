@@ -360,6 +360,35 @@ func TestInstantAnswerNegatedQuestion(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerNegatedWhy asks why something is so of a past question
+// asking why it is not, and the other way round: they ask opposite things,
+// unless the question not negated says the failure in a word ("fail",
+// "unable", "échoue").
+func TestInstantAnswerNegatedWhy(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Why can I see the finance channel?",
+		"Why can't I edit the roadmap page?",
+		"Pourquoi je ne reçois pas les notifications Jira ?",
+		"Why doesn't the VPN connect on my phone?",
+		"Pourquoi le VPN ne se connecte pas sur mon téléphone ?",
+		"How do I book a meeting room?",
+	)
+	withLexicon(t, e)
+	notHandedBack(t, e, "it asks why the opposite is so",
+		"Why can't I see the finance channel?",
+		"Why can I edit the roadmap page?",
+		"Pourquoi je reçois les notifications Jira ?",
+		"Pourquoi je ne peux pas voir le canal finance ?",
+	)
+	handedBack(t, e, map[string]string{
+		"Why am I able to see the finance channel?":                       "q0",
+		"Why am I unable to edit the roadmap page?":                       "q1",
+		"Pourquoi je ne peux pas modifier la page roadmap ?":              "q1",
+		"Why does the VPN fail to connect on my phone?":                   "q3",
+		"Pourquoi je n'arrive pas à connecter le VPN sur mon téléphone ?": "q4",
+	})
+}
+
 // TestInstantAnswerOtherWayRound asks for the way back between the same
 // two ends as a past question: "from the office to the airport" keeps
 // every word of "from the airport to the office". None may be answered

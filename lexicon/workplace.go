@@ -125,6 +125,8 @@ var workplace = func() []knowledge.Pair {
 	verb("gérer", "manage", "handle")
 	verb("configurer", "set up", "configure")
 	verb("supprimer", "delete", "remove")
+	verb("modifier", "edit", "change", "modify")
+	verb("éditer", "edit")
 	verb("inscrire", "register", "sign up", "enroll")
 	verb("résilier", "cancel", "terminate")
 	noun("pièce jointe", "attachment")
