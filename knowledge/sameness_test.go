@@ -558,6 +558,28 @@ func TestInstantAnswerMisspelt(t *testing.T) {
 	)
 }
 
+// TestInstantAnswerNameNotMisspelt asks about a word one letter from a
+// name the history holds once: a word written with a capital inside a
+// sentence is a name, no misspelling, either way round. A word misspelt
+// beside the name is still read as its word.
+func TestInstantAnswerNameNotMisspelt(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"How do I get access to Looker?",
+		"Where can I store my bike?",
+		"Where is the wifi password for guests?",
+		"How do I book a meeting room?",
+	)
+	withLexicon(t, e)
+	notHandedBack(t, e, "the name is not the word misspelt",
+		"How do I get access to a locker?",
+	)
+	handedBack(t, e, map[string]string{
+		"How do I get acess to Looker?":         "q0",
+		"Where is the wifi pasword for guests?": "q2",
+		"How do I get access to looker?":        "q0",
+	})
+}
+
 // askedAgain is a case of past questions asked again: the questions
 // that ask what one of them asks, and the near-misses that do not.
 type askedAgain struct {
