@@ -363,7 +363,7 @@ func TestInstantAnswerNegatedQuestion(t *testing.T) {
 // TestInstantAnswerNegatedWhy asks why something is so of a past question
 // asking why it is not, and the other way round: they ask opposite things,
 // unless the question not negated says the failure in a word ("fail",
-// "unable", "échoue").
+// "unable", "échoue"). Chat French drops the "ne" of "ne… plus".
 func TestInstantAnswerNegatedWhy(t *testing.T) {
 	e := mustAnswered(t, "q%d", 3,
 		"Why can I see the finance channel?",
@@ -386,6 +386,8 @@ func TestInstantAnswerNegatedWhy(t *testing.T) {
 		"Pourquoi je ne peux pas modifier la page roadmap ?":              "q1",
 		"Why does the VPN fail to connect on my phone?":                   "q3",
 		"Pourquoi je n'arrive pas à connecter le VPN sur mon téléphone ?": "q4",
+		"Pourquoi le VPN se connecte plus sur mon téléphone ?":            "q4",
+		"Pourquoi je reçois plus les notifications Jira ?":                "q2",
 	})
 }
 
