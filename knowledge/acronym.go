@@ -47,6 +47,7 @@ func (b bag) withText(text string) bag {
 	b.phrase.tokens = tokens
 	b.senses, b.saysSense = verbSensesIn(tokens)
 	b.asking, b.reaching = askingWords(text), reachingWords(text)
+	b.names = namesIn(text)
 	b.acronyms = make(map[int][]rune)
 	for i, w := range b.words {
 		if letters, ok := b.vocabulary.acronym(w, capitals); ok {

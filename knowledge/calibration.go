@@ -77,8 +77,10 @@ const (
 // ("in charge of", "s'occuper de"); words of locking and of staging. 24:
 // two questions asking why, one negated, opposed unless the other says
 // the failure in a word; the French "ne" and "n'" negate. 25: "modifier"
-// and "éditer" are "edit".
-const ConfidenceModel = 25
+// and "éditer" are "edit". 26: a word written as a name ("Looker") is no
+// misspelling. 27: chat French's "plus" without its "ne" negates ("ça
+// marche plus").
+const ConfidenceModel = 27
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -103,6 +103,8 @@ type bag struct {
 	// of its own words may be.
 	vocabulary vocabulary
 	misspelt   []bool
+	// names are its words written as names (namesIn), never misspelt.
+	names map[string]bool
 }
 
 // courtesies are the words that greet, ask kindly or thank, and say
@@ -184,7 +186,7 @@ func held(weight float64) float64 { return math.Sqrt(weight) }
 // spelling's American one; see alsoSpelt), or surely when one of b's words
 // is w misspelt, clipped or contracted, or w one of them so, or when two
 // of b's words side by side make w (spelling.go).
-func (b bag) found(w Word) float64 {
+func (b bag) found(w Word, name bool) float64 {
 	best := 0.0
 	for _, t := range w.Terms {
 		best = math.Max(best, b.holds[t])
@@ -192,7 +194,7 @@ func (b bag) found(w Word) float64 {
 	for _, t := range b.vocabulary.alsoSpelt(w) {
 		best = math.Max(best, b.holds[t])
 	}
-	if best == 0 && (b.holdsMisspelt(w) || b.holdsApart(w) || b.holdsClipped(w)) {
+	if best == 0 && (b.holdsMisspelt(w, name) || b.holdsApart(w) || b.holdsClipped(w)) {
 		return 1
 	}
 	return best
@@ -242,7 +244,7 @@ func compare(asked, old bag) sameness {
 		total := from.total
 		for _, i := range from.distinct {
 			w := from.words[i]
-			f := in.found(w)
+			f := in.found(w, from.names[w.Text])
 			if f == 0 && !read {
 				spellingAcronyms, read = in.spellingAcronymsOf(from), true
 			}
@@ -361,7 +363,7 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 			if len(w.Terms) == 0 {
 				continue
 			}
-			held = held || in.found(w) > 0
+			held = held || in.found(w, from.names[w.Text]) > 0
 			share += from.meaning[w.Terms[0]]
 			heaviest = math.Max(heaviest, from.meaning[w.Terms[0]])
 		}

@@ -359,12 +359,42 @@ var negations = map[string]bool{
 
 // negated reports whether words hold a negation: one of negations, the t
 // of "don't" and "can't", which follows an n ("a-t-il" has a t that
-// negates nothing), or the French "n'" before a vowel ("je n'arrive plus
-// à me connecter").
+// negates nothing), the French "n'" before a vowel ("je n'arrive plus à
+// me connecter"), or the "plus" of chat French that drops its "ne" (see
+// chatNoLonger).
 func negated(words []string) bool {
 	for i, w := range words {
 		if negations[w] || w == "t" && i > 0 && strings.HasSuffix(words[i-1], "n") ||
-			w == "n" && i+1 < len(words) && strings.ContainsRune("aeiouyhéèêàâîôû", []rune(words[i+1])[0]) {
+			w == "n" && i+1 < len(words) && strings.ContainsRune("aeiouyhéèêàâîôû", []rune(words[i+1])[0]) ||
+			w == "plus" && chatNoLonger(words, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// Chat French drops the "ne" of "ne… plus" ("ça marche plus", "je reçois
+// plus les notifications"), where "plus" is no longer, not more. It is
+// read so after a verb whose subject opens two to four words before ("je
+// me connecte plus", "le VPN marche plus"), and where a sentence goes on
+// after a verb: at its end, or before a determiner, a pronoun or a
+// preposition. Before an adjective, "de" or "que", or after "être", it is
+// more ("plus vite", "plus de congés", "il est plus cher").
+var (
+	frenchSubjects = wordSet("je j tu il elle on nous vous ils elles ça ca le la les l mon ma mes son sa ses ce cet cette")
+	afterAVerb     = wordSet(`
+		le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cet cette ces
+		me m te t se s nous vous y en lui à au aux sur dans sous avec pour depuis chez rien personne jamais`)
+	formsOfEtre = wordSet("suis es est sommes êtes sont étais était étaient sera seront")
+)
+
+// chatNoLonger tells whether the "plus" at words[i] says no longer.
+func chatNoLonger(words []string, i int) bool {
+	if i+1 < len(words) && !afterAVerb[words[i+1]] || i > 0 && formsOfEtre[words[i-1]] {
+		return false
+	}
+	for j := i - 2; j >= max(0, i-4); j-- {
+		if frenchSubjects[words[j]] {
 			return true
 		}
 	}

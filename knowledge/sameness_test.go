@@ -363,7 +363,7 @@ func TestInstantAnswerNegatedQuestion(t *testing.T) {
 // TestInstantAnswerNegatedWhy asks why something is so of a past question
 // asking why it is not, and the other way round: they ask opposite things,
 // unless the question not negated says the failure in a word ("fail",
-// "unable", "échoue").
+// "unable", "échoue"). Chat French drops the "ne" of "ne… plus".
 func TestInstantAnswerNegatedWhy(t *testing.T) {
 	e := mustAnswered(t, "q%d", 3,
 		"Why can I see the finance channel?",
@@ -386,6 +386,8 @@ func TestInstantAnswerNegatedWhy(t *testing.T) {
 		"Pourquoi je ne peux pas modifier la page roadmap ?":              "q1",
 		"Why does the VPN fail to connect on my phone?":                   "q3",
 		"Pourquoi je n'arrive pas à connecter le VPN sur mon téléphone ?": "q4",
+		"Pourquoi le VPN se connecte plus sur mon téléphone ?":            "q4",
+		"Pourquoi je reçois plus les notifications Jira ?":                "q2",
 	})
 }
 
@@ -556,6 +558,28 @@ func TestInstantAnswerMisspelt(t *testing.T) {
 		"How do I set up the VPN on my phone for gmail?",
 		"Where is the offboarding checklist for engineers?",
 	)
+}
+
+// TestInstantAnswerNameNotMisspelt asks about a word one letter from a
+// name the history holds once: a word written with a capital inside a
+// sentence is a name, no misspelling, either way round. A word misspelt
+// beside the name is still read as its word.
+func TestInstantAnswerNameNotMisspelt(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"How do I get access to Looker?",
+		"Where can I store my bike?",
+		"Where is the wifi password for guests?",
+		"How do I book a meeting room?",
+	)
+	withLexicon(t, e)
+	notHandedBack(t, e, "the name is not the word misspelt",
+		"How do I get access to a locker?",
+	)
+	handedBack(t, e, map[string]string{
+		"How do I get acess to Looker?":         "q0",
+		"Where is the wifi pasword for guests?": "q2",
+		"How do I get access to looker?":        "q0",
+	})
 }
 
 // askedAgain is a case of past questions asked again: the questions

@@ -280,11 +280,12 @@ func contracts(short, long string) bool {
 // (see oneEdit) where either of the two may be misspelt: as written, or by
 // their English stems, so that "recieved" is "receive". Not by their
 // French stems, which write a doubled letter once: "offboarding" would be
-// "ofboard", one letter from "onboard".
-func (b bag) holdsMisspelt(w Word) bool {
-	wMisspelt := b.vocabulary.misspelt(w)
+// "ofboard", one letter from "onboard". A word written as a name (name,
+// for w) is not misspelt: see namesIn.
+func (b bag) holdsMisspelt(w Word, name bool) bool {
+	wMisspelt := !name && b.vocabulary.misspelt(w)
 	for i, o := range b.words {
-		if !wMisspelt && !b.misspelt[i] {
+		if !wMisspelt && (!b.misspelt[i] || b.names[o.Text]) {
 			continue
 		}
 		if oneEdit(w.Text, o.Text) || len(w.Terms) > 0 && len(o.Terms) > 0 && oneEdit(w.Terms[0], o.Terms[0]) {
@@ -292,6 +293,27 @@ func (b bag) holdsMisspelt(w Word) bool {
 		}
 	}
 	return false
+}
+
+// A word written with a capital inside a sentence is a name, a product's
+// or a place's, written so on purpose, and no misspelling however close
+// to a word it is: "How do I get access to Looker?" is not "…to a
+// locker?". A sentence's first word, and a word in capitals (an
+// acronym), tell nothing.
+
+// namesIn returns the words of text, lower-cased, written as names: a
+// capital then small letters, not opening a sentence.
+func namesIn(text string) map[string]bool {
+	var names map[string]bool
+	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
+		words := strings.FieldsFunc(sentence, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		for _, w := range words[min(1, len(words)):] {
+			if first, size := utf8.DecodeRuneInString(w); unicode.IsUpper(first) && strings.ToLower(w[size:]) == w[size:] && size < len(w) {
+				names = addTo(names, strings.ToLower(w))
+			}
+		}
+	}
+	return names
 }
 
 // misspelt tells whether w may be a word misspelt: a word of letters
