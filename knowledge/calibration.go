@@ -79,8 +79,8 @@ const (
 // the failure in a word; the French "ne" and "n'" negate. 25: "modifier"
 // and "éditer" are "edit". 26: a word written as a name ("Looker") is no
 // misspelling. 27: chat French's "plus" without its "ne" negates ("ça
-// marche plus").
-const ConfidenceModel = 27
+// marche plus"). 28: "séminaire" is an offsite.
+const ConfidenceModel = 28
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

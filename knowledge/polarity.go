@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The analysis drops the little words of both languages, since they say
@@ -365,12 +366,19 @@ var negations = map[string]bool{
 func negated(words []string) bool {
 	for i, w := range words {
 		if negations[w] || w == "t" && i > 0 && strings.HasSuffix(words[i-1], "n") ||
-			w == "n" && i+1 < len(words) && strings.ContainsRune("aeiouyhéèêàâîôû", []rune(words[i+1])[0]) ||
+			w == "n" && i+1 < len(words) && beforeElision(words[i+1]) ||
 			w == "plus" && chatNoLonger(words, i) {
 			return true
 		}
 	}
 	return false
+}
+
+// beforeElision tells whether word opens with a vowel or an h, before
+// which French elides "ne" to "n'".
+func beforeElision(word string) bool {
+	first, _ := utf8.DecodeRuneInString(FoldAccents(word))
+	return strings.ContainsRune("aeiouyh", first)
 }
 
 // Chat French drops the "ne" of "ne… plus" ("ça marche plus", "je reçois
@@ -630,7 +638,7 @@ var failingWords = func() map[string]bool {
 	const words = `
 		fail fails failed failing failure unable impossible broken broke crash crashes crashed crashing
 		error errors stuck refuse refuses refused freeze freezes froze frozen
-		échoue échouent échouer échoué échec impossible incapable erreur erreurs plante plantent planté
+		échoue échouent échouer échoué échec incapable erreur erreurs plante plantent planté
 		bloqué bloquée cassé cassée refuse refusent panne`
 	// Chat often writes French without its accents.
 	return wordSet(words + FoldAccents(words))

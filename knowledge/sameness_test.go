@@ -1218,12 +1218,14 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"Do I need approval for a business trip abroad?",
 			"Where is the canteen?",
 			"What's the deadline for submitting timesheets?",
+			"Where are the photos from the offsite?",
 		},
 		same: map[string]int{
 			"Où sont les logs de l'API de paiement ?":                     0,
 			"Comment lancer les tests unitaires en local ?":               1,
 			"Faut-il une autorisation pour un déplacement à l'étranger ?": 2,
 			"Quelle est la date limite pour les feuilles de temps ?":      4,
+			"Où sont les photos du séminaire ?":                           5,
 		},
 		near: []string{
 			"Où sont les métriques de l'API de paiement ?",

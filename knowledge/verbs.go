@@ -48,8 +48,8 @@ import (
 // de… ?" ask; "manage", "handle" and "gérer" where a verb stands ("my
 // Slack handle" is a name), the phrases wherever they stand.
 
-// verbsWhereAVerbStands are the verbs of getting, of approving and of
-// submitting, without accents, each with the sense it asks: read as one
+// verbsWhereAVerbStands are the verbs of getting, of approving, of
+// submitting and of managing, without accents, each with the sense it asks: read as one
 // only where a verb stands (above).
 var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)

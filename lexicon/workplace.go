@@ -95,6 +95,7 @@ var workplace = func() []knowledge.Pair {
 	noun("épargne salariale", "employee savings plan")
 	noun("comité de direction", "leadership team", "executive committee")
 	noun("réunion générale", "all-hands meeting", "all-hands")
+	noun("séminaire", "offsite")
 
 	// Offices and travel.
 	noun("carte de visite", "business card")
