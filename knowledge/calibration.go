@@ -79,8 +79,9 @@ const (
 // the failure in a word; the French "ne" and "n'" negate. 25: "modifier"
 // and "éditer" are "edit". 26: a word written as a name ("Looker") is no
 // misspelling. 27: chat French's "plus" without its "ne" negates ("ça
-// marche plus"). 28: "séminaire" is an offsite.
-const ConfidenceModel = 28
+// marche plus"). 28: "séminaire" is an offsite. 29: verbs of updating
+// ask alike ("bump", "upgrade", "mettre à jour").
+const ConfidenceModel = 29
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -968,6 +968,25 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			},
 			why: "it asks about another thing",
 		},
+		{
+			name: "updating",
+			history: []string{
+				"How do I bump the Go version in the Dockerfile?",
+				"How do I update Chrome on my Mac?",
+				"Where can I see the latest update of the roadmap?",
+			},
+			same: map[string]int{
+				"How do I upgrade the Go version in our Dockerfile?": 0,
+				"How can I upgrade Chrome on my Mac?":                1,
+				"Comment mettre à jour Chrome sur mon Mac ?":         1,
+			},
+			near: []string{
+				"How do I pin the Go version in the Dockerfile?",
+				"How do I uninstall Chrome on my Mac?",
+				"Where can I see the latest version of the roadmap?",
+			},
+			why: "it does another thing",
+		},
 	})
 }
 

@@ -46,10 +46,12 @@ import (
 // managing: "Who manages the AWS account?" asks what "Who is in charge of
 // the AWS account?", "Who handles…?", "Qui gère… ?" and "Qui s'occupe
 // de… ?" ask; "manage", "handle" and "gérer" where a verb stands ("my
-// Slack handle" is a name), the phrases wherever they stand.
+// Slack handle" is a name), the phrases wherever they stand. So does
+// updating: "update", "upgrade", "bump" (a version) where a verb stands
+// ("the latest update" is a thing), "mettre à jour" wherever it stands.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
-// submitting and of managing, without accents, each with the sense it asks: read as one
+// submitting, of updating and of managing, without accents, each with the sense it asks: read as one
 // only where a verb stands (above).
 var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)
@@ -91,6 +93,10 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			soumettre soumets soumet soumettons soumettez soumettent soumis soumise soumises
 			envoyer envoie envoies envoyons envoyez envoient envoyé envoyée envoyés envoyées
 			transmettre transmets transmet transmettons transmettez transmettent transmis transmise transmises`,
+		updating: `
+			update updates updating updated
+			upgrade upgrades upgrading upgraded
+			bump bumps bumping bumped`,
 		managing: `
 			manage manages managing managed
 			handle handles handling handled
@@ -164,6 +170,9 @@ const (
 	// Managing: "Who manages the AWS account?" asks what "Who is in
 	// charge of…?" and "Qui s'occupe de… ?" ask.
 	managing
+	// Updating: "How do I bump the Go version?" asks what "How do I
+	// upgrade the Go version?" and "Comment mettre à jour… ?" ask.
+	updating
 	verbSenses
 )
 
@@ -222,6 +231,9 @@ var sensePhrases = func() map[string][]sensePhrase {
 			renommer renomme renommes renommons renommez renomment renommé renommée renommés renommées`),
 			"change the name", "changes the name", "changed the name", "changing the name",
 			"changer le nom", "change le nom", "changé le nom"),
+		updating: phrases(`
+			mettre à jour, mets à jour, met à jour, mettons à jour, mettez à jour, mettent à jour,
+			mis à jour, mise à jour, mises à jour`),
 		managing: phrases(`
 			in charge of, responsible for, look after, looks after, looking after, looked after,
 			en charge de, en charge du, en charge des, responsable de, responsable du, responsable des,
