@@ -80,8 +80,9 @@ const (
 // and "éditer" are "edit". 26: a word written as a name ("Looker") is no
 // misspelling. 27: chat French's "plus" without its "ne" negates ("ça
 // marche plus"). 28: "séminaire" is an offsite. 29: verbs of updating
-// ask alike ("bump", "upgrade", "mettre à jour").
-const ConfidenceModel = 29
+// ask alike ("bump", "upgrade", "mettre à jour"). 30: "autoriser" is
+// "allow", and French's "avoir" a verb of getting where a verb stands.
+const ConfidenceModel = 30
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

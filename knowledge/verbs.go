@@ -15,7 +15,10 @@ import (
 // it: "How can I get business cards?" asks what "How do I order business
 // cards?" asks, and "Comment demander un jour de télétravail ?" what
 // "Comment poser un jour de télétravail ?" does. The verbs of getting are
-// a closed class, written here with their forms, as the courtesies are.
+// a closed class, written here with their forms, as the courtesies are;
+// French's "avoir" is one where a verb stands, in the infinitive only
+// ("Est-ce que je peux avoir une avance ?", can I get an advance), its
+// other forms being the auxiliary.
 // Each way to get something (buying, booking, claiming, finding) asks what
 // getting in general asks, but not what another way asks: "How do I claim
 // travel expenses?" is not "Where do I find the expense policy for
@@ -61,6 +64,7 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			obtain obtains obtaining obtained
 			request requests requesting requested
 			obtenir obtiens obtient obtenons obtenez obtiennent obtenu obtenue obtenus obtenues
+			avoir
 			demander demande demandes demandons demandez demandent demandé demandée demandés demandées`,
 		buying: `
 			order orders ordering ordered

@@ -133,6 +133,7 @@ var workplace = func() []knowledge.Pair {
 	noun("pièce jointe", "attachment")
 	noun("mot de passe", "password")
 	verb("réinitialiser", "reset")
+	verb("autoriser", "allow", "authorize")
 	verb("bloquer", "lock", "block")
 	verb("débloquer", "unlock", "unblock")
 	verb("verrouiller", "lock")
