@@ -657,12 +657,22 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		if a.Sure && across[a.Question.ID] != across[b.Question.ID] {
 			return !across[a.Question.ID]
 		}
-		if ca, cb := closeness[a.Question.ID], closeness[b.Question.ID]; ca != cb {
+		if ca, cb := closeness[a.Question.ID], closeness[b.Question.ID]; !sameScore(ca, cb) {
 			return ca > cb
 		}
 		return newer(a.Question, b.Question)
 	})
 	return matches, nil
+}
+
+// sameScore tells whether two search scores are one: two past questions
+// analysed alike ("inclusion du code source", "pas d'inclusion du code
+// source", whose "pas" the analysis drops) score the same but for the
+// last bits of a float, which differ with the order bleve sums in, and so
+// with how its segments happen to be merged. Compared as they are, the
+// first of two such matches changed from run to run.
+func sameScore(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 }
 
 // newer tells whether a was asked after b, or at the same time with the

@@ -155,3 +155,23 @@ func TestContracts(t *testing.T) {
 		}
 	}
 }
+
+// TestSameScore compares search scores as one when they differ only in
+// the last bits a float sum leaves, as two questions analysed alike
+// score, and as two otherwise.
+func TestSameScore(t *testing.T) {
+	for _, c := range []struct {
+		a, b float64
+		same bool
+	}{
+		{0.62848570435069162, 0.62848570435069151, true},
+		{0.71828226230757086, 0.71828226230757075, true},
+		{0.6284, 0.6285, false},
+		{1e-12, 2e-12, false},
+		{0, 0, true},
+	} {
+		if got := sameScore(c.a, c.b); got != c.same {
+			t.Errorf("sameScore(%v, %v) = %v, want %v", c.a, c.b, got, c.same)
+		}
+	}
+}
