@@ -82,7 +82,9 @@ const (
 // marche plus"). 28: "séminaire" is an offsite. 29: verbs of updating
 // ask alike ("bump", "upgrade", "mettre à jour"). 30: "autoriser" is
 // "allow", and French's "avoir" a verb of getting where a verb stands.
-const ConfidenceModel = 30
+// 31: a route of one end goes the other way from its end ("to the
+// airport", "from the airport").
+const ConfidenceModel = 31
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -205,10 +205,22 @@ var (
 	}
 )
 
+// A route may say one end only: "Can I expense a taxi to the airport?"
+// goes the other way from "…a taxi from the airport?", and "How do I
+// migrate to Gmail?" from "How do I migrate from Gmail?". One end is read
+// after the words that say a way and nothing else ("from", "depuis",
+// "to", "into", "vers"): "de" and "à" also make compounds ("le modèle de
+// contrat", "machine à café"), and "a" is the English article.
+var (
+	halfRouteFrom = map[string]bool{"from": true, "depuis": true}
+	halfRouteTo   = map[string]bool{"to": true, "into": true, "vers": true}
+)
+
 // routeOf returns the route words say, folded and split as polarityOf
 // splits them: the first end after a word of routeFrom, and the end after
 // the first word of routeTo that follows it, or else the last before it
-// ("switch to Gmail from Outlook"). The zero route when they say none.
+// ("switch to Gmail from Outlook"); or one end alone after a word of
+// halfRouteFrom or halfRouteTo. The zero route when they say none.
 func routeOf(words []string) route {
 	end := func(i int) string {
 		for ; i < len(words); i++ {
@@ -233,21 +245,37 @@ func routeOf(words []string) route {
 				}
 			}
 		}
+		// Before the start, "a" is rather the English article ("a taxi
+		// from the airport") than the French "à".
 		for j := i - 1; j >= 0; j-- {
-			if routeTo[words[j]] {
+			if routeTo[words[j]] && words[j] != "a" {
 				if to := end(j + 1); to != "" && to != from {
 					return route{from, to}
 				}
 			}
 		}
+		if halfRouteFrom[w] {
+			return route{from: from}
+		}
 		return route{}
+	}
+	for i, w := range words {
+		if halfRouteTo[w] {
+			if to := end(i + 1); to != "" {
+				return route{to: to}
+			}
+		}
 	}
 	return route{}
 }
 
-// reversed reports whether b goes between a's two ends the other way.
+// reversed reports whether b goes between a's two ends the other way, or
+// from the one end a goes to, or to the one a goes from.
 func (a route) reversed(b route) bool {
-	return a.from != "" && a.to != "" && a.from != a.to && a.from == b.to && a.to == b.from
+	if a.from == "" || a.to == "" {
+		return a.from+a.to != "" && a.from == b.to && a.to == b.from
+	}
+	return a.from != a.to && a.from == b.to && a.to == b.from
 }
 
 // The word a question begins with says what it asks for, and the index

@@ -393,7 +393,8 @@ func TestInstantAnswerNegatedWhy(t *testing.T) {
 
 // TestInstantAnswerOtherWayRound asks for the way back between the same
 // two ends as a past question: "from the office to the airport" keeps
-// every word of "from the airport to the office". None may be answered
+// every word of "from the airport to the office"; and from the one end a
+// past question goes to ("a taxi from the airport", "to the airport"). None may be answered
 // without asking anyone; the same way said in another order must be.
 func TestInstantAnswerOtherWayRound(t *testing.T) {
 	e := mustAnswered(t, "q%d", 3,
@@ -401,18 +402,27 @@ func TestInstantAnswerOtherWayRound(t *testing.T) {
 		"How do I move a ticket from Jira to GitHub?",
 		"Comment passer d'Outlook à Gmail ?",
 		"Who translates documents from French to English?",
+		"Can I expense a taxi to the airport?",
+		"How do I migrate to Gmail?",
+		"How do I copy files from the shared drive?",
 	)
 	notHandedBack(t, e, "it goes the other way round",
 		"How do I get from the office to the airport?",
 		"How do I move a ticket from GitHub to Jira?",
 		"Comment passer de Gmail à Outlook ?",
 		"Who translates documents from English to French?",
+		"Can I expense a taxi from the airport?",
+		"How do I migrate from Gmail?",
+		"How do I copy files to the shared drive?",
 	)
 	handedBack(t, e, map[string]string{
 		"How do I get to the office from the airport?":       "q0",
 		"How can I move a ticket from Jira to GitHub?":       "q1",
 		"Comment passer d'Outlook vers Gmail ?":              "q2",
 		"Who translates documents from French into English?": "q3",
+		"Can I claim a taxi to the airport?":                 "q4",
+		"How can I migrate to Gmail?":                        "q5",
+		"How can I copy files from the shared drive?":        "q6",
 	})
 }
 
