@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -479,17 +480,44 @@ var askOpeners = func() map[string]bool {
 // negated, and whether one asks if one may or must.
 func askedOf(text string) asked {
 	var found asked
+	inverted := invertsSubject(text)
 	for words, i := range sentencesOf(text) {
 		found |= modalOf(words)
 		if slices.ContainsFunc(words, func(w string) bool { return failingWords[w] }) {
 			found |= askFailing
 		}
 		if i < len(words) {
-			found |= askedAt(words, i)
+			found |= askedAt(words, i, inverted)
 		}
 	}
 	return found
 }
+
+// invertsSubject tells whether text asks in French by putting the
+// subject's pronoun after its verb, with a hyphen: "Quand le budget
+// est-il validé ?", "Quand la paie est-elle versée ?". Then a "quand"
+// before a subject asks when, as English "when" does before an
+// auxiliary; otherwise it opens a clause ("Quand je me connecte, ça
+// plante"). Not "-on", which English writes too ("add-on").
+func invertsSubject(text string) bool {
+	for rest := text; ; {
+		i := strings.IndexByte(rest, '-')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+		word := rest
+		if end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }); end >= 0 {
+			word = rest[:end]
+		}
+		if invertedPronouns[strings.ToLower(word)] {
+			return true
+		}
+	}
+}
+
+// invertedPronouns are the subjects French puts after a verb to ask.
+var invertedPronouns = wordSet("il elle ils elles")
 
 // sentencesOf yields the sentences of text, each as its words, with where
 // its question word would stand: after askOpeners (len(words) when none
@@ -606,15 +634,16 @@ func reachingWords(text string) map[string]bool {
 }
 
 // askedAt returns what the sentence words asks for with the question word
-// at i, if it is one.
-func askedAt(words []string, i int) asked {
+// at i, if it is one; inverted tells whether its text asks by inverting
+// a French subject (invertsSubject).
+func askedAt(words []string, i int, inverted bool) asked {
 	ph, ok := askPhraseAt(words, i)
 	if !ok {
 		return 0
 	}
 	end := i + len(ph.words)
 	switch {
-	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]]:
+	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted:
 		return 0
 	case ph.asks == askPerson:
 		// "Who can help?" asks for nobody in particular; "Who knows
@@ -627,7 +656,7 @@ func askedAt(words []string, i int) asked {
 		case j == len(words):
 			return 0
 		case j > end && len(askPhrases[words[j]]) > 0:
-			return askedAt(words, j)
+			return askedAt(words, j, inverted)
 		}
 	}
 	found := ph.asks | askOpen
