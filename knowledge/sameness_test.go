@@ -1090,6 +1090,24 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 			"Quand la prime annuelle est-elle versée ?",
 		},
 		why: "it asks when, not who",
+	}, {
+		name: "where",
+		history: []string{
+			"Where do I return my old laptop?",
+			"Où rendre mon badge visiteur ?",
+			"Where do I get a parking badge?",
+			"How do I book a meeting room?",
+		},
+		same: map[string]int{
+			"Where should I return my old laptop?":   0,
+			"Où dois-je rendre mon badge visiteur ?": 1,
+		},
+		near: []string{
+			"When do I return my old laptop?",
+			"Quand rendre mon badge visiteur ?",
+			"How much does a parking badge cost?",
+		},
+		why: "it asks for a time or a quantity, not a place",
 	}})
 }
 
