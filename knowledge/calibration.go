@@ -83,8 +83,10 @@ const (
 // ask alike ("bump", "upgrade", "mettre à jour"). 30: "autoriser" is
 // "allow", and French's "avoir" a verb of getting where a verb stands.
 // 31: a route of one end goes the other way from its end ("to the
-// airport", "from the airport").
-const ConfidenceModel = 31
+// airport", "from the airport"). 32: a French "quand" before a subject
+// asks when in a text that inverts its subject ("est-il"). 33: "where"
+// asks for a place, not a time, a quantity or a reason.
+const ConfidenceModel = 33
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -281,11 +282,14 @@ func (a route) reversed(b route) bool {
 // The word a question begins with says what it asks for, and the index
 // drops it with the other little words: "When are travel expenses
 // approved?" and "Who approves travel expenses?" keep the same words, and
-// ask for a time and a person. Four kinds of answer are told apart: a
-// person, a time, a reason, a quantity (how much, how many, how long).
-// "Where", "how", "what" and "which" ask for any of them ("What is the
+// ask for a time and a person. Five kinds of answer are told apart: a
+// person, a time, a reason, a quantity (how much, how many, how long) and
+// a place. "How", "what" and "which" ask for any of them ("What is the
 // deadline?" is "When is the deadline?", "How do I get a parking badge?"
-// is often "Who gives parking badges?") and for none in particular.
+// is often "Who gives parking badges?") and for none in particular. A
+// place and a person are asked alike: "Where do I get a parking badge?"
+// asks who gives them as often as where; but not when ("When do I return
+// my old laptop?" is not "Where do I return my old laptop?").
 //
 // A question that opens so and is negated asks for the others: "Which
 // meeting rooms don't have a projector?" is not "Which meeting rooms have
@@ -304,6 +308,7 @@ const (
 	askTime
 	askReason
 	askQuantity
+	askPlace
 	// askOpen is set when a sentence opens with a question word, of a
 	// kind or not; askNegated when such a sentence is negated.
 	askOpen
@@ -316,7 +321,7 @@ const (
 	// of failure (failingWords).
 	askFailing
 
-	askKinds = askPerson | askTime | askReason | askQuantity
+	askKinds = askPerson | askTime | askReason | askQuantity | askPlace
 )
 
 // A yes-or-no question that opens with a modal asks whether one may or
@@ -374,8 +379,9 @@ var askWords = map[asked][]string{
 	askTime:     {"when", "what time", "what date", "which day", "what day", "since when", "quand", "depuis quand", "à quelle heure", "quel jour", "quelle date", "quelle heure"},
 	askReason:   {"why", "how come", "pourquoi", "pour quelle raison"},
 	askQuantity: {"how much", "how many", "how long", "combien", "combien de temps", "combien dure", "combien durent"},
-	askOpen: {"what", "which", "where", "how", "que", "qu", "quoi", "quel", "quelle", "quels", "quelles",
-		"lequel", "laquelle", "lesquels", "lesquelles", "où", "comment"},
+	askPlace:    {"where", "où"},
+	askOpen: {"what", "which", "how", "que", "qu", "quoi", "quel", "quelle", "quels", "quelles",
+		"lequel", "laquelle", "lesquels", "lesquelles", "comment"},
 }
 
 // negations are the words that negate a sentence, as phraseWords splits
@@ -479,17 +485,44 @@ var askOpeners = func() map[string]bool {
 // negated, and whether one asks if one may or must.
 func askedOf(text string) asked {
 	var found asked
+	inverted := invertsSubject(text)
 	for words, i := range sentencesOf(text) {
 		found |= modalOf(words)
 		if slices.ContainsFunc(words, func(w string) bool { return failingWords[w] }) {
 			found |= askFailing
 		}
 		if i < len(words) {
-			found |= askedAt(words, i)
+			found |= askedAt(words, i, inverted)
 		}
 	}
 	return found
 }
+
+// invertsSubject tells whether text asks in French by putting the
+// subject's pronoun after its verb, with a hyphen: "Quand le budget
+// est-il validé ?", "Quand la paie est-elle versée ?". Then a "quand"
+// before a subject asks when, as English "when" does before an
+// auxiliary; otherwise it opens a clause ("Quand je me connecte, ça
+// plante"). Not "-on", which English writes too ("add-on").
+func invertsSubject(text string) bool {
+	for rest := text; ; {
+		i := strings.IndexByte(rest, '-')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+		word := rest
+		if end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }); end >= 0 {
+			word = rest[:end]
+		}
+		if invertedPronouns[strings.ToLower(word)] {
+			return true
+		}
+	}
+}
+
+// invertedPronouns are the subjects French puts after a verb to ask.
+var invertedPronouns = wordSet("il elle ils elles")
 
 // sentencesOf yields the sentences of text, each as its words, with where
 // its question word would stand: after askOpeners (len(words) when none
@@ -606,15 +639,16 @@ func reachingWords(text string) map[string]bool {
 }
 
 // askedAt returns what the sentence words asks for with the question word
-// at i, if it is one.
-func askedAt(words []string, i int) asked {
+// at i, if it is one; inverted tells whether its text asks by inverting
+// a French subject (invertsSubject).
+func askedAt(words []string, i int, inverted bool) asked {
 	ph, ok := askPhraseAt(words, i)
 	if !ok {
 		return 0
 	}
 	end := i + len(ph.words)
 	switch {
-	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]]:
+	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted:
 		return 0
 	case ph.asks == askPerson:
 		// "Who can help?" asks for nobody in particular; "Who knows
@@ -627,7 +661,7 @@ func askedAt(words []string, i int) asked {
 		case j == len(words):
 			return 0
 		case j > end && len(askPhrases[words[j]]) > 0:
-			return askedAt(words, j)
+			return askedAt(words, j, inverted)
 		}
 	}
 	found := ph.asks | askOpen
@@ -673,13 +707,14 @@ var failingWords = func() map[string]bool {
 }()
 
 // differs reports whether two questions ask for different things: each
-// asks for a kind of answer and none the other asks for; one asks whether
+// asks for a kind of answer and none the other asks for, a place and a
+// person asked alike; one asks whether
 // one may and the other whether one must; or both open with a question
 // word and one is negated, the other not, unless either asks why and the
 // one not negated says a failure (a problem said two ways).
 func (a asked) differs(b asked) bool {
 	ka, kb := a&askKinds, b&askKinds
-	if ka != 0 && kb != 0 && ka&kb == 0 {
+	if ka != 0 && kb != 0 && ka&kb == 0 && ka|kb != askPerson|askPlace {
 		return true
 	}
 	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {

@@ -1073,6 +1073,41 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 			"Who do I ask for a parking badge?",
 		},
 		why: "the person is asked for something else, or does something else",
+	}, {
+		name: "French inversion",
+		history: []string{
+			"Qui valide le budget de déplacement ?",
+			"Qui verse la prime annuelle ?",
+			"Quand je me connecte au VPN, pourquoi ça plante ?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Qui est-ce qui valide le budget de déplacement ?": 0,
+			"Pourquoi ça plante quand je me connecte au VPN ?": 2,
+		},
+		near: []string{
+			"Quand le budget de déplacement est-il validé ?",
+			"Quand la prime annuelle est-elle versée ?",
+		},
+		why: "it asks when, not who",
+	}, {
+		name: "where",
+		history: []string{
+			"Where do I return my old laptop?",
+			"Où rendre mon badge visiteur ?",
+			"Where do I get a parking badge?",
+			"How do I book a meeting room?",
+		},
+		same: map[string]int{
+			"Where should I return my old laptop?":   0,
+			"Où dois-je rendre mon badge visiteur ?": 1,
+		},
+		near: []string{
+			"When do I return my old laptop?",
+			"Quand rendre mon badge visiteur ?",
+			"How much does a parking badge cost?",
+		},
+		why: "it asks for a time or a quantity, not a place",
 	}})
 }
 
