@@ -85,8 +85,9 @@ const (
 // 31: a route of one end goes the other way from its end ("to the
 // airport", "from the airport"). 32: a French "quand" before a subject
 // asks when in a text that inverts its subject ("est-il"). 33: "where"
-// asks for a place, not a time, a quantity or a reason.
-const ConfidenceModel = 33
+// asks for a place, not a time, a quantity or a reason. 34: the French
+// "planning" is a schedule, read from French only.
+const ConfidenceModel = 34
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

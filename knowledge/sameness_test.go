@@ -1285,6 +1285,7 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"Where are the photos from the offsite?",
 			"How many days of remote work are allowed per week?",
 			"Can I get an advance on my salary?",
+			"How do I add someone to the on-call schedule?",
 		},
 		same: map[string]int{
 			"Où sont les logs de l'API de paiement ?":                      0,
@@ -1294,6 +1295,7 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"Où sont les photos du séminaire ?":                            5,
 			"Combien de jours de télétravail sont autorisés par semaine ?": 6,
 			"Est-ce que je peux avoir une avance sur salaire ?":            7,
+			"Comment ajouter quelqu'un au planning d'astreinte ?":          8,
 		},
 		near: []string{
 			"Où sont les métriques de l'API de paiement ?",

@@ -84,6 +84,7 @@ var workplace = func() []knowledge.Pair {
 	verb("télétravailler", "work remotely", "work from home")
 	noun("échéance", "deadline", "due date")
 	nounFromFrench("date limite", "deadline")
+	nounFromFrench("planning", "schedule", "rota")
 	noun("plafond", "limit")
 	verb("déclarer", "report", "declare")
 	noun("prestataire", "contractor", "service provider")
