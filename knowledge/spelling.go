@@ -66,7 +66,7 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 // Not the pasts that are words of their own as often: a side ("left"),
 // lights ("LED"), a tool, a flower, fabric, a day ("Sat"), or an error's
 // "not found".
-var pastsOfTheirOwn = wordSet("left led saw rose felt fell shot sat lay found")
+var pastsOfTheirOwn = wordSet("left led saw rose felt fell shot sat found")
 
 // infinitiveTerms returns the terms of w's infinitive when w is an
 // irregular English past, and nil otherwise.

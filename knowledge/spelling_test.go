@@ -175,3 +175,14 @@ func TestSameScore(t *testing.T) {
 		}
 	}
 }
+
+// TestPastsOfTheirOwnArePasts checks that each past left out of reading
+// as its verb is one of the irregular pasts that would be read so: an
+// entry that is not leaves out nothing.
+func TestPastsOfTheirOwnArePasts(t *testing.T) {
+	for w := range pastsOfTheirOwn {
+		if _, ok := irregularEnglish[w]; !ok {
+			t.Errorf("%q is no irregular past nextdesk knows", w)
+		}
+	}
+}
