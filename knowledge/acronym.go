@@ -16,8 +16,10 @@ import (
 //
 // A word may be an acronym when no dictionary lists it, it is made of
 // letters, two to six, and a word of two is written in capitals: "PR" may
-// be a pull request, "pr" too many things. An acronym in capitals with a
-// small s is its plural: "PRs" are pull requests.
+// be a pull request, "pr" too many things. A word of two in capitals is
+// one even where a dictionary lists it, unless the whole text is in
+// capitals ("PO", "IT"). An acronym in capitals with a small s is its
+// plural: "PRs" are pull requests.
 
 // minAcronym and maxAcronym bound the letters of a word read as an
 // acronym.
@@ -49,8 +51,9 @@ func (b bag) withText(text string) bag {
 	b.asking, b.reaching = askingWords(text), reachingWords(text)
 	b.names = namesIn(text)
 	b.acronyms = make(map[int][]rune)
+	shouting := inCapitals(text)
 	for i, w := range b.words {
-		if letters, ok := b.vocabulary.acronym(w, capitals); ok {
+		if letters, ok := b.vocabulary.acronym(w, capitals, shouting); ok {
 			b.acronyms[i] = []rune(FoldAccents(letters))
 		}
 	}
@@ -79,8 +82,11 @@ func initial(word string) rune {
 }
 
 // acronym returns the letters of w when it may be an acronym; capitals
-// are the letters of the words written in capitals.
-func (v vocabulary) acronym(w Word, capitals map[string]string) (letters string, ok bool) {
+// are the letters of the words written in capitals, and shouting tells
+// whether the whole text is (then a word in capitals says nothing). A
+// word of two letters in capitals is one even where a dictionary lists
+// it: "PO" is a purchase order, though German's dictionary has "Po".
+func (v vocabulary) acronym(w Word, capitals map[string]string, shouting bool) (letters string, ok bool) {
 	letters, capitalised := capitals[w.Text]
 	if !capitalised {
 		letters = w.Text
@@ -92,7 +98,7 @@ func (v vocabulary) acronym(w Word, capitals map[string]string) (letters string,
 	if !lettersOnly(letters) {
 		return "", false
 	}
-	return letters, !v.lists(w)
+	return letters, n == minAcronym && !shouting || !v.lists(w)
 }
 
 // phrase is a question's text read for acronyms: its words as written,

@@ -86,8 +86,9 @@ const (
 // airport", "from the airport"). 32: a French "quand" before a subject
 // asks when in a text that inverts its subject ("est-il"). 33: "where"
 // asks for a place, not a time, a quantity or a reason. 34: the French
-// "planning" is a schedule, read from French only.
-const ConfidenceModel = 34
+// "planning" is a schedule, read from French only. 35: a word of two
+// letters in capitals is an acronym even where a dictionary lists it.
+const ConfidenceModel = 35
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -735,6 +735,7 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Who reviews the pull requests for the billing service?",
 				"Is the HR team in Lyon?",
 				"Where do I get a new access pass?",
+				"How do I create a purchase order in SAP?",
 			},
 			same: map[string]int{
 				"How many PTO days do interns get?":            0,
@@ -743,6 +744,7 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Combien de jours de RTT avons-nous ?":         3,
 				"Who reviews the PRs for the billing service?": 4,
 				"Is the human resources team in Lyon?":         5,
+				"how to create a PO in SAP":                    7,
 			},
 			near: []string{
 				"Where do I get a new nap?",
