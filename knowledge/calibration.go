@@ -87,8 +87,9 @@ const (
 // asks when in a text that inverts its subject ("est-il"). 33: "where"
 // asks for a place, not a time, a quantity or a reason. 34: the French
 // "planning" is a schedule, read from French only. 35: a word of two
-// letters in capitals is an acronym even where a dictionary lists it.
-const ConfidenceModel = 35
+// letters in capitals is an acronym even where a dictionary lists it. 36:
+// "chargé de compte" is an account manager.
+const ConfidenceModel = 36
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1288,6 +1288,7 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"How many days of remote work are allowed per week?",
 			"Can I get an advance on my salary?",
 			"How do I add someone to the on-call schedule?",
+			"Who is the account manager for Acme?",
 		},
 		same: map[string]int{
 			"Où sont les logs de l'API de paiement ?":                      0,
@@ -1298,6 +1299,7 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"Combien de jours de télétravail sont autorisés par semaine ?": 6,
 			"Est-ce que je peux avoir une avance sur salaire ?":            7,
 			"Comment ajouter quelqu'un au planning d'astreinte ?":          8,
+			"Qui est le chargé de compte pour Acme ?":                      9,
 		},
 		near: []string{
 			"Où sont les métriques de l'API de paiement ?",

@@ -88,6 +88,8 @@ var workplace = func() []knowledge.Pair {
 	noun("plafond", "limit")
 	verb("déclarer", "report", "declare")
 	noun("prestataire", "contractor", "service provider")
+	noun("chargé de compte", "account manager")
+	noun("chargé de clientèle", "account manager")
 	noun("stagiaire", "intern", "trainee")
 	noun("alternant", "apprentice")
 	noun("intérimaire", "temp", "temporary worker")
