@@ -33,7 +33,7 @@ const (
 // the letters of its words that may be acronyms.
 func (b bag) withText(text string) bag {
 	capitals := make(map[string]string)
-	tokens := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	tokens := strings.FieldsFunc(text, betweenWords)
 	b.phrase = phrase{initials: make([]rune, len(tokens)), meaning: make([]bool, len(tokens))}
 	for i, t := range tokens {
 		lower := strings.ToLower(t)

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"iter"
 	"slices"
 	"strings"
 	"unicode"
@@ -284,9 +285,16 @@ var englishAlike = func() map[string]string {
 // split at anything but a letter or a digit, so that "l'étranger",
 // "chauves-souris" and the same words in a dictionary's headword agree.
 func phraseWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	return strings.FieldsFunc(strings.ToLower(s), betweenWords)
+}
+
+// betweenWords tells whether r stands between words: anything but a
+// letter or a digit.
+func betweenWords(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// sentencesIn yields the sentences of text, split where one ends.
+func sentencesIn(text string) iter.Seq[string] {
+	return strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) })
 }
 
 // Len returns the number of headwords the lexicon knows, in both languages.

@@ -529,7 +529,7 @@ var invertedPronouns = wordSet("il elle ils elles")
 // is left).
 func sentencesOf(text string) iter.Seq2[[]string, int] {
 	return func(yield func([]string, int) bool) {
-		for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
+		for sentence := range sentencesIn(text) {
 			words := phraseWords(sentence)
 			i := 0
 			for i < len(words) && askOpeners[words[i]] {

@@ -3,7 +3,6 @@ package knowledge
 import (
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -74,9 +73,7 @@ func AbsentStatus(emoji, text string) bool {
 	if absentEmoji[strings.Trim(strings.ToLower(emoji), ":")] {
 		return true
 	}
-	words := strings.FieldsFunc(FoldAccents(strings.ToLower(text)), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	words := phraseWords(FoldAccents(strings.ToLower(text)))
 	folded := " " + strings.Join(words, " ") + " "
 	for _, p := range absentPhrases {
 		if strings.Contains(folded, " "+p+" ") {

@@ -305,8 +305,8 @@ func (b bag) holdsMisspelt(w Word, name bool) bool {
 // capital then small letters, not opening a sentence.
 func namesIn(text string) map[string]bool {
 	var names map[string]bool
-	for sentence := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".?!:;\n", r) }) {
-		words := strings.FieldsFunc(sentence, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for sentence := range sentencesIn(text) {
+		words := strings.FieldsFunc(sentence, betweenWords)
 		for _, w := range words[min(1, len(words)):] {
 			if first, size := utf8.DecodeRuneInString(w); unicode.IsUpper(first) && strings.ToLower(w[size:]) == w[size:] && size < len(w) {
 				names = addTo(names, strings.ToLower(w))
