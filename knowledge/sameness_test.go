@@ -972,13 +972,35 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"Who is responsible for the data team's AWS account?": 0,
 				"Qui s'occupe des badges d'accès ?":                   1,
 				"Who looks after payroll questions?":                  2,
+				"Who owns the data team's AWS account?":               0,
+				"Who's running the payroll questions?":                2,
+				"Qui pilote les badges d'accès ?":                     1,
 			},
 			near: []string{
 				"Who is in charge of the marketing team's AWS account?",
 				"Qui s'occupe des places de parking ?",
 				"Who handles pension questions?",
+				"Who owns the marketing team's AWS account?",
 			},
 			why: "it asks about another thing",
+		},
+		{
+			name: "launching",
+			history: []string{
+				"How do I run the integration tests locally?",
+				"Who runs the onboarding for engineers?",
+			},
+			same: map[string]int{
+				"How can I launch the integration tests locally?":   0,
+				"Comment lancer les tests d'intégration en local ?": 0,
+				"Who is in charge of the onboarding for engineers?": 1,
+				"Who leads the onboarding for engineers?":           1,
+			},
+			near: []string{
+				"How do I write the integration tests locally?",
+				"How do I run the onboarding script for engineers?",
+			},
+			why: "it does another thing, or asks how and not who",
 		},
 		{
 			name: "updating",
