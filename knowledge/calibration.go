@@ -90,7 +90,9 @@ const (
 // letters in capitals is an acronym even where a dictionary lists it. 36:
 // "chargé de compte" is an account manager. 37: owning, leading and "who
 // runs" ask what managing asks; running, launching and "lancer" ask alike.
-const ConfidenceModel = 37
+// 38: a question saying something is so ("is locked") is not one asking
+// how to do it ("How do I lock…?").
+const ConfidenceModel = 38
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

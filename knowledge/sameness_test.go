@@ -1426,3 +1426,33 @@ func TestInstantAnswerChatContractions(t *testing.T) {
 		},
 	}})
 }
+
+// TestInstantAnswerStateIsNotAction asks, of questions asking how to do
+// something, questions that say it is so: they ask how to get out of the
+// state, or why, and the index reads their participle as the verb.
+func TestInstantAnswerStateIsNotAction(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "states",
+		history: []string{
+			"How do I lock my Okta account?",
+			"How do I archive a Slack channel?",
+			"Comment désactiver le VPN sur mon portable ?",
+			"How do I pay the Figma invoice?",
+		},
+		same: map[string]int{
+			"How can I lock my Okta account?":                      0,
+			"How is the Figma invoice paid?":                       3,
+			"Comment puis-je désactiver le VPN sur mon portable ?": 2,
+		},
+		near: []string{
+			"My Okta account is locked",
+			"My Okta account is locked, how do I unlock it?",
+			"I got locked out of my Okta account",
+			"Why is my Slack channel archived?",
+			"Pourquoi le VPN est-il désactivé sur mon portable ?",
+			"Has the Figma invoice been paid?",
+			"Mon compte Okta est verrouillé",
+		},
+		why: "it says the thing is so, and does not ask how to do it",
+	}})
+}
