@@ -88,8 +88,11 @@ const (
 // asks for a place, not a time, a quantity or a reason. 34: the French
 // "planning" is a schedule, read from French only. 35: a word of two
 // letters in capitals is an acronym even where a dictionary lists it. 36:
-// "chargé de compte" is an account manager.
-const ConfidenceModel = 36
+// "chargé de compte" is an account manager. 37: owning, leading and "who
+// runs" ask what managing asks; running, launching and "lancer" ask alike.
+// 38: a question saying something is so ("is locked") is not one asking
+// how to do it ("How do I lock…?").
+const ConfidenceModel = 38
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

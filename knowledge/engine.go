@@ -622,7 +622,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 			// lacks is no swap of what is asked.
 			same = math.Min(same, compare(askedFullBag, newBag(fullWords[i], vocab, nil)).Overlap)
 		}
-		if askedWay.opposed(j.way) {
+		if askedWay.opposed(j.way) || j.across && e.statedAgainstDoneAcross(askedWay, askedLang, j.way, j.lang) {
 			same = 0
 		}
 		matches[i] = Match{Question: j.past, Answer: j.best, Sameness: same}

@@ -106,6 +106,9 @@ type polarity struct {
 	// they turn ("scroll up", "turn down") and the things they say are
 	// up or down ("Is the VPN down?").
 	ups, downs map[string]bool
+	// states and actions are the verbs it says as a state and those it
+	// asks how to do (state.go).
+	states, actions map[string]bool
 }
 
 // polarityOf returns the poles text says, what it asks for and its route.
@@ -122,6 +125,7 @@ func polarityOf(text string) polarity {
 	found.asks = askedOf(text)
 	found.route = routeOf(words)
 	found.ups, found.downs = turnedOf(words)
+	found.states, found.actions = statesAndActions(text)
 	return found
 }
 
@@ -130,7 +134,8 @@ func polarityOf(text string) polarity {
 // says both ways (a long body often does) opposes nothing on that pair.
 // Two texts that ask for different things (a time and a person), or whose
 // questions one negates and the other not, or that go between the same
-// two places the other way round, are opposed too.
+// two places the other way round, or one of which says as a state what
+// the other asks how to do, are opposed too.
 func (a polarity) opposed(b polarity) bool {
 	for p := pole(0); p < poles; p += 2 {
 		q := p.opposite()
@@ -138,7 +143,7 @@ func (a polarity) opposed(b polarity) bool {
 			return true
 		}
 	}
-	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b)
+	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || statedAgainstDone(a, b)
 }
 
 // "Up" and "down" are little words the analysis drops, and after the

@@ -972,13 +972,35 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"Who is responsible for the data team's AWS account?": 0,
 				"Qui s'occupe des badges d'accès ?":                   1,
 				"Who looks after payroll questions?":                  2,
+				"Who owns the data team's AWS account?":               0,
+				"Who's running the payroll questions?":                2,
+				"Qui pilote les badges d'accès ?":                     1,
 			},
 			near: []string{
 				"Who is in charge of the marketing team's AWS account?",
 				"Qui s'occupe des places de parking ?",
 				"Who handles pension questions?",
+				"Who owns the marketing team's AWS account?",
 			},
 			why: "it asks about another thing",
+		},
+		{
+			name: "launching",
+			history: []string{
+				"How do I run the integration tests locally?",
+				"Who runs the onboarding for engineers?",
+			},
+			same: map[string]int{
+				"How can I launch the integration tests locally?":   0,
+				"Comment lancer les tests d'intégration en local ?": 0,
+				"Who is in charge of the onboarding for engineers?": 1,
+				"Who leads the onboarding for engineers?":           1,
+			},
+			near: []string{
+				"How do I write the integration tests locally?",
+				"How do I run the onboarding script for engineers?",
+			},
+			why: "it does another thing, or asks how and not who",
 		},
 		{
 			name: "updating",
@@ -1402,5 +1424,35 @@ func TestInstantAnswerChatContractions(t *testing.T) {
 			"wheres the expense policy??": 0,
 			"why cant i log in to okta":   1,
 		},
+	}})
+}
+
+// TestInstantAnswerStateIsNotAction asks, of questions asking how to do
+// something, questions that say it is so: they ask how to get out of the
+// state, or why, and the index reads their participle as the verb.
+func TestInstantAnswerStateIsNotAction(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "states",
+		history: []string{
+			"How do I lock my Okta account?",
+			"How do I archive a Slack channel?",
+			"Comment désactiver le VPN sur mon portable ?",
+			"How do I pay the Figma invoice?",
+		},
+		same: map[string]int{
+			"How can I lock my Okta account?":                      0,
+			"How is the Figma invoice paid?":                       3,
+			"Comment puis-je désactiver le VPN sur mon portable ?": 2,
+		},
+		near: []string{
+			"My Okta account is locked",
+			"My Okta account is locked, how do I unlock it?",
+			"I got locked out of my Okta account",
+			"Why is my Slack channel archived?",
+			"Pourquoi le VPN est-il désactivé sur mon portable ?",
+			"Has the Figma invoice been paid?",
+			"Mon compte Okta est verrouillé",
+		},
+		why: "it says the thing is so, and does not ask how to do it",
 	}})
 }

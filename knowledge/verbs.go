@@ -47,14 +47,18 @@ import (
 // ("my files", "l'envoi"). Expensing something is claiming it, where a
 // verb stands ("Can I expense my phone bill?", not "my expenses"). And
 // managing: "Who manages the AWS account?" asks what "Who is in charge of
-// the AWS account?", "Who handles…?", "Qui gère… ?" and "Qui s'occupe
-// de… ?" ask; "manage", "handle" and "gérer" where a verb stands ("my
-// Slack handle" is a name), the phrases wherever they stand. So does
+// the AWS account?", "Who handles…?", "Who owns…?", "Qui gère… ?" and
+// "Qui s'occupe de… ?" ask; "manage", "handle", "own", "lead", "gérer",
+// "diriger" and "piloter" where a verb stands ("my Slack handle" is a
+// name, "my own laptop" no verb), "run" only after "who" (below), the
+// phrases wherever they stand. So does
 // updating: "update", "upgrade", "bump" (a version) where a verb stands
 // ("the latest update" is a thing), "mettre à jour" wherever it stands.
+// And launching: "launch", "execute", "lancer", "exécuter" and "run" (but
+// after "who") where a verb stands.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
-// submitting, of updating and of managing, without accents, each with the sense it asks: read as one
+// submitting, of updating, of launching and of managing, without accents, each with the sense it asks: read as one
 // only where a verb stands (above).
 var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)
@@ -101,10 +105,19 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			update updates updating updated
 			upgrade upgrades upgrading upgraded
 			bump bumps bumping bumped`,
+		launching: `
+			launch launches launching launched
+			execute executes executing executed
+			lancer lance lances lançons lancez lancent lancé lancée lancés lancées
+			exécuter exécute exécutes exécutons exécutez exécutent exécuté exécutée exécutés exécutées`,
 		managing: `
 			manage manages managing managed
 			handle handles handling handled
-			gérer gère gères gérons gérez gèrent géré gérée gérés gérées`,
+			own owns owning owned
+			lead leads leading led
+			gérer gère gères gérons gérez gèrent géré gérée gérés gérées
+			diriger dirige diriges dirigeons dirigez dirigent dirigé dirigée dirigés dirigées
+			piloter pilote pilotes pilotons pilotez pilotent piloté pilotée pilotés pilotées`,
 	} {
 		for f := range strings.FieldsSeq(FoldAccents(forms)) {
 			m[f] = sense
@@ -177,6 +190,9 @@ const (
 	// Updating: "How do I bump the Go version?" asks what "How do I
 	// upgrade the Go version?" and "Comment mettre à jour… ?" ask.
 	updating
+	// Launching: "How do I run the integration tests?" asks what "How do
+	// I launch…?", "How do I execute…?" and "Comment lancer… ?" ask.
+	launching
 	verbSenses
 )
 
@@ -273,6 +289,14 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		if s := verbsWhereAVerbStands[t]; s != noSense && (i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
 			mark(tokens[i], s)
 		}
+		if runForms[t] {
+			switch {
+			case afterWho(folded[:i]):
+				mark(tokens[i], managing)
+			case i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]:
+				mark(tokens[i], launching)
+			}
+		}
 		for _, ph := range sensePhrases[t] {
 			if i+len(ph.words) <= len(folded) && slices.Equal(folded[i:i+len(ph.words)], ph.words) {
 				for _, w := range tokens[i : i+len(ph.words)] {
@@ -282,6 +306,20 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		}
 	}
 	return senses, says
+}
+
+// runForms are the forms of "run", which asks who is in charge with "who"
+// as its subject ("Who runs the onboarding?" is "Who is in charge of the
+// onboarding?") and otherwise, where a verb stands, to launch something
+// ("How do I run the tests?").
+var runForms = wordSet(`run runs running ran`)
+
+// afterWho tells whether before, the words ahead of a verb, end with "who"
+// as its subject: "who", "who is", "who's", "who was".
+func afterWho(before []string) bool {
+	n := len(before)
+	return n > 0 && before[n-1] == "who" ||
+		n > 1 && before[n-2] == "who" && (before[n-1] == "is" || before[n-1] == "s" || before[n-1] == "was")
 }
 
 // opensAsAVerb tells whether the first of words, a text's, may be a verb

@@ -1,0 +1,54 @@
+package knowledge
+
+import (
+	"maps"
+	"slices"
+	"testing"
+)
+
+func TestStatesAndActions(t *testing.T) {
+	for _, c := range []struct {
+		text            string
+		states, actions []string
+	}{
+		{"My Okta account is locked", []string{"lock", "locke"}, nil},
+		{"I'm locked out, how do I unlock it?", []string{"lock", "locke"}, []string{"unlock"}},
+		{"Why is my Slack channel archived?", []string{"archiv", "archive"}, nil},
+		{"Has the invoice been paid?", []string{"pay"}, nil},
+		{"The VPN got banned", []string{"bann", "banne", "ban"}, nil},
+		{"Mon compte est-il bloqué ?", []string{"bloquer"}, nil},
+		{"Comment puis-je supprimer un ticket ?", nil, []string{"supprimer"}},
+		{"How is the Figma invoice paid?", nil, []string{"is"}},
+		{"Where was the licence bought?", nil, nil},
+		{"Where should invoices be sent?", nil, nil},
+	} {
+		states, actions := statesAndActions(c.text)
+		if got := slices.Sorted(maps.Keys(states)); !slices.Equal(got, sorted(c.states)) {
+			t.Errorf("%q: states %q, want %q", c.text, got, sorted(c.states))
+		}
+		if got := slices.Sorted(maps.Keys(actions)); !slices.Equal(got, sorted(c.actions)) {
+			t.Errorf("%q: actions %q, want %q", c.text, got, sorted(c.actions))
+		}
+	}
+}
+
+func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
+
+func TestStatedAgainstDone(t *testing.T) {
+	for _, c := range []struct {
+		a, b    string
+		opposed bool
+	}{
+		{"My Okta account is locked", "How do I lock my Okta account?", true},
+		{"Mon compte est verrouillé", "Comment verrouiller mon compte ?", true},
+		{"My Okta account is locked, how do I unlock it?", "How do I unlock my Okta account?", false},
+		{"Docker is installed: how do I install the plugin?", "How do I install Docker?", false},
+		{"Docker is installed, how do I install the plugin?", "How do I install Docker?", false},
+		{"How is the Figma invoice paid?", "How do I pay the Figma invoice?", false},
+		{"Is the report approved?", "Is the report approved by finance?", false},
+	} {
+		if got := statedAgainstDone(polarityOf(c.a), polarityOf(c.b)); got != c.opposed {
+			t.Errorf("%q against %q: opposed %v, want %v", c.a, c.b, got, c.opposed)
+		}
+	}
+}
