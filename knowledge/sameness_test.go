@@ -707,9 +707,15 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Which department handles the badges?",
 				"How do I read a message in Teams?",
 				"Where is the API documentation?",
+				"How do I deploy to prod?",
+				"Where is the repo for the billing service?",
+				"How do I install the app on my phone?",
 			},
 			same: map[string]int{
 				"How do I connect to the prod database?":                0,
+				"How do I deploy to production?":                        9,
+				"Where is the repository for the billing service?":      10,
+				"How do I install the application on my phone?":         11,
 				"Where do I change the config of the VPN client?":       1,
 				"Comment réserver un ordi portable pour un stagiaire ?": 2,
 				"Où trouver le récapitulatif des congés ?":              3,
@@ -720,8 +726,10 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Where is the pass for the guest wifi?",
 				"Where is the key for the meeting room?",
 				"Where is the application documentation?",
+				"How do I deploy the product?",
+				"Where is the reporting for the billing service?",
 			},
-			why: "the shorter word is a word of its own, or ends otherwise",
+			why: "the shorter word is a word of its own, ends otherwise, or stands for another word",
 		},
 		// An acronym where the past question writes the phrase, and the other
 		// way round, unless the letters make a word of their own.
