@@ -92,8 +92,10 @@ const (
 // runs" ask what managing asks; running, launching and "lancer" ask alike.
 // 38: a question saying something is so ("is locked") is not one asking
 // how to do it ("How do I lock…?"). 39: the workplace's clippings stand
-// for their words only ("prod" is production, not a product).
-const ConfidenceModel = 39
+// for their words only ("prod" is production, not a product). 40: the
+// acronyms of work across the languages ("RH" is "HR", "TVA" "VAT"),
+// "taux" a rate, "inclure" and "prévenir" in their senses at work.
+const ConfidenceModel = 40
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

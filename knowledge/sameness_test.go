@@ -1354,6 +1354,28 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"Comment déployer le backend en préproduction ?",
 		},
 		why: "it asks about another thing",
+	}, {
+		name: "acronyms and rates",
+		history: []string{
+			"Who is the HR contact for Spain?",
+			"Is VAT included in the hotel price?",
+			"Who is our GDPR contact?",
+			"What is the VAT rate on meals?",
+			"Who is the CEO of Acme France?",
+		},
+		same: map[string]int{
+			"Qui est le contact RH pour l'Espagne ?":            0,
+			"La TVA est-elle incluse dans le prix de l'hôtel ?": 1,
+			"Qui est notre contact RGPD ?":                      2,
+			"Quel est le taux de TVA sur les repas ?":           3,
+			"Qui est le PDG d'Acme France ?":                    4,
+		},
+		near: []string{
+			"Qui est le contact RH pour l'Italie ?",
+			"La TVA est-elle incluse dans le prix du train ?",
+			"Quel est le taux de TVA sur les livres ?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
