@@ -91,8 +91,11 @@ const (
 // "chargé de compte" is an account manager. 37: owning, leading and "who
 // runs" ask what managing asks; running, launching and "lancer" ask alike.
 // 38: a question saying something is so ("is locked") is not one asking
-// how to do it ("How do I lock…?").
-const ConfidenceModel = 38
+// how to do it ("How do I lock…?"). 39: the workplace's clippings stand
+// for their words only ("prod" is production, not a product). 40: the
+// acronyms of work across the languages ("RH" is "HR", "TVA" "VAT"),
+// "taux" a rate, "inclure" and "prévenir" in their senses at work.
+const ConfidenceModel = 40
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

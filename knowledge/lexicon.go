@@ -875,6 +875,7 @@ var frenchFamilies = []struct{ ending, forms, verbs string }{
 	{"indre", "ins int ignons ignez ignent inte", "craindre plaindre contraindre peindre éteindre atteindre joindre rejoindre"},
 	{"soudre", "sous sout solvons solvez solvent solu solue", "résoudre"},
 	{"vivre", "vis vit vivons vivez vivent vécu", "vivre survivre revivre"},
+	{"clure", "clus clut cluons cluez cluent clu clue clues cluse cluses", "conclure inclure exclure"},
 }
 
 // irregularEnglish maps the past forms of the commonest irregular English

@@ -707,9 +707,15 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Which department handles the badges?",
 				"How do I read a message in Teams?",
 				"Where is the API documentation?",
+				"How do I deploy to prod?",
+				"Where is the repo for the billing service?",
+				"How do I install the app on my phone?",
 			},
 			same: map[string]int{
 				"How do I connect to the prod database?":                0,
+				"How do I deploy to production?":                        9,
+				"Where is the repository for the billing service?":      10,
+				"How do I install the application on my phone?":         11,
 				"Where do I change the config of the VPN client?":       1,
 				"Comment réserver un ordi portable pour un stagiaire ?": 2,
 				"Où trouver le récapitulatif des congés ?":              3,
@@ -720,8 +726,10 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Where is the pass for the guest wifi?",
 				"Where is the key for the meeting room?",
 				"Where is the application documentation?",
+				"How do I deploy the product?",
+				"Where is the reporting for the billing service?",
 			},
-			why: "the shorter word is a word of its own, or ends otherwise",
+			why: "the shorter word is a word of its own, ends otherwise, or stands for another word",
 		},
 		// An acronym where the past question writes the phrase, and the other
 		// way round, unless the letters make a word of their own.
@@ -1344,6 +1352,28 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		near: []string{
 			"Comment débloquer mon compte Okta ?",
 			"Comment déployer le backend en préproduction ?",
+		},
+		why: "it asks about another thing",
+	}, {
+		name: "acronyms and rates",
+		history: []string{
+			"Who is the HR contact for Spain?",
+			"Is VAT included in the hotel price?",
+			"Who is our GDPR contact?",
+			"What is the VAT rate on meals?",
+			"Who is the CEO of Acme France?",
+		},
+		same: map[string]int{
+			"Qui est le contact RH pour l'Espagne ?":            0,
+			"La TVA est-elle incluse dans le prix de l'hôtel ?": 1,
+			"Qui est notre contact RGPD ?":                      2,
+			"Quel est le taux de TVA sur les repas ?":           3,
+			"Qui est le PDG d'Acme France ?":                    4,
+		},
+		near: []string{
+			"Qui est le contact RH pour l'Italie ?",
+			"La TVA est-elle incluse dans le prix du train ?",
+			"Quel est le taux de TVA sur les livres ?",
 		},
 		why: "it asks about another thing",
 	}})

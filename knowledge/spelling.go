@@ -233,6 +233,33 @@ func compoundable(first, second Word) bool {
 // three more than it, so that a word's other forms ("repo" and "repos")
 // are left to the stemmers.
 
+// Some clippings are the workplace's own, and stand for one word, not
+// every word they begin: "prod" is production, never a product, "app" an
+// application, not an approval, "repo" a repository, not reporting.
+// clippedAtWork gives each the words it stands for (and their other
+// forms, which begin alike); a clipping listed here is read only as
+// those, whether a dictionary lists it or not ("app" is an application
+// too).
+var clippedAtWork = map[string][]string{
+	"prod":   {"production"},
+	"perf":   {"performance"},
+	"repo":   {"repositor"},
+	"app":    {"application"},
+	"apps":   {"application"},
+	"admin":  {"administrat"},
+	"auth":   {"authenticat", "authori", "authentificat"},
+	"doc":    {"document"},
+	"docs":   {"document"},
+	"spec":   {"specification"},
+	"specs":  {"specification"},
+	"env":    {"environment"},
+	"info":   {"information"},
+	"stats":  {"statistic"},
+	"config": {"configur"},
+	"dev":    {"develop"},
+	"devs":   {"develop"},
+}
+
 // holdsClipped tells whether w is one of b's words clipped or contracted,
 // or one of b's words is w clipped or contracted.
 func (b bag) holdsClipped(w Word) bool {
@@ -252,6 +279,9 @@ const minClipped = 3
 func (v vocabulary) clips(short, long Word) bool {
 	if v.lexicon == nil || len(short.Terms) == 0 || len(long.Terms) == 0 || short.Text == "" || long.Text == "" || short.Text[0] != long.Text[0] {
 		return false
+	}
+	if words, ok := clippedAtWork[short.Text]; ok {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(long.Text, w) })
 	}
 	n := utf8.RuneCountInString(short.Text)
 	if n < minClipped || utf8.RuneCountInString(long.Text) < n+minClipped {

@@ -74,9 +74,24 @@ var workplace = func() []knowledge.Pair {
 	noun("prélèvement", "direct debit")
 	noun("recrutement", "recruitment", "hiring")
 	noun("embauche", "hiring")
-	// Not "RH" for "HR": a word the lexicon lists is no acronym, and
-	// each is read as the acronym of the words it stands for.
 	noun("ressources humaines", "human resources")
+	// The acronyms of work differ between the languages: "RH" is "HR",
+	// "TVA" "VAT". Each is still read as the acronym of its own
+	// language's words where it has two letters in capitals ("RH",
+	// "ressources humaines"); one of three or more that the lexicon lists
+	// is a word, and French questions write these more often than their
+	// words.
+	noun("RH", "HR")
+	noun("DRH", "HR director", "head of HR")
+	noun("PDG", "CEO")
+	noun("TVA", "VAT")
+	noun("RGPD", "GDPR")
+	noun("CDI", "permanent contract")
+	noun("CDD", "fixed-term contract")
+	noun("SMIC", "minimum wage")
+	noun("CSE", "works council")
+	noun("DSI", "IT department")
+	noun("UE", "EU")
 	noun("télétravail", "remote work", "working from home")
 	noun("responsable", "manager", "person in charge")
 	noun("équipe commerciale", "sales team")
@@ -86,7 +101,10 @@ var workplace = func() []knowledge.Pair {
 	nounFromFrench("date limite", "deadline")
 	nounFromFrench("planning", "schedule", "rota")
 	noun("plafond", "limit")
+	noun("taux", "rate")
 	verb("déclarer", "report", "declare")
+	verb("inclure", "include")
+	verb("prévenir", "notify", "tell", "warn", "prevent")
 	noun("prestataire", "contractor", "service provider")
 	noun("chargé de compte", "account manager")
 	noun("chargé de clientèle", "account manager")
