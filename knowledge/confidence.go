@@ -363,7 +363,7 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 			if len(w.Terms) == 0 {
 				continue
 			}
-			held = held || in.found(w, from.names[w.Text]) > 0
+			held = held || in.found(w, from.names[w.Text]) > 0 || in.foundThrough(from, w)
 			share += from.meaning[w.Terms[0]]
 			heaviest = math.Max(heaviest, from.meaning[w.Terms[0]])
 		}
@@ -372,6 +372,16 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 		}
 	}
 	return math.Min(1, missing/from.total)
+}
+
+// foundThrough tells whether b holds one of the translations of w, a word
+// of from, a question in the other language.
+func (b bag) foundThrough(from bag, w Word) bool {
+	if from.translated == nil {
+		return false
+	}
+	i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text })
+	return i >= 0 && b.foundVia(from.translated[i], from) > 0
 }
 
 // IDF is BM25's inverse document frequency of a term found in df of docs
