@@ -374,14 +374,23 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 	return math.Min(1, missing/from.total)
 }
 
-// foundThrough tells whether b holds one of the translations of w, a word
-// of from, a question in the other language.
+// foundThrough tells whether b, a question in the other language than
+// from, holds one of the translations of w, a word of from, or a word one
+// of whose translations is w.
 func (b bag) foundThrough(from bag, w Word) bool {
-	if from.translated == nil {
-		return false
+	if from.translated != nil {
+		if i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text }); i >= 0 && b.foundVia(from.translated[i], from) > 0 {
+			return true
+		}
 	}
-	i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text })
-	return i >= 0 && b.foundVia(from.translated[i], from) > 0
+	for _, translations := range b.translated {
+		for _, tr := range translations {
+			if sharesTerm(tr.Terms, w.Terms) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IDF is BM25's inverse document frequency of a term found in df of docs
