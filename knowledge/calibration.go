@@ -94,8 +94,9 @@ const (
 // how to do it ("How do I lock…?"). 39: the workplace's clippings stand
 // for their words only ("prod" is production, not a product). 40: the
 // acronyms of work across the languages ("RH" is "HR", "TVA" "VAT"),
-// "taux" a rate, "inclure" and "prévenir" in their senses at work.
-const ConfidenceModel = 40
+// "taux" a rate, "inclure" and "prévenir" in their senses at work. 41:
+// restrictions read between the languages too, held by any translation.
+const ConfidenceModel = 41
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

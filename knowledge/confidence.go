@@ -363,7 +363,7 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 			if len(w.Terms) == 0 {
 				continue
 			}
-			held = held || in.found(w, from.names[w.Text]) > 0
+			held = held || in.found(w, from.names[w.Text]) > 0 || in.foundThrough(from, w)
 			share += from.meaning[w.Terms[0]]
 			heaviest = math.Max(heaviest, from.meaning[w.Terms[0]])
 		}
@@ -372,6 +372,25 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 		}
 	}
 	return math.Min(1, missing/from.total)
+}
+
+// foundThrough tells whether b, a question in the other language than
+// from, holds one of the translations of w, a word of from, or a word one
+// of whose translations is w.
+func (b bag) foundThrough(from bag, w Word) bool {
+	if from.translated != nil {
+		if i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text }); i >= 0 && b.foundVia(from.translated[i], from) > 0 {
+			return true
+		}
+	}
+	for _, translations := range b.translated {
+		for _, tr := range translations {
+			if sharesTerm(tr.Terms, w.Terms) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IDF is BM25's inverse document frequency of a term found in df of docs

@@ -606,17 +606,15 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		}
 		head := compare(a, old)
 		same := head.asks()
-		// Restrictions are not read between two languages: their little
-		// words differ ("password for the keyring", "mot de passe du
-		// trousseau"), and a translation is found less surely than a
-		// word. A text too short to tell its language ("VPN") is read.
-		if askedLang == "" || j.lang == "" || askedLang == j.lang {
-			if !restrictionsRead {
-				askedRestrictions, restrictionsRead = restrictions(askedText, e.Index.Words), true
-			}
-			restricted := math.Max(unrestricted(askedRestrictions, a, old), unrestricted(restrictions(j.headline, e.Index.Words), old, a))
-			same *= math.Pow(1-restricted, doubtPower)
+		// Between two languages a restriction is held when any
+		// translation of its words is: "pour l'Italie" restricts "Qui est
+		// le contact RH pour l'Italie ?" against "How do I contact HR?",
+		// but "for the keyring" is held by "du trousseau".
+		if !restrictionsRead {
+			askedRestrictions, restrictionsRead = restrictions(askedText, e.Index.Words), true
 		}
+		restricted := math.Max(unrestricted(askedRestrictions, a, old), unrestricted(restrictions(j.headline, e.Index.Words), old, a))
+		same *= math.Pow(1-restricted, doubtPower)
 		if q.Title != "" && j.past.Title != "" {
 			// A body adds details: a word one body has and the other
 			// lacks is no swap of what is asked.

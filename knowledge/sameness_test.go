@@ -457,6 +457,23 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"Comment réserver une salle au bureau de Lyon ?":       "q5",
 	})
 
+	// Between the two languages, a restriction no translation of the
+	// other question holds.
+	e = mustAnswered(t, "x%d", 3,
+		"How do I contact HR?",
+		"How long is parental leave for fathers?",
+		"How do I restart the staging Kubernetes cluster?",
+	)
+	withLexicon(t, e)
+	notHandedBack(t, e, "a restriction one has and the other lacks",
+		"Comment contacter les RH en Italie ?",
+		"Comment redémarrer le cluster Kubernetes de préproduction après une panne ?",
+	)
+	handedBack(t, e, map[string]string{
+		"Comment contacter les RH ?":                             "x0",
+		"Quelle est la durée du congé parental pour les pères ?": "x1",
+	})
+
 	inDoha := []string{"Where can I buy a bike in Doha?"}
 	for _, thing := range []string{"a sofa", "a printer", "a used car", "fresh fish", "a kettle", "a guitar", "running shoes", "a mattress"} {
 		inDoha = append(inDoha, "Where can I sell "+thing+" in Doha?", "Where can I buy "+thing+"?", "Who repairs "+thing+"?")
