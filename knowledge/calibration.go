@@ -96,7 +96,9 @@ const (
 // acronyms of work across the languages ("RH" is "HR", "TVA" "VAT"),
 // "taux" a rate, "inclure" and "prévenir" in their senses at work. 41:
 // restrictions read between the languages too, held by any translation.
-const ConfidenceModel = 41
+// 42: "I need…" and "j'ai besoin de…" ask what getting asks; getting
+// reimbursed is claiming; whom to reach about something is who handles it.
+const ConfidenceModel = 42
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -266,8 +266,12 @@ func compare(asked, old bag) sameness {
 				f = 1 - (1-f)*(1-in.foundVia(from.translated[i], from))
 			}
 			// Two questions for a person agree on how to reach them,
-			// whichever verb each says it with: "ask" and "contacter".
-			if f < 1 && from.reaching[w.Text] && len(in.reaching) > 0 {
+			// whichever verb each says it with: "ask" and "contacter";
+			// and the one to reach about something is the one who
+			// handles it ("Who should I talk to about payroll?", "Who
+			// handles payroll?").
+			if f < 1 && (from.reaching[w.Text] && (len(in.reaching) > 0 || in.saysSense[managing]) ||
+				from.senses[w.Text] == managing && len(in.reaching) > 0) {
 				f = 1
 			}
 			// A word that says what is asked ("time" of "what

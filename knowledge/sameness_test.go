@@ -1010,6 +1010,29 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "it asks about another thing",
 		},
 		{
+			name: "needing, reaching and getting reimbursed",
+			history: []string{
+				"How do I get a new laptop?",
+				"Comment obtenir un badge visiteur ?",
+				"Who handles payroll questions?",
+				"How do I get reimbursed for a taxi?",
+				"How do I get a visa for Japan?",
+			},
+			same: map[string]int{
+				"I need a new laptop, what should I do?":        0,
+				"J'ai besoin d'un badge visiteur":               1,
+				"Who should I talk to about payroll questions?": 2,
+				"How do I claim a taxi expense?":                3,
+			},
+			near: []string{
+				"Do I need a visa for Japan?",
+				"Ai-je besoin d'un visa pour le Japon ?",
+				"Who should I talk to about pension questions?",
+				"How do I get reimbursed for a train ticket?",
+			},
+			why: "it asks whether one must, or about another thing",
+		},
+		{
 			name: "launching",
 			history: []string{
 				"How do I run the integration tests locally?",

@@ -55,7 +55,9 @@ import (
 // updating: "update", "upgrade", "bump" (a version) where a verb stands
 // ("the latest update" is a thing), "mettre à jour" wherever it stands.
 // And launching: "launch", "execute", "lancer", "exécuter" and "run" (but
-// after "who") where a verb stands.
+// after "who") where a verb stands. Getting reimbursed for something is
+// claiming it ("How do I get reimbursed for a taxi?", "How do I claim a
+// taxi expense?", "Comment me faire rembourser… ?").
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
 // submitting, of updating, of launching and of managing, without accents, each with the sense it asks: read as one
@@ -240,6 +242,8 @@ var sensePhrases = func() map[string][]sensePhrase {
 	}
 	for sense, phrases := range map[verbSense][]string{
 		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
+		claiming: {"get reimbursed", "gets reimbursed", "got reimbursed", "be reimbursed",
+			"faire rembourser", "fais rembourser", "fait rembourser"},
 		joining: append(forms(`
 			join joins joining joined enroll enrolls enrolling enrolled enrol enrols
 			rejoindre rejoins rejoint rejoignons rejoignez rejoignent
@@ -289,6 +293,9 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		if s := verbsWhereAVerbStands[t]; s != noSense && (i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
 			mark(tokens[i], s)
 		}
+		if wants(folded, i) {
+			mark(tokens[i], getting)
+		}
 		if runForms[t] {
 			switch {
 			case afterWho(folded[:i]):
@@ -306,6 +313,23 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		}
 	}
 	return senses, says
+}
+
+// wants tells whether words[i] says the asker needs something, which asks
+// what getting it asks: "I need a new laptop" is "How do I get a new
+// laptop?", "J'ai besoin d'un badge" "Comment obtenir un badge ?". Only
+// in a statement, before a thing: "Do I need a visa?" asks whether one
+// must, and "I need to…" says what one must do.
+func wants(words []string, i int) bool {
+	switch words[i] {
+	case "need", "needs":
+		return i > 0 && (words[i-1] == "i" || words[i-1] == "we") &&
+			(i < 2 || !beforeAVerb[words[i-2]]) &&
+			i+1 < len(words) && words[i+1] != "to"
+	case "besoin":
+		return i > 1 && (words[i-1] == "ai" && words[i-2] == "j" || words[i-1] == "avons" && words[i-2] == "nous" || words[i-1] == "a" && words[i-2] == "on")
+	}
+	return false
 }
 
 // runForms are the forms of "run", which asks who is in charge with "who"
