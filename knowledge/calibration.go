@@ -98,7 +98,9 @@ const (
 // restrictions read between the languages too, held by any translation.
 // 42: "I need…" and "j'ai besoin de…" ask what getting asks; getting
 // reimbursed is claiming; whom to reach about something is who handles it.
-const ConfidenceModel = 42
+// 43: the adverbs and prepositions the index keeps ("onto", "still",
+// "déjà") count for nothing in a question's meaning; "DB" is a database.
+const ConfidenceModel = 43
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -119,6 +119,20 @@ var courtesies = map[string]bool{
 	"svp": true, "stp": true, "cordialement": true,
 }
 
+// fillers are the adverbs and prepositions the index keeps that say how a
+// question is put, not what it asks: "How to rebase onto main?" asks what
+// "How do I rebase my branch on main?" asks, "Why is Outlook still
+// crashing?" what "Why is Outlook crashing?" asks. Like courtesies, they
+// do not count in a question's meaning: in a young history, "onto" was as
+// rare as "rebase". Words that restrict ("within", "since", "until") or
+// negate ("nothing", "nobody") are not among them.
+var fillers = wordSet(`
+	onto upon towards toward unto also just even still already really actually quite rather
+	somehow anyway anyways basically however though although hence thus therefore maybe perhaps
+	yet currently simply
+	déjà deja vraiment juste actuellement simplement toujours sinon pourtant cependant bref voilà
+	voila également egalement plutôt plutot franchement`)
+
 // newBag weighs words by rarity; translations add terms the question holds
 // less surely (see held).
 func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
@@ -139,7 +153,7 @@ func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 			b.holds[t] = 1
 			b.own[t] = true
 		}
-		if len(w.Terms) == 0 || courtesies[w.Text] {
+		if len(w.Terms) == 0 || courtesies[w.Text] || fillers[w.Text] {
 			continue
 		}
 		if _, seen := b.meaning[w.Terms[0]]; !seen {

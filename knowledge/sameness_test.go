@@ -812,6 +812,28 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Hello, where is the VPN guide please? Cheers":  2,
 			},
 		},
+		// Adverbs and prepositions that say how a question is put.
+		{
+			name: "fillers",
+			history: []string{
+				"How do I rebase my branch on main?",
+				"Why is Outlook crashing on my Mac?",
+				"Comment réserver une salle ?",
+				"How do I get read access to the prod database?",
+			},
+			same: map[string]int{
+				"How to rebase my branch onto main?":                  0,
+				"Why is Outlook still crashing on my Mac?":            1,
+				"Comment réserver déjà une salle, vraiment ?":         2,
+				"How can I get read access to the production DB?":     3,
+				"Why is Outlook actually crashing on my Mac, anyway?": 1,
+			},
+			near: []string{
+				"How do I rebase my branch on develop?",
+				"Why is Outlook crashing on my iPhone?",
+			},
+			why: "it asks about another thing",
+		},
 	})
 }
 

@@ -257,6 +257,8 @@ var clippedAtWork = map[string][]string{
 	"stats":  {"statistic"},
 	"config": {"configur"},
 	"dev":    {"develop"},
+	"db":     {"database"},
+	"dbs":    {"database"},
 	"devs":   {"develop"},
 }
 
