@@ -50,6 +50,11 @@ func (b bag) withText(text string) bag {
 	b.senses, b.saysSense = verbSensesIn(tokens)
 	b.asking, b.reaching = askingWords(text), reachingWords(text)
 	b.names = namesIn(text)
+	for _, t := range tokens {
+		if failingWords[t] {
+			b.failing = addTo(b.failing, t)
+		}
+	}
 	b.acronyms = make(map[int][]rune)
 	shouting := inCapitals(text)
 	for i, w := range b.words {

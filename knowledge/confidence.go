@@ -105,6 +105,19 @@ type bag struct {
 	misspelt   []bool
 	// names are its words written as names (namesIn), never misspelt.
 	names map[string]bool
+	// failing are its words that say something fails (failingWords).
+	failing map[string]bool
+}
+
+// failsInGeneral tells whether b says that something fails without
+// saying how (failingInGeneral).
+func (b bag) failsInGeneral() bool {
+	for w := range b.failing {
+		if failingInGeneral[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // courtesies are the words that greet, ask kindly or thank, and say
@@ -286,6 +299,11 @@ func compare(asked, old bag) sameness {
 			// handles payroll?").
 			if f < 1 && (from.reaching[w.Text] && (len(in.reaching) > 0 || in.saysSense[managing]) ||
 				from.senses[w.Text] == managing && len(in.reaching) > 0) {
+				f = 1
+			}
+			// Saying that something fails agrees with saying how it
+			// fails (failingInGeneral).
+			if f < 1 && (failingInGeneral[w.Text] && len(in.failing) > 0 || failingWords[w.Text] && in.failsInGeneral()) {
 				f = 1
 			}
 			// A word that says what is asked ("time" of "what

@@ -704,11 +704,22 @@ var helpCalls = map[string]bool{
 var failingWords = func() map[string]bool {
 	const words = `
 		fail fails failed failing failure unable impossible broken broke crash crashes crashed crashing
-		error errors stuck refuse refuses refused freeze freezes froze frozen
+		error errors stuck refuse refuses refused freeze freezes froze frozen denied
 		échoue échouent échouer échoué échec incapable erreur erreurs plante plantent planté
-		bloqué bloquée cassé cassée refuse refusent panne`
+		bloqué bloquée cassé cassée refuse refusent panne refusé refusée`
 	// Chat often writes French without its accents.
 	return wordSet(words + FoldAccents(words))
+}()
+
+// failingInGeneral are the failing words that say only that something
+// fails, not how: a question saying it so asks what one saying how asks
+// ("Docker build fails with permission denied", "Permission denied when
+// building the Docker image"), as a verb of getting asks what a way to
+// get does. Two ways to fail are no more alike than before: a crash is
+// not an error.
+var failingInGeneral = func() map[string]bool {
+	const words = `fail fails failed failing failure échoue échouent échouer échoué échec`
+	return wordSet(words + " " + FoldAccents(words))
 }()
 
 // differs reports whether two questions ask for different things: each

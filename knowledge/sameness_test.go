@@ -1548,3 +1548,30 @@ func TestInstantAnswerStateIsNotAction(t *testing.T) {
 		why: "it says the thing is so, and does not ask how to do it",
 	}})
 }
+
+// TestInstantAnswerFailing asks past questions that say something fails
+// again with the way it fails, and the other way round: "fails" asks what
+// "permission denied" asks. Two ways to fail, or failing and being slow,
+// are other questions.
+func TestInstantAnswerFailing(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "failing",
+		history: []string{
+			"Docker build fails with permission denied",
+			"Why does the VPN connection fail?",
+			"Pourquoi la connexion VPN échoue ?",
+			"Why does Outlook crash on startup?",
+		},
+		same: map[string]int{
+			"Permission denied when building the Docker image": 0,
+			"VPN connection error, why?":                       1,
+			"Erreur de connexion VPN, pourquoi ?":              2,
+		},
+		near: []string{
+			"Outlook error on startup",
+			"Docker build is slow",
+			"Why is the VPN connection slow?",
+		},
+		why: "it fails otherwise, or does not fail",
+	}})
+}
