@@ -100,8 +100,10 @@ const (
 // reimbursed is claiming; whom to reach about something is who handles it.
 // 43: the adverbs and prepositions the index keeps ("onto", "still",
 // "déjà") count for nothing in a question's meaning; "DB" is a database.
-// 44: saying something fails agrees with saying how it fails.
-const ConfidenceModel = 44
+// 44: saying something fails agrees with saying how it fails. 45: words
+// of work of training, pay and leave ("formation", "grille salariale",
+// "mariage"), French words spelt as English ones read from French only.
+const ConfidenceModel = 45
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1417,6 +1417,30 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "training, pay and leave",
+		history: []string{
+			"How do I sign up for a training?",
+			"How many days off for a wedding?",
+			"What is the salary band for a senior engineer?",
+			"How do I set up the VPN on my phone for email?",
+			"How do I request a transfer to the Lyon office?",
+			"Where are the meeting minutes?",
+		},
+		same: map[string]int{
+			"Comment m'inscrire à une formation ?":                         0,
+			"Combien de jours de congés pour un mariage ?":                 1,
+			"Quelle est la grille salariale pour un ingénieur senior ?":    2,
+			"Comment configurer le VPN sur mon téléphone pour les mails ?": 3,
+			"Comment demander une mutation au bureau de Lyon ?":            4,
+			"Où sont les comptes rendus de réunion ?":                      5,
+		},
+		near: []string{
+			"Comment m'inscrire à la mutuelle ?",
+			"Combien de jours de congés pour une naissance ?",
+			"Quelle est la grille salariale pour un ingénieur junior ?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "acronyms and rates",
 		history: []string{
 			"Who is the HR contact for Spain?",

@@ -18,13 +18,13 @@ import "github.com/nextdesk/nextdesk/knowledge"
 // before "poste de travail", "failure" "échec"); at work "poste" is the
 // asker's computer or job, rarely the post office.
 //
-// A French word spelt as an English one is left out, however common at
-// work ("formation" is training, "augmentation" a raise): read both ways,
-// an English question about training would look for "formation" and find,
-// in a history in English, the English word in its own sense. A phrase
-// whose words English reads as its own is read from French only: with
-// "date limite", a question about a deadline would look for any date and
-// any limit.
+// A French word spelt as an English one is read from French only
+// ("formation" is training, "augmentation" a raise, "stage" an
+// internship): read both ways, an English question about training would
+// look for "formation" and find, in a history in English, the English
+// word in its own sense. So is a phrase whose words English reads as its
+// own: with "date limite", a question about a deadline would look for any
+// date and any limit.
 var workplace = func() []knowledge.Pair {
 	var pairs []knowledge.Pair
 	// add gives the French word of p each English translation.
@@ -100,6 +100,21 @@ var workplace = func() []knowledge.Pair {
 	noun("échéance", "deadline", "due date")
 	nounFromFrench("date limite", "deadline")
 	nounFromFrench("planning", "schedule", "rota")
+	nounFromFrench("formation", "training", "course")
+	nounFromFrench("augmentation", "raise", "pay rise")
+	nounFromFrench("stage", "internship")
+	nounFromFrench("mutation", "transfer")
+	nounFromFrench("mail", "email")
+	noun("grille salariale", "salary band", "pay scale")
+	noun("grille de salaire", "salary band", "pay scale")
+	noun("grille des salaires", "salary band", "pay scale")
+	noun("mariage", "wedding", "marriage")
+	noun("décès", "death", "bereavement")
+	noun("cooptation", "referral")
+	noun("parrainage", "referral", "sponsorship")
+	noun("compte rendu", "minutes", "report")
+	noun("convention collective", "collective agreement")
+	noun("réunion", "meeting")
 	noun("plafond", "limit")
 	noun("taux", "rate")
 	verb("déclarer", "report", "declare")
