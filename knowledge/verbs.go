@@ -244,7 +244,7 @@ var sensePhrases = func() map[string][]sensePhrase {
 	}
 	for sense, phrases := range map[verbSense][]string{
 		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
-		getting: {"give me", "give us", "me donner", "nous donner", "me fournir"},
+		getting:   {"give me", "give us", "me donner", "nous donner", "me fournir"},
 		claiming: {"get reimbursed", "gets reimbursed", "got reimbursed", "be reimbursed",
 			"faire rembourser", "fais rembourser", "fait rembourser"},
 		joining: append(forms(`
