@@ -103,7 +103,9 @@ const (
 // 44: saying something fails agrees with saying how it fails. 45: words
 // of work of training, pay and leave ("formation", "grille salariale",
 // "mariage"), French words spelt as English ones read from French only.
-const ConfidenceModel = 45
+// 46: being given something is getting it ("Who can give me…?"); chat's
+// "need…" without its subject is needing.
+const ConfidenceModel = 46
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1039,8 +1039,11 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"Who handles payroll questions?",
 				"How do I get reimbursed for a taxi?",
 				"How do I get a visa for Japan?",
+				"Who can give me admin rights on my laptop?",
 			},
 			same: map[string]int{
+				"need admin rights on my laptop, who can help?": 5,
+				"How do I get admin rights on my laptop?":       5,
 				"I need a new laptop, what should I do?":        0,
 				"J'ai besoin d'un badge visiteur":               1,
 				"Who should I talk to about payroll questions?": 2,

@@ -57,7 +57,9 @@ import (
 // And launching: "launch", "execute", "lancer", "exécuter" and "run" (but
 // after "who") where a verb stands. Getting reimbursed for something is
 // claiming it ("How do I get reimbursed for a taxi?", "How do I claim a
-// taxi expense?", "Comment me faire rembourser… ?").
+// taxi expense?", "Comment me faire rembourser… ?"). Being given
+// something is getting it: "Who can give me admin rights?" asks what "How
+// do I get admin rights?" asks.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
 // submitting, of updating, of launching and of managing, without accents, each with the sense it asks: read as one
@@ -242,6 +244,7 @@ var sensePhrases = func() map[string][]sensePhrase {
 	}
 	for sense, phrases := range map[verbSense][]string{
 		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
+		getting:   {"give me", "give us", "me donner", "nous donner", "me fournir"},
 		claiming: {"get reimbursed", "gets reimbursed", "got reimbursed", "be reimbursed",
 			"faire rembourser", "fais rembourser", "fait rembourser"},
 		joining: append(forms(`
@@ -317,17 +320,18 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 
 // wants tells whether words[i] says the asker needs something, which asks
 // what getting it asks: "I need a new laptop" is "How do I get a new
-// laptop?", "J'ai besoin d'un badge" "Comment obtenir un badge ?". Only
-// in a statement, before a thing: "Do I need a visa?" asks whether one
-// must, and "I need to…" says what one must do.
+// laptop?", "J'ai besoin d'un badge" "Comment obtenir un badge ?", and so
+// is chat's "need admin rights, who can help?". Only in a statement,
+// before a thing: "Do I need a visa?" asks whether one must, and "I need
+// to…" says what one must do.
 func wants(words []string, i int) bool {
 	switch words[i] {
 	case "need", "needs":
-		return i > 0 && (words[i-1] == "i" || words[i-1] == "we") &&
-			(i < 2 || !beforeAVerb[words[i-2]]) &&
+		return (i == 0 || (words[i-1] == "i" || words[i-1] == "we") && (i < 2 || !beforeAVerb[words[i-2]])) &&
 			i+1 < len(words) && words[i+1] != "to"
 	case "besoin":
-		return i > 1 && (words[i-1] == "ai" && words[i-2] == "j" || words[i-1] == "avons" && words[i-2] == "nous" || words[i-1] == "a" && words[i-2] == "on")
+		return i == 0 && len(words) > 1 ||
+			i > 1 && (words[i-1] == "ai" && words[i-2] == "j" || words[i-1] == "avons" && words[i-2] == "nous" || words[i-1] == "a" && words[i-2] == "on")
 	}
 	return false
 }
