@@ -104,8 +104,9 @@ const (
 // of work of training, pay and leave ("formation", "grille salariale",
 // "mariage"), French words spelt as English ones read from French only.
 // 46: being given something is getting it ("Who can give me…?"); chat's
-// "need…" without its subject is needing.
-const ConfidenceModel = 46
+// "need…" without its subject is needing. 47: words of work of
+// allowances and drives ("indemnité", "forfait", "lecteur").
+const ConfidenceModel = 47
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

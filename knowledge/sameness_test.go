@@ -1444,6 +1444,23 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "allowances",
+		history: []string{
+			"How is the mileage allowance calculated?",
+			"What is the meal allowance in Paris?",
+			"How do I move a file to the shared drive?",
+		},
+		same: map[string]int{
+			"Comment sont calculées les indemnités kilométriques ?": 0,
+			"Quelle est l'indemnité repas à Paris ?":                1,
+			"Comment déplacer un fichier vers le lecteur partagé ?": 2,
+		},
+		near: []string{
+			"Comment sont calculées les primes ?",
+			"Quelle est l'indemnité repas à Lyon ?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "acronyms and rates",
 		history: []string{
 			"Who is the HR contact for Spain?",

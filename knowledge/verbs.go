@@ -62,8 +62,9 @@ import (
 // do I get admin rights?" asks.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
-// submitting, of updating, of launching and of managing, without accents, each with the sense it asks: read as one
-// only where a verb stands (above).
+// submitting, of updating, of launching and of managing, without accents,
+// each with the sense it asks: read as one only where a verb stands
+// (above).
 var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)
 	for sense, forms := range map[verbSense]string{

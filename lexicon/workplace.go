@@ -24,7 +24,10 @@ import "github.com/nextdesk/nextdesk/knowledge"
 // look for "formation" and find, in a history in English, the English
 // word in its own sense. So is a phrase whose words English reads as its
 // own: with "date limite", a question about a deadline would look for any
-// date and any limit.
+// date and any limit. One the dictionaries have no English entry for is
+// left out: an English text's word takes the senses of the French one
+// spelt alike when it has none of its own, and "allocation", memory's in
+// the Julia community's questions, would become an allowance.
 var workplace = func() []knowledge.Pair {
 	var pairs []knowledge.Pair
 	// add gives the French word of p each English translation.
@@ -145,6 +148,10 @@ var workplace = func() []knowledge.Pair {
 	noun("place de parking", "parking space", "parking spot")
 	noun("fourniture", "supplies", "office supplies")
 	noun("déplacement professionnel", "business trip")
+	noun("indemnité", "allowance", "indemnity")
+	noun("indemnité kilométrique", "mileage allowance")
+	noun("frais kilométriques", "mileage allowance", "mileage")
+	nounFromFrench("forfait", "flat rate", "package", "plan")
 	noun("voyage d'affaires", "business trip")
 	noun("autorisation", "approval", "authorization")
 	noun("gare", "train station")
@@ -193,6 +200,8 @@ var workplace = func() []knowledge.Pair {
 	noun("clé USB", "USB stick", "USB drive")
 	noun("dossier partagé", "shared folder")
 	noun("lecteur réseau", "network drive")
+	noun("lecteur partagé", "shared drive")
+	noun("lecteur", "drive", "reader", "player")
 	noun("boîte mail", "mailbox", "inbox")
 	noun("boîte de réception", "inbox")
 	noun("messagerie", "email", "messaging")
