@@ -105,8 +105,9 @@ const (
 // "mariage"), French words spelt as English ones read from French only.
 // 46: being given something is getting it ("Who can give me…?"); chat's
 // "need…" without its subject is needing. 47: words of work of
-// allowances and drives ("indemnité", "forfait", "lecteur").
-const ConfidenceModel = 47
+// allowances and drives ("indemnité", "forfait", "lecteur"). 48: English
+// words of work said alike ("limit" and "cap", "customer" and "client").
+const ConfidenceModel = 48
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1619,3 +1619,37 @@ func TestInstantAnswerFailing(t *testing.T) {
 		why: "it fails otherwise, or does not fail",
 	}})
 }
+
+// TestInstantAnswerSaidAlike asks past questions again with another word
+// a workplace says the same thing with ("cap" for "limit", "client" for
+// "customer"), which no dictionary gives for it; the near-misses swap a
+// word of the group for another thing.
+func TestInstantAnswerSaidAlike(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "said alike",
+		history: []string{
+			"What is the hotel limit in Paris?",
+			"How do I get a refund for a cancelled flight?",
+			"How do I merge two Excel sheets?",
+			"Who is the account manager for this customer?",
+			"What is the remote work policy?",
+			"How much does the gym membership cost?",
+		},
+		same: map[string]int{
+			"What is the hotel cap in Paris?":                      0,
+			"What is the maximum for hotels in Paris?":             0,
+			"How do I get a reimbursement for a cancelled flight?": 1,
+			"How do I combine two Excel sheets?":                   2,
+			"Who is the account manager for this client?":          3,
+			"What are the rules for remote work?":                  4,
+			"What's the price of the gym membership?":              5,
+		},
+		near: []string{
+			"What is the hotel limit in Lyon?",
+			"Who is the account manager for this supplier?",
+			"How do I merge two Word documents?",
+			"What is the travel policy?",
+		},
+		why: "it asks about another thing",
+	}})
+}

@@ -45,7 +45,8 @@ func ordinalNumber(text string) string {
 
 // alsoSpelt returns the terms w has when spelt the other way: the number
 // of an ordinal or of a number written in words, the American spelling of
-// a British one, the infinitive of an irregular past.
+// a British one, the infinitive of an irregular past; or when said with
+// another word of work meaning the same (saidAlike).
 func (v vocabulary) alsoSpelt(w Word) []string {
 	if n := ordinalNumber(w.Text); n != "" {
 		return []string{n}
@@ -56,7 +57,60 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 	if terms := v.infinitiveTerms(w); terms != nil {
 		return terms
 	}
-	return v.americanTerms(w)
+	if terms := v.americanTerms(w); terms != nil {
+		return terms
+	}
+	return v.alikeTerms(w)
+}
+
+// Workplaces say some things with two English words as often as with one,
+// and no dictionary we read gives the one for the other: a hotel "limit"
+// is its "cap" or "maximum", a "customer" a "client", a "refund" a
+// "reimbursement". "What is the hotel cap in Paris?" missed "What is the
+// hotel limit in Paris?", each lacking the other's rarest word. saidAlike
+// are such words, in groups that mean one thing at work; a word of a
+// group is also read as the others. Words with another common sense at
+// work are left out ("pay" is also to pay an invoice, "holiday" a public
+// one, "role" an access role).
+var saidAlike = func() map[string][]string {
+	m := make(map[string][]string)
+	for group := range strings.SplitSeq(`limit cap maximum ceiling, refund reimbursement,
+		bicycle bike, monitor screen, merge combine, colleague coworker, manager boss,
+		salary wage, fix repair, issue problem, quit resign, photo picture,
+		policy rule guideline, customer client, supplier vendor, hire recruit,
+		contractor freelancer, intern trainee, price cost, guide tutorial instruction,
+		allowed permitted`, ",") {
+		words := strings.Fields(group)
+		for _, w := range words {
+			m[w] = words
+		}
+	}
+	return m
+}()
+
+// alikeTerms returns the terms of the words said alike with w
+// (saidAlike), in the singular or the plural, and nil when there are
+// none.
+func (v vocabulary) alikeTerms(w Word) []string {
+	group, ok := saidAlike[w.Text]
+	if !ok {
+		group, ok = saidAlike[strings.TrimSuffix(w.Text, "s")]
+	}
+	if !ok || v.lexicon == nil {
+		return nil
+	}
+	key := "alike " + w.Text
+	if terms, ok := v.spelt[key]; ok {
+		return terms
+	}
+	var terms []string
+	for _, other := range group {
+		if words := v.lexicon.analyse(other); len(words) == 1 && !sharesTerm(words[0].Terms, w.Terms) {
+			terms = append(terms, words[0].Terms...)
+		}
+	}
+	v.spelt[key] = terms
+	return terms
 }
 
 // An irregular English past is its verb: "Where should invoices be sent?"
