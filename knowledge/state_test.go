@@ -6,6 +6,10 @@ import (
 	"testing"
 )
 
+// TestStatesAndActions reads the states and the actions of texts: a
+// participle after "be", "get" or "être", or ending a question asked by
+// inverting its subject, and the verb a question asking how opens with;
+// neither in a question asking how in the passive, or where or when.
 func TestStatesAndActions(t *testing.T) {
 	for _, c := range []struct {
 		text            string
@@ -34,6 +38,8 @@ func TestStatesAndActions(t *testing.T) {
 
 func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
 
+// TestStatedAgainstDone opposes a text saying something is so to one
+// asking how to do it, unless either says it both ways or both ask how.
 func TestStatedAgainstDone(t *testing.T) {
 	for _, c := range []struct {
 		a, b    string
