@@ -107,7 +107,9 @@ const (
 // "need…" without its subject is needing. 47: words of work of
 // allowances and drives ("indemnité", "forfait", "lecteur"). 48: English
 // words of work said alike ("limit" and "cap", "customer" and "client").
-const ConfidenceModel = 48
+// 49: words of the office and of careers, read from French only
+// ("créneau", "serveur", "climatisation").
+const ConfidenceModel = 49
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

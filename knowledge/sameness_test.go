@@ -1461,6 +1461,25 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "office and career",
+		history: []string{
+			"Who handles layoffs in the Paris office?",
+			"How do I book a time slot with the support team?",
+			"Who fixes the air conditioning on the 3rd floor?",
+			"What are the team objectives for Q3?",
+		},
+		same: map[string]int{
+			"Qui gère les licenciements au bureau de Paris ?":     0,
+			"Comment réserver un créneau avec l'équipe support ?": 1,
+			"Qui répare la climatisation au 3e étage ?":           2,
+			"Quels sont les objectifs de l'équipe pour le Q3 ?":   3,
+		},
+		near: []string{
+			"Qui répare le chauffage au 3e étage ?",
+			"Quels sont les objectifs de l'équipe pour le Q4 ?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "acronyms and rates",
 		history: []string{
 			"Who is the HR contact for Spain?",

@@ -136,6 +136,28 @@ var workplace = func() []knowledge.Pair {
 	noun("réunion générale", "all-hands meeting", "all-hands")
 	noun("séminaire", "offsite")
 
+	// Read from French only, so that the English words they give, common
+	// in every history ("server", "project", "target"), gain no French
+	// senses in the search: the dictionaries give "carrière" as a quarry,
+	// "créneau" as a crenel, "serveur" as a waiter and "climatisation" as
+	// "conjoncture", or nothing for "objectif", "agence" and "avenant".
+	nounFromFrench("carrière", "career")
+	nounFromFrench("objectif", "objective", "goal", "target")
+	nounFromFrench("agence", "agency", "branch", "office")
+	nounFromFrench("avenant", "contract amendment", "amendment")
+	nounFromFrench("prévoyance", "disability insurance", "income protection")
+	nounFromFrench("visite médicale", "medical check-up", "medical examination")
+	nounFromFrench("rupture conventionnelle", "mutual termination")
+	nounFromFrench("licenciement", "dismissal", "layoff", "redundancy")
+	nounFromFrench("créneau", "slot", "time slot")
+	nounFromFrench("accueil", "reception", "front desk")
+	nounFromFrench("ménage", "cleaning")
+	nounFromFrench("climatisation", "air conditioning")
+	nounFromFrench("réseau", "network")
+	nounFromFrench("serveur", "server")
+	nounFromFrench("équipe", "team")
+	nounFromFrench("projet", "project")
+
 	// Offices and travel.
 	noun("carte de visite", "business card")
 	noun("salle de réunion", "meeting room")
