@@ -108,8 +108,9 @@ const (
 // allowances and drives ("indemnité", "forfait", "lecteur"). 48: English
 // words of work said alike ("limit" and "cap", "customer" and "client").
 // 49: words of the office and of careers, read from French only
-// ("créneau", "serveur", "climatisation").
-const ConfidenceModel = 49
+// ("créneau", "serveur", "climatisation"). 50: words of software, read
+// from French only ("navigateur", "onglet", "hameçonnage", "signaler").
+const ConfidenceModel = 50
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

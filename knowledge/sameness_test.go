@@ -1480,6 +1480,25 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "software",
+		history: []string{
+			"How do I update the browser on my laptop?",
+			"How do I open a link in a new tab?",
+			"How do I report a phishing email?",
+			"Where can I find the project deliverables?",
+		},
+		same: map[string]int{
+			"Comment mettre à jour le navigateur sur mon portable ?": 0,
+			"Comment ouvrir un lien dans un nouvel onglet ?":         1,
+			"Comment signaler un email d'hameçonnage ?":              2,
+			"Où trouver les livrables du projet ?":                   3,
+		},
+		near: []string{
+			"Comment mettre à jour le navigateur sur mon téléphone ?",
+			"Comment ouvrir un lien dans une nouvelle fenêtre ?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "acronyms and rates",
 		history: []string{
 			"Who is the HR contact for Spain?",

@@ -121,6 +121,8 @@ var workplace = func() []knowledge.Pair {
 	noun("plafond", "limit")
 	noun("taux", "rate")
 	verb("déclarer", "report", "declare")
+	// "report" is common in every history: read from French only.
+	add(knowledge.Pair{French: "signaler", FromFrench: true}, "report", "flag")
 	verb("inclure", "include")
 	verb("prévenir", "notify", "tell", "warn", "prevent")
 	noun("prestataire", "contractor", "service provider")
@@ -241,5 +243,26 @@ var workplace = func() []knowledge.Pair {
 	noun("mise en production", "release", "deployment")
 	noun("panne", "outage")
 	noun("service informatique", "IT department")
+	// Read from French only, as the words of the office are: the
+	// dictionaries give "onglet" as a pleat, "lien" as a bond, "calcul"
+	// as a rock (a calculation, read so, shares its stem with English's
+	// and needs no translation), or nothing for "hameçonnage",
+	// "dépannage" and "livrable".
+	nounFromFrench("appli", "app")
+	nounFromFrench("navigateur", "browser")
+	nounFromFrench("onglet", "tab")
+	nounFromFrench("lien", "link")
+	nounFromFrench("piratage", "hacking")
+	nounFromFrench("hameçonnage", "phishing")
+	nounFromFrench("fuite", "leak")
+	nounFromFrench("stockage", "storage")
+	nounFromFrench("redémarrage", "restart", "reboot")
+	nounFromFrench("dépannage", "troubleshooting", "repair")
+	nounFromFrench("livrable", "deliverable")
+	nounFromFrench("feuille de calcul", "spreadsheet")
+	nounFromFrench("calcul", "calculation")
+	nounFromFrench("désinstallation", "uninstall")
+	nounFromFrench("déconnexion", "logout", "disconnection")
+	nounFromFrench("verrouillage", "lock", "locking")
 	return pairs
 }()
