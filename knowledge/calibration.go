@@ -110,7 +110,9 @@ const (
 // 49: words of the office and of careers, read from French only
 // ("créneau", "serveur", "climatisation"). 50: words of software, read
 // from French only ("navigateur", "onglet", "hameçonnage", "signaler").
-const ConfidenceModel = 50
+// 51: words of HR papers and time ("justificatif", "badgeuse", "permis de
+// travail"), read from French only.
+const ConfidenceModel = 51
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

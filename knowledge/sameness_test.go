@@ -1499,6 +1499,23 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "papers and time",
+		history: []string{
+			"Where do I send the receipts for my expense report?",
+			"How do I get a work permit?",
+			"Where is the time clock in the Lyon office?",
+		},
+		same: map[string]int{
+			"Où envoyer les justificatifs de ma note de frais ?": 0,
+			"Comment obtenir un permis de travail ?":             1,
+			"Où est la badgeuse au bureau de Lyon ?":             2,
+		},
+		near: []string{
+			"Comment obtenir un titre de séjour ?",
+			"Où est la badgeuse au bureau de Paris ?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "acronyms and rates",
 		history: []string{
 			"Who is the HR contact for Spain?",

@@ -137,6 +137,17 @@ var workplace = func() []knowledge.Pair {
 	noun("comité de direction", "leadership team", "executive committee")
 	noun("réunion générale", "all-hands meeting", "all-hands")
 	noun("séminaire", "offsite")
+	// Read from French only: the dictionaries give "badgeuse" as nothing
+	// English, "élu" as chosen, and nothing for "justificatif",
+	// "pointage" or "titre de séjour".
+	nounFromFrench("justificatif", "receipt", "proof", "supporting document")
+	nounFromFrench("candidat", "candidate", "applicant")
+	nounFromFrench("pointage", "clocking in", "time tracking")
+	nounFromFrench("badgeuse", "badge reader", "time clock")
+	nounFromFrench("élu", "elected representative")
+	nounFromFrench("titre de séjour", "residence permit")
+	nounFromFrench("permis de travail", "work permit")
+	nounFromFrench("prélèvement à la source", "withholding tax")
 
 	// Read from French only, so that the English words they give, common
 	// in every history ("server", "project", "target"), gain no French
