@@ -294,7 +294,8 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		senses[word], says[s] = s, true
 	}
 	for i, t := range folded {
-		if s := verbsWhereAVerbStands[t]; s != noSense && (i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]) && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
+		verbStands := i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]
+		if s := verbsWhereAVerbStands[t]; s != noSense && verbStands && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
 			mark(tokens[i], s)
 		}
 		if wants(folded, i) {
@@ -304,7 +305,7 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 			switch {
 			case afterWho(folded[:i]):
 				mark(tokens[i], managing)
-			case i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]:
+			case verbStands:
 				mark(tokens[i], launching)
 			}
 		}
