@@ -447,7 +447,7 @@ type vocabulary struct {
 	lexicon *Lexicon
 	listed  map[string]bool
 	// spelt keeps, by word as written, the terms of its other spelling:
-	// American (americanTerms) or the infinitive (infinitiveTerms).
+	// American (americanTerms) or the infinitive or singular (baseTerms).
 	spelt map[string][]string
 }
 

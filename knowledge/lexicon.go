@@ -145,6 +145,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 	for form := range irregularEnglish {
 		english[form] = true
 	}
+	for form := range irregularPlurals {
+		english[form] = true
+	}
 	// "père", "fichier" and "centre" end as infinitives do, and
 	// conjugated as verbs they would be other words: "pe" and "pes",
 	// "cent" (a hundred), "mes" of "mère", "ai" of "aire", which a
@@ -164,7 +167,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			return f
 		}
 		f := [][]string{intern(w.Terms)}
-		forms := irregularEnglishForms[w.Text]
+		forms := slices.Concat(irregularEnglishForms[w.Text], irregularPluralForms[w.Text])
 		switch {
 		case french && notVerb[w.Text]:
 			forms = nil
@@ -455,6 +458,9 @@ func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 	}
 	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
 		found = slices.Clip(l.byText[inf])
+	}
+	if one, ok := irregularPlurals[w.Text]; ok && len(found) == 0 {
+		found = slices.Clip(l.byText[one])
 	}
 	if m, ok := frenchBeforeVowel[w.Text]; ok && frenchText && len(found) == 0 {
 		found = slices.Clip(l.byText[m])
@@ -902,6 +908,27 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 			m[f] = fs[0]
 			forms[fs[0]] = append(forms[fs[0]], f)
 		}
+	}
+	return m, forms
+}()
+
+// irregularPlurals maps the English plurals no stemmer brings back to
+// their singular ("children" is no form of "child" to Porter, "knives" of
+// "knife", "criteria" of "criterion") to the singular dictionaries list,
+// and irregularPluralForms each singular to its plural: "enfant" is
+// "child", and a question asks about "children". Not the plurals that are
+// as often a verb's form ("lives", "leaves") or another word's plural
+// ("bases", "axes").
+var irregularPlurals, irregularPluralForms = func() (map[string]string, map[string][]string) {
+	m, forms := make(map[string]string), make(map[string][]string)
+	for _, pair := range strings.Split("child children,man men,woman women,foot feet,tooth teeth,"+
+		"mouse mice,goose geese,wife wives,knife knives,half halves,shelf shelves,wolf wolves,"+
+		"thief thieves,loaf loaves,calf calves,criterion criteria,phenomenon phenomena,"+
+		"analysis analyses,crisis crises,thesis theses,hypothesis hypotheses,diagnosis diagnoses,"+
+		"index indices,matrix matrices,appendix appendices,vertex vertices", ",") {
+		one, many, _ := strings.Cut(pair, " ")
+		m[many] = one
+		forms[one] = append(forms[one], many)
 	}
 	return m, forms
 }()
