@@ -431,6 +431,8 @@ func (l *Lexicon) listedAs(text string) (w Word, english, french bool) {
 	return words[0], english, french
 }
 
+func (l *Lexicon) isFrench(entry int) bool { return l.french[entry] }
+
 // frenchEntries returns those of entries whose headword is French.
 func (l *Lexicon) frenchEntries(entries []int) []int {
 	var out []int
@@ -466,8 +468,10 @@ func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 		found = slices.Clip(l.byText[m])
 	}
 	// A plural is listed in the singular: "invités" is "invité", a guest,
-	// before it may be a form of "inviter"; "réseaux" is "réseau".
-	if len(found) == 0 {
+	// before it may be a form of "inviter"; "réseaux" is "réseau". In a
+	// French text, so is a plural spelt as an English word the French
+	// dictionary lacks: "mains" is hands, not water mains.
+	if len(found) == 0 || frenchText && !slices.ContainsFunc(found, l.isFrench) {
 		for _, one := range singulars(w.Text) {
 			found = appendNew(found, l.byText[one])
 		}
