@@ -153,10 +153,16 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 	// "cent" (a hundred), "mes" of "mère", "ai" of "aire", which a
 	// question in French has for "j'ai".
 	notVerb := make(map[string]bool)
+	// An imperfect or subjunctive spelt as a French headword is more
+	// often that word: "voie" is a way before it is "voir", "peigne" a
+	// comb before it is "peindre".
+	frenchHead := make(map[string]bool)
 	for _, p := range pairs {
+		french := strings.ToLower(strings.TrimSpace(p.French))
 		if p.NotVerb {
-			notVerb[strings.ToLower(strings.TrimSpace(p.French))] = true
+			notVerb[french] = true
 		}
+		frenchHead[french] = true
 	}
 	// formsOfWord returns the terms of the forms a translation may take
 	// in a question: a French verb's conjugated forms, an English
@@ -175,7 +181,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			forms = frenchForms(w.Text)
 		}
 		for _, form := range forms {
-			if french && english[form] {
+			if french && (english[form] || frenchHead[form] && laterTenses[form]) {
 				continue
 			}
 			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
@@ -828,41 +834,86 @@ var frenchVerbEndings = []struct {
 // irregularFrench maps the forms of the commonest irregular French verbs
 // to their infinitive, and irregularForms each infinitive to its forms:
 // the verbs conjugated like no other, then the families of frenchFamilies.
+// laterTenses are the imperfects and subjunctives among the forms.
 // "être", "avoir", "pouvoir", "devoir" and "faire" are function words, as
 // their English equivalents are, and never looked up.
-var irregularFrench, irregularForms = func() (map[string]string, map[string][]string) {
-	m, forms := make(map[string]string), make(map[string][]string)
+var irregularFrench, irregularForms, laterTenses = func() (map[string]string, map[string][]string, map[string]bool) {
+	m, forms, later := make(map[string]string), make(map[string][]string), make(map[string]bool)
 	add := func(inf, list string) {
 		for f := range strings.FieldsSeq(list) {
 			m[f] = inf
 			forms[inf] = append(forms[inf], f)
 		}
 	}
+	addLater := func(inf string, list []string) {
+		add(inf, strings.Join(list, " "))
+		for _, f := range list {
+			later[f] = true
+		}
+	}
 	for inf, list := range map[string]string{
-		"aller":   "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait",
-		"savoir":  "sais sait savons savez savent su sue sus saurai saura saurais saurait",
-		"vouloir": "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez",
-		"dire":    "dis dit disons dites disent dite dits dirai dira",
-		"croire":  "crois croit croyons croyez croient cru crue",
-		"lire":    "lis lit lisons lisez lisent lu lue",
-		"mourir":  "meurs meurt mourons mourez meurent mort morte morts",
-		"naître":  "nais naît naissons naissez naissent né née nés",
-		"boire":   "bois boit buvons buvez boivent bu",
+		"aller":   "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait aille ailles",
+		"savoir":  "sais sait savons savez savent su sue sus saurai saura saurais saurait sache saches sachent",
+		"vouloir": "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez veuille veuilles",
+		"dire":    "dis dit disons dites disent dite dits dites dirai dira",
+		"croire":  "crois croit croyons croyez croient cru crue crus",
+		"lire":    "lis lit lisons lisez lisent lu lue lus lues",
+		"mourir":  "meurs meurt mourons mourez meurent mort morte morts mortes",
+		"naître":  "nais naît naissons naissez naissent né née nés nées",
+		"boire":   "bois boit buvons buvez boivent bu bue bus bues",
 	} {
 		add(inf, list)
 	}
 	for _, f := range frenchFamilies {
+		endings := strings.Fields(f.forms)
+		// A family's present comes first, "ils" after "vous".
+		vous := slices.IndexFunc(endings, func(e string) bool { return strings.HasSuffix(e, "ez") })
+		later := imperfectAndSubjunctive(endings[vous-1], endings[vous+1])
 		for verb := range strings.FieldsSeq(f.verbs) {
 			stem := strings.TrimSuffix(verb, f.ending)
 			var list []string
-			for e := range strings.FieldsSeq(f.forms) {
+			for _, e := range endings {
 				list = append(list, stem+e)
 			}
 			add(verb, strings.Join(list, " "))
+			list = list[:0]
+			for _, e := range later {
+				list = append(list, stem+e)
+			}
+			addLater(verb, list)
 		}
 	}
-	return m, forms
+	// The verbs conjugated like no other have their subjunctive written
+	// out when it is not the stem of "ils".
+	for inf, present := range map[string]string{
+		"savoir": "savons", "vouloir": "voulons", "aller": "allons", "dire": "disons disent",
+		"croire": "croyons croient", "lire": "lisons lisent", "mourir": "mourons meurent",
+		"naître": "naissons naissent", "boire": "buvons boivent",
+	} {
+		nous, ils, _ := strings.Cut(present, " ")
+		addLater(inf, imperfectAndSubjunctive(nous, ils))
+	}
+	return m, forms, later
 }()
+
+// imperfectAndSubjunctive returns the forms a French verb's present gives
+// it: the imperfect from the stem of "nous" ("prenons", "prenait";
+// "conduisons", "conduisait") and, when "ils" is given, the subjunctive
+// from its stem ("prennent", "qu'il prenne"; "mentent", "qu'il mente"),
+// which "Se pourrait-il qu'il mente ?" asks in. Questions ask in both as
+// often as in the present. Both may be endings, as a family's forms are.
+func imperfectAndSubjunctive(nous, ils string) []string {
+	var out []string
+	if stem, ok := strings.CutSuffix(nous, "ons"); ok {
+		for _, e := range []string{"ais", "ait", "ions", "iez", "aient"} {
+			out = append(out, stem+e)
+		}
+	}
+	if stem, ok := strings.CutSuffix(ils, "ent"); ok {
+		out = append(out, stem+"e", stem+"es")
+	}
+	return out
+}
 
 // frenchFamilies are the irregular French verbs conjugated alike, by the
 // ending of their infinitive: a compound is conjugated as its base
@@ -877,14 +928,14 @@ var frenchFamilies = []struct{ ending, forms, verbs string }{
 	{"voir", "vois voit voyons voyez voient vu vue vus vues verrai verra verrait", "voir revoir entrevoir"},
 	{"cevoir", "çois çoit cevons cevez çoivent çu çue çus çues", "recevoir apercevoir décevoir concevoir percevoir"},
 	{"crire", "cris crit crivons crivez crivent crite crits crites", "écrire décrire inscrire prescrire souscrire transcrire"},
-	{"rir", "re res rons rez rent ert erte erts", "ouvrir rouvrir couvrir découvrir recouvrir offrir souffrir"},
-	{"tir", "s t tons tez tent ti tie tis", "partir repartir sortir ressortir sentir ressentir consentir mentir démentir"},
+	{"rir", "re res rons rez rent ert erte erts ertes", "ouvrir rouvrir couvrir découvrir recouvrir offrir souffrir"},
+	{"tir", "s t tons tez tent ti tie tis ties", "partir repartir sortir ressortir sentir ressentir consentir mentir démentir"},
 	{"mir", "s t mons mez ment mi", "dormir endormir"},
-	{"vir", "s t vons vez vent vi vie", "servir desservir"},
-	{"uire", "uis uit uisons uisez uisent uite uits", "conduire construire produire traduire détruire réduire introduire reproduire"},
-	{"indre", "ins int ignons ignez ignent inte", "craindre plaindre contraindre peindre éteindre atteindre joindre rejoindre"},
-	{"soudre", "sous sout solvons solvez solvent solu solue", "résoudre"},
-	{"vivre", "vis vit vivons vivez vivent vécu", "vivre survivre revivre"},
+	{"vir", "s t vons vez vent vi vie vis vies", "servir desservir"},
+	{"uire", "uis uit uisons uisez uisent uite uits uites", "conduire construire produire traduire détruire réduire introduire reproduire"},
+	{"indre", "ins int ignons ignez ignent inte ints intes", "craindre plaindre contraindre peindre éteindre atteindre joindre rejoindre"},
+	{"soudre", "sous sout solvons solvez solvent solu solue solus solues", "résoudre"},
+	{"vivre", "vis vit vivons vivez vivent vécu vécue vécus vécues", "vivre survivre revivre"},
 	{"clure", "clus clut cluons cluez cluent clu clue clues cluse cluses", "conclure inclure exclure"},
 }
 
