@@ -153,9 +153,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 	// "cent" (a hundred), "mes" of "mère", "ai" of "aire", which a
 	// question in French has for "j'ai".
 	notVerb := make(map[string]bool)
-	// An imperfect or subjunctive spelt as a French headword is more
-	// often that word: "voie" is a way before it is "voir", "peigne" a
-	// comb before it is "peindre".
+	// An imperfect or subjunctive spelt as a French headword (or as its
+	// plural) is more often that word: "voie" is a way before it is
+	// "voir", "peigne" a comb before it is "peindre".
 	frenchHead := make(map[string]bool)
 	for _, p := range pairs {
 		french := strings.ToLower(strings.TrimSpace(p.French))
@@ -181,7 +181,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			forms = frenchForms(w.Text)
 		}
 		for _, form := range forms {
-			if french && (english[form] || frenchHead[form] && laterTenses[form]) {
+			if french && (english[form] || laterTenses[form] && (frenchHead[form] || frenchHead[strings.TrimSuffix(form, "s")])) {
 				continue
 			}
 			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
@@ -941,9 +941,9 @@ var frenchFamilies = []struct{ ending, forms, verbs string }{
 
 // irregularEnglish maps the past forms of the commonest irregular English
 // verbs to their infinitive, which dictionaries list and the stemmer does
-// not reach ("seen" is no form of "see" to it), and irregularEnglishForms
-// each infinitive to its forms; "be", "have", "do" and the modals are
-// function words, never looked up.
+// not reach ("seen" is no form of "see" to it, nor "lying" of "lie"), and
+// irregularEnglishForms each infinitive to its forms; "be", "have", "do"
+// and the modals are function words, never looked up.
 var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[string][]string) {
 	m, forms := make(map[string]string), make(map[string][]string)
 	for _, verb := range strings.Split("begin began begun,break broke broken,bring brought,build built,"+
@@ -957,7 +957,7 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 		"sink sank sunk,sit sat,sleep slept,speak spoke spoken,spend spent,stand stood,steal stole stolen,"+
 		"stick stuck,strike struck,swim swam swum,take took taken,teach taught,tear tore torn,tell told,"+
 		"think thought,throw threw thrown,understand understood,wake woke woken,wear wore worn,win won,"+
-		"write wrote written", ",") {
+		"write wrote written,lie lying,die dying,tie tying", ",") {
 		fs := strings.Fields(verb)
 		for _, f := range fs[1:] {
 			m[f] = fs[0]
