@@ -153,10 +153,20 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 	// "cent" (a hundred), "mes" of "mère", "ai" of "aire", which a
 	// question in French has for "j'ai".
 	notVerb := make(map[string]bool)
-	// An imperfect or subjunctive spelt as a French headword (or as its
-	// plural) is more often that word: "voie" is a way before it is
-	// "voir", "peigne" a comb before it is "peindre".
+	// An imperfect or subjunctive spelt as a French headword or its
+	// plural is more often that word: "voie" is a way before it is "voir",
+	// "peigne" a comb before it is "peindre". One whose ending the
+	// stemmers cut from an English word would find that word: "sortes"
+	// (sortir) is "sort", "partes" (partir) "part".
 	frenchHead := make(map[string]bool)
+	otherWord := func(form string) bool {
+		for _, ending := range []string{"", "s", "es", "e"} {
+			if one, ok := strings.CutSuffix(form, ending); ok && (frenchHead[one] || english[one]) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, p := range pairs {
 		french := strings.ToLower(strings.TrimSpace(p.French))
 		if p.NotVerb {
@@ -181,7 +191,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			forms = frenchForms(w.Text)
 		}
 		for _, form := range forms {
-			if french && (english[form] || laterTenses[form] && (frenchHead[form] || frenchHead[strings.TrimSuffix(form, "s")])) {
+			if french && (english[form] || laterTenses[form] && otherWord(form)) {
 				continue
 			}
 			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
