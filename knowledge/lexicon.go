@@ -156,12 +156,13 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 	// An imperfect or subjunctive spelt as a French headword or its
 	// plural is more often that word: "voie" is a way before it is "voir",
 	// "peigne" a comb before it is "peindre". One whose ending the
-	// stemmers cut from an English word would find that word: "sortes"
-	// (sortir) is "sort", "partes" (partir) "part".
+	// stemmers cut from an English word would find that word, accents
+	// aside: "sortes" (sortir) is "sort", "partes" (partir) "part",
+	// "résolve" (résoudre) "resolve".
 	frenchHead := make(map[string]bool)
 	otherWord := func(form string) bool {
 		for _, ending := range []string{"", "s", "es", "e"} {
-			if one, ok := strings.CutSuffix(form, ending); ok && (frenchHead[one] || english[one]) {
+			if one, ok := strings.CutSuffix(form, ending); ok && (frenchHead[one] || english[one] || english[FoldAccents(one)]) {
 				return true
 			}
 		}

@@ -376,6 +376,18 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 	if got := translations(l, "see"); got["voie"] != 0 || got["voyait"] == 0 {
 		t.Errorf("see → %v, want voyait and no voie", got)
 	}
+	// One the stemmers read as an English word, accents aside, would find
+	// it: "sortes" (sortir) is "sort", "résolve" (résoudre) "resolve".
+	l = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "sortir", English: "exit"}, {French: "trier", English: "sort"},
+		{French: "résoudre", English: "solve"}, {French: "régler", English: "resolve"},
+	}, words)
+	if got := translations(l, "solve"); got["résolve"] != 0 || got["résolvait"] == 0 {
+		t.Errorf("solve → %v, want résolvait and no résolve", got)
+	}
+	if got := translations(l, "exit"); got["sorte"] != 0 || got["sortait"] == 0 {
+		t.Errorf("exit → %v, want sortait and no sorte(s)", got)
+	}
 }
 
 // A French noun or adjective that ends as an infinitive does ("mère",
