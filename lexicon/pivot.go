@@ -91,21 +91,14 @@ func LoadPivot(dir string) ([]knowledge.Pair, error) {
 	}
 	notVerb := notVerbs(french)
 	var pairs []knowledge.Pair
-	// Each German word is a sense of the French one, and its first
-	// English word that sense's commonest: every sense's first comes
-	// before any sense's second, so that the bound does not leave out a
-	// sense listed third ("conduire" is "führen", "leiten", then
-	// "fahren", to drive).
 	for _, e := range french {
 		var seen []string
-		for rank := range maxEnglishPerGerman {
-			for _, de := range e.translations {
-				senses := english[strings.ToLower(de)]
-				if rank >= len(senses) || len(seen) == maxEnglishPerFrench || slices.Contains(seen, senses[rank]) {
-					continue
+		for _, de := range e.translations {
+			for _, en := range english[strings.ToLower(de)] {
+				if len(seen) < maxEnglishPerFrench && !slices.Contains(seen, en) {
+					seen = append(seen, en)
+					pairs = append(pairs, knowledge.Pair{French: e.headword, English: en, NotVerb: notVerb[strings.ToLower(e.headword)]})
 				}
-				seen = append(seen, senses[rank])
-				pairs = append(pairs, knowledge.Pair{French: e.headword, English: senses[rank], NotVerb: notVerb[strings.ToLower(e.headword)]})
 			}
 		}
 	}
