@@ -397,15 +397,25 @@ func (b bag) holdsMisspelt(w Word, name bool) bool {
 // acronym), tell nothing.
 
 // namesIn returns the words of text, lower-cased, written as names: a
-// capital then small letters, not opening a sentence.
+// capital then small letters, not opening a sentence. A sentence in title
+// case ("Open Recent File", "Best Place To Buy A Bike"), whose words are
+// capitalised more often than not, names nothing by it.
 func namesIn(text string) map[string]bool {
 	var names map[string]bool
 	for sentence := range sentencesIn(text) {
 		words := strings.FieldsFunc(sentence, betweenWords)
-		for _, w := range words[min(1, len(words)):] {
+		words = words[min(1, len(words)):]
+		var capitalised []string
+		for _, w := range words {
 			if first, size := utf8.DecodeRuneInString(w); unicode.IsUpper(first) && strings.ToLower(w[size:]) == w[size:] && size < len(w) {
-				names = addTo(names, strings.ToLower(w))
+				capitalised = append(capitalised, w)
 			}
+		}
+		if 2*len(capitalised) > len(words) {
+			continue
+		}
+		for _, w := range capitalised {
+			names = addTo(names, strings.ToLower(w))
 		}
 	}
 	return names
