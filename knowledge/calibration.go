@@ -111,8 +111,12 @@ const (
 // ("créneau", "serveur", "climatisation"). 50: words of software, read
 // from French only ("navigateur", "onglet", "hameçonnage", "signaler").
 // 51: words of HR papers and time ("justificatif", "badgeuse", "permis de
-// travail"), read from French only.
-const ConfidenceModel = 51
+// travail"), read from French only. 52: an irregular English plural read
+// as its singular ("children"); a French plural spelt as an English word
+// ("mains") as its French singular; the irregular French verbs' imperfect
+// and subjunctive as their forms; "lying" as "lie". 53: a name is the
+// word written, not a word sharing its stem ("Teams", "team").
+const ConfidenceModel = 53
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -83,7 +83,10 @@ type bag struct {
 	total    float64
 	holds    map[string]float64
 	own      map[string]bool // the terms of its own words
-	written  map[string]bool // its own words as written
+	// translationHolds is how surely it holds each term through its
+	// words' translations alone.
+	translationHolds map[string]float64
+	written          map[string]bool // its own words as written
 	// phrase is its text read for acronyms, and acronyms the letters of
 	// its words, by index, that may be acronyms (see withText).
 	phrase   phrase
@@ -175,12 +178,39 @@ func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 			b.total += b.weights[i]
 		}
 	}
+	b.translationHolds = make(map[string]float64, len(translations))
 	for _, tr := range translations {
 		for _, t := range tr.Terms {
 			b.holds[t] = math.Max(b.holds[t], held(tr.Weight))
+			b.translationHolds[t] = math.Max(b.translationHolds[t], held(tr.Weight))
 		}
 	}
 	return b
+}
+
+// A name is the word written, not whatever shares its stem: "Will you
+// marry me?" is not "Sais-tu où habite Mary ?", though "marry" and "Mary"
+// share the French stem "mari", nor "Teams" a team. So a stem shared by
+// two words written otherwise, one a name and the other not, counts for
+// nothing; two names sharing a stem are one name in two languages
+// ("Italie", "Italy"), and a name is still found as written, misspelt,
+// or through a translation of a name ("Londres", "London").
+
+// heldAsName tells whether b holds term t of w, a word of the other
+// question written as a name or not (name), only through words written
+// otherwise of which one only is a name.
+func (b bag) heldAsName(t string, w Word, name bool) bool {
+	shared := false
+	for _, x := range b.words {
+		if !slices.Contains(x.Terms, t) {
+			continue
+		}
+		if asWritten(x.Text) == asWritten(w.Text) || name == b.names[asWritten(x.Text)] {
+			return false
+		}
+		shared = true
+	}
+	return shared
 }
 
 // withTranslations returns b with each word's translations (as
@@ -216,6 +246,10 @@ func held(weight float64) float64 { return math.Sqrt(weight) }
 func (b bag) found(w Word, name bool) float64 {
 	best := 0.0
 	for _, t := range w.Terms {
+		if b.own[t] && b.heldAsName(t, w, name) {
+			best = math.Max(best, b.translationHolds[t])
+			continue
+		}
 		best = math.Max(best, b.holds[t])
 	}
 	for _, t := range b.vocabulary.alsoSpelt(w) {
@@ -235,10 +269,10 @@ func (b bag) found(w Word, name bool) float64 {
 // day" holds half of it, not all; "laver" of "machine à laver" has
 // "washing machine", whose "machine" is from's own word too, and finds
 // nothing of "laver" in "Who fixes the coffee machine?".
-func (b bag) foundVia(translations []QueryWord, from bag) float64 {
+func (b bag) foundVia(translations []QueryWord, from bag, name bool) float64 {
 	best, parts := 0.0, 0.0
 	for _, tr := range translations {
-		if !slices.ContainsFunc(tr.Terms, func(t string) bool { return b.own[t] && !from.own[t] }) {
+		if !slices.ContainsFunc(tr.Terms, func(t string) bool { return b.own[t] && !from.own[t] && (name || !b.onlyNamesHold(t)) }) {
 			continue
 		}
 		if tr.Part == 0 {
@@ -248,6 +282,31 @@ func (b bag) foundVia(translations []QueryWord, from bag) float64 {
 		}
 	}
 	return math.Max(best, math.Min(1, parts))
+}
+
+// asWritten is a word as a name is written, whatever its accents and
+// possessive: "Tom's" names Tom, "Hôtel" and "Hotel" one hotel.
+func asWritten(text string) string {
+	for _, possessive := range []string{"'s", "’s"} {
+		text = strings.TrimSuffix(text, possessive)
+	}
+	return FoldAccents(text)
+}
+
+// onlyNamesHold tells whether the words of b holding term t are all
+// written as names: a translation of a word that is no name does not find
+// them.
+func (b bag) onlyNamesHold(t string) bool {
+	shared := false
+	for _, x := range b.words {
+		if slices.Contains(x.Terms, t) {
+			if !b.names[asWritten(x.Text)] {
+				return false
+			}
+			shared = true
+		}
+	}
+	return shared
 }
 
 // addedWordShare is how much a word the new question asks and the old one
@@ -290,7 +349,7 @@ func compare(asked, old bag) sameness {
 			// "share" and "share" one of four of "partager", each
 			// found at half; together at three quarters.
 			if from.translated != nil {
-				f = 1 - (1-f)*(1-in.foundVia(from.translated[i], from))
+				f = 1 - (1-f)*(1-in.foundVia(from.translated[i], from, from.names[w.Text]))
 			}
 			// Two questions for a person agree on how to reach them,
 			// whichever verb each says it with: "ask" and "contacter";
@@ -415,7 +474,7 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 // of whose translations is w.
 func (b bag) foundThrough(from bag, w Word) bool {
 	if from.translated != nil {
-		if i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text }); i >= 0 && b.foundVia(from.translated[i], from) > 0 {
+		if i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text }); i >= 0 && b.foundVia(from.translated[i], from, from.names[w.Text]) > 0 {
 			return true
 		}
 	}
@@ -447,7 +506,7 @@ type vocabulary struct {
 	lexicon *Lexicon
 	listed  map[string]bool
 	// spelt keeps, by word as written, the terms of its other spelling:
-	// American (americanTerms) or the infinitive (infinitiveTerms).
+	// American (americanTerms) or the infinitive or singular (baseTerms).
 	spelt map[string][]string
 }
 

@@ -145,15 +145,35 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 	for form := range irregularEnglish {
 		english[form] = true
 	}
+	for form := range irregularPlurals {
+		english[form] = true
+	}
 	// "père", "fichier" and "centre" end as infinitives do, and
 	// conjugated as verbs they would be other words: "pe" and "pes",
 	// "cent" (a hundred), "mes" of "mère", "ai" of "aire", which a
 	// question in French has for "j'ai".
 	notVerb := make(map[string]bool)
-	for _, p := range pairs {
-		if p.NotVerb {
-			notVerb[strings.ToLower(strings.TrimSpace(p.French))] = true
+	// An imperfect or subjunctive spelt as a French headword or its
+	// plural is more often that word: "voie" is a way before it is "voir",
+	// "peigne" a comb before it is "peindre". One whose ending the
+	// stemmers cut from an English word would find that word, accents
+	// aside: "sortes" (sortir) is "sort", "partes" (partir) "part",
+	// "résolve" (résoudre) "resolve".
+	frenchHead := make(map[string]bool)
+	otherWord := func(form string) bool {
+		for _, ending := range []string{"", "s", "es", "e"} {
+			if one, ok := strings.CutSuffix(form, ending); ok && (frenchHead[one] || english[one] || english[FoldAccents(one)]) {
+				return true
+			}
 		}
+		return false
+	}
+	for _, p := range pairs {
+		french := strings.ToLower(strings.TrimSpace(p.French))
+		if p.NotVerb {
+			notVerb[french] = true
+		}
+		frenchHead[french] = true
 	}
 	// formsOfWord returns the terms of the forms a translation may take
 	// in a question: a French verb's conjugated forms, an English
@@ -164,7 +184,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			return f
 		}
 		f := [][]string{intern(w.Terms)}
-		forms := irregularEnglishForms[w.Text]
+		forms := slices.Concat(irregularEnglishForms[w.Text], irregularPluralForms[w.Text])
 		switch {
 		case french && notVerb[w.Text]:
 			forms = nil
@@ -172,7 +192,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			forms = frenchForms(w.Text)
 		}
 		for _, form := range forms {
-			if french && english[form] {
+			if french && (english[form] || laterTenses[form] && otherWord(form)) {
 				continue
 			}
 			if fw := analyse(form); len(fw) == 1 && !sharesTerm(fw[0].Terms, w.Terms) {
@@ -428,6 +448,8 @@ func (l *Lexicon) listedAs(text string) (w Word, english, french bool) {
 	return words[0], english, french
 }
 
+func (l *Lexicon) isFrench(entry int) bool { return l.french[entry] }
+
 // frenchEntries returns those of entries whose headword is French.
 func (l *Lexicon) frenchEntries(entries []int) []int {
 	var out []int
@@ -456,12 +478,17 @@ func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 	if inf, ok := irregularEnglish[w.Text]; ok && len(found) == 0 {
 		found = slices.Clip(l.byText[inf])
 	}
+	if one, ok := irregularPlurals[w.Text]; ok && len(found) == 0 {
+		found = slices.Clip(l.byText[one])
+	}
 	if m, ok := frenchBeforeVowel[w.Text]; ok && frenchText && len(found) == 0 {
 		found = slices.Clip(l.byText[m])
 	}
 	// A plural is listed in the singular: "invités" is "invité", a guest,
-	// before it may be a form of "inviter"; "réseaux" is "réseau".
-	if len(found) == 0 {
+	// before it may be a form of "inviter"; "réseaux" is "réseau". In a
+	// French text, so is a plural spelt as an English word the French
+	// dictionary lacks: "mains" is hands, not water mains.
+	if len(found) == 0 || frenchText && !slices.ContainsFunc(found, l.isFrench) {
 		for _, one := range singulars(w.Text) {
 			found = appendNew(found, l.byText[one])
 		}
@@ -818,41 +845,86 @@ var frenchVerbEndings = []struct {
 // irregularFrench maps the forms of the commonest irregular French verbs
 // to their infinitive, and irregularForms each infinitive to its forms:
 // the verbs conjugated like no other, then the families of frenchFamilies.
+// laterTenses are the imperfects and subjunctives among the forms.
 // "être", "avoir", "pouvoir", "devoir" and "faire" are function words, as
 // their English equivalents are, and never looked up.
-var irregularFrench, irregularForms = func() (map[string]string, map[string][]string) {
-	m, forms := make(map[string]string), make(map[string][]string)
+var irregularFrench, irregularForms, laterTenses = func() (map[string]string, map[string][]string, map[string]bool) {
+	m, forms, later := make(map[string]string), make(map[string][]string), make(map[string]bool)
 	add := func(inf, list string) {
 		for f := range strings.FieldsSeq(list) {
 			m[f] = inf
 			forms[inf] = append(forms[inf], f)
 		}
 	}
+	addLater := func(inf string, list []string) {
+		add(inf, strings.Join(list, " "))
+		for _, f := range list {
+			later[f] = true
+		}
+	}
 	for inf, list := range map[string]string{
-		"aller":   "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait",
-		"savoir":  "sais sait savons savez savent su sue sus saurai saura saurais saurait",
-		"vouloir": "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez",
-		"dire":    "dis dit disons dites disent dite dits dirai dira",
-		"croire":  "crois croit croyons croyez croient cru crue",
-		"lire":    "lis lit lisons lisez lisent lu lue",
-		"mourir":  "meurs meurt mourons mourez meurent mort morte morts",
-		"naître":  "nais naît naissons naissez naissent né née nés",
-		"boire":   "bois boit buvons buvez boivent bu",
+		"aller":   "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait aille ailles",
+		"savoir":  "sais sait savons savez savent su sue sus saurai saura saurais saurait sache saches sachent",
+		"vouloir": "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez veuille veuilles",
+		"dire":    "dis dit disons dites disent dite dits dites dirai dira",
+		"croire":  "crois croit croyons croyez croient cru crue crus",
+		"lire":    "lis lit lisons lisez lisent lu lue lus lues",
+		"mourir":  "meurs meurt mourons mourez meurent mort morte morts mortes",
+		"naître":  "nais naît naissons naissez naissent né née nés nées",
+		"boire":   "bois boit buvons buvez boivent bu bue bus bues",
 	} {
 		add(inf, list)
 	}
 	for _, f := range frenchFamilies {
+		endings := strings.Fields(f.forms)
+		// A family's present comes first, "ils" after "vous".
+		vous := slices.IndexFunc(endings, func(e string) bool { return strings.HasSuffix(e, "ez") })
+		later := imperfectAndSubjunctive(endings[vous-1], endings[vous+1])
 		for verb := range strings.FieldsSeq(f.verbs) {
 			stem := strings.TrimSuffix(verb, f.ending)
 			var list []string
-			for e := range strings.FieldsSeq(f.forms) {
+			for _, e := range endings {
 				list = append(list, stem+e)
 			}
 			add(verb, strings.Join(list, " "))
+			list = list[:0]
+			for _, e := range later {
+				list = append(list, stem+e)
+			}
+			addLater(verb, list)
 		}
 	}
-	return m, forms
+	// The verbs conjugated like no other have their subjunctive written
+	// out when it is not the stem of "ils".
+	for inf, present := range map[string]string{
+		"savoir": "savons", "vouloir": "voulons", "aller": "allons", "dire": "disons disent",
+		"croire": "croyons croient", "lire": "lisons lisent", "mourir": "mourons meurent",
+		"naître": "naissons naissent", "boire": "buvons boivent",
+	} {
+		nous, ils, _ := strings.Cut(present, " ")
+		addLater(inf, imperfectAndSubjunctive(nous, ils))
+	}
+	return m, forms, later
 }()
+
+// imperfectAndSubjunctive returns the forms a French verb's present gives
+// it: the imperfect from the stem of "nous" ("prenons", "prenait";
+// "conduisons", "conduisait") and, when "ils" is given, the subjunctive
+// from its stem ("prennent", "qu'il prenne"; "mentent", "qu'il mente"),
+// which "Se pourrait-il qu'il mente ?" asks in. Questions ask in both as
+// often as in the present. Both may be endings, as a family's forms are.
+func imperfectAndSubjunctive(nous, ils string) []string {
+	var out []string
+	if stem, ok := strings.CutSuffix(nous, "ons"); ok {
+		for _, e := range []string{"ais", "ait", "ions", "iez", "aient"} {
+			out = append(out, stem+e)
+		}
+	}
+	if stem, ok := strings.CutSuffix(ils, "ent"); ok {
+		out = append(out, stem+"e", stem+"es")
+	}
+	return out
+}
 
 // frenchFamilies are the irregular French verbs conjugated alike, by the
 // ending of their infinitive: a compound is conjugated as its base
@@ -867,22 +939,22 @@ var frenchFamilies = []struct{ ending, forms, verbs string }{
 	{"voir", "vois voit voyons voyez voient vu vue vus vues verrai verra verrait", "voir revoir entrevoir"},
 	{"cevoir", "çois çoit cevons cevez çoivent çu çue çus çues", "recevoir apercevoir décevoir concevoir percevoir"},
 	{"crire", "cris crit crivons crivez crivent crite crits crites", "écrire décrire inscrire prescrire souscrire transcrire"},
-	{"rir", "re res rons rez rent ert erte erts", "ouvrir rouvrir couvrir découvrir recouvrir offrir souffrir"},
-	{"tir", "s t tons tez tent ti tie tis", "partir repartir sortir ressortir sentir ressentir consentir mentir démentir"},
+	{"rir", "re res rons rez rent ert erte erts ertes", "ouvrir rouvrir couvrir découvrir recouvrir offrir souffrir"},
+	{"tir", "s t tons tez tent ti tie tis ties", "partir repartir sortir ressortir sentir ressentir consentir mentir démentir"},
 	{"mir", "s t mons mez ment mi", "dormir endormir"},
-	{"vir", "s t vons vez vent vi vie", "servir desservir"},
-	{"uire", "uis uit uisons uisez uisent uite uits", "conduire construire produire traduire détruire réduire introduire reproduire"},
-	{"indre", "ins int ignons ignez ignent inte", "craindre plaindre contraindre peindre éteindre atteindre joindre rejoindre"},
-	{"soudre", "sous sout solvons solvez solvent solu solue", "résoudre"},
-	{"vivre", "vis vit vivons vivez vivent vécu", "vivre survivre revivre"},
+	{"vir", "s t vons vez vent vi vie vis vies", "servir desservir"},
+	{"uire", "uis uit uisons uisez uisent uite uits uites", "conduire construire produire traduire détruire réduire introduire reproduire"},
+	{"indre", "ins int ignons ignez ignent inte ints intes", "craindre plaindre contraindre peindre éteindre atteindre joindre rejoindre"},
+	{"soudre", "sous sout solvons solvez solvent solu solue solus solues", "résoudre"},
+	{"vivre", "vis vit vivons vivez vivent vécu vécue vécus vécues", "vivre survivre revivre"},
 	{"clure", "clus clut cluons cluez cluent clu clue clues cluse cluses", "conclure inclure exclure"},
 }
 
 // irregularEnglish maps the past forms of the commonest irregular English
 // verbs to their infinitive, which dictionaries list and the stemmer does
-// not reach ("seen" is no form of "see" to it), and irregularEnglishForms
-// each infinitive to its forms; "be", "have", "do" and the modals are
-// function words, never looked up.
+// not reach ("seen" is no form of "see" to it, nor "lying" of "lie"), and
+// irregularEnglishForms each infinitive to its forms; "be", "have", "do"
+// and the modals are function words, never looked up.
 var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[string][]string) {
 	m, forms := make(map[string]string), make(map[string][]string)
 	for _, verb := range strings.Split("begin began begun,break broke broken,bring brought,build built,"+
@@ -896,12 +968,33 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 		"sink sank sunk,sit sat,sleep slept,speak spoke spoken,spend spent,stand stood,steal stole stolen,"+
 		"stick stuck,strike struck,swim swam swum,take took taken,teach taught,tear tore torn,tell told,"+
 		"think thought,throw threw thrown,understand understood,wake woke woken,wear wore worn,win won,"+
-		"write wrote written", ",") {
+		"write wrote written,lie lying,die dying,tie tying", ",") {
 		fs := strings.Fields(verb)
 		for _, f := range fs[1:] {
 			m[f] = fs[0]
 			forms[fs[0]] = append(forms[fs[0]], f)
 		}
+	}
+	return m, forms
+}()
+
+// irregularPlurals maps the English plurals no stemmer brings back to
+// their singular ("children" is no form of "child" to Porter, "knives" of
+// "knife", "criteria" of "criterion") to the singular dictionaries list,
+// and irregularPluralForms each singular to its plural: "enfant" is
+// "child", and a question asks about "children". Not the plurals that are
+// as often a verb's form ("lives", "leaves") or another word's plural
+// ("bases", "axes").
+var irregularPlurals, irregularPluralForms = func() (map[string]string, map[string][]string) {
+	m, forms := make(map[string]string), make(map[string][]string)
+	for _, pair := range strings.Split("child children,man men,woman women,foot feet,tooth teeth,"+
+		"mouse mice,goose geese,wife wives,knife knives,half halves,shelf shelves,wolf wolves,"+
+		"thief thieves,loaf loaves,calf calves,criterion criteria,phenomenon phenomena,"+
+		"analysis analyses,crisis crises,thesis theses,hypothesis hypotheses,diagnosis diagnoses,"+
+		"index indices,matrix matrices,appendix appendices,vertex vertices", ",") {
+		one, many, _ := strings.Cut(pair, " ")
+		m[many] = one
+		forms[one] = append(forms[one], many)
 	}
 	return m, forms
 }()

@@ -343,6 +343,8 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 	for word, want := range map[string]string{
 		"reconnaissez": "recognize", "obtenu": "obtain", "obtiennent": "obtain", "résolu": "solve",
 		"ressentez": "feel", "compris": "understand", "envoie": "send", "envoient": "send",
+		// The imperfect and the subjunctive, from "nous" and "ils".
+		"comprenait": "understand", "obtenions": "obtain", "reconnaissait": "recognize", "ressente": "feel", "comprenne": "understand",
 	} {
 		if got := translations(l, word); got[want] != 1 {
 			t.Errorf("%s → %v, want %s", word, got, want)
@@ -351,7 +353,7 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 	for word, want := range map[string][]string{
 		"recognize": {"reconnaître", "reconnaissez", "reconnu"},
 		"solve":     {"résoudre", "résout", "résolu"},
-		"feel":      {"ressentir", "ressent", "ressentez"},
+		"feel":      {"ressentir", "ressent", "ressentez", "ressentait", "ressente"},
 		"send":      {"envoyer", "envoie", "envoyé"},
 		"leave":     {"partir", "partez", "parti"},
 		"kill":      {"tuer", "tue", "tué"},
@@ -367,6 +369,24 @@ func TestLexiconConjugatesFamiliesOfIrregularVerbs(t *testing.T) {
 	// would find English texts about parts.
 	if got := translations(l, "leave"); got["part"] != 0 {
 		t.Errorf("leave → %v, want no part", got)
+	}
+	// A subjunctive spelt as a French word is more often that word: "voie"
+	// is a way, and "see" is not searched as it.
+	l = knowledge.NewLexicon([]knowledge.Pair{{French: "voir", English: "see"}, {French: "voie", English: "way"}}, words)
+	if got := translations(l, "see"); got["voie"] != 0 || got["voyait"] == 0 {
+		t.Errorf("see → %v, want voyait and no voie", got)
+	}
+	// One the stemmers read as an English word, accents aside, would find
+	// it: "sortes" (sortir) is "sort", "résolve" (résoudre) "resolve".
+	l = knowledge.NewLexicon([]knowledge.Pair{
+		{French: "sortir", English: "exit"}, {French: "trier", English: "sort"},
+		{French: "résoudre", English: "solve"}, {French: "régler", English: "resolve"},
+	}, words)
+	if got := translations(l, "solve"); got["résolve"] != 0 || got["résolvait"] == 0 {
+		t.Errorf("solve → %v, want résolvait and no résolve", got)
+	}
+	if got := translations(l, "exit"); got["sorte"] != 0 || got["sortait"] == 0 {
+		t.Errorf("exit → %v, want sortait and no sorte(s)", got)
 	}
 }
 
@@ -431,6 +451,34 @@ func TestLexiconFindsTheSingularOfAPlural(t *testing.T) {
 		if got := translations(l, word); got[want] == 0 {
 			t.Errorf("%s → %v, want %s", word, got, want)
 		}
+	}
+}
+
+// The English plurals no stemmer brings back to their singular are looked
+// up as it, and a French word translated into the singular finds the
+// plural: "enfant" is "child", and the question asks about "children".
+func TestLexiconKnowsEnglishIrregularPlurals(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "enfant", English: "child"}, {French: "couteau", English: "knife"}}, words)
+	for word, want := range map[string]string{"children": "enfant", "knives": "couteau"} {
+		if got := translations(l, word); got[want] != 1 {
+			t.Errorf("%s → %v, want %s", word, got, want)
+		}
+	}
+	if got := translations(l, "enfant"); got["child"] != 1 || got["children"] != 1 {
+		t.Errorf("enfant → %v, want child and children", got)
+	}
+}
+
+// In a French text, a plural the French dictionary lists in the singular
+// only is that singular, even when English has a word spelt as the
+// plural: "mains" are hands, not water mains.
+func TestLexiconReadsAFrenchPluralSpeltAsAnEnglishWord(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "main", English: "hand"}, {French: "canalisation", English: "mains"}}, words)
+	if got := weights(l.Translate(words("mains")[0], "fr")); got["hand"] == 0 || got["canalisation"] != 0 {
+		t.Errorf("mains in a French text → %v, want hand only", got)
+	}
+	if got := weights(l.Translate(words("mains")[0], "en")); got["canalisation"] == 0 {
+		t.Errorf("mains in an English text → %v, want canalisation", got)
 	}
 }
 
@@ -506,8 +554,8 @@ func TestLexiconTranslatesAPhrasesWordsAsThePhrase(t *testing.T) {
 }
 
 func TestLexiconKnowsEnglishIrregularVerbs(t *testing.T) {
-	l := knowledge.NewLexicon([]knowledge.Pair{{French: "voir", English: "see"}, {French: "envoyer", English: "send"}}, words)
-	for word, want := range map[string]string{"seen": "voir", "saw": "voir", "sent": "envoyer"} {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "voir", English: "see"}, {French: "envoyer", English: "send"}, {French: "mentir", English: "lie"}}, words)
+	for word, want := range map[string]string{"seen": "voir", "saw": "voir", "sent": "envoyer", "lying": "mentir"} {
 		if got := translations(l, word); got[want] != 1 {
 			t.Errorf("%s → %v, want %s", word, got, want)
 		}

@@ -1708,3 +1708,29 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 		why: "it asks about another thing",
 	}})
 }
+
+// A name is the word written, not whatever shares its stem: "marry" and
+// "Mary" share the French stem "mari", "Teams" and "team" the English
+// one; a name written alike, or a common word shared, still agrees.
+func TestInstantAnswerNamesAsWritten(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "names as written",
+		history: []string{
+			"Sais-tu où habite Mary ?",
+			"How do I share my screen in Teams?",
+			"Who approves expenses for the Paris office?",
+			"How do I contact HR in Italy?",
+		},
+		same: map[string]int{
+			"Comment contacter les RH en Italie ?":           3,
+			"Où habite Mary ?":                               0,
+			"How can I share my screen in Teams?":            1,
+			"Who approves the expenses of the Paris office?": 2,
+		},
+		near: []string{
+			"Will you marry me?",
+			"How do I share my screen with my team?",
+		},
+		why: "a name is not a word sharing its stem",
+	}})
+}

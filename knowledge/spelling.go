@@ -45,7 +45,8 @@ func ordinalNumber(text string) string {
 
 // alsoSpelt returns the terms w has when spelt the other way: the number
 // of an ordinal or of a number written in words, the American spelling of
-// a British one, the infinitive of an irregular past; or when said with
+// a British one, the infinitive of an irregular past, the singular of an
+// irregular plural; or when said with
 // another word of work meaning the same (saidAlike).
 func (v vocabulary) alsoSpelt(w Word) []string {
 	if n := ordinalNumber(w.Text); n != "" {
@@ -54,7 +55,7 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 	if n, ok := numberWords[w.Text]; ok {
 		return []string{n}
 	}
-	if terms := v.infinitiveTerms(w); terms != nil {
+	if terms := v.baseTerms(w); terms != nil {
 		return terms
 	}
 	if terms := v.americanTerms(w); terms != nil {
@@ -119,14 +120,22 @@ func (v vocabulary) alikeTerms(w Word) []string {
 // swap of rare words. So an irregular past is also read as its infinitive.
 // Not the pasts that are words of their own as often: a side ("left"),
 // lights ("LED"), a tool, a flower, fabric, a day ("Sat"), or an error's
-// "not found".
+// "not found". An irregular plural is its singular likewise: "Can my
+// child join?" asks what "Can the children join?" does.
 var pastsOfTheirOwn = wordSet("left led saw rose felt fell shot sat found")
 
-// infinitiveTerms returns the terms of w's infinitive when w is an
-// irregular English past, and nil otherwise.
-func (v vocabulary) infinitiveTerms(w Word) []string {
+// baseTerms returns the terms of w's infinitive when w is an
+// irregular English past, of its singular when w is an irregular plural,
+// and nil otherwise.
+func (v vocabulary) baseTerms(w Word) []string {
 	verb, ok := irregularEnglish[w.Text]
-	if !ok || pastsOfTheirOwn[w.Text] || v.lexicon == nil {
+	if pastsOfTheirOwn[w.Text] {
+		ok = false
+	}
+	if one, plural := irregularPlurals[w.Text]; plural {
+		verb, ok = one, true
+	}
+	if !ok || v.lexicon == nil {
 		return nil
 	}
 	if terms, ok := v.spelt[w.Text]; ok {
@@ -388,15 +397,25 @@ func (b bag) holdsMisspelt(w Word, name bool) bool {
 // acronym), tell nothing.
 
 // namesIn returns the words of text, lower-cased, written as names: a
-// capital then small letters, not opening a sentence.
+// capital then small letters, not opening a sentence. A sentence in title
+// case ("Open Recent File", "Best Place To Buy A Bike"), whose words are
+// capitalised more often than not, names nothing by it.
 func namesIn(text string) map[string]bool {
 	var names map[string]bool
 	for sentence := range sentencesIn(text) {
 		words := strings.FieldsFunc(sentence, betweenWords)
-		for _, w := range words[min(1, len(words)):] {
+		words = words[min(1, len(words)):]
+		var capitalised []string
+		for _, w := range words {
 			if first, size := utf8.DecodeRuneInString(w); unicode.IsUpper(first) && strings.ToLower(w[size:]) == w[size:] && size < len(w) {
-				names = addTo(names, strings.ToLower(w))
+				capitalised = append(capitalised, w)
 			}
+		}
+		if 2*len(capitalised) > len(words) {
+			continue
+		}
+		for _, w := range capitalised {
+			names = addTo(names, strings.ToLower(w))
 		}
 	}
 	return names
