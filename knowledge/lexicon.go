@@ -218,6 +218,10 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			// and "one" "personne". Such a headword is a phrase.
 			case len(head) == 1 && strings.Join(phraseWords(head[0].Text), "") == strings.Join(phrase, ""):
 				phrase = nil
+			// But "be" before a word is the word said as a verb: "naître"
+			// is "be born", and a question asks "Where were you born?".
+			case !french && len(head) == 1 && len(phrase) == 2 && phrase[0] == "be" && phrase[1] == head[0].Text:
+				phrase = nil
 			case len(phrase) < 2 || len(phrase) > maxPhraseWords:
 				return
 			}

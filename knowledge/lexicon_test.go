@@ -454,6 +454,23 @@ func TestLexiconFindsTheSingularOfAPlural(t *testing.T) {
 	}
 }
 
+// An English headword "be" and a word is that word said as a verb:
+// "naître" is "be born", and "Where were you born?" holds "born" alone.
+// Other phrases whose function words the analysis drops stay phrases.
+func TestLexiconReadsBeAndAWordAsTheWord(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "naître", English: "be born"},
+		{French: "jusqu'ici", English: "to date"},
+	}, analyseWithout("be", "to", "jusqu", "ici"))
+	analyse := analyseWithout("be", "to")
+	if got := weights(l.Translate(analyse("born")[0], "en")); got["naître"] == 0 {
+		t.Errorf("born → %v, want naître", got)
+	}
+	if got := weights(l.Translate(analyse("date")[0], "en")); len(got) != 0 {
+		t.Errorf("date → %v, want nothing: \"to date\" is a phrase", got)
+	}
+}
+
 // The English plurals no stemmer brings back to their singular are looked
 // up as it, and a French word translated into the singular finds the
 // plural: "enfant" is "child", and the question asks about "children".
