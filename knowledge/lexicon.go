@@ -281,6 +281,12 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		if alike, ok := englishAlike[strings.ToLower(strings.TrimSpace(p.English))]; ok {
 			english = append(english, alike)
 		}
+		// English writes many compounds hyphenated and solid alike: the
+		// dictionary's "week-end" is a question's "weekend", its "set-up"
+		// a "setup".
+		if en := strings.TrimSpace(p.English); strings.Contains(en, "-") && !strings.Contains(en, " ") {
+			english = append(english, strings.ReplaceAll(en, "-", ""))
+		}
 		for _, en := range english {
 			add(p.French, en, true)
 			if !p.FromFrench {

@@ -471,6 +471,18 @@ func TestLexiconReadsBeAndAWordAsTheWord(t *testing.T) {
 	}
 }
 
+// A hyphenated English word is also written solid: the dictionary's
+// "week-end" is a question's "weekend".
+func TestLexiconWritesHyphenatedEnglishSolid(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "week-end", English: "week-end"}}, analyseWithout())
+	if got := weights(l.Translate(analyseWithout()("weekend")[0], "en")); got["week"] == 0 || got["end"] == 0 {
+		t.Errorf("weekend → %v, want week-end", got)
+	}
+	if got := textTranslations(l, "ce week-end"); got["weekend"] == 0 {
+		t.Errorf("ce week-end → %v, want weekend", got)
+	}
+}
+
 // The English plurals no stemmer brings back to their singular are looked
 // up as it, and a French word translated into the singular finds the
 // plural: "enfant" is "child", and the question asks about "children".
