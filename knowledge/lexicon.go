@@ -379,7 +379,45 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if again := l.again(w, lang); len(again) > 0 {
 		return again
 	}
+	if more := l.comparative(w, lang); len(more) > 0 {
+		return more
+	}
 	return l.cognates(w)
+}
+
+// comparative translates an English comparative or superlative the
+// dictionaries lack as its adjective: "older" is "old" said more, as French
+// says "plus âgé", and "bigger", "easier", "larger", "cheapest" are "big",
+// "easy", "large" and "cheap". Only a word no dictionary lists, and only
+// when one lists the adjective: "printer" and "user" are words of their
+// own.
+func (l *Lexicon) comparative(w Word, lang string) []QueryWord {
+	if lang == "fr" || l.analyse == nil {
+		return nil
+	}
+	for _, ending := range []string{"er", "est"} {
+		stem, ok := strings.CutSuffix(w.Text, ending)
+		if !ok || len(stem) < 3 {
+			continue
+		}
+		bases := []string{stem, stem + "e"}
+		if n := len(stem); stem[n-1] == stem[n-2] {
+			bases = append(bases, stem[:n-1]) // "bigger"
+		}
+		if before, ok := strings.CutSuffix(stem, "i"); ok {
+			bases = append(bases, before+"y") // "easier"
+		}
+		for _, base := range bases {
+			found := slices.DeleteFunc(slices.Clone(l.byText[base]), l.isFrench)
+			if len(found) == 0 {
+				continue
+			}
+			if words := l.analyse(base); len(words) == 1 {
+				return weigh(words[0].Terms, source{l, found, 1})
+			}
+		}
+	}
+	return nil
 }
 
 // ownLanguage keeps, of the entries found for a word of a text in lang,

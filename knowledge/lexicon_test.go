@@ -483,6 +483,25 @@ func TestLexiconWritesHyphenatedEnglishSolid(t *testing.T) {
 	}
 }
 
+// An English comparative or superlative the dictionaries lack is its
+// adjective said more ("bigger" is "big", "easiest" "easy"); a word they
+// list ("printer") is itself, and a French text's words are French.
+func TestLexiconReadsEnglishComparativesAsTheirAdjective(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "grand", English: "big"}, {French: "facile", English: "easy"},
+		{French: "vieux", English: "old"}, {French: "imprimante", English: "printer"},
+		{French: "imprimer", English: "print"},
+	}, words)
+	for word, want := range map[string]string{"bigger": "grand", "easiest": "facile", "older": "vieux", "printer": "imprimante"} {
+		if got := weights(l.Translate(words(word)[0], "en")); got[want] == 0 || len(got) != 1 {
+			t.Errorf("%s → %v, want %s alone", word, got, want)
+		}
+	}
+	if got := weights(l.Translate(words("older")[0], "fr")); got["vieux"] != 0 {
+		t.Errorf("older in a French text → %v, want no comparative", got)
+	}
+}
+
 // The English plurals no stemmer brings back to their singular are looked
 // up as it, and a French word translated into the singular finds the
 // plural: "enfant" is "child", and the question asks about "children".
