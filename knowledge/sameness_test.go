@@ -1734,3 +1734,28 @@ func TestInstantAnswerNamesAsWritten(t *testing.T) {
 		why: "a name is not a word sharing its stem",
 	}})
 }
+
+// "What's the process to…?" and "Is there a way to…?" ask how to do it,
+// as "How do I…?" does: counted as a word of meaning, "way" made "…the way
+// to file my expenses…" a swap with "…an expense report…", each missing
+// a word of the other. A process that is what is asked about is not that
+// ("kill a process").
+func TestInstantAnswerTheWayTo(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "the way to",
+		history: []string{
+			"How do I request a new laptop?",
+			"How do I submit an expense report in Expensify?",
+			"How do I kill a job on the build server?",
+		},
+		same: map[string]int{
+			"What's the process to order a new laptop?":        0,
+			"whats the way to file my expenses in expensify?":  1,
+			"Is there a way to file my expenses in Expensify?": 1,
+		},
+		near: []string{
+			"How do I kill a process on the build server?",
+		},
+		why: "it asks about another thing",
+	}})
+}
