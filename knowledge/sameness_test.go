@@ -1076,6 +1076,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "it does another thing, or asks how and not who",
 		},
 		{
+			name: "creating",
+			history: []string{
+				"How do I generate a quote in Salesforce CPQ?",
+				"How do I create an API token for the staging cluster?",
+			},
+			same: map[string]int{
+				"how do you create a quote in salesforce cpq":               0,
+				"How do I generate an API token for the staging cluster?":   1,
+				"Comment générer un token API pour le cluster de staging ?": 1,
+			},
+			near: []string{
+				"How do I delete a quote in Salesforce CPQ?",
+				"How do I revoke an API token for the staging cluster?",
+			},
+			why: "it does another thing",
+		},
+		{
 			name: "updating",
 			history: []string{
 				"How do I bump the Go version in the Dockerfile?",
