@@ -115,8 +115,11 @@ const (
 // as its singular ("children"); a French plural spelt as an English word
 // ("mains") as its French singular; the irregular French verbs' imperfect
 // and subjunctive as their forms; "lying" as "lie". 53: a name is the
-// word written, not a word sharing its stem ("Teams", "team").
-const ConfidenceModel = 53
+// word written, not a word sharing its stem ("Teams", "team"). 54: "be
+// born" is "born", "week-end" "weekend", "bigger" "big"; "the way to"
+// and "the process for" only say a question asks how; creating and
+// generating ask alike.
+const ConfidenceModel = 54
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -218,6 +218,10 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			// and "one" "personne". Such a headword is a phrase.
 			case len(head) == 1 && strings.Join(phraseWords(head[0].Text), "") == strings.Join(phrase, ""):
 				phrase = nil
+			// But "be" before a word is the word said as a verb: "naître"
+			// is "be born", and a question asks "Where were you born?".
+			case !french && len(head) == 1 && len(phrase) == 2 && phrase[0] == "be" && phrase[1] == head[0].Text:
+				phrase = nil
 			case len(phrase) < 2 || len(phrase) > maxPhraseWords:
 				return
 			}
@@ -276,6 +280,12 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		english := []string{p.English}
 		if alike, ok := englishAlike[strings.ToLower(strings.TrimSpace(p.English))]; ok {
 			english = append(english, alike)
+		}
+		// English writes many compounds hyphenated and solid alike: the
+		// dictionary's "week-end" is a question's "weekend", its "set-up"
+		// a "setup".
+		if en := strings.TrimSpace(p.English); strings.Contains(en, "-") && !strings.Contains(en, " ") {
+			english = append(english, strings.ReplaceAll(en, "-", ""))
 		}
 		for _, en := range english {
 			add(p.French, en, true)
@@ -369,7 +379,45 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if again := l.again(w, lang); len(again) > 0 {
 		return again
 	}
+	if more := l.comparative(w, lang); len(more) > 0 {
+		return more
+	}
 	return l.cognates(w)
+}
+
+// comparative translates an English comparative or superlative the
+// dictionaries lack as its adjective: "older" is "old" said more, as French
+// says "plus âgé", and "bigger", "easier", "larger", "cheapest" are "big",
+// "easy", "large" and "cheap". Only a word no dictionary lists, and only
+// when one lists the adjective: "printer" and "user" are words of their
+// own.
+func (l *Lexicon) comparative(w Word, lang string) []QueryWord {
+	if lang == "fr" || l.analyse == nil {
+		return nil
+	}
+	for _, ending := range []string{"er", "est"} {
+		stem, ok := strings.CutSuffix(w.Text, ending)
+		if !ok || len(stem) < 3 {
+			continue
+		}
+		bases := []string{stem, stem + "e"}
+		if n := len(stem); stem[n-1] == stem[n-2] {
+			bases = append(bases, stem[:n-1]) // "bigger"
+		}
+		if before, ok := strings.CutSuffix(stem, "i"); ok {
+			bases = append(bases, before+"y") // "easier"
+		}
+		for _, base := range bases {
+			found := slices.DeleteFunc(slices.Clone(l.byText[base]), l.isFrench)
+			if len(found) == 0 {
+				continue
+			}
+			if words := l.analyse(base); len(words) == 1 {
+				return weigh(words[0].Terms, source{l, found, 1})
+			}
+		}
+	}
+	return nil
 }
 
 // ownLanguage keeps, of the entries found for a word of a text in lang,

@@ -454,6 +454,54 @@ func TestLexiconFindsTheSingularOfAPlural(t *testing.T) {
 	}
 }
 
+// An English headword "be" and a word is that word said as a verb:
+// "naître" is "be born", and "Where were you born?" holds "born" alone.
+// Other phrases whose function words the analysis drops stay phrases.
+func TestLexiconReadsBeAndAWordAsTheWord(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "naître", English: "be born"},
+		{French: "jusqu'ici", English: "to date"},
+	}, analyseWithout("be", "to", "jusqu", "ici"))
+	analyse := analyseWithout("be", "to")
+	if got := weights(l.Translate(analyse("born")[0], "en")); got["naître"] == 0 {
+		t.Errorf("born → %v, want naître", got)
+	}
+	if got := weights(l.Translate(analyse("date")[0], "en")); len(got) != 0 {
+		t.Errorf("date → %v, want nothing: \"to date\" is a phrase", got)
+	}
+}
+
+// A hyphenated English word is also written solid: the dictionary's
+// "week-end" is a question's "weekend".
+func TestLexiconWritesHyphenatedEnglishSolid(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "week-end", English: "week-end"}}, analyseWithout())
+	if got := weights(l.Translate(analyseWithout()("weekend")[0], "en")); got["week"] == 0 || got["end"] == 0 {
+		t.Errorf("weekend → %v, want week-end", got)
+	}
+	if got := textTranslations(l, "ce week-end"); got["weekend"] == 0 {
+		t.Errorf("ce week-end → %v, want weekend", got)
+	}
+}
+
+// An English comparative or superlative the dictionaries lack is its
+// adjective said more ("bigger" is "big", "easiest" "easy"); a word they
+// list ("printer") is itself, and a French text's words are French.
+func TestLexiconReadsEnglishComparativesAsTheirAdjective(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "grand", English: "big"}, {French: "facile", English: "easy"},
+		{French: "vieux", English: "old"}, {French: "imprimante", English: "printer"},
+		{French: "imprimer", English: "print"},
+	}, words)
+	for word, want := range map[string]string{"bigger": "grand", "easiest": "facile", "older": "vieux", "printer": "imprimante"} {
+		if got := weights(l.Translate(words(word)[0], "en")); got[want] == 0 || len(got) != 1 {
+			t.Errorf("%s → %v, want %s alone", word, got, want)
+		}
+	}
+	if got := weights(l.Translate(words("older")[0], "fr")); got["vieux"] != 0 {
+		t.Errorf("older in a French text → %v, want no comparative", got)
+	}
+}
+
 // The English plurals no stemmer brings back to their singular are looked
 // up as it, and a French word translated into the singular finds the
 // plural: "enfant" is "child", and the question asks about "children".

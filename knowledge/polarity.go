@@ -592,8 +592,28 @@ func askingWords(text string) map[string]bool {
 			found = addTo(found, w)
 		}
 	}
+	for sentence := range sentencesIn(text) {
+		words := phraseWords(sentence)
+		for i := 1; i+1 < len(words); i++ {
+			if waysOfDoing[words[i]] && waysBefore[words[i-1]] && waysAfter[words[i+1]] {
+				found = addTo(found, words[i])
+			}
+		}
+	}
 	return found
 }
+
+// "What's the process for ordering a laptop?", "Is there a way to retry a
+// job?" and "C'est quoi la démarche pour…?" ask how to do it, as "How do
+// I…?" does: the way, process or steps to do something only say that
+// the question asks how. Such a word between an article and "to", "for"
+// or "pour" is an asking word; elsewhere it may be what is asked about
+// ("How do I kill a process?").
+var (
+	waysOfDoing = wordSet("way process procedure steps démarche démarches procédure marche")
+	waysBefore  = wordSet("the a la une les")
+	waysAfter   = wordSet("to for of pour de d à")
+)
 
 // A question asking for a person often says how the asker will reach
 // them: "Who do I ask for a parking spot?", "Who should I contact about

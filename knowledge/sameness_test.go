@@ -1076,6 +1076,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "it does another thing, or asks how and not who",
 		},
 		{
+			name: "creating",
+			history: []string{
+				"How do I generate a quote in Salesforce CPQ?",
+				"How do I create an API token for the staging cluster?",
+			},
+			same: map[string]int{
+				"how do you create a quote in salesforce cpq":               0,
+				"How do I generate an API token for the staging cluster?":   1,
+				"Comment générer un token API pour le cluster de staging ?": 1,
+			},
+			near: []string{
+				"How do I delete a quote in Salesforce CPQ?",
+				"How do I revoke an API token for the staging cluster?",
+			},
+			why: "it does another thing",
+		},
+		{
 			name: "updating",
 			history: []string{
 				"How do I bump the Go version in the Dockerfile?",
@@ -1732,5 +1749,30 @@ func TestInstantAnswerNamesAsWritten(t *testing.T) {
 			"How do I share my screen with my team?",
 		},
 		why: "a name is not a word sharing its stem",
+	}})
+}
+
+// "What's the process to…?" and "Is there a way to…?" ask how to do it,
+// as "How do I…?" does: counted as a word of meaning, "way" made "…the way
+// to file my expenses…" a swap with "…an expense report…", each missing
+// a word of the other. A process that is what is asked about is not that
+// ("kill a process").
+func TestInstantAnswerTheWayTo(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "the way to",
+		history: []string{
+			"How do I request a new laptop?",
+			"How do I submit an expense report in Expensify?",
+			"How do I kill a job on the build server?",
+		},
+		same: map[string]int{
+			"What's the process to order a new laptop?":        0,
+			"whats the way to file my expenses in expensify?":  1,
+			"Is there a way to file my expenses in Expensify?": 1,
+		},
+		near: []string{
+			"How do I kill a process on the build server?",
+		},
+		why: "it asks about another thing",
 	}})
 }

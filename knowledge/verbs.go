@@ -55,16 +55,17 @@ import (
 // updating: "update", "upgrade", "bump" (a version) where a verb stands
 // ("the latest update" is a thing), "mettre à jour" wherever it stands.
 // And launching: "launch", "execute", "lancer", "exécuter" and "run" (but
-// after "who") where a verb stands. Getting reimbursed for something is
+// after "who") where a verb stands; and creating: "create", "generate",
+// "créer", "générer" (a quote, a token, a report) where a verb stands. Getting reimbursed for something is
 // claiming it ("How do I get reimbursed for a taxi?", "How do I claim a
 // taxi expense?", "Comment me faire rembourser… ?"). Being given
 // something is getting it: "Who can give me admin rights?" asks what "How
 // do I get admin rights?" asks.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
-// submitting, of updating, of launching and of managing, without accents,
-// each with the sense it asks: read as one only where a verb stands
-// (above).
+// submitting, of updating, of launching, of creating and of managing,
+// without accents, each with the sense it asks: read as one only where a
+// verb stands (above).
 var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)
 	for sense, forms := range map[verbSense]string{
@@ -110,6 +111,11 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			update updates updating updated
 			upgrade upgrades upgrading upgraded
 			bump bumps bumping bumped`,
+		creating: `
+			create creates creating created
+			generate generates generating generated
+			créer crée crées créons créez créent créé créée créés créées
+			générer génère génères générons générez génèrent généré générée générés générées`,
 		launching: `
 			launch launches launching launched
 			execute executes executing executed
@@ -198,6 +204,9 @@ const (
 	// Launching: "How do I run the integration tests?" asks what "How do
 	// I launch…?", "How do I execute…?" and "Comment lancer… ?" ask.
 	launching
+	// Creating: "How do I create a quote?" asks what "How do I generate a
+	// quote?" and "Comment créer un devis ?" ask.
+	creating
 	verbSenses
 )
 
