@@ -1723,6 +1723,21 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 			"What is the travel policy?",
 		},
 		why: "it asks about another thing",
+	}, {
+		// French says a thing "ne marche plus" or "ne fonctionne plus",
+		// and chat asks whom to see last: "je dois voir avec qui ?".
+		name: "said alike in French",
+		history: []string{
+			"Qui contacter si mon badge ne marche plus ?",
+		},
+		same: map[string]int{
+			"mon badge ne fonctionne plus, je dois voir avec qui ?": 0,
+			"Mon badge ne fonctionne plus, qui contacter ?":         0,
+		},
+		near: []string{
+			"Qui contacter si mon casque ne marche plus ?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
