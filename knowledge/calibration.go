@@ -118,8 +118,10 @@ const (
 // word written, not a word sharing its stem ("Teams", "team"). 54: "be
 // born" is "born", "week-end" "weekend", "bigger" "big"; "the way to"
 // and "the process for" only say a question asks how; creating and
-// generating ask alike.
-const ConfidenceModel = 54
+// generating ask alike. 55: "ne marche plus" is "ne fonctionne plus";
+// French chat's "je dois voir avec qui ?" asks whom to reach; "help" and
+// "I think" count for nothing.
+const ConfidenceModel = 55
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

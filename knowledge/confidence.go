@@ -140,12 +140,16 @@ var courtesies = map[string]bool{
 // "How do I rebase my branch on main?" asks, "Why is Outlook still
 // crashing?" what "Why is Outlook crashing?" asks. Like courtesies, they
 // do not count in a question's meaning: in a young history, "onto" was as
-// rare as "rebase". Words that restrict ("within", "since", "until") or
-// negate ("nothing", "nobody") are not among them.
+// rare as "rebase". So are the words that ask for help or hedge ("locked
+// out of okta, help?", "I think I clicked a phishing link"), which say
+// that the asker needs an answer, not which. Words that restrict
+// ("within", "since", "until"), negate ("nothing", "nobody") or say when
+// ("now": "Are you having a fever now?" is not "How high is your fever?")
+// are not among them.
 var fillers = wordSet(`
 	onto upon towards toward unto also just even still already really actually quite rather
 	somehow anyway anyways basically however though although hence thus therefore maybe perhaps
-	yet currently simply
+	yet currently simply help think guess suppose
 	déjà deja vraiment juste actuellement simplement toujours sinon pourtant cependant bref voilà
 	voila également egalement plutôt plutot franchement`)
 

@@ -660,8 +660,27 @@ func reachingWords(text string) map[string]bool {
 			found = addTo(found, after[j])
 		}
 	}
+	// French chat asks "who" last too: "je dois voir avec qui ?", "je
+	// demande à qui ?".
+	for sentence := range sentencesIn(text) {
+		words := phraseWords(sentence)
+		if len(words) < 2 || words[len(words)-1] != "qui" {
+			continue
+		}
+		j := len(words) - 2
+		for j > 0 && reachingBeforeWho[words[j]] {
+			j--
+		}
+		if verb := words[j]; reachingVerbs[verb] || slices.ContainsFunc(frenchInfinitives(verb), func(inf string) bool { return reachingVerbs[inf] }) {
+			found = addTo(found, verb)
+		}
+	}
 	return found
 }
+
+// reachingBeforeWho are the words between a verb and the "qui" that ends a
+// French question: "voir avec qui", "s'adresser auprès de qui".
+var reachingBeforeWho = wordSet("à a avec auprès aupres de d au")
 
 // askedAt returns what the sentence words asks for with the question word
 // at i, if it is one; inverted tells whether its text asks by inverting

@@ -820,13 +820,15 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Why is Outlook crashing on my Mac?",
 				"Comment réserver une salle ?",
 				"How do I get read access to the prod database?",
+				"What should I do if I clicked a link in a phishing email?",
 			},
 			same: map[string]int{
-				"How to rebase my branch onto main?":                  0,
-				"Why is Outlook still crashing on my Mac?":            1,
-				"Comment réserver déjà une salle, vraiment ?":         2,
-				"How can I get read access to the production DB?":     3,
-				"Why is Outlook actually crashing on my Mac, anyway?": 1,
+				"I think I clicked on a phishing link, what should I do?": 4,
+				"How to rebase my branch onto main?":                      0,
+				"Why is Outlook still crashing on my Mac?":                1,
+				"Comment réserver déjà une salle, vraiment ?":             2,
+				"How can I get read access to the production DB?":         3,
+				"Why is Outlook actually crashing on my Mac, anyway?":     1,
 			},
 			near: []string{
 				"How do I rebase my branch on develop?",
@@ -1721,6 +1723,21 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 			"Who is the account manager for this supplier?",
 			"How do I merge two Word documents?",
 			"What is the travel policy?",
+		},
+		why: "it asks about another thing",
+	}, {
+		// French says a thing "ne marche plus" or "ne fonctionne plus",
+		// and chat asks whom to see last: "je dois voir avec qui ?".
+		name: "said alike in French",
+		history: []string{
+			"Qui contacter si mon badge ne marche plus ?",
+		},
+		same: map[string]int{
+			"mon badge ne fonctionne plus, je dois voir avec qui ?": 0,
+			"Mon badge ne fonctionne plus, qui contacter ?":         0,
+		},
+		near: []string{
+			"Qui contacter si mon casque ne marche plus ?",
 		},
 		why: "it asks about another thing",
 	}})

@@ -67,7 +67,8 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 // Workplaces say some things with two English words as often as with one,
 // and no dictionary we read gives the one for the other: a hotel "limit"
 // is its "cap" or "maximum", a "customer" a "client", a "refund" a
-// "reimbursement". "What is the hotel cap in Paris?" missed "What is the
+// "reimbursement"; and in French, a badge that "ne marche plus" is one
+// that "ne fonctionne plus". "What is the hotel cap in Paris?" missed "What is the
 // hotel limit in Paris?", each lacking the other's rarest word. saidAlike
 // are such words, in groups that mean one thing at work; a word of a
 // group is also read as the others. Words with another common sense at
@@ -80,7 +81,8 @@ var saidAlike = func() map[string][]string {
 		salary wage, fix repair, issue problem, quit resign, photo picture,
 		policy rule guideline, customer client, supplier vendor, hire recruit,
 		contractor freelancer, intern trainee, price cost, guide tutorial instruction,
-		allowed permitted`, ",") {
+		allowed permitted,
+		marche fonctionne, marchent fonctionnent, marcher fonctionner`, ",") {
 		words := strings.Fields(group)
 		for _, w := range words {
 			m[w] = words

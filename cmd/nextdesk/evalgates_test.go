@@ -164,8 +164,8 @@ func TestEvalCrossLangHoldsOnSharedData(t *testing.T) {
 	if rep.FrEn.Hit1 < 0.69 || rep.EnFr.Hit1 < 0.66 || rep.FrEn.Hit5 < 0.84 || rep.EnFr.Hit5 < 0.81 {
 		t.Errorf("hit@1 %.3f / %.3f, hit@5 %.3f / %.3f (French asking / English asking); want at least 0.69 / 0.66 and 0.84 / 0.81", rep.FrEn.Hit1, rep.EnFr.Hit1, rep.FrEn.Hit5, rep.EnFr.Hit5)
 	}
-	// Instant answers across the languages: 131 of 152 handed back were
-	// the twin today (68 of 78 and 63 of 74); many of the others are
+	// Instant answers across the languages: 131 of 151 handed back were
+	// the twin today (68 of 78 and 63 of 73); many of the others are
 	// rewordings of the twin under another id ("Who's your favorite
 	// writer?" and "Who is your favorite author?").
 	handed, right := rep.FrEn.HandedBack+rep.EnFr.HandedBack, rep.FrEn.Right+rep.EnFr.Right
