@@ -496,6 +496,7 @@ func (l *Lexicon) listedAs(text string) (w Word, english, french bool) {
 	return words[0], english, french
 }
 
+// isFrench tells whether entry's headword is French.
 func (l *Lexicon) isFrench(entry int) bool { return l.french[entry] }
 
 // frenchEntries returns those of entries whose headword is French.
@@ -914,7 +915,7 @@ var irregularFrench, irregularForms, laterTenses = func() (map[string]string, ma
 		"aller":   "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait aille ailles",
 		"savoir":  "sais sait savons savez savent su sue sus saurai saura saurais saurait sache saches sachent",
 		"vouloir": "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez veuille veuilles",
-		"dire":    "dis dit disons dites disent dite dits dites dirai dira",
+		"dire":    "dis dit disons dites disent dite dits dirai dira",
 		"croire":  "crois croit croyons croyez croient cru crue crus",
 		"lire":    "lis lit lisons lisez lisent lu lue lus lues",
 		"mourir":  "meurs meurt mourons mourez meurent mort morte morts mortes",
@@ -942,8 +943,9 @@ var irregularFrench, irregularForms, laterTenses = func() (map[string]string, ma
 			addLater(verb, list)
 		}
 	}
-	// The verbs conjugated like no other have their subjunctive written
-	// out when it is not the stem of "ils".
+	// The verbs conjugated like no other take their imperfect from
+	// "nous" and their subjunctive from "ils", unless it is written out
+	// above ("sache", "veuille", "aille").
 	for inf, present := range map[string]string{
 		"savoir": "savons", "vouloir": "voulons", "aller": "allons", "dire": "disons disent",
 		"croire": "croyons croient", "lire": "lisons lisent", "mourir": "mourons meurent",
