@@ -496,6 +496,7 @@ func (l *Lexicon) listedAs(text string) (w Word, english, french bool) {
 	return words[0], english, french
 }
 
+// isFrench tells whether entry's headword is French.
 func (l *Lexicon) isFrench(entry int) bool { return l.french[entry] }
 
 // frenchEntries returns those of entries whose headword is French.
@@ -914,7 +915,7 @@ var irregularFrench, irregularForms, laterTenses = func() (map[string]string, ma
 		"aller":   "vais vas va allons allez vont allé allée allés allées irai ira irons irez iront irais irait aille ailles",
 		"savoir":  "sais sait savons savez savent su sue sus saurai saura saurais saurait sache saches sachent",
 		"vouloir": "veux veut voulons voulez veulent voulu voudrais voudrait voudrions voudriez veuille veuilles",
-		"dire":    "dis dit disons dites disent dite dits dites dirai dira",
+		"dire":    "dis dit disons dites disent dite dits dirai dira",
 		"croire":  "crois croit croyons croyez croient cru crue crus",
 		"lire":    "lis lit lisons lisez lisent lu lue lus lues",
 		"mourir":  "meurs meurt mourons mourez meurent mort morte morts mortes",
@@ -942,8 +943,9 @@ var irregularFrench, irregularForms, laterTenses = func() (map[string]string, ma
 			addLater(verb, list)
 		}
 	}
-	// The verbs conjugated like no other have their subjunctive written
-	// out when it is not the stem of "ils".
+	// The verbs conjugated like no other take their imperfect from
+	// "nous" and their subjunctive from "ils", unless it is written out
+	// above ("sache", "veuille", "aille").
 	for inf, present := range map[string]string{
 		"savoir": "savons", "vouloir": "voulons", "aller": "allons", "dire": "disons disent",
 		"croire": "croyons croient", "lire": "lisons lisent", "mourir": "mourons meurent",
@@ -1003,28 +1005,18 @@ var frenchFamilies = []struct{ ending, forms, verbs string }{
 // not reach ("seen" is no form of "see" to it, nor "lying" of "lie"), and
 // irregularEnglishForms each infinitive to its forms; "be", "have", "do"
 // and the modals are function words, never looked up.
-var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[string][]string) {
-	m, forms := make(map[string]string), make(map[string][]string)
-	for _, verb := range strings.Split("begin began begun,break broke broken,bring brought,build built,"+
-		"buy bought,catch caught,choose chose chosen,come came,draw drew drawn,drink drank drunk,"+
-		"drive drove driven,eat ate eaten,fall fell fallen,feel felt,fight fought,find found,fly flew flown,"+
-		"forget forgot forgotten,forgive forgave forgiven,freeze froze frozen,get got gotten,give gave given,"+
-		"go went gone,grow grew grown,hang hung,hear heard,hide hid hidden,hold held,keep kept,"+
-		"know knew known,lay laid,lead led,leave left,lend lent,lose lost,make made,mean meant,meet met,"+
-		"pay paid,ride rode ridden,ring rang rung,rise rose risen,run ran,say said,see saw seen,"+
-		"seek sought,sell sold,send sent,shake shook shaken,shoot shot,show shown,sing sang sung,"+
-		"sink sank sunk,sit sat,sleep slept,speak spoke spoken,spend spent,stand stood,steal stole stolen,"+
-		"stick stuck,strike struck,swim swam swum,take took taken,teach taught,tear tore torn,tell told,"+
-		"think thought,throw threw thrown,understand understood,wake woke woken,wear wore worn,win won,"+
-		"write wrote written,lie lying,die dying,tie tying", ",") {
-		fs := strings.Fields(verb)
-		for _, f := range fs[1:] {
-			m[f] = fs[0]
-			forms[fs[0]] = append(forms[fs[0]], f)
-		}
-	}
-	return m, forms
-}()
+var irregularEnglish, irregularEnglishForms = baseAndForms("begin began begun,break broke broken,bring brought,build built," +
+	"buy bought,catch caught,choose chose chosen,come came,draw drew drawn,drink drank drunk," +
+	"drive drove driven,eat ate eaten,fall fell fallen,feel felt,fight fought,find found,fly flew flown," +
+	"forget forgot forgotten,forgive forgave forgiven,freeze froze frozen,get got gotten,give gave given," +
+	"go went gone,grow grew grown,hang hung,hear heard,hide hid hidden,hold held,keep kept," +
+	"know knew known,lay laid,lead led,leave left,lend lent,lose lost,make made,mean meant,meet met," +
+	"pay paid,ride rode ridden,ring rang rung,rise rose risen,run ran,say said,see saw seen," +
+	"seek sought,sell sold,send sent,shake shook shaken,shoot shot,show shown,sing sang sung," +
+	"sink sank sunk,sit sat,sleep slept,speak spoke spoken,spend spent,stand stood,steal stole stolen," +
+	"stick stuck,strike struck,swim swam swum,take took taken,teach taught,tear tore torn,tell told," +
+	"think thought,throw threw thrown,understand understood,wake woke woken,wear wore worn,win won," +
+	"write wrote written,lie lying,die dying,tie tying")
 
 // irregularPlurals maps the English plurals no stemmer brings back to
 // their singular ("children" is no form of "child" to Porter, "knives" of
@@ -1033,19 +1025,26 @@ var irregularEnglish, irregularEnglishForms = func() (map[string]string, map[str
 // "child", and a question asks about "children". Not the plurals that are
 // as often a verb's form ("lives", "leaves") or another word's plural
 // ("bases", "axes").
-var irregularPlurals, irregularPluralForms = func() (map[string]string, map[string][]string) {
+var irregularPlurals, irregularPluralForms = baseAndForms("child children,man men,woman women,foot feet,tooth teeth," +
+	"mouse mice,goose geese,wife wives,knife knives,half halves,shelf shelves,wolf wolves," +
+	"thief thieves,loaf loaves,calf calves,criterion criteria,phenomenon phenomena," +
+	"analysis analyses,crisis crises,thesis theses,hypothesis hypotheses,diagnosis diagnoses," +
+	"index indices,matrix matrices,appendix appendices,vertex vertices")
+
+// baseAndForms reads list, words separated by commas each written as a
+// base and its forms ("see saw seen"), into a map from each form to its
+// base and one from each base to its forms.
+func baseAndForms(list string) (map[string]string, map[string][]string) {
 	m, forms := make(map[string]string), make(map[string][]string)
-	for _, pair := range strings.Split("child children,man men,woman women,foot feet,tooth teeth,"+
-		"mouse mice,goose geese,wife wives,knife knives,half halves,shelf shelves,wolf wolves,"+
-		"thief thieves,loaf loaves,calf calves,criterion criteria,phenomenon phenomena,"+
-		"analysis analyses,crisis crises,thesis theses,hypothesis hypotheses,diagnosis diagnoses,"+
-		"index indices,matrix matrices,appendix appendices,vertex vertices", ",") {
-		one, many, _ := strings.Cut(pair, " ")
-		m[many] = one
-		forms[one] = append(forms[one], many)
+	for words := range strings.SplitSeq(list, ",") {
+		fs := strings.Fields(words)
+		for _, f := range fs[1:] {
+			m[f] = fs[0]
+			forms[fs[0]] = append(forms[fs[0]], f)
+		}
 	}
 	return m, forms
-}()
+}
 
 // frenchBeforeVowel maps the forms five French adjectives take before a
 // vowel to the form dictionaries list: "un nouvel ordinateur" is new, and

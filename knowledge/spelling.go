@@ -46,8 +46,8 @@ func ordinalNumber(text string) string {
 // alsoSpelt returns the terms w has when spelt the other way: the number
 // of an ordinal or of a number written in words, the American spelling of
 // a British one, the infinitive of an irregular past, the singular of an
-// irregular plural; or when said with
-// another word of work meaning the same (saidAlike).
+// irregular plural; or when said with another word of work meaning the
+// same (saidAlike).
 func (v vocabulary) alsoSpelt(w Word) []string {
 	if n := ordinalNumber(w.Text); n != "" {
 		return []string{n}
