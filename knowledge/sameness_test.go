@@ -1793,3 +1793,24 @@ func TestInstantAnswerTheWayTo(t *testing.T) {
 		why: "it asks about another thing",
 	}})
 }
+
+// A verb the new question adds where the old one says none is what it
+// asks: "Comment je fais une note de frais ?" says only "note de frais",
+// its "faire" being a function word, and approving one is another
+// question.
+func TestInstantAnswerAddedVerb(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "added verb",
+		history: []string{
+			"Comment je fais une note de frais ?",
+		},
+		same: map[string]int{
+			"Comment on fait une note de frais ?": 0,
+		},
+		near: []string{
+			"Who approves expense reports over $5,000?",
+			"Qui valide les notes de frais ?",
+		},
+		why: "it asks for a person who approves, not how to file one",
+	}})
+}
