@@ -1535,6 +1535,20 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "driving and emergencies",
+		history: []string{
+			"Can I drive a company car at the weekend?",
+			"What is the emergency number at the Lyon site?",
+		},
+		same: map[string]int{
+			"Puis-je conduire une voiture de société le week-end ?": 0,
+			"Quel est le numéro d'urgence du site de Lyon ?":        1,
+		},
+		near: []string{
+			"Quel est le numéro d'urgence du site de Paris ?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "acronyms and rates",
 		history: []string{
 			"Who is the HR contact for Spain?",
