@@ -120,8 +120,10 @@ const (
 // and "the process for" only say a question asks how; creating and
 // generating ask alike. 55: "ne marche plus" is "ne fonctionne plus";
 // French chat's "je dois voir avec qui ?" asks whom to reach; "help" and
-// "I think" count for nothing.
-const ConfidenceModel = 55
+// "I think" count for nothing. 56: a verb of a sense the new question adds
+// where the old says none counts as a word swapped. 57: "conduire" is
+// driving, "urgence" an emergency.
+const ConfidenceModel = 57
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

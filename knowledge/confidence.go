@@ -323,13 +323,24 @@ func (b bag) onlyNamesHold(t string) bool {
 // "Beaches") matched as surely as a rewording.
 const addedWordShare = 0.3
 
+// A verb the new question adds where the old one says no verb of a sense
+// (verbs.go) is what it asks, not more of the same: "Who approves expense
+// reports over $5,000?" against "Comment je fais une note de frais ?",
+// whose "faire" the analysis drops, was 0.50. It counts as a word swapped,
+// not one added. Not a verb of getting or finding: "How many weeks of
+// paternity leave do we get?" asks what "How long is paternity leave?"
+// asks, and "Where can I find the template?" what "Where is the
+// template?" asks.
+
 // compare measures how much of asked's meaning is in old and the other
 // way round. Each word counts once, however often it is written.
 func compare(asked, old bag) sameness {
 	// share returns the weighted share of from's words found in in, the
-	// share of the heaviest one missed, and whether it is missing
-	// entirely.
-	share := func(from, in bag) (found, heaviestMissed float64, absent bool) {
+	// share of the heaviest one missed, whether it is missing entirely,
+	// and the share of the verbs of a sense missing from in, which says
+	// none (see above compare).
+	share := func(from, in bag) (found, heaviestMissed float64, absent bool, verbs float64) {
+		inSaysNone := !slices.Contains(in.saysSense[:], true)
 		spellingAcronyms, read := map[string]bool(nil), false
 		total := from.total
 		for _, i := range from.distinct {
@@ -380,18 +391,21 @@ func compare(asked, old bag) sameness {
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
+			if f == 0 && inSaysNone && from.senses[w.Text] > finding {
+				verbs += from.weights[i]
+			}
 		}
 		if total <= 0 {
-			return 0, 0, false
+			return 0, 0, false, 0
 		}
-		return found / total, heaviestMissed / total, absent
+		return found / total, heaviestMissed / total, absent, verbs / total
 	}
 	var s sameness
-	var missedAsked, missedCovered float64
+	var missedAsked, missedCovered, verbAdded float64
 	var absentAsked, absentCovered bool
-	s.Asked, missedAsked, absentAsked = share(asked, old)
-	s.Covered, missedCovered, absentCovered = share(old, asked)
-	s.Conflict = math.Max(math.Min(missedAsked, missedCovered), addedWordShare*missedAsked)
+	s.Asked, missedAsked, absentAsked, verbAdded = share(asked, old)
+	s.Covered, missedCovered, absentCovered, _ = share(old, asked)
+	s.Conflict = math.Max(math.Min(missedAsked, missedCovered), math.Max(addedWordShare*missedAsked, verbAdded))
 	s.Swapped = s.Conflict > 0 && absentAsked && absentCovered
 	if s.Asked+s.Covered > 0 {
 		s.Overlap = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)

@@ -1535,6 +1535,20 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "driving and emergencies",
+		history: []string{
+			"Can I drive a company car at the weekend?",
+			"What is the emergency number at the Lyon site?",
+		},
+		same: map[string]int{
+			"Puis-je conduire une voiture de société le week-end ?": 0,
+			"Quel est le numéro d'urgence du site de Lyon ?":        1,
+		},
+		near: []string{
+			"Quel est le numéro d'urgence du site de Paris ?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "acronyms and rates",
 		history: []string{
 			"Who is the HR contact for Spain?",
@@ -1791,5 +1805,26 @@ func TestInstantAnswerTheWayTo(t *testing.T) {
 			"How do I kill a process on the build server?",
 		},
 		why: "it asks about another thing",
+	}})
+}
+
+// A verb the new question adds where the old one says none is what it
+// asks: "Comment je fais une note de frais ?" says only "note de frais",
+// its "faire" being a function word, and approving one is another
+// question.
+func TestInstantAnswerAddedVerb(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "added verb",
+		history: []string{
+			"Comment je fais une note de frais ?",
+		},
+		same: map[string]int{
+			"Comment on fait une note de frais ?": 0,
+		},
+		near: []string{
+			"Who approves expense reports over $5,000?",
+			"Qui valide les notes de frais ?",
+		},
+		why: "it asks for a person who approves, not how to file one",
 	}})
 }

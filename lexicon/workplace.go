@@ -108,6 +108,11 @@ var workplace = func() []knowledge.Pair {
 	nounFromFrench("stage", "internship")
 	nounFromFrench("mutation", "transfer")
 	nounFromFrench("mail", "email")
+	// The dictionaries know "conduire" as leading and steering, not as
+	// driving a car to a client's; and "urgence" not at all, which safety
+	// notices write ("en cas d'urgence", "numéro d'urgence").
+	add(knowledge.Pair{French: "conduire", FromFrench: true}, "drive")
+	noun("urgence", "emergency", "urgency")
 	noun("grille salariale", "salary band", "pay scale")
 	noun("grille de salaire", "salary band", "pay scale")
 	noun("grille des salaires", "salary band", "pay scale")
