@@ -122,8 +122,9 @@ const (
 // French chat's "je dois voir avec qui ?" asks whom to reach; "help" and
 // "I think" count for nothing. 56: a verb of a sense the new question adds
 // where the old says none counts as a word swapped. 57: "conduire" is
-// driving, "urgence" an emergency.
-const ConfidenceModel = 57
+// driving, "urgence" an emergency. 58: a threshold restricts ("over
+// $5,000"), its amount read whole.
+const ConfidenceModel = 58
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

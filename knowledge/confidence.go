@@ -433,22 +433,27 @@ func compare(asked, old bag) sameness {
 var restrictingWords = map[string]bool{
 	"for": true, "with": true, "in": true, "on": true, "at": true, "after": true, "before": true,
 	"during": true, "about": true, "from": true, "to": true, "without": true,
+	"over": true, "above": true, "under": true, "below": true, "beyond": true, "within": true,
+	"since": true, "until": true, "except": true,
 	"pour": true, "avec": true, "dans": true, "sur": true, "chez": true, "après": true, "avant": true,
-	"pendant": true, "sans": true, "en": true,
+	"pendant": true, "sans": true, "en": true, "depuis": true, "sauf": true, "hors": true,
 }
 
 // restrictions returns the restrictions of text, each as the words the
 // index's analysis (analyse) gives it.
 func restrictions(text string, analyse func(string) []Word) [][]Word {
 	var out [][]Word
-	for part := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,?!:;\n", r) }) {
-		words := phraseWords(part)
+	// A clause is split at spaces only, so that the analysis reads each
+	// restriction's words as it reads the question's: "$5,000" is one.
+	restricting := func(w string) bool { return restrictingWords[strings.Trim(w, "\"'()«»“”")] }
+	for _, part := range clauses(text) {
+		words := strings.Fields(strings.ToLower(part))
 		for i := 0; i < len(words); i++ {
-			if !restrictingWords[words[i]] {
+			if !restricting(words[i]) {
 				continue
 			}
 			end := i + 1
-			for end < len(words) && !restrictingWords[words[end]] {
+			for end < len(words) && !restricting(words[end]) {
 				end++
 			}
 			if phrase := analyse(strings.Join(words[i+1:end], " ")); len(phrase) > 0 {
@@ -459,6 +464,32 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	}
 	return out
 }
+
+// clauses returns text split where a clause ends, at a point, a comma or
+// a question mark, but not at the comma or point of a number: "over
+// $5,000" restricts by all of its amount, not by "$5".
+func clauses(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		if !strings.ContainsRune(".,?!:;\n", r) {
+			continue
+		}
+		if (r == ',' || r == '.') && i > 0 && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]) {
+			continue
+		}
+		if i > start {
+			out = append(out, text[start:i])
+		}
+		start = i + 1
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
+	}
+	return out
+}
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // unrestricted returns the share of from's meaning (its words by weight)
 // that lies in its restrictions (as restrictions gives them) that in

@@ -441,8 +441,11 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"How do I order business cards?",
 		"Is there a bike parking at the Lyon office?",
 		"Comment réserver une salle de réunion au bureau de Lyon ?",
+		"Who approves expense reports?",
 	)
 	notHandedBack(t, e, "a restriction one has and the other lacks",
+		"Who approves expense reports over $5,000?",
+		"Who approves expense reports above 5.000 euros?",
 		"How long is parental leave?",
 		"How do I rotate the AWS access keys?",
 		"How do I restart the staging Kubernetes cluster after an outage?",
