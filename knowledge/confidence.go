@@ -204,12 +204,15 @@ func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 // question written as a name or not (name), only through words written
 // otherwise of which one only is a name.
 func (b bag) heldAsName(t string, w Word, name bool) bool {
-	shared := false
+	if !name && len(b.names) == 0 {
+		return false // most questions: no name on either side
+	}
+	written, shared := asWritten(w.Text), false
 	for _, x := range b.words {
 		if !slices.Contains(x.Terms, t) {
 			continue
 		}
-		if asWritten(x.Text) == asWritten(w.Text) || name == b.names[asWritten(x.Text)] {
+		if xw := asWritten(x.Text); xw == written || name == b.names[xw] {
 			return false
 		}
 		shared = true
@@ -301,6 +304,9 @@ func asWritten(text string) string {
 // written as names: a translation of a word that is no name does not find
 // them.
 func (b bag) onlyNamesHold(t string) bool {
+	if len(b.names) == 0 {
+		return false
+	}
 	shared := false
 	for _, x := range b.words {
 		if slices.Contains(x.Terms, t) {
