@@ -379,7 +379,7 @@ func contracts(short, long string) bool {
 func (b bag) holdsMisspelt(w Word, name bool) bool {
 	wMisspelt := !name && b.vocabulary.misspelt(w)
 	for i, o := range b.words {
-		if !wMisspelt && (!b.misspelt[i] || b.names[o.Text]) {
+		if !wMisspelt && (!b.misspelt[i] || b.isName(o.Text)) {
 			continue
 		}
 		if oneEdit(w.Text, o.Text) || len(w.Terms) > 0 && len(o.Terms) > 0 && oneEdit(w.Terms[0], o.Terms[0]) {
