@@ -204,12 +204,15 @@ func newBag(words []Word, v vocabulary, translations []QueryWord) bag {
 // question written as a name or not (name), only through words written
 // otherwise of which one only is a name.
 func (b bag) heldAsName(t string, w Word, name bool) bool {
-	shared := false
+	if !name && len(b.names) == 0 {
+		return false // most questions: no name on either side
+	}
+	written, shared := asWritten(w.Text), false
 	for _, x := range b.words {
 		if !slices.Contains(x.Terms, t) {
 			continue
 		}
-		if asWritten(x.Text) == asWritten(w.Text) || name == b.names[asWritten(x.Text)] {
+		if asWritten(x.Text) == written || name == b.isName(x.Text) {
 			return false
 		}
 		shared = true
@@ -290,21 +293,33 @@ func (b bag) foundVia(translations []QueryWord, from bag, name bool) float64 {
 
 // asWritten is a word as a name is written, whatever its accents and
 // possessive: "Tom's" names Tom, "Hôtel" and "Hotel" one hotel.
-func asWritten(text string) string {
+func asWritten(text string) string { return FoldAccents(withoutPossessive(text)) }
+
+// withoutPossessive is text without the possessive English adds to a
+// name: "Tom's" is Tom's, and namesIn, which splits at the apostrophe,
+// keeps "tom".
+func withoutPossessive(text string) string {
 	for _, possessive := range []string{"'s", "’s"} {
 		text = strings.TrimSuffix(text, possessive)
 	}
-	return FoldAccents(text)
+	return text
 }
+
+// isName tells whether b writes the word text as a name (namesIn), with
+// its accents and without its possessive.
+func (b bag) isName(text string) bool { return b.names[withoutPossessive(text)] }
 
 // onlyNamesHold tells whether the words of b holding term t are all
 // written as names: a translation of a word that is no name does not find
 // them.
 func (b bag) onlyNamesHold(t string) bool {
+	if len(b.names) == 0 {
+		return false
+	}
 	shared := false
 	for _, x := range b.words {
 		if slices.Contains(x.Terms, t) {
-			if !b.names[asWritten(x.Text)] {
+			if !b.isName(x.Text) {
 				return false
 			}
 			shared = true
@@ -345,7 +360,7 @@ func compare(asked, old bag) sameness {
 		total := from.total
 		for _, i := range from.distinct {
 			w := from.words[i]
-			f := in.found(w, from.names[w.Text])
+			f := in.found(w, from.isName(w.Text))
 			if f == 0 && !read {
 				spellingAcronyms, read = in.spellingAcronymsOf(from), true
 			}
@@ -364,7 +379,7 @@ func compare(asked, old bag) sameness {
 			// "share" and "share" one of four of "partager", each
 			// found at half; together at three quarters.
 			if from.translated != nil {
-				f = 1 - (1-f)*(1-in.foundVia(from.translated[i], from, from.names[w.Text]))
+				f = 1 - (1-f)*(1-in.foundVia(from.translated[i], from, from.isName(w.Text)))
 			}
 			// Two questions for a person agree on how to reach them,
 			// whichever verb each says it with: "ask" and "contacter";
@@ -507,7 +522,7 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 			if len(w.Terms) == 0 {
 				continue
 			}
-			held = held || in.found(w, from.names[w.Text]) > 0 || in.foundThrough(from, w)
+			held = held || in.found(w, from.isName(w.Text)) > 0 || in.foundThrough(from, w)
 			share += from.meaning[w.Terms[0]]
 			heaviest = math.Max(heaviest, from.meaning[w.Terms[0]])
 		}
@@ -523,7 +538,7 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 // of whose translations is w.
 func (b bag) foundThrough(from bag, w Word) bool {
 	if from.translated != nil {
-		if i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text }); i >= 0 && b.foundVia(from.translated[i], from, from.names[w.Text]) > 0 {
+		if i := slices.IndexFunc(from.words, func(o Word) bool { return o.Text == w.Text }); i >= 0 && b.foundVia(from.translated[i], from, from.isName(w.Text)) > 0 {
 			return true
 		}
 	}

@@ -592,8 +592,7 @@ func askingWords(text string) map[string]bool {
 			found = addTo(found, w)
 		}
 	}
-	for sentence := range sentencesIn(text) {
-		words := phraseWords(sentence)
+	for words := range sentencesOf(text) {
 		for i := 1; i+1 < len(words); i++ {
 			if waysOfDoing[words[i]] && waysBefore[words[i-1]] && waysAfter[words[i+1]] {
 				found = addTo(found, words[i])
@@ -662,8 +661,7 @@ func reachingWords(text string) map[string]bool {
 	}
 	// French chat asks "who" last too: "je dois voir avec qui ?", "je
 	// demande à qui ?".
-	for sentence := range sentencesIn(text) {
-		words := phraseWords(sentence)
+	for words := range sentencesOf(text) {
 		if len(words) < 2 || words[len(words)-1] != "qui" {
 			continue
 		}
@@ -741,13 +739,13 @@ var helpCalls = map[string]bool{
 // negation ("Why does the VPN fail to connect?", "Pourquoi la connexion
 // échoue ?").
 var failingWords = func() map[string]bool {
-	const words = `
-		fail fails failed failing failure unable impossible broken broke crash crashes crashed crashing
+	const words = failingInGeneralWords + `
+		unable impossible broken broke crash crashes crashed crashing
 		error errors stuck refuse refuses refused freeze freezes froze frozen denied
-		échoue échouent échouer échoué échec incapable erreur erreurs plante plantent planté
+		incapable erreur erreurs plante plantent planté
 		bloqué bloquée cassé cassée refuse refusent panne refusé refusée`
 	// Chat often writes French without its accents.
-	return wordSet(words + FoldAccents(words))
+	return wordSet(words + " " + FoldAccents(words))
 }()
 
 // failingInGeneral are the failing words that say only that something
@@ -756,10 +754,9 @@ var failingWords = func() map[string]bool {
 // building the Docker image"), as a verb of getting asks what a way to
 // get does. Two ways to fail are no more alike than before: a crash is
 // not an error.
-var failingInGeneral = func() map[string]bool {
-	const words = `fail fails failed failing failure échoue échouent échouer échoué échec`
-	return wordSet(words + " " + FoldAccents(words))
-}()
+var failingInGeneral = wordSet(failingInGeneralWords + " " + FoldAccents(failingInGeneralWords))
+
+const failingInGeneralWords = `fail fails failed failing failure échoue échouent échouer échoué échec`
 
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for, a place and a

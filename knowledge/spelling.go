@@ -68,10 +68,10 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 // and no dictionary we read gives the one for the other: a hotel "limit"
 // is its "cap" or "maximum", a "customer" a "client", a "refund" a
 // "reimbursement"; and in French, a badge that "ne marche plus" is one
-// that "ne fonctionne plus". "What is the hotel cap in Paris?" missed "What is the
-// hotel limit in Paris?", each lacking the other's rarest word. saidAlike
-// are such words, in groups that mean one thing at work; a word of a
-// group is also read as the others. Words with another common sense at
+// that "ne fonctionne plus". "What is the hotel cap in Paris?" missed
+// "What is the hotel limit in Paris?", each lacking the other's rarest
+// word. saidAlike are such words, in groups that mean one thing at work;
+// a word of a group is also read as the others. Words with another common sense at
 // work are left out ("pay" is also to pay an invoice, "holiday" a public
 // one, "role" an access role).
 var saidAlike = func() map[string][]string {
@@ -126,16 +126,13 @@ func (v vocabulary) alikeTerms(w Word) []string {
 // child join?" asks what "Can the children join?" does.
 var pastsOfTheirOwn = wordSet("left led saw rose felt fell shot sat found")
 
-// baseTerms returns the terms of w's infinitive when w is an
-// irregular English past, of its singular when w is an irregular plural,
-// and nil otherwise.
+// baseTerms returns the terms of w's infinitive when w is an irregular
+// English past, of its singular when w is an irregular plural, and nil
+// otherwise.
 func (v vocabulary) baseTerms(w Word) []string {
-	verb, ok := irregularEnglish[w.Text]
-	if pastsOfTheirOwn[w.Text] {
-		ok = false
-	}
-	if one, plural := irregularPlurals[w.Text]; plural {
-		verb, ok = one, true
+	base, ok := irregularPlurals[w.Text]
+	if !ok && !pastsOfTheirOwn[w.Text] {
+		base, ok = irregularEnglish[w.Text]
 	}
 	if !ok || v.lexicon == nil {
 		return nil
@@ -144,7 +141,7 @@ func (v vocabulary) baseTerms(w Word) []string {
 		return terms
 	}
 	var terms []string
-	if words := v.lexicon.analyse(verb); len(words) == 1 {
+	if words := v.lexicon.analyse(base); len(words) == 1 {
 		terms = words[0].Terms
 	}
 	v.spelt[w.Text] = terms
@@ -382,7 +379,7 @@ func contracts(short, long string) bool {
 func (b bag) holdsMisspelt(w Word, name bool) bool {
 	wMisspelt := !name && b.vocabulary.misspelt(w)
 	for i, o := range b.words {
-		if !wMisspelt && (!b.misspelt[i] || b.names[o.Text]) {
+		if !wMisspelt && (!b.misspelt[i] || b.isName(o.Text)) {
 			continue
 		}
 		if oneEdit(w.Text, o.Text) || len(w.Terms) > 0 && len(o.Terms) > 0 && oneEdit(w.Terms[0], o.Terms[0]) {

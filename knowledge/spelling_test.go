@@ -186,3 +186,19 @@ func TestPastsOfTheirOwnArePasts(t *testing.T) {
 		}
 	}
 }
+
+// A word is read as a name as namesIn wrote it: with its accents, and
+// without the possessive namesIn splits off.
+func TestIsNameKeepsAccentsAndDropsPossessive(t *testing.T) {
+	b := bag{names: namesIn("Is the room booked for Zoé? Ask Tom's manager, or Genève.")}
+	for _, text := range []string{"zoé", "tom's", "tom’s", "genève"} {
+		if !b.isName(text) {
+			t.Errorf("%q is no name in %v", text, b.names)
+		}
+	}
+	for _, text := range []string{"zoe", "manager", "room"} {
+		if b.isName(text) {
+			t.Errorf("%q is a name in %v", text, b.names)
+		}
+	}
+}

@@ -56,11 +56,11 @@ import (
 // ("the latest update" is a thing), "mettre à jour" wherever it stands.
 // And launching: "launch", "execute", "lancer", "exécuter" and "run" (but
 // after "who") where a verb stands; and creating: "create", "generate",
-// "créer", "générer" (a quote, a token, a report) where a verb stands. Getting reimbursed for something is
-// claiming it ("How do I get reimbursed for a taxi?", "How do I claim a
-// taxi expense?", "Comment me faire rembourser… ?"). Being given
-// something is getting it: "Who can give me admin rights?" asks what "How
-// do I get admin rights?" asks.
+// "créer", "générer" (a quote, a token, a report) where a verb stands.
+// Getting reimbursed for something is claiming it ("How do I get
+// reimbursed for a taxi?", "How do I claim a taxi expense?", "Comment me
+// faire rembourser… ?"). Being given something is getting it: "Who can
+// give me admin rights?" asks what "How do I get admin rights?" asks.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
 // submitting, of updating, of launching, of creating and of managing,

@@ -41,6 +41,9 @@ var workplace = func() []knowledge.Pair {
 	nounFromFrench := func(french string, english ...string) {
 		add(knowledge.Pair{French: french, NotVerb: true, FromFrench: true}, english...)
 	}
+	verbFromFrench := func(french string, english ...string) {
+		add(knowledge.Pair{French: french, FromFrench: true}, english...)
+	}
 
 	// Time off, pay and contracts.
 	noun("congé", "leave")
@@ -111,7 +114,7 @@ var workplace = func() []knowledge.Pair {
 	// The dictionaries know "conduire" as leading and steering, not as
 	// driving a car to a client's; and "urgence" not at all, which safety
 	// notices write ("en cas d'urgence", "numéro d'urgence").
-	add(knowledge.Pair{French: "conduire", FromFrench: true}, "drive")
+	verbFromFrench("conduire", "drive")
 	noun("urgence", "emergency", "urgency")
 	noun("grille salariale", "salary band", "pay scale")
 	noun("grille de salaire", "salary band", "pay scale")
@@ -127,7 +130,7 @@ var workplace = func() []knowledge.Pair {
 	noun("taux", "rate")
 	verb("déclarer", "report", "declare")
 	// "report" is common in every history: read from French only.
-	add(knowledge.Pair{French: "signaler", FromFrench: true}, "report", "flag")
+	verbFromFrench("signaler", "report", "flag")
 	verb("inclure", "include")
 	verb("prévenir", "notify", "tell", "warn", "prevent")
 	noun("prestataire", "contractor", "service provider")
