@@ -758,6 +758,54 @@ var failingInGeneral = wordSet(failingInGeneralWords + " " + FoldAccents(failing
 
 const failingInGeneralWords = `fail fails failed failing failure échoue échouent échouer échoué échec`
 
+// failingPhrases say that something does not work, or no longer does,
+// without saying how: "My badge stopped working" asks what "My badge
+// doesn't work", "Mon badge ne marche plus" and "My badge fails" ask.
+// Their words say failing in general where the phrase is written, and only
+// there: "working" alone is work, "plus" more. Each is split as
+// phraseWords splits ("doesn't" is "doesn" and "t").
+var failingPhrases = func() [][]string {
+	var phrases [][]string
+	for _, work := range []string{"work", "works", "working"} {
+		for _, before := range []string{"stopped", "stops", "stop", "not", "no longer",
+			"doesn't", "don't", "didn't", "won't", "isn't", "aren't", "wasn't"} {
+			phrases = append(phrases, phraseWords(before+" "+work))
+		}
+	}
+	for _, work := range []string{"marche", "marchent", "fonctionne", "fonctionnent"} {
+		for _, negation := range []string{"plus", "pas"} {
+			phrases = append(phrases, []string{work, negation})
+		}
+	}
+	return phrases
+}()
+
+// failingIn returns the words of tokens, a text's words as written and
+// lower-cased, that say something fails, each with whether it says only
+// that (failingInGeneral, failingPhrases); nil when there are none.
+func failingIn(tokens []string) map[string]bool {
+	var failing map[string]bool
+	mark := func(t string, general bool) {
+		if failing == nil {
+			failing = make(map[string]bool)
+		}
+		failing[t] = failing[t] || general
+	}
+	for i, t := range tokens {
+		if failingWords[t] {
+			mark(t, failingInGeneral[t])
+		}
+		for _, p := range failingPhrases {
+			if i+len(p) <= len(tokens) && slices.Equal(tokens[i:i+len(p)], p) {
+				for _, w := range p {
+					mark(w, true)
+				}
+			}
+		}
+	}
+	return failing
+}
+
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for, a place and a
 // person asked alike; one asks whether

@@ -93,6 +93,15 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 		finding: `
 			find finds finding found
 			trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées`,
+		viewing: `
+			view views viewing viewed
+			see sees seeing saw seen
+			consult consults consulting consulted
+			display displays displaying displayed
+			voir vois voit voyons voyez voient vu vue vus vues
+			consulter consulte consultes consultons consultez consultent consulté consultée consultés consultées
+			afficher affiche affiches affichons affichez affichent affiché affichée affichés affichées
+			visualiser visualise visualises visualisons visualisez visualisent visualisé visualisée visualisés visualisées`,
 		approving: `
 			approve approves approving approved
 			validate validates validating validated
@@ -173,6 +182,10 @@ const (
 	booking
 	claiming
 	finding
+	// Viewing: "How can I view the logs?" asks what "How do I see the
+	// logs?", "Où consulter les logs ?" and "Comment je vois les logs ?"
+	// ask. Not a way of getting: seeing a thing is not having it.
+	viewing
 	// Approving: "Who approves…?" asks what "Who validates…?" and "Qui
 	// valide… ?" ask.
 	approving
