@@ -127,7 +127,9 @@ const (
 // (Porter's stemmer made them "ad"). 60: viewing asks alike ("view",
 // "see", "consulter", "voir"). 61: "stopped working", "doesn't work" and
 // "ne marche plus" say failing in general; "anymore" counts for nothing.
-const ConfidenceModel = 61
+// 62: the "plus" of "ne… plus" and the "longer" of "no longer" only
+// negate; a verb after a negation stands as a verb.
+const ConfidenceModel = 62
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -99,6 +99,9 @@ type bag struct {
 	// (see askingWords), and reaching the verbs it says how to reach a
 	// person with (see reachingWords).
 	asking, reaching map[string]bool
+	// negating are the words of its text that only negate (see
+	// negatingWords).
+	negating map[string]bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -405,8 +408,10 @@ func compare(asked, old bag) sameness {
 			}
 			// A word that says what is asked ("time" of "what
 			// time") agrees when the other holds it, and is no miss
-			// when it does not: "When…?" asks for a time too.
-			if f < 1 && from.asking[w.Text] {
+			// when it does not: "When…?" asks for a time too. So
+			// does a word that only negates: polarity.go reads the
+			// negation.
+			if f < 1 && (from.asking[w.Text] || from.negating[w.Text]) {
 				total -= from.weights[i]
 				continue
 			}

@@ -413,6 +413,36 @@ func negated(words []string) bool {
 	return false
 }
 
+// negatingWords returns the words of text that only negate, which negated
+// reads: the "plus" of "ne… plus" and of chat French that drops its "ne"
+// ("je ne peux plus valider", "ça marche plus"), and the "longer" of "no
+// longer". Such a word missing from the other question is no miss: "I
+// can't approve MFA prompts" negates with "can't", and "plus" counted as
+// a word of meaning the English question lacked. Elsewhere "plus" is more
+// ("plus de congés") and "longer" longer.
+func negatingWords(text string) map[string]bool {
+	var found map[string]bool
+	for words := range sentencesOf(text) {
+		for i, w := range words {
+			if w == "plus" && (neBefore(words, i) || chatNoLonger(words, i)) || w == "longer" && i > 0 && words[i-1] == "no" {
+				found = addTo(found, w)
+			}
+		}
+	}
+	return found
+}
+
+// neBefore tells whether the "ne" or "n'" of a negation stands up to four
+// words before words[i] ("je ne peux plus", "ne m'y connecte plus").
+func neBefore(words []string, i int) bool {
+	for j := i - 1; j >= max(0, i-4); j-- {
+		if words[j] == "ne" || words[j] == "n" {
+			return true
+		}
+	}
+	return false
+}
+
 // beforeElision tells whether word opens with a vowel or an h, before
 // which French elides "ne" to "n'".
 func beforeElision(word string) bool {

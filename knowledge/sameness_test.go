@@ -391,6 +391,31 @@ func TestInstantAnswerNegatedWhy(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerNoLonger asks, in the other language, past questions
+// that say something no longer works with "ne… plus" or "no longer": the
+// word that only negates is no word of meaning the other lacks, and a verb
+// after a negation ("can't approve", "ne peux plus valider") stands as a
+// verb. Another verb, or another thing, is another question.
+func TestInstantAnswerNoLonger(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "no longer",
+		history: []string{
+			"J'ai perdu mon téléphone et je ne peux plus valider le MFA",
+			"My Outlook calendar no longer syncs on my phone",
+		},
+		same: map[string]int{
+			"I lost my phone and I can't approve MFA":                         0,
+			"Mon calendrier Outlook ne se synchronise plus sur mon téléphone": 1,
+		},
+		near: []string{
+			"I lost my phone and I can't reset MFA",
+			"I lost my badge and I can't approve MFA",
+			"Mes contacts Outlook ne se synchronisent plus sur mon téléphone",
+		},
+		why: "it asks about another thing",
+	}})
+}
+
 // TestInstantAnswerOtherWayRound asks for the way back between the same
 // two ends as a past question: "from the office to the airport" keeps
 // every word of "from the airport to the office"; and from the one end a

@@ -147,13 +147,16 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 }()
 
 // beforeAVerb are the words after which a verb stands: subjects, "to",
-// auxiliaries and modals, and the words a question of who, how or where
-// opens with. Not "il" and "elle", after which French asks whether
-// something is so ("est-il valide ?", is it valid).
+// auxiliaries and modals, the negations between a modal and its verb (the
+// t of "can't", "je ne peux pas valider", "plus"), and the words a
+// question of who, how or where opens with. Not "il" and "elle", after
+// which French asks whether something is so ("est-il valide ?", is it
+// valid). A noun after "pas" or "plus" has "de" between ("pas de
+// commande").
 var beforeAVerb = wordSet(FoldAccents(`
-	i we you they he she to please
+	i we you they he she to please t
 	can could do does did should would will may must who how where
-	je j tu on nous vous svp
+	je j tu on nous vous svp pas plus
 	qui comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
 `))
 
