@@ -49,7 +49,7 @@ func (b bag) withText(text string) bag {
 	b.phrase.tokens = tokens
 	b.senses, b.saysSense = verbSensesIn(tokens)
 	b.asking, b.reaching = askingWords(text), reachingWords(text)
-	b.negating = negatingWords(text)
+	b.negating, b.negates = negatingWords(text), negated(tokens)
 	b.names = namesIn(text)
 	b.failing = failingIn(tokens)
 	b.acronyms = make(map[int][]rune)

@@ -100,8 +100,9 @@ type bag struct {
 	// person with (see reachingWords).
 	asking, reaching map[string]bool
 	// negating are the words of its text that only negate (see
-	// negatingWords).
+	// negatingWords), and negates whether its text negates at all.
 	negating map[string]bool
+	negates  bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -409,9 +410,12 @@ func compare(asked, old bag) sameness {
 			// A word that says what is asked ("time" of "what
 			// time") agrees when the other holds it, and is no miss
 			// when it does not: "When…?" asks for a time too. So
-			// does a word that only negates: polarity.go reads the
-			// negation.
-			if f < 1 && (from.asking[w.Text] || from.negating[w.Text]) {
+			// does a word that only negates, when the other negates
+			// too or says something fails: "ne se connecte plus" and
+			// "won't connect". Against a text that does neither
+			// ("Mon badge ne marche plus", "My badge works"), it is
+			// the difference.
+			if f < 1 && (from.asking[w.Text] || from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
 				total -= from.weights[i]
 				continue
 			}
