@@ -96,6 +96,16 @@ func init() {
 // is kept as it is.
 type biStemFilter struct{}
 
+// undoubled are the forms of the English verbs whose base ends in a
+// doubled consonant, which Porter's stemmer undoubles after taking off
+// -ed or -ing as it rightly does for "stopped" and "hopping": "added"
+// became "ad", the stem of "ads", and no longer found "add". The stemmer
+// spares l, s and z ("called", "passed", "buzzed"), which leaves these.
+var undoubled = map[string]string{
+	"added": "add", "adding": "add",
+	"erred": "err", "erring": "err",
+}
+
 var (
 	porterStemmer = porter.NewPorterStemmer()
 	frStemmer     = fr.NewFrenchLightStemmerFilter()
@@ -113,7 +123,11 @@ func (biStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		// alone, so one token can be stemmed twice.
 		frTok := *t
 		frStemmer.Filter(analysis.TokenStream{&frTok})
+		base, isUndoubled := undoubled[string(t.Term)]
 		porterStemmer.Filter(analysis.TokenStream{t})
+		if isUndoubled {
+			t.Term = []byte(base)
+		}
 		t.Term, frTok.Term = foldTerm(t.Term), foldTerm(frTok.Term)
 		out = append(out, t)
 		if string(frTok.Term) != string(t.Term) {

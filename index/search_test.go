@@ -25,6 +25,7 @@ var corpus = []knowledge.Change{
 	publicQ(6, "syntax", "What does the title field of a regex rule mean?"),
 	publicQ(7, "build", "The nightly build is red again",
 		"Kubernetes ran out of memory on the runner, I restarted the cluster."),
+	publicQ(8, "printer", "Who added the new printer?"),
 }
 
 func TestSearchFindsWordForms(t *testing.T) {
@@ -41,6 +42,9 @@ func TestSearchFindsWordForms(t *testing.T) {
 		{"capitals", "CONGÉS", []string{"conge"}},
 		{"French feminine plural light stem", "déclarées", []string{"conge"}},
 		{"English plural", "machines", []string{"coffee"}},
+		{"verb of a doubled consonant", "add", []string{"printer"}},
+		{"its -ing", "adding", []string{"printer"}},
+		{"not another word's stem", "ads", []string{}},
 		{"no match", "photosynthèse", []string{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,12 +49,9 @@ func (b bag) withText(text string) bag {
 	b.phrase.tokens = tokens
 	b.senses, b.saysSense = verbSensesIn(tokens)
 	b.asking, b.reaching = askingWords(text), reachingWords(text)
+	b.negating, b.negates = negatingWords(text), negated(tokens)
 	b.names = namesIn(text)
-	for _, t := range tokens {
-		if failingWords[t] {
-			b.failing = addTo(b.failing, t)
-		}
-	}
+	b.failing = failingIn(tokens)
 	b.acronyms = make(map[int][]rune)
 	shouting := inCapitals(text)
 	for i, w := range b.words {

@@ -123,8 +123,13 @@ const (
 // "I think" count for nothing. 56: a verb of a sense the new question adds
 // where the old says none counts as a word swapped. 57: "conduire" is
 // driving, "urgence" an emergency. 58: a threshold restricts ("over
-// $5,000"), its amount read whole.
-const ConfidenceModel = 58
+// $5,000"), its amount read whole. 59: "added" and "adding" are "add"
+// (Porter's stemmer made them "ad"). 60: viewing asks alike ("view",
+// "see", "consulter", "voir"). 61: "stopped working", "doesn't work" and
+// "ne marche plus" say failing in general; "anymore" counts for nothing.
+// 62: the "plus" of "ne… plus" and the "longer" of "no longer" only
+// negate; a verb after a negation stands as a verb.
+const ConfidenceModel = 62
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -99,6 +99,10 @@ type bag struct {
 	// (see askingWords), and reaching the verbs it says how to reach a
 	// person with (see reachingWords).
 	asking, reaching map[string]bool
+	// negating are the words of its text that only negate (see
+	// negatingWords), and negates whether its text negates at all.
+	negating map[string]bool
+	negates  bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -108,15 +112,22 @@ type bag struct {
 	misspelt   []bool
 	// names are its words written as names (namesIn), never misspelt.
 	names map[string]bool
-	// failing are its words that say something fails (failingWords).
+	// failing are its words that say something fails, each with
+	// whether it says only that (failingIn).
 	failing map[string]bool
+}
+
+// saysFailing tells whether word is one of b's that say something fails.
+func (b bag) saysFailing(word string) bool {
+	_, ok := b.failing[word]
+	return ok
 }
 
 // failsInGeneral tells whether b says that something fails without
 // saying how (failingInGeneral).
 func (b bag) failsInGeneral() bool {
-	for w := range b.failing {
-		if failingInGeneral[w] {
+	for _, general := range b.failing {
+		if general {
 			return true
 		}
 	}
@@ -149,7 +160,7 @@ var courtesies = map[string]bool{
 var fillers = wordSet(`
 	onto upon towards toward unto also just even still already really actually quite rather
 	somehow anyway anyways basically however though although hence thus therefore maybe perhaps
-	yet currently simply help think guess suppose
+	yet currently simply help think guess suppose anymore
 	déjà deja vraiment juste actuellement simplement toujours sinon pourtant cependant bref voilà
 	voila également egalement plutôt plutot franchement`)
 
@@ -342,10 +353,11 @@ const addedWordShare = 0.3
 // (verbs.go) is what it asks, not more of the same: "Who approves expense
 // reports over $5,000?" against "Comment je fais une note de frais ?",
 // whose "faire" the analysis drops, was 0.50. It counts as a word swapped,
-// not one added. Not a verb of getting or finding: "How many weeks of
-// paternity leave do we get?" asks what "How long is paternity leave?"
-// asks, and "Where can I find the template?" what "Where is the
-// template?" asks.
+// not one added. Not a verb of getting, finding or viewing: "How many
+// weeks of paternity leave do we get?" asks what "How long is paternity
+// leave?" asks, "Where can I find the template?" what "Where is the
+// template?" asks, and "Where can I see my payslips?" what "Where are my
+// payslips?" asks.
 
 // compare measures how much of asked's meaning is in old and the other
 // way round. Each word counts once, however often it is written.
@@ -392,13 +404,18 @@ func compare(asked, old bag) sameness {
 			}
 			// Saying that something fails agrees with saying how it
 			// fails (failingInGeneral).
-			if f < 1 && (failingInGeneral[w.Text] && len(in.failing) > 0 || failingWords[w.Text] && in.failsInGeneral()) {
+			if f < 1 && (from.failing[w.Text] && len(in.failing) > 0 || from.saysFailing(w.Text) && in.failsInGeneral()) {
 				f = 1
 			}
 			// A word that says what is asked ("time" of "what
 			// time") agrees when the other holds it, and is no miss
-			// when it does not: "When…?" asks for a time too.
-			if f < 1 && from.asking[w.Text] {
+			// when it does not: "When…?" asks for a time too. So
+			// does a word that only negates, when the other negates
+			// too or says something fails: "ne se connecte plus" and
+			// "won't connect". Against a text that does neither
+			// ("Mon badge ne marche plus", "My badge works"), it is
+			// the difference.
+			if f < 1 && (from.asking[w.Text] || from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
 				total -= from.weights[i]
 				continue
 			}
@@ -406,7 +423,7 @@ func compare(asked, old bag) sameness {
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
-			if f == 0 && inSaysNone && from.senses[w.Text] > finding {
+			if f == 0 && inSaysNone && from.senses[w.Text] > viewing {
 				verbs += from.weights[i]
 			}
 		}

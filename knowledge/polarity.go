@@ -413,6 +413,36 @@ func negated(words []string) bool {
 	return false
 }
 
+// negatingWords returns the words of text that only negate, which negated
+// reads: the "plus" of "ne… plus" and of chat French that drops its "ne"
+// ("je ne peux plus valider", "ça marche plus"), and the "longer" of "no
+// longer". Such a word missing from the other question is no miss: "I
+// can't approve MFA prompts" negates with "can't", and "plus" counted as
+// a word of meaning the English question lacked. Elsewhere "plus" is more
+// ("plus de congés") and "longer" longer.
+func negatingWords(text string) map[string]bool {
+	var found map[string]bool
+	for words := range sentencesOf(text) {
+		for i, w := range words {
+			if w == "plus" && (neBefore(words, i) || chatNoLonger(words, i)) || w == "longer" && i > 0 && words[i-1] == "no" {
+				found = addTo(found, w)
+			}
+		}
+	}
+	return found
+}
+
+// neBefore tells whether the "ne" or "n'" of a negation stands up to four
+// words before words[i] ("je ne peux plus", "ne m'y connecte plus").
+func neBefore(words []string, i int) bool {
+	for j := i - 1; j >= max(0, i-4); j-- {
+		if words[j] == "ne" || words[j] == "n" {
+			return true
+		}
+	}
+	return false
+}
+
 // beforeElision tells whether word opens with a vowel or an h, before
 // which French elides "ne" to "n'".
 func beforeElision(word string) bool {
@@ -757,6 +787,54 @@ var failingWords = func() map[string]bool {
 var failingInGeneral = wordSet(failingInGeneralWords + " " + FoldAccents(failingInGeneralWords))
 
 const failingInGeneralWords = `fail fails failed failing failure échoue échouent échouer échoué échec`
+
+// failingPhrases say that something does not work, or no longer does,
+// without saying how: "My badge stopped working" asks what "My badge
+// doesn't work", "Mon badge ne marche plus" and "My badge fails" ask.
+// Their words say failing in general where the phrase is written, and only
+// there: "working" alone is work, "plus" more. Each is split as
+// phraseWords splits ("doesn't" is "doesn" and "t").
+var failingPhrases = func() [][]string {
+	var phrases [][]string
+	for _, work := range []string{"work", "works", "working"} {
+		for _, before := range []string{"stopped", "stops", "stop", "not", "no longer",
+			"doesn't", "don't", "didn't", "won't", "isn't", "aren't", "wasn't"} {
+			phrases = append(phrases, phraseWords(before+" "+work))
+		}
+	}
+	for _, work := range []string{"marche", "marchent", "fonctionne", "fonctionnent"} {
+		for _, negation := range []string{"plus", "pas"} {
+			phrases = append(phrases, []string{work, negation})
+		}
+	}
+	return phrases
+}()
+
+// failingIn returns the words of tokens, a text's words as written and
+// lower-cased, that say something fails, each with whether it says only
+// that (failingInGeneral, failingPhrases); nil when there are none.
+func failingIn(tokens []string) map[string]bool {
+	var failing map[string]bool
+	mark := func(t string, general bool) {
+		if failing == nil {
+			failing = make(map[string]bool)
+		}
+		failing[t] = failing[t] || general
+	}
+	for i, t := range tokens {
+		if failingWords[t] {
+			mark(t, failingInGeneral[t])
+		}
+		for _, p := range failingPhrases {
+			if i+len(p) <= len(tokens) && slices.Equal(tokens[i:i+len(p)], p) {
+				for _, w := range p {
+					mark(w, true)
+				}
+			}
+		}
+	}
+	return failing
+}
 
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for, a place and a

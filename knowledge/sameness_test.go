@@ -391,6 +391,31 @@ func TestInstantAnswerNegatedWhy(t *testing.T) {
 	})
 }
 
+// TestInstantAnswerNoLonger asks, in the other language, past questions
+// that say something no longer works with "ne… plus" or "no longer": the
+// word that only negates is no word of meaning the other lacks, and a verb
+// after a negation ("can't approve", "ne peux plus valider") stands as a
+// verb. Another verb, or another thing, is another question.
+func TestInstantAnswerNoLonger(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "no longer",
+		history: []string{
+			"J'ai perdu mon téléphone et je ne peux plus valider le MFA",
+			"My Outlook calendar no longer syncs on my phone",
+		},
+		same: map[string]int{
+			"I lost my phone and I can't approve MFA":                         0,
+			"Mon calendrier Outlook ne se synchronise plus sur mon téléphone": 1,
+		},
+		near: []string{
+			"I lost my phone and I can't reset MFA",
+			"I lost my badge and I can't approve MFA",
+			"Mes contacts Outlook ne se synchronisent plus sur mon téléphone",
+		},
+		why: "it asks about another thing",
+	}})
+}
+
 // TestInstantAnswerOtherWayRound asks for the way back between the same
 // two ends as a past question: "from the office to the airport" keeps
 // every word of "from the airport to the office"; and from the one end a
@@ -1098,6 +1123,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "it does another thing",
 		},
 		{
+			name: "viewing",
+			history: []string{
+				"My pod is in CrashLoopBackOff, how can I view the logs of the previous container?",
+				"Where can I see my payslips?",
+			},
+			same: map[string]int{
+				"Mon pod est en CrashLoopBackOff, comment je vois les logs du conteneur précédent ?": 0,
+				"Où consulter mes fiches de paie ?":                                                  1,
+				"Where are my payslips?":                                                             1,
+			},
+			near: []string{
+				"My pod is in CrashLoopBackOff, how can I delete the logs of the previous container?",
+				"Where can I download my payslips?",
+			},
+			why: "it does another thing",
+		},
+		{
 			name: "updating",
 			history: []string{
 				"How do I bump the Go version in the Dockerfile?",
@@ -1696,16 +1738,21 @@ func TestInstantAnswerFailing(t *testing.T) {
 			"Why does the VPN connection fail?",
 			"Pourquoi la connexion VPN échoue ?",
 			"Why does Outlook crash on startup?",
+			"Mon badge ne marche plus sur la porte du parking",
 		},
 		same: map[string]int{
-			"Permission denied when building the Docker image": 0,
-			"VPN connection error, why?":                       1,
-			"Erreur de connexion VPN, pourquoi ?":              2,
+			"Permission denied when building the Docker image":  0,
+			"VPN connection error, why?":                        1,
+			"Erreur de connexion VPN, pourquoi ?":               2,
+			"My badge stopped working on the parking door":      4,
+			"My badge doesn't work anymore on the parking door": 4,
 		},
 		near: []string{
 			"Outlook error on startup",
 			"Docker build is slow",
 			"Why is the VPN connection slow?",
+			"My badge works on the parking door",
+			"My laptop stopped working",
 		},
 		why: "it fails otherwise, or does not fail",
 	}})

@@ -93,6 +93,15 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 		finding: `
 			find finds finding found
 			trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées`,
+		viewing: `
+			view views viewing viewed
+			see sees seeing saw seen
+			consult consults consulting consulted
+			display displays displaying displayed
+			voir vois voit voyons voyez voient vu vue vus vues
+			consulter consulte consultes consultons consultez consultent consulté consultée consultés consultées
+			afficher affiche affiches affichons affichez affichent affiché affichée affichés affichées
+			visualiser visualise visualises visualisons visualisez visualisent visualisé visualisée visualisés visualisées`,
 		approving: `
 			approve approves approving approved
 			validate validates validating validated
@@ -138,13 +147,16 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 }()
 
 // beforeAVerb are the words after which a verb stands: subjects, "to",
-// auxiliaries and modals, and the words a question of who, how or where
-// opens with. Not "il" and "elle", after which French asks whether
-// something is so ("est-il valide ?", is it valid).
+// auxiliaries and modals, the negations between a modal and its verb (the
+// t of "can't", "je ne peux pas valider", "plus"), and the words a
+// question of who, how or where opens with. Not "il" and "elle", after
+// which French asks whether something is so ("est-il valide ?", is it
+// valid). A noun after "pas" or "plus" has "de" between ("pas de
+// commande").
 var beforeAVerb = wordSet(FoldAccents(`
-	i we you they he she to please
+	i we you they he she to please t
 	can could do does did should would will may must who how where
-	je j tu on nous vous svp
+	je j tu on nous vous svp pas plus
 	qui comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
 `))
 
@@ -173,6 +185,10 @@ const (
 	booking
 	claiming
 	finding
+	// Viewing: "How can I view the logs?" asks what "How do I see the
+	// logs?", "Où consulter les logs ?" and "Comment je vois les logs ?"
+	// ask. Not a way of getting: seeing a thing is not having it.
+	viewing
 	// Approving: "Who approves…?" asks what "Who validates…?" and "Qui
 	// valide… ?" ask.
 	approving
