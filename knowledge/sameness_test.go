@@ -416,6 +416,29 @@ func TestInstantAnswerNoLonger(t *testing.T) {
 	}})
 }
 
+// TestInstantAnswerNearFuture asks past questions again saying their time
+// is soon ("je vais", "going to"), which asks the same; another thing, or
+// going somewhere, is another question.
+func TestInstantAnswerNearFuture(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "near future",
+		history: []string{
+			"I'm going to be a dad in March, how do I request paternity leave?",
+			"On va déménager à Lyon, comment je change mon adresse dans Workday ?",
+		},
+		same: map[string]int{
+			"Je vais être papa en mars, comment je demande mon congé paternité ?":    0,
+			"We are going to move to Lyon, how do I change my address in Workday?":   1,
+			"Je vais déménager à Lyon, comment je change mon adresse dans Workday ?": 1,
+		},
+		near: []string{
+			"Je vais être papa en mars, comment je demande une place en crèche ?",
+			"On va déménager à Lyon, comment je change mon RIB dans Workday ?",
+		},
+		why: "it asks about another thing",
+	}})
+}
+
 // TestInstantAnswerOtherWayRound asks for the way back between the same
 // two ends as a past question: "from the office to the airport" keeps
 // every word of "from the airport to the office"; and from the one end a
