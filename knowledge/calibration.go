@@ -128,8 +128,10 @@ const (
 // "see", "consulter", "voir"). 61: "stopped working", "doesn't work" and
 // "ne marche plus" say failing in general; "anymore" counts for nothing.
 // 62: the "plus" of "ne… plus" and the "longer" of "no longer" only
-// negate; a verb after a negation stands as a verb.
-const ConfidenceModel = 62
+// negate; a verb after a negation stands as a verb. 63: being entitled to
+// something ("avoir droit à", "eligible for") is getting it. 64: the near
+// future ("je vais", "going to") says when, not what.
+const ConfidenceModel = 64
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -103,6 +103,9 @@ type bag struct {
 	// negatingWords), and negates whether its text negates at all.
 	negating map[string]bool
 	negates  bool
+	// nearFuture are the words of its text that only say its time is
+	// soon (see nearFutureWords).
+	nearFuture map[string]bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -410,12 +413,16 @@ func compare(asked, old bag) sameness {
 			// A word that says what is asked ("time" of "what
 			// time") agrees when the other holds it, and is no miss
 			// when it does not: "When…?" asks for a time too. So
-			// does a word that only negates, when the other negates
+			// does a word that only says the time is soon. So does a
+			// word that only negates, when the other negates
 			// too or says something fails: "ne se connecte plus" and
 			// "won't connect". Against a text that does neither
 			// ("Mon badge ne marche plus", "My badge works"), it is
 			// the difference.
-			if f < 1 && (from.asking[w.Text] || from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
+			if f < 1 && from.nearFuture[w.Text] && len(in.nearFuture) > 0 {
+				f = 1 // both say it: "Who's going to pay?", "Qui va payer ?"
+			}
+			if f < 1 && (from.asking[w.Text] || from.nearFuture[w.Text] || from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
 				total -= from.weights[i]
 				continue
 			}

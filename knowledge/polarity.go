@@ -432,6 +432,48 @@ func negatingWords(text string) map[string]bool {
 	return found
 }
 
+// nearFutureWords returns the words of text that only say a question's
+// time is soon, as "will" does, which the analysis drops: the forms of
+// "aller" before an infinitive ("je vais être papa en mars", "on va
+// déménager", "je vais m'inscrire") and the "going" of "going to" before a
+// verb ("I'm going to be a dad"). Counted as words of meaning, "vais" was a
+// rare word "I'm becoming a dad…" lacked. "Ça va ?" and "going to Paris"
+// say no time.
+func nearFutureWords(text string) map[string]bool {
+	var found map[string]bool
+	for words := range sentencesOf(text) {
+		for i, w := range words {
+			next := i + 1
+			for next < len(words) && cliticPronouns[words[next]] {
+				next++
+			}
+			if next == len(words) {
+				continue
+			}
+			if formsOfAller[w] && isInfinitive(words[next]) || w == "going" && words[next] == "to" && next+1 < len(words) && !determiners[words[next+1]] {
+				found = addTo(found, w)
+			}
+		}
+	}
+	return found
+}
+
+var (
+	formsOfAller   = wordSet("vais vas va allons allez vont")
+	cliticPronouns = wordSet("me m te t se s le la les l lui leur y en nous vous")
+	determiners    = wordSet("the a an my your our their his her its this that these those")
+)
+
+// isInfinitive tells whether a French word is written as an infinitive.
+func isInfinitive(word string) bool {
+	for _, ending := range []string{"er", "ir", "re", "oir"} {
+		if strings.HasSuffix(word, ending) && len(word) > len(ending)+1 {
+			return true
+		}
+	}
+	return false
+}
+
 // neBefore tells whether the "ne" or "n'" of a negation stands up to four
 // words before words[i] ("je ne peux plus", "ne m'y connecte plus").
 func neBefore(words []string, i int) bool {

@@ -416,6 +416,29 @@ func TestInstantAnswerNoLonger(t *testing.T) {
 	}})
 }
 
+// TestInstantAnswerNearFuture asks past questions again saying their time
+// is soon ("je vais", "going to"), which asks the same; another thing, or
+// going somewhere, is another question.
+func TestInstantAnswerNearFuture(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "near future",
+		history: []string{
+			"I'm going to be a dad in March, how do I request paternity leave?",
+			"On va déménager à Lyon, comment je change mon adresse dans Workday ?",
+		},
+		same: map[string]int{
+			"Je vais être papa en mars, comment je demande mon congé paternité ?":    0,
+			"We are going to move to Lyon, how do I change my address in Workday?":   1,
+			"Je vais déménager à Lyon, comment je change mon adresse dans Workday ?": 1,
+		},
+		near: []string{
+			"Je vais être papa en mars, comment je demande une place en crèche ?",
+			"On va déménager à Lyon, comment je change mon RIB dans Workday ?",
+		},
+		why: "it asks about another thing",
+	}})
+}
+
 // TestInstantAnswerOtherWayRound asks for the way back between the same
 // two ends as a past question: "from the office to the airport" keeps
 // every word of "from the airport to the office"; and from the one end a
@@ -1070,20 +1093,25 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"How do I get reimbursed for a taxi?",
 				"How do I get a visa for Japan?",
 				"Who can give me admin rights on my laptop?",
+				"How many days of paternity leave do we get?",
+				"Can I get a parking spot as a contractor?",
 			},
 			same: map[string]int{
-				"need admin rights on my laptop, who can help?": 5,
-				"How do I get admin rights on my laptop?":       5,
-				"I need a new laptop, what should I do?":        0,
-				"J'ai besoin d'un badge visiteur":               1,
-				"Who should I talk to about payroll questions?": 2,
-				"How do I claim a taxi expense?":                3,
+				"On a droit à combien de jours de congé paternité ?": 6,
+				"Am I eligible for a parking spot as a contractor?":  7,
+				"need admin rights on my laptop, who can help?":      5,
+				"How do I get admin rights on my laptop?":            5,
+				"I need a new laptop, what should I do?":             0,
+				"J'ai besoin d'un badge visiteur":                    1,
+				"Who should I talk to about payroll questions?":      2,
+				"How do I claim a taxi expense?":                     3,
 			},
 			near: []string{
 				"Do I need a visa for Japan?",
 				"Ai-je besoin d'un visa pour le Japon ?",
 				"Who should I talk to about pension questions?",
 				"How do I get reimbursed for a train ticket?",
+				"Am I eligible for a parking spot as an intern?",
 			},
 			why: "it asks whether one must, or about another thing",
 		},

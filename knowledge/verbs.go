@@ -60,7 +60,10 @@ import (
 // Getting reimbursed for something is claiming it ("How do I get
 // reimbursed for a taxi?", "How do I claim a taxi expense?", "Comment me
 // faire rembourser… ?"). Being given something is getting it: "Who can
-// give me admin rights?" asks what "How do I get admin rights?" asks.
+// give me admin rights?" asks what "How do I get admin rights?" asks; and
+// so is being entitled to it: "On a droit à combien de jours de RTT ?"
+// asks what "How many RTT days do we get?" asks, "Am I eligible for…?"
+// what "Can I get…?" asks.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
 // submitting, of updating, of launching, of creating and of managing,
@@ -270,7 +273,8 @@ var sensePhrases = func() map[string][]sensePhrase {
 	}
 	for sense, phrases := range map[verbSense][]string{
 		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
-		getting:   {"give me", "give us", "me donner", "nous donner", "me fournir"},
+		getting: {"give me", "give us", "me donner", "nous donner", "me fournir",
+			"entitled to", "eligible for", "droit a", "droit au", "droit aux"},
 		claiming: {"get reimbursed", "gets reimbursed", "got reimbursed", "be reimbursed",
 			"faire rembourser", "fais rembourser", "fait rembourser"},
 		joining: append(forms(`
