@@ -1643,6 +1643,21 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"Quel est le taux de TVA sur les livres ?",
 		},
 		why: "it asks about another thing",
+	}, {
+		name: "IT and US in capitals",
+		history: []string{
+			"Who handles IT equipment requests?",
+			"Who handles onboarding in the US office?",
+		},
+		same: map[string]int{
+			"C'est qui qui gère les demandes de matériel informatique ?": 0,
+			"Who is in charge of onboarding in the US office?":           1,
+		},
+		near: []string{
+			"Who handles HR equipment requests?",
+			"Who handles onboarding in the UK office?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
