@@ -1847,6 +1847,21 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 			"Qui contacter si mon casque ne marche plus ?",
 		},
 		why: "it asks about another thing",
+	}, {
+		name: "said alike at work",
+		history: []string{
+			"How do I swap an on-call shift in PagerDuty?",
+			"What is the annual training budget?",
+		},
+		same: map[string]int{
+			"How do I trade an on-call shift in PagerDuty?": 0,
+			"What is the yearly training budget?":           1,
+		},
+		near: []string{
+			"How do I cancel an on-call shift in PagerDuty?",
+			"What is the annual travel budget?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
