@@ -44,6 +44,7 @@ const (
 	frFunctionFilter = "nextdesk_stop_fr_function_words"
 	biStemFilterName = "nextdesk_stem_en_fr"
 	marksFilter      = "nextdesk_marks"
+	capitalsFilter   = "nextdesk_capitals"
 )
 
 // frFunctionWords are the function words the analyzer drops beside
@@ -82,11 +83,49 @@ func init() {
 	}); err != nil {
 		panic(err)
 	}
+	if err := registry.RegisterTokenFilter(capitalsFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return capitals{}, nil
+	}); err != nil {
+		panic(err)
+	}
 	if err := registry.RegisterCharFilter(marksFilter, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
 		return marks{}, nil
 	}); err != nil {
 		panic(err)
 	}
+}
+
+// capitals keeps the acronyms of work that are function words in small
+// letters: "IT" (the department) and "US" (the country) are not "it" and
+// "us", which the stop list drops, so that "Who handles IT onboarding?"
+// asked "Who handles onboarding?" and "the US office" "the office". Written
+// in capitals in a text that is not, each becomes a term the stop lists do
+// not hold, its small letters and a point, which no word the tokenizer cuts
+// can be. A text all in capitals shouts, and its "IT" is the pronoun.
+type capitals struct{}
+
+// keptCapitals are the acronyms capitals keeps, by their term.
+var keptCapitals = map[string][]byte{"IT": []byte("it."), "US": []byte("us.")}
+
+// Filter implements analysis.TokenFilter.
+func (capitals) Filter(input analysis.TokenStream) analysis.TokenStream {
+	shouting, words := true, 0
+	for _, t := range input {
+		if bytes.IndexFunc(t.Term, unicode.IsLetter) < 0 {
+			continue
+		}
+		words++
+		shouting = shouting && !bytes.ContainsFunc(t.Term, unicode.IsLower)
+	}
+	if shouting && words > 1 {
+		return input
+	}
+	for _, t := range input {
+		if term, ok := keptCapitals[string(t.Term)]; ok {
+			t.Term, t.KeyWord = term, true
+		}
+	}
+	return input
 }
 
 // biStemFilter replaces each word by its English and French stems, the
@@ -324,7 +363,7 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 		"char_filters": []any{marksFilter},
 		"tokenizer":    unicodetokenizer.Name,
 		"token_filters": []any{
-			lowercase.Name, fr.ElisionName, en.PossessiveName,
+			capitalsFilter, lowercase.Name, fr.ElisionName, en.PossessiveName,
 			en.StopName, frFunctionFilter, biStemFilterName,
 		},
 	}); err != nil {

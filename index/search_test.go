@@ -246,6 +246,36 @@ func TestSearchFindsEitherApostrophe(t *testing.T) {
 	}
 }
 
+// TestSearchFindsAcronymsInCapitals searches "IT" and "US" written in
+// capitals, which are "it" and "us" in small letters, words the analysis
+// drops: the department and the country are found, the pronouns are not,
+// nor is a text that shouts.
+func TestSearchFindsAcronymsInCapitals(t *testing.T) {
+	ix := MustOpenIndex(t)
+	MustApply(t, ix,
+		publicQ(1, "it", "Who handles IT onboarding?"),
+		publicQ(2, "us", "Where is the US office?"),
+		publicQ(3, "shouting", "WHERE IS IT"),
+	)
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"IT", []string{"it"}},
+		{"support IT", []string{"it"}},
+		{"US payroll", []string{"us"}},
+		{"it", []string{}},
+		{"Is it there?", []string{}},
+		{"Can you help us?", []string{}},
+		{"WHERE IS IT", []string{}},
+	} {
+		got := searchIDs(t, ix, knowledge.SearchQuery{Text: tt.text})
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Search(%q) (-got +want):\n%s", tt.text, diff)
+		}
+	}
+}
+
 func TestSearchAnswerWeightRaisesAnswerMatches(t *testing.T) {
 	ix := MustOpenIndex(t)
 	MustApply(t, ix,

@@ -130,8 +130,10 @@ const (
 // 62: the "plus" of "ne… plus" and the "longer" of "no longer" only
 // negate; a verb after a negation stands as a verb. 63: being entitled to
 // something ("avoir droit à", "eligible for") is getting it. 64: the near
-// future ("je vais", "going to") says when, not what.
-const ConfidenceModel = 64
+// future ("je vais", "going to") says when, not what. 65: "IT" and "US"
+// in capitals are words; "informatique" is IT. 66: more words said alike
+// at work ("yearly" and "annual", "swap" and "trade").
+const ConfidenceModel = 66
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

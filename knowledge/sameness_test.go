@@ -1643,6 +1643,21 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 			"Quel est le taux de TVA sur les livres ?",
 		},
 		why: "it asks about another thing",
+	}, {
+		name: "IT and US in capitals",
+		history: []string{
+			"Who handles IT equipment requests?",
+			"Who handles onboarding in the US office?",
+		},
+		same: map[string]int{
+			"C'est qui qui gère les demandes de matériel informatique ?": 0,
+			"Who is in charge of onboarding in the US office?":           1,
+		},
+		near: []string{
+			"Who handles HR equipment requests?",
+			"Who handles onboarding in the UK office?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
@@ -1830,6 +1845,21 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 		},
 		near: []string{
 			"Qui contacter si mon casque ne marche plus ?",
+		},
+		why: "it asks about another thing",
+	}, {
+		name: "said alike at work",
+		history: []string{
+			"How do I swap an on-call shift in PagerDuty?",
+			"What is the annual training budget?",
+		},
+		same: map[string]int{
+			"How do I trade an on-call shift in PagerDuty?": 0,
+			"What is the yearly training budget?":           1,
+		},
+		near: []string{
+			"How do I cancel an on-call shift in PagerDuty?",
+			"What is the annual travel budget?",
 		},
 		why: "it asks about another thing",
 	}})

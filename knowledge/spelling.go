@@ -77,11 +77,12 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 var saidAlike = func() map[string][]string {
 	m := make(map[string][]string)
 	for group := range strings.SplitSeq(`limit cap maximum ceiling, refund reimbursement,
-		bicycle bike, monitor screen, merge combine, colleague coworker, manager boss,
+		bicycle bike, monitor screen, merge combine, colleague coworker teammate, manager boss,
 		salary wage, fix repair, issue problem, quit resign, photo picture,
 		policy rule guideline, customer client, supplier vendor, hire recruit,
 		contractor freelancer, intern trainee, price cost, guide tutorial instruction,
-		allowed permitted,
+		allowed permitted, yearly annual, sick ill, swap trade, transfer move, spot space,
+		undo revert,
 		marche fonctionne, marchent fonctionnent, marcher fonctionner`, ",") {
 		words := strings.Fields(group)
 		for _, w := range words {

@@ -262,6 +262,8 @@ var workplace = func() []knowledge.Pair {
 	noun("mise en production", "release", "deployment")
 	noun("panne", "outage")
 	noun("service informatique", "IT department")
+	noun("informatique", "IT", "computing")
+	noun("matériel informatique", "IT equipment", "computer hardware")
 	// Read from French only, as the words of the office are: the
 	// dictionaries give "onglet" as a pleat, "lien" as a bond, "calcul"
 	// as a rock (a calculation, read so, shares its stem with English's
