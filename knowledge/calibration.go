@@ -132,8 +132,9 @@ const (
 // something ("avoir droit à", "eligible for") is getting it. 64: the near
 // future ("je vais", "going to") says when, not what. 65: "IT" and "US"
 // in capitals are words; "informatique" is IT. 66: more words said alike
-// at work ("yearly" and "annual", "swap" and "trade").
-const ConfidenceModel = 66
+// at work ("yearly" and "annual", "swap" and "trade"). 67: a participle in
+// the passive asks its verb's sense ("Is the room booked?").
+const ConfidenceModel = 67
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1151,6 +1151,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "it does another thing",
 		},
 		{
+			name: "in the passive",
+			history: []string{
+				"Is the Everest room reserved this afternoon?",
+				"Has my expense report been approved?",
+			},
+			same: map[string]int{
+				"Is the Everest room booked this afternoon?":          0,
+				"La salle Everest est-elle réservée cet après-midi ?": 0,
+				"Ma note de frais a-t-elle été validée ?":             1,
+			},
+			near: []string{
+				"Is the Everest room cleaned this afternoon?",
+				"Has my expense report been paid?",
+			},
+			why: "it asks about another thing",
+		},
+		{
 			name: "viewing",
 			history: []string{
 				"My pod is in CrashLoopBackOff, how can I view the logs of the previous container?",

@@ -163,6 +163,48 @@ var beforeAVerb = wordSet(FoldAccents(`
 	qui comment où pour peut puis peux pouvez dois doit faut veux voudrais souhaite
 `))
 
+// A verb's participle after a form of being is the verb, in the passive:
+// "Is the room booked?" asks what "Is the room reserved?" and "La salle
+// est réservée ?" ask, "My expense report got approved" says what "Ma note
+// de frais a été validée" says. The form of being may stand a few words
+// before, as a question inverts it ("Is the Everest room booked?"). The
+// participle is told by its ending as written, so that the French
+// adjective "valide" (valid) is no "validé".
+var formsOfBeing = wordSet(FoldAccents(`
+	is are was were be been being get gets got
+	est sont était étaient été être soit soient sera seront`))
+
+// passiveAt tells whether tokens[i] (folded[i] without accents) is a
+// participle in the passive: after a form of being at most four words
+// before it.
+func passiveAt(folded, tokens []string, i int) bool {
+	if !isParticiple(tokens[i]) {
+		return false
+	}
+	for j := i - 1; j >= max(0, i-4); j-- {
+		if formsOfBeing[folded[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// isParticiple tells whether word, lower-cased as written, ends as a past
+// participle: English "-ed", French "-é", "-ée", "-és", "-ées", or one of
+// the irregular participles among the verbs of a sense.
+func isParticiple(word string) bool {
+	for _, ending := range []string{"ed", "é", "ée", "és", "ées"} {
+		if strings.HasSuffix(word, ending) {
+			return true
+		}
+	}
+	return irregularParticiples[word]
+}
+
+var irregularParticiples = wordSet(`
+	got gotten bought found sent led seen
+	vu vue vus vues obtenu obtenue obtenus obtenues soumis soumise soumises transmis transmise transmises`)
+
 // makeAnotherVerb are the words that, after one of those verbs, make it
 // another verb. They are read with their accents: "à" without its accent
 // is the English "a", which follows a verb of getting all the time ("book
@@ -323,7 +365,7 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 		senses[word], says[s] = s, true
 	}
 	for i, t := range folded {
-		verbStands := i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]]
+		verbStands := i == 0 && opensAsAVerb(folded) || i > 0 && beforeAVerb[folded[i-1]] || passiveAt(folded, tokens, i)
 		if s := verbsWhereAVerbStands[t]; s != noSense && verbStands && (i+1 == len(tokens) || !makeAnotherVerb[tokens[i+1]]) {
 			mark(tokens[i], s)
 		}
