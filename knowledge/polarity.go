@@ -450,7 +450,7 @@ func nearFutureWords(text string) map[string]bool {
 			if next == len(words) {
 				continue
 			}
-			if formsOfAller[w] && isInfinitive(words[next]) || w == "going" && words[next] == "to" && next+1 < len(words) && !determiners[words[next+1]] {
+			if formsOfAller[w] && isInfinitive(words[next]) || w == "going" && words[next] == "to" && next+1 < len(words) && !englishDeterminers[words[next+1]] {
 				found = addTo(found, w)
 			}
 		}
@@ -459,9 +459,9 @@ func nearFutureWords(text string) map[string]bool {
 }
 
 var (
-	formsOfAller   = wordSet("vais vas va allons allez vont")
-	cliticPronouns = wordSet("me m te t se s le la les l lui leur y en nous vous")
-	determiners    = wordSet("the a an my your our their his her its this that these those")
+	formsOfAller       = wordSet("vais vas va allons allez vont")
+	cliticPronouns     = wordSet("me m te t se s le la les l lui leur y en nous vous")
+	englishDeterminers = wordSet("the a an my your our their his her its this that these those")
 )
 
 // isInfinitive tells whether a French word is written as an infinitive.
@@ -835,18 +835,23 @@ const failingInGeneralWords = `fail fails failed failing failure échoue échoue
 // doesn't work", "Mon badge ne marche plus" and "My badge fails" ask.
 // Their words say failing in general where the phrase is written, and only
 // there: "working" alone is work, "plus" more. Each is split as
-// phraseWords splits ("doesn't" is "doesn" and "t").
-var failingPhrases = func() [][]string {
-	var phrases [][]string
+// phraseWords splits ("doesn't" is "doesn" and "t"), and listed by its
+// first word.
+var failingPhrases = func() map[string][][]string {
+	phrases := make(map[string][][]string)
+	add := func(phrase string) {
+		words := phraseWords(phrase)
+		phrases[words[0]] = append(phrases[words[0]], words)
+	}
 	for _, work := range []string{"work", "works", "working"} {
 		for _, before := range []string{"stopped", "stops", "stop", "not", "no longer",
 			"doesn't", "don't", "didn't", "won't", "isn't", "aren't", "wasn't"} {
-			phrases = append(phrases, phraseWords(before+" "+work))
+			add(before + " " + work)
 		}
 	}
 	for _, work := range []string{"marche", "marchent", "fonctionne", "fonctionnent"} {
 		for _, negation := range []string{"plus", "pas"} {
-			phrases = append(phrases, []string{work, negation})
+			add(work + " " + negation)
 		}
 	}
 	return phrases
@@ -867,7 +872,7 @@ func failingIn(tokens []string) map[string]bool {
 		if failingWords[t] {
 			mark(t, failingInGeneral[t])
 		}
-		for _, p := range failingPhrases {
+		for _, p := range failingPhrases[t] {
 			if i+len(p) <= len(tokens) && slices.Equal(tokens[i:i+len(p)], p) {
 				for _, w := range p {
 					mark(w, true)
