@@ -551,6 +551,7 @@ var askOpeners = func() map[string]bool {
 	for _, w := range []string{
 		"does", "do", "anyone", "anybody", "someone", "somebody", "you", "know", "knows", "tell", "me", "us", "can", "could",
 		"quelqu", "un", "sait", "sais", "savez", "tu", "vous", "on", "dire",
+		"c", "est", // "C'est quand… ?", "c'est qui qui gère… ?"
 	} {
 		m[w] = true
 	}
@@ -571,6 +572,35 @@ func askedOf(text string) asked {
 		if i < len(words) {
 			found |= askedAt(words, i, inverted)
 		}
+		found |= askedLast(words)
+	}
+	return found
+}
+
+// French chat asks with its question word last, or after "c'est": "Je dois
+// déclarer un conflit d'intérêts, je passe par qui ?", "il faut le faire
+// avant quand ?", "On fait quoi ?", "C'est quand le déménagement ?". Read
+// as opening words only, "…avant quand ?" and "…par qui ?" asked nothing,
+// and one was handed the other's answer.
+var askedLastWords = map[string]asked{
+	"qui": askPerson, "quand": askTime, "combien": askQuantity, "où": askPlace,
+	"pourquoi": askReason, "quoi": 0, "comment": 0,
+}
+
+// askedLast returns what the sentence words asks for with a French
+// question word as its last word.
+func askedLast(words []string) asked {
+	n := len(words)
+	if n < 2 {
+		return 0
+	}
+	kind, ok := askedLastWords[words[n-1]]
+	if !ok {
+		return 0
+	}
+	found := kind | askOpen
+	if negated(words) {
+		found |= askNegated
 	}
 	return found
 }

@@ -294,12 +294,16 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"Why is the office closed for Christmas?",
 		"When does parental leave for fathers start?",
 		"Quand sont validées les notes de frais de formation ?",
+		// French chat asks last, or after "c'est".
+		"Les notes de frais de formation, c'est validé quand ?",
+		"C'est quand qu'on valide les notes de frais de formation ?",
 	)
 	handedBack(t, e, map[string]string{
 		"Does anyone know who approves travel expenses above 500 euros?": "q0",
 		"Is the office closed for Christmas?":                            "q1",
 		"Parental leave for fathers: how long is it?":                    "q2",
 		"Les notes de frais de formation, qui les valide ?":              "q3",
+		"Les notes de frais de formation, c'est validé par qui ?":        "q3",
 		"When is the deadline for timesheets?":                           "q4",
 		// "When I…" opens a clause, "Who can help?" calls for help, and
 		// "Who knows why…?" asks why.
