@@ -55,7 +55,7 @@ func (p pole) opposite() pole { return p ^ 1 }
 var poleWords = map[pole][]string{
 	poleMore:    {"above", "over", "more than", "greater than", "higher than", "exceeding", "au dessus", "plus de", "plus que", "superieur", "superieure", "superieurs", "superieures"},
 	poleLess:    {"below", "under", "less than", "fewer than", "lower than", "beneath", "au dessous", "en dessous", "moins de", "moins que", "inferieur", "inferieure", "inferieurs", "inferieures"},
-	poleBefore:  {"before", "prior to", "avant"},
+	poleBefore:  {"before", "prior to", "within", "avant"},
 	poleAfter:   {"after", "afterwards", "apres"},
 	poleWith:    {"with", "avec"},
 	poleWithout: {"without", "with no", "sans"},
