@@ -133,8 +133,10 @@ const (
 // future ("je vais", "going to") says when, not what. 65: "IT" and "US"
 // in capitals are words; "informatique" is IT. 66: more words said alike
 // at work ("yearly" and "annual", "swap" and "trade"). 67: a participle in
-// the passive asks its verb's sense ("Is the room booked?").
-const ConfidenceModel = 67
+// the passive asks its verb's sense ("Is the room booked?"). 68: French
+// chat's question word last ("je passe par qui ?") or after "c'est" says
+// what is asked. 69: "within" goes the way "before" goes.
+const ConfidenceModel = 69
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

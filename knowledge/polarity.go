@@ -55,7 +55,7 @@ func (p pole) opposite() pole { return p ^ 1 }
 var poleWords = map[pole][]string{
 	poleMore:    {"above", "over", "more than", "greater than", "higher than", "exceeding", "au dessus", "plus de", "plus que", "superieur", "superieure", "superieurs", "superieures"},
 	poleLess:    {"below", "under", "less than", "fewer than", "lower than", "beneath", "au dessous", "en dessous", "moins de", "moins que", "inferieur", "inferieure", "inferieurs", "inferieures"},
-	poleBefore:  {"before", "prior to", "avant"},
+	poleBefore:  {"before", "prior to", "within", "avant"},
 	poleAfter:   {"after", "afterwards", "apres"},
 	poleWith:    {"with", "avec"},
 	poleWithout: {"without", "with no", "sans"},
@@ -450,7 +450,7 @@ func nearFutureWords(text string) map[string]bool {
 			if next == len(words) {
 				continue
 			}
-			if formsOfAller[w] && isInfinitive(words[next]) || w == "going" && words[next] == "to" && next+1 < len(words) && !determiners[words[next+1]] {
+			if formsOfAller[w] && isInfinitive(words[next]) || w == "going" && words[next] == "to" && next+1 < len(words) && !englishDeterminers[words[next+1]] {
 				found = addTo(found, w)
 			}
 		}
@@ -459,9 +459,9 @@ func nearFutureWords(text string) map[string]bool {
 }
 
 var (
-	formsOfAller   = wordSet("vais vas va allons allez vont")
-	cliticPronouns = wordSet("me m te t se s le la les l lui leur y en nous vous")
-	determiners    = wordSet("the a an my your our their his her its this that these those")
+	formsOfAller       = wordSet("vais vas va allons allez vont")
+	cliticPronouns     = wordSet("me m te t se s le la les l lui leur y en nous vous")
+	englishDeterminers = wordSet("the a an my your our their his her its this that these those")
 )
 
 // isInfinitive tells whether a French word is written as an infinitive.
@@ -551,6 +551,7 @@ var askOpeners = func() map[string]bool {
 	for _, w := range []string{
 		"does", "do", "anyone", "anybody", "someone", "somebody", "you", "know", "knows", "tell", "me", "us", "can", "could",
 		"quelqu", "un", "sait", "sais", "savez", "tu", "vous", "on", "dire",
+		"c", "est", // "C'est quand… ?", "c'est qui qui gère… ?"
 	} {
 		m[w] = true
 	}
@@ -571,6 +572,35 @@ func askedOf(text string) asked {
 		if i < len(words) {
 			found |= askedAt(words, i, inverted)
 		}
+		found |= askedLast(words)
+	}
+	return found
+}
+
+// French chat asks with its question word last, or after "c'est": "Je dois
+// déclarer un conflit d'intérêts, je passe par qui ?", "il faut le faire
+// avant quand ?", "On fait quoi ?", "C'est quand le déménagement ?". Read
+// as opening words only, "…avant quand ?" and "…par qui ?" asked nothing,
+// and one was handed the other's answer.
+var askedLastWords = map[string]asked{
+	"qui": askPerson, "quand": askTime, "combien": askQuantity, "où": askPlace,
+	"pourquoi": askReason, "quoi": 0, "comment": 0,
+}
+
+// askedLast returns what the sentence words asks for with a French
+// question word as its last word.
+func askedLast(words []string) asked {
+	n := len(words)
+	if n < 2 {
+		return 0
+	}
+	kind, ok := askedLastWords[words[n-1]]
+	if !ok {
+		return 0
+	}
+	found := kind | askOpen
+	if negated(words) {
+		found |= askNegated
 	}
 	return found
 }
@@ -835,18 +865,23 @@ const failingInGeneralWords = `fail fails failed failing failure échoue échoue
 // doesn't work", "Mon badge ne marche plus" and "My badge fails" ask.
 // Their words say failing in general where the phrase is written, and only
 // there: "working" alone is work, "plus" more. Each is split as
-// phraseWords splits ("doesn't" is "doesn" and "t").
-var failingPhrases = func() [][]string {
-	var phrases [][]string
+// phraseWords splits ("doesn't" is "doesn" and "t"), and listed by its
+// first word.
+var failingPhrases = func() map[string][][]string {
+	phrases := make(map[string][][]string)
+	add := func(phrase string) {
+		words := phraseWords(phrase)
+		phrases[words[0]] = append(phrases[words[0]], words)
+	}
 	for _, work := range []string{"work", "works", "working"} {
 		for _, before := range []string{"stopped", "stops", "stop", "not", "no longer",
 			"doesn't", "don't", "didn't", "won't", "isn't", "aren't", "wasn't"} {
-			phrases = append(phrases, phraseWords(before+" "+work))
+			add(before + " " + work)
 		}
 	}
 	for _, work := range []string{"marche", "marchent", "fonctionne", "fonctionnent"} {
 		for _, negation := range []string{"plus", "pas"} {
-			phrases = append(phrases, []string{work, negation})
+			add(work + " " + negation)
 		}
 	}
 	return phrases
@@ -867,7 +902,7 @@ func failingIn(tokens []string) map[string]bool {
 		if failingWords[t] {
 			mark(t, failingInGeneral[t])
 		}
-		for _, p := range failingPhrases {
+		for _, p := range failingPhrases[t] {
 			if i+len(p) <= len(tokens) && slices.Equal(tokens[i:i+len(p)], p) {
 				for _, w := range p {
 					mark(w, true)

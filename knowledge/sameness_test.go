@@ -207,7 +207,7 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 
 // TestInstantAnswerOppositeWays asks questions that share every word the
 // index keeps with a past one but go the other way: above or below an
-// amount, before or after, with or without, signing in or out, switching
+// amount, before (or within) or after, with or without, signing in or out, switching
 // on or off, up or down. None may be answered without asking anyone; the
 // same questions asked the same way, in other words, must be.
 func TestInstantAnswerOppositeWays(t *testing.T) {
@@ -220,8 +220,10 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Qui valide les achats de plus de 1000 euros ?",
 		"How do I scroll down in a shared Excel sheet?",
 		"Is the staging server up?",
+		"A customer asks for a refund after 30 days, what do we do?",
 	)
 	notHandedBack(t, e, "it goes the other way",
+		"A customer asks for a refund within 30 days, what do we do?",
 		"Who approves expenses below 500 euros?",
 		"Who approves expenses under 500 euros?",
 		"What should I back up after the laptop migration?",
@@ -233,15 +235,16 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Is the staging server down?",
 	)
 	handedBack(t, e, map[string]string{
-		"Expenses over 500 euros: who approves them?":         "q0",
-		"Before the laptop migration, what should I back up?": "q1",
-		"Joining the VPN without a certificate, can I?":       "q2",
-		"Can I join the VPN with no certificate?":             "q2",
-		"Okta: why can't I sign in on my phone?":              "q3",
-		"Turn off the laptop screen lock, how?":               "q4",
-		"Les achats de plus de 1000 euros, qui les valide ?":  "q5",
-		"In a shared Excel sheet, how do I scroll down?":      "q6",
-		"Is the staging server up again?":                     "q7",
+		"Expenses over 500 euros: who approves them?":                    "q0",
+		"Before the laptop migration, what should I back up?":            "q1",
+		"Joining the VPN without a certificate, can I?":                  "q2",
+		"Can I join the VPN with no certificate?":                        "q2",
+		"Okta: why can't I sign in on my phone?":                         "q3",
+		"Turn off the laptop screen lock, how?":                          "q4",
+		"Les achats de plus de 1000 euros, qui les valide ?":             "q5",
+		"In a shared Excel sheet, how do I scroll down?":                 "q6",
+		"Is the staging server up again?":                                "q7",
+		"A customer asks for a refund after 30 days, what should we do?": "q8",
 	})
 }
 
@@ -294,12 +297,16 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"Why is the office closed for Christmas?",
 		"When does parental leave for fathers start?",
 		"Quand sont validées les notes de frais de formation ?",
+		// French chat asks last, or after "c'est".
+		"Les notes de frais de formation, c'est validé quand ?",
+		"C'est quand qu'on valide les notes de frais de formation ?",
 	)
 	handedBack(t, e, map[string]string{
 		"Does anyone know who approves travel expenses above 500 euros?": "q0",
 		"Is the office closed for Christmas?":                            "q1",
 		"Parental leave for fathers: how long is it?":                    "q2",
 		"Les notes de frais de formation, qui les valide ?":              "q3",
+		"Les notes de frais de formation, c'est validé par qui ?":        "q3",
 		"When is the deadline for timesheets?":                           "q4",
 		// "When I…" opens a clause, "Who can help?" calls for help, and
 		// "Who knows why…?" asks why.
