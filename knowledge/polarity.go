@@ -432,17 +432,32 @@ func negatingWords(text string) map[string]bool {
 	return found
 }
 
-// nearFutureWords returns the words of text that only say a question's
-// time is soon, as "will" does, which the analysis drops: the forms of
-// "aller" before an infinitive ("je vais être papa en mars", "on va
-// déménager", "je vais m'inscrire") and the "going" of "going to" before a
-// verb ("I'm going to be a dad"). Counted as words of meaning, "vais" was a
-// rare word "I'm becoming a dad…" lacked. "Ça va ?" and "going to Paris"
-// say no time.
-func nearFutureWords(text string) map[string]bool {
+// grammaticalWords returns the words of text that only say a question's
+// time is soon, as "will" does, or compare, as "more than" and "before"
+// do, all of which the analysis drops: the forms of "aller" before an
+// infinitive ("je vais être papa en mars", "on va déménager", "je vais
+// m'inscrire"), the "going" of "going to" before a verb ("I'm going to be
+// a dad"), and the words of the phrases that compare an amount, more or
+// less, before or after (poleWords: "plus de 5 000 lignes", "supérieur à
+// 500 euros"). Counted as words of meaning, "vais" was a rare word "I'm
+// becoming a dad…" lacked, and "plus" one "more than 5,000 rows" lacked.
+// "Ça va ?" and "going to Paris" say no time, and "plus de jours de
+// congé" asks for more days, which "des jours de congé" does not. Which
+// way a comparison goes is polarity's to read.
+func grammaticalWords(text string) map[string]bool {
 	var found map[string]bool
 	for words := range sentencesOf(text) {
 		for i, w := range words {
+			for _, ph := range poleOf[FoldAccents(w)] {
+				end := i + len(ph.words)
+				if !comparing[ph.pole] || end > len(words) ||
+					!slices.Equal(foldedAll(words[i:end]), ph.words) || !amountAt(words, end) {
+					continue
+				}
+				for _, pw := range words[i : i+len(ph.words)] {
+					found = addTo(found, pw)
+				}
+			}
 			next := i + 1
 			for next < len(words) && cliticPronouns[words[next]] {
 				next++
@@ -456,6 +471,27 @@ func nearFutureWords(text string) map[string]bool {
 		}
 	}
 	return found
+}
+
+// amountAt tells whether words[i], or the word after an "à" there, is a
+// number: "plus de 5 000", "supérieur à 500".
+func amountAt(words []string, i int) bool {
+	if i < len(words) && (words[i] == "à" || words[i] == "a") {
+		i++
+	}
+	return i < len(words) && words[i] != "" && isDigit(words[i][0])
+}
+
+// comparing are the poles that compare: more or less, before or after.
+var comparing = map[pole]bool{poleMore: true, poleLess: true, poleBefore: true, poleAfter: true}
+
+// foldedAll returns words without their accents.
+func foldedAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = FoldAccents(w)
+	}
+	return out
 }
 
 var (

@@ -1668,6 +1668,24 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "numbers, comparisons and all",
+		history: []string{
+			"Qui valide les achats de plus de 10 000 euros ?",
+			"Comment envoyer un email à toute l'équipe ?",
+			"Où je peux revoir le replay du dernier all-hands ?",
+		},
+		same: map[string]int{
+			"Who approves purchases of more than 10,000 euros?":      0,
+			"How do I send an email to the whole team?":              1,
+			"Where can I watch the recording of the last all-hands?": 2,
+		},
+		near: []string{
+			"Who approves purchases of more than 1,000 euros?",
+			"How do I send an email to the whole company?",
+			"Where can I watch the recording of the last town hall?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "IT and US in capitals",
 		history: []string{
 			"Who handles IT equipment requests?",
