@@ -138,8 +138,9 @@ const (
 // what is asked. 69: "within" goes the way "before" goes. 70: French
 // thousands ("5 000") are one number; the words comparing an amount ("plus
 // de 5 000") only compare; "whole" counts for nothing; watching is
-// viewing.
-const ConfidenceModel = 70
+// viewing. 71: a word said after "non" goes the other way from the word
+// said alone.
+const ConfidenceModel = 71
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -109,6 +109,9 @@ type polarity struct {
 	// states and actions are the verbs it says as a state and those it
 	// asks how to do (state.go).
 	states, actions map[string]bool
+	// nons are the words "non" negates ("non prioritaires",
+	// "non-urgent"), and plain those it says without it.
+	nons, plain map[string]bool
 }
 
 // polarityOf returns the poles text says, what it asks for and its route.
@@ -126,7 +129,44 @@ func polarityOf(text string) polarity {
 	found.route = routeOf(words)
 	found.ups, found.downs = turnedOf(words)
 	found.states, found.actions = statesAndActions(text)
+	found.nons, found.plain = nonsOf(words)
 	return found
+}
+
+// "Non" before a word says its opposite, and the analysis drops it (or
+// keeps it as a word of its own): "Le délai de première réponse sur les
+// tickets Zendesk non prioritaires ?" was handed the answer of "…sur les
+// tickets Zendesk prioritaires ?" (0.96). Two texts one of which says a
+// word with "non" and the other without it go opposite ways. Not "non
+// plus" (neither), nor a "non" that ends a sentence ("ou non ?").
+//
+// nonsOf returns the words of words that "non" negates, and the others.
+func nonsOf(words []string) (nons, plain map[string]bool) {
+	for i, w := range words {
+		switch {
+		case i > 0 && words[i-1] == "non" && w != "plus":
+			nons = addTo(nons, w)
+		case w != "non":
+			plain = addTo(plain, w)
+		}
+	}
+	return nons, plain
+}
+
+// negatedOpposite tells whether one of a and b says with "non" a word the
+// other says only without it.
+func negatedOpposite(a, b polarity) bool {
+	for w := range a.nons {
+		if b.plain[w] && !b.nons[w] && !a.plain[w] {
+			return true
+		}
+	}
+	for w := range b.nons {
+		if a.plain[w] && !a.nons[w] && !b.plain[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // opposed reports whether two texts go opposite ways: one says a pole and
@@ -143,7 +183,8 @@ func (a polarity) opposed(b polarity) bool {
 			return true
 		}
 	}
-	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || statedAgainstDone(a, b)
+	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || statedAgainstDone(a, b) ||
+		negatedOpposite(a, b)
 }
 
 // "Up" and "down" are little words the analysis drops, and after the

@@ -207,7 +207,7 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 
 // TestInstantAnswerOppositeWays asks questions that share every word the
 // index keeps with a past one but go the other way: above or below an
-// amount, before (or within) or after, with or without, signing in or out, switching
+// amount, before (or within) or after, with or without, with "non" or not, signing in or out, switching
 // on or off, up or down. None may be answered without asking anyone; the
 // same questions asked the same way, in other words, must be.
 func TestInstantAnswerOppositeWays(t *testing.T) {
@@ -221,8 +221,11 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"How do I scroll down in a shared Excel sheet?",
 		"Is the staging server up?",
 		"A customer asks for a refund after 30 days, what do we do?",
+		"Le délai de première réponse sur les tickets Zendesk prioritaires, c'est combien ?",
 	)
 	notHandedBack(t, e, "it goes the other way",
+		"Le délai de première réponse sur les tickets Zendesk non prioritaires, c'est combien ?",
+		"Le délai de première réponse sur les tickets Zendesk non-prioritaires, c'est combien ?",
 		"A customer asks for a refund within 30 days, what do we do?",
 		"Who approves expenses below 500 euros?",
 		"Who approves expenses under 500 euros?",
@@ -235,16 +238,17 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Is the staging server down?",
 	)
 	handedBack(t, e, map[string]string{
-		"Expenses over 500 euros: who approves them?":                    "q0",
-		"Before the laptop migration, what should I back up?":            "q1",
-		"Joining the VPN without a certificate, can I?":                  "q2",
-		"Can I join the VPN with no certificate?":                        "q2",
-		"Okta: why can't I sign in on my phone?":                         "q3",
-		"Turn off the laptop screen lock, how?":                          "q4",
-		"Les achats de plus de 1000 euros, qui les valide ?":             "q5",
-		"In a shared Excel sheet, how do I scroll down?":                 "q6",
-		"Is the staging server up again?":                                "q7",
-		"A customer asks for a refund after 30 days, what should we do?": "q8",
+		"Expenses over 500 euros: who approves them?":                                    "q0",
+		"Before the laptop migration, what should I back up?":                            "q1",
+		"Joining the VPN without a certificate, can I?":                                  "q2",
+		"Can I join the VPN with no certificate?":                                        "q2",
+		"Okta: why can't I sign in on my phone?":                                         "q3",
+		"Turn off the laptop screen lock, how?":                                          "q4",
+		"Les achats de plus de 1000 euros, qui les valide ?":                             "q5",
+		"In a shared Excel sheet, how do I scroll down?":                                 "q6",
+		"Is the staging server up again?":                                                "q7",
+		"A customer asks for a refund after 30 days, what should we do?":                 "q8",
+		"Les tickets Zendesk prioritaires, le délai de première réponse c'est combien ?": "q9",
 	})
 }
 
