@@ -1898,14 +1898,17 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 		history: []string{
 			"How do I swap an on-call shift in PagerDuty?",
 			"What is the annual training budget?",
+			"Is the GDPR training mandatory for interns?",
 		},
 		same: map[string]int{
 			"How do I trade an on-call shift in PagerDuty?": 0,
 			"What is the yearly training budget?":           1,
+			"Is the GDPR training compulsory for interns?":  2,
 		},
 		near: []string{
 			"How do I cancel an on-call shift in PagerDuty?",
 			"What is the annual travel budget?",
+			"Is the GDPR training optional for interns?",
 		},
 		why: "it asks about another thing",
 	}})
