@@ -187,6 +187,9 @@ func (biStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 //   - the e of electronic, "e-mail", "e-learning", is one word with what
 //     it prefixes, as "email" is: the hyphen moves to the end of the word,
 //     as a space;
+//   - the space French writes between a number's thousands, "5 000",
+//     is the comma English writes, "5,000", which keeps the number one
+//     word;
 //   - the endings French inclusive writing adds after a middle dot, a
 //     point or in brackets, "salarié·e·s", "salarié.e.s", "ami(e)s",
 //     "directeur·rice", and English's "file(s)", are the word they follow,
@@ -235,6 +238,9 @@ func (marks) Filter(input []byte) []byte {
 					i += n
 				}
 			}
+		case b[i] == ' ' && thousandsAt(b, i):
+			own()
+			b[i] = ','
 		case b[i] == '(' || b[i] == '.' || b[i] == middleDot[0]:
 			if n := inclusiveEndingAt(b, i); n > 0 {
 				own()
@@ -311,6 +317,27 @@ func euphonicTAt(b []byte, i int) bool {
 	}
 	return false
 }
+
+// thousandsAt tells whether the space at i separates the thousands of a
+// number, as French writes them: one to three digits before it, after no
+// digit, and three digits after it, before no digit ("5 000", "12 500").
+func thousandsAt(b []byte, i int) bool {
+	before := 0
+	for before < i && isDigit(b[i-1-before]) {
+		before++
+	}
+	if before == 0 || before > 3 || i+4 > len(b) {
+		return false
+	}
+	for _, c := range b[i+1 : i+4] {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return i+4 == len(b) || !isDigit(b[i+4])
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // letterBefore reports whether a letter ends b[:i].
 func letterBefore(b []byte, i int) bool {

@@ -105,7 +105,7 @@ func FuzzMarks(f *testing.F) {
 		f.Add(s)
 	}
 	for _, s := range []string{"y a-t-il", "A-T-ELLE", "e-mail", "E-santé-t-il", "-t-", "e-", "é-e-é", "a-t-elles-t-on",
-		"salarié·e·s", "ami(e)s", "é(e", "ab.e.", "ab·", "ab\xc2", "ab(s)s", "xx·ère·S", "le.e-mail"} {
+		"salarié·e·s", "ami(e)s", "é(e", "ab.e.", "ab·", "ab\xc2", "ab(s)s", "xx·ère·S", "le.e-mail", "5 000", "1 250 000", "12 34", " 000"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

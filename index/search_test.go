@@ -388,6 +388,13 @@ func TestTerms(t *testing.T) {
 		{"node.js (e) x(e)", []string{"e", "node.j", "x"}},
 		// A phone's apostrophe is the keyboard's.
 		{"aujourd’hui, quelqu‘un", []string{"aujourd'hui", "quelqu'un"}},
+		// French thousands are English's; other numbers stay apart.
+		{"5 000 lignes, 1 250 000 euros", []string{"1,250,000", "5,000", "euro", "lign"}},
+		{"5,000 rows", []string{"5,000", "row"}},
+		{"en 2024 100 personnes, 3 12", []string{"100", "12", "2024", "3", "person", "personn"}},
+		// "IT" and "US" in capitals are words; a shouted "IT" is not.
+		{"IT and US", []string{"it.", "us."}},
+		{"WHERE IS IT", nil},
 	} {
 		got := ix.Terms(tt.text)
 		if diff := cmp.Diff(got, tt.want); diff != "" {

@@ -50,7 +50,7 @@ func (b bag) withText(text string) bag {
 	b.senses, b.saysSense = verbSensesIn(tokens)
 	b.asking, b.reaching = askingWords(text), reachingWords(text)
 	b.negating, b.negates = negatingWords(text), negated(tokens)
-	b.nearFuture = nearFutureWords(text)
+	b.grammatical = grammaticalWords(text)
 	b.names = namesIn(text)
 	b.failing = failingIn(tokens)
 	b.acronyms = make(map[int][]rune)

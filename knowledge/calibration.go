@@ -135,8 +135,12 @@ const (
 // at work ("yearly" and "annual", "swap" and "trade"). 67: a participle in
 // the passive asks its verb's sense ("Is the room booked?"). 68: French
 // chat's question word last ("je passe par qui ?") or after "c'est" says
-// what is asked. 69: "within" goes the way "before" goes.
-const ConfidenceModel = 69
+// what is asked. 69: "within" goes the way "before" goes. 70: French
+// thousands ("5 000") are one number; the words comparing an amount ("plus
+// de 5 000") only compare; "whole" counts for nothing; watching is
+// viewing. 71: a word said after "non" goes the other way from the word
+// said alone; "mandatory" and "compulsory" are said alike.
+const ConfidenceModel = 71
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -103,9 +103,10 @@ type bag struct {
 	// negatingWords), and negates whether its text negates at all.
 	negating map[string]bool
 	negates  bool
-	// nearFuture are the words of its text that only say its time is
-	// soon (see nearFutureWords).
-	nearFuture map[string]bool
+	// grammatical are the words of its text that only say its time is
+	// soon or compare, which the other language says in words the
+	// analysis drops (see grammaticalWords).
+	grammatical map[string]bool
 	// translated holds each word's own translations, when the other
 	// question may be in the other language (see withTranslations).
 	translated [][]QueryWord
@@ -156,14 +157,15 @@ var courtesies = map[string]bool{
 // do not count in a question's meaning: in a young history, "onto" was as
 // rare as "rebase". So are the words that ask for help or hedge ("locked
 // out of okta, help?", "I think I clicked a phishing link"), which say
-// that the asker needs an answer, not which. Words that restrict
-// ("within", "since", "until"), negate ("nothing", "nobody") or say when
-// ("now": "Are you having a fever now?" is not "How high is your fever?")
-// are not among them.
+// that the asker needs an answer, not which. "Whole" and "entire" say
+// "all", which the analysis drops, as it drops the "toute" of "toute
+// l'équipe". Words that restrict ("within", "since", "until"), negate
+// ("nothing", "nobody") or say when ("now": "Are you having a fever now?"
+// is not "How high is your fever?") are not among them.
 var fillers = wordSet(`
 	onto upon towards toward unto also just even still already really actually quite rather
 	somehow anyway anyways basically however though although hence thus therefore maybe perhaps
-	yet currently simply help think guess suppose anymore
+	yet currently simply help think guess suppose anymore whole entire
 	déjà deja vraiment juste actuellement simplement toujours sinon pourtant cependant bref voilà
 	voila également egalement plutôt plutot franchement`)
 
@@ -413,16 +415,17 @@ func compare(asked, old bag) sameness {
 			// A word that says what is asked ("time" of "what
 			// time") agrees when the other holds it, and is no miss
 			// when it does not: "When…?" asks for a time too. So
-			// does a word that only says the time is soon. So does a
-			// word that only negates, when the other negates
+			// does a word that only says the time is soon or compares
+			// (grammaticalWords). So does a word that only negates,
+			// when the other negates
 			// too or says something fails: "ne se connecte plus" and
 			// "won't connect". Against a text that does neither
 			// ("Mon badge ne marche plus", "My badge works"), it is
 			// the difference.
-			if f < 1 && from.nearFuture[w.Text] && len(in.nearFuture) > 0 {
+			if f < 1 && from.grammatical[w.Text] && len(in.grammatical) > 0 {
 				f = 1 // both say it: "Who's going to pay?", "Qui va payer ?"
 			}
-			if f < 1 && (from.asking[w.Text] || from.nearFuture[w.Text] || from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
+			if f < 1 && (from.asking[w.Text] || from.grammatical[w.Text] || from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
 				total -= from.weights[i]
 				continue
 			}

@@ -109,6 +109,9 @@ type polarity struct {
 	// states and actions are the verbs it says as a state and those it
 	// asks how to do (state.go).
 	states, actions map[string]bool
+	// nons are the words "non" negates ("non prioritaires",
+	// "non-urgent"), and plain those it says without it.
+	nons, plain map[string]bool
 }
 
 // polarityOf returns the poles text says, what it asks for and its route.
@@ -126,7 +129,44 @@ func polarityOf(text string) polarity {
 	found.route = routeOf(words)
 	found.ups, found.downs = turnedOf(words)
 	found.states, found.actions = statesAndActions(text)
+	found.nons, found.plain = nonsOf(words)
 	return found
+}
+
+// "Non" before a word says its opposite, and the analysis drops it (or
+// keeps it as a word of its own): "Le délai de première réponse sur les
+// tickets Zendesk non prioritaires ?" was handed the answer of "…sur les
+// tickets Zendesk prioritaires ?" (0.96). Two texts one of which says a
+// word with "non" and the other without it go opposite ways. Not "non
+// plus" (neither), nor a "non" that ends a sentence ("ou non ?").
+//
+// nonsOf returns the words of words that "non" negates, and the others.
+func nonsOf(words []string) (nons, plain map[string]bool) {
+	for i, w := range words {
+		switch {
+		case i > 0 && words[i-1] == "non" && w != "plus":
+			nons = addTo(nons, w)
+		case w != "non":
+			plain = addTo(plain, w)
+		}
+	}
+	return nons, plain
+}
+
+// negatedOpposite tells whether one of a and b says with "non" a word the
+// other says only without it.
+func negatedOpposite(a, b polarity) bool {
+	for w := range a.nons {
+		if b.plain[w] && !b.nons[w] && !a.plain[w] {
+			return true
+		}
+	}
+	for w := range b.nons {
+		if a.plain[w] && !a.nons[w] && !b.plain[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // opposed reports whether two texts go opposite ways: one says a pole and
@@ -143,7 +183,8 @@ func (a polarity) opposed(b polarity) bool {
 			return true
 		}
 	}
-	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || statedAgainstDone(a, b)
+	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || statedAgainstDone(a, b) ||
+		negatedOpposite(a, b)
 }
 
 // "Up" and "down" are little words the analysis drops, and after the
@@ -432,17 +473,32 @@ func negatingWords(text string) map[string]bool {
 	return found
 }
 
-// nearFutureWords returns the words of text that only say a question's
-// time is soon, as "will" does, which the analysis drops: the forms of
-// "aller" before an infinitive ("je vais être papa en mars", "on va
-// déménager", "je vais m'inscrire") and the "going" of "going to" before a
-// verb ("I'm going to be a dad"). Counted as words of meaning, "vais" was a
-// rare word "I'm becoming a dad…" lacked. "Ça va ?" and "going to Paris"
-// say no time.
-func nearFutureWords(text string) map[string]bool {
+// grammaticalWords returns the words of text that only say a question's
+// time is soon, as "will" does, or compare, as "more than" and "before"
+// do, all of which the analysis drops: the forms of "aller" before an
+// infinitive ("je vais être papa en mars", "on va déménager", "je vais
+// m'inscrire"), the "going" of "going to" before a verb ("I'm going to be
+// a dad"), and the words of the phrases that compare an amount, more or
+// less, before or after (poleWords: "plus de 5 000 lignes", "supérieur à
+// 500 euros"). Counted as words of meaning, "vais" was a rare word "I'm
+// becoming a dad…" lacked, and "plus" one "more than 5,000 rows" lacked.
+// "Ça va ?" and "going to Paris" say no time, and "plus de jours de
+// congé" asks for more days, which "des jours de congé" does not. Which
+// way a comparison goes is polarity's to read.
+func grammaticalWords(text string) map[string]bool {
 	var found map[string]bool
 	for words := range sentencesOf(text) {
 		for i, w := range words {
+			for _, ph := range poleOf[FoldAccents(w)] {
+				end := i + len(ph.words)
+				if !comparing[ph.pole] || end > len(words) ||
+					!slices.Equal(foldedAll(words[i:end]), ph.words) || !amountAt(words, end) {
+					continue
+				}
+				for _, pw := range words[i : i+len(ph.words)] {
+					found = addTo(found, pw)
+				}
+			}
 			next := i + 1
 			for next < len(words) && cliticPronouns[words[next]] {
 				next++
@@ -456,6 +512,27 @@ func nearFutureWords(text string) map[string]bool {
 		}
 	}
 	return found
+}
+
+// amountAt tells whether words[i], or the word after an "à" there, is a
+// number: "plus de 5 000", "supérieur à 500".
+func amountAt(words []string, i int) bool {
+	if i < len(words) && (words[i] == "à" || words[i] == "a") {
+		i++
+	}
+	return i < len(words) && words[i] != "" && isDigit(words[i][0])
+}
+
+// comparing are the poles that compare: more or less, before or after.
+var comparing = map[pole]bool{poleMore: true, poleLess: true, poleBefore: true, poleAfter: true}
+
+// foldedAll returns words without their accents.
+func foldedAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = FoldAccents(w)
+	}
+	return out
 }
 
 var (

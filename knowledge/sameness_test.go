@@ -207,7 +207,7 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 
 // TestInstantAnswerOppositeWays asks questions that share every word the
 // index keeps with a past one but go the other way: above or below an
-// amount, before (or within) or after, with or without, signing in or out, switching
+// amount, before (or within) or after, with or without, with "non" or not, signing in or out, switching
 // on or off, up or down. None may be answered without asking anyone; the
 // same questions asked the same way, in other words, must be.
 func TestInstantAnswerOppositeWays(t *testing.T) {
@@ -221,8 +221,11 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"How do I scroll down in a shared Excel sheet?",
 		"Is the staging server up?",
 		"A customer asks for a refund after 30 days, what do we do?",
+		"Le délai de première réponse sur les tickets Zendesk prioritaires, c'est combien ?",
 	)
 	notHandedBack(t, e, "it goes the other way",
+		"Le délai de première réponse sur les tickets Zendesk non prioritaires, c'est combien ?",
+		"Le délai de première réponse sur les tickets Zendesk non-prioritaires, c'est combien ?",
 		"A customer asks for a refund within 30 days, what do we do?",
 		"Who approves expenses below 500 euros?",
 		"Who approves expenses under 500 euros?",
@@ -235,16 +238,17 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Is the staging server down?",
 	)
 	handedBack(t, e, map[string]string{
-		"Expenses over 500 euros: who approves them?":                    "q0",
-		"Before the laptop migration, what should I back up?":            "q1",
-		"Joining the VPN without a certificate, can I?":                  "q2",
-		"Can I join the VPN with no certificate?":                        "q2",
-		"Okta: why can't I sign in on my phone?":                         "q3",
-		"Turn off the laptop screen lock, how?":                          "q4",
-		"Les achats de plus de 1000 euros, qui les valide ?":             "q5",
-		"In a shared Excel sheet, how do I scroll down?":                 "q6",
-		"Is the staging server up again?":                                "q7",
-		"A customer asks for a refund after 30 days, what should we do?": "q8",
+		"Expenses over 500 euros: who approves them?":                                    "q0",
+		"Before the laptop migration, what should I back up?":                            "q1",
+		"Joining the VPN without a certificate, can I?":                                  "q2",
+		"Can I join the VPN with no certificate?":                                        "q2",
+		"Okta: why can't I sign in on my phone?":                                         "q3",
+		"Turn off the laptop screen lock, how?":                                          "q4",
+		"Les achats de plus de 1000 euros, qui les valide ?":                             "q5",
+		"In a shared Excel sheet, how do I scroll down?":                                 "q6",
+		"Is the staging server up again?":                                                "q7",
+		"A customer asks for a refund after 30 days, what should we do?":                 "q8",
+		"Les tickets Zendesk prioritaires, le délai de première réponse c'est combien ?": "q9",
 	})
 }
 
@@ -1668,6 +1672,24 @@ func TestInstantAnswerWordsOfWorkAcrossLanguages(t *testing.T) {
 		},
 		why: "it asks about another thing",
 	}, {
+		name: "numbers, comparisons and all",
+		history: []string{
+			"Qui valide les achats de plus de 10 000 euros ?",
+			"Comment envoyer un email à toute l'équipe ?",
+			"Où je peux revoir le replay du dernier all-hands ?",
+		},
+		same: map[string]int{
+			"Who approves purchases of more than 10,000 euros?":      0,
+			"How do I send an email to the whole team?":              1,
+			"Where can I watch the recording of the last all-hands?": 2,
+		},
+		near: []string{
+			"Who approves purchases of more than 1,000 euros?",
+			"How do I send an email to the whole company?",
+			"Where can I watch the recording of the last town hall?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "IT and US in capitals",
 		history: []string{
 			"Who handles IT equipment requests?",
@@ -1876,14 +1898,17 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 		history: []string{
 			"How do I swap an on-call shift in PagerDuty?",
 			"What is the annual training budget?",
+			"Is the GDPR training mandatory for interns?",
 		},
 		same: map[string]int{
 			"How do I trade an on-call shift in PagerDuty?": 0,
 			"What is the yearly training budget?":           1,
+			"Is the GDPR training compulsory for interns?":  2,
 		},
 		near: []string{
 			"How do I cancel an on-call shift in PagerDuty?",
 			"What is the annual travel budget?",
+			"Is the GDPR training optional for interns?",
 		},
 		why: "it asks about another thing",
 	}})

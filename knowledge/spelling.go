@@ -82,7 +82,7 @@ var saidAlike = func() map[string][]string {
 		policy rule guideline, customer client, supplier vendor, hire recruit,
 		contractor freelancer, intern trainee, price cost, guide tutorial instruction,
 		allowed permitted, yearly annual, sick ill, swap trade, transfer move, spot space,
-		undo revert,
+		undo revert, mandatory compulsory obligatory,
 		marche fonctionne, marchent fonctionnent, marcher fonctionner`, ",") {
 		words := strings.Fields(group)
 		for _, w := range words {

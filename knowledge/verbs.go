@@ -99,9 +99,12 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 		viewing: `
 			view views viewing viewed
 			see sees seeing saw seen
+			watch watches watching watched
 			consult consults consulting consulted
 			display displays displaying displayed
 			voir vois voit voyons voyez voient vu vue vus vues
+			revoir revois revoit revoyons revoyez revoient revu revue revus revues
+			regarder regarde regardes regardons regardez regardent regardé regardée regardés regardées
 			consulter consulte consultes consultons consultez consultent consulté consultée consultés consultées
 			afficher affiche affiches affichons affichez affichent affiché affichée affichés affichées
 			visualiser visualise visualises visualisons visualisez visualisent visualisé visualisée visualisés visualisées`,

@@ -270,6 +270,7 @@ var workplace = func() []knowledge.Pair {
 	// and needs no translation), or nothing for "hameçonnage",
 	// "dépannage" and "livrable".
 	nounFromFrench("appli", "app")
+	nounFromFrench("replay", "recording")
 	nounFromFrench("navigateur", "browser")
 	nounFromFrench("onglet", "tab")
 	nounFromFrench("lien", "link")
