@@ -139,8 +139,9 @@ const (
 // thousands ("5 000") are one number; the words comparing an amount ("plus
 // de 5 000") only compare; "whole" counts for nothing; watching is
 // viewing. 71: a word said after "non" goes the other way from the word
-// said alone; "mandatory" and "compulsory" are said alike.
-const ConfidenceModel = 71
+// said alone; "mandatory" and "compulsory" are said alike. 72: "supposed
+// to" is a modal; "gestionnaire" is a manager.
+const ConfidenceModel = 72
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

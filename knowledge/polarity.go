@@ -777,6 +777,13 @@ func askingWords(text string) map[string]bool {
 				found = addTo(found, words[i])
 			}
 		}
+		// "Are we supposed to…?" asks what "do we have to…?" and
+		// "doit-on… ?" ask, whose modals the analysis drops.
+		for i := 0; i+1 < len(words); i++ {
+			if words[i] == "supposed" && words[i+1] == "to" {
+				found = addTo(found, words[i])
+			}
+		}
 	}
 	return found
 }
@@ -786,7 +793,7 @@ func askingWords(text string) map[string]bool {
 // I…?" does: the way, process or steps to do something only say that
 // the question asks how. Such a word between an article and "to", "for"
 // or "pour" is an asking word; elsewhere it may be what is asked about
-// ("How do I kill a process?").
+// ("How do I kill a process?"). So is the "supposed" of "supposed to".
 var (
 	waysOfDoing = wordSet("way process procedure steps démarche démarches procédure marche")
 	waysBefore  = wordSet("the a la une les")

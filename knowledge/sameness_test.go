@@ -1250,6 +1250,18 @@ func TestInstantAnswerIrregularPast(t *testing.T) {
 // words are no miss where the other question says it otherwise.
 func TestInstantAnswerAskingWords(t *testing.T) {
 	askAgain(t, []askedAgain{{
+		name: "supposed to",
+		history: []string{
+			"On doit utiliser quel gestionnaire de mots de passe ?",
+		},
+		same: map[string]int{
+			"Which password manager are we supposed to use?": 0,
+		},
+		near: []string{
+			"Which VPN client are we supposed to use?",
+		},
+		why: "it asks about another thing",
+	}, {
 		name: "what time and how long",
 		history: []string{
 			"What time does the canteen close on Fridays?",

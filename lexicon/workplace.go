@@ -262,6 +262,7 @@ var workplace = func() []knowledge.Pair {
 	noun("mise en production", "release", "deployment")
 	noun("panne", "outage")
 	noun("service informatique", "IT department")
+	noun("gestionnaire", "manager", "administrator")
 	noun("informatique", "IT", "computing")
 	noun("matériel informatique", "IT equipment", "computer hardware")
 	// Read from French only, as the words of the office are: the
