@@ -474,8 +474,8 @@ func negatingWords(text string) map[string]bool {
 }
 
 // grammaticalWords returns the words of text that only say a question's
-// time is soon, as "will" does, or compare, as "more than" and "before"
-// do, all of which the analysis drops: the forms of "aller" before an
+// time is soon, or compare, which English says with words the analysis
+// drops ("will", "more than", "before"): the forms of "aller" before an
 // infinitive ("je vais être papa en mars", "on va déménager", "je vais
 // m'inscrire"), the "going" of "going to" before a verb ("I'm going to be
 // a dad"), and the words of the phrases that compare an amount, more or
@@ -495,7 +495,7 @@ func grammaticalWords(text string) map[string]bool {
 					!slices.Equal(foldedAll(words[i:end]), ph.words) || !amountAt(words, end) {
 					continue
 				}
-				for _, pw := range words[i : i+len(ph.words)] {
+				for _, pw := range words[i:end] {
 					found = addTo(found, pw)
 				}
 			}
