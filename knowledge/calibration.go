@@ -140,8 +140,9 @@ const (
 // de 5 000") only compare; "whole" counts for nothing; watching is
 // viewing. 71: a word said after "non" goes the other way from the word
 // said alone; "mandatory" and "compulsory" are said alike. 72: "supposed
-// to" is a modal; "gestionnaire" is a manager.
-const ConfidenceModel = 72
+// to" is a modal; "gestionnaire" is a manager. 73: a restriction with an
+// amount is held only with its amount.
+const ConfidenceModel = 73
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -533,6 +533,17 @@ func clauses(text string) []string {
 
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
+// A restriction that says an amount is held only with its amount: "pendant
+// six mois" is not "pendant un mois", though both say "mois", nor "over
+// $10,000" "over $1,000".
+//
+// isAmount tells whether word is a number, in digits or in words
+// (numberWords).
+func isAmount(word string) bool {
+	_, inWords := numberWords[word]
+	return word != "" && isDigit(word[0]) || inWords
+}
+
 // unrestricted returns the share of from's meaning (its words by weight)
 // that lies in its restrictions (as restrictions gives them) that in
 // lacks.
@@ -544,16 +555,18 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 	var missing float64
 	for _, phrase := range restrictions {
 		var share, heaviest float64
-		held := false
+		held, amountMissed := false, false
 		for _, w := range phrase {
 			if len(w.Terms) == 0 {
 				continue
 			}
-			held = held || in.found(w, from.isName(w.Text)) > 0 || in.foundThrough(from, w)
+			found := in.found(w, from.isName(w.Text)) > 0 || in.foundThrough(from, w)
+			held = held || found
+			amountMissed = amountMissed || !found && isAmount(w.Text)
 			share += from.meaning[w.Terms[0]]
 			heaviest = math.Max(heaviest, from.meaning[w.Terms[0]])
 		}
-		if !held && heaviest >= average {
+		if (!held || amountMissed) && heaviest >= average {
 			missing += share
 		}
 	}

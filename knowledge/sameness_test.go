@@ -501,8 +501,13 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"Is there a bike parking at the Lyon office?",
 		"Comment réserver une salle de réunion au bureau de Lyon ?",
 		"Who approves expense reports?",
+		"Est-ce que je peux bosser depuis l'Espagne pendant un mois ?",
 	)
 	notHandedBack(t, e, "a restriction one has and the other lacks",
+		// A restriction with another amount ("un" is an article to
+		// the analysis).
+		"Est-ce que je peux bosser depuis l'Espagne pendant six mois ?",
+		"Est-ce que je peux bosser depuis l'Espagne pendant 3 mois ?",
 		"Who approves expense reports over $5,000?",
 		"Who approves expense reports above 5.000 euros?",
 		"How long is parental leave?",
@@ -517,6 +522,7 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"How can I restart the Kubernetes cluster in staging?": "q2",
 		"Is there bike parking at the Lyon office?":            "q4",
 		"Comment réserver une salle au bureau de Lyon ?":       "q5",
+		"Je peux bosser depuis l'Espagne pendant un mois ?":    "q7",
 	})
 
 	// Between the two languages, a restriction no translation of the
