@@ -416,12 +416,11 @@ func compare(asked, old bag) sameness {
 			// time") agrees when the other holds it, and is no miss
 			// when it does not: "When…?" asks for a time too. So
 			// does a word that only says the time is soon or compares
-			// (grammaticalWords). So does a word that only negates,
-			// when the other negates
-			// too or says something fails: "ne se connecte plus" and
-			// "won't connect". Against a text that does neither
-			// ("Mon badge ne marche plus", "My badge works"), it is
-			// the difference.
+			// (grammaticalWords); and a word that only negates, when
+			// the other negates too or says something fails: "ne se
+			// connecte plus" and "won't connect". Against a text that
+			// does neither ("Mon badge ne marche plus", "My badge
+			// works"), it is the difference.
 			if f < 1 && from.grammatical[w.Text] && len(in.grammatical) > 0 {
 				f = 1 // both say it: "Who's going to pay?", "Qui va payer ?"
 			}

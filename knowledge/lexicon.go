@@ -318,6 +318,12 @@ func phraseWords(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), betweenWords)
 }
 
+// phraseAt tells whether words hold phrase from i on.
+func phraseAt(words []string, i int, phrase []string) bool {
+	end := i + len(phrase)
+	return end <= len(words) && slices.Equal(words[i:end], phrase)
+}
+
 // betweenWords tells whether r stands between words: anything but a
 // letter or a digit.
 func betweenWords(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }

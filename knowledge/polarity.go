@@ -109,9 +109,10 @@ type polarity struct {
 	// states and actions are the verbs it says as a state and those it
 	// asks how to do (state.go).
 	states, actions map[string]bool
-	// nons are the words "non" negates ("non prioritaires",
-	// "non-urgent"), and plain those it says without it.
-	nons, plain map[string]bool
+	// words are its words, without accents, and nons those "non"
+	// negates ("non prioritaires", "non-urgent").
+	words []string
+	nons  map[string]bool
 }
 
 // polarityOf returns the poles text says, what it asks for and its route.
@@ -120,7 +121,7 @@ func polarityOf(text string) polarity {
 	words := phraseWords(FoldAccents(text))
 	for i, w := range words {
 		for _, ph := range poleOf[w] {
-			if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
+			if phraseAt(words, i, ph.words) {
 				found.poles[ph.pole] = true
 			}
 		}
@@ -129,7 +130,7 @@ func polarityOf(text string) polarity {
 	found.route = routeOf(words)
 	found.ups, found.downs = turnedOf(words)
 	found.states, found.actions = statesAndActions(text)
-	found.nons, found.plain = nonsOf(words)
+	found.words, found.nons = words, nonsOf(words)
 	return found
 }
 
@@ -140,29 +141,43 @@ func polarityOf(text string) polarity {
 // word with "non" and the other without it go opposite ways. Not "non
 // plus" (neither), nor a "non" that ends a sentence ("ou non ?").
 //
-// nonsOf returns the words of words that "non" negates, and the others.
-func nonsOf(words []string) (nons, plain map[string]bool) {
+// nonsOf returns the words of words that "non" negates; nil when there
+// are none, as in most texts.
+func nonsOf(words []string) map[string]bool {
+	var nons map[string]bool
 	for i, w := range words {
-		switch {
-		case i > 0 && words[i-1] == "non" && w != "plus":
+		if negatedByNon(words, i) {
 			nons = addTo(nons, w)
-		case w != "non":
-			plain = addTo(plain, w)
 		}
 	}
-	return nons, plain
+	return nons
+}
+
+// negatedByNon tells whether "non" negates words[i].
+func negatedByNon(words []string, i int) bool {
+	return i > 0 && words[i-1] == "non" && words[i] != "plus"
+}
+
+// saysWithoutNon tells whether words say w where "non" does not negate it.
+func saysWithoutNon(words []string, w string) bool {
+	for i, x := range words {
+		if x == w && x != "non" && !negatedByNon(words, i) {
+			return true
+		}
+	}
+	return false
 }
 
 // negatedOpposite tells whether one of a and b says with "non" a word the
 // other says only without it.
 func negatedOpposite(a, b polarity) bool {
 	for w := range a.nons {
-		if b.plain[w] && !b.nons[w] && !a.plain[w] {
+		if saysWithoutNon(b.words, w) && !b.nons[w] && !saysWithoutNon(a.words, w) {
 			return true
 		}
 	}
 	for w := range b.nons {
-		if a.plain[w] && !a.nons[w] && !b.plain[w] {
+		if saysWithoutNon(a.words, w) && !a.nons[w] && !saysWithoutNon(b.words, w) {
 			return true
 		}
 	}
@@ -410,7 +425,7 @@ func modalOf(words []string) asked {
 		i++
 	}
 	for _, ph := range modalPhrases {
-		if i+len(ph.words) <= len(words) && slices.Equal(words[i:i+len(ph.words)], ph.words) {
+		if phraseAt(words, i, ph.words) {
 			return ph.asks
 		}
 	}
@@ -488,11 +503,14 @@ func negatingWords(text string) map[string]bool {
 func grammaticalWords(text string) map[string]bool {
 	var found map[string]bool
 	for words := range sentencesOf(text) {
+		folded := make([]string, len(words))
 		for i, w := range words {
-			for _, ph := range poleOf[FoldAccents(w)] {
+			folded[i] = FoldAccents(w)
+		}
+		for i, w := range words {
+			for _, ph := range poleOf[folded[i]] {
 				end := i + len(ph.words)
-				if !comparing[ph.pole] || end > len(words) ||
-					!slices.Equal(foldedAll(words[i:end]), ph.words) || !amountAt(words, end) {
+				if !comparing[ph.pole] || !phraseAt(folded, i, ph.words) || !amountAt(words, end) {
 					continue
 				}
 				for _, pw := range words[i:end] {
@@ -526,15 +544,6 @@ func amountAt(words []string, i int) bool {
 // comparing are the poles that compare: more or less, before or after.
 var comparing = map[pole]bool{poleMore: true, poleLess: true, poleBefore: true, poleAfter: true}
 
-// foldedAll returns words without their accents.
-func foldedAll(words []string) []string {
-	out := make([]string, len(words))
-	for i, w := range words {
-		out[i] = FoldAccents(w)
-	}
-	return out
-}
-
 var (
 	formsOfAller       = wordSet("vais vas va allons allez vont")
 	cliticPronouns     = wordSet("me m te t se s le la les l lui leur y en nous vous")
@@ -551,11 +560,18 @@ func isInfinitive(word string) bool {
 	return false
 }
 
-// neBefore tells whether the "ne" or "n'" of a negation stands up to four
-// words before words[i] ("je ne peux plus", "ne m'y connecte plus").
-func neBefore(words []string, i int) bool {
+// neBefore tells whether the "ne" or "n'" of a negation stands shortly
+// before words[i] ("je ne peux plus", "ne m'y connecte plus").
+func neBefore(words []string, i int) bool { return shortlyBefore(words, i, frenchNe) }
+
+var frenchNe = wordSet("ne n")
+
+// shortlyBefore tells whether one of set stands at most four words before
+// words[i]: a negation's "ne" before its "plus", a form of being before
+// its participle, with a pronoun or a subject between.
+func shortlyBefore(words []string, i int, set map[string]bool) bool {
 	for j := i - 1; j >= max(0, i-4); j-- {
-		if words[j] == "ne" || words[j] == "n" {
+		if set[words[j]] {
 			return true
 		}
 	}
@@ -730,7 +746,7 @@ func sentencesOf(text string) iter.Seq2[[]string, int] {
 // longest, if there is one.
 func askPhraseAt(words []string, i int) (askPhrase, bool) {
 	for _, ph := range askPhrases[words[i]] {
-		if end := i + len(ph.words); end <= len(words) && slices.Equal(words[i:end], ph.words) {
+		if phraseAt(words, i, ph.words) {
 			return ph, true
 		}
 	}
@@ -987,7 +1003,7 @@ func failingIn(tokens []string) map[string]bool {
 			mark(t, failingInGeneral[t])
 		}
 		for _, p := range failingPhrases[t] {
-			if i+len(p) <= len(tokens) && slices.Equal(tokens[i:i+len(p)], p) {
+			if phraseAt(tokens, i, p) {
 				for _, w := range p {
 					mark(w, true)
 				}

@@ -71,9 +71,9 @@ func (v vocabulary) alsoSpelt(w Word) []string {
 // that "ne fonctionne plus". "What is the hotel cap in Paris?" missed
 // "What is the hotel limit in Paris?", each lacking the other's rarest
 // word. saidAlike are such words, in groups that mean one thing at work;
-// a word of a group is also read as the others. Words with another common sense at
-// work are left out ("pay" is also to pay an invoice, "holiday" a public
-// one, "role" an access role).
+// a word of a group is also read as the others. Words with another common
+// sense at work are left out ("pay" is also to pay an invoice, "holiday" a
+// public one, "role" an access role).
 var saidAlike = func() map[string][]string {
 	m := make(map[string][]string)
 	for group := range strings.SplitSeq(`limit cap maximum ceiling, refund reimbursement,

@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 )
@@ -88,7 +87,7 @@ func wordsOf(text string) []string {
 func indexPhrase(words []string, list [][]string) int {
 	for i := range words {
 		for _, p := range list {
-			if i+len(p) <= len(words) && slices.Equal(words[i:i+len(p)], p) {
+			if phraseAt(words, i, p) {
 				return i
 			}
 		}

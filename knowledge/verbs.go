@@ -1,9 +1,6 @@
 package knowledge
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // Several verbs often ask one thing, and people pick one as it comes.
 // Each missed the other on its verb, a swap of rare words, though both
@@ -178,18 +175,9 @@ var formsOfBeing = wordSet(FoldAccents(`
 	est sont était étaient été être soit soient sera seront`))
 
 // passiveAt tells whether tokens[i] (folded[i] without accents) is a
-// participle in the passive: after a form of being at most four words
-// before it.
+// participle in the passive: shortly after a form of being.
 func passiveAt(folded, tokens []string, i int) bool {
-	if !isParticiple(tokens[i]) {
-		return false
-	}
-	for j := i - 1; j >= max(0, i-4); j-- {
-		if formsOfBeing[folded[j]] {
-			return true
-		}
-	}
-	return false
+	return isParticiple(tokens[i]) && shortlyBefore(folded, i, formsOfBeing)
 }
 
 // isParticiple tells whether word, lower-cased as written, ends as a past
@@ -384,7 +372,7 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 			}
 		}
 		for _, ph := range sensePhrases[t] {
-			if i+len(ph.words) <= len(folded) && slices.Equal(folded[i:i+len(ph.words)], ph.words) {
+			if phraseAt(folded, i, ph.words) {
 				for _, w := range tokens[i : i+len(ph.words)] {
 					mark(w, ph.sense)
 				}
