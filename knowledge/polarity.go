@@ -811,6 +811,12 @@ func askingWords(ss sentences) map[string]bool {
 				found = addTo(found, words[i])
 			}
 		}
+		if verb := durationVerb(words); verb != "" {
+			found = addTo(found, verb)
+		}
+		for _, w := range happeningWords(words) {
+			found = addTo(found, w)
+		}
 		// "Are we supposed to…?" asks what "do we have to…?" and
 		// "doit-on… ?" ask, whose modals the analysis drops.
 		for i := 0; i+1 < len(words); i++ {
@@ -862,6 +868,74 @@ var (
 	}
 )
 
+// durationVerb returns the verb of a sentence asking how long something
+// takes that only says it takes time: "take" in "How long does legal
+// take to review a contract?", "met" in "Le juridique met combien de
+// temps pour relire un contrat ?", "faut" in "Il faut combien de temps
+// pour… ?". English and French each say the duration with a verb the
+// other lacks, which counted as a word of meaning each missed. The first
+// such verb only, and not an infinitive: "Combien de temps je peux
+// prendre ?" asks how long one may take off, the verb's own sense.
+func durationVerb(words []string) string {
+	asksHowLong := false
+	for i := range words {
+		asksHowLong = asksHowLong || phraseAt(words, i, howLong) || phraseAt(words, i, combienDeTemps)
+	}
+	if !asksHowLong {
+		return ""
+	}
+	for _, w := range words {
+		if durationVerbs[w] {
+			return w
+		}
+	}
+	return ""
+}
+
+// happeningWords returns the words of a sentence asking when or where
+// something is that only say it happens: "Quand a lieu la prochaine
+// réunion générale ?" asks what "When is the next all-hands?" asks, and
+// "take place", "be held", "avoir lieu", "se tenir" and "se dérouler" say
+// nothing "is" does not.
+func happeningWords(words []string) []string {
+	if !slices.ContainsFunc(words, func(w string) bool { return askedWhenOrWhere[w] }) {
+		return nil
+	}
+	var found []string
+	for i, w := range words {
+		for _, ph := range happeningPhrases[FoldAccents(w)] {
+			if end := i + len(ph); end <= len(words) && slices.EqualFunc(words[i:end], ph, func(w, p string) bool { return FoldAccents(w) == p }) {
+				found = append(found, words[i:end]...)
+			}
+		}
+	}
+	return found
+}
+
+var askedWhenOrWhere = wordSet("when where quand où")
+
+// happeningPhrases are the phrases saying that something happens, by
+// their first word, as phraseWords splits them, without accents.
+var happeningPhrases = func() map[string][][]string {
+	m := make(map[string][][]string)
+	for _, ph := range []string{
+		"take place", "takes place", "took place", "taking place",
+		"held", // "is held", "will be held"
+		"a lieu", "ont lieu", "aura lieu", "auront lieu", "avoir lieu",
+		"se tient", "se tiennent", "se tiendra", "se déroule", "se déroulent", "se déroulera",
+	} {
+		words := strings.Fields(FoldAccents(ph))
+		m[words[0]] = append(m[words[0]], words)
+	}
+	return m
+}()
+
+var (
+	howLong        = []string{"how", "long"}
+	combienDeTemps = []string{"combien", "de", "temps"}
+	durationVerbs  = wordSet("take takes took taking met mettent mettra mettront prend prennent prendra prendront faut")
+)
+
 // reachingWords returns the verbs of ss (reachingVerbs) by which its
 // questions for a person say how to reach them: after the question word
 // at a sentence's opening and reachingLeadIns only.
@@ -910,7 +984,7 @@ func askedAt(words []string, i int, inverted bool) asked {
 	}
 	end := i + len(ph.words)
 	switch {
-	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted:
+	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted && !afterCest(words, i):
 		return 0
 	case ph.asks == askPerson:
 		// "Who can help?" asks for nobody in particular; "Who knows
@@ -931,6 +1005,13 @@ func askedAt(words []string, i int, inverted bool) asked {
 		found |= askNegated
 	}
 	return found
+}
+
+// afterCest tells whether the word at i follows "c'est": "C'est quand le
+// séminaire ?" asks when, as "C'est où le séminaire ?" asks where, though
+// "quand le" opens a clause elsewhere ("Quand le VPN coupe, …").
+func afterCest(words []string, i int) bool {
+	return i >= 2 && words[i-2] == "c" && words[i-1] == "est"
 }
 
 // clauseSubjects are the words after which "when" or "quand" opens a
