@@ -48,9 +48,10 @@ func (b bag) withText(text string) bag {
 	}
 	b.phrase.tokens = tokens
 	b.senses, b.saysSense = verbSensesIn(tokens)
-	b.asking, b.reaching = askingWords(text), reachingWords(text)
-	b.negating, b.negates = negatingWords(text), negated(tokens)
-	b.grammatical = grammaticalWords(text)
+	sentences := sentencesOf(text)
+	b.asking, b.reaching = askingWords(sentences), reachingWords(sentences)
+	b.negating, b.negates = negatingWords(sentences), negated(tokens)
+	b.grammatical = grammaticalWords(sentences)
 	b.names = namesIn(text)
 	b.failing = failingIn(tokens)
 	b.acronyms = make(map[int][]rune)

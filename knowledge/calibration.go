@@ -141,8 +141,12 @@ const (
 // viewing. 71: a word said after "non" goes the other way from the word
 // said alone; "mandatory" and "compulsory" are said alike. 72: "supposed
 // to" is a modal; "gestionnaire" is a manager. 73: a restriction with an
-// amount is held only with its amount.
-const ConfidenceModel = 73
+// amount is held only with its amount. 74: after "c'est", "quand" asks
+// when; a period ends a restriction; the verb that only says a duration
+// ("take" of "how long does it take", "met" of "met combien de temps")
+// or that something happens ("a lieu", "take place") is an asking word;
+// "via" and the adverbs of habit ("usually", "normalement") are fillers.
+const ConfidenceModel = 74
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

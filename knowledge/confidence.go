@@ -157,7 +157,9 @@ var courtesies = map[string]bool{
 // do not count in a question's meaning: in a young history, "onto" was as
 // rare as "rebase". So are the words that ask for help or hedge ("locked
 // out of okta, help?", "I think I clicked a phishing link"), which say
-// that the asker needs an answer, not which. "Whole" and "entire" say
+// that the asker needs an answer, not which, and the adverbs of habit
+// ("usually", "normalement"), which ask what is done, as the question
+// without them does. "Whole" and "entire" say
 // "all", which the analysis drops, as it drops the "toute" of "toute
 // l'équipe". Words that restrict ("within", "since", "until"), negate
 // ("nothing", "nobody") or say when ("now": "Are you having a fever now?"
@@ -165,9 +167,11 @@ var courtesies = map[string]bool{
 var fillers = wordSet(`
 	onto upon towards toward unto also just even still already really actually quite rather
 	somehow anyway anyways basically however though although hence thus therefore maybe perhaps
-	yet currently simply help think guess suppose anymore whole entire
+	yet currently simply help think guess suppose anymore whole entire via
+	usually typically normally generally
 	déjà deja vraiment juste actuellement simplement toujours sinon pourtant cependant bref voilà
-	voila également egalement plutôt plutot franchement`)
+	voila également egalement plutôt plutot franchement
+	généralement generalement normalement habituellement`)
 
 // newBag weighs words by rarity; translations add terms the question holds
 // less surely (see held).
@@ -494,7 +498,7 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 				continue
 			}
 			end := i + 1
-			for end < len(words) && !restricting(words[end]) {
+			for end < len(words) && !restricting(words[end]) && !periodAt(words, end) {
 				end++
 			}
 			if phrase := analyse(strings.Join(words[i+1:end], " ")); len(phrase) > 0 {
@@ -504,6 +508,24 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 		}
 	}
 	return out
+}
+
+// periodAt tells whether a phrase of several words saying a period
+// ("this month", "cette année") opens at words[i]. It ends a restriction:
+// "at the Lyon site this month" restricts to the site, and when the
+// question asks about is polarity's to compare. Read as one restriction,
+// its words were not all missing from "Are we having a fire drill this
+// month?", which then answered the question about Lyon.
+func periodAt(words []string, i int) bool {
+	for _, ph := range poleOf[FoldAccents(words[i])] {
+		if len(ph.words) < 2 || ph.pole != poleThisPeriod && ph.pole != poleOtherPeriod || i+len(ph.words) > len(words) {
+			continue
+		}
+		if slices.EqualFunc(words[i:i+len(ph.words)], ph.words, func(a, b string) bool { return FoldAccents(a) == b }) {
+			return true
+		}
+	}
+	return false
 }
 
 // clauses returns text split where a clause ends, at a point, a comma or

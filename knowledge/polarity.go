@@ -469,16 +469,16 @@ func negated(words []string) bool {
 	return false
 }
 
-// negatingWords returns the words of text that only negate, which negated
+// negatingWords returns the words of ss that only negate, which negated
 // reads: the "plus" of "ne… plus" and of chat French that drops its "ne"
 // ("je ne peux plus valider", "ça marche plus"), and the "longer" of "no
 // longer". Such a word missing from the other question is no miss: "I
 // can't approve MFA prompts" negates with "can't", and "plus" counted as
 // a word of meaning the English question lacked. Elsewhere "plus" is more
 // ("plus de congés") and "longer" longer.
-func negatingWords(text string) map[string]bool {
+func negatingWords(ss sentences) map[string]bool {
 	var found map[string]bool
-	for words := range sentencesOf(text) {
+	for words := range ss.all() {
 		for i, w := range words {
 			if w == "plus" && (neBefore(words, i) || chatNoLonger(words, i)) || w == "longer" && i > 0 && words[i-1] == "no" {
 				found = addTo(found, w)
@@ -488,7 +488,7 @@ func negatingWords(text string) map[string]bool {
 	return found
 }
 
-// grammaticalWords returns the words of text that only say a question's
+// grammaticalWords returns the words of ss that only say a question's
 // time is soon, or compare, which English says with words the analysis
 // drops ("will", "more than", "before"): the forms of "aller" before an
 // infinitive ("je vais être papa en mars", "on va déménager", "je vais
@@ -500,9 +500,9 @@ func negatingWords(text string) map[string]bool {
 // "Ça va ?" and "going to Paris" say no time, and "plus de jours de
 // congé" asks for more days, which "des jours de congé" does not. Which
 // way a comparison goes is polarity's to read.
-func grammaticalWords(text string) map[string]bool {
+func grammaticalWords(ss sentences) map[string]bool {
 	var found map[string]bool
-	for words := range sentencesOf(text) {
+	for words := range ss.all() {
 		folded := make([]string, len(words))
 		for i, w := range words {
 			folded[i] = FoldAccents(w)
@@ -657,7 +657,7 @@ var askOpeners = func() map[string]bool {
 func askedOf(text string) asked {
 	var found asked
 	inverted := invertsSubject(text)
-	for words, i := range sentencesOf(text) {
+	for words, i := range sentencesOf(text).all() {
 		found |= modalOf(words)
 		if slices.ContainsFunc(words, func(w string) bool { return failingWords[w] }) {
 			found |= askFailing
@@ -724,18 +724,37 @@ func invertsSubject(text string) bool {
 // invertedPronouns are the subjects French puts after a verb to ask.
 var invertedPronouns = wordSet("il elle ils elles")
 
-// sentencesOf yields the sentences of text, each as its words, with where
-// its question word would stand: after askOpeners (len(words) when none
-// is left).
-func sentencesOf(text string) iter.Seq2[[]string, int] {
+// sentences are a text's sentences, each as its words, with where its
+// question word would stand: after askOpeners (len(words) when none is
+// left). A text is split once and read by every reader of its
+// questions.
+type sentences []sentence
+
+type sentence struct {
+	words []string
+	ask   int
+}
+
+// sentencesOf splits text into its sentences.
+func sentencesOf(text string) sentences {
+	var found sentences
+	for s := range sentencesIn(text) {
+		words := phraseWords(s)
+		i := 0
+		for i < len(words) && askOpeners[words[i]] {
+			i++
+		}
+		found = append(found, sentence{words, i})
+	}
+	return found
+}
+
+// all yields each sentence's words and where its question word would
+// stand.
+func (ss sentences) all() iter.Seq2[[]string, int] {
 	return func(yield func([]string, int) bool) {
-		for sentence := range sentencesIn(text) {
-			words := phraseWords(sentence)
-			i := 0
-			for i < len(words) && askOpeners[words[i]] {
-				i++
-			}
-			if !yield(words, i) {
+		for _, s := range ss {
+			if !yield(s.words, s.ask) {
 				return
 			}
 		}
@@ -753,12 +772,11 @@ func askPhraseAt(words []string, i int) (askPhrase, bool) {
 	return askPhrase{}, false
 }
 
-// questionPhrasesOf yields the question word or phrase each sentence of
-// text opens with (see sentencesOf), with the words of the sentence after
-// it.
-func questionPhrasesOf(text string) iter.Seq2[askPhrase, []string] {
+// questionPhrases yields the question word or phrase each sentence opens
+// with (see sentences), with the words of the sentence after it.
+func (ss sentences) questionPhrases() iter.Seq2[askPhrase, []string] {
 	return func(yield func(askPhrase, []string) bool) {
-		for words, i := range sentencesOf(text) {
+		for words, i := range ss.all() {
 			if i == len(words) {
 				continue
 			}
@@ -769,7 +787,7 @@ func questionPhrasesOf(text string) iter.Seq2[askPhrase, []string] {
 	}
 }
 
-// askingWords returns the words of text that only say what its questions
+// askingWords returns the words of ss that only say what its questions
 // ask for: those after the first word of a question phrase of several
 // words at a sentence's opening ("time" of "what time", "heure" of "à
 // quelle heure", "long" of "how long", "dure" of "combien dure"). What
@@ -777,9 +795,9 @@ func questionPhrasesOf(text string) iter.Seq2[askPhrase, []string] {
 // from the other question is no miss: counted as one, it made "Combien
 // dure le congé parental ?" another question than "How long is parental
 // leave?", "dure" and "long" each missing from the other.
-func askingWords(text string) map[string]bool {
+func askingWords(ss sentences) map[string]bool {
 	var found map[string]bool
-	for ph := range questionPhrasesOf(text) {
+	for ph := range ss.questionPhrases() {
 		if len(ph.words) < 2 {
 			continue
 		}
@@ -787,11 +805,17 @@ func askingWords(text string) map[string]bool {
 			found = addTo(found, w)
 		}
 	}
-	for words := range sentencesOf(text) {
+	for words := range ss.all() {
 		for i := 1; i+1 < len(words); i++ {
 			if waysOfDoing[words[i]] && waysBefore[words[i-1]] && waysAfter[words[i+1]] {
 				found = addTo(found, words[i])
 			}
+		}
+		if verb := durationVerb(words); verb != "" {
+			found = addTo(found, verb)
+		}
+		for _, w := range happeningWords(words) {
+			found = addTo(found, w)
 		}
 		// "Are we supposed to…?" asks what "do we have to…?" and
 		// "doit-on… ?" ask, whose modals the analysis drops.
@@ -844,12 +868,80 @@ var (
 	}
 )
 
-// reachingWords returns the verbs of text (reachingVerbs) by which its
+// durationVerb returns the verb of a sentence asking how long something
+// takes that only says it takes time: "take" in "How long does legal
+// take to review a contract?", "met" in "Le juridique met combien de
+// temps pour relire un contrat ?", "faut" in "Il faut combien de temps
+// pour… ?". English and French each say the duration with a verb the
+// other lacks, which counted as a word of meaning each missed. The first
+// such verb only, and not an infinitive: "Combien de temps je peux
+// prendre ?" asks how long one may take off, the verb's own sense.
+func durationVerb(words []string) string {
+	asksHowLong := false
+	for i := range words {
+		asksHowLong = asksHowLong || phraseAt(words, i, howLong) || phraseAt(words, i, combienDeTemps)
+	}
+	if !asksHowLong {
+		return ""
+	}
+	for _, w := range words {
+		if durationVerbs[w] {
+			return w
+		}
+	}
+	return ""
+}
+
+// happeningWords returns the words of a sentence asking when or where
+// something is that only say it happens: "Quand a lieu la prochaine
+// réunion générale ?" asks what "When is the next all-hands?" asks, and
+// "take place", "be held", "avoir lieu", "se tenir" and "se dérouler" say
+// nothing "is" does not.
+func happeningWords(words []string) []string {
+	if !slices.ContainsFunc(words, func(w string) bool { return askedWhenOrWhere[w] }) {
+		return nil
+	}
+	var found []string
+	for i, w := range words {
+		for _, ph := range happeningPhrases[FoldAccents(w)] {
+			if end := i + len(ph); end <= len(words) && slices.EqualFunc(words[i:end], ph, func(w, p string) bool { return FoldAccents(w) == p }) {
+				found = append(found, words[i:end]...)
+			}
+		}
+	}
+	return found
+}
+
+var askedWhenOrWhere = wordSet("when where quand où")
+
+// happeningPhrases are the phrases saying that something happens, by
+// their first word, as phraseWords splits them, without accents.
+var happeningPhrases = func() map[string][][]string {
+	m := make(map[string][][]string)
+	for _, ph := range []string{
+		"take place", "takes place", "took place", "taking place",
+		"held", // "is held", "will be held"
+		"a lieu", "ont lieu", "aura lieu", "auront lieu", "avoir lieu",
+		"se tient", "se tiennent", "se tiendra", "se déroule", "se déroulent", "se déroulera",
+	} {
+		words := strings.Fields(FoldAccents(ph))
+		m[words[0]] = append(m[words[0]], words)
+	}
+	return m
+}()
+
+var (
+	howLong        = []string{"how", "long"}
+	combienDeTemps = []string{"combien", "de", "temps"}
+	durationVerbs  = wordSet("take takes took taking met mettent mettra mettront prend prennent prendra prendront faut")
+)
+
+// reachingWords returns the verbs of ss (reachingVerbs) by which its
 // questions for a person say how to reach them: after the question word
 // at a sentence's opening and reachingLeadIns only.
-func reachingWords(text string) map[string]bool {
+func reachingWords(ss sentences) map[string]bool {
 	var found map[string]bool
-	for ph, after := range questionPhrasesOf(text) {
+	for ph, after := range ss.questionPhrases() {
 		if ph.asks != askPerson {
 			continue
 		}
@@ -863,7 +955,7 @@ func reachingWords(text string) map[string]bool {
 	}
 	// French chat asks "who" last too: "je dois voir avec qui ?", "je
 	// demande à qui ?".
-	for words := range sentencesOf(text) {
+	for words := range ss.all() {
 		if len(words) < 2 || words[len(words)-1] != "qui" {
 			continue
 		}
@@ -892,7 +984,7 @@ func askedAt(words []string, i int, inverted bool) asked {
 	}
 	end := i + len(ph.words)
 	switch {
-	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted:
+	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted && !afterCest(words, i):
 		return 0
 	case ph.asks == askPerson:
 		// "Who can help?" asks for nobody in particular; "Who knows
@@ -913,6 +1005,13 @@ func askedAt(words []string, i int, inverted bool) asked {
 		found |= askNegated
 	}
 	return found
+}
+
+// afterCest tells whether the word at i follows "c'est": "C'est quand le
+// séminaire ?" asks when, as "C'est où le séminaire ?" asks where, though
+// "quand le" opens a clause elsewhere ("Quand le VPN coupe, …").
+func afterCest(words []string, i int) bool {
+	return i >= 2 && words[i-2] == "c" && words[i-1] == "est"
 }
 
 // clauseSubjects are the words after which "when" or "quand" opens a

@@ -294,6 +294,7 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"Qui valide les notes de frais de formation ?",
 		"What is the deadline for timesheets?",
 		"Why does Outlook crash when I open it?",
+		"C'est où le séminaire annuel cette année ?",
 	)
 	notHandedBack(t, e, "it asks for another kind of answer",
 		"When are travel expenses above 500 euros approved?",
@@ -304,6 +305,7 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		// French chat asks last, or after "c'est".
 		"Les notes de frais de formation, c'est validé quand ?",
 		"C'est quand qu'on valide les notes de frais de formation ?",
+		"C'est quand le séminaire annuel cette année ?",
 	)
 	handedBack(t, e, map[string]string{
 		"Does anyone know who approves travel expenses above 500 euros?": "q0",
@@ -314,8 +316,9 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"When is the deadline for timesheets?":                           "q4",
 		// "When I…" opens a clause, "Who can help?" calls for help, and
 		// "Who knows why…?" asks why.
-		"When I open Outlook it crashes. Who can help?":  "q5",
-		"Outlook crashes when I open it. Who knows why?": "q5",
+		"When I open Outlook it crashes. Who can help?":     "q5",
+		"Outlook crashes when I open it. Who knows why?":    "q5",
+		"Hello, c'est où le séminaire annuel cette année ?": "q6",
 	})
 }
 
@@ -502,6 +505,7 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"Comment réserver une salle de réunion au bureau de Lyon ?",
 		"Who approves expense reports?",
 		"Est-ce que je peux bosser depuis l'Espagne pendant un mois ?",
+		"Are we having a fire drill this month?",
 	)
 	notHandedBack(t, e, "a restriction one has and the other lacks",
 		// A restriction with another amount ("un" is an article to
@@ -515,6 +519,8 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"How do I restart the staging Kubernetes cluster after an outage?",
 		"How do I order business cards for a new hire?",
 		"Is there a bike parking with chargers at the Lyon office?",
+		// A period ends a restriction, and is compared on its own.
+		"Are we having a fire drill at the Lyon site this month?",
 	)
 	handedBack(t, e, map[string]string{
 		"How long is the parental leave for a father?":         "q0",
@@ -523,6 +529,7 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"Is there bike parking at the Lyon office?":            "q4",
 		"Comment réserver une salle au bureau de Lyon ?":       "q5",
 		"Je peux bosser depuis l'Espagne pendant un mois ?":    "q7",
+		"Hi all, are we having a fire drill this month?":       "q8",
 	})
 
 	// Between the two languages, a restriction no translation of the
@@ -897,6 +904,8 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Comment réserver déjà une salle, vraiment ?":             2,
 				"How can I get read access to the production DB?":         3,
 				"Why is Outlook actually crashing on my Mac, anyway?":     1,
+				"Why does Outlook usually crash on my Mac?":               1,
+				"Comment réserver une salle, normalement ?":               2,
 			},
 			near: []string{
 				"How do I rebase my branch on develop?",
@@ -1256,6 +1265,39 @@ func TestInstantAnswerIrregularPast(t *testing.T) {
 // words are no miss where the other question says it otherwise.
 func TestInstantAnswerAskingWords(t *testing.T) {
 	askAgain(t, []askedAgain{{
+		name: "how long it takes",
+		history: []string{
+			"How long does legal take to answer a customer contract?",
+			"Combien de temps met le support pour répondre à un ticket ?",
+			"Who signs the purchase orders?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Le juridique met combien de temps pour répondre à un contrat client ?": 0,
+			"How long does support take to answer a ticket?":                        1,
+		},
+		near: []string{
+			"How long does support take to close a ticket?",
+		},
+		why: "it asks how long another thing takes",
+	}, {
+		name: "when it takes place",
+		history: []string{
+			"When is the next all-hands?",
+			"Où est la formation sécurité ?",
+			"Who signs the purchase orders?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Quelqu'un sait quand a lieu la prochaine réunion générale ?": 0,
+			"Where does the safety training take place?":                  1,
+			"Où se déroule la formation sécurité ?":                       1,
+		},
+		near: []string{
+			"Où a lieu la formation incendie ?",
+		},
+		why: "it asks where another thing takes place",
+	}, {
 		name: "supposed to",
 		history: []string{
 			"On doit utiliser quel gestionnaire de mots de passe ?",

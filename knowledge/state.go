@@ -47,7 +47,7 @@ var leadsToAVerb = wordSet(`
 func statesAndActions(text string) (states, actions map[string]bool) {
 	// A question often follows a comma: "My account is locked, how do I
 	// unlock it?".
-	for words, i := range sentencesOf(strings.ReplaceAll(FoldAccents(text), ",", ".")) {
+	for words, i := range sentencesOf(strings.ReplaceAll(FoldAccents(text), ",", ".")).all() {
 		if i < len(words) && (words[i] == "how" || words[i] == "comment") {
 			j := i + 1
 			for j < len(words) && leadsToAVerb[words[j]] {
