@@ -40,7 +40,7 @@ const (
 // that scored it, and only the outcomes of offers scored by the current
 // one recalibrate the threshold: a change that moves the confidence a pair
 // of questions gets must bump it. 3: the French–English lexicon's rounds
-// since 2 (plurals, phrases, verbs), and what polarity.go and the
+// since 2 (plurals, phrases, verbs), and what polarity.go, asked.go and the
 // restrictions read (the period, the kind of answer, negation, the way
 // back, a restricting phrase). 4: a misspelt word read as the word, a
 // compound written open as the word written closed, a clipped word as the

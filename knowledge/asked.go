@@ -1,0 +1,809 @@
+package knowledge
+
+import (
+	"iter"
+	"maps"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The word a question begins with says what it asks for, and the index
+// drops it with the other little words: "When are travel expenses
+// approved?" and "Who approves travel expenses?" keep the same words, and
+// ask for a time and a person. Five kinds of answer are told apart: a
+// person, a time, a reason, a quantity (how much, how many, how long) and
+// a place. "How", "what" and "which" ask for any of them ("What is the
+// deadline?" is "When is the deadline?", "How do I get a parking badge?"
+// is often "Who gives parking badges?") and for none in particular. A
+// place and a person are asked alike: "Where do I get a parking badge?"
+// asks who gives them as often as where; but not when ("When do I return
+// my old laptop?" is not "Where do I return my old laptop?").
+//
+// A question that opens so and is negated asks for the others: "Which
+// meeting rooms don't have a projector?" is not "Which meeting rooms have
+// a projector?", and again the index keeps the same words. Only such
+// questions are read for it: a problem is reported with or without a
+// negation ("Is the printer not working?", "Is the printer working?").
+// Two questions that ask why are opposed by a negation only when the one
+// not negated says no failure in a word of its own: "Why doesn't the VPN
+// connect?" asks what "Why does the VPN fail to connect?" asks, but "Why
+// can I see the finance channel?" asks the opposite of "Why can't I see
+// the finance channel?".
+type asked uint16
+
+const (
+	askPerson asked = 1 << iota
+	askTime
+	askReason
+	askQuantity
+	askPlace
+	// askOpen is set when a sentence opens with a question word, of a
+	// kind or not; askNegated when such a sentence is negated.
+	askOpen
+	askNegated
+	// askMay and askMust are set when a sentence opens by asking
+	// whether one may, or must ("Can I…?", "Do I have to…?").
+	askMay
+	askMust
+	// askFailing is set when a sentence says something fails in a word
+	// of failure (failingWords).
+	askFailing
+
+	askKinds = askPerson | askTime | askReason | askQuantity | askPlace
+)
+
+// A yes-or-no question that opens with a modal asks whether one may or
+// whether one must: "Can I work from home on Fridays?" and "Do I have to
+// work from home on Fridays?" keep the same words, the index dropping the
+// modals. Only at a sentence's opening, after a greeting: "How can I…"
+// and "What can I do…" ask how, not whether one may.
+var modalWords = map[asked][]string{
+	askMay: {"can i", "can we", "may i", "may we", "could i", "am i allowed", "are we allowed", "is it allowed",
+		"puis je", "peut on", "est ce que je peux", "est ce qu on peut", "ai je le droit", "a t on le droit", "est il permis"},
+	askMust: {"must i", "must we", "do i have to", "do we have to", "do i need to", "do we need to", "have i got to",
+		"is it mandatory", "is it compulsory", "is it required", "dois je", "doit on", "faut il", "est ce que je dois",
+		"est ce qu on doit", "est il obligatoire", "est ce obligatoire", "suis je obligé", "suis je obligée"},
+}
+
+// modalPhrases are modalWords' phrases, split as phraseWords splits.
+var modalPhrases = func() []askPhrase {
+	var out []askPhrase
+	for a, phrases := range modalWords {
+		for _, ph := range phrases {
+			out = append(out, askPhrase{words: phraseWords(ph), asks: a})
+		}
+	}
+	return out
+}()
+
+// greetings are the words a question may open with before its modal.
+var greetings = map[string]bool{
+	"hi": true, "hello": true, "hey": true, "all": true, "everyone": true, "team": true, "folks": true,
+	"quick": true, "question": true, "please": true, "so": true, "and": true, "but": true,
+	"bonjour": true, "bonsoir": true, "salut": true, "coucou": true, "à": true, "tous": true, "toutes": true,
+	"petite": true, "svp": true, "et": true, "alors": true, "mais": true,
+}
+
+// modalOf returns whether words, a sentence, opens by asking whether one
+// may or must.
+func modalOf(words []string) asked {
+	i := 0
+	for i < len(words) && greetings[words[i]] {
+		i++
+	}
+	for _, ph := range modalPhrases {
+		if phraseAt(words, i, ph.words) {
+			return ph.asks
+		}
+	}
+	return 0
+}
+
+// askWords gives what each question word or phrase asks for, in English
+// and in French, lower-cased and split as phraseWords splits. A length of
+// time is a quantity, as "how many weeks" asks it.
+var askWords = map[asked][]string{
+	askPerson:   {"who", "whom", "whose", "qui"},
+	askTime:     {"when", "what time", "what date", "which day", "what day", "since when", "quand", "depuis quand", "à quelle heure", "quel jour", "quelle date", "quelle heure"},
+	askReason:   {"why", "how come", "pourquoi", "pour quelle raison"},
+	askQuantity: {"how much", "how many", "how long", "combien", "combien de temps", "combien dure", "combien durent"},
+	askPlace:    {"where", "où"},
+	askOpen: {"what", "which", "how", "que", "qu", "quoi", "quel", "quelle", "quels", "quelles",
+		"lequel", "laquelle", "lesquels", "lesquelles", "comment"},
+}
+
+// negations are the words that negate a sentence, as phraseWords splits
+// them: French's "ne" and the "pas", "jamais", "aucun" and "rien" that
+// follow it, and say it alone when chat drops the "ne" ("je peux pas").
+var negations = map[string]bool{
+	"not": true, "no": true, "never": true, "cannot": true,
+	"ne": true, "pas": true, "jamais": true, "aucun": true, "aucune": true, "rien": true,
+}
+
+// negated reports whether words hold a negation: one of negations, the t
+// of "don't" and "can't", which follows an n ("a-t-il" has a t that
+// negates nothing), the French "n'" before a vowel ("je n'arrive plus à
+// me connecter"), or the "plus" of chat French that drops its "ne" (see
+// chatNoLonger).
+func negated(words []string) bool {
+	for i, w := range words {
+		if negations[w] || w == "t" && i > 0 && strings.HasSuffix(words[i-1], "n") ||
+			w == "n" && i+1 < len(words) && beforeElision(words[i+1]) ||
+			w == "plus" && chatNoLonger(words, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// negatingWords returns the words of ss that only negate, which negated
+// reads: the "plus" of "ne… plus" and of chat French that drops its "ne"
+// ("je ne peux plus valider", "ça marche plus"), and the "longer" of "no
+// longer". Such a word missing from the other question is no miss: "I
+// can't approve MFA prompts" negates with "can't", and "plus" counted as
+// a word of meaning the English question lacked. Elsewhere "plus" is more
+// ("plus de congés") and "longer" longer.
+func negatingWords(ss sentences) map[string]bool {
+	var found map[string]bool
+	for words := range ss.all() {
+		for i, w := range words {
+			if w == "plus" && (neBefore(words, i) || chatNoLonger(words, i)) || w == "longer" && i > 0 && words[i-1] == "no" {
+				found = addTo(found, w)
+			}
+		}
+	}
+	return found
+}
+
+// grammaticalWords returns the words of ss that only say a question's
+// time is soon, or compare, which English says with words the analysis
+// drops ("will", "more than", "before"): the forms of "aller" before an
+// infinitive ("je vais être papa en mars", "on va déménager", "je vais
+// m'inscrire"), the "going" of "going to" before a verb ("I'm going to be
+// a dad"), and the words of the phrases that compare an amount, more or
+// less, before or after (poleWords: "plus de 5 000 lignes", "supérieur à
+// 500 euros"). Counted as words of meaning, "vais" was a rare word "I'm
+// becoming a dad…" lacked, and "plus" one "more than 5,000 rows" lacked.
+// "Ça va ?" and "going to Paris" say no time, and "plus de jours de
+// congé" asks for more days, which "des jours de congé" does not. Which
+// way a comparison goes is polarity's to read.
+func grammaticalWords(ss sentences) map[string]bool {
+	var found map[string]bool
+	for words := range ss.all() {
+		folded := make([]string, len(words))
+		for i, w := range words {
+			folded[i] = FoldAccents(w)
+		}
+		for i, w := range words {
+			for _, ph := range poleOf[folded[i]] {
+				end := i + len(ph.words)
+				if !comparing[ph.pole] || !phraseAt(folded, i, ph.words) || !amountAt(words, end) {
+					continue
+				}
+				for _, pw := range words[i:end] {
+					found = addTo(found, pw)
+				}
+			}
+			next := i + 1
+			for next < len(words) && cliticPronouns[words[next]] {
+				next++
+			}
+			if next == len(words) {
+				continue
+			}
+			if formsOfAller[w] && isInfinitive(words[next]) || w == "going" && words[next] == "to" && next+1 < len(words) && !englishDeterminers[words[next+1]] {
+				found = addTo(found, w)
+			}
+		}
+	}
+	return found
+}
+
+// amountAt tells whether words[i], or the word after an "à" there, is a
+// number: "plus de 5 000", "supérieur à 500".
+func amountAt(words []string, i int) bool {
+	if i < len(words) && (words[i] == "à" || words[i] == "a") {
+		i++
+	}
+	return i < len(words) && words[i] != "" && isDigit(words[i][0])
+}
+
+// comparing are the poles that compare: more or less, before or after.
+var comparing = map[pole]bool{poleMore: true, poleLess: true, poleBefore: true, poleAfter: true}
+
+var (
+	formsOfAller       = wordSet("vais vas va allons allez vont")
+	cliticPronouns     = wordSet("me m te t se s le la les l lui leur y en nous vous")
+	englishDeterminers = wordSet("the a an my your our their his her its this that these those")
+)
+
+// isInfinitive tells whether a French word is written as an infinitive.
+func isInfinitive(word string) bool {
+	for _, ending := range []string{"er", "ir", "re", "oir"} {
+		if strings.HasSuffix(word, ending) && len(word) > len(ending)+1 {
+			return true
+		}
+	}
+	return false
+}
+
+// neBefore tells whether the "ne" or "n'" of a negation stands shortly
+// before words[i] ("je ne peux plus", "ne m'y connecte plus").
+func neBefore(words []string, i int) bool { return shortlyBefore(words, i, frenchNe) }
+
+var frenchNe = wordSet("ne n")
+
+// shortlyBefore tells whether one of set stands at most four words before
+// words[i]: a negation's "ne" before its "plus", a form of being before
+// its participle, with a pronoun or a subject between.
+func shortlyBefore(words []string, i int, set map[string]bool) bool {
+	for j := i - 1; j >= max(0, i-4); j-- {
+		if set[words[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// beforeElision tells whether word opens with a vowel or an h, before
+// which French elides "ne" to "n'".
+func beforeElision(word string) bool {
+	first, _ := utf8.DecodeRuneInString(FoldAccents(word))
+	return strings.ContainsRune("aeiouyh", first)
+}
+
+// Chat French drops the "ne" of "ne… plus" ("ça marche plus", "je reçois
+// plus les notifications"), where "plus" is no longer, not more. It is
+// read so after a verb whose subject opens two to four words before ("je
+// me connecte plus", "le VPN marche plus"), and where a sentence goes on
+// after a verb: at its end, or before a determiner, a pronoun or a
+// preposition. Before an adjective, "de" or "que", or after "être", it is
+// more ("plus vite", "plus de congés", "il est plus cher").
+var (
+	frenchSubjects = wordSet("je j tu il elle on nous vous ils elles ça ca le la les l mon ma mes son sa ses ce cet cette")
+	afterAVerb     = wordSet(`
+		le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cet cette ces
+		me m te t se s nous vous y en lui à au aux sur dans sous avec pour depuis chez rien personne jamais`)
+	formsOfEtre = wordSet("suis es est sommes êtes sont étais était étaient sera seront")
+)
+
+// chatNoLonger tells whether the "plus" at words[i] says no longer.
+func chatNoLonger(words []string, i int) bool {
+	if i+1 < len(words) && !afterAVerb[words[i+1]] || i > 0 && formsOfEtre[words[i-1]] {
+		return false
+	}
+	for j := i - 2; j >= max(0, i-4); j-- {
+		if frenchSubjects[words[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// askPhrases are askWords' phrases by their first word, longest first, so
+// that "what time" is read before any shorter one.
+var askPhrases = func() map[string][]askPhrase {
+	m := make(map[string][]askPhrase)
+	for a, phrases := range askWords {
+		for _, ph := range phrases {
+			words := phraseWords(ph)
+			m[words[0]] = append(m[words[0]], askPhrase{words: words, asks: a})
+		}
+	}
+	for _, phrases := range m {
+		slices.SortFunc(phrases, func(a, b askPhrase) int { return len(b.words) - len(a.words) })
+	}
+	return m
+}()
+
+type askPhrase struct {
+	words []string
+	asks  asked
+}
+
+// askOpeners are the words a question may open with before its question
+// word ("Hi all, when…", "Does anyone know who…", "Bonjour, quelqu'un sait
+// où…"). A question word elsewhere is rather a conjunction or a relative
+// ("it fails when I log in", "le collègue qui gère"), which asks nothing.
+// They are the greetings and the words that ask who knows.
+var askOpeners = func() map[string]bool {
+	m := maps.Clone(greetings)
+	for _, w := range []string{
+		"does", "do", "anyone", "anybody", "someone", "somebody", "you", "know", "knows", "tell", "me", "us", "can", "could",
+		"quelqu", "un", "sait", "sais", "savez", "tu", "vous", "on", "dire",
+		"c", "est", // "C'est quand… ?", "c'est qui qui gère… ?"
+	} {
+		m[w] = true
+	}
+	return m
+}()
+
+// askedOf returns what the questions of text ask for: the question word
+// each sentence opens with, after askOpeners, whether such a sentence is
+// negated, and whether one asks if one may or must.
+func askedOf(text string) asked {
+	var found asked
+	inverted := invertsSubject(text)
+	for words, i := range sentencesOf(text).all() {
+		found |= modalOf(words)
+		if slices.ContainsFunc(words, func(w string) bool { return failingWords[w] }) {
+			found |= askFailing
+		}
+		if i < len(words) {
+			found |= askedAt(words, i, inverted)
+		}
+		found |= askedLast(words)
+	}
+	return found
+}
+
+// French chat asks with its question word last, or after "c'est": "Je dois
+// déclarer un conflit d'intérêts, je passe par qui ?", "il faut le faire
+// avant quand ?", "On fait quoi ?", "C'est quand le déménagement ?". Read
+// as opening words only, "…avant quand ?" and "…par qui ?" asked nothing,
+// and one was handed the other's answer.
+var askedLastWords = map[string]asked{
+	"qui": askPerson, "quand": askTime, "combien": askQuantity, "où": askPlace,
+	"pourquoi": askReason, "quoi": 0, "comment": 0,
+}
+
+// askedLast returns what the sentence words asks for with a French
+// question word as its last word.
+func askedLast(words []string) asked {
+	n := len(words)
+	if n < 2 {
+		return 0
+	}
+	kind, ok := askedLastWords[words[n-1]]
+	if !ok {
+		return 0
+	}
+	found := kind | askOpen
+	if negated(words) {
+		found |= askNegated
+	}
+	return found
+}
+
+// invertsSubject tells whether text asks in French by putting the
+// subject's pronoun after its verb, with a hyphen: "Quand le budget
+// est-il validé ?", "Quand la paie est-elle versée ?". Then a "quand"
+// before a subject asks when, as English "when" does before an
+// auxiliary; otherwise it opens a clause ("Quand je me connecte, ça
+// plante"). Not "-on", which English writes too ("add-on").
+func invertsSubject(text string) bool {
+	for rest := text; ; {
+		i := strings.IndexByte(rest, '-')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+		word := rest
+		if end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }); end >= 0 {
+			word = rest[:end]
+		}
+		if invertedPronouns[strings.ToLower(word)] {
+			return true
+		}
+	}
+}
+
+// invertedPronouns are the subjects French puts after a verb to ask.
+var invertedPronouns = wordSet("il elle ils elles")
+
+// sentences are a text's sentences, each as its words, with where its
+// question word would stand: after askOpeners (len(words) when none is
+// left). A text is split once and read by every reader of its
+// questions.
+type sentences []sentence
+
+type sentence struct {
+	words []string
+	ask   int
+}
+
+// sentencesOf splits text into its sentences.
+func sentencesOf(text string) sentences {
+	var found sentences
+	for s := range sentencesIn(text) {
+		words := phraseWords(s)
+		i := 0
+		for i < len(words) && askOpeners[words[i]] {
+			i++
+		}
+		found = append(found, sentence{words, i})
+	}
+	return found
+}
+
+// all yields each sentence's words and where its question word would
+// stand.
+func (ss sentences) all() iter.Seq2[[]string, int] {
+	return func(yield func([]string, int) bool) {
+		for _, s := range ss {
+			if !yield(s.words, s.ask) {
+				return
+			}
+		}
+	}
+}
+
+// askPhraseAt returns the question word or phrase of words at i, the
+// longest, if there is one.
+func askPhraseAt(words []string, i int) (askPhrase, bool) {
+	for _, ph := range askPhrases[words[i]] {
+		if phraseAt(words, i, ph.words) {
+			return ph, true
+		}
+	}
+	return askPhrase{}, false
+}
+
+// questionPhrases yields the question word or phrase each sentence opens
+// with (see sentences), with the words of the sentence after it.
+func (ss sentences) questionPhrases() iter.Seq2[askPhrase, []string] {
+	return func(yield func(askPhrase, []string) bool) {
+		for words, i := range ss.all() {
+			if i == len(words) {
+				continue
+			}
+			if ph, ok := askPhraseAt(words, i); ok && !yield(ph, words[i+len(ph.words):]) {
+				return
+			}
+		}
+	}
+}
+
+// askingWords returns the words of ss that only say what its questions
+// ask for: those after the first word of a question phrase of several
+// words at a sentence's opening ("time" of "what time", "heure" of "à
+// quelle heure", "long" of "how long", "dure" of "combien dure"). What
+// they ask for is compared on its own (askedOf), so such a word missing
+// from the other question is no miss: counted as one, it made "Combien
+// dure le congé parental ?" another question than "How long is parental
+// leave?", "dure" and "long" each missing from the other.
+func askingWords(ss sentences) map[string]bool {
+	var found map[string]bool
+	for ph := range ss.questionPhrases() {
+		if len(ph.words) < 2 {
+			continue
+		}
+		for _, w := range ph.words[1:] {
+			found = addTo(found, w)
+		}
+	}
+	for words := range ss.all() {
+		for i := 1; i+1 < len(words); i++ {
+			if waysOfDoing[words[i]] && waysBefore[words[i-1]] && waysAfter[words[i+1]] {
+				found = addTo(found, words[i])
+			}
+		}
+		if verb := durationVerb(words); verb != "" {
+			found = addTo(found, verb)
+		}
+		for _, w := range happeningWords(words) {
+			found = addTo(found, w)
+		}
+		// "Are we supposed to…?" asks what "do we have to…?" and
+		// "doit-on… ?" ask, whose modals the analysis drops.
+		for i := 0; i+1 < len(words); i++ {
+			if words[i] == "supposed" && words[i+1] == "to" {
+				found = addTo(found, words[i])
+			}
+		}
+	}
+	return found
+}
+
+// "What's the process for ordering a laptop?", "Is there a way to retry a
+// job?" and "C'est quoi la démarche pour…?" ask how to do it, as "How do
+// I…?" does: the way, process or steps to do something only say that
+// the question asks how. Such a word between an article and "to", "for"
+// or "pour" is an asking word; elsewhere it may be what is asked about
+// ("How do I kill a process?"). So is the "supposed" of "supposed to".
+var (
+	waysOfDoing = wordSet("way process procedure steps démarche démarches procédure marche")
+	waysBefore  = wordSet("the a la une les")
+	waysAfter   = wordSet("to for of pour de d à")
+)
+
+// A question asking for a person often says how the asker will reach
+// them: "Who do I ask for a parking spot?", "Who should I contact about
+// payroll?", "Qui contacter pour une place de parking ?", "À qui
+// m'adresser pour la mutuelle ?". Askers pick the verb freely, so two
+// such questions agree on it whichever each picked: counted as words of
+// meaning, "ask" and "contacter" made them a swap. reachingVerbs are
+// those verbs, and reachingLeadIns the words that may stand between the
+// question word and the verb (a modal, a subject, "to"); a verb after
+// anything else ("Who is on call…?", "Who approves…?") says what the
+// person does.
+var (
+	reachingVerbs = map[string]bool{
+		"ask": true, "contact": true, "talk": true, "speak": true, "reach": true, "call": true, "email": true,
+		"ping": true, "message": true, "see": true, "go": true, "turn": true, "approach": true, "write": true,
+		"tell": true, "notify": true, "inform": true, "alert": true,
+		"contacter": true, "joindre": true, "demander": true, "adresser": true, "appeler": true, "parler": true,
+		"voir": true, "écrire": true, "solliciter": true, "interroger": true,
+		"prévenir": true, "informer": true, "avertir": true, "alerter": true,
+	}
+	reachingLeadIns = map[string]bool{
+		"do": true, "does": true, "should": true, "shall": true, "can": true, "could": true, "must": true,
+		"would": true, "i": true, "we": true, "one": true, "to": true,
+		"dois": true, "doit": true, "devons": true, "faut": true, "il": true, "je": true, "on": true,
+		"peut": true, "peux": true, "puis": true, "pouvons": true, "m": true, "me": true, "nous": true,
+		"s": true, "se": true, "est": true, "ce": true, "que": true, "qu": true,
+	}
+)
+
+// durationVerb returns the verb of a sentence asking how long something
+// takes that only says it takes time: "take" in "How long does legal
+// take to review a contract?", "met" in "Le juridique met combien de
+// temps pour relire un contrat ?", "faut" in "Il faut combien de temps
+// pour… ?". English and French each say the duration with a verb the
+// other lacks, which counted as a word of meaning each missed. The first
+// such verb only, and not an infinitive: "Combien de temps je peux
+// prendre ?" asks how long one may take off, the verb's own sense.
+func durationVerb(words []string) string {
+	asksHowLong := false
+	for i := range words {
+		asksHowLong = asksHowLong || phraseAt(words, i, howLong) || phraseAt(words, i, combienDeTemps)
+	}
+	if !asksHowLong {
+		return ""
+	}
+	for _, w := range words {
+		if durationVerbs[w] {
+			return w
+		}
+	}
+	return ""
+}
+
+// happeningWords returns the words of a sentence asking when or where
+// something is that only say it happens: "Quand a lieu la prochaine
+// réunion générale ?" asks what "When is the next all-hands?" asks, and
+// "take place", "be held", "avoir lieu", "se tenir" and "se dérouler" say
+// nothing "is" does not.
+func happeningWords(words []string) []string {
+	if !slices.ContainsFunc(words, func(w string) bool { return askedWhenOrWhere[w] }) {
+		return nil
+	}
+	var found []string
+	for i, w := range words {
+		for _, ph := range happeningPhrases[FoldAccents(w)] {
+			if end := i + len(ph); end <= len(words) && slices.EqualFunc(words[i:end], ph, func(w, p string) bool { return FoldAccents(w) == p }) {
+				found = append(found, words[i:end]...)
+			}
+		}
+	}
+	return found
+}
+
+var askedWhenOrWhere = wordSet("when where quand où")
+
+// happeningPhrases are the phrases saying that something happens, by
+// their first word, as phraseWords splits them, without accents.
+var happeningPhrases = func() map[string][][]string {
+	m := make(map[string][][]string)
+	for _, ph := range []string{
+		"take place", "takes place", "took place", "taking place",
+		"held", // "is held", "will be held"
+		"a lieu", "ont lieu", "aura lieu", "auront lieu", "avoir lieu",
+		"se tient", "se tiennent", "se tiendra", "se déroule", "se déroulent", "se déroulera",
+	} {
+		words := strings.Fields(FoldAccents(ph))
+		m[words[0]] = append(m[words[0]], words)
+	}
+	return m
+}()
+
+var (
+	howLong        = []string{"how", "long"}
+	combienDeTemps = []string{"combien", "de", "temps"}
+	durationVerbs  = wordSet("take takes took taking met mettent mettra mettront prend prennent prendra prendront faut")
+)
+
+// reachingWords returns the verbs of ss (reachingVerbs) by which its
+// questions for a person say how to reach them: after the question word
+// at a sentence's opening and reachingLeadIns only.
+func reachingWords(ss sentences) map[string]bool {
+	var found map[string]bool
+	for ph, after := range ss.questionPhrases() {
+		if ph.asks != askPerson {
+			continue
+		}
+		j := 0
+		for j < len(after) && reachingLeadIns[after[j]] {
+			j++
+		}
+		if j < len(after) && reachingVerbs[after[j]] {
+			found = addTo(found, after[j])
+		}
+	}
+	// French chat asks "who" last too: "je dois voir avec qui ?", "je
+	// demande à qui ?".
+	for words := range ss.all() {
+		if len(words) < 2 || words[len(words)-1] != "qui" {
+			continue
+		}
+		j := len(words) - 2
+		for j > 0 && reachingBeforeWho[words[j]] {
+			j--
+		}
+		if verb := words[j]; reachingVerbs[verb] || slices.ContainsFunc(frenchInfinitives(verb), func(inf string) bool { return reachingVerbs[inf] }) {
+			found = addTo(found, verb)
+		}
+	}
+	return found
+}
+
+// reachingBeforeWho are the words between a verb and the "qui" that ends a
+// French question: "voir avec qui", "s'adresser auprès de qui".
+var reachingBeforeWho = wordSet("à a avec auprès aupres de d au")
+
+// askedAt returns what the sentence words asks for with the question word
+// at i, if it is one; inverted tells whether its text asks by inverting
+// a French subject (invertsSubject).
+func askedAt(words []string, i int, inverted bool) asked {
+	ph, ok := askPhraseAt(words, i)
+	if !ok {
+		return 0
+	}
+	end := i + len(ph.words)
+	switch {
+	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted && !afterCest(words, i):
+		return 0
+	case ph.asks == askPerson:
+		// "Who can help?" asks for nobody in particular; "Who knows
+		// why…?" asks why.
+		j := end
+		for j < len(words) && helpCalls[words[j]] {
+			j++
+		}
+		switch {
+		case j == len(words):
+			return 0
+		case j > end && len(askPhrases[words[j]]) > 0:
+			return askedAt(words, j, inverted)
+		}
+	}
+	found := ph.asks | askOpen
+	if negated(words[i:]) {
+		found |= askNegated
+	}
+	return found
+}
+
+// afterCest tells whether the word at i follows "c'est": "C'est quand le
+// séminaire ?" asks when, as "C'est où le séminaire ?" asks where, though
+// "quand le" opens a clause elsewhere ("Quand le VPN coupe, …").
+func afterCest(words []string, i int) bool {
+	return i >= 2 && words[i-2] == "c" && words[i-1] == "est"
+}
+
+// clauseSubjects are the words after which "when" or "quand" opens a
+// clause, not a question: "When I open Outlook, it crashes" says when it
+// crashes, and asks nothing; "When does the office close?" asks.
+var clauseSubjects = map[string]bool{
+	"i": true, "we": true, "you": true, "he": true, "she": true, "they": true, "it": true, "there": true,
+	"my": true, "our": true, "your": true, "their": true, "the": true, "a": true, "an": true, "this": true, "that": true,
+	"je": true, "j": true, "on": true, "nous": true, "tu": true, "vous": true, "il": true, "elle": true, "ils": true, "elles": true,
+	"le": true, "la": true, "les": true, "l": true, "mon": true, "ma": true, "mes": true, "un": true, "une": true,
+	"ce": true, "c": true, "ça": true,
+}
+
+// helpCalls are the words after "who" of a sentence that calls for help
+// rather than asks: "Who can help?", "Who knows?", "Qui peut m'aider ?"
+// ask for nobody in particular, and the question is elsewhere, or after
+// them ("Who knows why…?").
+var helpCalls = map[string]bool{
+	"can": true, "could": true, "help": true, "me": true, "us": true, "know": true, "knows": true,
+	"here": true, "please": true, "peut": true, "pourrait": true, "m": true, "nous": true, "aider": true,
+	"sait": true, "ici": true, "svp": true,
+}
+
+// failingWords are the words that say something fails, in English and in
+// French, as phraseWords splits them: said so, a problem needs no
+// negation ("Why does the VPN fail to connect?", "Pourquoi la connexion
+// échoue ?").
+var failingWords = func() map[string]bool {
+	const words = failingInGeneralWords + `
+		unable impossible broken broke crash crashes crashed crashing
+		error errors stuck refuse refuses refused freeze freezes froze frozen denied
+		incapable erreur erreurs plante plantent planté
+		bloqué bloquée cassé cassée refuse refusent panne refusé refusée`
+	// Chat often writes French without its accents.
+	return wordSet(words + " " + FoldAccents(words))
+}()
+
+// failingInGeneral are the failing words that say only that something
+// fails, not how: a question saying it so asks what one saying how asks
+// ("Docker build fails with permission denied", "Permission denied when
+// building the Docker image"), as a verb of getting asks what a way to
+// get does. Two ways to fail are no more alike than before: a crash is
+// not an error.
+var failingInGeneral = wordSet(failingInGeneralWords + " " + FoldAccents(failingInGeneralWords))
+
+const failingInGeneralWords = `fail fails failed failing failure échoue échouent échouer échoué échec`
+
+// failingPhrases say that something does not work, or no longer does,
+// without saying how: "My badge stopped working" asks what "My badge
+// doesn't work", "Mon badge ne marche plus" and "My badge fails" ask.
+// Their words say failing in general where the phrase is written, and only
+// there: "working" alone is work, "plus" more. Each is split as
+// phraseWords splits ("doesn't" is "doesn" and "t"), and listed by its
+// first word.
+var failingPhrases = func() map[string][][]string {
+	phrases := make(map[string][][]string)
+	add := func(phrase string) {
+		words := phraseWords(phrase)
+		phrases[words[0]] = append(phrases[words[0]], words)
+	}
+	for _, work := range []string{"work", "works", "working"} {
+		for _, before := range []string{"stopped", "stops", "stop", "not", "no longer",
+			"doesn't", "don't", "didn't", "won't", "isn't", "aren't", "wasn't"} {
+			add(before + " " + work)
+		}
+	}
+	for _, work := range []string{"marche", "marchent", "fonctionne", "fonctionnent"} {
+		for _, negation := range []string{"plus", "pas"} {
+			add(work + " " + negation)
+		}
+	}
+	return phrases
+}()
+
+// failingIn returns the words of tokens, a text's words as written and
+// lower-cased, that say something fails, each with whether it says only
+// that (failingInGeneral, failingPhrases); nil when there are none.
+func failingIn(tokens []string) map[string]bool {
+	var failing map[string]bool
+	mark := func(t string, general bool) {
+		if failing == nil {
+			failing = make(map[string]bool)
+		}
+		failing[t] = failing[t] || general
+	}
+	for i, t := range tokens {
+		if failingWords[t] {
+			mark(t, failingInGeneral[t])
+		}
+		for _, p := range failingPhrases[t] {
+			if phraseAt(tokens, i, p) {
+				for _, w := range p {
+					mark(w, true)
+				}
+			}
+		}
+	}
+	return failing
+}
+
+// differs reports whether two questions ask for different things: each
+// asks for a kind of answer and none the other asks for, a place and a
+// person asked alike; one asks whether
+// one may and the other whether one must; or both open with a question
+// word and one is negated, the other not, unless either asks why and the
+// one not negated says a failure (a problem said two ways).
+func (a asked) differs(b asked) bool {
+	ka, kb := a&askKinds, b&askKinds
+	if ka != 0 && kb != 0 && ka&kb == 0 && ka|kb != askPerson|askPlace {
+		return true
+	}
+	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
+		return true
+	}
+	if a&b&askOpen == 0 || (a^b)&askNegated == 0 {
+		return false
+	}
+	if (a|b)&askReason == 0 {
+		return true
+	}
+	plain := a
+	if a&askNegated != 0 {
+		plain = b
+	}
+	return a&b&askReason != 0 && plain&askFailing == 0
+}
