@@ -50,6 +50,10 @@ const (
 	// askFailing is set when a sentence says something fails in a word
 	// of failure (failingWords).
 	askFailing
+	// askDuration and askCost are set when a sentence asks how long, or
+	// how much something costs (quantityOf).
+	askDuration
+	askCost
 
 	askKinds = askPerson | askTime | askReason | askQuantity | askPlace
 )
@@ -335,9 +339,39 @@ func askedOf(text string) asked {
 			found |= askedAt(words, i, inverted)
 		}
 		found |= askedLast(words)
+		found |= quantityOf(words)
 	}
 	return found
 }
+
+// Two questions asking how much may ask for different quantities:
+// "Combien coûte la rétention des logs dans Datadog ?" asks a price,
+// "Combien de temps on garde les logs dans Datadog ?" a length of time,
+// and was handed its answer (0.57), both asking "combien". quantityOf
+// reads which: a length of time by "how long", "combien de temps",
+// "combien dure" or a count of units of time ("how many weeks",
+// "combien de jours"); a price by a word of cost.
+func quantityOf(words []string) asked {
+	var found asked
+	for i, w := range words {
+		switch {
+		case phraseAt(words, i, howLong) || phraseAt(words, i, combienDeTemps),
+			w == "combien" && i+1 < len(words) && (words[i+1] == "dure" || words[i+1] == "durent"),
+			(phraseAt(words, i, howMany) || phraseAt(words, i, combienDe)) && i+2 < len(words) && unitsOfTime[words[i+2]]:
+			found |= askDuration
+		case costWords[FoldAccents(w)]:
+			found |= askCost
+		}
+	}
+	return found
+}
+
+var (
+	howMany     = []string{"how", "many"}
+	combienDe   = []string{"combien", "de"}
+	unitsOfTime = wordSet("minutes hours days weeks months years heures jours semaines mois ans années annees")
+	costWords   = wordSet("cost costs costing price prices pricing prix cout couts coute coutent couter tarif tarifs")
+)
 
 // French chat asks with its question word last, or after "c'est": "Je dois
 // déclarer un conflit d'intérêts, je passe par qui ?", "il faut le faire
@@ -783,16 +817,19 @@ func failingIn(tokens []string) map[string]bool {
 
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for, a place and a
-// person asked alike; one asks whether
-// one may and the other whether one must; or both open with a question
-// word and one is negated, the other not, unless either asks why and the
-// one not negated says a failure (a problem said two ways).
+// person asked alike; one asks whether one may and the other whether one
+// must; one asks how long and the other what it costs; or both open with
+// a question word and one is negated, the other not, unless either asks
+// why and the one not negated says a failure (a problem said two ways).
 func (a asked) differs(b asked) bool {
 	ka, kb := a&askKinds, b&askKinds
 	if ka != 0 && kb != 0 && ka&kb == 0 && ka|kb != askPerson|askPlace {
 		return true
 	}
 	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
+		return true
+	}
+	if qa, qb := a&(askDuration|askCost), b&(askDuration|askCost); qa != 0 && qb != 0 && qa&qb == 0 {
 		return true
 	}
 	if a&b&askOpen == 0 || (a^b)&askNegated == 0 {

@@ -146,7 +146,9 @@ const (
 // ("take" of "how long does it take", "met" of "met combien de temps")
 // or that something happens ("a lieu", "take place") is an asking word;
 // "via" and the adverbs of habit ("usually", "normalement") are fillers.
-const ConfidenceModel = 74
+// 75: a question asking how long differs from one asking what it costs.
+// 76: French's "on" opens no restriction.
+const ConfidenceModel = 76
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

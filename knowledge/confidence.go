@@ -490,7 +490,13 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	var out [][]Word
 	// A clause is split at spaces only, so that the analysis reads each
 	// restriction's words as it reads the question's: "$5,000" is one.
-	restricting := func(w string) bool { return restrictingWords[strings.Trim(w, "\"'()«»“”")] }
+	// French's "on" is a pronoun ("on a droit à", "on s'inscrit"), not
+	// English's preposition.
+	french := DetectLang(text) == "fr"
+	restricting := func(w string) bool {
+		w = strings.Trim(w, "\"'()«»“”")
+		return restrictingWords[w] && !(french && w == "on")
+	}
 	for _, part := range clauses(text) {
 		words := strings.Fields(strings.ToLower(part))
 		for i := 0; i < len(words); i++ {

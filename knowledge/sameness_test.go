@@ -295,6 +295,9 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"What is the deadline for timesheets?",
 		"Why does Outlook crash when I open it?",
 		"C'est où le séminaire annuel cette année ?",
+		"Combien de temps on garde les logs dans Datadog ?",
+		"How much does the Figma licence cost per year?",
+		"Combien dure la formation Excel ?",
 	)
 	notHandedBack(t, e, "it asks for another kind of answer",
 		"When are travel expenses above 500 euros approved?",
@@ -306,6 +309,11 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"Les notes de frais de formation, c'est validé quand ?",
 		"C'est quand qu'on valide les notes de frais de formation ?",
 		"C'est quand le séminaire annuel cette année ?",
+		// How long, and what it costs.
+		"Combien coûte la rétention des logs dans Datadog ?",
+		"How long does the Figma licence last per year?",
+		"Combien coûte la formation Excel ?",
+		"How long is the Figma licence per year?",
 	)
 	handedBack(t, e, map[string]string{
 		"Does anyone know who approves travel expenses above 500 euros?": "q0",
@@ -316,9 +324,11 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"When is the deadline for timesheets?":                           "q4",
 		// "When I…" opens a clause, "Who can help?" calls for help, and
 		// "Who knows why…?" asks why.
-		"When I open Outlook it crashes. Who can help?":     "q5",
-		"Outlook crashes when I open it. Who knows why?":    "q5",
-		"Hello, c'est où le séminaire annuel cette année ?": "q6",
+		"When I open Outlook it crashes. Who can help?":          "q5",
+		"Outlook crashes when I open it. Who knows why?":         "q5",
+		"Hello, c'est où le séminaire annuel cette année ?":      "q6",
+		"Les logs dans Datadog, on les garde combien de jours ?": "q7",
+		"The Figma licence, how much does it cost per year?":     "q8",
 	})
 }
 

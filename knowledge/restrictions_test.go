@@ -1,0 +1,42 @@
+package knowledge
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestRestrictions reads the phrases a question restricts itself with:
+// each opens with a restricting word and ends at the next one, at a
+// period, or where its clause ends.
+func TestRestrictions(t *testing.T) {
+	// Each phrase as one word, to see where it begins and ends; the
+	// analysis gives nothing for no words.
+	whole := func(phrase string) []Word {
+		if phrase == "" {
+			return nil
+		}
+		return []Word{{Text: phrase, Terms: []string{phrase}}}
+	}
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"How long is parental leave for fathers?", []string{"fathers"}},
+		{"Who approves expense reports over $5,000?", []string{"$5,000"}},
+		{"How do I restart the cluster after an outage, in staging?", []string{"an outage", "staging"}},
+		// A period ends a restriction.
+		{"Are we having a fire drill at the Lyon site this month?", []string{"the lyon site"}},
+		{"On fait une fête pour l'équipe cette année ?", []string{"l'équipe"}},
+		// English's "on" restricts; French's is a pronoun.
+		{"Can I log on from home?", []string{"home"}},
+		{"On a droit à combien de jours pour un déménagement ?", []string{"un déménagement"}},
+	} {
+		var got []string
+		for _, phrase := range restrictions(c.text, whole) {
+			got = append(got, phrase[0].Text)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("restrictions(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
