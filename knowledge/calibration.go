@@ -147,8 +147,9 @@ const (
 // or that something happens ("a lieu", "take place") is an asking word;
 // "via" and the adverbs of habit ("usually", "normalement") are fillers.
 // 75: a question asking how long differs from one asking what it costs.
-// 76: French's "on" opens no restriction.
-const ConfidenceModel = 76
+// 76: French's "on" opens no restriction. 77: the words of work of
+// every department (lexicon/workplace.go).
+const ConfidenceModel = 77
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

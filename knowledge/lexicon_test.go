@@ -740,3 +740,50 @@ func TestLexiconTranslatesAnIrregularPastLikeItsVerb(t *testing.T) {
 		t.Errorf("pay → %v, want no translation it finds already", got)
 	}
 }
+
+// TestWordsOfWorkTranslated looks up, with the dictionaries, words of work
+// of several departments that the dictionaries give only in another sense
+// or not at all ("transporteur" is delirium there, "charte" nothing, "la
+// boîte" only a box), and English words that must gain no sense from a
+// French word read from French only or sharing their stem ("done" is no
+// "donnée", "doc" no French clipping).
+func TestWordsOfWorkTranslated(t *testing.T) {
+	e := mustAnswered(t, "q%d", 1, "placeholder question")
+	withLexicon(t, e)
+	translations := func(text, word string) []string {
+		words := e.Index.Words(text)
+		var terms []string
+		for i, tr := range e.Lexicon.TranslateWords(text, words) {
+			if words[i].Text != word {
+				continue
+			}
+			for _, q := range tr {
+				terms = append(terms, q.Terms...)
+			}
+		}
+		return terms
+	}
+	for _, c := range []struct {
+		text, word, want string
+	}{
+		{"Quel transporteur pour l'Allemagne ?", "transporteur", "carrier"},
+		{"Où est la charte graphique ?", "charte", "guidelin"},
+		{"Est-ce que la boîte paie la salle de sport ?", "boîte", "compani"},
+		{"Qui relance le client ?", "relance", "chase"},
+		{"On a une revue de code à faire", "revue", "review"},
+	} {
+		if got := translations(c.text, c.word); !slices.Contains(got, c.want) {
+			t.Errorf("%q in %q: translated %q, want %q among them", c.word, c.text, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		text, word, unwanted string
+	}{
+		{"Is the release done yet?", "done", "data"},
+		{"Where is the doc for the release?", "doc", "document"},
+	} {
+		if got := translations(c.text, c.word); slices.Contains(got, c.unwanted) {
+			t.Errorf("%q in %q: translated %q, want no %q", c.word, c.text, got, c.unwanted)
+		}
+	}
+}
