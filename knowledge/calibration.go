@@ -148,8 +148,9 @@ const (
 // "via" and the adverbs of habit ("usually", "normalement") are fillers.
 // 75: a question asking how long differs from one asking what it costs.
 // 76: French's "on" opens no restriction. 77: the words of work of
-// every department (lexicon/workplace.go).
-const ConfidenceModel = 77
+// every department (lexicon/workplace.go). 78: "secouriste" is a first
+// aider.
+const ConfidenceModel = 78
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

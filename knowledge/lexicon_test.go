@@ -771,6 +771,7 @@ func TestWordsOfWorkTranslated(t *testing.T) {
 		{"Est-ce que la boîte paie la salle de sport ?", "boîte", "compani"},
 		{"Qui relance le client ?", "relance", "chase"},
 		{"On a une revue de code à faire", "revue", "review"},
+		{"Qui sont les secouristes de l'étage ?", "secouristes", "aider"},
 	} {
 		if got := translations(c.text, c.word); !slices.Contains(got, c.want) {
 			t.Errorf("%q in %q: translated %q, want %q among them", c.word, c.text, got, c.want)

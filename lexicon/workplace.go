@@ -509,6 +509,8 @@ var workplace = func() []knowledge.Pair {
 	noun("issue de secours", "emergency exit")
 	noun("point de rassemblement", "assembly point")
 	noun("trousse de secours", "first aid kit")
+	nounFromFrench("secouriste", "first aider")
+	nounFromFrench("sauveteur secouriste du travail", "first aider")
 	noun("serre-file", "fire warden")
 	noun("guide-file", "fire warden")
 	noun("infirmerie", "infirmary", "sick bay")
