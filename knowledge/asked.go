@@ -572,7 +572,7 @@ var (
 )
 
 // durationVerb returns the verb of a sentence asking how long something
-// takes that only says it takes time: "take" in "How long does legal
+// takes (quantityOf) that only says it takes time: "take" in "How long does legal
 // take to review a contract?", "met" in "Le juridique met combien de
 // temps pour relire un contrat ?", "faut" in "Il faut combien de temps
 // pour… ?". English and French each say the duration with a verb the
@@ -580,11 +580,7 @@ var (
 // such verb only, and not an infinitive: "Combien de temps je peux
 // prendre ?" asks how long one may take off, the verb's own sense.
 func durationVerb(words []string) string {
-	asksHowLong := false
-	for i := range words {
-		asksHowLong = asksHowLong || phraseAt(words, i, howLong) || phraseAt(words, i, combienDeTemps)
-	}
-	if !asksHowLong {
+	if quantityOf(words)&askDuration == 0 {
 		return ""
 	}
 	for _, w := range words {
