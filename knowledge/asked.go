@@ -355,8 +355,7 @@ func quantityOf(words []string) asked {
 	var found asked
 	for i, w := range words {
 		switch {
-		case phraseAt(words, i, howLong) || phraseAt(words, i, combienDeTemps),
-			w == "combien" && i+1 < len(words) && (words[i+1] == "dure" || words[i+1] == "durent"),
+		case slices.ContainsFunc(durationPhrases, func(ph []string) bool { return phraseAt(words, i, ph) }),
 			(phraseAt(words, i, howMany) || phraseAt(words, i, combienDe)) && i+2 < len(words) && unitsOfTime[words[i+2]]:
 			found |= askDuration
 		case costWords[FoldAccents(w)]:
@@ -367,10 +366,11 @@ func quantityOf(words []string) asked {
 }
 
 var (
-	howMany     = []string{"how", "many"}
-	combienDe   = []string{"combien", "de"}
-	unitsOfTime = wordSet("minutes hours days weeks months years heures jours semaines mois ans années annees")
-	costWords   = wordSet("cost costs costing price prices pricing prix cout couts coute coutent couter tarif tarifs")
+	durationPhrases = [][]string{{"how", "long"}, {"combien", "de", "temps"}, {"combien", "dure"}, {"combien", "durent"}}
+	howMany         = []string{"how", "many"}
+	combienDe       = []string{"combien", "de"}
+	unitsOfTime     = wordSet("minutes hours days weeks months years heures jours semaines mois ans années annees")
+	costWords       = wordSet("cost costs costing price prices pricing prix cout couts coute coutent couter tarif tarifs")
 )
 
 // French chat asks with its question word last, or after "c'est": "Je dois
@@ -603,8 +603,8 @@ func happeningWords(words []string) []string {
 	var found []string
 	for i, w := range words {
 		for _, ph := range happeningPhrases[FoldAccents(w)] {
-			if end := i + len(ph); end <= len(words) && slices.EqualFunc(words[i:end], ph, func(w, p string) bool { return FoldAccents(w) == p }) {
-				found = append(found, words[i:end]...)
+			if foldedPhraseAt(words, i, ph) {
+				found = append(found, words[i:i+len(ph)]...)
 			}
 		}
 	}
@@ -629,11 +629,7 @@ var happeningPhrases = func() map[string][][]string {
 	return m
 }()
 
-var (
-	howLong        = []string{"how", "long"}
-	combienDeTemps = []string{"combien", "de", "temps"}
-	durationVerbs  = wordSet("take takes took taking met mettent mettra mettront prend prennent prendra prendront faut")
-)
+var durationVerbs = wordSet("take takes took taking met mettent mettra mettront prend prennent prendra prendront faut")
 
 // reachingWords returns the verbs of ss (reachingVerbs) by which its
 // questions for a person say how to reach them: after the question word

@@ -524,10 +524,7 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 // month?", which then answered the question about Lyon.
 func periodAt(words []string, i int) bool {
 	for _, ph := range poleOf[FoldAccents(words[i])] {
-		if len(ph.words) < 2 || ph.pole != poleThisPeriod && ph.pole != poleOtherPeriod || i+len(ph.words) > len(words) {
-			continue
-		}
-		if slices.EqualFunc(words[i:i+len(ph.words)], ph.words, func(a, b string) bool { return FoldAccents(a) == b }) {
+		if len(ph.words) > 1 && (ph.pole == poleThisPeriod || ph.pole == poleOtherPeriod) && foldedPhraseAt(words, i, ph.words) {
 			return true
 		}
 	}

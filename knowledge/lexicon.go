@@ -324,6 +324,13 @@ func phraseAt(words []string, i int, phrase []string) bool {
 	return end <= len(words) && slices.Equal(words[i:end], phrase)
 }
 
+// foldedPhraseAt tells whether words, read without accents, hold phrase,
+// written without accents, from i on.
+func foldedPhraseAt(words []string, i int, phrase []string) bool {
+	end := i + len(phrase)
+	return end <= len(words) && slices.EqualFunc(words[i:end], phrase, func(w, p string) bool { return FoldAccents(w) == p })
+}
+
 // betweenWords tells whether r stands between words: anything but a
 // letter or a digit.
 func betweenWords(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
