@@ -44,9 +44,10 @@ func WrittenOut(s string) string {
 		}
 		word := s[start:end]
 		form, ok := chatFormOf(word)
-		// A letter alone is chat only as a word of its own: "-c" is a
-		// command's option, not "c'est".
-		if ok && end-start == 1 && !form.slash && start > 0 && !unicode.IsSpace(rune(s[start-1])) {
+		// A form is chat only as a word of its own: "-c" is a command's
+		// option, not "c'est", and "force2bsr" no "bonsoir". A letter
+		// alone only between spaces.
+		if ok && !standsAlone(s, start, end, form.slash) {
 			ok = false
 		}
 		if ok && form.lang != "" {
@@ -93,6 +94,30 @@ func WrittenOut(s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// standsAlone tells whether s[start:end] is a word of its own: after a
+// space or a mark that may open a word, and before one that may close it
+// (or, for the "w" of "w/", before the slash). A letter alone must stand
+// after a space or at the start.
+func standsAlone(s string, start, end int, slash bool) bool {
+	if start > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:start])
+		if !unicode.IsSpace(r) && (end-start == 1 || !strings.ContainsRune(opensWord, r)) {
+			return false
+		}
+	}
+	if end == len(s) || slash {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[end:])
+	return unicode.IsSpace(r) || strings.ContainsRune(closesWord, r)
+}
+
+// opensWord and closesWord are the marks a word may follow or precede.
+const (
+	opensWord  = "([{\"'«“‘*"
+	closesWord = ".,;:!?)]}\"'»”’…*"
+)
 
 // startsWord tells whether s opens with a letter.
 func startsWord(s string) bool {
@@ -155,12 +180,29 @@ var chatForms = func() map[string]chatForm {
 		m[c[:at]+c[at+1:]] = chatForm{apostrophe: at}
 	}
 	m["dont"] = chatForm{apostrophe: 3, lang: "en"}
-	for full, forms := range map[string]string{
+	add := func(lang string, forms map[string]string) {
+		for full, written := range forms {
+			for _, f := range strings.Fields(written) {
+				m[f] = chatForm{full: full, lang: lang}
+			}
+		}
+	}
+	add("en", map[string]string{
 		"you": "u", "your": "ur", "please": "pls plz plse", "thanks": "thx thnx tnx", "thank you": "ty",
 		"something": "smth sth smthg smthng", "somebody": "sb", "about": "abt",
 		"because": "cuz coz bcuz bcoz becuz", "through": "thru", "though": "tho",
 		"want to": "wanna", "going to": "gonna", "got to": "gotta", "let me": "lemme", "give me": "gimme",
 		"tomorrow": "tmrw tmr tmrrw tmw", "should": "shud", "would": "wud", "could": "cud",
+		"question": "q",
+		// Asides: "I don't know", "by the way", "to be honest", "in my
+		// opinion", "for your information", "thanks in advance", "as soon
+		// as possible".
+		"": "idk btw tbh imo imho afaik fyi iirc tia asap lol",
+	})
+	// French chat's forms are read in French only: "DSL" is a
+	// domain-specific language in English, not "désolé", "qq" a quick
+	// question.
+	add("fr", map[string]string{
 		"comment": "cmt cmnt", "quand": "qd qnd", "quoi": "koi", "quelqu'un": "qqn qqun",
 		"quelque chose": "qqch qqc qqchose qqchse", "quelques": "qq qqs qques qqes", "quelque part": "qqpart qqp",
 		"beaucoup": "bcp bcq", "toujours": "tjrs tjs tjr tjours", "jamais": "jms",
@@ -168,23 +210,11 @@ var chatForms = func() map[string]chatForm {
 		"je dois": "jdois", "je vais": "jvais", "je pense": "jpense", "je crois": "jcrois", "je fais": "jfais",
 		"je me": "jme", "je te": "jte", "peut-être": "ptet ptetre",
 		"salut": "slt", "bonjour": "bjr bjour", "bonsoir": "bsr", "merci": "mrc mci mrci", "désolé": "dsl",
-		"aujourd'hui": "auj ajd aujd",
-		// Asides: "I don't know", "by the way", "to be honest", "in my
-		// opinion", "for your information", "thanks in advance", "as soon
-		// as possible", "je sais pas", "t'inquiète".
-		"": "idk btw tbh imo imho afaik fyi iirc tia asap lol jsp tkt",
-	} {
-		for _, f := range strings.Fields(forms) {
-			m[f] = chatForm{full: full}
-		}
-	}
-	for full, forms := range map[string]string{"pourquoi": "pk pq pkoi pourkoi prq", "parce que": "pcq pck psk pcke",
-		"dans": "ds", "c'est": "c", "ça": "ca", "il y a": "ya"} {
-		for _, f := range strings.Fields(forms) {
-			m[f] = chatForm{full: full, lang: "fr"}
-		}
-	}
-	m["q"] = chatForm{full: "question", lang: "en"}
+		"aujourd'hui": "auj ajd aujd", "pourquoi": "pk pq pkoi pourkoi prq", "parce que": "pcq pck psk pcke",
+		"dans": "ds", "c'est": "c", "ça": "ca", "il y a": "ya",
+		// Asides: "je sais pas", "t'inquiète".
+		"": "jsp tkt",
+	})
 	m["w"] = chatForm{full: "with", slash: true}
 	return m
 }()

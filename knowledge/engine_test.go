@@ -418,7 +418,7 @@ func TestWrittenOutWritesBackWhatChatLeavesOut(t *testing.T) {
 		"cmt je pose mes congés stp":       "comment je pose mes congés stp",
 		"qqn sait où est le planning ?":    "quelqu'un sait où est le planning ?",
 		"how do u file expenses in concur": "how do you file expenses in concur",
-		"U and UR are letters, CMT too":    "U and UR are letters, comment too",
+		"U and UR are letters, BTW is not": "U and UR are letters,  is not",
 		"help w/ jira, w/o admin rights":   "help with jira, without admin rights",
 		"w/out, w/old, w":                  "with out, with old, w",
 		"btw how do I reset Okta? idk":     " how do I reset Okta? ",
@@ -426,6 +426,7 @@ func TestWrittenOutWritesBackWhatChatLeavesOut(t *testing.T) {
 		// Only in the language they are chat of.
 		"c quand le séminaire, pk pas demain ?": "c'est quand le séminaire, pourquoi pas demain ?",
 		"the pk column of the table":            "the pk column of the table",
+		"my DSL is growing, qq: on a mac":       "my DSL is growing, qq: on a mac",
 		"quick q: where is the C compiler":      "quick question: where is the C compiler",
 		"ca marche pas depuis la mise à jour":   "ça marche pas depuis la mise à jour",
 		"Le CA du trimestre est en baisse":      "Le CA du trimestre est en baisse",
