@@ -122,14 +122,14 @@ func (ix *Index) Rev() int64 { return ix.rev.Load() }
 
 // indexedText is s as the index analyses it: repaired, with one
 // apostrophe (so that "aujourd’hui" typed on a phone is the "aujourd'hui"
-// of the history and the dictionaries) and those chat leaves out written
-// back ("dont" is "don't"), and bounded.
+// of the history and the dictionaries), with what chat leaves out written
+// back ("dont" is "don't", "qqn" "quelqu'un"), and bounded.
 func indexedText(s string) string {
 	return knowledge.Truncate(analysedText(s), knowledge.MaxIndexedText)
 }
 
 func analysedText(s string) string {
-	return knowledge.WithApostrophes(knowledge.StraightApostrophes(knowledge.CleanText(s)))
+	return knowledge.WrittenOut(knowledge.StraightApostrophes(knowledge.CleanText(s)))
 }
 
 // answerText joins the answers' texts within knowledge.MaxIndexedText. When

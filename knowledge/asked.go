@@ -113,7 +113,7 @@ var askWords = map[asked][]string{
 	askTime:     {"when", "what time", "what date", "which day", "what day", "since when", "quand", "depuis quand", "à quelle heure", "quel jour", "quelle date", "quelle heure"},
 	askReason:   {"why", "how come", "pourquoi", "pour quelle raison"},
 	askQuantity: {"how much", "how many", "how long", "combien", "combien de temps", "combien dure", "combien durent"},
-	askPlace:    {"where", "où"},
+	askPlace:    {"where", "où", "ou"}, // chat writes "ou" for "où": "ou est le planning ?"
 	askOpen: {"what", "which", "how", "que", "qu", "quoi", "quel", "quelle", "quels", "quelles",
 		"lequel", "laquelle", "lesquels", "lesquelles", "comment"},
 }
@@ -508,7 +508,7 @@ func askingWords(ss sentences) map[string]bool {
 			found = addTo(found, w)
 		}
 	}
-	for words := range ss.all() {
+	for words, ask := range ss.all() {
 		for i := 1; i+1 < len(words); i++ {
 			if waysOfDoing[words[i]] && waysBefore[words[i-1]] && waysAfter[words[i+1]] {
 				found = addTo(found, words[i])
@@ -520,6 +520,21 @@ func askingWords(ss sentences) map[string]bool {
 		for _, w := range happeningWords(words) {
 			found = addTo(found, w)
 		}
+		// "Does anyone know where the template is?" and "Quelqu'un
+		// sait où est le template ?" ask what "Where is the template?"
+		// asks: before a question word, the words that ask who knows
+		// say only that the room is asked. Before anything else they
+		// may ask for a person ("Does anyone know Terraform?").
+		if asksAt(words, ask) {
+			for j, w := range words[:ask] {
+				switch {
+				case w == "quelqu" && j+1 < ask && words[j+1] == "un":
+					found = addTo(found, "quelqu'un")
+				case whoKnows[w]:
+					found = addTo(found, w)
+				}
+			}
+		}
 		// "Are we supposed to…?" asks what "do we have to…?" and
 		// "doit-on… ?" ask, whose modals the analysis drops.
 		for i := 0; i+1 < len(words); i++ {
@@ -529,6 +544,18 @@ func askingWords(ss sentences) map[string]bool {
 		}
 	}
 	return found
+}
+
+// whoKnows are the words of askOpeners that ask who knows.
+var whoKnows = wordSet("anyone anybody someone somebody know knows tell sait sais savez dire")
+
+// asksAt tells whether words hold a question word or phrase at i.
+func asksAt(words []string, i int) bool {
+	if i >= len(words) {
+		return false
+	}
+	_, ok := askPhraseAt(words, i)
+	return ok
 }
 
 // "What's the process for ordering a laptop?", "Is there a way to retry a

@@ -149,8 +149,10 @@ const (
 // 75: a question asking how long differs from one asking what it costs.
 // 76: French's "on" opens no restriction. 77: the words of work of
 // every department (lexicon/workplace.go). 78: "secouriste" is a first
-// aider.
-const ConfidenceModel = 78
+// aider. 79: what chat leaves out written back ("cmt", "qqn", "u",
+// "idk"; WrittenOut), "does anyone know" and "quelqu'un sait" before a
+// question word as only asking the room, chat's "ou" as "où".
+const ConfidenceModel = 79
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

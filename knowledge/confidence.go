@@ -138,7 +138,7 @@ func (b bag) failsInGeneral() bool {
 	return false
 }
 
-// courtesies are the words that greet, ask kindly or thank, and say
+// courtesies are the words that greet, ask kindly, apologise or thank, and say
 // nothing of what is asked: "Hi, how do I renew my badge? Thanks!" asks
 // what "How do I renew my badge?" asks. The index keeps them, and a
 // question is found by them as by any word, but they do not count in its
@@ -147,7 +147,7 @@ var courtesies = map[string]bool{
 	"hi": true, "hello": true, "hey": true, "please": true, "pls": true, "plz": true,
 	"thanks": true, "thank": true, "thx": true, "cheers": true, "regards": true,
 	"bonjour": true, "bonsoir": true, "salut": true, "coucou": true, "merci": true,
-	"svp": true, "stp": true, "cordialement": true,
+	"svp": true, "stp": true, "cordialement": true, "sorry": true, "désolé": true, "desole": true,
 }
 
 // fillers are the adverbs and prepositions the index keeps that say how a

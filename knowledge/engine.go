@@ -490,9 +490,10 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		askedText = titleText(q)
 		asked, askedTr = title, e.translate(askedText, title)
 	}
-	// The texts are read as the index reads them, with the apostrophes
-	// chat leaves out ("cant" negates, "wheres" asks where).
-	askedText = WithApostrophes(Truncate(askedText, MaxIndexedText))
+	// The texts are read as the index reads them, with what chat leaves
+	// out written back ("cant" negates, "wheres" asks where, "cmt" asks
+	// how).
+	askedText = WrittenOut(Truncate(askedText, MaxIndexedText))
 	asked = e.readAsMeant(askedText, asked)
 	askedWay, askedLang := polarityOf(askedText), DetectLang(askedText)
 	type judged struct {
@@ -540,7 +541,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		found = append(found, judged{past: past, best: best, score: h.Score})
 	}
 	for i := range found {
-		headline := WithApostrophes(Truncate(found[i].past.Headline(), MaxIndexedText))
+		headline := WrittenOut(Truncate(found[i].past.Headline(), MaxIndexedText))
 		found[i].headline, found[i].words = headline, e.readAsMeant(headline, e.Index.Words(headline))
 		// The old question's translations let a question asked in the
 		// other language be found in it word for word, as the new one's

@@ -402,7 +402,7 @@ func TestCleanTextRepairsAndKeeps(t *testing.T) {
 	}
 }
 
-func TestWithApostrophesWritesBackChatContractions(t *testing.T) {
+func TestWrittenOutWritesBackWhatChatLeavesOut(t *testing.T) {
 	for in, want := range map[string]string{
 		"wheres the expense policy??":   "where's the expense policy??",
 		"Dont know, cant log in":        "Don't know, can't log in",
@@ -413,9 +413,26 @@ func TestWithApostrophesWritesBackChatContractions(t *testing.T) {
 		"significant, important, ill":   "significant, important, ill",
 		"the id were well its":          "the id were well its",
 		"Arrivée à l'hôtel, whats next": "Arrivée à l'hôtel, what's next",
+		"cest quoi le code, jai oublié": "c'est quoi le code, j'ai oublié",
+		// Abbreviations, in small letters when they are short.
+		"cmt je pose mes congés stp":       "comment je pose mes congés stp",
+		"qqn sait où est le planning ?":    "quelqu'un sait où est le planning ?",
+		"how do u file expenses in concur": "how do you file expenses in concur",
+		"U and UR are letters, BTW is not": "U and UR are letters,  is not",
+		"help w/ jira, w/o admin rights":   "help with jira, without admin rights",
+		"w/out, w/old, w":                  "with out, with old, w",
+		"btw how do I reset Okta? idk":     " how do I reset Okta? ",
+		"jsp cmt activer ma carte":         " comment activer ma carte",
+		// Only in the language they are chat of.
+		"c quand le séminaire, pk pas demain ?": "c'est quand le séminaire, pourquoi pas demain ?",
+		"the pk column of the table":            "the pk column of the table",
+		"my DSL is growing, qq: on a mac":       "my DSL is growing, qq: on a mac",
+		"quick q: where is the C compiler":      "quick question: where is the C compiler",
+		"ca marche pas depuis la mise à jour":   "ça marche pas depuis la mise à jour",
+		"Le CA du trimestre est en baisse":      "Le CA du trimestre est en baisse",
 	} {
-		if got := knowledge.WithApostrophes(in); got != want {
-			t.Errorf("WithApostrophes(%q) = %q, want %q", in, got, want)
+		if got := knowledge.WrittenOut(in); got != want {
+			t.Errorf("WrittenOut(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

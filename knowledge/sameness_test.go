@@ -1852,6 +1852,29 @@ func TestInstantAnswerChatContractions(t *testing.T) {
 			"wheres the expense policy??": 0,
 			"why cant i log in to okta":   1,
 		},
+	}, {
+		name: "abbreviated",
+		history: []string{
+			"How do I renew my parking permit?",
+			"Comment on active la carte ticket restaurant ?",
+			"Où est le planning des astreintes ?",
+			"Why is my laptop so slow?",
+			"Pourquoi le VPN coupe tout le temps ?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"how do u renew ur parking permit, idk":            0,
+			"cmt on active la carte ticket restaurant stp":     1,
+			"qqn sait ou est le planning des astreintes ?":     2,
+			"pk le VPN coupe tt le temps ?":                    4,
+			"does anyone know where the canteen is? thx":       5,
+			"quelqu'un sait où est le planning des astreintes": 2,
+		},
+		near: []string{
+			"cmt on désactive la carte ticket restaurant ?",
+			"qqn sait ou est le planning des congés ?",
+		},
+		why: "it asks for another thing",
 	}})
 }
 
