@@ -151,8 +151,9 @@ const (
 // every department (lexicon/workplace.go). 78: "secouriste" is a first
 // aider. 79: what chat leaves out written back ("cmt", "qqn", "u",
 // "idk"; WrittenOut), "does anyone know" and "quelqu'un sait" before a
-// question word as only asking the room, chat's "ou" as "où".
-const ConfidenceModel = 79
+// question word as only asking the room, chat's "ou" as "où". 80:
+// French chat's "booker" books and its "updater" updates.
+const ConfidenceModel = 80
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

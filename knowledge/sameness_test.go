@@ -965,6 +965,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "the verb of getting is a noun there, another verb, or another way to get",
 		},
 		{
+			name: "conjugated from English",
+			history: []string{
+				"Comment réserver une salle de réunion au siège ?",
+				"Comment mettre à jour le fichier de suivi des congés ?",
+				"Comment annuler une salle de réunion au siège ?",
+				"Where is the canteen?",
+			},
+			same: map[string]int{
+				"Comment on booke une salle de réunion au siège ?": 0,
+				"Comment updater le fichier de suivi des congés ?": 1,
+			},
+			near: []string{
+				"Comment supprimer le fichier de suivi des congés ?",
+			},
+			why: "it asks to do another thing",
+		},
+		{
 			name: "opening the text",
 			history: []string{
 				"Books",
