@@ -1954,6 +1954,24 @@ func TestInstantAnswerFailing(t *testing.T) {
 			"My laptop stopped working",
 		},
 		why: "it fails otherwise, or does not fail",
+	}, {
+		name: "asked after the problem",
+		history: []string{
+			"Who do I contact if my badge stops working?",
+			"Qui contacter si l'imprimante ne marche plus ?",
+			"Who approves expense reports?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"my badge isnt working anymore, who should i reach out to": 0,
+			"My badge doesn't work, who do I contact?":                 0,
+			"l'imprimante a planté, je contacte qui ?":                 1,
+		},
+		near: []string{
+			"my laptop isnt working anymore, who should i reach out to",
+			"my badge isnt working anymore, when does the office open?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
