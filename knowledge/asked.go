@@ -332,7 +332,7 @@ func askedOf(text string) asked {
 	inverted := invertsSubject(text)
 	for words, i := range sentencesOf(text).all() {
 		found |= modalOf(words)
-		if slices.ContainsFunc(words, func(w string) bool { return failingWords[w] }) {
+		if len(failingIn(words)) > 0 {
 			found |= askFailing
 		}
 		if i < len(words) {
@@ -438,19 +438,70 @@ type sentence struct {
 	ask   int
 }
 
-// sentencesOf splits text into its sentences.
+// sentencesOf splits text into its sentences. Chat often asks after a
+// comma: "my badge isn't working, who should I contact?", "mon badge
+// marche plus, comment je fais ?". When a sentence does not open with a
+// question, its question word is the one that opens a clause after a
+// comma (opensQuestion); what the clause before says (a problem, a
+// condition) stays in the sentence, as it does in "Qui contacter si mon
+// badge ne marche plus ?".
 func sentencesOf(text string) sentences {
 	var found sentences
 	for s := range sentencesIn(text) {
 		words := phraseWords(s)
-		i := 0
-		for i < len(words) && askOpeners[words[i]] {
-			i++
+		ask := opening(words)
+		if !asksAt(words, ask) && strings.ContainsRune(s, ',') {
+			at := 0
+			for clause := range strings.SplitSeq(s, ",") {
+				clauseWords := phraseWords(clause)
+				if at > 0 && opensQuestion(clauseWords) {
+					ask = at + opening(clauseWords)
+					break
+				}
+				at += len(clauseWords)
+			}
 		}
-		found = append(found, sentence{words, i})
+		found = append(found, sentence{words, ask})
 	}
 	return found
 }
+
+// opening returns where the question word of words would stand: after
+// askOpeners.
+func opening(words []string) int {
+	i := 0
+	for i < len(words) && askOpeners[words[i]] {
+		i++
+	}
+	return i
+}
+
+// opensQuestion tells whether words, a clause after a comma, open with a
+// question: a question word, after askOpeners, that no relative pronoun
+// is spelt as, or one followed by an auxiliary or a subject ("who should
+// I", "where do we", "qui contacter", "où est"). "Which didn't help",
+// "who works in HR" and "où je travaille" describe what came before, and
+// "quand je me connecte, ça plante" says when.
+func opensQuestion(words []string) bool {
+	i := opening(words)
+	if !asksAt(words, i) {
+		return false
+	}
+	ph, _ := askPhraseAt(words, i)
+	if !relatives[ph.words[0]] || len(ph.words) > 1 {
+		return true
+	}
+	return i+1 < len(words) && askedOfAfterRelative[words[i+1]]
+}
+
+// relatives are the question words also spelt as relative pronouns or
+// conjunctions, and askedOfAfterRelative the words after which they ask.
+var (
+	relatives            = wordSet("who whom whose which where when what qui où ou quand que qu quel quelle quels quelles")
+	askedOfAfterRelative = wordSet(`
+		do does did can could should would will shall may might must is are was were am have has
+		est sont faut dois doit peut peux puis contacter appeler voir demander trouver aller faire`)
+)
 
 // all yields each sentence's words and where its question word would
 // stand.
@@ -723,7 +774,7 @@ func askedAt(words []string, i int, inverted bool) asked {
 		}
 	}
 	found := ph.asks | askOpen
-	if negated(words[i:]) {
+	if negated(words) {
 		found |= askNegated
 	}
 	return found
@@ -838,8 +889,11 @@ func failingIn(tokens []string) map[string]bool {
 // asks for a kind of answer and none the other asks for, a place and a
 // person asked alike; one asks whether one may and the other whether one
 // must; one asks how long and the other what it costs; or both open with
-// a question word and one is negated, the other not, unless either asks
-// why and the one not negated says a failure (a problem said two ways).
+// a question word and one is negated, the other not, unless the one not
+// negated says a failure (a problem said two ways: "Why doesn't the VPN
+// connect?" and "Why does the VPN fail to connect?", "Mon badge ne
+// marche plus, je contacte qui ?" and "My badge stopped working, who do
+// I contact?").
 func (a asked) differs(b asked) bool {
 	ka, kb := a&askKinds, b&askKinds
 	if ka != 0 && kb != 0 && ka&kb == 0 && ka|kb != askPerson|askPlace {
@@ -854,12 +908,9 @@ func (a asked) differs(b asked) bool {
 	if a&b&askOpen == 0 || (a^b)&askNegated == 0 {
 		return false
 	}
-	if (a|b)&askReason == 0 {
-		return true
-	}
 	plain := a
 	if a&askNegated != 0 {
 		plain = b
 	}
-	return a&b&askReason != 0 && plain&askFailing == 0
+	return plain&askFailing == 0
 }

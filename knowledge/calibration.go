@@ -151,8 +151,12 @@ const (
 // every department (lexicon/workplace.go). 78: "secouriste" is a first
 // aider. 79: what chat leaves out written back ("cmt", "qqn", "u",
 // "idk"; WrittenOut), "does anyone know" and "quelqu'un sait" before a
-// question word as only asking the room, chat's "ou" as "où".
-const ConfidenceModel = 79
+// question word as only asking the room, chat's "ou" as "où". 80:
+// French chat's "booker" books and its "updater" updates. 81: a
+// question asked after a comma ("my badge isn't working, who should I
+// contact?") read as a question; "stopped working" says a failure; a
+// negated question and one saying the failure agree whatever they ask.
+const ConfidenceModel = 81
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -965,6 +965,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "the verb of getting is a noun there, another verb, or another way to get",
 		},
 		{
+			name: "conjugated from English",
+			history: []string{
+				"Comment réserver une salle de réunion au siège ?",
+				"Comment mettre à jour le fichier de suivi des congés ?",
+				"Comment annuler une salle de réunion au siège ?",
+				"Where is the canteen?",
+			},
+			same: map[string]int{
+				"Comment on booke une salle de réunion au siège ?": 0,
+				"Comment updater le fichier de suivi des congés ?": 1,
+			},
+			near: []string{
+				"Comment supprimer le fichier de suivi des congés ?",
+			},
+			why: "it asks to do another thing",
+		},
+		{
 			name: "opening the text",
 			history: []string{
 				"Books",
@@ -1937,6 +1954,24 @@ func TestInstantAnswerFailing(t *testing.T) {
 			"My laptop stopped working",
 		},
 		why: "it fails otherwise, or does not fail",
+	}, {
+		name: "asked after the problem",
+		history: []string{
+			"Who do I contact if my badge stops working?",
+			"Qui contacter si l'imprimante ne marche plus ?",
+			"Who approves expense reports?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"my badge isnt working anymore, who should i reach out to": 0,
+			"My badge doesn't work, who do I contact?":                 0,
+			"l'imprimante a planté, je contacte qui ?":                 1,
+		},
+		near: []string{
+			"my laptop isnt working anymore, who should i reach out to",
+			"my badge isnt working anymore, when does the office open?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 

@@ -60,7 +60,10 @@ import "strings"
 // give me admin rights?" asks what "How do I get admin rights?" asks; and
 // so is being entitled to it: "On a droit à combien de jours de RTT ?"
 // asks what "How many RTT days do we get?" asks, "Am I eligible for…?"
-// what "Can I get…?" asks.
+// what "Can I get…?" asks. French chat conjugates English verbs as its
+// own: "booker une salle" is "réserver une salle", "j'ai updaté le
+// fichier" "j'ai mis à jour le fichier"; their French forms ask what the
+// verbs they come from ask.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
 // submitting, of updating, of launching, of creating and of managing,
@@ -86,7 +89,8 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			book books booking booked
 			reserve reserves reserving reserved
 			réserver réserve réserves réservons réservez réservent réservé réservée réservés réservées
-			poser pose poses posons posez posent posé posée posés posées`,
+			poser pose poses posons posez posent posé posée posés posées
+			booker booke bookes bookons bookez bookent booké bookée bookés bookées`,
 		claiming: `
 			claim claims claiming claimed
 			expense expensing expensed`,
@@ -122,7 +126,8 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 		updating: `
 			update updates updating updated
 			upgrade upgrades upgrading upgraded
-			bump bumps bumping bumped`,
+			bump bumps bumping bumped
+			updater updaté updatée updatés updatées upgrader upgradé upgradée upgradés upgradées`,
 		creating: `
 			create creates creating created
 			generate generates generating generated
