@@ -1878,6 +1878,8 @@ func TestInstantAnswerChatContractions(t *testing.T) {
 			"Why is my laptop so slow?",
 			"Pourquoi le VPN coupe tout le temps ?",
 			"Where is the canteen?",
+			"Comment poser des congés payés dans Lucca ?",
+			"Qui contacter pour le support de Jira ?",
 		},
 		same: map[string]int{
 			"how do u renew ur parking permit, idk":            0,
@@ -1886,6 +1888,8 @@ func TestInstantAnswerChatContractions(t *testing.T) {
 			"pk le VPN coupe tt le temps ?":                    4,
 			"does anyone know where the canteen is? thx":       5,
 			"quelqu'un sait où est le planning des astreintes": 2,
+			"cmt je pose mes cp sur lucca":                     6,
+			"qui contacter pr le support de jira":              7,
 		},
 		near: []string{
 			"cmt on désactive la carte ticket restaurant ?",
