@@ -158,8 +158,10 @@ const (
 // negated question and one saying the failure agree whatever they ask.
 // 82: chat's "pr" read as "pour" and "cp" as "congés payés" beside the
 // words they go with; "yr", "pw", the typos of little words ("teh") and
-// the "nah" of "or nah".
-const ConfidenceModel = 82
+// the "nah" of "or nah". 83: "lives", "located", "stored" and "se trouve"
+// in a question asking where, the "someone" of "can someone help?" and
+// "aider" say nothing of what is asked.
+const ConfidenceModel = 83
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

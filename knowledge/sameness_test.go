@@ -1527,6 +1527,9 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 		{"Comment ajouter un utilisateur dans Jenkins ?", "Comment supprimer un utilisateur dans Jenkins ?", ""},
 		{"Quelle est la date limite pour rendre les feuilles de temps ?", "Quelle est la date limite pour rendre les notes de frais ?", "Jusqu'à quand peut-on rendre les feuilles de temps ?"},
 		{"Peut-on travailler à distance depuis un autre pays ?", "Peut-on travailler à distance depuis une autre ville ?", ""},
+		{"Where is the on-call schedule for the platform team?", "Where is the on-call schedule for the security team?", "Where does the on-call schedule for the platform team live?"},
+		{"Where are the spare laptops stored?", "Where are the spare monitors stored?", "Where are the spare laptops located?"},
+		{"Comment activer ma carte Swile ?", "Comment désactiver ma carte Swile ?", "Comment activer ma carte Swile, quelqu'un peut m'aider ?"},
 	}
 	for _, p := range probes {
 		texts = append(texts, p.past)
