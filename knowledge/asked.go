@@ -586,6 +586,17 @@ func askingWords(ss sentences) map[string]bool {
 				}
 			}
 		}
+		// "Can someone help?" and "Quelqu'un peut m'aider ?" call for
+		// help: the someone they call is not what the question is about.
+		for j := range words {
+			if n := roomAt(words, j); n > 0 && callsForHelp(words[j+n:]) {
+				if n == 2 {
+					found = addTo(found, "quelqu'un")
+				} else {
+					found = addTo(found, words[j])
+				}
+			}
+		}
 		// "Are we supposed to…?" asks what "do we have to…?" and
 		// "doit-on… ?" ask, whose modals the analysis drops.
 		for i := 0; i+1 < len(words); i++ {
@@ -599,6 +610,37 @@ func askingWords(ss sentences) map[string]bool {
 
 // whoKnows are the words of askOpeners that ask who knows.
 var whoKnows = wordSet("anyone anybody someone somebody know knows tell sait sais savez dire")
+
+// roomAt returns how many words of words, from i, say "someone": one
+// ("anyone"), two ("quelqu un", as phraseWords splits it), or none.
+func roomAt(words []string, i int) int {
+	switch {
+	case words[i] == "quelqu" && i+1 < len(words) && words[i+1] == "un":
+		return 2
+	case whoKnows[words[i]] && !knowing[words[i]]:
+		return 1
+	}
+	return 0
+}
+
+// callsForHelp tells whether words, after "someone", call for help: a
+// modal or a pronoun, then "help" or "aider".
+func callsForHelp(words []string) bool {
+	for _, w := range words {
+		switch {
+		case w == "help" || w == "aider":
+			return true
+		case !helpLeadIns[w]:
+			return false
+		}
+	}
+	return false
+}
+
+var (
+	knowing     = wordSet("know knows tell sait sais savez dire")
+	helpLeadIns = wordSet("can could would please peut pourrait pourriez m me moi nous us")
+)
 
 // asksAt tells whether words hold a question word or phrase at i.
 func asksAt(words []string, i int) bool {
@@ -670,10 +712,11 @@ func durationVerb(words []string) string {
 }
 
 // happeningWords returns the words of a sentence asking when or where
-// something is that only say it happens: "Quand a lieu la prochaine
-// réunion générale ?" asks what "When is the next all-hands?" asks, and
-// "take place", "be held", "avoir lieu", "se tenir" and "se dérouler" say
-// nothing "is" does not.
+// something is that only say it happens, or where it is kept: "Quand a
+// lieu la prochaine réunion générale ?" asks what "When is the next
+// all-hands?" asks, and "take place", "be held", "avoir lieu", "se tenir"
+// and "se dérouler" say nothing "is" does not; nor do the "lives" of
+// "where the on-call rota lives", "located", "stored" and "se trouve".
 func happeningWords(words []string) []string {
 	if !slices.ContainsFunc(words, func(w string) bool { return askedWhenOrWhere[w] }) {
 		return nil
@@ -689,7 +732,7 @@ func happeningWords(words []string) []string {
 	return found
 }
 
-var askedWhenOrWhere = wordSet("when where quand où")
+var askedWhenOrWhere = wordSet("when where quand où ou")
 
 // happeningPhrases are the phrases saying that something happens, by
 // their first word, as phraseWords splits them, without accents.
@@ -700,6 +743,8 @@ var happeningPhrases = func() map[string][][]string {
 		"held", // "is held", "will be held"
 		"a lieu", "ont lieu", "aura lieu", "auront lieu", "avoir lieu",
 		"se tient", "se tiennent", "se tiendra", "se déroule", "se déroulent", "se déroulera",
+		"live", "lives", "located", "stored", "kept",
+		"se trouve", "se trouvent", "situé", "située", "situés", "situées",
 	} {
 		words := strings.Fields(FoldAccents(ph))
 		m[words[0]] = append(m[words[0]], words)

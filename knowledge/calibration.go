@@ -156,7 +156,12 @@ const (
 // question asked after a comma ("my badge isn't working, who should I
 // contact?") read as a question; "stopped working" says a failure; a
 // negated question and one saying the failure agree whatever they ask.
-const ConfidenceModel = 81
+// 82: chat's "pr" read as "pour" and "cp" as "congés payés" beside the
+// words they go with; "yr", "pw", the typos of little words ("teh") and
+// the "nah" of "or nah". 83: "lives", "located", "stored" and "se trouve"
+// in a question asking where, the "someone" of "can someone help?" and
+// "aider" say nothing of what is asked.
+const ConfidenceModel = 83
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

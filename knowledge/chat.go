@@ -26,8 +26,9 @@ import (
 // one, "pk" is "pourquoi" in French and a primary key in English.
 func WrittenOut(s string) string {
 	var b strings.Builder
-	last := 0  // the end of what s gave b so far
-	lang := "" // the language of s, once a form read in one asks
+	last := 0      // the end of what s gave b so far
+	lang := ""     // the language of s, once a form read in one asks
+	previous := "" // the word before, as written
 	for start := 0; start < len(s); {
 		r, size := utf8.DecodeRuneInString(s[start:])
 		if !unicode.IsLetter(r) {
@@ -44,6 +45,11 @@ func WrittenOut(s string) string {
 		}
 		word := s[start:end]
 		form, ok := chatFormOf(word)
+		if ok && form.after != nil && !form.after[strings.ToLower(previous)] ||
+			ok && form.before != nil && !form.before[strings.ToLower(wordAfter(s, end))] {
+			ok = false
+		}
+		previous = word
 		// A form is chat only as a word of its own: "-c" is a command's
 		// option, not "c'est", and "force2bsr" no "bonsoir". A letter
 		// alone only between spaces.
@@ -119,6 +125,20 @@ const (
 	closesWord = ".,;:!?)]}\"'»”’…*"
 )
 
+// wordAfter returns the word after s[:end], past the spaces between; ""
+// when a mark comes first.
+func wordAfter(s string, end int) string {
+	start := strings.IndexFunc(s[end:], func(r rune) bool { return !unicode.IsSpace(r) })
+	if start < 0 {
+		return ""
+	}
+	start += end
+	if n := strings.IndexFunc(s[start:], func(r rune) bool { return !unicode.IsLetter(r) }); n >= 0 {
+		return s[start : start+n]
+	}
+	return s[start:]
+}
+
 // startsWord tells whether s opens with a letter.
 func startsWord(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
@@ -135,6 +155,9 @@ type chatForm struct {
 	lang string
 	// slash is set for the "w" of "w/" and "w/o", read only before one.
 	slash bool
+	// after and before, when set, are the words the form is read only
+	// after or only before, in small letters.
+	after, before map[string]bool
 }
 
 // chatFormOf returns what word stands for, if chat writes it so. It is
@@ -187,17 +210,29 @@ var chatForms = func() map[string]chatForm {
 			}
 		}
 	}
+	// "pr" is "pour" before what "pour" introduces ("pr le helpdesk",
+	// "pr avoir"), where a pull request is never written; "cp" are
+	// "congés payés" after a plural's article or possessive ("mes cp",
+	// "poser des cp"), where the command that copies is not.
+	m["pr"] = chatForm{full: "pour", lang: "fr", before: wordSet(`
+		le la les l un une des du au aux mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs
+		ce cet cette ces ca ça moi toi lui nous vous eux elle elles qui quoi quand combien
+		avoir faire être etre savoir voir aller demander trouver`)}
+	m["cp"] = chatForm{full: "congés payés", lang: "fr", after: wordSet("mes des les ses nos vos tes leurs de")}
 	add("en", map[string]string{
 		"you": "u", "your": "ur", "please": "pls plz plse", "thanks": "thx thnx tnx", "thank you": "ty",
 		"something": "smth sth smthg smthng", "somebody": "sb", "about": "abt",
-		"because": "cuz coz bcuz bcoz becuz", "through": "thru", "though": "tho",
+		"because": "cuz coz bcuz bcoz becuz becuase becasue", "through": "thru", "though": "tho",
 		"want to": "wanna", "going to": "gonna", "got to": "gotta", "let me": "lemme", "give me": "gimme",
 		"tomorrow": "tmrw tmr tmrrw tmw", "should": "shud", "would": "wud", "could": "cud",
-		"question": "q",
+		"question": "q", "year": "yr", "years": "yrs", "password": "pw",
+		// The typos of little words, which no misspelling of a word of
+		// meaning can read: they are no word the history weighs.
+		"the": "teh hte", "and": "adn", "that": "taht", "what": "waht",
 		// Asides: "I don't know", "by the way", "to be honest", "in my
 		// opinion", "for your information", "thanks in advance", "as soon
-		// as possible".
-		"": "idk btw tbh imo imho afaik fyi iirc tia asap lol",
+		// as possible", the "nah" of "or nah".
+		"": "idk btw tbh imo imho afaik fyi iirc tia asap lol nah",
 	})
 	// French chat's forms are read in French only: "DSL" is a
 	// domain-specific language in English, not "désolé", "qq" a quick

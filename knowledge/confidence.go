@@ -156,10 +156,10 @@ var courtesies = map[string]bool{
 // crashing?" what "Why is Outlook crashing?" asks. Like courtesies, they
 // do not count in a question's meaning: in a young history, "onto" was as
 // rare as "rebase". So are the words that ask for help or hedge ("locked
-// out of okta, help?", "I think I clicked a phishing link"), which say
-// that the asker needs an answer, not which, and the adverbs of habit
-// ("usually", "normalement"), which ask what is done, as the question
-// without them does. "Whole" and "entire" say
+// out of okta, help?", "I think I clicked a phishing link", "qqn peut
+// m'aider ?"), which say that the asker needs an answer, not which, and
+// the adverbs of habit ("usually", "normalement"), which ask what is
+// done, as the question without them does. "Whole" and "entire" say
 // "all", which the analysis drops, as it drops the "toute" of "toute
 // l'équipe". Words that restrict ("within", "since", "until"), negate
 // ("nothing", "nobody") or say when ("now": "Are you having a fever now?"
@@ -167,7 +167,7 @@ var courtesies = map[string]bool{
 var fillers = wordSet(`
 	onto upon towards toward unto also just even still already really actually quite rather
 	somehow anyway anyways basically however though although hence thus therefore maybe perhaps
-	yet currently simply help think guess suppose anymore whole entire via
+	yet currently simply help think guess suppose anymore whole entire via aider
 	usually typically normally generally
 	déjà deja vraiment juste actuellement simplement toujours sinon pourtant cependant bref voilà
 	voila également egalement plutôt plutot franchement

@@ -423,6 +423,11 @@ func TestWrittenOutWritesBackWhatChatLeavesOut(t *testing.T) {
 		"w/out, w/old, w":                  "with out, with old, w",
 		"btw how do I reset Okta? idk":     " how do I reset Okta? ",
 		"jsp cmt activer ma carte":         " comment activer ma carte",
+		// Some only beside the words they go with.
+		"cmt on ouvre un ticket pr le helpdesk": "comment on ouvre un ticket pour le helpdesk",
+		"qui peut merger ma pr, elle est prête": "qui peut merger ma pr, elle est prête",
+		"je pose mes cp sur lucca, fais un cp":  "je pose mes congés payés sur lucca, fais un cp",
+		"whats teh guest wifi pw? me or nah":    "what's the guest wifi password? me or ",
 		// Only in the language they are chat of.
 		"c quand le séminaire, pk pas demain ?": "c'est quand le séminaire, pourquoi pas demain ?",
 		"the pk column of the table":            "the pk column of the table",

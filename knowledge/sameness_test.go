@@ -1527,6 +1527,9 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 		{"Comment ajouter un utilisateur dans Jenkins ?", "Comment supprimer un utilisateur dans Jenkins ?", ""},
 		{"Quelle est la date limite pour rendre les feuilles de temps ?", "Quelle est la date limite pour rendre les notes de frais ?", "Jusqu'à quand peut-on rendre les feuilles de temps ?"},
 		{"Peut-on travailler à distance depuis un autre pays ?", "Peut-on travailler à distance depuis une autre ville ?", ""},
+		{"Where is the on-call schedule for the platform team?", "Where is the on-call schedule for the security team?", "Where does the on-call schedule for the platform team live?"},
+		{"Where are the spare laptops stored?", "Where are the spare monitors stored?", "Where are the spare laptops located?"},
+		{"Comment activer ma carte Swile ?", "Comment désactiver ma carte Swile ?", "Comment activer ma carte Swile, quelqu'un peut m'aider ?"},
 	}
 	for _, p := range probes {
 		texts = append(texts, p.past)
@@ -1878,6 +1881,8 @@ func TestInstantAnswerChatContractions(t *testing.T) {
 			"Why is my laptop so slow?",
 			"Pourquoi le VPN coupe tout le temps ?",
 			"Where is the canteen?",
+			"Comment poser des congés payés dans Lucca ?",
+			"Qui contacter pour le support de Jira ?",
 		},
 		same: map[string]int{
 			"how do u renew ur parking permit, idk":            0,
@@ -1886,6 +1891,8 @@ func TestInstantAnswerChatContractions(t *testing.T) {
 			"pk le VPN coupe tt le temps ?":                    4,
 			"does anyone know where the canteen is? thx":       5,
 			"quelqu'un sait où est le planning des astreintes": 2,
+			"cmt je pose mes cp sur lucca":                     6,
+			"qui contacter pr le support de jira":              7,
 		},
 		near: []string{
 			"cmt on désactive la carte ticket restaurant ?",
