@@ -160,8 +160,13 @@ const (
 // words they go with; "yr", "pw", the typos of little words ("teh") and
 // the "nah" of "or nah". 83: "lives", "located", "stored" and "se trouve"
 // in a question asking where, the "someone" of "can someone help?" and
-// "aider" say nothing of what is asked.
-const ConfidenceModel = 83
+// "aider" say nothing of what is asked. 84: "taxi" and "cab", "rota" and
+// "roster", "annually" and "yearly" are said alike. 85: the verb a
+// question asks how to do, added where the other asks how to do nothing
+// ("How do I reset the wifi password?" against "What is the wifi
+// password?"), counts as a word swapped; "how often" asks no way of
+// doing.
+const ConfidenceModel = 85
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -19,11 +19,13 @@ import (
 // fillers do.
 //
 // Only the forms no word is spelt as are read ("ill", "id", "were",
-// "well", "its" are words, and "pr" is a pull request as often as it is
-// "pour"), a form of one or two letters only in small letters ("U" is no
-// "you", "CA" a turnover), and a few only in the language they are chat
-// of: "dont" is "don't" in an English text and "dont" (whose) in a French
-// one, "pk" is "pourquoi" in French and a primary key in English.
+// "well", "its" are words), each only as a word of its own, a form of one
+// or two letters only in small letters ("U" is no "you", "CA" a
+// turnover), a few only in the language they are chat of ("dont" is
+// "don't" in an English text and "dont" (whose) in a French one, "pk" is
+// "pourquoi" in French and a primary key in English), and two only beside
+// the words they go with ("pr" is "pour" before an article, a pull
+// request elsewhere).
 func WrittenOut(s string) string {
 	var b strings.Builder
 	last := 0      // the end of what s gave b so far
@@ -77,6 +79,7 @@ func WrittenOut(s string) string {
 				ok = false
 			}
 		}
+		// A word before an apostrophe is written out already ("c'est").
 		// A contraction keeps the word as written, its capitals with it.
 		if ok && (end == len(s) || s[end] != '\'') {
 			if b.Len() == 0 {

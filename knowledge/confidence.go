@@ -119,6 +119,9 @@ type bag struct {
 	// failing are its words that say something fails, each with
 	// whether it says only that (failingIn).
 	failing map[string]bool
+	// actions are the verbs its questions asking how ask how to do
+	// (statesAndActions).
+	actions map[string]bool
 }
 
 // saysFailing tells whether word is one of b's that say something fails.
@@ -368,6 +371,18 @@ const addedWordShare = 0.3
 // template?" asks, and "Where can I see my payslips?" what "Where are my
 // payslips?" asks.
 
+// asksToDo tells whether word is the verb b's question asks how to do
+// ("How do I reset…?", "Comment réinitialiser… ?"), not a participle
+// ("Comment s'est passé le voyage ?" asks how it went).
+func (b bag) asksToDo(word string) bool {
+	for _, done := range []string{"é", "ée", "és", "ées"} {
+		if strings.HasSuffix(word, done) {
+			return false
+		}
+	}
+	return b.actions[FoldAccents(word)]
+}
+
 // compare measures how much of asked's meaning is in old and the other
 // way round. Each word counts once, however often it is written.
 func compare(asked, old bag) sameness {
@@ -436,7 +451,7 @@ func compare(asked, old bag) sameness {
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
-			if f == 0 && inSaysNone && from.senses[w.Text] > viewing {
+			if f == 0 && inSaysNone && (from.senses[w.Text] > viewing || from.senses[w.Text] == noSense && from.asksToDo(w.Text) && len(in.actions) == 0) {
 				verbs += from.weights[i]
 			}
 		}

@@ -1996,8 +1996,12 @@ func TestInstantAnswerSaidAlike(t *testing.T) {
 			"Who is the account manager for this customer?",
 			"What is the remote work policy?",
 			"How much does the gym membership cost?",
+			"Can I expense a taxi home after working late?",
+			"Is the holiday calendar updated yearly?",
 		},
 		same: map[string]int{
+			"Can I expense a cab home after working late?":         6,
+			"Is the holiday calendar updated annually?":            7,
 			"What is the hotel cap in Paris?":                      0,
 			"What is the maximum for hotels in Paris?":             0,
 			"How do I get a reimbursement for a cancelled flight?": 1,
@@ -2118,5 +2122,20 @@ func TestInstantAnswerAddedVerb(t *testing.T) {
 			"Qui valide les notes de frais ?",
 		},
 		why: "it asks for a person who approves, not how to file one",
+	}, {
+		name: "asked how to do",
+		history: []string{
+			"What is the guest wifi password?",
+			"Quel est le mot de passe du wifi invités ?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"What's the password of the guest wifi?": 0,
+		},
+		near: []string{
+			"How do I reset the guest wifi password?",
+			"Comment on réinitialise le mot de passe du wifi invités ?",
+		},
+		why: "it asks how to change the password, not what it is",
 	}})
 }

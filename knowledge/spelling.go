@@ -81,7 +81,8 @@ var saidAlike = func() map[string][]string {
 		salary wage, fix repair, issue problem, quit resign, photo picture,
 		policy rule guideline, customer client, supplier vendor, hire recruit,
 		contractor freelancer, intern trainee, price cost, guide tutorial instruction,
-		allowed permitted, yearly annual, sick ill, swap trade, transfer move, spot space,
+		allowed permitted, yearly annual annually, sick ill, swap trade, transfer move, spot space,
+		taxi cab, rota roster,
 		undo revert, mandatory compulsory obligatory,
 		marche fonctionne, marchent fonctionnent, marcher fonctionner`, ",") {
 		words := strings.Fields(group)

@@ -53,7 +53,9 @@ func statesAndActions(text string) (states, actions map[string]bool) {
 			for j < len(words) && leadsToAVerb[words[j]] {
 				j++
 			}
-			if j < len(words) {
+			// "How often", "how long" and "how many" ask no way of
+			// doing; English asks one with an auxiliary or "to" between.
+			if j < len(words) && (j > i+1 || words[i] == "comment") {
 				actions = addTo(actions, words[j])
 			}
 			continue
