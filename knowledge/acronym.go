@@ -54,7 +54,6 @@ func (b bag) withText(text string) bag {
 	b.grammatical = grammaticalWords(sentences)
 	b.names = namesIn(text)
 	b.failing = failingIn(tokens)
-	_, b.actions = statesAndActions(text)
 	b.acronyms = make(map[int][]rune)
 	shouting := inCapitals(text)
 	for i, w := range b.words {

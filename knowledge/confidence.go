@@ -120,7 +120,7 @@ type bag struct {
 	// whether it says only that (failingIn).
 	failing map[string]bool
 	// actions are the verbs its questions asking how ask how to do
-	// (statesAndActions).
+	// (statesAndActions), as its text's polarity read them.
 	actions map[string]bool
 }
 

@@ -591,6 +591,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	}
 	vocab := newVocabulary(stats, e.Lexicon)
 	askedBag, askedFullBag := newBag(asked, vocab, askedTr).withText(askedText), newBag(askedFull, vocab, askedFullTr)
+	askedBag.actions = askedWay.actions
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
 	var askedAcross bag
@@ -599,6 +600,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	matches := make([]Match, len(found))
 	for i, j := range found {
 		a, old := askedBag, newBag(j.words, vocab, j.translations).withText(j.headline)
+		old.actions = j.way.actions
 		if j.across && e.Lexicon != nil {
 			if askedAcross.translated == nil {
 				askedAcross = askedBag.withTranslations(e.Lexicon.TranslateWords(askedText, asked))
