@@ -491,14 +491,14 @@ func opensQuestion(words []string) bool {
 	if !relatives[ph.words[0]] || len(ph.words) > 1 {
 		return true
 	}
-	return i+1 < len(words) && askedOfAfterRelative[words[i+1]]
+	return i+1 < len(words) && askingAfterRelative[words[i+1]]
 }
 
 // relatives are the question words also spelt as relative pronouns or
-// conjunctions, and askedOfAfterRelative the words after which they ask.
+// conjunctions, and askingAfterRelative the words after which they ask.
 var (
-	relatives            = wordSet("who whom whose which where when what qui où ou quand que qu quel quelle quels quelles")
-	askedOfAfterRelative = wordSet(`
+	relatives           = wordSet("who whom whose which where when what qui où ou quand que qu quel quelle quels quelles")
+	askingAfterRelative = wordSet(`
 		do does did can could should would will shall may might must is are was were am have has
 		est sont faut dois doit peut peux puis contacter appeler voir demander trouver aller faire`)
 )
@@ -573,12 +573,12 @@ func askingWords(ss sentences) map[string]bool {
 		}
 		// "Does anyone know where the template is?" and "Quelqu'un
 		// sait où est le template ?" ask what "Where is the template?"
-		// asks: before a question word, the words that ask who knows
-		// say only that the room is asked. Before anything else they
+		// asks: among the openers before a question word, the words
+		// that ask who knows say only that the room is asked. Before anything else they
 		// may ask for a person ("Does anyone know Terraform?").
 		if asksAt(words, ask) {
-			for j, w := range words[:ask] {
-				switch {
+			for j := ask - 1; j >= 0 && askOpeners[words[j]]; j-- {
+				switch w := words[j]; {
 				case w == "quelqu" && j+1 < ask && words[j+1] == "un":
 					found = addTo(found, "quelqu'un")
 				case whoKnows[w]:

@@ -451,7 +451,7 @@ func compare(asked, old bag) sameness {
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
-			if f == 0 && inSaysNone && (from.senses[w.Text] > viewing || from.senses[w.Text] == noSense && from.asksToDo(w.Text) && len(in.actions) == 0) {
+			if f == 0 && inSaysNone && (from.senses[w.Text] > viewing || len(in.actions) == 0 && from.senses[w.Text] == noSense && from.asksToDo(w.Text)) {
 				verbs += from.weights[i]
 			}
 		}
