@@ -574,27 +574,23 @@ func askingWords(ss sentences) map[string]bool {
 		// "Does anyone know where the template is?" and "Quelqu'un
 		// sait où est le template ?" ask what "Where is the template?"
 		// asks: among the openers before a question word, the words
-		// that ask who knows say only that the room is asked. Before anything else they
-		// may ask for a person ("Does anyone know Terraform?").
+		// that ask who knows say only that the room is asked. Before
+		// anything else they may ask for a person ("Does anyone know
+		// Terraform?").
 		if asksAt(words, ask) {
 			for j := ask - 1; j >= 0 && askOpeners[words[j]]; j-- {
-				switch w := words[j]; {
-				case w == "quelqu" && j+1 < ask && words[j+1] == "un":
-					found = addTo(found, "quelqu'un")
-				case whoKnows[w]:
-					found = addTo(found, w)
+				if who, n := someoneAt(words, j); n > 0 {
+					found = addTo(found, who)
+				} else if knowing[words[j]] {
+					found = addTo(found, words[j])
 				}
 			}
 		}
 		// "Can someone help?" and "Quelqu'un peut m'aider ?" call for
 		// help: the someone they call is not what the question is about.
 		for j := range words {
-			if n := roomAt(words, j); n > 0 && callsForHelp(words[j+n:]) {
-				if n == 2 {
-					found = addTo(found, "quelqu'un")
-				} else {
-					found = addTo(found, words[j])
-				}
+			if who, n := someoneAt(words, j); n > 0 && callsForHelp(words[j+n:]) {
+				found = addTo(found, who)
 			}
 		}
 		// "Are we supposed to…?" asks what "do we have to…?" and
@@ -608,19 +604,17 @@ func askingWords(ss sentences) map[string]bool {
 	return found
 }
 
-// whoKnows are the words of askOpeners that ask who knows.
-var whoKnows = wordSet("anyone anybody someone somebody know knows tell sait sais savez dire")
-
-// roomAt returns how many words of words, from i, say "someone": one
-// ("anyone"), two ("quelqu un", as phraseWords splits it), or none.
-func roomAt(words []string, i int) int {
+// someoneAt returns the word for "someone" words hold at i, as the
+// analysis writes it, and how many of words it takes: one ("anyone"), two
+// ("quelqu un", as phraseWords splits "quelqu'un"), or none.
+func someoneAt(words []string, i int) (string, int) {
 	switch {
 	case words[i] == "quelqu" && i+1 < len(words) && words[i+1] == "un":
-		return 2
-	case whoKnows[words[i]] && !knowing[words[i]]:
-		return 1
+		return "quelqu'un", 2
+	case someone[words[i]]:
+		return words[i], 1
 	}
-	return 0
+	return "", 0
 }
 
 // callsForHelp tells whether words, after "someone", call for help: a
@@ -637,7 +631,10 @@ func callsForHelp(words []string) bool {
 	return false
 }
 
+// someone and knowing are the words of askOpeners that ask who knows,
+// and helpLeadIns those between "someone" and "help".
 var (
+	someone     = wordSet("anyone anybody someone somebody")
 	knowing     = wordSet("know knows tell sait sais savez dire")
 	helpLeadIns = wordSet("can could would please peut pourrait pourriez m me moi nous us")
 )
@@ -692,12 +689,12 @@ var (
 )
 
 // durationVerb returns the verb of a sentence asking how long something
-// takes (quantityOf) that only says it takes time: "take" in "How long does legal
-// take to review a contract?", "met" in "Le juridique met combien de
-// temps pour relire un contrat ?", "faut" in "Il faut combien de temps
-// pour… ?". English and French each say the duration with a verb the
-// other lacks, which counted as a word of meaning each missed. The first
-// such verb only, and not an infinitive: "Combien de temps je peux
+// takes (quantityOf) that only says it takes time: "take" in "How long
+// does legal take to review a contract?", "met" in "Le juridique met
+// combien de temps pour relire un contrat ?", "faut" in "Il faut combien
+// de temps pour… ?". English and French each say the duration with a verb
+// the other lacks, which counted as a word of meaning each missed. The
+// first such verb only, and not an infinitive: "Combien de temps je peux
 // prendre ?" asks how long one may take off, the verb's own sense.
 func durationVerb(words []string) string {
 	if quantityOf(words)&askDuration == 0 {

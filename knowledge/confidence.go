@@ -141,9 +141,9 @@ func (b bag) failsInGeneral() bool {
 	return false
 }
 
-// courtesies are the words that greet, ask kindly, apologise or thank, and say
-// nothing of what is asked: "Hi, how do I renew my badge? Thanks!" asks
-// what "How do I renew my badge?" asks. The index keeps them, and a
+// courtesies are the words that greet, ask kindly, apologise or thank, and
+// say nothing of what is asked: "Hi, how do I renew my badge? Thanks!"
+// asks what "How do I renew my badge?" asks. The index keeps them, and a
 // question is found by them as by any word, but they do not count in its
 // meaning: in a young history, "please" was as rare as "badge".
 var courtesies = map[string]bool{
