@@ -1256,6 +1256,24 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			},
 			why: "it does another thing",
 		},
+		{
+			name: "changing",
+			history: []string{
+				"How do I update my bank details in Workday?",
+				"Comment modifier mon RIB dans Payfit ?",
+				"Where can I see my payslips in Workday?",
+			},
+			same: map[string]int{
+				"How do I change my bank details in Workday?": 0,
+				"How can I edit my bank details in Workday?":  0,
+				"cmt je change mon rib sur payfit":            1,
+			},
+			near: []string{
+				"Where can I see my bank details in Workday?",
+				"Comment supprimer mon RIB dans Payfit ?",
+			},
+			why: "it does another thing",
+		},
 	})
 }
 
