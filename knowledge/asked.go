@@ -466,6 +466,92 @@ func sentencesOf(text string) sentences {
 	return found
 }
 
+// A chat message often tells its situation before it asks, or after:
+// "J'ai un atelier avec 8 personnes jeudi au bureau de Paris. Comment je
+// réserve une salle de réunion ?", "Can I bring my dog to the office? He
+// hates being alone at home." What it asks is in the sentence that asks;
+// the others say why. Read whole, every rare word of the situation
+// ("atelier", "jeudi") was a word of meaning the old question lacked, and
+// the message was no longer the same question as "How do I book a
+// meeting room in the Paris office?" (0.04).
+
+// askingSentences returns the sentences of text that ask, when it has
+// others that only tell and none of them refers back to those
+// (refersBack): the sentences ending in a question mark, or, when none
+// does, those that open with a question or ask with their last word. A
+// full stop ends a sentence only before a space and after no
+// abbreviation, so that "api.example.com", "m5.large" and "Mt. Fuji" stay
+// whole.
+func askingSentences(text string) (string, bool) {
+	marked := strings.ContainsRune(text, '?')
+	var asking, telling []string
+	add := func(s string, endsMarked bool) {
+		words := phraseWords(s)
+		switch {
+		case len(words) == 0:
+		case marked && endsMarked || !marked && (opensQuestion(words) || askedLast(words) != 0):
+			asking = append(asking, strings.TrimSpace(s))
+		default:
+			telling = append(telling, s)
+		}
+	}
+	start := 0
+	for i, r := range text {
+		end := i + utf8.RuneLen(r)
+		if r == '\n' || strings.ContainsRune(".!?", r) && (end == len(text) || unicode.IsSpace(rune(text[end]))) &&
+			(r != '.' || !abbreviated(text[start:i])) {
+			add(text[start:end], r == '?')
+			start = end
+		}
+	}
+	add(text[start:], false)
+	if len(asking) == 0 || len(telling) == 0 || slices.ContainsFunc(asking, refersBack) {
+		return "", false
+	}
+	return strings.Join(asking, " "), true
+}
+
+// abbreviated tells whether before, a sentence so far, ends with an
+// abbreviation, whose full stop ends no sentence: a letter ("e.g.", "M.
+// Dupont") or a title ("Mt. Fuji", "Dr. Martin").
+func abbreviated(before string) bool {
+	words := phraseWords(before)
+	if len(words) == 0 {
+		return false
+	}
+	last := words[len(words)-1]
+	r, size := utf8.DecodeRuneInString(last)
+	return size == len(last) && unicode.IsLetter(r) || abbreviations[last]
+}
+
+var abbreviations = wordSet("mr mrs ms dr st mt jr sr vs cf mme mlle")
+
+// refersBack tells whether sentence names what it asks about by a
+// pronoun ("How do I get it repaired?", "Comment je le réinitialise ?",
+// "Ça marche comment ?"): what it asks is then in the sentences that say
+// what the pronoun stands for. French "le", "la", "les" and "l'" are
+// pronouns after a subject, a negation or a modal ("je le", "doit le"),
+// or before an infinitive ("pour le signer"); articles elsewhere.
+func refersBack(sentence string) bool {
+	words := phraseWords(sentence)
+	for i, w := range words {
+		switch w {
+		case "it", "them", "ça", "ca", "cela", "celui", "celle", "ceux", "celles":
+			return true
+		case "le", "la", "les", "l", "lui", "leur":
+			if i > 0 && objectBefore[FoldAccents(words[i-1])] || i+1 < len(words) && isInfinitive(words[i+1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// objectBefore are the words after which French puts an object's pronoun:
+// subjects, "ne", and the modals.
+var objectBefore = wordSet(`je j tu il elle on nous vous ils elles ne n
+	peux peut pouvez pouvons peuvent dois doit devez devons doivent faut veux veut voulez voudrais`)
+
 // opening returns where the question word of words would stand: after
 // askOpeners.
 func opening(words []string) int {

@@ -26,3 +26,33 @@ func TestAskedAfterAComma(t *testing.T) {
 		}
 	}
 }
+
+// TestAskingSentences reads which sentences of a message ask, when others
+// tell the situation; a question that names what it asks about only by a
+// pronoun asks what the situation says.
+func TestAskingSentences(t *testing.T) {
+	for _, c := range []struct {
+		text, want string
+		ok         bool
+	}{
+		{"I have a workshop on Friday. How do I book a room?", "How do I book a room?", true},
+		{"How do I book a room? We are six.", "How do I book a room?", true},
+		{"J'ai un atelier jeudi. Comment je réserve une salle ?", "Comment je réserve une salle ?", true},
+		{"Our job runs on m5.large. Where is api.example.com hosted?", "Where is api.example.com hosted?", true},
+		{"I moved to the Lyon office\nwhere do I get a new badge", "where do I get a new badge", true},
+		{"How do I book a room?", "", false},
+		{"How high is Mt. Fuji?", "", false},
+		{"I need it for a level 3 ticket. How do I get read access?", "How do I get read access?", true},
+		{"Where is the office of Dr. Martin, e.g. for a visit?", "", false},
+		{"My badge stopped working, who do I contact?", "", false},
+		{"I booked a room for Friday. How do I cancel it?", "", false},
+		{"J'ai un bon de commande de 15 000 €. Qui doit le valider ?", "", false},
+		{"J'ai supprimé un fichier hier. Comment le récupérer ?", "", false},
+		{"On m'a parlé de la prime de participation. Ça marche comment ?", "", false},
+	} {
+		got, ok := askingSentences(c.text)
+		if got != c.want || ok != c.ok {
+			t.Errorf("askingSentences(%q) = %q, %v, want %q, %v", c.text, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -165,8 +165,11 @@ const (
 // question asks how to do, added where the other asks how to do nothing
 // ("How do I reset the wifi password?" against "What is the wifi
 // password?"), counts as a word swapped; "how often" asks no way of
-// doing.
-const ConfidenceModel = 85
+// doing. 86: "change", "modify", "edit", "changer" and "modifier" ask
+// what "update" asks. 87: a message that tells its situation before or
+// after its question is judged on what its question asks, the old
+// question's words found anywhere in it.
+const ConfidenceModel = 87
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -33,7 +33,9 @@ type sameness struct {
 	// Conflict is the share of meaning of the heaviest word each question
 	// lacks from the other, the smaller of the two: a word swapped for
 	// another ("printer" for "VPN", "staff" for "senior"); or, if more,
-	// a part of the heaviest word the new question adds (addedWordShare).
+	// a part of the heaviest word the new question adds (addedWordShare),
+	// or of the heaviest of the old one's that a new question telling its
+	// situation never says (compareTold).
 	Conflict float64
 	// Swapped is set when both those words are missing entirely, not even
 	// found through an uncertain translation: a true swap, not a doubt.
@@ -385,7 +387,19 @@ func (b bag) asksToDo(word string) bool {
 
 // compare measures how much of asked's meaning is in old and the other
 // way round. Each word counts once, however often it is written.
-func compare(asked, old bag) sameness {
+func compare(asked, old bag) sameness { return compareTold(asked, asked, old) }
+
+// compareTold is compare where the new question tells more than it asks
+// (askingSentences): what it asks (asked) must be in the old one, and the
+// old one's words may be found anywhere in what it tells (told). "How do I
+// book a meeting room in the Paris office?" is asked by "J'ai un atelier
+// jeudi au bureau de Paris. Comment je réserve une salle de réunion ?",
+// whose office is in the situation it tells. A message that tells its
+// situation is no terse rewording, though: a word of the old question it
+// never says counts against sameness as a word it adds does, so that
+// "Je voudrais repasser à temps plein. Comment je fais la demande ?" is
+// not "Comment demander une mutation ?".
+func compareTold(asked, told, old bag) sameness {
 	// share returns the weighted share of from's words found in in, the
 	// share of the heaviest one missed, whether it is missing entirely,
 	// and the share of the verbs of a sense missing from in, which says
@@ -464,8 +478,11 @@ func compare(asked, old bag) sameness {
 	var missedAsked, missedCovered, verbAdded float64
 	var absentAsked, absentCovered bool
 	s.Asked, missedAsked, absentAsked, verbAdded = share(asked, old)
-	s.Covered, missedCovered, absentCovered, _ = share(old, asked)
+	s.Covered, missedCovered, absentCovered, _ = share(old, told)
 	s.Conflict = math.Max(math.Min(missedAsked, missedCovered), math.Max(addedWordShare*missedAsked, verbAdded))
+	if told.total > asked.total {
+		s.Conflict = math.Max(s.Conflict, addedWordShare*missedCovered)
+	}
 	s.Swapped = s.Conflict > 0 && absentAsked && absentCovered
 	if s.Asked+s.Covered > 0 {
 		s.Overlap = 2 * s.Asked * s.Covered / (s.Asked + s.Covered)
@@ -678,3 +695,22 @@ func (v vocabulary) lists(w Word) bool {
 	}
 	return listed
 }
+
+// meaningful tells whether b holds a word of meaning beside those that
+// only say what is asked, how to reach a person, or that the room is
+// asked (askingTheRoom).
+func (b bag) meaningful() bool {
+	for _, i := range b.distinct {
+		if w := b.words[i].Text; !b.asking[w] && !b.reaching[w] && !askingTheRoom[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// askingTheRoom are the words with which a message asks its readers for
+// what they know about the situation it told: "Who knows why?", "Any
+// idea?", "Des idées ?", "Un conseil ?".
+var askingTheRoom = wordSet(`
+	know knows idea ideas thought thoughts suggestion suggestions advice tip tips clue pointer pointers
+	sait sais savez savoir idée idées idee idees conseil conseils piste pistes aide`)

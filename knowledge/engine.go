@@ -496,6 +496,15 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	askedText = WrittenOut(Truncate(askedText, MaxIndexedText))
 	asked = e.readAsMeant(askedText, asked)
 	askedWay, askedLang := polarityOf(askedText), DetectLang(askedText)
+	// A message that tells its situation beside what it asks is judged
+	// on what it asks (askingSentences), the old question's words found
+	// anywhere in it (compareTold).
+	askingText, asking := askedText, asked
+	if q.Title == "" {
+		if part, ok := askingSentences(askedText); ok {
+			askingText, asking = part, e.readAsMeant(part, e.Index.Words(part))
+		}
+	}
 	type judged struct {
 		past         Question
 		best         Answer
@@ -585,6 +594,9 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	for _, w := range askedFull {
 		terms = append(terms, w.Terms...)
 	}
+	for _, w := range asking {
+		terms = append(terms, w.Terms...)
+	}
 	stats, err := e.Index.Rarity(ctx, terms)
 	if err != nil {
 		return nil, fmt.Errorf("term statistics: %w", err)
@@ -592,31 +604,44 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	vocab := newVocabulary(stats, e.Lexicon)
 	askedBag, askedFullBag := newBag(asked, vocab, askedTr).withText(askedText), newBag(askedFull, vocab, askedFullTr)
 	askedBag.actions = askedWay.actions
+	askingBag := askedBag
+	if askingText != askedText {
+		askingBag = newBag(asking, vocab, e.translate(askingText, asking)).withText(askingText)
+		askingBag.actions = polarityOf(askingText).actions
+		// "Any idea?" asks what the situation says.
+		if !askingBag.meaningful() {
+			askingText, asking, askingBag = askedText, asked, askedBag
+		}
+	}
 	// A question in the other language is compared through each word's
 	// own translations too (see bag.withTranslations).
-	var askedAcross bag
+	var askedAcross, askingAcross bag
 	var askedRestrictions [][]Word // read once, for the first match in its language
 	restrictionsRead := false
 	matches := make([]Match, len(found))
 	for i, j := range found {
-		a, old := askedBag, newBag(j.words, vocab, j.translations).withText(j.headline)
+		a, t, old := askingBag, askedBag, newBag(j.words, vocab, j.translations).withText(j.headline)
 		old.actions = j.way.actions
 		if j.across && e.Lexicon != nil {
 			if askedAcross.translated == nil {
 				askedAcross = askedBag.withTranslations(e.Lexicon.TranslateWords(askedText, asked))
+				askingAcross = askedAcross
+				if askingText != askedText {
+					askingAcross = askingBag.withTranslations(e.Lexicon.TranslateWords(askingText, asking))
+				}
 			}
-			a, old = askedAcross, old.withTranslations(e.Lexicon.TranslateWords(j.headline, j.words))
+			a, t, old = askingAcross, askedAcross, old.withTranslations(e.Lexicon.TranslateWords(j.headline, j.words))
 		}
-		head := compare(a, old)
+		head := compareTold(a, t, old)
 		same := head.asks()
 		// Between two languages a restriction is held when any
 		// translation of its words is: "pour l'Italie" restricts "Qui est
 		// le contact RH pour l'Italie ?" against "How do I contact HR?",
 		// but "for the keyring" is held by "du trousseau".
 		if !restrictionsRead {
-			askedRestrictions, restrictionsRead = restrictions(askedText, e.Index.Words), true
+			askedRestrictions, restrictionsRead = restrictions(askingText, e.Index.Words), true
 		}
-		restricted := math.Max(unrestricted(askedRestrictions, a, old), unrestricted(restrictions(j.headline, e.Index.Words), old, a))
+		restricted := math.Max(unrestricted(askedRestrictions, a, old), unrestricted(restrictions(j.headline, e.Index.Words), old, t))
 		same *= math.Pow(1-restricted, doubtPower)
 		if q.Title != "" && j.past.Title != "" {
 			// A body adds details: a word one body has and the other

@@ -1256,6 +1256,24 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			},
 			why: "it does another thing",
 		},
+		{
+			name: "changing",
+			history: []string{
+				"How do I update my bank details in Workday?",
+				"Comment modifier mon RIB dans Payfit ?",
+				"Where can I see my payslips in Workday?",
+			},
+			same: map[string]int{
+				"How do I change my bank details in Workday?": 0,
+				"How can I edit my bank details in Workday?":  0,
+				"cmt je change mon rib sur payfit":            1,
+			},
+			near: []string{
+				"Where can I see my bank details in Workday?",
+				"Comment supprimer mon RIB dans Payfit ?",
+			},
+			why: "it does another thing",
+		},
 	})
 }
 
@@ -2137,5 +2155,38 @@ func TestInstantAnswerAddedVerb(t *testing.T) {
 			"Comment on réinitialise le mot de passe du wifi invités ?",
 		},
 		why: "it asks how to change the password, not what it is",
+	}})
+}
+
+// TestInstantAnswerToldSituation asks past questions again as chat asks
+// them, after or before telling the situation: the situation's words are
+// not what is asked. A question that names its subject only by a pronoun
+// or leaves out a word of the old one is another question.
+func TestInstantAnswerToldSituation(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "situation told",
+		history: []string{
+			"How do I book a meeting room in the Lyon office?",
+			"How do I reset my VPN password?",
+			"Comment demander un congé sans solde ?",
+			"How do I request a new laptop?",
+			"Who approves purchase orders?",
+			"How do I request a bigger disk in AWS?",
+			"Comment demander une mutation ?",
+		},
+		same: map[string]int{
+			"I have a workshop with six clients on Friday at the Lyon office. How do I book a meeting room?": 0,
+			"I'm back from two weeks of holiday and forgot it. How do I reset my VPN password?":              1,
+			"Je voudrais voyager trois mois en Asie l'an prochain. Comment demander un congé sans solde ?":   2,
+			"Comment demander un congé sans solde ? Je voudrais voyager trois mois en Asie.":                 2,
+		},
+		near: []string{
+			"Je suis à temps partiel depuis un an et je voudrais repasser à temps plein. Comment je fais la demande ?",
+			"My laptop screen cracked on the train this morning. Who do I ask to repair it?",
+			"I booked a meeting room in the Lyon office for Friday. How do I cancel it?",
+			"I need read access to the AWS billing console for an audit. How do I request it?",
+			"Je voudrais repasser à temps plein l'an prochain. Comment je fais la demande ?",
+		},
+		why: "what they ask is another thing than the past questions",
 	}})
 }

@@ -49,8 +49,11 @@ import "strings"
 // "diriger" and "piloter" where a verb stands ("my Slack handle" is a
 // name, "my own laptop" no verb), "run" only after "who" (below), the
 // phrases wherever they stand. So does
-// updating: "update", "upgrade", "bump" (a version) where a verb stands
-// ("the latest update" is a thing), "mettre à jour" wherever it stands.
+// updating: "update", "upgrade", "bump" (a version), and changing, which
+// asks what updating asks of a thing one keeps ("How do I change my bank
+// details?", "Comment modifier mon RIB ?"): "change", "modify", "edit",
+// "changer", "modifier", where a verb stands ("the latest update" is a
+// thing), "mettre à jour" wherever it stands.
 // And launching: "launch", "execute", "lancer", "exécuter" and "run" (but
 // after "who") where a verb stands; and creating: "create", "generate",
 // "créer", "générer" (a quote, a token, a report) where a verb stands.
@@ -127,7 +130,12 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			update updates updating updated
 			upgrade upgrades upgrading upgraded
 			bump bumps bumping bumped
-			updater updaté updatée updatés updatées upgrader upgradé upgradée upgradés upgradées`,
+			updater updaté updatée updatés updatées upgrader upgradé upgradée upgradés upgradées
+			change changes changing changed
+			modify modifies modifying modified
+			edit edits editing edited
+			changer change changes changeons changez changent changé changée changés changées
+			modifier modifie modifies modifions modifiez modifient modifié modifiée modifiés modifiées`,
 		creating: `
 			create creates creating created
 			generate generates generating generated
@@ -256,7 +264,9 @@ const (
 	// charge of…?" and "Qui s'occupe de… ?" ask.
 	managing
 	// Updating: "How do I bump the Go version?" asks what "How do I
-	// upgrade the Go version?" and "Comment mettre à jour… ?" ask.
+	// upgrade the Go version?" and "Comment mettre à jour… ?" ask, and
+	// "How do I change my bank details?" what "…update my bank details?"
+	// and "Comment modifier mon RIB ?" ask.
 	updating
 	// Launching: "How do I run the integration tests?" asks what "How do
 	// I launch…?", "How do I execute…?" and "Comment lancer… ?" ask.
