@@ -955,10 +955,13 @@ var failingWords = func() map[string]bool {
 // ("Docker build fails with permission denied", "Permission denied when
 // building the Docker image"), as a verb of getting asks what a way to
 // get does. Two ways to fail are no more alike than before: a crash is
-// not an error.
+// not an error. A problem with something says it fails: "Qui contacter
+// pour un problème d'imprimante ?" asks what "Who should I contact about
+// a broken printer?" asks ("issue" is a ticket as often).
 var failingInGeneral = wordSet(failingInGeneralWords + " " + FoldAccents(failingInGeneralWords))
 
-const failingInGeneralWords = `fail fails failed failing failure échoue échouent échouer échoué échec`
+const failingInGeneralWords = `fail fails failed failing failure échoue échouent échouer échoué échec
+	problem problems problème problèmes souci soucis`
 
 // failingPhrases say that something does not work, or no longer does,
 // without saying how: "My badge stopped working" asks what "My badge

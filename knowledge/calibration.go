@@ -168,8 +168,9 @@ const (
 // doing. 86: "change", "modify", "edit", "changer" and "modifier" ask
 // what "update" asks. 87: a message that tells its situation before or
 // after its question is judged on what its question asks, the old
-// question's words found anywhere in it.
-const ConfidenceModel = 87
+// question's words found anywhere in it. 88: "problem", "problème" and
+// "souci" say that something fails.
+const ConfidenceModel = 88
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1997,6 +1997,23 @@ func TestInstantAnswerFailing(t *testing.T) {
 			"my badge isnt working anymore, when does the office open?",
 		},
 		why: "it asks about another thing",
+	}, {
+		name: "a problem",
+		history: []string{
+			"Qui contacter pour un problème d'imprimante ?",
+			"Who do I contact to order a new printer?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Who should I contact about a broken printer?":     0,
+			"the printer is broken, who do I contact?":         0,
+			"J'ai un souci avec l'imprimante, qui contacter ?": 0,
+		},
+		near: []string{
+			"Who should I contact about a broken laptop?",
+			"Qui contacter pour un problème de badge ?",
+		},
+		why: "it asks about another thing",
 	}})
 }
 
