@@ -92,17 +92,25 @@ var greetings = map[string]bool{
 
 // modalOf returns whether words, a sentence, opens by asking whether one
 // may or must.
-func modalOf(words []string) asked {
+func modalOf(words []string) asked { return modalAt(words).asks }
+
+// modalPhraseOf returns the words of the modal words, a sentence, opens
+// with.
+func modalPhraseOf(words []string) []string { return modalAt(words).words }
+
+// modalAt returns the modal phrase words opens with, after greetings, or
+// none.
+func modalAt(words []string) askPhrase {
 	i := 0
 	for i < len(words) && greetings[words[i]] {
 		i++
 	}
 	for _, ph := range modalPhrases {
 		if phraseAt(words, i, ph.words) {
-			return ph.asks
+			return ph
 		}
 	}
-	return 0
+	return askPhrase{}
 }
 
 // askWords gives what each question word or phrase asks for, in English
@@ -671,6 +679,16 @@ func askingWords(ss sentences) map[string]bool {
 					found = addTo(found, words[j])
 				}
 			}
+		}
+		// "need to" and "aide-moi à" ask how (needPhrases).
+		for _, w := range words[ask : ask+needPhraseAt(words, ask)] {
+			found = addTo(found, w)
+		}
+		// "Do I need to…?", "Is it mandatory to…?" and "Est-il
+		// obligatoire de… ?" ask whether one must, which modalOf
+		// reads.
+		for _, w := range modalPhraseOf(words) {
+			found = addTo(found, w)
 		}
 		// "Can someone help?" and "Quelqu'un peut m'aider ?" call for
 		// help: the someone they call is not what the question is about.

@@ -169,8 +169,12 @@ const (
 // what "update" asks. 87: a message that tells its situation before or
 // after its question is judged on what its question asks, the old
 // question's words found anywhere in it. 88: "problem", "problème" and
-// "souci" say that something fails.
-const ConfidenceModel = 88
+// "souci" say that something fails. 89: "need to", "help me" and
+// "aide-moi à" ask how to do the verb after them; a verb asked how to
+// do counts as swapped where the new question says the old one's as
+// done ("delete a scheduled post"); a modal's words ("need", "mandatory")
+// only say what is asked.
+const ConfidenceModel = 89
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

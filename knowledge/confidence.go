@@ -385,6 +385,28 @@ func (b bag) asksToDo(word string) bool {
 	return b.actions[FoldAccents(word)]
 }
 
+// A question may ask to do something to what another asks how to do,
+// saying that as done: "need to delete a scheduled LinkedIn post" against
+// "How do I schedule a LinkedIn post?", "need to cancel a time off
+// request" against "How do I request time off?", "cmt on revert une PR
+// déjà mergée" against "Comment merger une PR ?". The old question's verb
+// is found in the new one, and the verb the new one asks how to do is one
+// word the old one lacks among others, which often only says more of the
+// same: it counts as a word swapped.
+
+// saysDone tells whether b says one of actions, verbs another question
+// asks how to do, other than as a verb it asks how to do: as written or as
+// a participle ("scheduled", "mergée").
+func (b bag) saysDone(actions map[string]bool) bool {
+	for _, t := range b.phrase.tokens {
+		t = FoldAccents(t)
+		if actions[t] && !b.actions[t] || slices.ContainsFunc(participleOf(t), func(v string) bool { return actions[v] && !b.actions[v] }) {
+			return true
+		}
+	}
+	return false
+}
+
 // compare measures how much of asked's meaning is in old and the other
 // way round. Each word counts once, however often it is written.
 func compare(asked, old bag) sameness { return compareTold(asked, asked, old) }
@@ -465,7 +487,8 @@ func compareTold(asked, told, old bag) sameness {
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
-			if f == 0 && inSaysNone && (from.senses[w.Text] > viewing || len(in.actions) == 0 && from.senses[w.Text] == noSense && from.asksToDo(w.Text)) {
+			if f == 0 && inSaysNone && (from.senses[w.Text] > viewing || len(in.actions) == 0 && from.senses[w.Text] == noSense && from.asksToDo(w.Text)) ||
+				f == 0 && from.senses[w.Text] == noSense && from.asksToDo(w.Text) && from.saysDone(in.actions) {
 				verbs += from.weights[i]
 			}
 		}

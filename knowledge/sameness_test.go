@@ -350,9 +350,10 @@ func TestInstantAnswerMayOrMust(t *testing.T) {
 		"Dois-je apporter mon chien au bureau ?",
 	)
 	handedBack(t, e, map[string]string{
-		"How can I work from home on Fridays?":              "q0",
-		"Do we need to book a desk in the Lyon office?":     "q1",
-		"Est-ce que je peux apporter mon chien au bureau ?": "q2",
+		"How can I work from home on Fridays?":               "q0",
+		"Do we need to book a desk in the Lyon office?":      "q1",
+		"Est-ce que je peux apporter mon chien au bureau ?":  "q2",
+		"Is it mandatory to book a desk in the Lyon office?": "q1",
 	})
 }
 
@@ -2205,5 +2206,32 @@ func TestInstantAnswerToldSituation(t *testing.T) {
 			"Je voudrais repasser à temps plein l'an prochain. Comment je fais la demande ?",
 		},
 		why: "what they ask is another thing than the past questions",
+	}})
+}
+
+// TestInstantAnswerNeedToDo asks past questions again as chat says what
+// it needs to do ("need to…", "aide-moi à…"), which asks how to do it;
+// and asks to do something else to what a past question asks how to do,
+// saying that as done.
+func TestInstantAnswerNeedToDo(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "need to do",
+		history: []string{
+			"How do I schedule a post in Buffer?",
+			"How do I request a day off in Lucca?",
+			"Quand ont lieu les entretiens annuels ?",
+			"Where can I find the holiday calendar?",
+		},
+		same: map[string]int{
+			"need to schedule a post in Buffer":        0,
+			"I need to request a day off in Lucca":     1,
+			"help me find the holiday calendar please": 3,
+		},
+		near: []string{
+			"need to delete a scheduled post in Buffer",
+			"need to cancel a day off request in Lucca",
+			"aide-moi à préparer mon entretien annuel",
+		},
+		why: "it asks to do another thing",
 	}})
 }

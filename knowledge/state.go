@@ -41,6 +41,57 @@ var leadsToAVerb = wordSet(`
 	puis je j peut on peux pouvez pouvons dois doit faut il est ce que qu vous nous
 	faire pour se s me m`)
 
+// Chat asks how to do something by saying the asker has to, or asking
+// for help to: "need to cancel a time off request", "j'ai besoin de
+// supprimer un post", "aide-moi à préparer mon entretien", "help me set
+// up the VPN". The verb that follows asks what "How do I…?" asks, and the
+// words before it only say that something is asked. needPhrases are
+// those words, without accents and split as phraseWords splits, by their
+// first word.
+var needPhrases = func() map[string][][]string {
+	m := make(map[string][][]string)
+	for _, ph := range []string{
+		"need to", "i need to", "we need to", "help me", "help me to", "help us", "help us to",
+		"besoin de", "j ai besoin de", "on a besoin de", "nous avons besoin de",
+		"aide moi a", "aidez moi a", "aide nous a", "aidez nous a",
+	} {
+		words := strings.Fields(ph)
+		m[words[0]] = append(m[words[0]], words)
+	}
+	return m
+}()
+
+// needPhraseAt returns the length of the need phrase words open with at
+// i, followed by the verb it asks how to do, or 0. "Do I need to tell
+// the works council?" asks whether one must (modalOf), not how.
+func needPhraseAt(words []string, i int) int {
+	if i >= len(words) || modalOf(words) != 0 {
+		return 0
+	}
+	for _, ph := range needPhrases[FoldAccents(words[i])] {
+		if end := i + len(ph); end < len(words) && foldedPhraseAt(words, i, ph) && asAVerb(words[end], ph[0]) {
+			return len(ph)
+		}
+	}
+	return 0
+}
+
+// asAVerb tells whether word, after a need phrase opening with first,
+// may be the verb it asks how to do: after "to" always, an infinitive in
+// French, and no word of a phrase after "help me" ("help me with the
+// VPN").
+func asAVerb(word, first string) bool {
+	switch first {
+	case "need", "i", "we":
+		return true
+	case "help":
+		return !helpMeWith[word]
+	}
+	return isInfinitive(FoldAccents(word))
+}
+
+var helpMeWith = wordSet("with on please pls out here understand")
+
 // statesAndActions returns the verbs text says as states, each as the
 // infinitives its participle may come from, and those its questions
 // asking how open with, without accents.
@@ -48,6 +99,10 @@ func statesAndActions(text string) (states, actions map[string]bool) {
 	// A question often follows a comma: "My account is locked, how do I
 	// unlock it?".
 	for words, i := range sentencesOf(strings.ReplaceAll(FoldAccents(text), ",", ".")).all() {
+		if n := needPhraseAt(words, i); n > 0 {
+			actions = addTo(actions, words[i+n])
+			continue
+		}
 		if i < len(words) && (words[i] == "how" || words[i] == "comment") {
 			j := i + 1
 			for j < len(words) && leadsToAVerb[words[j]] {

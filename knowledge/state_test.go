@@ -28,6 +28,14 @@ func TestStatesAndActions(t *testing.T) {
 		{"How to cancel the gym membership?", nil, []string{"cancel"}},
 		{"Where was the licence bought?", nil, nil},
 		{"Where should invoices be sent?", nil, nil},
+		{"need to cancel a time off request", nil, []string{"cancel"}},
+		{"hey, I need to delete a scheduled post", nil, []string{"delete"}},
+		{"help me set up the VPN", nil, []string{"set"}},
+		{"help me with the VPN", nil, nil},
+		{"j'ai besoin de supprimer un post", nil, []string{"supprimer"}},
+		{"j'ai besoin d'un badge", nil, nil},
+		{"aide-moi à préparer mon entretien", nil, []string{"preparer"}},
+		{"I need a new laptop", nil, nil},
 	} {
 		states, actions := statesAndActions(c.text)
 		if got := slices.Sorted(maps.Keys(states)); !slices.Equal(got, sorted(c.states)) {
