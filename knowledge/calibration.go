@@ -173,8 +173,9 @@ const (
 // "aide-moi à" ask how to do the verb after them; a verb asked how to
 // do counts as swapped where the new question says the old one's as
 // done ("delete a scheduled post"); a modal's words ("need", "mandatory")
-// only say what is asked.
-const ConfidenceModel = 89
+// only say what is asked. 90: "looking for" and "je cherche" ask what
+// finding asks, "je voudrais une…" and "I'd like a…" what getting asks.
+const ConfidenceModel = 90
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

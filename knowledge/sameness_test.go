@@ -2235,3 +2235,29 @@ func TestInstantAnswerNeedToDo(t *testing.T) {
 		why: "it asks to do another thing",
 	}})
 }
+
+// TestInstantAnswerSaidAsAWish asks past questions again as chat says
+// what it looks for or would like: "looking for…", "je voudrais une…".
+func TestInstantAnswerSaidAsAWish(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "wish",
+		history: []string{
+			"Where can I find the employee handbook?",
+			"Où trouver le modèle de NDA ?",
+			"How do I get a Figma editor licence?",
+			"Comment obtenir une licence Adobe ?",
+		},
+		same: map[string]int{
+			"looking for the employee handbook": 0,
+			"je cherche le modèle de NDA":       1,
+			"I'd like a Figma editor licence":   2,
+			"je voudrais une licence Adobe":     3,
+		},
+		near: []string{
+			"looking for the travel policy",
+			"je cherche le modèle de contrat de travail",
+			"I'd like a Figma viewer licence",
+		},
+		why: "it asks for another thing",
+	}})
+}

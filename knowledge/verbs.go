@@ -19,7 +19,9 @@ import "strings"
 // Each way to get something (buying, booking, claiming, finding) asks what
 // getting in general asks, but not what another way asks: "How do I claim
 // travel expenses?" is not "Where do I find the expense policy for
-// travel?", nor ordering a desk booking one.
+// travel?", nor ordering a desk booking one. Looking for something is
+// finding it: "looking for the travel policy" and "je cherche le modèle
+// de NDA" ask where to find them.
 //
 // Several are nouns too ("my order", "a book", "ma commande") and then
 // name the thing wanted: a verb of getting counts as one only where a
@@ -99,7 +101,8 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			expense expensing expensed`,
 		finding: `
 			find finds finding found
-			trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées`,
+			trouver trouve trouves trouvons trouvez trouvent trouvé trouvée trouvés trouvées
+			chercher cherche cherches cherchons cherchez cherchent`,
 		viewing: `
 			view views viewing viewed
 			see sees seeing saw seen
@@ -321,6 +324,7 @@ var sensePhrases = func() map[string][]sensePhrase {
 	}
 	for sense, phrases := range map[verbSense][]string{
 		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
+		finding:   {"look for", "looks for", "looking for", "search for", "searching for"},
 		getting: {"give me", "give us", "me donner", "nous donner", "me fournir",
 			"entitled to", "eligible for", "droit a", "droit au", "droit aux"},
 		claiming: {"get reimbursed", "gets reimbursed", "got reimbursed", "be reimbursed",
@@ -397,12 +401,12 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 	return senses, says
 }
 
-// wants tells whether words[i] says the asker needs something, which asks
-// what getting it asks: "I need a new laptop" is "How do I get a new
-// laptop?", "J'ai besoin d'un badge" "Comment obtenir un badge ?", and so
-// is chat's "need admin rights, who can help?". Only in a statement,
-// before a thing: "Do I need a visa?" asks whether one must, and "I need
-// to…" says what one must do.
+// wants tells whether words[i] says the asker needs or wants something,
+// which asks what getting it asks: "I need a new laptop" is "How do I get
+// a new laptop?", "J'ai besoin d'un badge" and "Je voudrais une licence
+// Figma" "Comment obtenir… ?", and so is chat's "need admin rights, who
+// can help?". Only in a statement, before a thing: "Do I need a visa?"
+// asks whether one must, and "I need to…" says what one must do.
 func wants(words []string, i int) bool {
 	switch words[i] {
 	case "need", "needs":
@@ -411,9 +415,20 @@ func wants(words []string, i int) bool {
 	case "besoin":
 		return i == 0 && len(words) > 1 ||
 			i > 1 && (words[i-1] == "ai" && words[i-2] == "j" || words[i-1] == "avons" && words[i-2] == "nous" || words[i-1] == "a" && words[i-2] == "on")
+	case "voudrais", "veux", "faudrait":
+		return i+1 < len(words) && wantedThing[words[i+1]]
+	case "want", "like":
+		return i > 0 && (words[i-1] == "i" || words[i-1] == "we" || words[i] == "like" && words[i-1] == "d") &&
+			i+1 < len(words) && wantedThing[words[i+1]]
 	}
 	return false
 }
+
+// wantedThing are the words that open the thing wanted after "want",
+// "I'd like", "je voudrais", "je veux" or "il me faudrait": "I'd like a
+// second monitor" asks what "How do I get a second monitor?" asks, "je
+// voudrais être ajouté…" does not say it wants a thing.
+var wantedThing = wordSet("a an the some my our another un une des le la les l mon ma mes du")
 
 // runForms are the forms of "run", which asks who is in charge with "who"
 // as its subject ("Who runs the onboarding?" is "Who is in charge of the
