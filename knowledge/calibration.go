@@ -175,7 +175,8 @@ const (
 // done ("delete a scheduled post"); a modal's words ("need", "mandatory")
 // only say what is asked. 90: "looking for" and "je cherche" ask what
 // finding asks, "je voudrais une…" and "I'd like a…" what getting asks.
-const ConfidenceModel = 90
+// 91: "de mon frère", "of my team" restrict as "for fathers" does.
+const ConfidenceModel = 91
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds
