@@ -2283,3 +2283,23 @@ func TestInstantAnswerWhose(t *testing.T) {
 		"Comment je réserve une salle de réunion ?":                "q3",
 	})
 }
+
+// TestInstantAnswerFragmentNamesWhatItAsks asks past questions again in
+// fragments whose noun says what they ask: hours ask when, an address
+// where.
+func TestInstantAnswerFragmentNamesWhatItAsks(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Où se trouve la salle de sport du siège ?",
+		"What are the opening hours of the gym?",
+		"When is the deadline for timesheets?",
+	)
+	notHandedBack(t, e, "it asks another kind of thing",
+		"horaires salle de sport siège ?",
+		"gym address?",
+	)
+	handedBack(t, e, map[string]string{
+		"adresse salle de sport siège ?": "q0",
+		"gym opening hours?":             "q1",
+		"timesheets deadline?":           "q2",
+	})
+}
