@@ -346,11 +346,40 @@ func askedOf(text string) asked {
 		if i < len(words) {
 			found |= askedAt(words, i, inverted)
 		}
+		if !asksAt(words, i) && askedLast(words) == 0 {
+			found |= kindNamed(words)
+		}
 		found |= askedLast(words)
 		found |= quantityOf(words)
 	}
 	return found
 }
+
+// A fragment asks with the noun of what it wants: "horaires salle de
+// sport siège ?" asks when the gym is open, and was handed the answer of
+// "Où se trouve la salle de sport du siège ?" (0.80); "gym address?"
+// asks where. kindNamed reads the kind from such a noun in a sentence
+// with no question word.
+func kindNamed(words []string) asked {
+	var found asked
+	for _, w := range words {
+		found |= kindNouns[FoldAccents(w)]
+	}
+	return found
+}
+
+var kindNouns = func() map[string]asked {
+	m := make(map[string]asked)
+	for kind, nouns := range map[asked]string{
+		askTime:  "hours horaire horaires deadline deadlines echeance echeances",
+		askPlace: "address addresses adresse adresses location emplacement",
+	} {
+		for n := range strings.FieldsSeq(nouns) {
+			m[n] = kind
+		}
+	}
+	return m
+}()
 
 // Two questions asking how much may ask for different quantities:
 // "Combien coûte la rétention des logs dans Datadog ?" asks a price,

@@ -175,7 +175,9 @@ const (
 // done ("delete a scheduled post"); a modal's words ("need", "mandatory")
 // only say what is asked. 90: "looking for" and "je cherche" ask what
 // finding asks, "je voudrais une…" and "I'd like a…" what getting asks.
-const ConfidenceModel = 90
+// 91: "de mon frère", "of my team" restrict as "for fathers" does. 92:
+// a fragment's "horaires" or "hours" asks when, its "adresse" where.
+const ConfidenceModel = 92
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -526,7 +526,8 @@ func compareTold(asked, told, old bag) sameness {
 //
 // "Of" and "de" open no restriction: they make compounds ("days of
 // holiday", "salle de réunion", "mot de passe") that a question may name
-// in short ("holidays", "une salle"). Nor does a phrase none of whose
+// in short ("holidays", "une salle"); but before a possessive they say
+// whose (whose). Nor does a phrase none of whose
 // words weighs as much as the question's words on average: "in Qatar" in
 // a forum about living in Qatar, or "in Slack" in a workspace, is the
 // place many questions are asked in, not a restriction.
@@ -539,6 +540,18 @@ var restrictingWords = map[string]bool{
 	"pendant": true, "sans": true, "en": true, "depuis": true, "sauf": true, "hors": true,
 }
 
+// whose tells whether words[i], a text's words split at spaces, opens a
+// complement saying whose: "of" or "de" before a possessive ("le mariage
+// de mon frère", "the manager of my team"). Before a bare noun they make
+// a compound ("jours de congé"), which opens no restriction (above); and
+// before an article they say much else ("plus d'une fois", "à cause
+// d'une fusion").
+func whose(words []string, i int) bool {
+	return (words[i] == "of" || words[i] == "de") && i+1 < len(words) && possessives[words[i+1]]
+}
+
+var possessives = wordSet("my your his her our their mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs")
+
 // restrictions returns the restrictions of text, each as the words the
 // index's analysis (analyse) gives it.
 func restrictions(text string, analyse func(string) []Word) [][]Word {
@@ -548,18 +561,18 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	// French's "on" is a pronoun ("on a droit à", "on s'inscrit"), not
 	// English's preposition.
 	french := DetectLang(text) == "fr"
-	restricting := func(w string) bool {
-		w = strings.Trim(w, "\"'()«»“”")
-		return restrictingWords[w] && !(french && w == "on")
+	restricting := func(words []string, i int) bool {
+		w := strings.Trim(words[i], "\"'()«»“”")
+		return restrictingWords[w] && !(french && w == "on") || whose(words, i)
 	}
 	for _, part := range clauses(text) {
 		words := strings.Fields(strings.ToLower(part))
 		for i := 0; i < len(words); i++ {
-			if !restricting(words[i]) {
+			if !restricting(words, i) {
 				continue
 			}
 			end := i + 1
-			for end < len(words) && !restricting(words[end]) && !periodAt(words, end) {
+			for end < len(words) && !restricting(words, end) && !periodAt(words, end) {
 				end++
 			}
 			if phrase := analyse(strings.Join(words[i+1:end], " ")); len(phrase) > 0 {

@@ -2261,3 +2261,45 @@ func TestInstantAnswerSaidAsAWish(t *testing.T) {
 		why: "it asks for another thing",
 	}})
 }
+
+// TestInstantAnswerWhose asks past questions again with a complement
+// saying whose or which one, which restricts what is asked as a phrase
+// opened by "for" does; a compound with "de" does not.
+func TestInstantAnswerWhose(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Combien de jours de congé pour un mariage ?",
+		"Comment augmenter le plafond de ma carte corporate ?",
+		"Who is the manager?",
+		"Comment réserver une salle de réunion ?",
+	)
+	notHandedBack(t, e, "a complement one has and the other lacks",
+		"Combien de jours de congé pour le mariage de mon frère ?",
+		"Comment augmenter le plafond de la carte corporate d'un membre de mon équipe ?",
+		"Who is the manager of my team?",
+	)
+	handedBack(t, e, map[string]string{
+		"Combien de jours de congé pour mon mariage ?":             "q0",
+		"Comment augmenter le plafond de ma carte corporate svp ?": "q1",
+		"Comment je réserve une salle de réunion ?":                "q3",
+	})
+}
+
+// TestInstantAnswerFragmentNamesWhatItAsks asks past questions again in
+// fragments whose noun says what they ask: hours ask when, an address
+// where.
+func TestInstantAnswerFragmentNamesWhatItAsks(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Où se trouve la salle de sport du siège ?",
+		"What are the opening hours of the gym?",
+		"When is the deadline for timesheets?",
+	)
+	notHandedBack(t, e, "it asks another kind of thing",
+		"horaires salle de sport siège ?",
+		"gym address?",
+	)
+	handedBack(t, e, map[string]string{
+		"adresse salle de sport siège ?": "q0",
+		"gym opening hours?":             "q1",
+		"timesheets deadline?":           "q2",
+	})
+}
