@@ -177,7 +177,8 @@ const (
 // finding asks, "je voudrais une…" and "I'd like a…" what getting asks.
 // 91: "de mon frère", "of my team" restrict as "for fathers" does. 92:
 // a fragment's "horaires" or "hours" asks when, its "adresse" where.
-const ConfidenceModel = 92
+// 93: "during" and "pendant" go another way from "before" and "after".
+const ConfidenceModel = 93
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

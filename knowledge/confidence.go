@@ -394,6 +394,16 @@ func (b bag) asksToDo(word string) bool {
 // word the old one lacks among others, which often only says more of the
 // same: it counts as a word swapped.
 
+// addsVerb tells whether w, a word of b that in lacks, is a verb that
+// changes what is asked: a verb of a sense where in says none (above
+// compare), or the verb b asks how to do where in asks how to do nothing
+// (asksToDo) or something b says as done (saysDone).
+func (b bag) addsVerb(in bag, w Word, inSaysNone bool) bool {
+	sense := b.senses[w.Text]
+	toDo := sense == noSense && b.asksToDo(w.Text)
+	return inSaysNone && (sense > viewing || toDo && len(in.actions) == 0) || toDo && b.saysDone(in.actions)
+}
+
 // saysDone tells whether b says one of actions, verbs another question
 // asks how to do, other than as a verb it asks how to do: as written or as
 // a participle ("scheduled", "mergée").
@@ -487,8 +497,7 @@ func compareTold(asked, told, old bag) sameness {
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
-			if f == 0 && inSaysNone && (from.senses[w.Text] > viewing || len(in.actions) == 0 && from.senses[w.Text] == noSense && from.asksToDo(w.Text)) ||
-				f == 0 && from.senses[w.Text] == noSense && from.asksToDo(w.Text) && from.saysDone(in.actions) {
+			if f == 0 && from.addsVerb(in, w, inSaysNone) {
 				verbs += from.weights[i]
 			}
 		}
@@ -526,11 +535,12 @@ func compareTold(asked, told, old bag) sameness {
 //
 // "Of" and "de" open no restriction: they make compounds ("days of
 // holiday", "salle de réunion", "mot de passe") that a question may name
-// in short ("holidays", "une salle"); but before a possessive they say
-// whose (whose). Nor does a phrase none of whose
-// words weighs as much as the question's words on average: "in Qatar" in
-// a forum about living in Qatar, or "in Slack" in a workspace, is the
-// place many questions are asked in, not a restriction.
+// in short ("holidays", "une salle"), except before a possessive, where
+// they say whose ("le mariage de mon frère"; see whose). Nor does a
+// phrase none of whose words weighs as much as the question's words on
+// average: "in Qatar" in a forum about living in Qatar, or "in Slack" in
+// a workspace, is the place many questions are asked in, not a
+// restriction.
 var restrictingWords = map[string]bool{
 	"for": true, "with": true, "in": true, "on": true, "at": true, "after": true, "before": true,
 	"during": true, "about": true, "from": true, "to": true, "without": true,

@@ -1,6 +1,9 @@
 package knowledge
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The analysis drops the little words of both languages, since they say
 // little about a question's subject. A few of them say which way it goes:
@@ -106,6 +109,8 @@ type polarity struct {
 	// negates ("non prioritaires", "non-urgent").
 	words []string
 	nons  map[string]bool
+	// during is whether it says a period's inside ("during", "pendant").
+	during bool
 }
 
 // polarityOf returns the poles text says, what it asks for and its route.
@@ -124,7 +129,22 @@ func polarityOf(text string) polarity {
 	found.ups, found.downs = turnedOf(words)
 	found.states, found.actions = statesAndActions(text)
 	found.words, found.nons = words, nonsOf(words)
+	found.during = slices.ContainsFunc(words, func(w string) bool { return duringWords[w] })
 	return found
+}
+
+// A period's inside is neither before nor after it: "notice period for
+// resigning after probation?" was handed the answer of "Quel est le
+// préavis de démission pendant la période d'essai ?" (0.95). duringWords
+// say the inside, without accents; a text that says it goes another way
+// from one that says before or after (poleBefore, poleAfter).
+var duringWords = wordSet("during durant pendant")
+
+// duringAgainstAround tells whether one of a and b says a period's
+// inside and the other before or after, and neither both.
+func duringAgainstAround(a, b polarity) bool {
+	around := func(p polarity) bool { return p.poles[poleBefore] || p.poles[poleAfter] }
+	return a.during && !around(a) && around(b) && !b.during || b.during && !around(b) && around(a) && !a.during
 }
 
 // "Non" before a word says its opposite, and the analysis drops it (or
@@ -192,7 +212,7 @@ func (a polarity) opposed(b polarity) bool {
 		}
 	}
 	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || statedAgainstDone(a, b) ||
-		negatedOpposite(a, b)
+		negatedOpposite(a, b) || duringAgainstAround(a, b)
 }
 
 // "Up" and "down" are little words the analysis drops, and after the

@@ -2303,3 +2303,24 @@ func TestInstantAnswerFragmentNamesWhatItAsks(t *testing.T) {
 		"timesheets deadline?":           "q2",
 	})
 }
+
+// TestInstantAnswerDuringOrAfter asks past questions about a period's
+// inside again about what comes before or after it, which is another
+// question, in one language or across the two.
+func TestInstantAnswerDuringOrAfter(t *testing.T) {
+	e := mustAnswered(t, "q%d", 3,
+		"Quel est le préavis de démission pendant la période d'essai ?",
+		"Can I take leave during the probation period?",
+		"Who approves expense reports?",
+	)
+	withLexicon(t, e)
+	notHandedBack(t, e, "it asks about after or before the period, not during it",
+		"Quel est le préavis de démission après la période d'essai ?",
+		"Can I take leave after the probation period?",
+		"Can I take leave before the probation period?",
+	)
+	handedBack(t, e, map[string]string{
+		"Quel préavis de démission pendant la période d'essai ?": "q0",
+		"Can I take leave during probation?":                     "q1",
+	})
+}
