@@ -2324,3 +2324,27 @@ func TestInstantAnswerDuringOrAfter(t *testing.T) {
 		"Can I take leave during probation?":                     "q1",
 	})
 }
+
+// TestInstantAnswerForgottenPassword asks how to reset a password again
+// as chat says it forgot it; forgetting something else asks something
+// else.
+func TestInstantAnswerForgottenPassword(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "forgotten password",
+		history: []string{
+			"How do I reset my Okta password?",
+			"Comment réinitialiser mon mot de passe Lucca ?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"forgot my Okta password":         0,
+			"I forgot my Okta password, help": 0,
+			"mot de passe Lucca oublié":       1,
+		},
+		near: []string{
+			"forgot my Okta badge",
+			"How do I change my Okta password?",
+		},
+		why: "it asks about another thing",
+	}})
+}

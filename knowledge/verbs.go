@@ -56,7 +56,9 @@ import "strings"
 // details?", "Comment modifier mon RIB ?"): "change", "modify", "edit",
 // "changer", "modifier", where a verb stands ("the latest update" is a
 // thing), "mettre à jour" wherever it stands.
-// And launching: "launch", "execute", "lancer", "exécuter" and "run" (but
+// And resetting: "reset", "réinitialiser", and forgetting in a text that
+// names a password ("forgot my password", "mdp oublié"). And launching:
+// "launch", "execute", "lancer", "exécuter" and "run" (but
 // after "who") where a verb stands; and creating: "create", "generate",
 // "créer", "générer" (a quote, a token, a report) where a verb stands.
 // Getting reimbursed for something is claiming it ("How do I get
@@ -71,9 +73,9 @@ import "strings"
 // verbs they come from ask.
 
 // verbsWhereAVerbStands are the verbs of getting, of approving, of
-// submitting, of updating, of launching, of creating and of managing,
-// without accents, each with the sense it asks: read as one only where a
-// verb stands (above).
+// submitting, of updating, of resetting, of launching, of creating and
+// of managing, without accents, each with the sense it asks: read as one
+// only where a verb stands (above).
 var verbsWhereAVerbStands = func() map[string]verbSense {
 	m := make(map[string]verbSense)
 	for sense, forms := range map[verbSense]string{
@@ -144,6 +146,9 @@ var verbsWhereAVerbStands = func() map[string]verbSense {
 			generate generates generating generated
 			créer crée crées créons créez créent créé créée créés créées
 			générer génère génères générons générez génèrent généré générée générés générées`,
+		resetting: `
+			reset resets resetting
+			réinitialiser réinitialise réinitialises réinitialisons réinitialisez réinitialisent réinitialisé réinitialisée réinitialisés réinitialisées`,
 		launching: `
 			launch launches launching launched
 			execute executes executing executed
@@ -277,6 +282,9 @@ const (
 	// Creating: "How do I create a quote?" asks what "How do I generate a
 	// quote?" and "Comment créer un devis ?" ask.
 	creating
+	// Resetting: "How do I reset my Okta password?" asks what "forgot my
+	// Okta password" and "mdp Lucca oublié" ask (forgottenPassword).
+	resetting
 	verbSenses
 )
 
@@ -398,7 +406,35 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 			}
 		}
 	}
+	if forgottenPassword(folded) {
+		for i, t := range folded {
+			if forgetting[t] {
+				mark(tokens[i], resetting)
+			}
+		}
+	}
 	return senses, says
+}
+
+// Forgetting a password asks how to reset it: "locked out of my laptop,
+// forgot my password" asks what "How do I reset my laptop password?"
+// asks, and so does "mdp Lucca oublié". A verb of forgetting is read so
+// wherever it stands, in a text that names a password; "I forgot my
+// badge at home" asks something else.
+var (
+	forgetting    = wordSet("forgot forgotten forget oublie oubliee oublies oubliees oublier")
+	passwordWords = wordSet("password passwords pwd passcode mdp")
+)
+
+// forgottenPassword tells whether words, a text's without accents, name
+// a password and say it is forgotten.
+func forgottenPassword(words []string) bool {
+	named, forgot := false, false
+	for i, w := range words {
+		named = named || passwordWords[w] || w == "mot" && foldedPhraseAt(words, i, []string{"mot", "de", "passe"})
+		forgot = forgot || forgetting[w]
+	}
+	return named && forgot
 }
 
 // wants tells whether words[i] says the asker needs or wants something,
