@@ -178,8 +178,9 @@ const (
 // 91: "de mon frère", "of my team" restrict as "for fathers" does. 92:
 // a fragment's "horaires" or "hours" asks when, its "adresse" where.
 // 93: "during" and "pendant" go another way from "before" and "after".
-// 94: "forgot my password" and "mdp oublié" ask what "reset" asks.
-const ConfidenceModel = 94
+// 94: "forgot my password" and "mdp oublié" ask what "reset" asks. 95:
+// "add a new…" and "ajouter un nouveau…" ask what "create" asks.
+const ConfidenceModel = 95
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -1258,6 +1258,23 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 			why: "it does another thing",
 		},
 		{
+			name: "adding a new one",
+			history: []string{
+				"How do I create a new contact in Salesforce?",
+				"Comment créer un nouveau fournisseur dans SAP ?",
+				"How do I delete a contact in Salesforce?",
+			},
+			same: map[string]int{
+				"How do I add a new contact in Salesforce?":         0,
+				"Comment ajouter un nouveau fournisseur dans SAP ?": 1,
+			},
+			near: []string{
+				"How do I add a contact to a campaign in Salesforce?",
+				"Comment supprimer un fournisseur dans SAP ?",
+			},
+			why: "it does another thing",
+		},
+		{
 			name: "changing",
 			history: []string{
 				"How do I update my bank details in Workday?",

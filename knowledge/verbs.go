@@ -60,7 +60,9 @@ import "strings"
 // names a password ("forgot my password", "mdp oublié"). And launching:
 // "launch", "execute", "lancer", "exécuter" and "run" (but
 // after "who") where a verb stands; and creating: "create", "generate",
-// "créer", "générer" (a quote, a token, a report) where a verb stands.
+// "créer", "générer" (a quote, a token, a report) where a verb stands,
+// and adding a new one ("add a new contact", "ajouter un nouveau
+// fournisseur") wherever it stands.
 // Getting reimbursed for something is claiming it ("How do I get
 // reimbursed for a taxi?", "How do I claim a taxi expense?", "Comment me
 // faire rembourser… ?"). Being given something is getting it: "Who can
@@ -333,6 +335,9 @@ var sensePhrases = func() map[string][]sensePhrase {
 	for sense, phrases := range map[verbSense][]string{
 		approving: {"sign off on", "signs off on", "signed off on", "signing off on"},
 		finding:   {"look for", "looks for", "looking for", "search for", "searching for"},
+		creating: {"add a new", "adds a new", "adding a new", "add new",
+			"ajouter un nouveau", "ajouter une nouvelle", "ajoute un nouveau", "ajoute une nouvelle",
+			"ajouter de nouveaux", "ajouter de nouvelles"},
 		getting: {"give me", "give us", "me donner", "nous donner", "me fournir",
 			"entitled to", "eligible for", "droit a", "droit au", "droit aux"},
 		claiming: {"get reimbursed", "gets reimbursed", "got reimbursed", "be reimbursed",
