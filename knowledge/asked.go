@@ -346,11 +346,11 @@ func askedOf(text string) asked {
 		if i < len(words) {
 			found |= askedAt(words, i, inverted)
 		}
-		if !asksAt(words, i) && askedLast(words) == 0 {
+		last := askedLast(words)
+		if last == 0 && !asksAt(words, i) {
 			found |= kindNamed(words)
 		}
-		found |= askedLast(words)
-		found |= quantityOf(words)
+		found |= last | quantityOf(words)
 	}
 	return found
 }
