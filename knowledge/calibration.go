@@ -179,8 +179,10 @@ const (
 // a fragment's "horaires" or "hours" asks when, its "adresse" where.
 // 93: "during" and "pendant" go another way from "before" and "after".
 // 94: "forgot my password" and "mdp oublié" ask what "reset" asks. 95:
-// "add a new…" and "ajouter un nouveau…" ask what "create" asks.
-const ConfidenceModel = 95
+// "add a new…" and "ajouter un nouveau…" ask what "create" asks. 96:
+// different particles after one word ("roll back", "roll out") go
+// different ways, as "up" and "down" did.
+const ConfidenceModel = 96
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

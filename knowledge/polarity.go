@@ -98,10 +98,10 @@ type polarity struct {
 	poles [poles]bool
 	asks  asked
 	route route
-	// ups and downs are the words "up" and "down" follow: the verbs
-	// they turn ("scroll up", "turn down") and the things they say are
-	// up or down ("Is the VPN down?").
-	ups, downs map[string]bool
+	// turns are the particles each word takes: the verbs they turn
+	// ("scroll up", "roll back") and the things they say are up or down
+	// ("Is the VPN down?").
+	turns map[string]particleSet
 	// states and actions are the verbs it says as a state and those it
 	// asks how to do (state.go).
 	states, actions map[string]bool
@@ -126,7 +126,7 @@ func polarityOf(text string) polarity {
 	}
 	found.asks = askedOf(text)
 	found.route = routeOf(words)
-	found.ups, found.downs = turnedOf(words)
+	found.turns = turnedOf(words)
 	found.states, found.actions = statesAndActions(text)
 	found.words, found.nons = words, nonsOf(words)
 	found.during = slices.ContainsFunc(words, func(w string) bool { return duringWords[w] })
@@ -215,23 +215,49 @@ func (a polarity) opposed(b polarity) bool {
 		negatedOpposite(a, b) || duringAgainstAround(a, b)
 }
 
-// "Up" and "down" are little words the analysis drops, and after the
-// same word they go opposite ways: "How do I scroll up in Excel?" is not
-// "…scroll down…?", nor "Is the VPN up?" "Is the VPN down?". After
-// different words they say nothing of each other ("set up" and "shut
-// down" are each their own verb, compared as words).
-//
-// turnedOf returns the words of a text that "up" and "down" follow.
-func turnedOf(words []string) (ups, downs map[string]bool) {
+// Particles are little words the analysis drops or reads as words of
+// their own, and after the same word they make different verbs: "How do I
+// scroll up in Excel?" is not "…scroll down…?", "How do I roll out a
+// deploy?" not "…roll back…", nor "Is the VPN up?" "Is the VPN down?".
+// After different words they say nothing of each other ("set up" and
+// "shut down" are each their own verb, compared as words). "In" and "on"
+// turn only the verbs poleWords lists: elsewhere they say where.
+type particleSet uint8
+
+// turningParticles are the particles read after a word, each a bit of a
+// particleSet.
+var turningParticles = map[string]particleSet{
+	"up": 1 << 0, "down": 1 << 1, "out": 1 << 2, "off": 1 << 3, "back": 1 << 4, "away": 1 << 5,
+}
+
+// alikeParticles are the sets of particles that after one word most
+// often say the same: "log out" and "log off", "shut down" and "shut
+// off", "the Wi-Fi is out" and "…is down".
+var alikeParticles = turningParticles["out"] | turningParticles["off"] | turningParticles["down"]
+
+// objectPronouns stand between a verb and its particle: "turn it off" is
+// "turn off" said of it.
+var objectPronouns = wordSet("it them this that me him her us you")
+
+// turnedOf returns the particles each word of a text takes, the verb
+// before an object pronoun taking the pronoun's.
+func turnedOf(words []string) map[string]particleSet {
+	var turns map[string]particleSet
 	for i := 1; i < len(words); i++ {
-		switch words[i] {
-		case "up":
-			ups = addTo(ups, words[i-1])
-		case "down":
-			downs = addTo(downs, words[i-1])
+		p := turningParticles[words[i]]
+		if p == 0 {
+			continue
 		}
+		w := i - 1
+		if objectPronouns[words[w]] && w > 0 {
+			w--
+		}
+		if turns == nil {
+			turns = make(map[string]particleSet)
+		}
+		turns[words[w]] |= p
 	}
-	return ups, downs
+	return turns
 }
 
 // addTo adds w to set, made when it is nil, and returns it.
@@ -243,16 +269,12 @@ func addTo(set map[string]bool, w string) map[string]bool {
 	return set
 }
 
-// turnedOpposite tells whether a word one of a and b turns only up the
-// other turns only down.
+// turnedOpposite tells whether a word takes in a and in b particles none
+// of which the other text gives it, other than alike ones.
 func turnedOpposite(a, b polarity) bool {
-	for w := range a.ups {
-		if !a.downs[w] && b.downs[w] && !b.ups[w] {
-			return true
-		}
-	}
-	for w := range a.downs {
-		if !a.ups[w] && b.ups[w] && !b.downs[w] {
+	for w, pa := range a.turns {
+		pb := b.turns[w]
+		if pb != 0 && pa&pb == 0 && (pa|pb)&^alikeParticles != 0 {
 			return true
 		}
 	}

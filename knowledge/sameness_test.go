@@ -207,9 +207,10 @@ func TestInstantAnswerNearMissesAcrossLanguages(t *testing.T) {
 
 // TestInstantAnswerOppositeWays asks questions that share every word the
 // index keeps with a past one but go the other way: above or below an
-// amount, before (or within) or after, with or without, with "non" or not, signing in or out, switching
-// on or off, up or down. None may be answered without asking anyone; the
-// same questions asked the same way, in other words, must be.
+// amount, before (or within) or after, with or without, with "non" or
+// not, signing in or out, switching on or off, up or down, rolling back
+// or out. None may be answered without asking anyone; the same questions
+// asked the same way, in other words, must be.
 func TestInstantAnswerOppositeWays(t *testing.T) {
 	e := mustAnswered(t, "q%d", 6,
 		"Who approves expenses above 500 euros?",
@@ -222,6 +223,7 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Is the staging server up?",
 		"A customer asks for a refund after 30 days, what do we do?",
 		"Le délai de première réponse sur les tickets Zendesk prioritaires, c'est combien ?",
+		"How do I roll back a deploy of the billing service?",
 	)
 	notHandedBack(t, e, "it goes the other way",
 		"Le délai de première réponse sur les tickets Zendesk non prioritaires, c'est combien ?",
@@ -236,6 +238,8 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Qui valide les achats de moins de 1000 euros ?",
 		"How do I scroll up in a shared Excel sheet?",
 		"Is the staging server down?",
+		"How do I roll out a deploy of the billing service?",
+		"How do I roll it out, the billing service deploy?",
 	)
 	handedBack(t, e, map[string]string{
 		"Expenses over 500 euros: who approves them?":                                    "q0",
@@ -249,6 +253,7 @@ func TestInstantAnswerOppositeWays(t *testing.T) {
 		"Is the staging server up again?":                                                "q7",
 		"A customer asks for a refund after 30 days, what should we do?":                 "q8",
 		"Les tickets Zendesk prioritaires, le délai de première réponse c'est combien ?": "q9",
+		"A billing service deploy: how do I roll it back?":                               "q10",
 	})
 }
 

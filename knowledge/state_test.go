@@ -69,3 +69,25 @@ func TestStatedAgainstDone(t *testing.T) {
 		}
 	}
 }
+
+// TestParticlesTurnWords reads the particles after a word: different ones
+// make different verbs, alike ones ("out" and "down" of a service) and a
+// particle after the object the same.
+func TestParticlesTurnWords(t *testing.T) {
+	for _, c := range []struct {
+		a, b    string
+		opposed bool
+	}{
+		{"How do I roll back the deploy?", "How do I roll out the deploy?", true},
+		{"How do I give back my badge?", "How do I give it away, my badge?", true},
+		{"How do I scale the cluster up?", "How do I scale the cluster down?", true},
+		{"Is the Wi-Fi out?", "Is the Wi-Fi down?", false},
+		{"How do I log off?", "How do I log out?", false},
+		{"How do I set up the printer?", "How do I set the printer up?", false},
+		{"How do I turn it off?", "How do I turn off the screen?", false},
+	} {
+		if got := turnedOpposite(polarityOf(c.a), polarityOf(c.b)); got != c.opposed {
+			t.Errorf("%q against %q: opposed %v, want %v", c.a, c.b, got, c.opposed)
+		}
+	}
+}
