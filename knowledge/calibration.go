@@ -181,8 +181,9 @@ const (
 // 94: "forgot my password" and "mdp oublié" ask what "reset" asks. 95:
 // "add a new…" and "ajouter un nouveau…" ask what "create" asks. 96:
 // different particles after one word ("roll back", "roll out") go
-// different ways, as "up" and "down" did.
-const ConfidenceModel = 96
+// different ways, as "up" and "down" did. 97: the verbs of everyday
+// software the dictionaries lack ("masquer", "trier") are words of work.
+const ConfidenceModel = 97
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -73,6 +73,35 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 	}
 }
 
+// TestSoftwareVerbsAnswerAcrossLanguages asks in French how to do in a
+// tool what an English question asked, in the verbs the dictionaries
+// lack or give in another sense only ("masquer", "redémarrer",
+// "désinstaller", "trier"): the English answer is handed back, not that
+// of the question doing something else to the same thing.
+func TestSoftwareVerbsAnswerAcrossLanguages(t *testing.T) {
+	e, _ := mustEngine(t, knowledge.Batch{Questions: []knowledge.Question{
+		answered("hide", "C1", "amy", "pat", "How do I hide a column in Excel?", day0.AddDate(0, 0, -9)),
+		answered("delete", "C1", "ben", "val", "How do I delete a column in Excel?", day0.AddDate(0, 0, -9)),
+		answered("restart", "C1", "amy", "sam", "How do I restart the build server?", day0.AddDate(0, 0, -8)),
+		answered("update", "C1", "ben", "kit", "How do I update the build server?", day0.AddDate(0, 0, -8)),
+		answered("uninstall", "C1", "amy", "sam", "How do I uninstall Zoom from my laptop?", day0.AddDate(0, 0, -7)),
+		answered("sort", "C1", "ben", "val", "How do I sort emails by sender in Outlook?", day0.AddDate(0, 0, -6)),
+		answered("filter", "C1", "amy", "kit", "How do I filter emails by sender in Outlook?", day0.AddDate(0, 0, -6)),
+	}})
+	withLexicon(t, e)
+	for text, want := range map[string]string{
+		"Comment masquer une colonne dans Excel ?":               "hide",
+		"Comment redémarrer le serveur de build ?":               "restart",
+		"Comment désinstaller Zoom de mon ordinateur portable ?": "uninstall",
+		"Comment trier les mails par expéditeur dans Outlook ?":  "sort",
+	} {
+		c := considerAsZoe(t, e, text)
+		if len(c.Matches) == 0 || c.Matches[0].Question.ID != want || !c.Matches[0].Sure {
+			t.Errorf("%q: first match %v, want %s handed back", text, firstMatch(c), want)
+		}
+	}
+}
+
 // considerAsZoe judges text asked by zoe in C1 at day0.
 func considerAsZoe(t *testing.T, e *knowledge.Engine, text string) knowledge.Consideration {
 	t.Helper()

@@ -344,6 +344,30 @@ var workplace = func() []knowledge.Pair {
 	verb("planter", "crash")
 	verb("partager", "share")
 	verb("dépanner", "help out", "troubleshoot")
+	// The verbs of everyday software, which the dictionaries lack or give
+	// in another sense only: "restaurer" repairs or feeds, "trier"
+	// divides, "éteindre" puts a fire out, "retirer" takes off clothes
+	// or withdraws.
+	verb("masquer", "hide")
+	verb("afficher", "show", "display")
+	verb("abonner", "subscribe")
+	verb("désabonner", "unsubscribe")
+	verb("épingler", "pin")
+	verb("exporter", "export")
+	verb("renommer", "rename")
+	verb("archiver", "archive")
+	verb("désinstaller", "uninstall")
+	verb("restaurer", "restore")
+	verb("numériser", "scan")
+	verb("scanner", "scan")
+	verb("synchroniser", "sync", "synchronize")
+	verb("redémarrer", "restart", "reboot")
+	verb("éteindre", "turn off", "switch off", "shut down")
+	verb("retirer", "remove")
+	verb("trier", "sort")
+	verb("brancher", "plug in", "connect")
+	noun("recto verso", "double-sided")
+	noun("télé", "TV")
 	// Read from French only, as the words of the office are: the
 	// dictionaries give "onglet" as a pleat, "lien" as a bond, "calcul"
 	// as a rock (a calculation, read so, shares its stem with English's
