@@ -183,7 +183,8 @@ const (
 // different particles after one word ("roll back", "roll out") go
 // different ways, as "up" and "down" did. 97: the verbs of everyday
 // software the dictionaries lack ("masquer", "trier") are words of work.
-const ConfidenceModel = 97
+// 98: French's "à" before a name or a number restricts ("à Lyon").
+const ConfidenceModel = 98
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

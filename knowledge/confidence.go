@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Whether a past question asks the same thing as a new one is judged on
@@ -536,7 +538,8 @@ func compareTold(asked, told, old bag) sameness {
 // "Of" and "de" open no restriction: they make compounds ("days of
 // holiday", "salle de réunion", "mot de passe") that a question may name
 // in short ("holidays", "une salle"), except before a possessive, where
-// they say whose ("le mariage de mon frère"; see whose). Nor does a
+// they say whose ("le mariage de mon frère"; see whose). "À" opens one
+// only where it says where (see atPlace). Nor does a
 // phrase none of whose words weighs as much as the question's words on
 // average: "in Qatar" in a forum about living in Qatar, or "in Slack" in
 // a workspace, is the place many questions are asked in, not a
@@ -571,11 +574,13 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	// French's "on" is a pronoun ("on a droit à", "on s'inscrit"), not
 	// English's preposition.
 	french := DetectLang(text) == "fr"
+	var written []string // the clause's words as written, for atPlace
 	restricting := func(words []string, i int) bool {
 		w := strings.Trim(words[i], "\"'()«»“”")
-		return restrictingWords[w] && !(french && w == "on") || whose(words, i)
+		return restrictingWords[w] && !(french && w == "on") || whose(words, i) || atPlace(words, written, i)
 	}
 	for _, part := range clauses(text) {
+		written = strings.Fields(part)
 		words := strings.Fields(strings.ToLower(part))
 		for i := 0; i < len(words); i++ {
 			if !restricting(words, i) {
@@ -592,6 +597,20 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 		}
 	}
 	return out
+}
+
+// atPlace tells whether words[i] is French's "à" before a name or a
+// number, written: "à Lyon", "au 5e étage" say where. Elsewhere "à"
+// completes a verb or a noun ("droit à", "adhérer à la mutuelle") and
+// restricts nothing: read as a restriction everywhere, it made "adhérer"
+// one of "pour adhérer à la mutuelle", and "à qui" one of "À qui dois-je
+// parler pour la paie ?".
+func atPlace(words, written []string, i int) bool {
+	if w := words[i]; (w != "à" && w != "au" && w != "aux") || i+1 >= len(words) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(written[i+1])
+	return unicode.IsUpper(r) || unicode.IsDigit(r)
 }
 
 // periodAt tells whether a phrase of several words saying a period

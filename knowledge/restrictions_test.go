@@ -30,6 +30,11 @@ func TestRestrictions(t *testing.T) {
 		// English's "on" restricts; French's is a pronoun.
 		{"Can I log on from home?", []string{"home"}},
 		{"On a droit à combien de jours pour un déménagement ?", []string{"un déménagement"}},
+		// French's "à" says where before a name or a number, and
+		// elsewhere completes a verb or a noun.
+		{"Comment obtenir une place de parking à Lyon ?", []string{"lyon"}},
+		{"Comment réserver une salle au 5e étage ?", []string{"5e étage"}},
+		{"Comment adhérer à la mutuelle ?", nil},
 	} {
 		var got []string
 		for _, phrase := range restrictions(c.text, whole) {

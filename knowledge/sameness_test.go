@@ -522,8 +522,10 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"Who approves expense reports?",
 		"Est-ce que je peux bosser depuis l'Espagne pendant un mois ?",
 		"Are we having a fire drill this month?",
+		"Comment obtenir une place de parking ?",
 	)
 	notHandedBack(t, e, "a restriction one has and the other lacks",
+		"Comment obtenir une place de parking à Toulouse ?",
 		// A restriction with another amount ("un" is an article to
 		// the analysis).
 		"Est-ce que je peux bosser depuis l'Espagne pendant six mois ?",
@@ -546,6 +548,7 @@ func TestInstantAnswerRestriction(t *testing.T) {
 		"Comment réserver une salle au bureau de Lyon ?":       "q5",
 		"Je peux bosser depuis l'Espagne pendant un mois ?":    "q7",
 		"Hi all, are we having a fire drill this month?":       "q8",
+		"Comment avoir une place de parking ?":                 "q9",
 	})
 
 	// Between the two languages, a restriction no translation of the
