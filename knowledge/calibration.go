@@ -183,8 +183,11 @@ const (
 // different particles after one word ("roll back", "roll out") go
 // different ways, as "up" and "down" did. 97: the verbs of everyday
 // software the dictionaries lack ("masquer", "trier") are words of work.
-// 98: French's "à" before a name or a number restricts ("à Lyon").
-const ConfidenceModel = 98
+// 98: French's "à" before a name or a number restricts ("à Lyon"). 99:
+// the verb an old question asks how to do, missing from a new one whose
+// own verb it holds ("cancel a booking" against "book"), counts as
+// swapped.
+const ConfidenceModel = 99
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

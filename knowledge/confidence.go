@@ -396,6 +396,16 @@ func (b bag) asksToDo(word string) bool {
 // word the old one lacks among others, which often only says more of the
 // same: it counts as a word swapped.
 
+// And the other way round: an old question may ask to do something to what
+// the new one asks how to do. "How do I cancel a meeting room booking for
+// tomorrow?" was handed back for "How do I book a meeting room for
+// tomorrow?" (0.98), and "Comment annuler la réservation d'une salle…"
+// for "Comment réserver une salle…": the new question's verb is found in
+// the old one ("booking", "réservation"), whose own verb the new one
+// lacks, one word among the old one's. The verb an old question asks how
+// to do, missing from a new one that asks how to do a verb the old one
+// holds, counts as a word swapped too.
+
 // addsVerb tells whether w, a word of b that in lacks, is a verb that
 // changes what is asked: a verb of a sense where in says none (above
 // compare), or the verb b asks how to do where in asks how to do nothing
@@ -436,10 +446,10 @@ func compare(asked, old bag) sameness { return compareTold(asked, asked, old) }
 func compareTold(asked, told, old bag) sameness {
 	// share returns the weighted share of from's words found in in, the
 	// share of the heaviest one missed, whether it is missing entirely,
-	// and the share of the verbs of a sense missing from in, which says
-	// none (see above compare).
-	share := func(from, in bag) (found, heaviestMissed float64, absent bool, verbs float64) {
-		inSaysNone := !slices.Contains(in.saysSense[:], true)
+	// the share of the words missing from in that change what is asked
+	// (changes: a verb, see addsVerb), and whether in holds a verb from
+	// asks how to do.
+	share := func(from, in bag, changes func(Word) bool) (found, heaviestMissed float64, absent bool, verbs float64, actionFound bool) {
 		spellingAcronyms, read := map[string]bool(nil), false
 		total := from.total
 		for _, i := range from.distinct {
@@ -499,21 +509,27 @@ func compareTold(asked, told, old bag) sameness {
 			if missed := from.weights[i] * (1 - f); missed > heaviestMissed {
 				heaviestMissed, absent = missed, f == 0
 			}
-			if f == 0 && from.addsVerb(in, w, inSaysNone) {
+			if f == 0 && changes(w) {
 				verbs += from.weights[i]
 			}
+			actionFound = actionFound || f > 0 && from.asksToDo(w.Text)
 		}
 		if total <= 0 {
-			return 0, 0, false, 0
+			return 0, 0, false, 0, actionFound
 		}
-		return found / total, heaviestMissed / total, absent, verbs / total
+		return found / total, heaviestMissed / total, absent, verbs / total, actionFound
 	}
 	var s sameness
-	var missedAsked, missedCovered, verbAdded float64
-	var absentAsked, absentCovered bool
-	s.Asked, missedAsked, absentAsked, verbAdded = share(asked, old)
-	s.Covered, missedCovered, absentCovered, _ = share(old, told)
-	s.Conflict = math.Max(math.Min(missedAsked, missedCovered), math.Max(addedWordShare*missedAsked, verbAdded))
+	var missedAsked, missedCovered, verbAdded, oldVerbAdded float64
+	var absentAsked, absentCovered, actionInOld bool
+	oldSaysNone := !slices.Contains(old.saysSense[:], true)
+	s.Asked, missedAsked, absentAsked, verbAdded, actionInOld = share(asked, old, func(w Word) bool {
+		return asked.addsVerb(old, w, oldSaysNone)
+	})
+	s.Covered, missedCovered, absentCovered, oldVerbAdded, _ = share(old, told, func(w Word) bool {
+		return actionInOld && old.asksToDo(w.Text)
+	})
+	s.Conflict = max(math.Min(missedAsked, missedCovered), addedWordShare*missedAsked, verbAdded, oldVerbAdded)
 	if told.total > asked.total {
 		s.Conflict = math.Max(s.Conflict, addedWordShare*missedCovered)
 	}

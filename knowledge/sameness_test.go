@@ -2261,6 +2261,32 @@ func TestInstantAnswerNeedToDo(t *testing.T) {
 	}})
 }
 
+// TestInstantAnswerOldAsksToDoMore asks how to do what a past question
+// asks to do something to: "book a meeting room" against "cancel a
+// meeting room booking", in either language. The new question's verb is in
+// the old one, whose own verb it lacks.
+func TestInstantAnswerOldAsksToDoMore(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "old asks to do more",
+		history: []string{
+			"How do I cancel a meeting room booking for tomorrow?",
+			"Comment annuler la réservation d'une salle de réunion ?",
+			"How do I delete a scheduled post in Buffer?",
+		},
+		same: map[string]int{
+			"How can I cancel my meeting room booking for tomorrow?": 0,
+			"Comment annuler une réservation de salle de réunion ?":  1,
+			"How do I delete a post I scheduled in Buffer?":          2,
+		},
+		near: []string{
+			"How do I book a meeting room for tomorrow?",
+			"Comment réserver une salle de réunion ?",
+			"How do I schedule a post in Buffer?",
+		},
+		why: "the past question asks to do something else to it",
+	}})
+}
+
 // TestInstantAnswerSaidAsAWish asks past questions again as chat says
 // what it looks for or would like: "looking for…", "je voudrais une…".
 func TestInstantAnswerSaidAsAWish(t *testing.T) {
