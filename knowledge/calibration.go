@@ -186,8 +186,8 @@ const (
 // 98: French's "à" before a name or a number restricts ("à Lyon"). 99:
 // the verb an old question asks how to do, missing from a new one whose
 // own verb it holds ("cancel a booking" against "book"), counts as
-// swapped.
-const ConfidenceModel = 99
+// swapped. 100: "into" is a particle ("get into" against "get out").
+const ConfidenceModel = 100
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

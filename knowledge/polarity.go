@@ -218,7 +218,8 @@ func (a polarity) opposed(b polarity) bool {
 // Particles are little words the analysis drops or reads as words of
 // their own, and after the same word they make different verbs: "How do I
 // scroll up in Excel?" is not "…scroll down…?", "How do I roll out a
-// deploy?" not "…roll back…", nor "Is the VPN up?" "Is the VPN down?".
+// deploy?" not "…roll back…", "get into the building" not "get out of
+// it", nor "Is the VPN up?" "Is the VPN down?".
 // After different words they say nothing of each other ("set up" and
 // "shut down" are each their own verb, compared as words). "In" and "on"
 // turn only the verbs poleWords lists: elsewhere they say where.
@@ -227,7 +228,7 @@ type particleSet uint8
 // turningParticles are the particles read after a word, each a bit of a
 // particleSet.
 var turningParticles = map[string]particleSet{
-	"up": 1 << 0, "down": 1 << 1, "out": 1 << 2, "off": 1 << 3, "back": 1 << 4, "away": 1 << 5,
+	"up": 1 << 0, "down": 1 << 1, "out": 1 << 2, "off": 1 << 3, "back": 1 << 4, "away": 1 << 5, "into": 1 << 6,
 }
 
 // alikeParticles are the sets of particles that after one word most

@@ -81,6 +81,8 @@ func TestParticlesTurnWords(t *testing.T) {
 		{"How do I roll back the deploy?", "How do I roll out the deploy?", true},
 		{"How do I give back my badge?", "How do I give it away, my badge?", true},
 		{"How do I scale the cluster up?", "How do I scale the cluster down?", true},
+		{"How do I get into the building after hours?", "How do I get out of the building after hours?", true},
+		{"How do I log into Okta?", "How do I log in to Okta?", false},
 		{"Is the Wi-Fi out?", "Is the Wi-Fi down?", false},
 		{"How do I log off?", "How do I log out?", false},
 		{"How do I set up the printer?", "How do I set the printer up?", false},
