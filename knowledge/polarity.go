@@ -219,10 +219,13 @@ func (a polarity) opposed(b polarity) bool {
 // their own, and after the same word they make different verbs: "How do I
 // scroll up in Excel?" is not "…scroll down…?", "How do I roll out a
 // deploy?" not "…roll back…", "get into the building" not "get out of
-// it", nor "Is the VPN up?" "Is the VPN down?".
-// After different words they say nothing of each other ("set up" and
-// "shut down" are each their own verb, compared as words). "In" and "on"
-// turn only the verbs poleWords lists: elsewhere they say where.
+// it", nor "Is the VPN up?" "Is the VPN down?". After different words
+// they say nothing of each other ("set up" and "shut down" are each their
+// own verb, compared as words). "In" and "on" turn only the verbs
+// poleWords lists: elsewhere they say where.
+
+// particleSet holds the particles a word takes, a bit each
+// (turningParticles).
 type particleSet uint8
 
 // turningParticles are the particles read after a word, each a bit of a
