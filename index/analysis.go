@@ -55,11 +55,15 @@ const (
 //
 // Both languages' question and modal words are dropped too, as English
 // "would" and "could" already are: "can", "may", "comment", "pourquoi",
-// "faire"… say that something is asked, not what.
+// "faire"… say that something is asked, not what. So are the French
+// prepositions whose English the English list drops ("avant", "après",
+// "chez", "depuis": before, after, at, from): kept, "depuis" was a rare
+// word of "Comment se connecter au VPN depuis chez soi ?" that "How do I
+// connect to the VPN from home?" lacked.
 var frFunctionWords = []any{
 	"can", "may", "might", "must", "shall", "will",
 	"alors", "ainsi", "après", "aussi", "autre", "autres", "avant",
-	"chaque", "chez", "combien", "comme", "comment", "dois", "doit", "donc",
+	"chaque", "chez", "combien", "comme", "comment", "depuis", "dois", "doit", "donc",
 	"encore", "entre", "fais", "fait", "faire", "lorsque", "si", "puisque",
 	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
 	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",
