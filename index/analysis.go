@@ -57,13 +57,16 @@ const (
 // "would" and "could" already are: "can", "may", "comment", "pourquoi",
 // "faire"… say that something is asked, not what. So are the French
 // prepositions whose English the English list drops ("avant", "après",
-// "chez", "depuis": before, after, at, from): kept, "depuis" was a rare
-// word of "Comment se connecter au VPN depuis chez soi ?" that "How do I
-// connect to the VPN from home?" lacked.
+// "chez", "depuis", "durant", "contre", "jusqu'à", "à travers",
+// "au-dessus", "en dessous": before, after, at, from, during, against,
+// until, through, above, below): kept, "depuis" was a rare word of
+// "Comment se connecter au VPN depuis chez soi ?" that "How do I connect
+// to the VPN from home?" lacked.
 var frFunctionWords = []any{
 	"can", "may", "might", "must", "shall", "will",
 	"alors", "ainsi", "après", "aussi", "autre", "autres", "avant",
-	"chaque", "chez", "combien", "comme", "comment", "depuis", "dois", "doit", "donc",
+	"chaque", "chez", "combien", "comme", "comment", "dois", "doit", "donc",
+	"contre", "depuis", "dessous", "dessus", "durant", "jusqu", "jusque", "travers",
 	"encore", "entre", "fais", "fait", "faire", "lorsque", "si", "puisque",
 	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
 	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",
