@@ -55,11 +55,18 @@ const (
 //
 // Both languages' question and modal words are dropped too, as English
 // "would" and "could" already are: "can", "may", "comment", "pourquoi",
-// "faire"… say that something is asked, not what.
+// "faire"… say that something is asked, not what. So are the French
+// prepositions whose English the English list drops ("avant", "après",
+// "chez", "depuis", "durant", "contre", "jusqu'à", "à travers",
+// "au-dessus", "en dessous": before, after, at, from, during, against,
+// until, through, above, below): kept, "depuis" was a rare word of
+// "Comment se connecter au VPN depuis chez soi ?" that "How do I connect
+// to the VPN from home?" lacked.
 var frFunctionWords = []any{
 	"can", "may", "might", "must", "shall", "will",
 	"alors", "ainsi", "après", "aussi", "autre", "autres", "avant",
 	"chaque", "chez", "combien", "comme", "comment", "dois", "doit", "donc",
+	"contre", "depuis", "dessous", "dessus", "durant", "jusqu", "jusque", "travers",
 	"encore", "entre", "fais", "fait", "faire", "lorsque", "si", "puisque",
 	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
 	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",

@@ -370,6 +370,9 @@ func TestTerms(t *testing.T) {
 		{"", nil},
 		{"the of", nil},
 		{"le la les", nil},
+		// A French preposition goes as its English does ("from").
+		{"depuis chez soi, from home", []string{"home", "soi"}},
+		{"durant la nuit, jusqu'à lundi, à travers le pare-feu", []string{"feu", "lundi", "nuit", "pare"}},
 		{"Les certificats", []string{"certificat"}},
 		{"AI and the EU", []string{"ai", "eu"}},
 		{"renewing renewed", []string{"renew", "renewed", "renewing"}},

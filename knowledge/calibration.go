@@ -187,7 +187,9 @@ const (
 // the verb an old question asks how to do, missing from a new one whose
 // own verb it holds ("cancel a booking" against "book"), counts as
 // swapped. 100: "into" is a particle ("get into" against "get out").
-const ConfidenceModel = 100
+// 101: French's "depuis", "durant", "contre"… are function words, as
+// English's "from", "during", "against"… are.
+const ConfidenceModel = 101
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds
