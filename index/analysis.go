@@ -61,12 +61,19 @@ const (
 // "au-dessus", "en dessous": before, after, at, from, during, against,
 // until, through, above, below): kept, "depuis" was a rare word of
 // "Comment se connecter au VPN depuis chez soi ?" that "How do I connect
-// to the VPN from home?" lacked.
+// to the VPN from home?" lacked. And the other little words whose
+// English the list drops: "ensuite", "quelques", "peu", "seulement",
+// "aucun", "lequel", "celui" (then, some, few, only, no, which, that);
+// not "chacun", which is "everyone" as much as "each", nor "tel", a
+// phone number in English.
 var frFunctionWords = []any{
 	"can", "may", "might", "must", "shall", "will",
 	"alors", "ainsi", "après", "aussi", "autre", "autres", "avant",
 	"chaque", "chez", "combien", "comme", "comment", "dois", "doit", "donc",
 	"contre", "depuis", "dessous", "dessus", "durant", "jusqu", "jusque", "travers",
+	"ensuite", "quelque", "quelques", "peu", "seulement", "telle", "tels", "telles",
+	"aucun", "aucune", "lequel", "laquelle", "lesquels", "lesquelles",
+	"celui", "celle", "ceux", "celles",
 	"encore", "entre", "fais", "fait", "faire", "lorsque", "si", "puisque",
 	"faut", "ici", "là", "moins", "même", "pendant", "peut", "peux",
 	"pourquoi", "pourrait", "pouvez", "puis", "quand", "quoi", "sous",

@@ -41,7 +41,7 @@ import (
 // schemaVersion names the mapping and analysis the documents were indexed
 // with. Bump it whenever newMapping or the indexed text changes: Open then
 // rebuilds an index of another version instead of searching it wrongly.
-const schemaVersion = "13"
+const schemaVersion = "14"
 
 // Internal keys, stored by bleve beside the documents.
 var (

@@ -373,6 +373,7 @@ func TestTerms(t *testing.T) {
 		// A French preposition goes as its English does ("from").
 		{"depuis chez soi, from home", []string{"home", "soi"}},
 		{"durant la nuit, jusqu'à lundi, à travers le pare-feu", []string{"feu", "lundi", "nuit", "pare"}},
+		{"Lequel, seulement quelques-uns ? Aucun, chacun", []string{"chacun", "un", "uns"}},
 		{"Les certificats", []string{"certificat"}},
 		{"AI and the EU", []string{"ai", "eu"}},
 		{"renewing renewed", []string{"renew", "renewed", "renewing"}},

@@ -188,8 +188,9 @@ const (
 // own verb it holds ("cancel a booking" against "book"), counts as
 // swapped. 100: "into" is a particle ("get into" against "get out").
 // 101: French's "depuis", "durant", "contre"… are function words, as
-// English's "from", "during", "against"… are.
-const ConfidenceModel = 101
+// English's "from", "during", "against"… are. 102: so are "ensuite",
+// "quelques", "seulement", "aucun", "lequel", "celui"….
+const ConfidenceModel = 102
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds
