@@ -189,8 +189,9 @@ const (
 // swapped. 100: "into" is a particle ("get into" against "get out").
 // 101: French's "depuis", "durant", "contre"… are function words, as
 // English's "from", "during", "against"… are. 102: so are "ensuite",
-// "quelques", "seulement", "aucun", "lequel", "celui"….
-const ConfidenceModel = 102
+// "quelques", "seulement", "aucun", "lequel", "celui"…. 103: "chez moi"
+// is home.
+const ConfidenceModel = 103
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

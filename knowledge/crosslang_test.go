@@ -56,6 +56,8 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		answered("st", "C1", "ben", "kit", "Who is on the sales team?", day0.AddDate(0, 0, -4)),
 		answered("gy", "C1", "amy", "sam", "What are the opening hours of the gym?", day0.AddDate(0, 0, -3)),
 		answered("ca", "C1", "ben", "val", "What are the opening hours of the canteen?", day0.AddDate(0, 0, -3)),
+		answered("vo", "C1", "amy", "kit", "How do I connect to the VPN from the office?", day0.AddDate(0, 0, -2)),
+		answered("vh", "C1", "ben", "pat", "How do I connect to the VPN from home?", day0.AddDate(0, 0, -2)),
 	}})
 	withLexicon(t, e)
 	for text, want := range map[string]string{
@@ -70,6 +72,11 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want {
 			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want)
 		}
+	}
+	// "Chez moi" is two words the index drops, and home.
+	text := "Comment se connecter au VPN depuis chez moi ?"
+	if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != "vh" || !c.Matches[0].Sure {
+		t.Errorf("%q: first match %v, want vh handed back", text, firstMatch(c))
 	}
 }
 

@@ -368,6 +368,13 @@ var workplace = func() []knowledge.Pair {
 	verb("brancher", "plug in", "connect")
 	noun("recto verso", "double-sided")
 	noun("télé", "TV")
+	// "Chez moi" is home, in words the index drops as it drops "at":
+	// "depuis chez moi" found nothing of "from home".
+	nounFromFrench("chez moi", "home")
+	nounFromFrench("chez soi", "home")
+	nounFromFrench("chez nous", "home")
+	nounFromFrench("chez vous", "home")
+	nounFromFrench("à la maison", "home")
 	// Read from French only, as the words of the office are: the
 	// dictionaries give "onglet" as a pleat, "lien" as a bond, "calcul"
 	// as a rock (a calculation, read so, shares its stem with English's
