@@ -190,8 +190,9 @@ const (
 // 101: French's "depuis", "durant", "contre"… are function words, as
 // English's "from", "during", "against"… are. 102: so are "ensuite",
 // "quelques", "seulement", "aucun", "lequel", "celui"…. 103: "chez moi"
-// is home.
-const ConfidenceModel = 103
+// is home. 104: "en retard", "en avance", "à l'étage", "sur place" are
+// late, early, upstairs, on site.
+const ConfidenceModel = 104
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

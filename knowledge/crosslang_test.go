@@ -58,6 +58,8 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		answered("ca", "C1", "ben", "val", "What are the opening hours of the canteen?", day0.AddDate(0, 0, -3)),
 		answered("vo", "C1", "amy", "kit", "How do I connect to the VPN from the office?", day0.AddDate(0, 0, -2)),
 		answered("vh", "C1", "ben", "pat", "How do I connect to the VPN from home?", day0.AddDate(0, 0, -2)),
+		answered("up", "C1", "amy", "sam", "Is there a fridge upstairs?", day0.AddDate(0, 0, -1)),
+		answered("site", "C1", "ben", "val", "Where can I eat on site?", day0.AddDate(0, 0, -1)),
 	}})
 	withLexicon(t, e)
 	for text, want := range map[string]string{
@@ -73,10 +75,16 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want)
 		}
 	}
-	// "Chez moi" is two words the index drops, and home.
-	text := "Comment se connecter au VPN depuis chez moi ?"
-	if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != "vh" || !c.Matches[0].Sure {
-		t.Errorf("%q: first match %v, want vh handed back", text, firstMatch(c))
+	// "Chez moi" and "sur place" are words the index drops, and home and
+	// on site; "à l'étage" is upstairs.
+	for text, want := range map[string]string{
+		"Comment se connecter au VPN depuis chez moi ?": "vh",
+		"Y a-t-il un frigo à l'étage ?":                 "up",
+		"Où est-ce qu'on peut manger sur place ?":       "site",
+	} {
+		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want || !c.Matches[0].Sure {
+			t.Errorf("%q: first match %v, want %s handed back", text, firstMatch(c), want)
+		}
 	}
 }
 

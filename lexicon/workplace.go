@@ -375,6 +375,13 @@ var workplace = func() []knowledge.Pair {
 	nounFromFrench("chez nous", "home")
 	nounFromFrench("chez vous", "home")
 	nounFromFrench("à la maison", "home")
+	// Phrases French says in words the index drops, and English in one;
+	// read from French only, so that English's "late" keeps "tard" as
+	// its one translation.
+	nounFromFrench("en retard", "late")
+	nounFromFrench("en avance", "early")
+	nounFromFrench("à l'étage", "upstairs")
+	nounFromFrench("sur place", "on site")
 	// Read from French only, as the words of the office are: the
 	// dictionaries give "onglet" as a pleat, "lien" as a bond, "calcul"
 	// as a rock (a calculation, read so, shares its stem with English's
