@@ -531,7 +531,7 @@ func compareTold(asked, told, old bag) sameness {
 	})
 	s.Conflict = max(math.Min(missedAsked, missedCovered), addedWordShare*missedAsked, verbAdded, oldVerbAdded)
 	if told.total > asked.total {
-		s.Conflict = math.Max(s.Conflict, addedWordShare*missedCovered)
+		s.Conflict = max(s.Conflict, addedWordShare*missedCovered)
 	}
 	s.Swapped = s.Conflict > 0 && absentAsked && absentCovered
 	if s.Asked+s.Covered > 0 {
@@ -555,11 +555,10 @@ func compareTold(asked, told, old bag) sameness {
 // holiday", "salle de réunion", "mot de passe") that a question may name
 // in short ("holidays", "une salle"), except before a possessive, where
 // they say whose ("le mariage de mon frère"; see whose). "À" opens one
-// only where it says where (see atPlace). Nor does a
-// phrase none of whose words weighs as much as the question's words on
-// average: "in Qatar" in a forum about living in Qatar, or "in Slack" in
-// a workspace, is the place many questions are asked in, not a
-// restriction.
+// only where it says where (see atPlace). Nor does a phrase none of whose
+// words weighs as much as the question's words on average: "in Qatar" in
+// a forum about living in Qatar, or "in Slack" in a workspace, is the
+// place many questions are asked in, not a restriction.
 var restrictingWords = map[string]bool{
 	"for": true, "with": true, "in": true, "on": true, "at": true, "after": true, "before": true,
 	"during": true, "about": true, "from": true, "to": true, "without": true,
@@ -590,20 +589,20 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	// French's "on" is a pronoun ("on a droit à", "on s'inscrit"), not
 	// English's preposition.
 	french := DetectLang(text) == "fr"
-	var written []string // the clause's words as written, for atPlace
-	restricting := func(words []string, i int) bool {
+	// written are a clause's words as written, words the same lower-cased.
+	restricting := func(written, words []string, i int) bool {
 		w := strings.Trim(words[i], "\"'()«»“”")
 		return restrictingWords[w] && !(french && w == "on") || whose(words, i) || atPlace(words, written, i)
 	}
 	for _, part := range clauses(text) {
-		written = strings.Fields(part)
+		written := strings.Fields(part)
 		words := strings.Fields(strings.ToLower(part))
 		for i := 0; i < len(words); i++ {
-			if !restricting(words, i) {
+			if !restricting(written, words, i) {
 				continue
 			}
 			end := i + 1
-			for end < len(words) && !restricting(words, end) && !periodAt(words, end) {
+			for end < len(words) && !restricting(written, words, end) && !periodAt(words, end) {
 				end++
 			}
 			if phrase := analyse(strings.Join(words[i+1:end], " ")); len(phrase) > 0 {
