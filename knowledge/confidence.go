@@ -550,6 +550,9 @@ func compareTold(asked, told, old bag) sameness {
 // other. A restriction is a phrase opened by one of restrictingWords whose
 // every word the other question lacks, and it counts against sameness as
 // a doubt does (doubtPower) for its share of the question's meaning.
+// So does a condition ("if I refer an intern", "si je recommande un
+// stagiaire"): the answer to the question without it may not hold under
+// it.
 //
 // "Of" and "de" open no restriction: they make compounds ("days of
 // holiday", "salle de réunion", "mot de passe") that a question may name
@@ -563,9 +566,9 @@ var restrictingWords = map[string]bool{
 	"for": true, "with": true, "in": true, "on": true, "at": true, "after": true, "before": true,
 	"during": true, "about": true, "from": true, "to": true, "without": true,
 	"over": true, "above": true, "under": true, "below": true, "beyond": true, "within": true,
-	"since": true, "until": true, "except": true,
+	"since": true, "until": true, "except": true, "if": true, "unless": true,
 	"pour": true, "avec": true, "dans": true, "sur": true, "chez": true, "après": true, "avant": true,
-	"pendant": true, "sans": true, "en": true, "depuis": true, "sauf": true, "hors": true,
+	"pendant": true, "sans": true, "en": true, "depuis": true, "sauf": true, "hors": true, "si": true, "s'il": true, "s'ils": true,
 }
 
 // whose tells whether words[i], a text's words split at spaces, opens a
