@@ -194,8 +194,8 @@ const (
 // late, early, upstairs, on site. 105: "does anyone know if…" and
 // "quelqu'un sait si…" ask what the question after "if" asks. 106: a
 // condition ("if I refer an intern", "si je recommande un stagiaire")
-// restricts.
-const ConfidenceModel = 106
+// restricts. 107: the "to" of an infinitive ("have to give") does not.
+const ConfidenceModel = 107
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -595,7 +595,7 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	// written are a clause's words as written, words the same lower-cased.
 	restricting := func(written, words []string, i int) bool {
 		w := strings.Trim(words[i], "\"'()«»“”")
-		return restrictingWords[w] && !(french && w == "on") || whose(words, i) || atPlace(words, written, i)
+		return restrictingWords[w] && !(french && w == "on") && !infinitiveAt(words, i) || whose(words, i) || atPlace(words, written, i)
 	}
 	for _, part := range clauses(text) {
 		written := strings.Fields(part)
@@ -616,6 +616,17 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	}
 	return out
 }
+
+// infinitiveAt tells whether words[i] is the "to" of an infinitive after
+// a verb or a question word ("have to give", "need to", "how to"), which
+// says what is done, not where or for whom: read as a restriction, "to
+// give" made "How much notice do I have to give if I resign?" another
+// question than "J'ai combien de préavis si je démissionne ?".
+func infinitiveAt(words []string, i int) bool {
+	return words[i] == "to" && i > 0 && beforeInfinitive[words[i-1]]
+}
+
+var beforeInfinitive = wordSet("have has had need needs want wants going able supposed allowed ought used try trying how what where when who which way")
 
 // atPlace tells whether words[i] is French's "à" before a name or a
 // number, written: "à Lyon", "au 5e étage" say where. Elsewhere "à"
