@@ -700,7 +700,15 @@ func askingWords(ss sentences) map[string]bool {
 		// that ask who knows say only that the room is asked. Before
 		// anything else they may ask for a person ("Does anyone know
 		// Terraform?").
-		if asksAt(words, ask) {
+		// So do they before "if", "whether" and "si" ("Does anyone
+		// know if there is a referral bonus?", "Quelqu'un sait s'il y a
+		// une prime de cooptation ?"), which ask what "Is there a
+		// referral bonus?" asks; and the word itself only says so.
+		whether := whetherAt(words, ask)
+		if whether {
+			found = addTo(found, words[ask])
+		}
+		if asksAt(words, ask) || whether {
 			for j := ask - 1; j >= 0 && askOpeners[words[j]]; j-- {
 				if who, n := someoneAt(words, j); n > 0 {
 					found = addTo(found, who)
@@ -735,6 +743,14 @@ func askingWords(ss sentences) map[string]bool {
 		}
 	}
 	return found
+}
+
+// whetherAt tells whether words hold, at i, a word that opens a question
+// asked of yes or no inside another: "if", "whether", "si", and the "s"
+// of "s'il".
+func whetherAt(words []string, i int) bool {
+	return i < len(words) && (words[i] == "if" || words[i] == "whether" || words[i] == "si" ||
+		words[i] == "s" && i+1 < len(words) && (words[i+1] == "il" || words[i+1] == "ils"))
 }
 
 // someoneAt returns the word for "someone" words hold at i, as the

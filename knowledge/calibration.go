@@ -191,8 +191,11 @@ const (
 // English's "from", "during", "against"… are. 102: so are "ensuite",
 // "quelques", "seulement", "aucun", "lequel", "celui"…. 103: "chez moi"
 // is home. 104: "en retard", "en avance", "à l'étage", "sur place" are
-// late, early, upstairs, on site.
-const ConfidenceModel = 104
+// late, early, upstairs, on site. 105: "does anyone know if…" and
+// "quelqu'un sait si…" ask what the question after "if" asks. 106: a
+// condition ("if I refer an intern", "si je recommande un stagiaire")
+// restricts. 107: the "to" of an infinitive ("have to give") does not.
+const ConfidenceModel = 107
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

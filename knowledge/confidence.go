@@ -550,6 +550,9 @@ func compareTold(asked, told, old bag) sameness {
 // other. A restriction is a phrase opened by one of restrictingWords whose
 // every word the other question lacks, and it counts against sameness as
 // a doubt does (doubtPower) for its share of the question's meaning.
+// So does a condition ("if I refer an intern", "si je recommande un
+// stagiaire"): the answer to the question without it may not hold under
+// it.
 //
 // "Of" and "de" open no restriction: they make compounds ("days of
 // holiday", "salle de réunion", "mot de passe") that a question may name
@@ -563,9 +566,9 @@ var restrictingWords = map[string]bool{
 	"for": true, "with": true, "in": true, "on": true, "at": true, "after": true, "before": true,
 	"during": true, "about": true, "from": true, "to": true, "without": true,
 	"over": true, "above": true, "under": true, "below": true, "beyond": true, "within": true,
-	"since": true, "until": true, "except": true,
+	"since": true, "until": true, "except": true, "if": true, "unless": true,
 	"pour": true, "avec": true, "dans": true, "sur": true, "chez": true, "après": true, "avant": true,
-	"pendant": true, "sans": true, "en": true, "depuis": true, "sauf": true, "hors": true,
+	"pendant": true, "sans": true, "en": true, "depuis": true, "sauf": true, "hors": true, "si": true, "s'il": true, "s'ils": true,
 }
 
 // whose tells whether words[i], a text's words split at spaces, opens a
@@ -592,7 +595,7 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	// written are a clause's words as written, words the same lower-cased.
 	restricting := func(written, words []string, i int) bool {
 		w := strings.Trim(words[i], "\"'()«»“”")
-		return restrictingWords[w] && !(french && w == "on") || whose(words, i) || atPlace(words, written, i)
+		return restrictingWords[w] && !(french && w == "on") && !infinitiveAt(words, i) || whose(words, i) || atPlace(words, written, i)
 	}
 	for _, part := range clauses(text) {
 		written := strings.Fields(part)
@@ -613,6 +616,17 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	}
 	return out
 }
+
+// infinitiveAt tells whether words[i] is the "to" of an infinitive after
+// a verb or a question word ("have to give", "need to", "how to"), which
+// says what is done, not where or for whom: read as a restriction, "to
+// give" made "How much notice do I have to give if I resign?" another
+// question than "J'ai combien de préavis si je démissionne ?".
+func infinitiveAt(words []string, i int) bool {
+	return words[i] == "to" && i > 0 && beforeInfinitive[words[i-1]]
+}
+
+var beforeInfinitive = wordSet("have has had need needs want wants going able supposed allowed ought used try trying how what where when who which way")
 
 // atPlace tells whether words[i] is French's "à" before a name or a
 // number, written: "à Lyon", "au 5e étage" say where. Elsewhere "à"

@@ -35,6 +35,12 @@ func TestRestrictions(t *testing.T) {
 		{"Comment obtenir une place de parking à Lyon ?", []string{"lyon"}},
 		{"Comment réserver une salle au 5e étage ?", []string{"5e étage"}},
 		{"Comment adhérer à la mutuelle ?", nil},
+		// A condition restricts as a complement does.
+		{"Does the referral bonus apply if I refer an intern?", []string{"i refer an intern"}},
+		{"La prime marche aussi si je recommande un stagiaire ?", []string{"je recommande un stagiaire"}},
+		// The "to" of an infinitive restricts nothing; the preposition does.
+		{"How much notice do I have to give if I resign?", []string{"i resign"}},
+		{"Do I need to send it to the Lyon office?", []string{"the lyon office"}},
 	} {
 		var got []string
 		for _, phrase := range restrictions(c.text, whole) {

@@ -1336,6 +1336,24 @@ func TestInstantAnswerIrregularPast(t *testing.T) {
 // words are no miss where the other question says it otherwise.
 func TestInstantAnswerAskingWords(t *testing.T) {
 	askAgain(t, []askedAgain{{
+		name: "whether, asked of the room",
+		history: []string{
+			"Is there a referral bonus?",
+			"Est-ce que la cantine est ouverte le samedi ?",
+			"Who signs the purchase orders?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Does anyone know if there is a referral bonus?":       0,
+			"Anybody know whether there's a referral bonus?":       0,
+			"Quelqu'un sait si la cantine est ouverte le samedi ?": 1,
+			"Vous savez s'il y a une prime de cooptation ?":        0,
+		},
+		near: []string{
+			"Does anyone know if the canteen is open on Sundays?",
+		},
+		why: "it asks about another day",
+	}, {
 		name: "how long it takes",
 		history: []string{
 			"How long does legal take to answer a customer contract?",
@@ -1574,6 +1592,9 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 		{"Where is the on-call schedule for the platform team?", "Where is the on-call schedule for the security team?", "Where does the on-call schedule for the platform team live?"},
 		{"Where are the spare laptops stored?", "Where are the spare monitors stored?", "Where are the spare laptops located?"},
 		{"Comment activer ma carte Swile ?", "Comment désactiver ma carte Swile ?", "Comment activer ma carte Swile, quelqu'un peut m'aider ?"},
+		// A condition restricts as a complement does.
+		{"Est-ce qu'il y a une prime de cooptation ?", "La prime de cooptation marche aussi si je recommande un stagiaire ?", "Quelqu'un sait s'il y a une prime de cooptation ?"},
+		{"Is there a referral bonus?", "Does the referral bonus also apply if I refer an intern?", "Does anyone know if there is a referral bonus?"},
 	}
 	for _, p := range probes {
 		texts = append(texts, p.past)

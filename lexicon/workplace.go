@@ -73,6 +73,9 @@ var workplace = func() []knowledge.Pair {
 	noun("entretien annuel", "annual review", "performance review")
 	noun("période d'essai", "probation", "trial period")
 	noun("préavis", "notice period", "notice")
+	// FreeDict spells the verb "démissioner" and lacks the noun.
+	verb("démissionner", "resign", "quit")
+	noun("démission", "resignation")
 	noun("avantage", "benefit", "perk")
 	noun("ticket restaurant", "meal voucher")
 	noun("titre-restaurant", "meal voucher")
