@@ -195,7 +195,9 @@ const (
 // "quelqu'un sait si…" ask what the question after "if" asks. 106: a
 // condition ("if I refer an intern", "si je recommande un stagiaire")
 // restricts. 107: the "to" of an infinitive ("have to give") does not.
-const ConfidenceModel = 107
+// 108: a translation spelt as the word ("statut", "status") is held as
+// the whole word.
+const ConfidenceModel = 108
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -302,17 +302,25 @@ func (b bag) found(w Word, name bool) float64 {
 // de jours de congé ?" is "day off" twice over, and "What a wonderful
 // day" holds half of it, not all; "laver" of "machine à laver" has
 // "washing machine", whose "machine" is from's own word too, and finds
-// nothing of "laver" in "Who fixes the coffee machine?".
+// nothing of "laver" in "Who fixes the coffee machine?". A cognate
+// (QueryWord.Cognate) is held as the whole word: "statut" has five
+// senses in the dictionary, and held at a fifth by "status" it made "Elle
+// est où la page de statut ?" another question than "Where's the status
+// page?".
 func (b bag) foundVia(translations []QueryWord, from bag, name bool) float64 {
 	best, parts := 0.0, 0.0
 	for _, tr := range translations {
 		if !slices.ContainsFunc(tr.Terms, func(t string) bool { return b.own[t] && !from.own[t] && (name || !b.onlyNamesHold(t)) }) {
 			continue
 		}
+		weight := tr.Weight
+		if tr.Cognate {
+			weight = 1
+		}
 		if tr.Part == 0 {
-			best = math.Max(best, held(tr.Weight))
+			best = math.Max(best, held(weight))
 		} else {
-			parts += held(tr.Weight) * tr.Part
+			parts += held(weight) * tr.Part
 		}
 	}
 	return math.Max(best, math.Min(1, parts))

@@ -788,11 +788,37 @@ func weigh(own []string, sources ...source) []QueryWord {
 	// a question holds one of them.
 	var out []QueryWord
 	for _, tr := range translations {
+		cognate := spelledAlike(own, tr.forms[0])
 		for _, f := range tr.forms {
-			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / mass, Part: partOf(tr.part)})
+			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / mass, Part: partOf(tr.part), Cognate: cognate})
 		}
 	}
 	return out
+}
+
+// spelledAlike tells whether a term of a word and one of its translation
+// are spelt alike, without accents, but for the last letter of the
+// shorter: "statut" and "statu" (status), "septembr" and "septemb". Terms
+// of fewer than five letters share their first letters too often by
+// chance ("cas" and "case").
+func spelledAlike(word, translation []string) bool {
+	for _, w := range word {
+		for _, t := range translation {
+			a, b := []rune(FoldAccents(w)), []rune(FoldAccents(t))
+			n := min(len(a), len(b))
+			if n < 5 {
+				continue
+			}
+			shared := 0
+			for shared < n && a[shared] == b[shared] {
+				shared++
+			}
+			if shared >= n-1 && shared >= 5 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // partOf returns a translation's part as QueryWord.Part says it: 0 for

@@ -97,6 +97,40 @@ func TestLexiconWeighsTranslationsByAmbiguity(t *testing.T) {
 	}
 }
 
+// TestLexiconMarksCognates marks, among a word's translations, those spelt
+// as the word but for an ending: the sense both languages share, which
+// sameness counts whole however many senses the dictionary lists.
+func TestLexiconMarksCognates(t *testing.T) {
+	l := knowledge.NewLexicon([]knowledge.Pair{
+		{French: "statut", English: "law"},
+		{French: "statut", English: "bylaw"},
+		{French: "statut", English: "status"},
+		{French: "contrat", English: "contract"},
+		{French: "cas", English: "case"},
+		{French: "position", English: "stand"},
+	}, words)
+	cognates := func(word string) []string {
+		var out []string
+		for _, q := range l.Translate(words(word)[0], "") {
+			if q.Cognate {
+				out = append(out, q.Terms[0])
+			}
+		}
+		return out
+	}
+	for word, want := range map[string][]string{
+		"statut":   {"statu"}, // status, less its s
+		"contrat":  {"contract"},
+		"status":   {"statut"},
+		"cas":      nil, // too short to tell from chance
+		"position": nil,
+	} {
+		if got := cognates(word); !slices.Equal(got, want) {
+			t.Errorf("%s: cognates %q, want %q", word, got, want)
+		}
+	}
+}
+
 func TestLexiconTranslatesPhrasesAsAWhole(t *testing.T) {
 	l := knowledge.NewLexicon([]knowledge.Pair{
 		{French: "tout le monde", English: "everybody"},

@@ -1595,6 +1595,9 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 		// A condition restricts as a complement does.
 		{"Est-ce qu'il y a une prime de cooptation ?", "La prime de cooptation marche aussi si je recommande un stagiaire ?", "Quelqu'un sait s'il y a une prime de cooptation ?"},
 		{"Is there a referral bonus?", "Does the referral bonus also apply if I refer an intern?", "Does anyone know if there is a referral bonus?"},
+		// Through a cognate ("statut", "status") the dictionary lists
+		// among other senses.
+		{"Where's the status page, and who updates it during an outage?", "Elle est où la page de statut, et qui la met à jour pendant une maintenance ?", "Elle est où la page de statut, et qui la met à jour pendant une panne ?"},
 	}
 	for _, p := range probes {
 		texts = append(texts, p.past)
