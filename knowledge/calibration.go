@@ -196,8 +196,10 @@ const (
 // condition ("if I refer an intern", "si je recommande un stagiaire")
 // restricts. 107: the "to" of an infinitive ("have to give") does not.
 // 108: a translation spelt as the word ("statut", "status") is held as
-// the whole word.
-const ConfidenceModel = 108
+// the whole word. 109: a French word FreeDict lists only under a relative
+// ("utilise" under "utilisateur") is read as the pairs through German
+// list it.
+const ConfidenceModel = 109
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

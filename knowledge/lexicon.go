@@ -362,7 +362,22 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
-	found := ownLanguage(l.lookup(w, true, lang == "fr"), l.french, lang)
+	found := ownLanguage(l.lookup(w, false, lang == "fr"), l.french, lang)
+	// A French word this lexicon lists only under another word of its
+	// stem ("validation" under "valide", "installation" under
+	// "installer") is taken as the fallback lists it, when it does:
+	// the word itself, not a relative, and "utiliser", which FreeDict
+	// lacks, is to use and not "utilisateur", a user. An English word
+	// spelt as a French one the fallback lists ("machine", "place")
+	// would gain senses it does not have.
+	if len(found) == 0 && lang == "fr" && l.Fallback != nil {
+		if listed := l.Fallback.frenchEntries(l.Fallback.lookup(w, false, false)); len(listed) > 0 {
+			return weigh(w.Terms, source{l.Fallback, listed, 1})
+		}
+	}
+	if len(found) == 0 {
+		found = ownLanguage(l.lookup(w, true, lang == "fr"), l.french, lang)
+	}
 	if len(found) > 0 {
 		// Two dictionaries list more senses than one: FreeDict's
 		// French–English knows "serveur" as "waiter" only, the pairs

@@ -343,6 +343,31 @@ func TestLexiconFallsBackForWhatItLacks(t *testing.T) {
 	}
 }
 
+// TestLexiconPrefersTheWordToARelative takes a French word the surer
+// lexicon lists only under another word of its stem as the fallback lists
+// it: "utilise" is a form of "utiliser", to use, not "utilisateur".
+func TestLexiconPrefersTheWordToARelative(t *testing.T) {
+	// Stems of six letters at most, so that "utilisateur" and "utilise"
+	// share one, as the index's stemmers make them.
+	stems := func(text string) []knowledge.Word {
+		var out []knowledge.Word
+		for _, w := range strings.Fields(strings.ToLower(text)) {
+			r := []rune(w)
+			out = append(out, knowledge.Word{Text: w, Terms: []string{string(r[:min(6, len(r))])}})
+		}
+		return out
+	}
+	l := knowledge.NewLexicon([]knowledge.Pair{{French: "utilisateur", English: "user"}}, stems)
+	l.Fallback = knowledge.NewLexicon([]knowledge.Pair{{French: "utiliser", English: "use"}}, stems)
+	if got := weights(l.Translate(stems("utilise")[0], "fr")); len(got) != 1 || got["use"] != 1 {
+		t.Errorf("utilise in French → %v, want use alone", got)
+	}
+	// A text that may be English reads the surer lexicon alone.
+	if got := weights(l.Translate(stems("utilise")[0], "")); len(got) != 1 || got["user"] != 1 {
+		t.Errorf("utilise → %v, want user alone", got)
+	}
+}
+
 func TestLexiconFindsVerbsWhoseVowelChanges(t *testing.T) {
 	l := knowledge.NewLexicon([]knowledge.Pair{
 		{French: "gérer", English: "manage"},
