@@ -198,8 +198,9 @@ const (
 // 108: a translation spelt as the word ("statut", "status") is held as
 // the whole word. 109: a French word FreeDict lists only under a relative
 // ("utilise" under "utilisateur") is read as the pairs through German
-// list it.
-const ConfidenceModel = 109
+// list it. 110: chat's "pro", "perso", "info" and "notif" are work,
+// personal, information and notification.
+const ConfidenceModel = 110
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

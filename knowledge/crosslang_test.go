@@ -71,6 +71,8 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		answered("uninstall", "C1", "amy", "sam", "How do I uninstall Zoom from my laptop?", day0.AddDate(0, 0, -7)),
 		answered("sort", "C1", "ben", "val", "How do I sort emails by sender in Outlook?", day0.AddDate(0, 0, -6)),
 		answered("filter", "C1", "amy", "kit", "How do I filter emails by sender in Outlook?", day0.AddDate(0, 0, -6)),
+		answered("work-mail", "C1", "ben", "pat", "How do I set up my work email on my personal phone?", day0.AddDate(0, 0, -5)),
+		answered("pension", "C1", "amy", "val", "Where can I find information about the pension plan?", day0.AddDate(0, 0, -5)),
 	}})
 	withLexicon(t, e)
 	for text, want := range map[string]string{
@@ -87,7 +89,7 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		}
 	}
 	// "Chez moi" and "sur place" are words the index drops, and home and
-	// on site; "à l'étage" is upstairs.
+	// on site; "à l'étage" is upstairs; the verbs of everyday software.
 	for text, want := range map[string]string{
 		"Comment se connecter au VPN depuis chez moi ?":          "vh",
 		"Y a-t-il un frigo à l'étage ?":                          "up",
@@ -96,6 +98,9 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		"Comment redémarrer le serveur de build ?":               "restart",
 		"Comment désinstaller Zoom de mon ordinateur portable ?": "uninstall",
 		"Comment trier les mails par expéditeur dans Outlook ?":  "sort",
+		// Chat's clippings: "pro" is work, "perso" personal.
+		"Comment je configure mes mails pro sur mon téléphone perso ?": "work-mail",
+		"Où trouver des infos sur le plan retraite ?":                  "pension",
 	} {
 		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want || !c.Matches[0].Sure {
 			t.Errorf("%q: first match %v, want %s handed back", text, firstMatch(c), want)

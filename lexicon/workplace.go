@@ -686,6 +686,14 @@ var workplace = func() []knowledge.Pair {
 	nounFromFrench("resto", "restaurant")
 	nounFromFrench("ticket resto", "meal voucher")
 	nounFromFrench("PJ", "attachment")
+	// "Mes mails pro sur mon tél perso" is "my work email on my personal
+	// phone", and "des infos", "les notifs" information and
+	// notifications: the engine reads neither "pro" nor "perso" as the
+	// longer word, and the English question holds none.
+	nounFromFrench("pro", "work", "professional")
+	nounFromFrench("perso", "personal")
+	nounFromFrench("info", "information")
+	nounFromFrench("notif", "notification")
 	nounFromFrench("RIB", "bank details")
 	return pairs
 }()
