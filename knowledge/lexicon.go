@@ -811,11 +811,11 @@ func weigh(own []string, sources ...source) []QueryWord {
 	return out
 }
 
-// spelledAlike tells whether a term of a word and one of its translation
-// are spelt alike, without accents, but for the last letter of the
-// shorter: "statut" and "statu" (status), "septembr" and "septemb". Terms
-// of fewer than five letters share their first letters too often by
-// chance ("cas" and "case").
+// spelledAlike tells whether a term of a word and one of its translation's
+// are spelt alike, without accents, up to the end of the shorter but for
+// its last letter: "statut" and "statu" (status), "septembr" and
+// "septemb", "deploi" and "deploiement". Terms of fewer than five letters
+// share their first letters too often by chance ("cas" and "case").
 func spelledAlike(word, translation []string) bool {
 	for _, w := range word {
 		for _, t := range translation {

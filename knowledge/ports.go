@@ -50,10 +50,10 @@ type QueryWord struct {
 	// of it; judging sameness, a question that holds one word of it
 	// holds only that part (see bag.foundVia).
 	Part float64
-	// Cognate is set when the translation is spelt as the word is but
-	// for its last letter or two ("statut" and "status", "septembre" and
-	// "September"): the dictionary lists it among the word's senses, and
-	// the spelling says it is the one both languages share. The search
+	// Cognate is set when the translation is spelt as the word is, up to
+	// the end of the shorter ("statut" and "status", "déploiement" and
+	// "deploy"): the dictionary lists it among the word's senses, and the
+	// spelling says it is the one both languages share. The search
 	// weighs it by its share of the senses, as any; judging sameness, it
 	// is the whole word (see bag.foundVia).
 	Cognate bool
