@@ -199,8 +199,9 @@ const (
 // the whole word. 109: a French word FreeDict lists only under a relative
 // ("utilise" under "utilisateur") is read as the pairs through German
 // list it. 110: chat's "pro", "perso", "info" and "notif" are work,
-// personal, information and notification.
-const ConfidenceModel = 110
+// personal, information and notification. 111: where what is asked adds
+// a word, an old word only the situation says is swapped for it.
+const ConfidenceModel = 111
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

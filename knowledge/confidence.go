@@ -540,6 +540,18 @@ func compareTold(asked, told, old bag) sameness {
 	s.Conflict = max(math.Min(missedAsked, missedCovered), addedWordShare*missedAsked, verbAdded, oldVerbAdded)
 	if told.total > asked.total {
 		s.Conflict = max(s.Conflict, addedWordShare*missedCovered)
+		// Where what is asked holds a word the old question lacks, an
+		// old word only the rest of the message says is set against it,
+		// not told beside it: "Comment accéder aux logs de staging dans
+		// Kibana ? j'ai l'accès prod mais pas staging" swaps "prod" for
+		// "staging" in what it asks. The two are compared as a question
+		// without a situation would be.
+		if absentAsked {
+			if _, missedInAsked, absentInAsked, _, _ := share(old, asked, func(Word) bool { return false }); absentInAsked {
+				s.Conflict = max(s.Conflict, math.Min(missedAsked, missedInAsked))
+				absentCovered = true
+			}
+		}
 	}
 	s.Swapped = s.Conflict > 0 && absentAsked && absentCovered
 	if s.Asked+s.Covered > 0 {

@@ -1597,6 +1597,9 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 		{"Is there a referral bonus?", "Does the referral bonus also apply if I refer an intern?", "Does anyone know if there is a referral bonus?"},
 		// Through a cognate ("statut", "status") the dictionary lists
 		// among other senses.
+		// An old word said only beside what is asked, set against it.
+		{"Comment accéder aux logs de prod dans Kibana ?", "Comment accéder aux logs de staging dans Kibana ? j'ai l'accès prod mais pas staging", "Je débute dans l'équipe. Comment accéder aux logs de prod dans Kibana ?"},
+		{"How do I read the prod logs in Kibana?", "How do I read the staging logs in Kibana? I can read the prod ones, not staging", "New on the team. How do I read the prod logs in Kibana?"},
 		{"Where's the status page, and who updates it during an outage?", "Elle est où la page de statut, et qui la met à jour pendant une maintenance ?", "Elle est où la page de statut, et qui la met à jour pendant une panne ?"},
 	}
 	for _, p := range probes {
