@@ -200,8 +200,9 @@ const (
 // ("utilise" under "utilisateur") is read as the pairs through German
 // list it. 110: chat's "pro", "perso", "info" and "notif" are work,
 // personal, information and notification. 111: where what is asked adds
-// a word, an old word only the situation says is swapped for it.
-const ConfidenceModel = 111
+// a word, an old word only the situation says is swapped for it. 112:
+// restrictions read a phone's apostrophe as the keyboard's ("s’il").
+const ConfidenceModel = 112
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -612,6 +612,8 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	// French's "on" is a pronoun ("on a droit à", "on s'inscrit"), not
 	// English's preposition.
 	french := DetectLang(text) == "fr"
+	// A phone types "s’il" for "s'il".
+	text = StraightApostrophes(text)
 	// written are a clause's words as written, words the same lower-cased.
 	restricting := func(written, words []string, i int) bool {
 		w := strings.Trim(words[i], "\"'()«»“”")

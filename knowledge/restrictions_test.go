@@ -38,6 +38,8 @@ func TestRestrictions(t *testing.T) {
 		// A condition restricts as a complement does.
 		{"Does the referral bonus apply if I refer an intern?", []string{"i refer an intern"}},
 		{"La prime marche aussi si je recommande un stagiaire ?", []string{"je recommande un stagiaire"}},
+		// Typed on a phone, with the typographic apostrophe.
+		{"La prime marche aussi s’il est stagiaire ?", []string{"est stagiaire"}},
 		// The "to" of an infinitive restricts nothing; the preposition does.
 		{"How much notice do I have to give if I resign?", []string{"i resign"}},
 		{"Do I need to send it to the Lyon office?", []string{"the lyon office"}},
