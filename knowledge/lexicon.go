@@ -362,7 +362,8 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	if len([]rune(w.Text)) < 2 {
 		return nil // a letter left by elision or a split word
 	}
-	found := ownLanguage(l.lookup(w, false, lang == "fr"), l.french, lang)
+	listed := l.lookup(w, false, lang == "fr")
+	found := ownLanguage(listed, l.french, lang)
 	// A French word this lexicon lists only under another word of its
 	// stem ("validation" under "valide", "installation" under
 	// "installer") is taken as the fallback lists it, when it does:
@@ -371,12 +372,12 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	// spelt as a French one the fallback lists ("machine", "place")
 	// would gain senses it does not have.
 	if len(found) == 0 && lang == "fr" && l.Fallback != nil {
-		if listed := l.Fallback.frenchEntries(l.Fallback.lookup(w, false, false)); len(listed) > 0 {
-			return weigh(w.Terms, source{l.Fallback, listed, 1})
+		if more := l.Fallback.frenchEntries(l.Fallback.lookup(w, false, false)); len(more) > 0 {
+			return weigh(w.Terms, source{l.Fallback, more, 1})
 		}
 	}
-	if len(found) == 0 {
-		found = ownLanguage(l.lookup(w, true, lang == "fr"), l.french, lang)
+	if len(listed) == 0 {
+		found = ownLanguage(l.stemEntries(w), l.french, lang)
 	}
 	if len(found) > 0 {
 		// Two dictionaries list more senses than one: FreeDict's
@@ -582,9 +583,16 @@ func (l *Lexicon) lookup(w Word, byStems, frenchText bool) []int {
 		}
 	}
 	if len(found) == 0 && byStems {
-		for _, t := range w.Terms {
-			found = appendNew(found, l.byTerm[t])
-		}
+		found = l.stemEntries(w)
+	}
+	return found
+}
+
+// stemEntries returns the entries whose headwords share a stem with w.
+func (l *Lexicon) stemEntries(w Word) []int {
+	var found []int
+	for _, t := range w.Terms {
+		found = appendNew(found, l.byTerm[t])
 	}
 	return found
 }
@@ -802,8 +810,9 @@ func weigh(own []string, sources ...source) []QueryWord {
 	// word's senses it is part of. Each of its forms weighs as much, since
 	// a question holds one of them.
 	var out []QueryWord
+	ownFolded := foldedRunes(own)
 	for _, tr := range translations {
-		cognate := spelledAlike(own, tr.forms[0])
+		cognate := spelledAlike(ownFolded, foldedRunes(tr.forms[0]))
 		for _, f := range tr.forms {
 			out = append(out, QueryWord{Terms: f, Weight: float64(tr.support) / mass, Part: partOf(tr.part), Cognate: cognate})
 		}
@@ -816,10 +825,10 @@ func weigh(own []string, sources ...source) []QueryWord {
 // its last letter: "statut" and "statu" (status), "septembr" and
 // "septemb", "deploi" and "deploiement". Terms of fewer than five letters
 // share their first letters too often by chance ("cas" and "case").
-func spelledAlike(word, translation []string) bool {
-	for _, w := range word {
-		for _, t := range translation {
-			a, b := []rune(FoldAccents(w)), []rune(FoldAccents(t))
+// Both come as foldedRunes gives them.
+func spelledAlike(word, translation [][]rune) bool {
+	for _, a := range word {
+		for _, b := range translation {
 			n := min(len(a), len(b))
 			if n < 5 {
 				continue
@@ -834,6 +843,15 @@ func spelledAlike(word, translation []string) bool {
 		}
 	}
 	return false
+}
+
+// foldedRunes returns terms without their accents, as runes.
+func foldedRunes(terms []string) [][]rune {
+	out := make([][]rune, len(terms))
+	for i, t := range terms {
+		out[i] = []rune(FoldAccents(t))
+	}
+	return out
 }
 
 // partOf returns a translation's part as QueryWord.Part says it: 0 for
