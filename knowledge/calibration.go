@@ -202,7 +202,8 @@ const (
 // personal, information and notification. 111: where what is asked adds
 // a word, an old word only the situation says is swapped for it. 112:
 // restrictions read a phone's apostrophe as the keyboard's ("s’il").
-const ConfidenceModel = 112
+// 113: English's "pro" is a professional, not the French clipping.
+const ConfidenceModel = 113
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds
