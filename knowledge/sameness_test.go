@@ -314,6 +314,9 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"Les notes de frais de formation, c'est validé quand ?",
 		"C'est quand qu'on valide les notes de frais de formation ?",
 		"C'est quand le séminaire annuel cette année ?",
+		// How much, asked anywhere.
+		"Les notes de frais de formation, faut les valider sous combien de jours ?",
+		"Training expense reports: do you know how many days we have to approve them?",
 		// How long, and what it costs.
 		"Combien coûte la rétention des logs dans Datadog ?",
 		"How long does the Figma licence last per year?",
