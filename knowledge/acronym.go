@@ -152,13 +152,22 @@ func (b bag) spellingAcronymsOf(from bag) map[string]bool {
 // their first letters, and where the phrase ends. The phrase has at most
 // twice as many words as the acronym letters: "réduction du temps de
 // travail" is as long as they come, and a longer phrase made of little
-// words would be tried in too many ways.
+// words would be tried in too many ways. Nor does it open with the
+// acronym itself: "IP in the prod security group" spells no IP, and read
+// so, "prod" was found in "the staging security group" by its IP.
 func (p phrase) spelt(letters []rune, start int) (end int, ok bool) {
-	if !p.meaning[start] {
+	if !p.meaning[start] || p.writes(start, letters) {
 		return 0, false
 	}
 	limit := min(len(p.tokens), start+2*len(letters))
 	return p.spellFrom(letters, start, limit)
+}
+
+// writes tells whether p's i-th word is the acronym letters, in the
+// singular or the plural.
+func (p phrase) writes(i int, letters []rune) bool {
+	w := FoldAccents(p.tokens[i])
+	return w == string(letters) || w == string(letters)+"s"
 }
 
 // spellFrom matches letters against p's words from the k-th on, up to

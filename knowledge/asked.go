@@ -388,9 +388,19 @@ var kindNouns = func() map[string]asked {
 // reads which: a length of time by "how long", "combien de temps",
 // "combien dure" or a count of units of time ("how many weeks",
 // "combien de jours"); a price by a word of cost.
+//
+// It reads too that a sentence asks how much wherever its "combien", "how
+// many" or "how much" stands: unlike the other question words, none is
+// ever a conjunction or a relative. French chat asks with it late ("L'arrêt
+// maladie, faut l'envoyer sous combien de jours ?"), and read as asking
+// nothing, that sentence was handed the answer of "…faut l'envoyer à qui
+// ?".
 func quantityOf(words []string) asked {
 	var found asked
 	for i, w := range words {
+		if w == "combien" || phraseAt(words, i, howMany) || phraseAt(words, i, howMuch) {
+			found |= askQuantity
+		}
 		switch {
 		case slices.ContainsFunc(durationPhrases, func(ph []string) bool { return phraseAt(words, i, ph) }),
 			(phraseAt(words, i, howMany) || phraseAt(words, i, combienDe)) && i+2 < len(words) && unitsOfTime[words[i+2]]:
@@ -405,6 +415,7 @@ func quantityOf(words []string) asked {
 var (
 	durationPhrases = [][]string{{"how", "long"}, {"combien", "de", "temps"}, {"combien", "dure"}, {"combien", "durent"}}
 	howMany         = []string{"how", "many"}
+	howMuch         = []string{"how", "much"}
 	combienDe       = []string{"combien", "de"}
 	unitsOfTime     = wordSet("minutes hours days weeks months years heures jours semaines mois ans années annees")
 	costWords       = wordSet("cost costs costing price prices pricing prix cout couts coute coutent couter tarif tarifs")

@@ -202,7 +202,11 @@ const (
 // personal, information and notification. 111: where what is asked adds
 // a word, an old word only the situation says is swapped for it. 112:
 // restrictions read a phone's apostrophe as the keyboard's ("s’il").
-const ConfidenceModel = 112
+// 113: English's "pro" is a professional, not the French clipping. 114:
+// an acronym is not spelt by a phrase it opens ("IP in the prod…"). 115:
+// "combien", "how many" and "how much" ask wherever they stand. 116:
+// "de" and "of" before a name restrict ("la salle serveur de Nantes").
+const ConfidenceModel = 116
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -601,6 +601,17 @@ func whose(words []string, i int) bool {
 	return (words[i] == "of" || words[i] == "de") && i+1 < len(words) && possessives[words[i+1]]
 }
 
+// ofName tells whether words[i] is "of" or "de" before a name, as
+// written: "la salle serveur de Nantes", "l'équipe de Bordeaux" say where
+// or whose. It opens a restriction where none is open, and inside one it
+// is part of it: "dans les locaux de Paris" restricts to the premises in
+// Paris, and cut at "de", "les locaux" was a restriction of its own that
+// "in the Paris office" lacked. An acronym is rather a compound's noun:
+// "un jour de RTT", "le modèle de NDA".
+func ofName(words, written []string, i int) bool {
+	return (words[i] == "of" || words[i] == "de") && i+1 < len(words) && named(written[i+1]) && !inCapitals(written[i+1])
+}
+
 var possessives = wordSet("my your his her our their mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs")
 
 // restrictions returns the restrictions of text, each as the words the
@@ -623,7 +634,7 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 		written := strings.Fields(part)
 		words := strings.Fields(strings.ToLower(part))
 		for i := 0; i < len(words); i++ {
-			if !restricting(written, words, i) {
+			if !restricting(written, words, i) && !ofName(words, written, i) {
 				continue
 			}
 			end := i + 1
@@ -661,7 +672,14 @@ func atPlace(words, written []string, i int) bool {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(written[i+1])
-	return unicode.IsUpper(r) || unicode.IsDigit(r)
+	return named(written[i+1]) || unicode.IsDigit(r)
+}
+
+// named tells whether a word, as written, is a name: it opens with a
+// capital.
+func named(word string) bool {
+	r, _ := utf8.DecodeRuneInString(word)
+	return unicode.IsUpper(r)
 }
 
 // periodAt tells whether a phrase of several words saying a period

@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -104,6 +105,16 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 	} {
 		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want || !c.Matches[0].Sure {
 			t.Errorf("%q: first match %v, want %s handed back", text, firstMatch(c), want)
+		}
+	}
+	// English writes "pro" too, and its "pros" are no work.
+	text := "What are the pros and cons of a standing desk?"
+	words := e.Index.Words(text)
+	for i, translations := range e.Lexicon.TranslateWords(text, words) {
+		for _, tr := range translations {
+			if slices.Contains(tr.Terms, "work") {
+				t.Errorf("%q in %q translated as %v", words[i].Text, text, tr.Terms)
+			}
 		}
 	}
 }

@@ -35,6 +35,12 @@ func TestRestrictions(t *testing.T) {
 		{"Comment obtenir une place de parking à Lyon ?", []string{"lyon"}},
 		{"Comment réserver une salle au 5e étage ?", []string{"5e étage"}},
 		{"Comment adhérer à la mutuelle ?", nil},
+		// "De" says whose or where before a name, and elsewhere makes a
+		// compound.
+		{"Qui gère l'accès à la salle serveur de Nantes ?", []string{"nantes"}},
+		{"Comment réserver une salle de réunion ?", nil},
+		{"Comment se connecter au wifi dans les locaux de Paris ?", []string{"les locaux de paris"}},
+		{"Comment poser un jour de RTT ?", nil},
 		// A condition restricts as a complement does.
 		{"Does the referral bonus apply if I refer an intern?", []string{"i refer an intern"}},
 		{"La prime marche aussi si je recommande un stagiaire ?", []string{"je recommande un stagiaire"}},

@@ -314,6 +314,9 @@ func TestInstantAnswerAsksForAnotherThing(t *testing.T) {
 		"Les notes de frais de formation, c'est validé quand ?",
 		"C'est quand qu'on valide les notes de frais de formation ?",
 		"C'est quand le séminaire annuel cette année ?",
+		// How much, asked anywhere.
+		"Les notes de frais de formation, faut les valider sous combien de jours ?",
+		"Training expense reports: do you know how many days we have to approve them?",
 		// How long, and what it costs.
 		"Combien coûte la rétention des logs dans Datadog ?",
 		"How long does the Figma licence last per year?",
@@ -855,6 +858,7 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 				"Is the HR team in Lyon?",
 				"Where do I get a new access pass?",
 				"How do I create a purchase order in SAP?",
+				"How do I whitelist an IP in the prod security group?",
 			},
 			same: map[string]int{
 				"How many PTO days do interns get?":            0,
@@ -868,8 +872,10 @@ func TestInstantAnswerWrittenOtherwise(t *testing.T) {
 			near: []string{
 				"Where do I get a new nap?",
 				"Who reviews the pr for the billing service?",
+				// "IP in the prod…" spells no IP.
+				"How do I whitelist an IP in the staging security group?",
 			},
-			why: "the letters make a word, or two small letters too many",
+			why: "the letters make a word, or two small letters too many, or the acronym spells itself",
 		},
 		// A British spelling where the past question is spelt the American way,
 		// and the other way round, and American English where the past one is
@@ -1595,11 +1601,11 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 		// A condition restricts as a complement does.
 		{"Est-ce qu'il y a une prime de cooptation ?", "La prime de cooptation marche aussi si je recommande un stagiaire ?", "Quelqu'un sait s'il y a une prime de cooptation ?"},
 		{"Is there a referral bonus?", "Does the referral bonus also apply if I refer an intern?", "Does anyone know if there is a referral bonus?"},
-		// Through a cognate ("statut", "status") the dictionary lists
-		// among other senses.
 		// An old word said only beside what is asked, set against it.
 		{"Comment accéder aux logs de prod dans Kibana ?", "Comment accéder aux logs de staging dans Kibana ? j'ai l'accès prod mais pas staging", "Je débute dans l'équipe. Comment accéder aux logs de prod dans Kibana ?"},
 		{"How do I read the prod logs in Kibana?", "How do I read the staging logs in Kibana? I can read the prod ones, not staging", "New on the team. How do I read the prod logs in Kibana?"},
+		// Through a cognate ("statut", "status") the dictionary lists
+		// among other senses.
 		{"Where's the status page, and who updates it during an outage?", "Elle est où la page de statut, et qui la met à jour pendant une maintenance ?", "Elle est où la page de statut, et qui la met à jour pendant une panne ?"},
 	}
 	for _, p := range probes {

@@ -689,8 +689,13 @@ var workplace = func() []knowledge.Pair {
 	// "Mes mails pro sur mon tél perso" is "my work email on my personal
 	// phone", and "des infos", "les notifs" information and
 	// notifications: the engine reads neither "pro" nor "perso" as the
-	// longer word, and the English question holds none.
+	// longer word, and the English question holds none. English writes
+	// "pro" too, a professional ("pros and cons" aside), which no
+	// dictionary lists: given no entry of its own, an English text's
+	// "pros" took the French word's senses (above), and found questions
+	// about work.
 	nounFromFrench("pro", "work", "professional")
+	noun("professionnel", "pro")
 	nounFromFrench("perso", "personal")
 	nounFromFrench("info", "information")
 	nounFromFrench("notif", "notification")
