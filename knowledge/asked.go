@@ -71,16 +71,30 @@ var modalWords = map[asked][]string{
 		"est ce qu on doit", "est il obligatoire", "est ce obligatoire", "suis je obligé", "suis je obligée"},
 }
 
-// modalPhrases are modalWords' phrases, split as phraseWords splits.
-var modalPhrases = func() []askPhrase {
+// French chat asks yes or no by its intonation alone, in the order of a
+// statement: "Je peux poser un RTT la veille d'un jour férié ?", "On a le
+// droit de partager des documents via Google Drive ?", "Il faut prévenir
+// son manager ?". intonationModals are the modals that open such a
+// question. Negated, the sentence rather says a problem ("Je peux pas me
+// connecter au VPN").
+var intonationModals = map[asked][]string{
+	askMay:  {"je peux", "on peut", "j ai le droit", "on a le droit"},
+	askMust: {"je dois", "on doit", "il faut"},
+}
+
+// modalPhrases and intonationPhrases are modalWords' and
+// intonationModals' phrases, split as phraseWords splits.
+var modalPhrases, intonationPhrases = phrasesOf(modalWords), phrasesOf(intonationModals)
+
+func phrasesOf(words map[asked][]string) []askPhrase {
 	var out []askPhrase
-	for a, phrases := range modalWords {
+	for a, phrases := range words {
 		for _, ph := range phrases {
 			out = append(out, askPhrase{words: phraseWords(ph), asks: a})
 		}
 	}
 	return out
-}()
+}
 
 // greetings are the words a question may open with before its modal.
 var greetings = map[string]bool{
@@ -106,6 +120,14 @@ func modalAt(words []string) askPhrase {
 		i++
 	}
 	for _, ph := range modalPhrases {
+		if phraseAt(words, i, ph.words) {
+			return ph
+		}
+	}
+	if negated(words) {
+		return askPhrase{}
+	}
+	for _, ph := range intonationPhrases {
 		if phraseAt(words, i, ph.words) {
 			return ph
 		}
