@@ -1112,11 +1112,20 @@ func failingIn(tokens []string) map[string]bool {
 	return failing
 }
 
+// answersWhether tells whether b asks only whether one may or must, and
+// a when, how much or why.
+func (a asked) answersWhether(b asked) bool {
+	return a&(askTime|askQuantity|askReason) != 0 && b&askKinds == 0 && b&(askMay|askMust) != 0
+}
+
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for, a place and a
 // person asked alike; one asks whether one may and the other whether one
-// must; one asks how long and the other what it costs; or both open with
-// a question word and one is negated, the other not, unless the one not
+// must; one asks when, how much or why, and the other only whether one
+// may or must, which its yes or no does not tell ("Les RTT, faut les
+// poser avant quand ?" and "Je peux poser un RTT la veille d'un jour
+// férié ?"); one asks how long and the other what it costs; or both open
+// with a question word and one is negated, the other not, unless the one not
 // negated says a failure (a problem said two ways: "Why doesn't the VPN
 // connect?" and "Why does the VPN fail to connect?", "Mon badge ne
 // marche plus, je contacte qui ?" and "My badge stopped working, who do
@@ -1127,6 +1136,9 @@ func (a asked) differs(b asked) bool {
 		return true
 	}
 	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
+		return true
+	}
+	if a.answersWhether(b) || b.answersWhether(a) {
 		return true
 	}
 	if qa, qb := a&(askDuration|askCost), b&(askDuration|askCost); qa != 0 && qb != 0 && qa&qb == 0 {

@@ -359,6 +359,10 @@ func TestInstantAnswerMayOrMust(t *testing.T) {
 		// French chat asks by its intonation alone.
 		"Je dois apporter mon chien au bureau ?",
 	)
+	notHandedBack(t, e, "it asks when, not whether one may",
+		"When can I work from home on Fridays?",
+		"Je peux apporter mon chien au bureau à partir de quand ?",
+	)
 	handedBack(t, e, map[string]string{
 		"How can I work from home on Fridays?":               "q0",
 		"Je peux apporter mon chien au bureau ?":             "q2",
