@@ -76,7 +76,8 @@ var modalWords = map[asked][]string{
 // droit de partager des documents via Google Drive ?", "Il faut prévenir
 // son manager ?". intonationModals are the modals that open such a
 // question. Negated, the sentence rather says a problem ("Je peux pas me
-// connecter au VPN").
+// connecter au VPN"); with a question word after its verb, it asks that
+// ("Je dois arriver à quelle heure ?").
 var intonationModals = map[asked][]string{
 	askMay:  {"je peux", "on peut", "j ai le droit", "on a le droit"},
 	askMust: {"je dois", "on doit", "il faut"},
@@ -85,6 +86,16 @@ var intonationModals = map[asked][]string{
 // modalPhrases and intonationPhrases are modalWords' and
 // intonationModals' phrases, split as phraseWords splits.
 var modalPhrases, intonationPhrases = phrasesOf(modalWords), phrasesOf(intonationModals)
+
+// holdsQuestionWord tells whether one of words is a question word.
+func holdsQuestionWord(words []string) bool {
+	for i := range words {
+		if _, ok := askPhraseAt(words, i); ok {
+			return true
+		}
+	}
+	return false
+}
 
 func phrasesOf(words map[asked][]string) []askPhrase {
 	var out []askPhrase
@@ -124,7 +135,7 @@ func modalAt(words []string) askPhrase {
 			return ph
 		}
 	}
-	if negated(words) {
+	if negated(words) || holdsQuestionWord(words) {
 		return askPhrase{}
 	}
 	for _, ph := range intonationPhrases {
