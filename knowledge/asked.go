@@ -71,16 +71,41 @@ var modalWords = map[asked][]string{
 		"est ce qu on doit", "est il obligatoire", "est ce obligatoire", "suis je obligé", "suis je obligée"},
 }
 
-// modalPhrases are modalWords' phrases, split as phraseWords splits.
-var modalPhrases = func() []askPhrase {
+// French chat asks yes or no by its intonation alone, in the order of a
+// statement: "Je peux poser un RTT la veille d'un jour férié ?", "On a le
+// droit de partager des documents via Google Drive ?", "Il faut prévenir
+// son manager ?". intonationModals are the modals that open such a
+// question. Negated, the sentence rather says a problem ("Je peux pas me
+// connecter au VPN"); with a question word after its verb, it asks that
+// ("Je dois arriver à quelle heure ?").
+var intonationModals = map[asked][]string{
+	askMay:  {"je peux", "on peut", "j ai le droit", "on a le droit"},
+	askMust: {"je dois", "on doit", "il faut"},
+}
+
+// modalPhrases and intonationPhrases are modalWords' and
+// intonationModals' phrases, split as phraseWords splits.
+var modalPhrases, intonationPhrases = phrasesOf(modalWords), phrasesOf(intonationModals)
+
+// holdsQuestionWord tells whether one of words is a question word.
+func holdsQuestionWord(words []string) bool {
+	for i := range words {
+		if _, ok := askPhraseAt(words, i); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func phrasesOf(words map[asked][]string) []askPhrase {
 	var out []askPhrase
-	for a, phrases := range modalWords {
+	for a, phrases := range words {
 		for _, ph := range phrases {
 			out = append(out, askPhrase{words: phraseWords(ph), asks: a})
 		}
 	}
 	return out
-}()
+}
 
 // greetings are the words a question may open with before its modal.
 var greetings = map[string]bool{
@@ -106,6 +131,14 @@ func modalAt(words []string) askPhrase {
 		i++
 	}
 	for _, ph := range modalPhrases {
+		if phraseAt(words, i, ph.words) {
+			return ph
+		}
+	}
+	if negated(words) || holdsQuestionWord(words) {
+		return askPhrase{}
+	}
+	for _, ph := range intonationPhrases {
 		if phraseAt(words, i, ph.words) {
 			return ph
 		}
@@ -1090,11 +1123,20 @@ func failingIn(tokens []string) map[string]bool {
 	return failing
 }
 
+// answersWhether tells whether b asks only whether one may or must, and
+// a when, how much or why.
+func (a asked) answersWhether(b asked) bool {
+	return a&(askTime|askQuantity|askReason) != 0 && b&askKinds == 0 && b&(askMay|askMust) != 0
+}
+
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for, a place and a
 // person asked alike; one asks whether one may and the other whether one
-// must; one asks how long and the other what it costs; or both open with
-// a question word and one is negated, the other not, unless the one not
+// must; one asks when, how much or why, and the other only whether one
+// may or must, which its yes or no does not tell ("Les RTT, faut les
+// poser avant quand ?" and "Je peux poser un RTT la veille d'un jour
+// férié ?"); one asks how long and the other what it costs; or both open
+// with a question word and one is negated, the other not, unless the one not
 // negated says a failure (a problem said two ways: "Why doesn't the VPN
 // connect?" and "Why does the VPN fail to connect?", "Mon badge ne
 // marche plus, je contacte qui ?" and "My badge stopped working, who do
@@ -1105,6 +1147,9 @@ func (a asked) differs(b asked) bool {
 		return true
 	}
 	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
+		return true
+	}
+	if a.answersWhether(b) || b.answersWhether(a) {
 		return true
 	}
 	if qa, qb := a&(askDuration|askCost), b&(askDuration|askCost); qa != 0 && qb != 0 && qa&qb == 0 {

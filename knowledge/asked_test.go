@@ -27,6 +27,26 @@ func TestAskedAfterAComma(t *testing.T) {
 	}
 }
 
+// TestAskedByIntonation reads French chat's yes-or-no questions in the
+// order of a statement, but not a problem said, nor a question asked with
+// a question word after its verb.
+func TestAskedByIntonation(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want asked
+	}{
+		{"Je peux poser un RTT la veille d'un jour férié ?", askMay},
+		{"Salut, on a le droit de partager des docs via Google Drive ?", askMay},
+		{"Il faut prévenir son manager ?", askMust},
+		{"Je peux pas me connecter au VPN", 0},
+		{"Je dois arriver à quelle heure ?", 0},
+	} {
+		if got := askedOf(c.text); got != c.want {
+			t.Errorf("askedOf(%q) = %b, want %b", c.text, got, c.want)
+		}
+	}
+}
+
 // TestAskingSentences reads which sentences of a message ask, when others
 // tell the situation; a question that names what it asks about only by a
 // pronoun asks what the situation says.

@@ -206,7 +206,10 @@ const (
 // an acronym is not spelt by a phrase it opens ("IP in the prod…"). 115:
 // "combien", "how many" and "how much" ask wherever they stand. 116:
 // "de" and "of" before a name restrict ("la salle serveur de Nantes").
-const ConfidenceModel = 116
+// 117: French chat asks whether one may or must by intonation alone ("Je
+// peux… ?", "Il faut… ?"). 118: a question asking when, how much or why
+// is not one asking only whether one may or must.
+const ConfidenceModel = 118
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -356,9 +356,16 @@ func TestInstantAnswerMayOrMust(t *testing.T) {
 		"Hi all, must I work from home on Fridays?",
 		"Can I book a desk in the Lyon office?",
 		"Dois-je apporter mon chien au bureau ?",
+		// French chat asks by its intonation alone.
+		"Je dois apporter mon chien au bureau ?",
+	)
+	notHandedBack(t, e, "it asks when, not whether one may",
+		"When can I work from home on Fridays?",
+		"Je peux apporter mon chien au bureau à partir de quand ?",
 	)
 	handedBack(t, e, map[string]string{
 		"How can I work from home on Fridays?":               "q0",
+		"Je peux apporter mon chien au bureau ?":             "q2",
 		"Do we need to book a desk in the Lyon office?":      "q1",
 		"Est-ce que je peux apporter mon chien au bureau ?":  "q2",
 		"Is it mandatory to book a desk in the Lyon office?": "q1",
