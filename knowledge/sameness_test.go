@@ -1394,6 +1394,9 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 			"Quelqu'un sait quand a lieu la prochaine réunion générale ?": 0,
 			"Where does the safety training take place?":                  1,
 			"Où se déroule la formation sécurité ?":                       1,
+			// Asked of the room with a modal, in chat's words.
+			"Qqn peut me dire quand a lieu la prochaine réunion générale ?":    0,
+			"Quelqu'un peut m'expliquer où se déroule la formation sécurité ?": 1,
 		},
 		near: []string{
 			"Où a lieu la formation incendie ?",
