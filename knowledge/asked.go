@@ -780,6 +780,12 @@ func askingWords(ss sentences) map[string]bool {
 				found = addTo(found, who)
 			}
 		}
+		// "Please", "stp" and "asap" say how one asks, not what.
+		for _, w := range words {
+			if manners[w] {
+				found = addTo(found, w)
+			}
+		}
 		// "Are we supposed to…?" asks what "do we have to…?" and
 		// "doit-on… ?" ask, whose modals the analysis drops.
 		for i := 0; i+1 < len(words); i++ {
@@ -790,6 +796,8 @@ func askingWords(ss sentences) map[string]bool {
 	}
 	return found
 }
+
+var manners = wordSet("please pls plz thanks thank thx merci stp svp asap")
 
 // whetherAt tells whether words hold, at i, a word that opens a question
 // asked of yes or no inside another: "if", "whether", "si", and the "s"

@@ -209,8 +209,9 @@ const (
 // 117: French chat asks whether one may or must by intonation alone ("Je
 // peux… ?", "Il faut… ?"). 118: a question asking when, how much or why
 // is not one asking only whether one may or must. 119: "Quelqu'un peut
-// m'expliquer comment…", "qqn peut me dire où…" ask of the room.
-const ConfidenceModel = 119
+// m'expliquer comment…", "qqn peut me dire où…" ask of the room. 120:
+// "please", "stp" and "asap" say how one asks, not what.
+const ConfidenceModel = 120
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds
