@@ -350,7 +350,8 @@ type askPhrase struct {
 
 // askOpeners are the words a question may open with before its question
 // word ("Hi all, when…", "Does anyone know who…", "Bonjour, quelqu'un sait
-// où…"). A question word elsewhere is rather a conjunction or a relative
+// où…", "Quelqu'un peut m'expliquer comment…", "qqn peut me dire où…").
+// A question word elsewhere is rather a conjunction or a relative
 // ("it fails when I log in", "le collègue qui gère"), which asks nothing.
 // They are the greetings and the words that ask who knows.
 var askOpeners = func() map[string]bool {
@@ -358,6 +359,7 @@ var askOpeners = func() map[string]bool {
 	for _, w := range []string{
 		"does", "do", "anyone", "anybody", "someone", "somebody", "you", "know", "knows", "tell", "me", "us", "can", "could",
 		"quelqu", "un", "sait", "sais", "savez", "tu", "vous", "on", "dire",
+		"would", "explain", "peut", "peux", "pouvez", "pourrait", "pourriez", "pourrais", "m", "expliquer", "indiquer", "qqn",
 		"c", "est", // "C'est quand… ?", "c'est qui qui gère… ?"
 	} {
 		m[w] = true
@@ -778,6 +780,12 @@ func askingWords(ss sentences) map[string]bool {
 				found = addTo(found, who)
 			}
 		}
+		// "Please", "stp" and "asap" say how one asks, not what.
+		for _, w := range words {
+			if manners[w] {
+				found = addTo(found, w)
+			}
+		}
 		// "Are we supposed to…?" asks what "do we have to…?" and
 		// "doit-on… ?" ask, whose modals the analysis drops.
 		for i := 0; i+1 < len(words); i++ {
@@ -788,6 +796,8 @@ func askingWords(ss sentences) map[string]bool {
 	}
 	return found
 }
+
+var manners = wordSet("please pls plz thanks thank thx merci stp svp asap")
 
 // whetherAt tells whether words hold, at i, a word that opens a question
 // asked of yes or no inside another: "if", "whether", "si", and the "s"
@@ -827,8 +837,8 @@ func callsForHelp(words []string) bool {
 // someone and knowing are the words of askOpeners that ask who knows,
 // and helpLeadIns those between "someone" and "help".
 var (
-	someone     = wordSet("anyone anybody someone somebody")
-	knowing     = wordSet("know knows tell sait sais savez dire")
+	someone     = wordSet("anyone anybody someone somebody qqn")
+	knowing     = wordSet("know knows tell explain sait sais savez dire expliquer indiquer")
 	helpLeadIns = wordSet("can could would please peut pourrait pourriez m me moi nous us")
 )
 

@@ -208,8 +208,10 @@ const (
 // "de" and "of" before a name restrict ("la salle serveur de Nantes").
 // 117: French chat asks whether one may or must by intonation alone ("Je
 // peux… ?", "Il faut… ?"). 118: a question asking when, how much or why
-// is not one asking only whether one may or must.
-const ConfidenceModel = 118
+// is not one asking only whether one may or must. 119: "Quelqu'un peut
+// m'expliquer comment…", "qqn peut me dire où…" ask of the room. 120:
+// "please", "stp" and "asap" say how one asks, not what.
+const ConfidenceModel = 120
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

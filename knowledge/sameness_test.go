@@ -1383,6 +1383,24 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 		},
 		why: "it asks how long another thing takes",
 	}, {
+		// "Please", "stp" and "asap" say how one asks.
+		name: "manners",
+		history: []string{
+			"How do I get access to Datadog?",
+			"How do I get access to Grafana?",
+			"Who signs the purchase orders?",
+			"Where is the canteen?",
+		},
+		same: map[string]int{
+			"Quelqu'un peut me dire comment avoir accès à Datadog asap ?": 0,
+			"how do i get access to grafana pls":                          1,
+			"Qui signe les bons de commande stp ?":                        2,
+		},
+		near: []string{
+			"Quelqu'un peut me dire comment avoir accès à Kibana asap ?",
+		},
+		why: "it asks about another tool",
+	}, {
 		name: "when it takes place",
 		history: []string{
 			"When is the next all-hands?",
@@ -1394,6 +1412,9 @@ func TestInstantAnswerAskingWords(t *testing.T) {
 			"Quelqu'un sait quand a lieu la prochaine réunion générale ?": 0,
 			"Where does the safety training take place?":                  1,
 			"Où se déroule la formation sécurité ?":                       1,
+			// Asked of the room with a modal, in chat's words.
+			"Qqn peut me dire quand a lieu la prochaine réunion générale ?":    0,
+			"Quelqu'un peut m'expliquer où se déroule la formation sécurité ?": 1,
 		},
 		near: []string{
 			"Où a lieu la formation incendie ?",
