@@ -255,6 +255,8 @@ var workplace = func() []knowledge.Pair {
 	noun("téléphone professionnel", "work phone")
 	noun("logiciel", "software")
 	noun("accès", "access")
+	// The dictionaries give "accéder" as acceding, the agreeing of old.
+	verbFromFrench("accéder", "access")
 	verb("gérer", "manage", "handle")
 	verb("configurer", "set up", "configure")
 	verb("supprimer", "delete", "remove")
