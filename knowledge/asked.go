@@ -87,16 +87,7 @@ var intonationModals = map[asked][]string{
 // intonationModals' phrases, split as phraseWords splits.
 var modalPhrases, intonationPhrases = phrasesOf(modalWords), phrasesOf(intonationModals)
 
-// holdsQuestionWord tells whether one of words is a question word.
-func holdsQuestionWord(words []string) bool {
-	for i := range words {
-		if _, ok := askPhraseAt(words, i); ok {
-			return true
-		}
-	}
-	return false
-}
-
+// phrasesOf splits the phrases of words, by what each asks.
 func phrasesOf(words map[asked][]string) []askPhrase {
 	var out []askPhrase
 	for a, phrases := range words {
@@ -144,6 +135,16 @@ func modalAt(words []string) askPhrase {
 		}
 	}
 	return askPhrase{}
+}
+
+// holdsQuestionWord tells whether one of words is a question word.
+func holdsQuestionWord(words []string) bool {
+	for i := range words {
+		if _, ok := askPhraseAt(words, i); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // askWords gives what each question word or phrase asks for, in English
@@ -426,10 +427,10 @@ var kindNouns = func() map[string]asked {
 //
 // It reads too that a sentence asks how much wherever its "combien", "how
 // many" or "how much" stands: unlike the other question words, none is
-// ever a conjunction or a relative. French chat asks with it late ("L'arrêt
-// maladie, faut l'envoyer sous combien de jours ?"), and read as asking
-// nothing, that sentence was handed the answer of "…faut l'envoyer à qui
-// ?".
+// ever a conjunction or a relative. French chat asks with it late
+// ("L'arrêt maladie, faut l'envoyer sous combien de jours ?"), and read
+// as asking nothing, that sentence was handed the answer of "…faut
+// l'envoyer à qui ?".
 func quantityOf(words []string) asked {
 	var found asked
 	for i, w := range words {
@@ -797,6 +798,8 @@ func askingWords(ss sentences) map[string]bool {
 	return found
 }
 
+// manners are the words of politeness and urgency chat adds to a
+// question.
 var manners = wordSet("please pls plz thanks thank thx merci stp svp asap")
 
 // whetherAt tells whether words hold, at i, a word that opens a question

@@ -210,8 +210,10 @@ const (
 // peux… ?", "Il faut… ?"). 118: a question asking when, how much or why
 // is not one asking only whether one may or must. 119: "Quelqu'un peut
 // m'expliquer comment…", "qqn peut me dire où…" ask of the room. 120:
-// "please", "stp" and "asap" say how one asks, not what.
-const ConfidenceModel = 120
+// "please", "stp" and "asap" say how one asks, not what. 121: the
+// glossary's "agenda", "conjoint", "acompte sur salaire", "message
+// d'absence", "hors service" and "HS". 122: "accéder" is to access.
+const ConfidenceModel = 122
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -2,7 +2,6 @@ package knowledge_test
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"github.com/nextdesk/nextdesk/knowledge"
@@ -74,6 +73,8 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		answered("filter", "C1", "amy", "kit", "How do I filter emails by sender in Outlook?", day0.AddDate(0, 0, -6)),
 		answered("work-mail", "C1", "ben", "pat", "How do I set up my work email on my personal phone?", day0.AddDate(0, 0, -5)),
 		answered("pension", "C1", "amy", "val", "Where can I find information about the pension plan?", day0.AddDate(0, 0, -5)),
+		answered("calendar", "C1", "ben", "kit", "How do I share my calendar with my assistant?", day0.AddDate(0, 0, -4)),
+		answered("advance", "C1", "amy", "pat", "How do I ask for a salary advance?", day0.AddDate(0, 0, -4)),
 	}})
 	withLexicon(t, e)
 	for text, want := range map[string]string{
@@ -102,21 +103,36 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		// Chat's clippings: "pro" is work, "perso" personal.
 		"Comment je configure mes mails pro sur mon téléphone perso ?": "work-mail",
 		"Où trouver des infos sur le plan retraite ?":                  "pension",
+		// A French "agenda" is a calendar; an "acompte sur salaire" a
+		// salary advance.
+		"Comment je partage mon agenda avec mon assistante ?": "calendar",
+		"Comment on demande un acompte sur salaire ?":         "advance",
 	} {
 		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want || !c.Matches[0].Sure {
 			t.Errorf("%q: first match %v, want %s handed back", text, firstMatch(c), want)
 		}
 	}
 	// English writes "pro" too, and its "pros" are no work.
-	text := "What are the pros and cons of a standing desk?"
-	words := e.Index.Words(text)
-	for i, translations := range e.Lexicon.TranslateWords(text, words) {
+	if terms := translatedTerms(e, "What are the pros and cons of a standing desk?"); terms["work"] {
+		t.Errorf("an English text's pros translated as work: %v", terms)
+	}
+	// "Accéder" is to access, not to accede.
+	if terms := translatedTerms(e, "Comment j'accède aux devis dans le CRM ?"); !terms["access"] {
+		t.Errorf("accède not translated as access: %v", terms)
+	}
+}
+
+// translatedTerms returns the terms of the translations of text's words.
+func translatedTerms(e *knowledge.Engine, text string) map[string]bool {
+	terms := make(map[string]bool)
+	for _, translations := range e.Lexicon.TranslateWords(text, e.Index.Words(text)) {
 		for _, tr := range translations {
-			if slices.Contains(tr.Terms, "work") {
-				t.Errorf("%q in %q translated as %v", words[i].Text, text, tr.Terms)
+			for _, term := range tr.Terms {
+				terms[term] = true
 			}
 		}
 	}
+	return terms
 }
 
 // considerAsZoe judges text asked by zoe in C1 at day0.

@@ -72,6 +72,10 @@ var workplace = func() []knowledge.Pair {
 	noun("astreinte", "on call", "on-call")
 	noun("entretien annuel", "annual review", "performance review")
 	noun("période d'essai", "probation", "trial period")
+	noun("acompte sur salaire", "salary advance", "pay advance")
+	// The dictionaries lack "conjoint", whom a mutuelle or a leave covers.
+	noun("conjoint", "spouse")
+	nounFromFrench("conjoint", "partner")
 	noun("préavis", "notice period", "notice")
 	// FreeDict spells the verb "démissioner" and lacks the noun.
 	verb("démissionner", "resign", "quit")
@@ -251,6 +255,8 @@ var workplace = func() []knowledge.Pair {
 	noun("téléphone professionnel", "work phone")
 	noun("logiciel", "software")
 	noun("accès", "access")
+	// The dictionaries give "accéder" as acceding, the agreeing of old.
+	verbFromFrench("accéder", "access")
 	verb("gérer", "manage", "handle")
 	verb("configurer", "set up", "configure")
 	verb("supprimer", "delete", "remove")
@@ -291,6 +297,11 @@ var workplace = func() []knowledge.Pair {
 	noun("boîte de réception", "inbox")
 	noun("messagerie", "email", "messaging")
 	noun("visio", "video call")
+	noun("message d'absence", "out-of-office", "automatic reply")
+	// A French "agenda" is the calendar of one's meetings; the
+	// dictionaries give a diary, and English's is a list of points.
+	nounFromFrench("agenda", "calendar")
+	noun("hors service", "out of order", "broken")
 	noun("déploiement", "deployment", "deploy")
 	verb("lancer", "run", "launch", "start")
 	noun("en local", "locally")
@@ -686,6 +697,7 @@ var workplace = func() []knowledge.Pair {
 	nounFromFrench("resto", "restaurant")
 	nounFromFrench("ticket resto", "meal voucher")
 	nounFromFrench("PJ", "attachment")
+	nounFromFrench("HS", "out of order", "broken")
 	// "Mes mails pro sur mon tél perso" is "my work email on my personal
 	// phone", and "des infos", "les notifs" information and
 	// notifications: the engine reads neither "pro" nor "perso" as the
