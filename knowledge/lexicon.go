@@ -364,6 +364,16 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	}
 	listed := l.lookup(w, false, lang == "fr")
 	found := ownLanguage(listed, l.french, lang)
+	// The fallback is read by up to two of the steps below, for a word
+	// neither lexicon lists: it is looked up once.
+	var inFallback []int
+	fallbackRead := false
+	fallback := func() []int {
+		if !fallbackRead {
+			inFallback, fallbackRead = l.Fallback.lookup(w, false, false), true
+		}
+		return inFallback
+	}
 	// A French word this lexicon lists only under another word of its
 	// stem ("validation" under "valide", "installation" under
 	// "installer") is taken as the fallback lists it, when it does:
@@ -372,7 +382,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	// spelt as a French one the fallback lists ("machine", "place")
 	// would gain senses it does not have.
 	if len(found) == 0 && lang == "fr" && l.Fallback != nil {
-		if more := l.Fallback.frenchEntries(l.Fallback.lookup(w, false, false)); len(more) > 0 {
+		if more := l.Fallback.frenchEntries(fallback()); len(more) > 0 {
 			return weigh(w.Terms, source{l.Fallback, more, 1})
 		}
 	}
@@ -391,7 +401,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		// text's words spelt as French ones ("machine", "place") would
 		// gain senses they do not have.
 		if lang == "fr" && l.Fallback != nil && slices.ContainsFunc(found, func(i int) bool { return l.french[i] }) {
-			if senses := l.Fallback.frenchEntries(l.Fallback.lookup(w, false, false)); len(senses) > 0 {
+			if senses := l.Fallback.frenchEntries(fallback()); len(senses) > 0 {
 				return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
 			}
 		}
@@ -401,7 +411,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		// A noisier lexicon is trusted for a word it lists as written
 		// (or as its infinitive), not for whatever shares a stem with
 		// one of its headwords.
-		if more := l.Fallback.lookup(w, false, false); len(more) > 0 {
+		if more := fallback(); len(more) > 0 {
 			return weigh(w.Terms, source{l.Fallback, more, 1})
 		}
 	}
