@@ -140,7 +140,7 @@ func modalAt(words []string) askPhrase {
 // holdsQuestionWord tells whether one of words is a question word.
 func holdsQuestionWord(words []string) bool {
 	for i := range words {
-		if _, ok := askPhraseAt(words, i); ok {
+		if asksAt(words, i) {
 			return true
 		}
 	}
@@ -354,13 +354,15 @@ type askPhrase struct {
 // où…", "Quelqu'un peut m'expliquer comment…", "qqn peut me dire où…").
 // A question word elsewhere is rather a conjunction or a relative
 // ("it fails when I log in", "le collègue qui gère"), which asks nothing.
-// They are the greetings and the words that ask who knows.
+// They are the greetings, the words that ask who knows (someone,
+// knowing), and the modals and pronouns between them.
 var askOpeners = func() map[string]bool {
 	m := maps.Clone(greetings)
+	maps.Copy(m, someone)
+	maps.Copy(m, knowing)
 	for _, w := range []string{
-		"does", "do", "anyone", "anybody", "someone", "somebody", "you", "know", "knows", "tell", "me", "us", "can", "could",
-		"quelqu", "un", "sait", "sais", "savez", "tu", "vous", "on", "dire",
-		"would", "explain", "peut", "peux", "pouvez", "pourrait", "pourriez", "pourrais", "m", "expliquer", "indiquer", "qqn",
+		"does", "do", "would", "can", "could", "you", "me", "us",
+		"quelqu", "un", "tu", "vous", "on", "peut", "peux", "pouvez", "pourrait", "pourriez", "pourrais", "m",
 		"c", "est", // "C'est quand… ?", "c'est qui qui gère… ?"
 	} {
 		m[w] = true
