@@ -242,9 +242,60 @@ func grammaticalWords(ss sentences) map[string]bool {
 			if formsOfAller[w] && isInfinitive(words[next]) || w == "going" && words[next] == "to" && next+1 < len(words) && !englishDeterminers[words[next+1]] {
 				found = addTo(found, w)
 			}
+			if formsOfGet[w] && passiveAfterGet(words, i+1) {
+				found = addTo(found, w)
+			}
 		}
 	}
 	return found
+}
+
+// English says the passive with "get" as well as "be": "How do I get
+// added to the rota?", "When do we get paid?", and with an object
+// between, what one has done: "How do I get my parking badge activated?",
+// "…to get a contract signed electronically?". The participle says what
+// is done; "get" says only that it is, where the other question writes a
+// "be" the analysis drops ("When are payslips paid?"), an active verb
+// ("Comment on m'ajoute au planning ?") or "se faire". Counted as a word
+// of meaning, "get" was a rare verb every such rewording lacked.
+var formsOfGet = wordSet("get gets got gotten getting")
+
+// passiveAfterGet tells whether a participle follows a form of "get"
+// ending at words[i-1]: directly, after a pronoun, or after a determiner
+// and up to three words when it ends the phrase ("get a dedicated desk"
+// gets a desk, whatever kind).
+func passiveAfterGet(words []string, i int) bool {
+	if i < len(words) && objectPronouns[words[i]] {
+		i++
+	}
+	if i < len(words) && englishParticiple(words[i]) {
+		return true
+	}
+	if i >= len(words) || !englishDeterminers[words[i]] {
+		return false
+	}
+	for j := i + 1; j < len(words) && j <= i+3; j++ {
+		if englishParticiple(words[j]) && (j+1 == len(words) || afterAnObject[words[j+1]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// afterAnObject are the words that may follow a participle ending the
+// phrase of "get" and its object: "get a feature flag turned on", "get
+// my badge activated by security".
+var afterAnObject = wordSet("to by for in on off out up back before after at from with into via through again asap please today tomorrow now quickly")
+
+// englishParticiple tells whether word is written as an English past
+// participle: an irregular one, or a word ending in "ed" ("need" and
+// "speed" aside).
+func englishParticiple(word string) bool {
+	if _, ok := irregularEnglish[word]; ok {
+		return true
+	}
+	stem, ok := strings.CutSuffix(word, "ed")
+	return ok && len(stem) > 2 && !strings.HasSuffix(stem, "e")
 }
 
 // amountAt tells whether words[i], or the word after an "à" there, is a

@@ -76,3 +76,27 @@ func TestAskingSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestPassiveWithGet reads the "get" of English's passive as saying only
+// that the participle after it is done, and no other "get".
+func TestPassiveWithGet(t *testing.T) {
+	for _, c := range []struct {
+		text    string
+		passive bool
+	}{
+		{"When do we get paid?", true},
+		{"How do I get it fixed?", true},
+		{"How do I get my parking badge activated?", true},
+		{"How do I get a feature flag turned on in prod?", true},
+		{"Who gets assigned a buddy?", true},
+		{"How do I get a dedicated desk?", false},
+		{"How do I get a new laptop?", false},
+		{"Can I get used monitors?", false},
+		{"How do I get back into GitHub?", false},
+	} {
+		words := grammaticalWords(sentencesOf(c.text))
+		if got := words["get"] || words["gets"]; got != c.passive {
+			t.Errorf("%q: get read as the passive's: %v, want %v", c.text, got, c.passive)
+		}
+	}
+}

@@ -213,7 +213,9 @@ const (
 // "please", "stp" and "asap" say how one asks, not what. 121: the
 // glossary's "agenda", "conjoint", "acompte sur salaire", "message
 // d'absence", "hors service" and "HS". 122: "accéder" is to access.
-const ConfidenceModel = 122
+// 123: the "get" of English's passive says only that something is done
+// ("When do we get paid?").
+const ConfidenceModel = 123
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

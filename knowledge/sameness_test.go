@@ -2460,3 +2460,30 @@ func TestInstantAnswerForgottenPassword(t *testing.T) {
 		why: "it asks about another thing",
 	}})
 }
+
+// TestInstantAnswerPassiveWithGet asks past questions again in the
+// passive English says with "get", directly or with an object between;
+// what is done to something else, or something else done, is another
+// question.
+func TestInstantAnswerPassiveWithGet(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "get and a participle",
+		history: []string{
+			"When are salaries paid?",
+			"How is a visitor badge activated?",
+			"Comment on m'ajoute à la liste de diffusion de l'équipe ?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"When do salaries get paid?":                     0,
+			"How do I get a visitor badge activated?":        1,
+			"How do I get added to the team's mailing list?": 2,
+		},
+		near: []string{
+			"When do bonuses get paid?",
+			"How do I get a visitor badge printed?",
+			"How do I get removed from the team's mailing list?",
+		},
+		why: "another thing is done, or to another thing",
+	}})
+}
