@@ -214,8 +214,9 @@ const (
 // glossary's "agenda", "conjoint", "acompte sur salaire", "message
 // d'absence", "hors service" and "HS". 122: "accéder" is to access.
 // 123: the "get" of English's passive says only that something is done
-// ("When do we get paid?").
-const ConfidenceModel = 123
+// ("When do we get paid?"). 124: "Is it possible to…?" and "C'est
+// possible de… ?" ask whether one may.
+const ConfidenceModel = 124
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -369,7 +369,13 @@ func TestInstantAnswerMayOrMust(t *testing.T) {
 		"Do we need to book a desk in the Lyon office?":      "q1",
 		"Est-ce que je peux apporter mon chien au bureau ?":  "q2",
 		"Is it mandatory to book a desk in the Lyon office?": "q1",
+		"Is it possible to work from home on Fridays?":       "q0",
+		"C'est possible d'apporter mon chien au bureau ?":    "q2",
+		"possible d'apporter mon chien au bureau ?":          "q2",
 	})
+	notHandedBack(t, e, "it asks whether one must, not whether one may",
+		"Is it possible to book a desk in the Lyon office?",
+	)
 }
 
 // TestInstantAnswerNegatedQuestion asks for the others than a past
