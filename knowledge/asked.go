@@ -976,7 +976,8 @@ func durationVerb(words []string) string {
 // lieu la prochaine réunion générale ?" asks what "When is the next
 // all-hands?" asks, and "take place", "be held", "avoir lieu", "se tenir"
 // and "se dérouler" say nothing "is" does not; nor do the "lives" of
-// "where the on-call rota lives", "located", "stored" and "se trouve".
+// "where the on-call rota lives", "located", "stored" and "se trouve",
+// nor "keep" and "store" in "Where do we keep the Terraform state?".
 func happeningWords(words []string) []string {
 	if !slices.ContainsFunc(words, func(w string) bool { return askedWhenOrWhere[w] }) {
 		return nil
@@ -1003,7 +1004,7 @@ var happeningPhrases = func() map[string][][]string {
 		"held", // "is held", "will be held"
 		"a lieu", "ont lieu", "aura lieu", "auront lieu", "avoir lieu",
 		"se tient", "se tiennent", "se tiendra", "se déroule", "se déroulent", "se déroulera",
-		"live", "lives", "located", "stored", "kept",
+		"live", "lives", "located", "stored", "kept", "keep", "keeps", "store", "stores",
 		"se trouve", "se trouvent", "situé", "située", "situés", "situées",
 	} {
 		words := strings.Fields(FoldAccents(ph))
