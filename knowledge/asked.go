@@ -62,10 +62,14 @@ const (
 // whether one must: "Can I work from home on Fridays?" and "Do I have to
 // work from home on Fridays?" keep the same words, the index dropping the
 // modals. Only at a sentence's opening, after a greeting: "How can I…"
-// and "What can I do…" ask how, not whether one may.
+// and "What can I do…" ask how, not whether one may. "Is it possible
+// to…?", "C'est possible de… ?" and chat's bare "Possible de… ?" ask
+// what "Can I…?" asks: counted as a word of meaning, "possible" was one
+// every "Can I…?" lacked.
 var modalWords = map[asked][]string{
 	askMay: {"can i", "can we", "may i", "may we", "could i", "am i allowed", "are we allowed", "is it allowed",
-		"puis je", "peut on", "est ce que je peux", "est ce qu on peut", "ai je le droit", "a t on le droit", "est il permis"},
+		"puis je", "peut on", "est ce que je peux", "est ce qu on peut", "ai je le droit", "a t on le droit", "est il permis",
+		"is it possible", "is it ok", "is it okay", "possible to", "est il possible", "est ce possible", "c est possible", "possible de"},
 	askMust: {"must i", "must we", "do i have to", "do we have to", "do i need to", "do we need to", "have i got to",
 		"is it mandatory", "is it compulsory", "is it required", "dois je", "doit on", "faut il", "est ce que je dois",
 		"est ce qu on doit", "est il obligatoire", "est ce obligatoire", "suis je obligé", "suis je obligée"},
@@ -972,7 +976,8 @@ func durationVerb(words []string) string {
 // lieu la prochaine réunion générale ?" asks what "When is the next
 // all-hands?" asks, and "take place", "be held", "avoir lieu", "se tenir"
 // and "se dérouler" say nothing "is" does not; nor do the "lives" of
-// "where the on-call rota lives", "located", "stored" and "se trouve".
+// "where the on-call rota lives", "located", "stored" and "se trouve",
+// nor "keep" and "store" in "Where do we keep the Terraform state?".
 func happeningWords(words []string) []string {
 	if !slices.ContainsFunc(words, func(w string) bool { return askedWhenOrWhere[w] }) {
 		return nil
@@ -999,7 +1004,7 @@ var happeningPhrases = func() map[string][][]string {
 		"held", // "is held", "will be held"
 		"a lieu", "ont lieu", "aura lieu", "auront lieu", "avoir lieu",
 		"se tient", "se tiennent", "se tiendra", "se déroule", "se déroulent", "se déroulera",
-		"live", "lives", "located", "stored", "kept",
+		"live", "lives", "located", "stored", "kept", "keep", "keeps", "store", "stores",
 		"se trouve", "se trouvent", "situé", "située", "situés", "situées",
 	} {
 		words := strings.Fields(FoldAccents(ph))

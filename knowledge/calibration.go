@@ -214,8 +214,10 @@ const (
 // glossary's "agenda", "conjoint", "acompte sur salaire", "message
 // d'absence", "hors service" and "HS". 122: "accéder" is to access.
 // 123: the "get" of English's passive says only that something is done
-// ("When do we get paid?").
-const ConfidenceModel = 123
+// ("When do we get paid?"). 124: "Is it possible to…?" and "C'est
+// possible de… ?" ask whether one may. 125: "Where do we keep…?" asks
+// where something is.
+const ConfidenceModel = 125
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

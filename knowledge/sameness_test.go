@@ -369,7 +369,13 @@ func TestInstantAnswerMayOrMust(t *testing.T) {
 		"Do we need to book a desk in the Lyon office?":      "q1",
 		"Est-ce que je peux apporter mon chien au bureau ?":  "q2",
 		"Is it mandatory to book a desk in the Lyon office?": "q1",
+		"Is it possible to work from home on Fridays?":       "q0",
+		"C'est possible d'apporter mon chien au bureau ?":    "q2",
+		"possible d'apporter mon chien au bureau ?":          "q2",
 	})
+	notHandedBack(t, e, "it asks whether one must, not whether one may",
+		"Is it possible to book a desk in the Lyon office?",
+	)
 }
 
 // TestInstantAnswerNegatedQuestion asks for the others than a past
@@ -1625,6 +1631,7 @@ func TestInstantAnswerNearMissesInALargeHistory(t *testing.T) {
 		{"Peut-on travailler à distance depuis un autre pays ?", "Peut-on travailler à distance depuis une autre ville ?", ""},
 		{"Where is the on-call schedule for the platform team?", "Where is the on-call schedule for the security team?", "Where does the on-call schedule for the platform team live?"},
 		{"Where are the spare laptops stored?", "Where are the spare monitors stored?", "Where are the spare laptops located?"},
+		{"Where is the Terraform state stored?", "Where is the Ansible inventory stored?", "Where do we keep the Terraform state?"},
 		{"Comment activer ma carte Swile ?", "Comment désactiver ma carte Swile ?", "Comment activer ma carte Swile, quelqu'un peut m'aider ?"},
 		// A condition restricts as a complement does.
 		{"Est-ce qu'il y a une prime de cooptation ?", "La prime de cooptation marche aussi si je recommande un stagiaire ?", "Quelqu'un sait s'il y a une prime de cooptation ?"},
@@ -2485,5 +2492,28 @@ func TestInstantAnswerPassiveWithGet(t *testing.T) {
 			"How do I get removed from the team's mailing list?",
 		},
 		why: "another thing is done, or to another thing",
+	}})
+}
+
+// TestInstantAnswerWhereItIsKept asks where something is as where it is
+// kept or stored, in the active voice: the verb says only that it is
+// somewhere.
+func TestInstantAnswerWhereItIsKept(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "where we keep it",
+		history: []string{
+			"Where is the Terraform state?",
+			"Where are the brand guidelines stored?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"Where do we keep the Terraform state?":   0,
+			"Where do we store the brand guidelines?": 1,
+		},
+		near: []string{
+			"Where do we keep the Ansible inventory?",
+			"How long do we keep the Terraform state?",
+		},
+		why: "it asks where another thing is, or how long",
 	}})
 }
