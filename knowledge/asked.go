@@ -838,6 +838,18 @@ func askingWords(ss sentences) map[string]bool {
 				found = addTo(found, who)
 			}
 		}
+		// "Does anyone have the link to the org chart?" and "Quelqu'un a
+		// le lien vers les slides ?" ask where it is, as "Where do I find
+		// the slides?" does: the link says only where, and the someone
+		// who has it is the room asked.
+		for i, w := range words {
+			if linkWords[w] && (i == 0 || beforeALink[words[i-1]]) && i+1 < len(words) && afterALink[words[i+1]] {
+				found = addTo(found, w)
+			}
+			if who, n := someoneAt(words, i); n > 0 && i+n < len(words) && having[words[i+n]] {
+				found = addTo(found, who)
+			}
+		}
 		// "Please", "stp" and "asap" say how one asks, not what.
 		for _, w := range words {
 			if manners[w] {
@@ -854,6 +866,16 @@ func askingWords(ss sentences) map[string]bool {
 	}
 	return found
 }
+
+// linkWords, between beforeALink and afterALink, ask for a link to
+// something ("a link to", "le lien vers"); having are the verbs of the
+// someone asked who has it.
+var (
+	linkWords   = wordSet("link links lien liens url")
+	beforeALink = wordSet("the a any our your le la un les des")
+	afterALink  = wordSet("to for of vers pour de du des d")
+	having      = wordSet("have has got a as aurait")
+)
 
 // manners are the words of politeness and urgency chat adds to a
 // question.

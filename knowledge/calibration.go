@@ -216,8 +216,9 @@ const (
 // 123: the "get" of English's passive says only that something is done
 // ("When do we get paid?"). 124: "Is it possible to…?" and "C'est
 // possible de… ?" ask whether one may. 125: "Where do we keep…?" asks
-// where something is.
-const ConfidenceModel = 125
+// where something is. 126: "Does anyone have the link to…?" and
+// "quelqu'un a le lien vers… ?" ask where it is.
+const ConfidenceModel = 126
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -2517,3 +2517,33 @@ func TestInstantAnswerWhereItIsKept(t *testing.T) {
 		why: "it asks where another thing is, or how long",
 	}})
 }
+
+// TestInstantAnswerTheLinkTo asks where something is as a request of the
+// room for it or for its link; a link to something else, or who may edit
+// it, is another question.
+func TestInstantAnswerTheLinkTo(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "the link to",
+		history: []string{
+			"Where is the org chart?",
+			"Où je trouve les slides de la réunion générale ?",
+			"Where can I find the expense policy?",
+			"Where is the lost and found?",
+			"Où trouver le modèle de contrat de prestation ?",
+			"Where do I find the travel policy?",
+		},
+		same: map[string]int{
+			"Does anyone have the link to the org chart?":                  0,
+			"quelqu'un a le lien vers les slides de la réunion générale ?": 1,
+			"link to the expense policy?":                                  2,
+			"Où trouver la politique de notes de frais ?":                  2,
+		},
+		near: []string{
+			"Does anyone have the link to the on-call calendar?",
+			"Who can edit the org chart?",
+			"quelqu'un a le lien vers les slides de l'onboarding ?",
+			"quelqu'un a le modèle de contrat de travail ?",
+		},
+		why: "it asks for another thing, or who",
+	}})
+}
