@@ -716,6 +716,5 @@ var workplace = func() []knowledge.Pair {
 	// At work one's "PC" is one's computer, most often a laptop: "mon PC
 	// pro", "je rends mon PC à qui ?".
 	nounFromFrench("PC", "computer", "laptop")
-	nounFromFrench("locaux", "premises", "office")
 	return pairs
 }()
