@@ -217,8 +217,9 @@ const (
 // ("When do we get paid?"). 124: "Is it possible to…?" and "C'est
 // possible de… ?" ask whether one may. 125: "Where do we keep…?" asks
 // where something is. 126: "Does anyone have the link to…?" and
-// "quelqu'un a le lien vers… ?" ask where it is.
-const ConfidenceModel = 126
+// "quelqu'un a le lien vers… ?" ask where it is. 127: the glossary's "PC"
+// (a computer, a laptop) and "pc portable".
+const ConfidenceModel = 127
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

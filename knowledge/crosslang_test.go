@@ -75,6 +75,7 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		answered("pension", "C1", "amy", "val", "Where can I find information about the pension plan?", day0.AddDate(0, 0, -5)),
 		answered("calendar", "C1", "ben", "kit", "How do I share my calendar with my assistant?", day0.AddDate(0, 0, -4)),
 		answered("advance", "C1", "amy", "pat", "How do I ask for a salary advance?", day0.AddDate(0, 0, -4)),
+		answered("return-laptop", "C1", "ben", "val", "Where do I return my laptop when I leave?", day0.AddDate(0, 0, -3)),
 	}})
 	withLexicon(t, e)
 	for text, want := range map[string]string{
@@ -85,6 +86,8 @@ func TestWordsOfWorkFindEachOther(t *testing.T) {
 		"Where do I download my payslip?":                     "ps",
 		"Qui est le responsable de l'équipe commerciale ?":    "sm",
 		"Quels sont les horaires de la salle de sport ?":      "gy",
+		// One's "PC" is one's computer, most often a laptop.
+		"Où je rends mon PC quand je pars ?": "return-laptop",
 	} {
 		if c := considerAsZoe(t, e, text); len(c.Matches) == 0 || c.Matches[0].Question.ID != want {
 			t.Errorf("%q: first match %v, want %s", text, firstMatch(c), want)

@@ -251,6 +251,7 @@ var workplace = func() []knowledge.Pair {
 
 	// Computers and software.
 	noun("ordinateur portable", "laptop")
+	noun("pc portable", "laptop")
 	noun("téléphone", "phone")
 	noun("téléphone professionnel", "work phone")
 	noun("logiciel", "software")
@@ -712,5 +713,8 @@ var workplace = func() []knowledge.Pair {
 	nounFromFrench("info", "information")
 	nounFromFrench("notif", "notification")
 	nounFromFrench("RIB", "bank details")
+	// At work one's "PC" is one's computer, most often a laptop: "mon PC
+	// pro", "je rends mon PC à qui ?".
+	nounFromFrench("PC", "computer", "laptop")
 	return pairs
 }()
