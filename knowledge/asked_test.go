@@ -40,6 +40,11 @@ func TestAskedByIntonation(t *testing.T) {
 		{"Il faut prévenir son manager ?", askMust},
 		{"Je peux pas me connecter au VPN", 0},
 		{"Je dois arriver à quelle heure ?", 0},
+		{"Is the canteen open on Saturday?", askWhether},
+		{"Hi all, does the referral bonus apply to interns?", askWhether},
+		{"Est-ce que les stagiaires ont droit au Navigo ?", askWhether},
+		{"La cantine est ouverte le samedi ?", 0},
+		{"Is it true that the canteen closes at 2?", askWhether},
 	} {
 		if got := askedOf(c.text); got != c.want {
 			t.Errorf("askedOf(%q) = %b, want %b", c.text, got, c.want)

@@ -2547,3 +2547,29 @@ func TestInstantAnswerTheLinkTo(t *testing.T) {
 		why: "it asks for another thing, or who",
 	}})
 }
+
+// TestInstantAnswerYesOrNo asks yes or no where the past question asked
+// when or how much, and the other way round: the answer to one does not
+// tell the other.
+func TestInstantAnswerYesOrNo(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "yes or no",
+		history: []string{
+			"What time does the canteen open on Saturday?",
+			"Le remboursement du Navigo, c'est combien ?",
+			"Is the gym open on Sundays?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"At what time does the canteen open on Saturday?": 0,
+			"C'est combien le remboursement du Navigo ?":      1,
+			"Hi, is the gym open on Sunday?":                  2,
+		},
+		near: []string{
+			"Is the canteen open on Saturday?",
+			"Est-ce que les stagiaires ont droit au remboursement du Navigo ?",
+			"When is the gym open on Sundays?",
+		},
+		why: "one asks yes or no, the other when or how much",
+	}})
+}
