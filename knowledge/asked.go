@@ -584,8 +584,8 @@ type sentence struct {
 }
 
 // sentencesOf splits text into its sentences. Chat often asks after a
-// comma: "my badge isn't working, who should I contact?", "mon badge
-// marche plus, comment je fais ?". When a sentence does not open with a
+// comma, a dash or an emoji: "my badge isn't working, who should I
+// contact?", "mon badge marche plus, comment je fais ?". When a sentence does not open with a
 // question, its question word is the one that opens a clause after a
 // comma (opensQuestion); what the clause before says (a problem, a
 // condition) stays in the sentence, as it does in "Qui contacter si mon
@@ -595,7 +595,7 @@ func sentencesOf(text string) sentences {
 	for s := range sentencesIn(text) {
 		words := phraseWords(s)
 		ask := opening(words)
-		if !asksAt(words, ask) && strings.ContainsRune(s, ',') {
+		if s := clauseBreaksAsCommas(s); !asksAt(words, ask) && strings.ContainsRune(s, ',') {
 			at := 0
 			for clause := range strings.SplitSeq(s, ",") {
 				clauseWords := phraseWords(clause)
@@ -609,6 +609,20 @@ func sentencesOf(text string) sentences {
 		found = append(found, sentence{words, ask})
 	}
 	return found
+}
+
+// clauseBreaksAsCommas returns s with the other marks chat ends a clause
+// with written as commas: a dash between spaces ("in Atlas rn - how do I
+// share my screen?") and an emoji ("printer jammed again 🙄 who should I
+// ping?").
+func clauseBreaksAsCommas(s string) string {
+	s = strings.NewReplacer(" - ", ", ", " – ", ", ", " — ", ", ").Replace(s)
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.So, r) {
+			return ','
+		}
+		return r
+	}, s)
 }
 
 // A chat message often tells its situation before it asks, or after:

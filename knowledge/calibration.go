@@ -220,8 +220,10 @@ const (
 // "quelqu'un a le lien vers… ?" ask where it is. 127: the glossary's "PC"
 // (a computer, a laptop) and "pc portable". 128: a question asking yes
 // or no ("Is the canteen open on Saturday?") is not one asking when, how
-// much or why.
-const ConfidenceModel = 128
+// much or why. 129: chat's dash and emoji end a clause as a comma does
+// ("printer jammed again 🙄 who should I ping?"), and "register for" is
+// joining.
+const ConfidenceModel = 129
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

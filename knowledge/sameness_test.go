@@ -1127,6 +1127,7 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"Can I expense my internet bill?":               1,
 				"How can I join the pension plan?":              2,
 				"How do I sign up for the pension plan?":        2,
+				"How do I register for the pension plan?":       2,
 				"How can I change the name of a Slack channel?": 3,
 				"Comment renommer un canal Slack ?":             3,
 				"How do I join the savings plan?":               4,
