@@ -54,6 +54,10 @@ const (
 	// how much something costs (quantityOf).
 	askDuration
 	askCost
+	// askWhether is set when a sentence asks yes or no with an auxiliary
+	// or "est-ce que" ("Is the canteen open on Saturday?", "Est-ce que
+	// les stagiaires y ont droit ?").
+	askWhether
 
 	askKinds = askPerson | askTime | askReason | askQuantity | askPlace
 )
@@ -432,7 +436,7 @@ func askedOf(text string) asked {
 	var found asked
 	inverted := invertsSubject(text)
 	for words, i := range sentencesOf(text).all() {
-		found |= modalOf(words)
+		found |= modalOf(words) | whetherOf(words)
 		if len(failingIn(words)) > 0 {
 			found |= askFailing
 		}
@@ -580,8 +584,8 @@ type sentence struct {
 }
 
 // sentencesOf splits text into its sentences. Chat often asks after a
-// comma: "my badge isn't working, who should I contact?", "mon badge
-// marche plus, comment je fais ?". When a sentence does not open with a
+// comma, a dash or an emoji: "my badge isn't working, who should I
+// contact?", "mon badge marche plus, comment je fais ?". When a sentence does not open with a
 // question, its question word is the one that opens a clause after a
 // comma (opensQuestion); what the clause before says (a problem, a
 // condition) stays in the sentence, as it does in "Qui contacter si mon
@@ -591,7 +595,7 @@ func sentencesOf(text string) sentences {
 	for s := range sentencesIn(text) {
 		words := phraseWords(s)
 		ask := opening(words)
-		if !asksAt(words, ask) && strings.ContainsRune(s, ',') {
+		if s := clauseBreaksAsCommas(s); !asksAt(words, ask) && strings.ContainsRune(s, ',') {
 			at := 0
 			for clause := range strings.SplitSeq(s, ",") {
 				clauseWords := phraseWords(clause)
@@ -605,6 +609,20 @@ func sentencesOf(text string) sentences {
 		found = append(found, sentence{words, ask})
 	}
 	return found
+}
+
+// clauseBreaksAsCommas returns s with the other marks chat ends a clause
+// with written as commas: a dash between spaces ("in Atlas rn - how do I
+// share my screen?") and an emoji ("printer jammed again 🙄 who should I
+// ping?").
+func clauseBreaksAsCommas(s string) string {
+	s = strings.NewReplacer(" - ", ", ", " – ", ", ", " — ", ", ").Replace(s)
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.So, r) {
+			return ','
+		}
+		return r
+	}, s)
 }
 
 // A chat message often tells its situation before it asks, or after:
@@ -1216,19 +1234,50 @@ func failingIn(tokens []string) map[string]bool {
 	return failing
 }
 
-// answersWhether tells whether b asks only whether one may or must, and
-// a when, how much or why.
+// answersWhether tells whether b asks only yes or no (whether one may
+// or must, or whether something is so), and a when, how much or why.
 func (a asked) answersWhether(b asked) bool {
-	return a&(askTime|askQuantity|askReason) != 0 && b&askKinds == 0 && b&(askMay|askMust) != 0
+	return a&(askTime|askQuantity|askReason) != 0 && b&askKinds == 0 && b&(askMay|askMust|askWhether) != 0
 }
+
+// whetherOf returns askWhether when words, a sentence, opens after its
+// greetings with an auxiliary asking yes or no ("Is…", "Do…", "Are…") or
+// with "est-ce que", and holds no question word after it. "Est-ce que
+// les stagiaires ont droit au remboursement du Navigo ?" is not "Le
+// remboursement du Navigo, c'est combien ?": its yes or no says no
+// amount. A French question asked by its intonation alone says nothing
+// of it ("La cantine est ouverte le samedi ?").
+func whetherOf(words []string) asked {
+	i := 0
+	for i < len(words) && greetings[words[i]] {
+		i++
+	}
+	switch {
+	case i+2 < len(words) && words[i] == "est" && words[i+1] == "ce" && (words[i+2] == "que" || words[i+2] == "qu"):
+		i += 3
+	case i < len(words) && yesNoOpeners[words[i]]:
+		i++
+	default:
+		return 0
+	}
+	if holdsQuestionWord(words[i:]) {
+		return 0
+	}
+	return askWhether
+}
+
+// yesNoOpeners are the auxiliaries an English question asking yes or no
+// opens with, as phraseWords splits them ("isn't" is "isn" and "t").
+var yesNoOpeners = wordSet("is are was were do does did will has have isn aren doesn don didn")
 
 // differs reports whether two questions ask for different things: each
 // asks for a kind of answer and none the other asks for, a place and a
 // person asked alike; one asks whether one may and the other whether one
-// must; one asks when, how much or why, and the other only whether one
-// may or must, which its yes or no does not tell ("Les RTT, faut les
-// poser avant quand ?" and "Je peux poser un RTT la veille d'un jour
-// férié ?"); one asks how long and the other what it costs; or both open
+// must; one asks when, how much or why, and the other only yes or no
+// (whether one may or must, or whether something is so), which does not
+// tell it ("Les RTT, faut les poser avant quand ?" and "Je peux poser un
+// RTT la veille d'un jour férié ?"); one asks how long and the other what
+// it costs; or both open
 // with a question word and one is negated, the other not, unless the one not
 // negated says a failure (a problem said two ways: "Why doesn't the VPN
 // connect?" and "Why does the VPN fail to connect?", "Mon badge ne

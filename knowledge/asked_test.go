@@ -27,10 +27,12 @@ func TestAskedAfterAComma(t *testing.T) {
 	}
 }
 
-// TestAskedByIntonation reads French chat's yes-or-no questions in the
-// order of a statement, but not a problem said, nor a question asked with
-// a question word after its verb.
-func TestAskedByIntonation(t *testing.T) {
+// TestAskedOfYesOrNo reads French chat's questions asking whether one
+// may or must in the order of a statement, but not a problem said, nor a
+// question asked with a question word after its verb; questions asking
+// yes or no with an auxiliary or "est-ce que"; and a question word after
+// chat's dash or emoji.
+func TestAskedOfYesOrNo(t *testing.T) {
 	for _, c := range []struct {
 		text string
 		want asked
@@ -40,6 +42,14 @@ func TestAskedByIntonation(t *testing.T) {
 		{"Il faut prévenir son manager ?", askMust},
 		{"Je peux pas me connecter au VPN", 0},
 		{"Je dois arriver à quelle heure ?", 0},
+		{"Is the canteen open on Saturday?", askWhether},
+		{"Hi all, does the referral bonus apply to interns?", askWhether},
+		{"Est-ce que les stagiaires ont droit au Navigo ?", askWhether},
+		{"La cantine est ouverte le samedi ?", 0},
+		{"Is it true that the canteen closes at 2?", askWhether},
+		// Chat ends a clause with a dash or an emoji as with a comma.
+		{"printer jammed again 🙄 who should I ping?", askOpen | askPerson},
+		{"in Atlas rn - where is the HDMI adapter?", askOpen | askPlace},
 	} {
 		if got := askedOf(c.text); got != c.want {
 			t.Errorf("askedOf(%q) = %b, want %b", c.text, got, c.want)

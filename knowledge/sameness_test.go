@@ -1127,6 +1127,7 @@ func TestInstantAnswerVerbsAskingAlike(t *testing.T) {
 				"Can I expense my internet bill?":               1,
 				"How can I join the pension plan?":              2,
 				"How do I sign up for the pension plan?":        2,
+				"How do I register for the pension plan?":       2,
 				"How can I change the name of a Slack channel?": 3,
 				"Comment renommer un canal Slack ?":             3,
 				"How do I join the savings plan?":               4,
@@ -2545,5 +2546,31 @@ func TestInstantAnswerTheLinkTo(t *testing.T) {
 			"quelqu'un a le modèle de contrat de travail ?",
 		},
 		why: "it asks for another thing, or who",
+	}})
+}
+
+// TestInstantAnswerYesOrNo asks yes or no where the past question asked
+// when or how much, and the other way round: the answer to one does not
+// tell the other.
+func TestInstantAnswerYesOrNo(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "yes or no",
+		history: []string{
+			"What time does the canteen open on Saturday?",
+			"Le remboursement du Navigo, c'est combien ?",
+			"Is the gym open on Sundays?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"At what time does the canteen open on Saturday?": 0,
+			"C'est combien le remboursement du Navigo ?":      1,
+			"Hi, is the gym open on Sunday?":                  2,
+		},
+		near: []string{
+			"Is the canteen open on Saturday?",
+			"Est-ce que les stagiaires ont droit au remboursement du Navigo ?",
+			"When is the gym open on Sundays?",
+		},
+		why: "one asks yes or no, the other when or how much",
 	}})
 }

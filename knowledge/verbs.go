@@ -37,11 +37,11 @@ import "strings"
 // goes (polarity.go), said by a phrasal verb or by one word: "turn on" is
 // "enable" and "activer", "log in" "sign in" and "se connecter".
 // Setting something up is said so too: "set up" is "configure" and
-// "paramétrer"; so are joining ("join", "enroll", "sign up", "adhérer",
-// "s'inscrire"), renaming ("rename", "change the name", "renommer") and
-// signing off on something, which is approving it. And approving:
-// "approve" is "validate", "authorize", "valider", read where a verb
-// stands, since "valide" is also valid; and submitting: "submit" is
+// "paramétrer"; so are joining ("join", "enroll", "sign up", "register
+// for", "adhérer", "s'inscrire"), renaming ("rename", "change the name",
+// "renommer") and signing off on something, which is approving it. And
+// approving: "approve" is "validate", "authorize", "valider", read where
+// a verb stands, since "valide" is also valid; and submitting: "submit" is
 // "send", "file", "hand in", "envoyer", "soumettre", where a verb stands
 // ("my files", "l'envoi"). Expensing something is claiming it, where a
 // verb stands ("Can I expense my phone bill?", not "my expenses"). And
@@ -347,7 +347,8 @@ var sensePhrases = func() map[string][]sensePhrase {
 			rejoindre rejoins rejoint rejoignons rejoignez rejoignent
 			adhérer adhère adhères adhérons adhérez adhèrent adhéré
 			inscrire inscris inscrit inscrivons inscrivez inscrivent inscrite inscrits inscrites`),
-			"sign up", "signs up", "signed up", "signing up"),
+			"sign up", "signs up", "signed up", "signing up",
+			"register for", "registers for", "registered for", "registering for"),
 		renaming: append(forms(`
 			rename renames renamed renaming
 			renommer renomme renommes renommons renommez renomment renommé renommée renommés renommées`),
