@@ -1234,10 +1234,15 @@ func failingIn(tokens []string) map[string]bool {
 	return failing
 }
 
-// answersWhether tells whether b asks only yes or no (whether one may
-// or must, or whether something is so), and a when, how much or why.
-func (a asked) answersWhether(b asked) bool {
-	return a&(askTime|askQuantity|askReason) != 0 && b&askKinds == 0 && b&(askMay|askMust|askWhether) != 0
+// answersWhether tells whether b asks only yes or no, whether one may or
+// must (or, with whether, whether something is so), and a when, how much
+// or why.
+func (a asked) answersWhether(b asked, whether bool) bool {
+	yesOrNo := askMay | askMust
+	if whether {
+		yesOrNo |= askWhether
+	}
+	return a&(askTime|askQuantity|askReason) != 0 && b&askKinds == 0 && b&yesOrNo != 0
 }
 
 // whetherOf returns askWhether when words, a sentence, opens after its
@@ -1270,13 +1275,17 @@ func whetherOf(words []string) asked {
 // opens with, as phraseWords splits them ("isn't" is "isn" and "t").
 var yesNoOpeners = wordSet("is are was were do does did will has have isn aren doesn don didn")
 
-// differs reports whether two questions ask for different things: each
+// differs reports whether a new question asks for another thing than an
+// old one, b, answered: each
 // asks for a kind of answer and none the other asks for, a place and a
 // person asked alike; one asks whether one may and the other whether one
-// must; one asks when, how much or why, and the other only yes or no
-// (whether one may or must, or whether something is so), which does not
-// tell it ("Les RTT, faut les poser avant quand ?" and "Je peux poser un
-// RTT la veille d'un jour férié ?"); one asks how long and the other what
+// must; one asks when, how much or why, and the other only whether one
+// may or must, which does not tell it ("Les RTT, faut les poser avant
+// quand ?" and "Je peux poser un RTT la veille d'un jour férié ?"); the
+// new one asks when, how much or why, and the old one only whether
+// something is so: "Is the gym open on Sundays?" answered yes does not
+// tell when it is, though the hours that answer "When is the gym open on
+// Sundays?" tell whether it is; one asks how long and the other what
 // it costs; or both open
 // with a question word and one is negated, the other not, unless the one not
 // negated says a failure (a problem said two ways: "Why doesn't the VPN
@@ -1291,7 +1300,7 @@ func (a asked) differs(b asked) bool {
 	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
 		return true
 	}
-	if a.answersWhether(b) || b.answersWhether(a) {
+	if a.answersWhether(b, true) || b.answersWhether(a, false) {
 		return true
 	}
 	if qa, qb := a&(askDuration|askCost), b&(askDuration|askCost); qa != 0 && qb != 0 && qa&qb == 0 {

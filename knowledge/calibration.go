@@ -218,9 +218,9 @@ const (
 // possible de… ?" ask whether one may. 125: "Where do we keep…?" asks
 // where something is. 126: "Does anyone have the link to…?" and
 // "quelqu'un a le lien vers… ?" ask where it is. 127: the glossary's "PC"
-// (a computer, a laptop) and "pc portable". 128: a question asking yes
-// or no ("Is the canteen open on Saturday?") is not one asking when, how
-// much or why. 129: chat's dash and emoji end a clause as a comma does
+// (a computer, a laptop) and "pc portable". 128: a question asking when,
+// how much or why is not answered by one asking yes or no ("Is the gym
+// open on Sundays?"). 129: chat's dash and emoji end a clause as a comma does
 // ("printer jammed again 🙄 who should I ping?"), and "register for" is
 // joining.
 const ConfidenceModel = 129

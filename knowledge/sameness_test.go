@@ -2549,28 +2549,28 @@ func TestInstantAnswerTheLinkTo(t *testing.T) {
 	}})
 }
 
-// TestInstantAnswerYesOrNo asks yes or no where the past question asked
-// when or how much, and the other way round: the answer to one does not
-// tell the other.
+// TestInstantAnswerYesOrNo asks when, how much or why where the past
+// question asked only yes or no, whose answer does not tell it; the other
+// way round, the past answer (the hours) tells whether.
 func TestInstantAnswerYesOrNo(t *testing.T) {
 	askAgain(t, []askedAgain{{
 		name: "yes or no",
 		history: []string{
-			"What time does the canteen open on Saturday?",
-			"Le remboursement du Navigo, c'est combien ?",
 			"Is the gym open on Sundays?",
+			"Est-ce que le CSE rembourse le sport ?",
+			"What time does the canteen open on Saturday?",
 			"Where is the lost and found?",
 		},
 		same: map[string]int{
-			"At what time does the canteen open on Saturday?": 0,
-			"C'est combien le remboursement du Navigo ?":      1,
-			"Hi, is the gym open on Sunday?":                  2,
+			"Hi, is the gym open on Sunday?":   0,
+			"Le CSE rembourse le sport ?":      1,
+			"Is the canteen open on Saturday?": 2,
 		},
 		near: []string{
-			"Is the canteen open on Saturday?",
-			"Est-ce que les stagiaires ont droit au remboursement du Navigo ?",
 			"When is the gym open on Sundays?",
+			"Le CSE rembourse combien pour le sport ?",
+			"Why is the gym open on Sundays?",
 		},
-		why: "one asks yes or no, the other when or how much",
+		why: "it asks when, how much or why, which a yes or no does not tell",
 	}})
 }
