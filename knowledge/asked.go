@@ -1071,6 +1071,15 @@ func reachingWords(ss sentences) map[string]bool {
 		if j < len(after) && reachingVerbs[after[j]] {
 			found = addTo(found, after[j])
 		}
+		// "Who's the contact for payroll?", "C'est qui le référent
+		// RGPD ?" name the person to reach by a noun instead.
+		k := 0
+		for k < len(after) && contactLeadIns[after[k]] {
+			k++
+		}
+		if k > 0 && k < len(after) && contactNouns[after[k]] {
+			found = addTo(found, after[k])
+		}
 	}
 	// French chat asks "who" last too: "je dois voir avec qui ?", "je
 	// demande à qui ?".
@@ -1088,6 +1097,14 @@ func reachingWords(ss sentences) map[string]bool {
 	}
 	return found
 }
+
+// contactLeadIns are the words that may stand between the question word
+// and a noun naming the person to reach (contactNouns): "who's the go-to
+// person for", "qui est la bonne personne pour", "c'est qui le contact".
+var (
+	contactLeadIns = wordSet("is s the right best go to est c le la l bon bonne")
+	contactNouns   = wordSet("contact contacts person people referent référent referente référente interlocuteur interlocutrice poc")
+)
 
 // reachingBeforeWho are the words between a verb and the "qui" that ends a
 // French question: "voir avec qui", "s'adresser auprès de qui".
