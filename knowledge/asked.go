@@ -585,11 +585,11 @@ type sentence struct {
 
 // sentencesOf splits text into its sentences. Chat often asks after a
 // comma, a dash or an emoji: "my badge isn't working, who should I
-// contact?", "mon badge marche plus, comment je fais ?". When a sentence does not open with a
-// question, its question word is the one that opens a clause after a
-// comma (opensQuestion); what the clause before says (a problem, a
-// condition) stays in the sentence, as it does in "Qui contacter si mon
-// badge ne marche plus ?".
+// contact?", "mon badge marche plus, comment je fais ?". When a sentence
+// does not open with a question, its question word is the one that opens
+// a clause after a comma (opensQuestion); what the clause before says (a
+// problem, a condition) stays in the sentence, as it does in "Qui
+// contacter si mon badge ne marche plus ?".
 func sentencesOf(text string) sentences {
 	var found sentences
 	for s := range sentencesIn(text) {
@@ -1071,6 +1071,15 @@ func reachingWords(ss sentences) map[string]bool {
 		if j < len(after) && reachingVerbs[after[j]] {
 			found = addTo(found, after[j])
 		}
+		// "Who's the contact for payroll?", "C'est qui le référent
+		// RGPD ?" name the person to reach by a noun instead.
+		k := 0
+		for k < len(after) && contactLeadIns[after[k]] {
+			k++
+		}
+		if k > 0 && k < len(after) && contactNouns[after[k]] {
+			found = addTo(found, after[k])
+		}
 	}
 	// French chat asks "who" last too: "je dois voir avec qui ?", "je
 	// demande à qui ?".
@@ -1088,6 +1097,14 @@ func reachingWords(ss sentences) map[string]bool {
 	}
 	return found
 }
+
+// contactLeadIns are the words that may stand between the question word
+// and a noun naming the person to reach (contactNouns): "who's the go-to
+// person for", "qui est la bonne personne pour", "c'est qui le contact".
+var (
+	contactLeadIns = wordSet("is s the right best go to est c le la l bon bonne")
+	contactNouns   = wordSet("contact contacts person people referent référent referente référente interlocuteur interlocutrice poc")
+)
 
 // reachingBeforeWho are the words between a verb and the "qui" that ends a
 // French question: "voir avec qui", "s'adresser auprès de qui".
@@ -1234,24 +1251,18 @@ func failingIn(tokens []string) map[string]bool {
 	return failing
 }
 
-// answersWhether tells whether b asks only yes or no, whether one may or
-// must (or, with whether, whether something is so), and a when, how much
-// or why.
-func (a asked) answersWhether(b asked, whether bool) bool {
-	yesOrNo := askMay | askMust
-	if whether {
-		yesOrNo |= askWhether
-	}
-	return a&(askTime|askQuantity|askReason) != 0 && b&askKinds == 0 && b&yesOrNo != 0
-}
+// asksWhenHowMuchOrWhy tells whether a asks when, how much or why.
+func (a asked) asksWhenHowMuchOrWhy() bool { return a&(askTime|askQuantity|askReason) != 0 }
+
+// onlyYesOrNo tells whether a asks for no kind of answer, only yes or no
+// in one of the ways of yesOrNo.
+func (a asked) onlyYesOrNo(yesOrNo asked) bool { return a&askKinds == 0 && a&yesOrNo != 0 }
 
 // whetherOf returns askWhether when words, a sentence, opens after its
 // greetings with an auxiliary asking yes or no ("Is…", "Do…", "Are…") or
-// with "est-ce que", and holds no question word after it. "Est-ce que
-// les stagiaires ont droit au remboursement du Navigo ?" is not "Le
-// remboursement du Navigo, c'est combien ?": its yes or no says no
-// amount. A French question asked by its intonation alone says nothing
-// of it ("La cantine est ouverte le samedi ?").
+// with "est-ce que", and holds no question word after it. A French
+// question asked by its intonation alone is not read so ("La cantine est
+// ouverte le samedi ?"): a statement is written the same.
 func whetherOf(words []string) asked {
 	i := 0
 	for i < len(words) && greetings[words[i]] {
@@ -1275,23 +1286,21 @@ func whetherOf(words []string) asked {
 // opens with, as phraseWords splits them ("isn't" is "isn" and "t").
 var yesNoOpeners = wordSet("is are was were do does did will has have isn aren doesn don didn")
 
-// differs reports whether a new question asks for another thing than an
-// old one, b, answered: each
-// asks for a kind of answer and none the other asks for, a place and a
-// person asked alike; one asks whether one may and the other whether one
-// must; one asks when, how much or why, and the other only whether one
-// may or must, which does not tell it ("Les RTT, faut les poser avant
-// quand ?" and "Je peux poser un RTT la veille d'un jour férié ?"); the
-// new one asks when, how much or why, and the old one only whether
-// something is so: "Is the gym open on Sundays?" answered yes does not
-// tell when it is, though the hours that answer "When is the gym open on
-// Sundays?" tell whether it is; one asks how long and the other what
-// it costs; or both open
-// with a question word and one is negated, the other not, unless the one not
-// negated says a failure (a problem said two ways: "Why doesn't the VPN
-// connect?" and "Why does the VPN fail to connect?", "Mon badge ne
-// marche plus, je contacte qui ?" and "My badge stopped working, who do
-// I contact?").
+// differs reports whether a, a new question, asks for another thing than
+// b, an old one: each asks for a kind of answer and none the other asks
+// for, a place and a person asked alike; one asks whether one may and the
+// other whether one must; one asks when, how much or why, and the other
+// only whether one may or must, which does not tell it ("Les RTT, faut
+// les poser avant quand ?" and "Je peux poser un RTT la veille d'un jour
+// férié ?"); the new one asks when, how much or why, and the old one only
+// whether something is so: "Is the gym open on Sundays?" answered yes
+// tells no hours, though the hours that answer "When is the gym open on
+// Sundays?" tell whether it is; one asks how long and the other what it
+// costs; or both open with a question word and one is negated, the other
+// not, unless the one not negated says a failure (a problem said two
+// ways: "Why doesn't the VPN connect?" and "Why does the VPN fail to
+// connect?", "Mon badge ne marche plus, je contacte qui ?" and "My badge
+// stopped working, who do I contact?").
 func (a asked) differs(b asked) bool {
 	ka, kb := a&askKinds, b&askKinds
 	if ka != 0 && kb != 0 && ka&kb == 0 && ka|kb != askPerson|askPlace {
@@ -1300,7 +1309,7 @@ func (a asked) differs(b asked) bool {
 	if ma, mb := a&(askMay|askMust), b&(askMay|askMust); ma != 0 && mb != 0 && ma&mb == 0 {
 		return true
 	}
-	if a.answersWhether(b, true) || b.answersWhether(a, false) {
+	if a.asksWhenHowMuchOrWhy() && b.onlyYesOrNo(askMay|askMust|askWhether) || b.asksWhenHowMuchOrWhy() && a.onlyYesOrNo(askMay|askMust) {
 		return true
 	}
 	if qa, qb := a&(askDuration|askCost), b&(askDuration|askCost); qa != 0 && qb != 0 && qa&qb == 0 {

@@ -220,10 +220,13 @@ const (
 // "quelqu'un a le lien vers… ?" ask where it is. 127: the glossary's "PC"
 // (a computer, a laptop) and "pc portable". 128: a question asking when,
 // how much or why is not answered by one asking yes or no ("Is the gym
-// open on Sundays?"). 129: chat's dash and emoji end a clause as a comma does
-// ("printer jammed again 🙄 who should I ping?"), and "register for" is
-// joining.
-const ConfidenceModel = 129
+// open on Sundays?"). 129: chat's dash and emoji end a clause as a comma
+// does ("printer jammed again 🙄 who should I ping?"), and "register for"
+// is joining. 130: "Who's the contact for…?" and "C'est qui le référent… ?"
+// ask whom to reach; handling something agrees with whom to reach only
+// in a question asking who ("How do I manage payroll?" is not "Who do I
+// talk to about payroll?").
+const ConfidenceModel = 130
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

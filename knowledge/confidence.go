@@ -101,8 +101,10 @@ type bag struct {
 	saysSense [verbSenses]bool
 	// asking are the words of its text that only say what it asks for
 	// (see askingWords), and reaching the verbs it says how to reach a
-	// person with (see reachingWords).
+	// person with (see reachingWords); asksPerson tells whether it asks
+	// for one.
 	asking, reaching map[string]bool
+	asksPerson       bool
 	// negating are the words of its text that only negate (see
 	// negatingWords), and negates whether its text negates at all.
 	negating map[string]bool
@@ -488,8 +490,8 @@ func compareTold(asked, told, old bag) sameness {
 			// and the one to reach about something is the one who
 			// handles it ("Who should I talk to about payroll?", "Who
 			// handles payroll?").
-			if f < 1 && (from.reaching[w.Text] && (len(in.reaching) > 0 || in.saysSense[managing]) ||
-				from.senses[w.Text] == managing && len(in.reaching) > 0) {
+			if f < 1 && (from.reaching[w.Text] && (len(in.reaching) > 0 || in.saysSense[managing] && in.asksPerson) ||
+				from.senses[w.Text] == managing && from.asksPerson && len(in.reaching) > 0) {
 				f = 1
 			}
 			// Saying that something fails agrees with saying how it

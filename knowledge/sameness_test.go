@@ -2574,3 +2574,32 @@ func TestInstantAnswerYesOrNo(t *testing.T) {
 		why: "it asks when, how much or why, which a yes or no does not tell",
 	}})
 }
+
+// TestInstantAnswerTheContactFor asks for the person to reach by a noun
+// ("the contact for", "le référent") where the past question asked whom
+// to talk to, and the other way round; asking how to handle something
+// oneself is another question, though "Who handles payroll?" asks whom
+// to talk to.
+func TestInstantAnswerTheContactFor(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "the contact for",
+		history: []string{
+			"Who do I talk to about payroll?",
+			"C'est qui le référent RGPD ?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"Who's the contact for payroll?":       0,
+			"Who is the right person for payroll?": 0,
+			"Qui contacter pour le RGPD ?":         1,
+		},
+		near: []string{
+			"Who's the contact for the pension plan?",
+			"How do I handle a GDPR request from a customer?",
+			"How do I handle GDPR?",
+			"Comment gérer le RGPD ?",
+			"How do I manage payroll?",
+		},
+		why: "it asks about another thing, or how to handle it oneself",
+	}})
+}
