@@ -50,7 +50,6 @@ func (b bag) withText(text string) bag {
 	b.senses, b.saysSense = verbSensesIn(tokens)
 	sentences := sentencesOf(text)
 	b.asking, b.reaching = askingWords(sentences), reachingWords(sentences)
-	b.asksPerson = askedOf(text)&askPerson != 0
 	b.negating, b.negates = negatingWords(sentences), negated(tokens)
 	b.grammatical = grammaticalWords(sentences)
 	b.names = namesIn(text)

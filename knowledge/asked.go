@@ -595,9 +595,9 @@ func sentencesOf(text string) sentences {
 	for s := range sentencesIn(text) {
 		words := phraseWords(s)
 		ask := opening(words)
-		if s := clauseBreaksAsCommas(s); !asksAt(words, ask) && strings.ContainsRune(s, ',') {
+		if !asksAt(words, ask) {
 			at := 0
-			for clause := range strings.SplitSeq(s, ",") {
+			for clause := range strings.SplitSeq(clauseBreaksAsCommas(s), ",") {
 				clauseWords := phraseWords(clause)
 				if at > 0 && opensQuestion(clauseWords) {
 					ask = at + opening(clauseWords)
@@ -616,14 +616,22 @@ func sentencesOf(text string) sentences {
 // share my screen?") and an emoji ("printer jammed again 🙄 who should I
 // ping?").
 func clauseBreaksAsCommas(s string) string {
-	s = strings.NewReplacer(" - ", ", ", " – ", ", ", " — ", ", ").Replace(s)
+	s = clauseDashes.Replace(s)
+	if !strings.ContainsFunc(s, isSymbol) {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.So, r) {
+		if isSymbol(r) {
 			return ','
 		}
 		return r
 	}, s)
 }
+
+var clauseDashes = strings.NewReplacer(" - ", ", ", " – ", ", ", " — ", ", ")
+
+// isSymbol tells whether r is a symbol of the kind emoji are.
+func isSymbol(r rune) bool { return r > unicode.MaxASCII && unicode.Is(unicode.So, r) }
 
 // A chat message often tells its situation before it asks, or after:
 // "J'ai un atelier avec 8 personnes jeudi au bureau de Paris. Comment je

@@ -130,6 +130,14 @@ type bag struct {
 	actions map[string]bool
 }
 
+// withWay returns b with what its text's polarity, p, reads that
+// sameness needs: the verbs its questions asking how ask to do, and
+// whether it asks for a person.
+func (b bag) withWay(p polarity) bag {
+	b.actions, b.asksPerson = p.actions, p.asks&askPerson != 0
+	return b
+}
+
 // saysFailing tells whether word is one of b's that say something fails.
 func (b bag) saysFailing(word string) bool {
 	_, ok := b.failing[word]

@@ -602,12 +602,10 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 		return nil, fmt.Errorf("term statistics: %w", err)
 	}
 	vocab := newVocabulary(stats, e.Lexicon)
-	askedBag, askedFullBag := newBag(asked, vocab, askedTr).withText(askedText), newBag(askedFull, vocab, askedFullTr)
-	askedBag.actions = askedWay.actions
+	askedBag, askedFullBag := newBag(asked, vocab, askedTr).withText(askedText).withWay(askedWay), newBag(askedFull, vocab, askedFullTr)
 	askingBag := askedBag
 	if askingText != askedText {
-		askingBag = newBag(asking, vocab, e.translate(askingText, asking)).withText(askingText)
-		askingBag.actions = polarityOf(askingText).actions
+		askingBag = newBag(asking, vocab, e.translate(askingText, asking)).withText(askingText).withWay(polarityOf(askingText))
 		// "Any idea?" asks what the situation says.
 		if !askingBag.meaningful() {
 			askingText, asking, askingBag = askedText, asked, askedBag
@@ -620,8 +618,7 @@ func (e *Engine) matches(ctx context.Context, q Question, words []Word, translat
 	restrictionsRead := false
 	matches := make([]Match, len(found))
 	for i, j := range found {
-		a, t, old := askingBag, askedBag, newBag(j.words, vocab, j.translations).withText(j.headline)
-		old.actions = j.way.actions
+		a, t, old := askingBag, askedBag, newBag(j.words, vocab, j.translations).withText(j.headline).withWay(j.way)
 		if j.across && e.Lexicon != nil {
 			if askedAcross.translated == nil {
 				askedAcross = askedBag.withTranslations(e.Lexicon.TranslateWords(askedText, asked))
