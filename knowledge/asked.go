@@ -114,6 +114,16 @@ var greetings = map[string]bool{
 	"petite": true, "svp": true, "et": true, "alors": true, "mais": true,
 }
 
+// afterGreetings returns the index of the first word of words, a
+// sentence, that is not a greeting.
+func afterGreetings(words []string) int {
+	i := 0
+	for i < len(words) && greetings[words[i]] {
+		i++
+	}
+	return i
+}
+
 // modalOf returns whether words, a sentence, opens by asking whether one
 // may or must.
 func modalOf(words []string) asked { return modalAt(words).asks }
@@ -125,10 +135,7 @@ func modalPhraseOf(words []string) []string { return modalAt(words).words }
 // modalAt returns the modal phrase words opens with, after greetings, or
 // none.
 func modalAt(words []string) askPhrase {
-	i := 0
-	for i < len(words) && greetings[words[i]] {
-		i++
-	}
+	i := afterGreetings(words)
 	for _, ph := range modalPhrases {
 		if phraseAt(words, i, ph.words) {
 			return ph
@@ -857,36 +864,29 @@ func askingWords(ss sentences) map[string]bool {
 		for _, w := range modalPhraseOf(words) {
 			found = addTo(found, w)
 		}
-		// "Can someone help?" and "Quelqu'un peut m'aider ?" call for
-		// help: the someone they call is not what the question is about.
-		for j := range words {
-			if who, n := someoneAt(words, j); n > 0 && callsForHelp(words[j+n:]) {
+		for i, w := range words {
+			// "Can someone help?" and "Quelqu'un peut m'aider ?" call for
+			// help, and "Does anyone have the link?", "Quelqu'un a le
+			// lien ?" ask the room for what someone has: the someone they
+			// call is not what the question is about.
+			if who, n := someoneAt(words, i); n > 0 && (callsForHelp(words[i+n:]) || i+n < len(words) && having[words[i+n]]) {
 				found = addTo(found, who)
 			}
-		}
-		// "Does anyone have the link to the org chart?" and "Quelqu'un a
-		// le lien vers les slides ?" ask where it is, as "Where do I find
-		// the slides?" does: the link says only where, and the someone
-		// who has it is the room asked.
-		for i, w := range words {
+			// "Does anyone have the link to the org chart?" and
+			// "Quelqu'un a le lien vers les slides ?" ask where it is, as
+			// "Where do I find the slides?" does: the link says only
+			// where.
 			if linkWords[w] && (i == 0 || beforeALink[words[i-1]]) && i+1 < len(words) && afterALink[words[i+1]] {
 				found = addTo(found, w)
 			}
-			if who, n := someoneAt(words, i); n > 0 && i+n < len(words) && having[words[i+n]] {
-				found = addTo(found, who)
-			}
-		}
-		// "Please", "stp" and "asap" say how one asks, not what.
-		for _, w := range words {
+			// "Please", "stp" and "asap" say how one asks, not what.
 			if manners[w] {
 				found = addTo(found, w)
 			}
-		}
-		// "Are we supposed to…?" asks what "do we have to…?" and
-		// "doit-on… ?" ask, whose modals the analysis drops.
-		for i := 0; i+1 < len(words); i++ {
-			if words[i] == "supposed" && words[i+1] == "to" {
-				found = addTo(found, words[i])
+			// "Are we supposed to…?" asks what "do we have to…?" and
+			// "doit-on… ?" ask, whose modals the analysis drops.
+			if w == "supposed" && i+1 < len(words) && words[i+1] == "to" {
+				found = addTo(found, w)
 			}
 		}
 	}
@@ -1272,10 +1272,7 @@ func (a asked) onlyYesOrNo(yesOrNo asked) bool { return a&askKinds == 0 && a&yes
 // question asked by its intonation alone is not read so ("La cantine est
 // ouverte le samedi ?"): a statement is written the same.
 func whetherOf(words []string) asked {
-	i := 0
-	for i < len(words) && greetings[words[i]] {
-		i++
-	}
+	i := afterGreetings(words)
 	switch {
 	case i+2 < len(words) && words[i] == "est" && words[i+1] == "ce" && (words[i+2] == "que" || words[i+2] == "qu"):
 		i += 3
