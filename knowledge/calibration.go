@@ -225,8 +225,9 @@ const (
 // is joining. 130: "Who's the contact for…?" and "C'est qui le référent… ?"
 // ask whom to reach; handling something agrees with whom to reach only
 // in a question asking who ("How do I manage payroll?" is not "Who do I
-// talk to about payroll?").
-const ConfidenceModel = 130
+// talk to about payroll?"). 131: what an English possessive owns
+// restricts of its own ("for foreign employees' spouses").
+const ConfidenceModel = 131
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -651,14 +651,48 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 			for end < len(words) && !restricting(written, words, end) && !periodAt(words, end) {
 				end++
 			}
-			if phrase := analyse(strings.Join(words[i+1:end], " ")); len(phrase) > 0 {
-				out = append(out, phrase)
+			for _, span := range atPossessive(words[i+1 : end]) {
+				if phrase := analyse(strings.Join(span, " ")); len(phrase) > 0 {
+					out = append(out, phrase)
+				}
 			}
 			i = end - 1
 		}
 	}
 	return out
 }
+
+// atPossessive splits a restriction's words after an English possessive
+// ("employees'", "my manager's"), which says whose: the noun it owns
+// restricts of its own. Read as one restriction, "for foreign employees'
+// spouses" was held by "foreign employees" alone, and "Does the company
+// pay for French classes for foreign employees?" answered the question
+// about their spouses.
+func atPossessive(words []string) [][]string {
+	var out [][]string
+	start := 0
+	for i, w := range words[:max(0, len(words)-1)] {
+		if possessive(w) {
+			out = append(out, words[start:i+1])
+			start = i + 1
+		}
+	}
+	return append(out, words[start:])
+}
+
+// possessive tells whether an English word, lower-cased, owns the next
+// one: "employees'", "the team's", but not a word with "is" contracted
+// ("what's", "it's", "there's").
+func possessive(word string) bool {
+	word = strings.Trim(word, "\"()«»“”")
+	if strings.HasSuffix(word, "s'") {
+		return true
+	}
+	owner, ok := strings.CutSuffix(word, "'s")
+	return ok && owner != "" && !contractsIs[owner]
+}
+
+var contractsIs = wordSet("it that there here what who where when how why he she let this")
 
 // infinitiveAt tells whether words[i] is the "to" of an infinitive after
 // a verb or a question word ("have to give", "need to", "how to"), which

@@ -41,6 +41,10 @@ func TestRestrictions(t *testing.T) {
 		{"Comment réserver une salle de réunion ?", nil},
 		{"Comment se connecter au wifi dans les locaux de Paris ?", []string{"les locaux de paris"}},
 		{"Comment poser un jour de RTT ?", nil},
+		// What an English possessive owns restricts of its own.
+		{"Does the company pay for French classes for foreign employees' spouses?", []string{"french classes", "foreign employees'", "spouses"}},
+		{"Who signs off on my manager's leave?", []string{"my manager's", "leave"}},
+		{"Can I come in with what's left of my badge?", []string{"what's left", "my badge"}},
 		// A condition restricts as a complement does.
 		{"Does the referral bonus apply if I refer an intern?", []string{"i refer an intern"}},
 		{"La prime marche aussi si je recommande un stagiaire ?", []string{"je recommande un stagiaire"}},

@@ -2603,3 +2603,23 @@ func TestInstantAnswerTheContactFor(t *testing.T) {
 		why: "it asks about another thing, or how to handle it oneself",
 	}})
 }
+
+func TestInstantAnswerWhatAPossessiveOwns(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "what a possessive owns",
+		history: []string{
+			"Does the company pay for French classes for foreign employees?",
+			"Who approves leave for my manager?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"Does the company pay French classes for foreign employees?": 0,
+			"Who approves my manager's leave?":                           1,
+		},
+		near: []string{
+			"Does the company pay for French classes for foreign employees' spouses?",
+			"Does the company pay for French classes for our foreign employees' children?",
+		},
+		why: "it asks for what the employees have, not for them",
+	}})
+}
