@@ -450,7 +450,7 @@ func askedOf(text string) asked {
 		if i < len(words) {
 			found |= askedAt(words, i, inverted)
 		}
-		for _, kind := range namedKinds(words, i) {
+		for _, kind := range addNamedKinds(nil, words, i) {
 			found |= kind
 		}
 		found |= askedLast(words) | quantityOf(words)
@@ -470,11 +470,20 @@ func askedOf(text string) asked {
 // date"), its first in French ("la date limite"): "the budget approval
 // process" asks for no amount.
 //
-// namedKinds returns the words of words, a sentence whose question word
-// (if any) stands at ask, that name the kind of answer it asks for, each
-// with that kind.
-func namedKinds(words []string, ask int) map[string]asked {
+// namedKinds returns the words of ss that name the kind of answer their
+// sentence asks for, each with that kind.
+func namedKinds(ss sentences) map[string]asked {
 	var found map[string]asked
+	for words, ask := range ss.all() {
+		found = addNamedKinds(found, words, ask)
+	}
+	return found
+}
+
+// addNamedKinds adds to found the words of words, a sentence whose
+// question word (if any) stands at ask, that name the kind of answer it
+// asks for, each with that kind, and returns found.
+func addNamedKinds(found map[string]asked, words []string, ask int) map[string]asked {
 	name := func(w string) {
 		if kind := kindNouns[FoldAccents(w)]; kind != 0 {
 			if found == nil {

@@ -2634,6 +2634,8 @@ func TestInstantAnswerWhatIsNamed(t *testing.T) {
 		},
 		same: map[string]int{
 			"When's the team lunch?":                        0,
+			"What's the address of the Lyon office?":        1,
+			"C'est quoi l'adresse du bureau de Lyon ?":      1,
 			"What is the meal allowance on business trips?": 2,
 		},
 		near: []string{
