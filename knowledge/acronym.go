@@ -50,6 +50,7 @@ func (b bag) withText(text string) bag {
 	b.senses, b.saysSense = verbSensesIn(tokens)
 	sentences := sentencesOf(text)
 	b.asking, b.reaching = askingWords(sentences), reachingWords(sentences)
+	b.named = namedKinds(sentences)
 	b.negating, b.negates = negatingWords(sentences), negated(tokens)
 	b.grammatical = grammaticalWords(sentences)
 	b.names = namesIn(text)

@@ -450,11 +450,10 @@ func askedOf(text string) asked {
 		if i < len(words) {
 			found |= askedAt(words, i, inverted)
 		}
-		last := askedLast(words)
-		if last == 0 && !asksAt(words, i) {
-			found |= kindNamed(words)
+		for _, kind := range addNamedKinds(nil, words, i) {
+			found |= kind
 		}
-		found |= last | quantityOf(words)
+		found |= askedLast(words) | quantityOf(words)
 	}
 	return found
 }
@@ -462,21 +461,98 @@ func askedOf(text string) asked {
 // A fragment asks with the noun of what it wants: "horaires salle de
 // sport siège ?" asks when the gym is open, and was handed the answer of
 // "Où se trouve la salle de sport du siège ?" (0.80); "gym address?"
-// asks where. kindNamed reads the kind from such a noun in a sentence
-// with no question word.
-func kindNamed(words []string) asked {
-	var found asked
-	for _, w := range words {
-		found |= kindNouns[FoldAccents(w)]
+// asks where. So does "What is…?" with the head of the noun after its
+// verb of being: "What is the team lunch budget?" asks how much, and was
+// handed the answer of "When is the team lunch?" (0.75); "What's the
+// deadline for benefits enrollment?" asks when, as "When does benefits
+// enrollment close?" does; "Quelle est l'adresse du bureau ?" where. The
+// head is the noun phrase's last word in English ("the code freeze
+// date"), its first in French ("la date limite"): "the budget approval
+// process" asks for no amount.
+//
+// namedKinds returns the words of ss that name the kind of answer their
+// sentence asks for, each with that kind.
+func namedKinds(ss sentences) map[string]asked {
+	var found map[string]asked
+	for words, ask := range ss.all() {
+		found = addNamedKinds(found, words, ask)
 	}
 	return found
 }
 
+// addNamedKinds adds to found the words of words, a sentence whose
+// question word (if any) stands at ask, that name the kind of answer it
+// asks for, each with that kind, and returns found.
+func addNamedKinds(found map[string]asked, words []string, ask int) map[string]asked {
+	name := func(w string) {
+		if kind := kindNouns[FoldAccents(w)]; kind != 0 {
+			if found == nil {
+				found = make(map[string]asked)
+			}
+			found[w] |= kind
+		}
+	}
+	if asksAt(words, ask) {
+		if ph, _ := askPhraseAt(words, ask); ph.asks == askOpen {
+			if head := headAfterBeing(words, ask, ask+len(ph.words)); head != "" {
+				name(head)
+			}
+		}
+		return found
+	}
+	if askedLast(words) == 0 {
+		for _, w := range words {
+			name(w)
+		}
+	}
+	return found
+}
+
+// headAfterBeing returns the head noun of the phrase after the verb of
+// being that follows words' question word, "what", "quel" or "c'est
+// quoi", which stands at i and ends before end; "" if there is none.
+func headAfterBeing(words []string, i, end int) string {
+	french := words[i] != "what"
+	switch {
+	case words[i] == "quoi" && afterCest(words, i):
+	case (words[i] == "what" || quelWords[words[i]]) && end < len(words) && (beingWords[words[end]] || !french && words[end] == "s"):
+		end++
+	default:
+		return ""
+	}
+	phrase := words[end:]
+	if stop := slices.IndexFunc(phrase, func(w string) bool { return restrictingWords[w] || ofWords[w] }); stop >= 0 {
+		phrase = phrase[:stop]
+	}
+	for len(phrase) > 0 && determiners[phrase[0]] {
+		phrase = phrase[1:]
+	}
+	for len(phrase) > 0 && afterthoughts[phrase[len(phrase)-1]] {
+		phrase = phrase[:len(phrase)-1]
+	}
+	switch {
+	case len(phrase) == 0:
+		return ""
+	case french:
+		return phrase[0]
+	}
+	return phrase[len(phrase)-1]
+}
+
+var (
+	beingWords    = wordSet("is are was were est sont")
+	quelWords     = wordSet("quel quelle quels quelles")
+	ofWords       = wordSet("of de du des d")
+	determiners   = wordSet("the a an our my your their this that le la les l un une mon ma mes notre nos votre vos ce cette")
+	afterthoughts = wordSet("again exactly now currently please pls already déjà deja svp stp")
+)
+
 var kindNouns = func() map[string]asked {
 	m := make(map[string]asked)
 	for kind, nouns := range map[asked]string{
-		askTime:  "hours horaire horaires deadline deadlines echeance echeances",
-		askPlace: "address addresses adresse adresses location emplacement",
+		askTime:               "hours horaire horaires deadline deadlines echeance echeances date dates",
+		askPlace:              "address addresses adresse adresses location emplacement",
+		askQuantity | askCost: "budget budgets price prices cost costs prix cout couts tarif tarifs montant",
 	} {
 		for n := range strings.FieldsSeq(nouns) {
 			m[n] = kind

@@ -110,3 +110,27 @@ func TestPassiveWithGet(t *testing.T) {
 		}
 	}
 }
+
+// TestAskedOfWhatIs reads the kind of answer "What is…?" asks for from the
+// head of its noun: last in English, first in French.
+func TestAskedOfWhatIs(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want asked
+	}{
+		{"What is the team lunch budget?", askOpen | askQuantity | askCost},
+		{"What's the deadline for benefits open enrollment?", askOpen | askTime},
+		{"what's the London office address again?", askOpen | askPlace},
+		{"Quelle est l'adresse du bureau de Lyon ?", askOpen | askPlace},
+		{"C'est quoi la date limite pour les notes de frais ?", askOpen | askTime},
+		{"Quel est le budget formation par salarié ?", askOpen | askQuantity | askCost},
+		// The head is another noun, or the question asks something else.
+		{"What's the budget approval process?", askOpen},
+		{"What is the number of hours I can work?", askOpen},
+		{"How is the budget split?", askOpen},
+	} {
+		if got := askedOf(c.text); got != c.want {
+			t.Errorf("askedOf(%q) = %b, want %b", c.text, got, c.want)
+		}
+	}
+}

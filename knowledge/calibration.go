@@ -226,8 +226,10 @@ const (
 // ask whom to reach; handling something agrees with whom to reach only
 // in a question asking who ("How do I manage payroll?" is not "Who do I
 // talk to about payroll?"). 131: what an English possessive owns
-// restricts of its own ("for foreign employees' spouses").
-const ConfidenceModel = 131
+// restricts of its own ("for foreign employees' spouses"). 132: "What is
+// the team lunch budget?" asks how much, by its noun, and "What's the
+// address of…?" asks what "Where is…?" asks.
+const ConfidenceModel = 132
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

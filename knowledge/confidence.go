@@ -101,10 +101,13 @@ type bag struct {
 	saysSense [verbSenses]bool
 	// asking are the words of its text that only say what it asks for
 	// (see askingWords), and reaching the verbs it says how to reach a
-	// person with (see reachingWords); asksPerson tells whether it asks
-	// for one.
+	// person with (see reachingWords); asks is what its questions ask for
+	// (askedOf), as its text's polarity read it.
 	asking, reaching map[string]bool
-	asksPerson       bool
+	asks             asked
+	// named are the nouns of its text that name the kind of answer it
+	// asks for, each with that kind (namedKinds).
+	named map[string]asked
 	// negating are the words of its text that only negate (see
 	// negatingWords), and negates whether its text negates at all.
 	negating map[string]bool
@@ -131,10 +134,10 @@ type bag struct {
 }
 
 // withWay returns b with what its text's polarity, p, reads that
-// sameness needs: the verbs its questions asking how ask to do, and
-// whether it asks for a person.
+// sameness needs: the verbs its questions asking how ask to do, and what
+// they ask for.
 func (b bag) withWay(p polarity) bag {
-	b.actions, b.asksPerson = p.actions, p.asks&askPerson != 0
+	b.actions, b.asks = p.actions, p.asks
 	return b
 }
 
@@ -498,8 +501,8 @@ func compareTold(asked, told, old bag) sameness {
 			// and the one to reach about something is the one who
 			// handles it ("Who should I talk to about payroll?", "Who
 			// handles payroll?").
-			if f < 1 && (from.reaching[w.Text] && (len(in.reaching) > 0 || in.saysSense[managing] && in.asksPerson) ||
-				from.senses[w.Text] == managing && from.asksPerson && len(in.reaching) > 0) {
+			if f < 1 && (from.reaching[w.Text] && (len(in.reaching) > 0 || in.saysSense[managing] && in.asks&askPerson != 0) ||
+				from.senses[w.Text] == managing && from.asks&askPerson != 0 && len(in.reaching) > 0) {
 				f = 1
 			}
 			// Saying that something fails agrees with saying how it
@@ -519,7 +522,12 @@ func compareTold(asked, told, old bag) sameness {
 			if f < 1 && from.grammatical[w.Text] && len(in.grammatical) > 0 {
 				f = 1 // both say it: "Who's going to pay?", "Qui va payer ?"
 			}
-			if f < 1 && (from.asking[w.Text] || from.grammatical[w.Text] || from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
+			// A noun naming the kind of answer asked is no miss from a
+			// question asking for that kind with its question word:
+			// "What's the address of the Lyon office?" asks what
+			// "Where is the Lyon office?" asks.
+			if f < 1 && (from.asking[w.Text] || from.named[w.Text]&in.asks&askKinds != 0 || from.grammatical[w.Text] ||
+				from.negating[w.Text] && (in.negates || len(in.failing) > 0)) {
 				total -= from.weights[i]
 				continue
 			}

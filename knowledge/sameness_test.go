@@ -2623,3 +2623,26 @@ func TestInstantAnswerWhatAPossessiveOwns(t *testing.T) {
 		why: "it asks for what the employees have, not for them",
 	}})
 }
+
+func TestInstantAnswerWhatIsNamed(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "what its noun names",
+		history: []string{
+			"When is the team lunch?",
+			"Where is the Lyon office?",
+			"How much is the meal allowance on business trips?",
+		},
+		same: map[string]int{
+			"When's the team lunch?":                        0,
+			"What's the address of the Lyon office?":        1,
+			"C'est quoi l'adresse du bureau de Lyon ?":      1,
+			"What is the meal allowance on business trips?": 2,
+		},
+		near: []string{
+			"What is the team lunch budget?",
+			"Quel est le budget du déjeuner d'équipe ?",
+			"What's the team lunch menu?",
+		},
+		why: "its noun asks for another kind of answer",
+	}})
+}
