@@ -134,3 +134,21 @@ func TestAskedOfWhatIs(t *testing.T) {
 		}
 	}
 }
+
+// TestNegatesState tells a negated state from a failure said with a
+// negation.
+func TestNegatesState(t *testing.T) {
+	for text, want := range map[string]bool{
+		"my broken laptop is no longer under warranty": true,
+		"my broken laptop isn't under warranty":        true,
+		"mon écran cassé n'est plus sous garantie":     true,
+		"the VPN is not connecting":                    false,
+		"my badge isn't working":                       false,
+		"the screen isn't broken":                      false,
+		"my laptop doesn't turn on":                    false,
+	} {
+		if got := negatesState(phraseWords(FoldAccents(text))); got != want {
+			t.Errorf("negatesState(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

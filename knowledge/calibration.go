@@ -228,8 +228,10 @@ const (
 // talk to about payroll?"). 131: what an English possessive owns
 // restricts of its own ("for foreign employees' spouses"). 132: "What is
 // the team lunch budget?" asks how much, by its noun, and "What's the
-// address of…?" asks what "Where is…?" asks.
-const ConfidenceModel = 132
+// address of…?" asks what "Where is…?" asks. 133: a state negated beside
+// a failure both questions say opposes them ("…my broken laptop is no
+// longer under warranty?").
+const ConfidenceModel = 133
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

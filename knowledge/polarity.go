@@ -111,6 +111,11 @@ type polarity struct {
 	nons  map[string]bool
 	// during is whether it says a period's inside ("during", "pendant").
 	during bool
+	// failing are its words that say something fails, each with whether
+	// it says only that (failingIn), and negatesState whether it negates
+	// a state (negatesState).
+	failing      map[string]bool
+	negatesState bool
 }
 
 // polarityOf returns the poles text says, what it asks for and its route.
@@ -130,6 +135,7 @@ func polarityOf(text string) polarity {
 	found.states, found.actions = statesAndActions(text)
 	found.words, found.nons = words, nonsOf(words)
 	found.during = slices.ContainsFunc(words, func(w string) bool { return duringWords[w] })
+	found.failing, found.negatesState = failingIn(words), negatesState(words)
 	return found
 }
 
@@ -212,8 +218,62 @@ func (a polarity) opposed(b polarity) bool {
 		}
 	}
 	return a.asks.differs(b.asks) || a.route.reversed(b.route) || turnedOpposite(a, b) || statedAgainstDone(a, b) ||
-		negatedOpposite(a, b) || duringAgainstAround(a, b)
+		negatedOpposite(a, b) || duringAgainstAround(a, b) || negatedBesideFailure(a, b)
 }
+
+// A problem is said with or without a negation, and two questions asking
+// with a question word, one negated, agree when the other says a failure
+// (asked.differs). Not when the failure is one both say and the negation
+// negates a state beside it: "What should I do if my broken laptop is no
+// longer under warranty?" was handed the answer of "…if my broken laptop
+// is under warranty?" (0.99). negatedBesideFailure tells whether a and b
+// are so.
+func negatedBesideFailure(a, b polarity) bool {
+	if a.asks&b.asks&askOpen == 0 || (a.asks^b.asks)&askNegated == 0 {
+		return false
+	}
+	plain, negated := a, b
+	if a.asks&askNegated != 0 {
+		plain, negated = b, a
+	}
+	if !negated.negatesState {
+		return false
+	}
+	for w := range plain.failing {
+		if _, both := negated.failing[w]; !both {
+			return false
+		}
+	}
+	return true
+}
+
+// negatesState tells whether words, a text's words without accents as
+// phraseWords splits them, negate a verb of being before a state: "is no
+// longer under warranty", "isn't covered", "n'est plus remboursé"; not
+// before a verb in -ing, which says what fails ("is not loading"), nor a
+// failing word ("isn't broken" tells no state of its own).
+func negatesState(words []string) bool {
+	for i := 1; i+1 < len(words); i++ {
+		if !beingWords[words[i-1]] && !(words[i] == "t" && negatedBeing[words[i-1]]) || !stateNegations[words[i]] {
+			continue
+		}
+		next := i + 1
+		if words[i] == "no" && words[next] == "longer" {
+			next++
+		}
+		if next < len(words) && !strings.HasSuffix(words[next], "ing") && !failingWords[words[next]] {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// negatedBeing are the forms of being "n't" is written after, as
+	// phraseWords splits them: "isn", "t".
+	negatedBeing   = wordSet("isn aren wasn weren")
+	stateNegations = wordSet("not no t pas plus jamais")
+)
 
 // Particles are little words the analysis drops or reads as words of
 // their own, and after the same word they make different verbs: "How do I

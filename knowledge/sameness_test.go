@@ -2646,3 +2646,25 @@ func TestInstantAnswerWhatIsNamed(t *testing.T) {
 		why: "its noun asks for another kind of answer",
 	}})
 }
+
+func TestInstantAnswerNegatedBesideAFailure(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "a state negated beside a failure both say",
+		history: []string{
+			"What should I do if my broken laptop is under warranty?",
+			"Why does the VPN fail to connect on my phone?",
+			"Que faire si mon écran cassé est encore sous garantie ?",
+		},
+		same: map[string]int{
+			"What do I do if my broken laptop is under warranty?": 0,
+			"Why is the VPN not connecting on my phone?":          1,
+			"Why doesn't the VPN connect on my phone?":            1,
+		},
+		near: []string{
+			"What should I do if my broken laptop is no longer under warranty?",
+			"What should I do if my broken laptop isn't under warranty?",
+			"Que faire si mon écran cassé n'est plus sous garantie ?",
+		},
+		why: "it negates the state, not the failure",
+	}})
+}
