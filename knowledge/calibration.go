@@ -230,8 +230,9 @@ const (
 // the team lunch budget?" asks how much, by its noun, and "What's the
 // address of…?" asks what "Where is…?" asks. 133: a state negated beside
 // a failure both questions say opposes them ("…my broken laptop is no
-// longer under warranty?").
-const ConfidenceModel = 133
+// longer under warranty?"). 134: French's article before a day or a
+// part of it ("le vendredi", "la nuit") restricts as English's "on" does.
+const ConfidenceModel = 134
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -646,7 +646,8 @@ func restrictions(text string, analyse func(string) []Word) [][]Word {
 	// written are a clause's words as written, words the same lower-cased.
 	restricting := func(written, words []string, i int) bool {
 		w := strings.Trim(words[i], "\"'()«»“”")
-		return restrictingWords[w] && !(french && w == "on") && !infinitiveAt(words, i) || whose(words, i) || atPlace(words, written, i)
+		return restrictingWords[w] && !(french && w == "on") && !infinitiveAt(words, i) || whose(words, i) || atPlace(words, written, i) ||
+			french && onPeriod(words, i)
 	}
 	for _, part := range clauses(text) {
 		written := strings.Fields(part)
@@ -712,6 +713,18 @@ func infinitiveAt(words []string, i int) bool {
 }
 
 var beforeInfinitive = wordSet("have has had need needs want wants going able supposed allowed ought used try trying how what where when who which way")
+
+// onPeriod tells whether words[i] is French's article before a day or a
+// part of it, which says when as English's "on" or "in" does: "déployer
+// en prod le vendredi" deploys on Fridays, "la nuit" at night. Read as
+// part of "en prod", the day was held by "prod", and "How do I deploy to
+// production?" was handed the answer of "Est-ce qu'on a le droit de
+// déployer en prod le vendredi ?" (0.89).
+func onPeriod(words []string, i int) bool {
+	return (words[i] == "le" || words[i] == "la") && i+1 < len(words) && frenchPeriods[words[i+1]]
+}
+
+var frenchPeriods = wordSet("lundi mardi mercredi jeudi vendredi samedi dimanche week-end weekend matin soir midi nuit")
 
 // atPlace tells whether words[i] is French's "à" before a name or a
 // number, written: "à Lyon", "au 5e étage" say where. Elsewhere "à"

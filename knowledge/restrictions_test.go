@@ -45,6 +45,10 @@ func TestRestrictions(t *testing.T) {
 		{"Does the company pay for French classes for foreign employees' spouses?", []string{"french classes", "foreign employees'", "spouses"}},
 		{"Who signs off on my manager's leave?", []string{"my manager's", "leave"}},
 		{"Can I come in with what's left of my badge?", []string{"what's left", "my badge"}},
+		// French says the day or the time of day with an article.
+		{"Est-ce qu'on a le droit de déployer en prod le vendredi ?", []string{"prod", "vendredi"}},
+		{"Le parking est ouvert la nuit ?", []string{"nuit"}},
+		{"Je peux poser le vendredi en RTT ?", []string{"vendredi", "rtt"}},
 		// A condition restricts as a complement does.
 		{"Does the referral bonus apply if I refer an intern?", []string{"i refer an intern"}},
 		{"La prime marche aussi si je recommande un stagiaire ?", []string{"je recommande un stagiaire"}},

@@ -2668,3 +2668,25 @@ func TestInstantAnswerNegatedBesideAFailure(t *testing.T) {
 		why: "it negates the state, not the failure",
 	}})
 }
+
+func TestInstantAnswerFrenchDay(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "a day said with an article",
+		history: []string{
+			"Est-ce qu'on a le droit de déployer en prod le vendredi ?",
+			"Where is the lost and found?",
+			"Est-ce que le parking du siège est ouvert la nuit ?",
+		},
+		same: map[string]int{
+			"Are we allowed to deploy to prod on Fridays?":      0,
+			"On peut déployer en prod le vendredi ?":            0,
+			"Is the parking lot at headquarters open at night?": 2,
+		},
+		near: []string{
+			"How do I deploy to production?",
+			"Comment déployer en prod ?",
+			"Le parking du siège est-il ouvert ?",
+		},
+		why: "it does not ask about that day or that time",
+	}})
+}
