@@ -55,6 +55,7 @@ func (b bag) withText(text string) bag {
 	b.grammatical = grammaticalWords(sentences)
 	b.names = namesIn(text)
 	b.failing = failingIn(tokens)
+	b.employer = employerWordsIn(tokens)
 	b.acronyms = make(map[int][]rune)
 	shouting := inCapitals(text)
 	for i, w := range b.words {

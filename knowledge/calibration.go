@@ -232,7 +232,9 @@ const (
 // a failure both questions say opposes them ("…my broken laptop is no
 // longer under warranty?"). 134: French's article before a day or a
 // part of it ("le vendredi", "la nuit") restricts as English's "on" does.
-const ConfidenceModel = 134
+// 135: the words saying something is the employer's agree ("work phone",
+// "company phone", "téléphone pro", "la boîte").
+const ConfidenceModel = 135
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

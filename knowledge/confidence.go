@@ -128,6 +128,9 @@ type bag struct {
 	// failing are its words that say something fails, each with
 	// whether it says only that (failingIn).
 	failing map[string]bool
+	// employer are its words that say something is the employer's
+	// (employerWordsIn).
+	employer map[string]bool
 	// actions are the verbs its questions asking how ask how to do
 	// (statesAndActions), as its text's polarity read them.
 	actions map[string]bool
@@ -505,6 +508,13 @@ func compareTold(asked, told, old bag) sameness {
 				from.senses[w.Text] == managing && from.asks&askPerson != 0 && len(in.reaching) > 0) {
 				f = 1
 			}
+			// Where everyone works for the same employer, its phone is
+			// a "work phone", a "company phone" or a "téléphone pro",
+			// and travel for it is "business travel" or "travelling
+			// for work": each word saying so agrees with the others.
+			if f < 1 && from.employer[w.Text] && len(in.employer) > 0 {
+				f = 1
+			}
 			// Saying that something fails agrees with saying how it
 			// fails (failingInGeneral).
 			if f < 1 && (from.failing[w.Text] && len(in.failing) > 0 || from.saysFailing(w.Text) && in.failsInGeneral()) {
@@ -827,6 +837,26 @@ func unrestricted(restrictions [][]Word, from, in bag) float64 {
 	}
 	return math.Min(1, missing/from.total)
 }
+
+// employerWordsIn returns the words of tokens, a text's words
+// lower-cased, that say something is the employer's or done for it
+// (employerWords).
+func employerWordsIn(tokens []string) map[string]bool {
+	var found map[string]bool
+	for _, t := range tokens {
+		if employerWords[FoldAccents(t)] {
+			found = addTo(found, t)
+		}
+	}
+	return found
+}
+
+// employerWords say, in English and in French without accents, that
+// something is the employer's or done for it. Not "business", which names
+// things of their own as often ("business card", "business class", "carte
+// de visite"): read so, "How do I order business cards?" answered "How do
+// I order a company credit card?".
+var employerWords = wordSet("company work corporate professional entreprise boite societe pro professionnel professionnelle professionnels professionnelles boulot taf")
 
 // foundThrough tells whether b, a question in the other language than
 // from, holds one of the translations of w, a word of from, or a word one

@@ -2690,3 +2690,25 @@ func TestInstantAnswerFrenchDay(t *testing.T) {
 		why: "it does not ask about that day or that time",
 	}})
 }
+
+func TestInstantAnswerTheEmployers(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "the employer's",
+		history: []string{
+			"How do I request a new SIM card for my work phone?",
+			"How do I install Docker on my company laptop?",
+			"How do I order a company credit card?",
+		},
+		same: map[string]int{
+			"How do I request a new SIM card for my company phone?": 0,
+			"Comment commander une carte bancaire de la boîte ?":    2,
+			"How do I install Docker on my work laptop?":            1,
+		},
+		near: []string{
+			"How do I request a new SIM card for my personal phone?",
+			"How do I install Docker on my personal laptop?",
+			"How do I order business cards?",
+		},
+		why: "it is not the employer's",
+	}})
+}
