@@ -233,8 +233,9 @@ const (
 // longer under warranty?"). 134: French's article before a day or a
 // part of it ("le vendredi", "la nuit") restricts as English's "on" does.
 // 135: the words saying something is the employer's agree ("work phone",
-// "company phone", "téléphone pro", "la boîte").
-const ConfidenceModel = 135
+// "company phone", "téléphone pro", "la boîte"). 136: a verb's particle
+// after a pronoun ("turn it on", "set it up") is read as the phrasal verb.
+const ConfidenceModel = 136
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

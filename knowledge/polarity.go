@@ -124,7 +124,7 @@ func polarityOf(text string) polarity {
 	words := phraseWords(FoldAccents(text))
 	for i, w := range words {
 		for _, ph := range poleOf[w] {
-			if phraseAt(words, i, ph.words) {
+			if phraseAt(words, i, ph.words) || particleAfterPronoun(words, i, ph.words) {
 				found.poles[ph.pole] = true
 			}
 		}
@@ -302,6 +302,17 @@ var alikeParticles = turningParticles["out"] | turningParticles["off"] | turning
 // objectPronouns stand between a verb and its particle: "turn it off" is
 // "turn off" said of it.
 var objectPronouns = wordSet("it them this that me him her us you")
+
+// English puts a verb's particle after its object when the object is a
+// pronoun: "turn it on", "set it up", "log me in". particleAfterPronoun
+// tells whether words hold phrase, a verb and its particle, so from i
+// on, the pronoun between.
+func particleAfterPronoun(words []string, i int, phrase []string) bool {
+	return len(phrase) == 2 && verbParticles[phrase[1]] && i+2 < len(words) &&
+		words[i] == phrase[0] && objectPronouns[words[i+1]] && words[i+2] == phrase[1]
+}
+
+var verbParticles = wordSet("up down in on out off back over away")
 
 // turnedOf returns the particles each word of a text takes, the verb
 // before an object pronoun taking the pronoun's.

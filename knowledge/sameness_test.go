@@ -2712,3 +2712,22 @@ func TestInstantAnswerTheEmployers(t *testing.T) {
 		why: "it is not the employer's",
 	}})
 }
+
+func TestInstantAnswerParticleAfterAPronoun(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "a particle after a pronoun",
+		history: []string{
+			"How do I enable dark mode in Outlook?",
+			"How do I configure the shared printer on my Mac?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"Dark mode in Outlook: how do I turn it on?":        0,
+			"The shared printer on my Mac, how do I set it up?": 1,
+		},
+		near: []string{
+			"Dark mode in Outlook: how do I turn it off?",
+		},
+		why: "it turns it the other way",
+	}})
+}

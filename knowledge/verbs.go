@@ -405,10 +405,14 @@ func verbSensesIn(tokens []string) (map[string]verbSense, [verbSenses]bool) {
 			}
 		}
 		for _, ph := range sensePhrases[t] {
-			if phraseAt(folded, i, ph.words) {
+			switch {
+			case phraseAt(folded, i, ph.words):
 				for _, w := range tokens[i : i+len(ph.words)] {
 					mark(w, ph.sense)
 				}
+			case particleAfterPronoun(folded, i, ph.words):
+				mark(tokens[i], ph.sense)
+				mark(tokens[i+2], ph.sense)
 			}
 		}
 	}
