@@ -1101,7 +1101,9 @@ func durationVerb(words []string) string {
 // all-hands?" asks, and "take place", "be held", "avoir lieu", "se tenir"
 // and "se dérouler" say nothing "is" does not; nor do the "lives" of
 // "where the on-call rota lives", "located", "stored" and "se trouve",
-// nor "keep" and "store" in "Where do we keep the Terraform state?".
+// nor "keep" and "store" in "Where do we keep the Terraform state?", nor
+// "find" and "available" ("Where do I find my payslip?", "Where are
+// payslips available?", "Où trouver le modèle de NDA ?").
 func happeningWords(words []string) []string {
 	if !slices.ContainsFunc(words, func(w string) bool { return askedWhenOrWhere[w] }) {
 		return nil
@@ -1130,6 +1132,7 @@ var happeningPhrases = func() map[string][][]string {
 		"se tient", "se tiennent", "se tiendra", "se déroule", "se déroulent", "se déroulera",
 		"live", "lives", "located", "stored", "kept", "keep", "keeps", "store", "stores",
 		"se trouve", "se trouvent", "situé", "située", "situés", "situées",
+		"find", "available", "trouver", "trouve", "disponible", "disponibles", "dispo", "dispos",
 	} {
 		words := strings.Fields(FoldAccents(ph))
 		m[words[0]] = append(m[words[0]], words)

@@ -235,7 +235,9 @@ const (
 // 135: the words saying something is the employer's agree ("work phone",
 // "company phone", "téléphone pro", "la boîte"). 136: a verb's particle
 // after a pronoun ("turn it on", "set it up") is read as the phrasal verb.
-const ConfidenceModel = 136
+// 137: "find" and "available" in a question asking where say only where
+// it is.
+const ConfidenceModel = 137
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

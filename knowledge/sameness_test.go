@@ -2731,3 +2731,24 @@ func TestInstantAnswerParticleAfterAPronoun(t *testing.T) {
 		why: "it turns it the other way",
 	}})
 }
+
+func TestInstantAnswerWhereToFind(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "where to find it",
+		history: []string{
+			"Where do I find my payslip?",
+			"Où trouver le modèle de NDA ?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"Where are payslips available?": 0,
+			"Where's my payslip?":           0,
+			"C'est où le modèle de NDA ?":   1,
+		},
+		near: []string{
+			"When are payslips available?",
+			"Where do I find my tax statement?",
+		},
+		why: "it asks when, or for another thing",
+	}})
+}
