@@ -1159,9 +1159,14 @@ func reachingWords(ss sentences) map[string]bool {
 			found = addTo(found, after[j])
 		}
 		// "Who's the contact for payroll?", "C'est qui le référent
-		// RGPD ?" name the person to reach by a noun instead.
+		// RGPD ?" name the person to reach by a noun instead, and
+		// English may say what for before it: "Who's the HR person for
+		// Lyon?".
 		k := 0
 		for k < len(after) && contactLeadIns[after[k]] {
+			k++
+		}
+		if k > 0 && k+1 < len(after) && !contactNouns[after[k]] && contactNouns[after[k+1]] {
 			k++
 		}
 		if k > 0 && k < len(after) && contactNouns[after[k]] {

@@ -236,8 +236,9 @@ const (
 // "company phone", "téléphone pro", "la boîte"). 136: a verb's particle
 // after a pronoun ("turn it on", "set it up") is read as the phrasal verb.
 // 137: "find" and "available" in a question asking where say only where
-// it is.
-const ConfidenceModel = 137
+// it is. 138: "Who's the HR person for…?" names the person to reach
+// after what for.
+const ConfidenceModel = 138
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

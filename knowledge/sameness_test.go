@@ -2752,3 +2752,23 @@ func TestInstantAnswerWhereToFind(t *testing.T) {
 		why: "it asks when, or for another thing",
 	}})
 }
+
+func TestInstantAnswerTheContactForAnAudience(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "the contact named after what for",
+		history: []string{
+			"Who is the HR contact for the Lyon office?",
+			"Who do I talk to about payroll?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"Who's the HR person for the Lyon office?": 0,
+			"Who's the payroll contact?":               1,
+		},
+		near: []string{
+			"Who's the IT contact for the Lyon office?",
+			"Who's the HR contact for the Paris office?",
+		},
+		why: "it asks for another contact",
+	}})
+}
