@@ -141,6 +141,9 @@ func modalAt(words []string) askPhrase {
 			return ph
 		}
 	}
+	if ph := othersModalAt(words, i); ph.asks != 0 {
+		return ph
+	}
 	if negated(words) || holdsQuestionWord(words) {
 		return askPhrase{}
 	}
@@ -151,6 +154,67 @@ func modalAt(words []string) askPhrase {
 	}
 	return askPhrase{}
 }
+
+// A question asks whether someone else may or must as "Can I…?" asks it
+// of oneself: "Does my manager have to approve my internal transfer?"
+// asks whether one must, and was handed the answer of "How long does an
+// internal transfer take once it's approved?" (0.87), read as asking
+// only yes or no. "Can my manager see my peers' feedback?", "Do
+// contractors need to sign the NDA?", "Est-ce que mon manager doit
+// valider ?". A call for help asks for none: "Can you…?", "Can someone…?".
+//
+// othersModalAt returns the modal phrase, without its subject, of words
+// at i: "can", "could" or "may" before a subject named by a determiner
+// or a plural; "do" or "does" before a subject of up to three words and
+// "have to" or "need to"; "est-ce que" before one and a form of
+// "pouvoir" or "devoir".
+func othersModalAt(words []string, i int) askPhrase {
+	if i+2 >= len(words) {
+		return askPhrase{}
+	}
+	switch w, next := words[i], words[i+1]; {
+	case mayAuxiliaries[w] && (othersDeterminers[next] || plural(next)):
+		return askPhrase{words: []string{w}, asks: askMay}
+	case w == "do" || w == "does":
+		for k := i + 2; k <= i+4 && k+1 < len(words); k++ {
+			if mustVerbs[words[k]] && words[k+1] == "to" {
+				return askPhrase{words: []string{w, words[k], "to"}, asks: askMust}
+			}
+		}
+	case phraseAt(words, i, estCeQue) || phraseAt(words, i, estCeQu):
+		start := i + len(estCeQue)
+		if words[i+2] == "qu" {
+			start = i + len(estCeQu)
+		}
+		if start >= len(words) || !othersDeterminers[words[start]] {
+			return askPhrase{}
+		}
+		for k := start + 1; k <= start+3 && k < len(words); k++ {
+			if ask := frenchModals[words[k]]; ask != 0 {
+				return askPhrase{words: append(slices.Clone(words[i:start]), words[k]), asks: ask}
+			}
+		}
+	}
+	return askPhrase{}
+}
+
+var (
+	mayAuxiliaries    = wordSet("can could may")
+	mustVerbs         = wordSet("have has need needs")
+	othersDeterminers = wordSet("my our the his her their a an mon ma mes notre nos le la les l un une son sa ses leur leurs")
+	estCeQue          = []string{"est", "ce", "que"}
+	estCeQu           = []string{"est", "ce", "qu"}
+	frenchModals      = map[string]asked{"peut": askMay, "peuvent": askMay, "doit": askMust, "doivent": askMust}
+)
+
+// plural tells whether word, lower-cased, is a noun in the plural that
+// may be a subject: "interns", "contractors"; not a pronoun ("this",
+// "us", "its").
+func plural(word string) bool {
+	return len(word) > 3 && strings.HasSuffix(word, "s") && !strings.HasSuffix(word, "ss") && !pluralLookalikes[word]
+}
+
+var pluralLookalikes = wordSet("this these those yours ours theirs always perhaps anyways")
 
 // holdsQuestionWord tells whether one of words is a question word.
 func holdsQuestionWord(words []string) bool {

@@ -152,3 +152,25 @@ func TestNegatesState(t *testing.T) {
 		}
 	}
 }
+
+// TestAskedOfOthersModal reads whether someone else may or must, but not
+// a call for help.
+func TestAskedOfOthersModal(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want asked
+	}{
+		{"Does my manager have to approve my internal transfer?", askMust | askWhether},
+		{"Do contractors need to sign the NDA?", askMust | askWhether},
+		{"Est-ce que mon manager doit valider ?", askMust | askWhether},
+		{"Can my manager see my peers' feedback?", askMay},
+		{"Can interns expense taxis?", askMay},
+		{"Can you help me?", 0},
+		{"Can someone reset my password?", 0},
+		{"Can this be done?", 0},
+	} {
+		if got := askedOf(c.text); got != c.want {
+			t.Errorf("askedOf(%q) = %b, want %b", c.text, got, c.want)
+		}
+	}
+}

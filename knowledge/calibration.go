@@ -237,8 +237,9 @@ const (
 // after a pronoun ("turn it on", "set it up") is read as the phrasal verb.
 // 137: "find" and "available" in a question asking where say only where
 // it is. 138: "Who's the HR person for…?" names the person to reach
-// after what for.
-const ConfidenceModel = 138
+// after what for. 139: "Does my manager have to…?", "Can interns…?"
+// ask whether someone else must or may.
+const ConfidenceModel = 139
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -2772,3 +2772,23 @@ func TestInstantAnswerTheContactForAnAudience(t *testing.T) {
 		why: "it asks for another contact",
 	}})
 }
+
+func TestInstantAnswerOthersMayOrMust(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "whether another may or must",
+		history: []string{
+			"How long does an internal transfer take once it's approved?",
+			"Do contractors need to sign the NDA?",
+			"Where is the lost and found?",
+		},
+		same: map[string]int{
+			"Do contractors have to sign the NDA?":                1,
+			"Est-ce que les prestataires doivent signer le NDA ?": 1,
+		},
+		near: []string{
+			"Does my manager have to approve my internal transfer?",
+			"Can contractors sign the NDA?",
+		},
+		why: "it asks whether one may or must, not how long",
+	}})
+}
