@@ -588,7 +588,7 @@ func headAfterBeing(words []string, i, end int) string {
 	if stop := slices.IndexFunc(phrase, func(w string) bool { return restrictingWords[w] || ofWords[w] }); stop >= 0 {
 		phrase = phrase[:stop]
 	}
-	for len(phrase) > 0 && determiners[phrase[0]] {
+	for len(phrase) > 0 && (englishDeterminers[phrase[0]] || frenchDeterminers[phrase[0]]) {
 		phrase = phrase[1:]
 	}
 	for len(phrase) > 0 && afterthoughts[phrase[len(phrase)-1]] {
@@ -604,11 +604,11 @@ func headAfterBeing(words []string, i, end int) string {
 }
 
 var (
-	beingWords    = wordSet("is are was were est sont")
-	quelWords     = wordSet("quel quelle quels quelles")
-	ofWords       = wordSet("of de du des d")
-	determiners   = wordSet("the a an our my your their this that le la les l un une mon ma mes notre nos votre vos ce cette")
-	afterthoughts = wordSet("again exactly now currently please pls already déjà deja svp stp")
+	beingWords        = wordSet("is are was were est sont")
+	quelWords         = wordSet("quel quelle quels quelles")
+	ofWords           = wordSet("of de du des d")
+	frenchDeterminers = wordSet("le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cet cette ces")
+	afterthoughts     = wordSet("again exactly now currently please pls already déjà deja svp stp")
 )
 
 var kindNouns = func() map[string]asked {

@@ -308,11 +308,9 @@ var objectPronouns = wordSet("it them this that me him her us you")
 // tells whether words hold phrase, a verb and its particle, so from i
 // on, the pronoun between.
 func particleAfterPronoun(words []string, i int, phrase []string) bool {
-	return len(phrase) == 2 && verbParticles[phrase[1]] && i+2 < len(words) &&
+	return len(phrase) == 2 && (particles[phrase[1]] || turningParticles[phrase[1]] != 0) && i+2 < len(words) &&
 		words[i] == phrase[0] && objectPronouns[words[i+1]] && words[i+2] == phrase[1]
 }
-
-var verbParticles = wordSet("up down in on out off back over away")
 
 // turnedOf returns the particles each word of a text takes, the verb
 // before an object pronoun taking the pronoun's.
