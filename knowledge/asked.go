@@ -507,7 +507,7 @@ func askedOf(text string) asked {
 	var found asked
 	inverted := invertsSubject(text)
 	for words, i := range sentencesOf(text).all() {
-		found |= modalOf(words) | whetherOf(words)
+		found |= modalOf(words) | whetherOf(words) | somewhereOf(words)
 		if len(failingIn(words)) > 0 {
 			found |= askFailing
 		}
@@ -998,6 +998,12 @@ func askingWords(ss sentences) map[string]bool {
 		for _, w := range words[ask : ask+needPhraseAt(words, ask)] {
 			found = addTo(found, w)
 		}
+		// "somewhere" asks where (somewhereOf).
+		if at, n := somewhereAt(words); n > 0 {
+			for _, w := range words[at : at+n] {
+				found = addTo(found, w)
+			}
+		}
 		// "Do I need to…?", "Is it mandatory to…?" and "Est-il
 		// obligatoire de… ?" ask whether one must, which modalOf
 		// reads.
@@ -1433,6 +1439,33 @@ func whetherOf(words []string) asked {
 		return 0
 	}
 	return askWhether
+}
+
+// "Is there a list of public holidays somewhere?" asks what "Where can I
+// find the list of public holidays?" asks: a question asking yes or no
+// whether something is somewhere asks where it is. somewhereOf returns
+// askPlace for such a sentence, and somewhereAt tells where in it the
+// word or phrase saying so stands, and how long it is.
+func somewhereOf(words []string) asked {
+	if _, n := somewhereAt(words); n > 0 {
+		return askPlace
+	}
+	return 0
+}
+
+func somewhereAt(words []string) (at, n int) {
+	if whetherOf(words) == 0 {
+		return 0, 0
+	}
+	for i, w := range words {
+		switch {
+		case w == "somewhere" || w == "anywhere":
+			return i, 1
+		case w == "quelque" && i+1 < len(words) && words[i+1] == "part":
+			return i, 2
+		}
+	}
+	return 0, 0
 }
 
 // yesNoOpeners are the auxiliaries an English question asking yes or no

@@ -238,8 +238,9 @@ const (
 // 137: "find" and "available" in a question asking where say only where
 // it is. 138: "Who's the HR person for…?" names the person to reach
 // after what for. 139: "Does my manager have to…?", "Can interns…?"
-// ask whether someone else must or may.
-const ConfidenceModel = 139
+// ask whether someone else must or may. 140: "Is there a list of
+// approved suppliers somewhere?" asks where the list is.
+const ConfidenceModel = 140
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

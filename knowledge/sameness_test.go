@@ -2792,3 +2792,22 @@ func TestInstantAnswerOthersMayOrMust(t *testing.T) {
 		why: "it asks whether one may or must, not how long",
 	}})
 }
+
+func TestInstantAnswerIsItSomewhere(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "whether it is somewhere",
+		history: []string{
+			"Where can I find the list of approved suppliers?",
+			"Où est le plan d'évacuation de l'étage ?",
+			"How do I add a supplier to the approved list?",
+		},
+		same: map[string]int{
+			"Is there a list of approved suppliers somewhere?":      0,
+			"Il y a un plan d'évacuation de l'étage quelque part ?": 1,
+		},
+		near: []string{
+			"Is there a list of approved suppliers for Germany somewhere?",
+		},
+		why: "it asks for another list",
+	}})
+}
