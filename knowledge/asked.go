@@ -181,11 +181,8 @@ func othersModalAt(words []string, i int) askPhrase {
 				return askPhrase{words: []string{w, words[k], "to"}, asks: askMust}
 			}
 		}
-	case phraseAt(words, i, estCeQue) || phraseAt(words, i, estCeQu):
-		start := i + len(estCeQue)
-		if words[i+2] == "qu" {
-			start = i + len(estCeQu)
-		}
+	case estCeQueAt(words, i):
+		start := i + 3
 		if start >= len(words) || !othersDeterminers[words[start]] {
 			return askPhrase{}
 		}
@@ -202,8 +199,6 @@ var (
 	mayAuxiliaries    = wordSet("can could may")
 	mustVerbs         = wordSet("have has need needs")
 	othersDeterminers = wordSet("my our the his her their a an mon ma mes notre nos le la les l un une son sa ses leur leurs")
-	estCeQue          = []string{"est", "ce", "que"}
-	estCeQu           = []string{"est", "ce", "qu"}
 	frenchModals      = map[string]asked{"peut": askMay, "peuvent": askMay, "doit": askMust, "doivent": askMust}
 )
 
@@ -507,7 +502,10 @@ func askedOf(text string) asked {
 	var found asked
 	inverted := invertsSubject(text)
 	for words, i := range sentencesOf(text).all() {
-		found |= modalOf(words) | whetherOf(words) | somewhereOf(words)
+		found |= modalOf(words) | whetherOf(words)
+		if _, n := somewhereAt(words); n > 0 {
+			found |= askPlace
+		}
 		if len(failingIn(words)) > 0 {
 			found |= askFailing
 		}
@@ -998,7 +996,7 @@ func askingWords(ss sentences) map[string]bool {
 		for _, w := range words[ask : ask+needPhraseAt(words, ask)] {
 			found = addTo(found, w)
 		}
-		// "somewhere" asks where (somewhereOf).
+		// "somewhere" asks where (somewhereAt).
 		if at, n := somewhereAt(words); n > 0 {
 			for _, w := range words[at : at+n] {
 				found = addTo(found, w)
@@ -1428,7 +1426,7 @@ func (a asked) onlyYesOrNo(yesOrNo asked) bool { return a&askKinds == 0 && a&yes
 func whetherOf(words []string) asked {
 	i := afterGreetings(words)
 	switch {
-	case i+2 < len(words) && words[i] == "est" && words[i+1] == "ce" && (words[i+2] == "que" || words[i+2] == "qu"):
+	case estCeQueAt(words, i):
 		i += 3
 	case i < len(words) && yesNoOpeners[words[i]]:
 		i++
@@ -1443,16 +1441,9 @@ func whetherOf(words []string) asked {
 
 // "Is there a list of public holidays somewhere?" asks what "Where can I
 // find the list of public holidays?" asks: a question asking yes or no
-// whether something is somewhere asks where it is. somewhereOf returns
-// askPlace for such a sentence, and somewhereAt tells where in it the
-// word or phrase saying so stands, and how long it is.
-func somewhereOf(words []string) asked {
-	if _, n := somewhereAt(words); n > 0 {
-		return askPlace
-	}
-	return 0
-}
-
+// whether something is somewhere asks where it is. somewhereAt tells
+// where in such a sentence the word or phrase saying so stands, and how
+// long it is (0 when the sentence is none).
 func somewhereAt(words []string) (at, n int) {
 	if whetherOf(words) == 0 {
 		return 0, 0
@@ -1466,6 +1457,12 @@ func somewhereAt(words []string) (at, n int) {
 		}
 	}
 	return 0, 0
+}
+
+// estCeQueAt tells whether words hold "est-ce que" or "est-ce qu'" from
+// i on, as phraseWords splits them: three words either way.
+func estCeQueAt(words []string, i int) bool {
+	return i+2 < len(words) && words[i] == "est" && words[i+1] == "ce" && (words[i+2] == "que" || words[i+2] == "qu")
 }
 
 // yesNoOpeners are the auxiliaries an English question asking yes or no
