@@ -501,7 +501,8 @@ var askOpeners = func() map[string]bool {
 func askedOf(text string) asked {
 	var found asked
 	inverted := invertsSubject(text)
-	for words, i := range sentencesOf(text).all() {
+	for _, s := range sentencesOf(text) {
+		words, i := s.words, s.ask
 		found |= modalOf(words) | whetherOf(words)
 		if _, n := somewhereAt(words); n > 0 {
 			found |= askPlace
@@ -510,7 +511,7 @@ func askedOf(text string) asked {
 			found |= askFailing
 		}
 		if i < len(words) {
-			found |= askedAt(words, i, inverted)
+			found |= askedAt(words, i, inverted || s.inSitu)
 		}
 		for _, kind := range addNamedKinds(nil, words, i) {
 			found |= kind
@@ -673,6 +674,46 @@ var askedLastWords = map[string]asked{
 	"pourquoi": askReason, "quoi": 0, "comment": 0,
 }
 
+// French chat also asks with its question word right after its verb, the
+// order of a statement: "Il est où l'organigramme ?", "Tu pars quand en
+// congé ?", "On fait comment pour se faire rembourser ?", "Il faut
+// contacter qui pour la clim ?", "Je dois arriver à quelle heure ?". Read
+// from its opening words only, "Elle est où la trousse de secours ?"
+// asked nothing, and a question asking when was no miss from it. The
+// question word
+// follows a subject pronoun and at most three words none of which opens a
+// noun phrase: after a noun, "où" and "qui" are relatives ("Il y a une
+// salle où on peut manger ?", "On a quelqu'un qui gère les badges ?").
+
+// inSituAt returns where words, a sentence or a clause, holds a question
+// word asked after its verb, -1 where it holds none.
+func inSituAt(words []string) int {
+	i := afterGreetings(words)
+	if i >= len(words) || !subjectPronouns[words[i]] {
+		return -1
+	}
+	for j := i + 1; j < len(words) && j <= i+4; j++ {
+		switch {
+		case inSituWords[words[j]] && asksAt(words, j) && (words[j] != "ou" || j+1 == len(words) || frenchDeterminers[words[j+1]]):
+			return j
+		case frenchDeterminers[words[j]] || nounPhraseOpeners[words[j]]:
+			return -1
+		}
+	}
+	return -1
+}
+
+// The question words are French's, "à" and "depuis" opening "à quelle
+// heure" and "depuis quand"; not "que", there a conjunction ("Je pense
+// que…"), nor "ou" unless the sentence ends or a noun phrase opens after
+// it, where chat writes it for "où" ("Il est ou le planning ?"), not "or"
+// ("Tu préfères mardi ou jeudi ?").
+var (
+	subjectPronouns   = wordSet("je j tu il elle on nous vous ils elles ça ca")
+	inSituWords       = wordSet("où ou qui quand combien comment pourquoi quoi quel quelle quels quelles lequel laquelle à depuis")
+	nounPhraseOpeners = wordSet("des du d quelqu que qu si")
+)
+
 // askedLast returns what the sentence words asks for with a French
 // question word as its last word.
 func askedLast(words []string) asked {
@@ -726,6 +767,9 @@ type sentences []sentence
 type sentence struct {
 	words []string
 	ask   int
+	// inSitu tells whether its question word stands after its verb, as
+	// French chat asks (inSituAt).
+	inSitu bool
 }
 
 // sentencesOf splits text into its sentences. Chat often asks after a
@@ -739,7 +783,7 @@ func sentencesOf(text string) sentences {
 	var found sentences
 	for s := range sentencesIn(text) {
 		words := phraseWords(s)
-		ask := opening(words)
+		ask, inSitu := opening(words), false
 		if !asksAt(words, ask) {
 			at := 0
 			for clause := range strings.SplitSeq(clauseBreaksAsCommas(s), ",") {
@@ -748,10 +792,14 @@ func sentencesOf(text string) sentences {
 					ask = at + opening(clauseWords)
 					break
 				}
+				if i := inSituAt(clauseWords); i >= 0 {
+					ask, inSitu = at+i, true
+					break
+				}
 				at += len(clauseWords)
 			}
 		}
-		found = append(found, sentence{words, ask})
+		found = append(found, sentence{words, ask, inSitu})
 	}
 	return found
 }
@@ -1271,16 +1319,19 @@ var (
 var reachingBeforeWho = wordSet("à a avec auprès aupres de d au")
 
 // askedAt returns what the sentence words asks for with the question word
-// at i, if it is one; inverted tells whether its text asks by inverting
-// a French subject (invertsSubject).
-func askedAt(words []string, i int, inverted bool) asked {
+// at i, if it is one; afterVerb tells whether a verb stands before it, by
+// inverting a French subject (invertsSubject) or in the order of a
+// statement (inSituAt): then "quand" before a noun asks when ("Elle
+// commence quand la formation ?"), though before a pronoun it still opens
+// a clause ("Je peux venir quand je veux ?").
+func askedAt(words []string, i int, afterVerb bool) asked {
 	ph, ok := askPhraseAt(words, i)
 	if !ok {
 		return 0
 	}
 	end := i + len(ph.words)
 	switch {
-	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[end]] && !inverted && !afterCest(words, i):
+	case ph.asks == askTime && len(ph.words) == 1 && end < len(words) && clauseSubjects[words[i]][words[end]] && (!afterVerb || subjectPronouns[words[end]]) && !afterCest(words, i):
 		return 0
 	case ph.asks == askPerson:
 		// "Who can help?" asks for nobody in particular; "Who knows
@@ -1293,7 +1344,7 @@ func askedAt(words []string, i int, inverted bool) asked {
 		case j == len(words):
 			return 0
 		case j > end && len(askPhrases[words[j]]) > 0:
-			return askedAt(words, j, inverted)
+			return askedAt(words, j, afterVerb)
 		}
 	}
 	found := ph.asks | askOpen
@@ -1310,15 +1361,16 @@ func afterCest(words []string, i int) bool {
 	return i >= 2 && words[i-2] == "c" && words[i-1] == "est"
 }
 
-// clauseSubjects are the words after which "when" or "quand" opens a
-// clause, not a question: "When I open Outlook, it crashes" says when it
-// crashes, and asks nothing; "When does the office close?" asks.
-var clauseSubjects = map[string]bool{
-	"i": true, "we": true, "you": true, "he": true, "she": true, "they": true, "it": true, "there": true,
-	"my": true, "our": true, "your": true, "their": true, "the": true, "a": true, "an": true, "this": true, "that": true,
-	"je": true, "j": true, "on": true, "nous": true, "tu": true, "vous": true, "il": true, "elle": true, "ils": true, "elles": true,
-	"le": true, "la": true, "les": true, "l": true, "mon": true, "ma": true, "mes": true, "un": true, "une": true,
-	"ce": true, "c": true, "ça": true,
+// clauseSubjects are, by the question word, the words after which
+// "when" or "quand" opens a clause, not a question: "When I open Outlook,
+// it crashes" says when it crashes, and asks nothing; "When does the
+// office close?" asks. Each question word's are its own language's: "a"
+// is the English article ("When a laptop is lost, …") but French's "has"
+// ("Quand a lieu la session d'onboarding ?" asks when). English's take
+// "on" too: "When on call, …".
+var clauseSubjects = map[string]map[string]bool{
+	"when":  wordSet("i we you he she they it there my our your their the a an this that on"),
+	"quand": wordSet("je j on nous tu vous il elle ils elles le la les l mon ma mes un une ce c ça"),
 }
 
 // helpCalls are the words after "who" of a sentence that calls for help

@@ -41,7 +41,7 @@ func TestAskedOfYesOrNo(t *testing.T) {
 		{"Salut, on a le droit de partager des docs via Google Drive ?", askMay},
 		{"Il faut prévenir son manager ?", askMust},
 		{"Je peux pas me connecter au VPN", 0},
-		{"Je dois arriver à quelle heure ?", 0},
+		{"Je dois arriver à quelle heure ?", askTime | askOpen},
 		{"Is the canteen open on Saturday?", askWhether},
 		{"Hi all, does the referral bonus apply to interns?", askWhether},
 		{"Est-ce que les stagiaires ont droit au Navigo ?", askWhether},
@@ -168,6 +168,39 @@ func TestAskedOfOthersModal(t *testing.T) {
 		{"Can you help me?", 0},
 		{"Can someone reset my password?", 0},
 		{"Can this be done?", 0},
+	} {
+		if got := askedOf(c.text); got != c.want {
+			t.Errorf("askedOf(%q) = %b, want %b", c.text, got, c.want)
+		}
+	}
+}
+
+// TestAskedInFrenchWordOrder reads French questions by French grammar:
+// "a" after "quand" is the verb, not the English article, so the question
+// asks when; after "when" it opens a clause. Chat asks with its question
+// word after its verb, where after a noun "où" and "qui" are relatives,
+// and "quand" before a pronoun still opens a clause.
+func TestAskedInFrenchWordOrder(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want asked
+	}{
+		{"Quand a lieu la prochaine session d'onboarding ?", askTime | askOpen},
+		{"Quand a été validée la note de frais ?", askTime | askOpen},
+		{"When a laptop is stolen, I report it to IT.", 0},
+		{"Quand la paie est-elle versée ?", askTime | askOpen},
+		{"Quand je me connecte, ça plante.", askFailing},
+		{"Elle est où la trousse de secours ?", askPlace | askOpen},
+		{"Salut, il est ou le planning ?", askPlace | askOpen},
+		{"Tu pars quand en congé ?", askTime | askOpen},
+		{"Elle commence quand la formation ?", askTime | askOpen},
+		{"Mon PC rame, il faut appeler qui pour ça ?", askPerson | askOpen},
+		{"On fait comment pour se faire rembourser ?", askOpen},
+		{"Il y a une salle où on peut manger ?", 0},
+		{"On a quelqu'un qui gère les badges ?", 0},
+		{"Je peux venir quand je veux ?", 0},
+		{"Tu préfères mardi ou jeudi ?", 0},
+		{"Je pense que le VPN est coupé ?", 0},
 	} {
 		if got := askedOf(c.text); got != c.want {
 			t.Errorf("askedOf(%q) = %b, want %b", c.text, got, c.want)

@@ -239,8 +239,11 @@ const (
 // it is. 138: "Who's the HR person for…?" names the person to reach
 // after what for. 139: "Does my manager have to…?", "Can interns…?"
 // ask whether someone else must or may. 140: "Is there a list of
-// approved suppliers somewhere?" asks where the list is.
-const ConfidenceModel = 140
+// approved suppliers somewhere?" asks where the list is. 141: French read
+// in its own order: "Quand a lieu… ?" asks when ("a" is no article), and
+// chat's question word after its verb asks ("Il est où… ?", "Tu pars
+// quand… ?").
+const ConfidenceModel = 141
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -2811,3 +2811,28 @@ func TestInstantAnswerIsItSomewhere(t *testing.T) {
 		why: "it asks for another list",
 	}})
 }
+
+// TestInstantAnswerFrenchWordOrder asks French questions whose question
+// word a reading of English order missed: after "quand", "a" is a verb;
+// chat asks with its question word after its verb. A question asking
+// where is not one asking when.
+func TestInstantAnswerFrenchWordOrder(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "French word order",
+		history: []string{
+			"When is the next onboarding session?",
+			"Quand a lieu la formation sécurité ?",
+			"Where is the printer on the third floor?",
+		},
+		same: map[string]int{
+			"Elle a lieu quand la prochaine session d'onboarding ?": 0,
+			"Elle est où l'imprimante du 3e étage ?":                2,
+		},
+		near: []string{
+			"Elle a lieu où la prochaine session d'onboarding ?",
+			"Where does the safety training take place?",
+			"L'imprimante du 3e étage, elle marche quand ?",
+		},
+		why: "it asks where, not when, or the other way round",
+	}})
+}
