@@ -242,8 +242,11 @@ const (
 // approved suppliers somewhere?" asks where the list is. 141: French read
 // in its own order: "Quand a lieu… ?" asks when ("a" is no article), and
 // chat's question word after its verb asks ("Il est où… ?", "Tu pars
-// quand… ?").
-const ConfidenceModel = 141
+// quand… ?"). 142: a verb that undoes, before the noun of the verb another
+// question asks how to do, asks otherwise ("annuler une réservation"
+// against "réserver"); a verb that only says doing asks alike ("place an
+// order" as "order").
+const ConfidenceModel = 142
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

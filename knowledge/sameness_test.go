@@ -2836,3 +2836,27 @@ func TestInstantAnswerFrenchWordOrder(t *testing.T) {
 		why: "it asks where, not when, or the other way round",
 	}})
 }
+
+// TestInstantAnswerUndoingWhatWasAsked asks how to undo what a past
+// question asked how to do, naming its verb by its noun: not the same
+// question, while asking to do it with another verb before the noun is.
+func TestInstantAnswerUndoingWhatWasAsked(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "undoing what was asked",
+		history: []string{
+			"Comment je réserve un bureau en flex office ?",
+			"How do I register for the summer party?",
+			"How do I order a new headset?",
+		},
+		same: map[string]int{
+			"Comment faire une réservation de bureau en flex office ?": 0,
+			"How do I place an order for a new headset?":               2,
+		},
+		near: []string{
+			"Comment j'annule une réservation de bureau en flex office ?",
+			"How do I cancel my registration for the summer party?",
+			"How do I cancel an order for a new headset?",
+		},
+		why: "it asks how to undo it",
+	}})
+}
