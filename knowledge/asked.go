@@ -528,7 +528,9 @@ func askedOf(text string) asked {
 // verb of being: "What is the team lunch budget?" asks how much, and was
 // handed the answer of "When is the team lunch?" (0.75); "What's the
 // deadline for benefits enrollment?" asks when, as "When does benefits
-// enrollment close?" does; "Quelle est l'adresse du bureau ?" where. The
+// enrollment close?" does; "Quelle est l'adresse du bureau ?" where; "Quel
+// est le délai de livraison ?" how long, as "How long does delivery
+// take?" does. The
 // head is the noun phrase's last word in English ("the code freeze
 // date"), its first in French ("la date limite"): "the budget approval
 // process" asks for no amount.
@@ -553,6 +555,17 @@ func addNamedKinds(found map[string]asked, words []string, ask int) map[string]a
 				found = make(map[string]asked)
 			}
 			found[w] |= kind
+		}
+	}
+	// The unit of "how many days" names the answer's as "how long"
+	// asks for it: "How many days does a refund take?" asks what "How
+	// long does a refund take?" asks.
+	for i := range words {
+		if countsUnitOfTime(words, i) {
+			if found == nil {
+				found = make(map[string]asked)
+			}
+			found[words[i+2]] |= askQuantity | askDuration
 		}
 	}
 	if asksAt(words, ask) {
@@ -613,9 +626,10 @@ var (
 var kindNouns = func() map[string]asked {
 	m := make(map[string]asked)
 	for kind, nouns := range map[asked]string{
-		askTime:               "hours horaire horaires deadline deadlines echeance echeances date dates",
-		askPlace:              "address addresses adresse adresses location emplacement",
-		askQuantity | askCost: "budget budgets price prices cost costs prix cout couts tarif tarifs montant",
+		askTime:                   "hours horaire horaires deadline deadlines echeance echeances date dates",
+		askPlace:                  "address addresses adresse adresses location emplacement",
+		askQuantity | askCost:     "budget budgets price prices cost costs prix cout couts tarif tarifs montant",
+		askQuantity | askDuration: "delai delais turnaround",
 	} {
 		for n := range strings.FieldsSeq(nouns) {
 			m[n] = kind
@@ -646,13 +660,19 @@ func quantityOf(words []string) asked {
 		}
 		switch {
 		case slices.ContainsFunc(durationPhrases, func(ph []string) bool { return phraseAt(words, i, ph) }),
-			(phraseAt(words, i, howMany) || phraseAt(words, i, combienDe)) && i+2 < len(words) && unitsOfTime[words[i+2]]:
+			countsUnitOfTime(words, i):
 			found |= askDuration
 		case costWords[FoldAccents(w)]:
 			found |= askCost
 		}
 	}
 	return found
+}
+
+// countsUnitOfTime tells whether words ask from i how many of a unit of
+// time: "how many weeks", "combien de jours".
+func countsUnitOfTime(words []string, i int) bool {
+	return (phraseAt(words, i, howMany) || phraseAt(words, i, combienDe)) && i+2 < len(words) && unitsOfTime[words[i+2]]
 }
 
 var (

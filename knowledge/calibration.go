@@ -245,8 +245,9 @@ const (
 // quand… ?"). 142: a verb that undoes, before the noun of the verb another
 // question asks how to do, asks otherwise ("annuler une réservation"
 // against "réserver"); a verb that only says doing asks alike ("place an
-// order" as "order").
-const ConfidenceModel = 142
+// order" as "order"). 143: "how many days" and "le délai" say only that a
+// length of time is asked, as "how long" does.
+const ConfidenceModel = 143
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -2860,3 +2860,27 @@ func TestInstantAnswerUndoingWhatWasAsked(t *testing.T) {
 		why: "it asks how to undo it",
 	}})
 }
+
+// TestInstantAnswerHowManyUnitsOfTime asks how long in a count of units of
+// time, or by the noun "délai": the unit and the noun only say that a
+// length of time is asked.
+func TestInstantAnswerHowManyUnitsOfTime(t *testing.T) {
+	askAgain(t, []askedAgain{{
+		name: "how many units of time",
+		history: []string{
+			"How long does it take to get a refund?",
+			"Quel est le délai de livraison d'un PC portable ?",
+			"How long is the notice period for managers?",
+		},
+		same: map[string]int{
+			"How many days does it take to get a refund?":            0,
+			"La livraison d'un PC portable prend combien de jours ?": 1,
+			"How many weeks is the notice period for managers?":      2,
+		},
+		near: []string{
+			"Quel est le prix de livraison d'un PC portable ?",
+			"How many days does it take to get a refund for a hotel?",
+		},
+		why: "it asks another quantity, or for another thing",
+	}})
+}
