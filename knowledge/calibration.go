@@ -246,8 +246,10 @@ const (
 // question asks how to do, asks otherwise ("annuler une réservation"
 // against "réserver"); a verb that only says doing asks alike ("place an
 // order" as "order"). 143: "how many days" and "le délai" say only that a
-// length of time is asked, as "how long" does.
-const ConfidenceModel = 143
+// length of time is asked, as "how long" does. 144: "données" are data
+// (lexicon/workplace.go), and a sense read from French only is no English
+// word's ("done" is no data).
+const ConfidenceModel = 144
 
 // MinSureConfidence is the lowest threshold a workspace's outcomes may
 // set: the confidence at which the shipped calibration gives even odds

@@ -77,6 +77,9 @@ type translation struct {
 	// the particles the analysis drops: 1 when it is a translation alone,
 	// ½ for "salle" of "salle de réunion" and for "day" of "day off".
 	part float64
+	// fromFrench is set when only pairs read from French to English give
+	// it (Pair.FromFrench).
+	fromFrench bool
 }
 
 // Pair is one translation: a French word and an English equivalent, which
@@ -88,7 +91,9 @@ type Pair struct {
 	// and it has no conjugated forms (see frenchForms).
 	NotVerb bool
 	// FromFrench is set when the pair is read from French to English
-	// only: the English word is not looked up as the French one.
+	// only: the English word is not looked up as the French one, nor does
+	// an English word the lexicon lists no sense of take it from the
+	// French word of its stem.
 	FromFrench bool
 }
 
@@ -202,7 +207,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 		formsOf[k] = f
 		return f
 	}
-	add := func(from, to string, french bool) {
+	add := func(from, to string, french, fromFrench bool) {
 		from = strings.ToLower(strings.TrimSpace(from))
 		k := key{from, french}
 		i, ok := heads[k]
@@ -266,6 +271,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 				l.entries[i][j].mass += share
 				l.entries[i][j].inPhrases += inPhrase
 				l.entries[i][j].part = max(l.entries[i][j].part, part)
+				l.entries[i][j].fromFrench = l.entries[i][j].fromFrench && fromFrench
 				continue
 			}
 			if len(l.entries[i]) == maxTranslations {
@@ -273,7 +279,7 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			}
 			// french tells the headword's language: the translation is
 			// in the other.
-			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1, mass: share, inPhrases: inPhrase, part: part})
+			l.entries[i] = append(l.entries[i], translation{forms: formsOfWord(w, !french), support: 1, mass: share, inPhrases: inPhrase, part: part, fromFrench: fromFrench})
 		}
 	}
 	for _, p := range pairs {
@@ -288,9 +294,9 @@ func NewLexicon(pairs []Pair, analyse func(string) []Word) *Lexicon {
 			english = append(english, strings.ReplaceAll(en, "-", ""))
 		}
 		for _, en := range english {
-			add(p.French, en, true)
+			add(p.French, en, true, p.FromFrench)
 			if !p.FromFrench {
-				add(en, p.French, false)
+				add(en, p.French, false, false)
 			}
 		}
 	}
@@ -383,7 +389,7 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 	// would gain senses it does not have.
 	if len(found) == 0 && lang == "fr" && l.Fallback != nil {
 		if more := l.Fallback.frenchEntries(fallback()); len(more) > 0 {
-			return weigh(w.Terms, source{l.Fallback, more, 1})
+			return weigh(w.Terms, source{l.Fallback, more, 1, false})
 		}
 	}
 	if len(listed) == 0 {
@@ -402,17 +408,20 @@ func (l *Lexicon) Translate(w Word, lang string) []QueryWord {
 		// gain senses they do not have.
 		if lang == "fr" && l.Fallback != nil && slices.ContainsFunc(found, func(i int) bool { return l.french[i] }) {
 			if senses := l.Fallback.frenchEntries(fallback()); len(senses) > 0 {
-				return weigh(w.Terms, source{l, found, 2}, source{l.Fallback, senses, 1})
+				return weigh(w.Terms, source{l, found, 2, false}, source{l.Fallback, senses, 1, false})
 			}
 		}
-		return weigh(w.Terms, source{l, found, 1})
+		// An English word the lexicon lists no sense of takes the senses
+		// of the French word of its stem, but not those read from French
+		// only: "done" is no "donnée", and no data.
+		return weigh(w.Terms, source{l, found, 1, lang == "en"})
 	}
 	if l.Fallback != nil {
 		// A noisier lexicon is trusted for a word it lists as written
 		// (or as its infinitive), not for whatever shares a stem with
 		// one of its headwords.
 		if more := fallback(); len(more) > 0 {
-			return weigh(w.Terms, source{l.Fallback, more, 1})
+			return weigh(w.Terms, source{l.Fallback, more, 1, false})
 		}
 	}
 	if again := l.again(w, lang); len(again) > 0 {
@@ -452,7 +461,7 @@ func (l *Lexicon) comparative(w Word, lang string) []QueryWord {
 				continue
 			}
 			if words := l.analyse(base); len(words) == 1 {
-				return weigh(words[0].Terms, source{l, found, 1})
+				return weigh(words[0].Terms, source{l, found, 1, false})
 			}
 		}
 	}
@@ -499,10 +508,10 @@ func (l *Lexicon) again(w Word, lang string) []QueryWord {
 	}
 	var base []QueryWord
 	if found := l.lookup(verb[0], false, lang == "fr"); len(found) > 0 {
-		base = weigh(verb[0].Terms, source{l, found, 1})
+		base = weigh(verb[0].Terms, source{l, found, 1, false})
 	} else if l.Fallback != nil {
 		if more := l.Fallback.lookup(verb[0], false, false); len(more) > 0 {
-			base = weigh(verb[0].Terms, source{l.Fallback, more, 1})
+			base = weigh(verb[0].Terms, source{l.Fallback, more, 1, false})
 		}
 	}
 	out := make([]QueryWord, len(base))
@@ -708,7 +717,7 @@ func (l *Lexicon) phrasesIn(text string) (phrases [][]QueryWord, taken map[strin
 func (l *Lexicon) phrase(words []string) []QueryWord {
 	p := strings.Join(words, " ")
 	if found := l.phraseEntries(p, words); len(found) > 0 {
-		return weigh(nil, source{l, found, 1})
+		return weigh(nil, source{l, found, 1, false})
 	}
 	if l.Fallback != nil {
 		// The pairs through German go from French to English: read the
@@ -716,7 +725,7 @@ func (l *Lexicon) phrase(words []string) []QueryWord {
 		// word one of whose German senses it translates ("coffee
 		// machine" would be "cafetière" alone, never "machine à café").
 		if found := l.Fallback.frenchEntries(l.Fallback.phraseEntries(p, words)); len(found) > 0 {
-			return weigh(nil, source{l.Fallback, found, 1})
+			return weigh(nil, source{l.Fallback, found, 1, false})
 		}
 	}
 	return nil
@@ -770,6 +779,9 @@ type source struct {
 	lexicon *Lexicon
 	found   []int
 	times   int
+	// english is set when the word is an English text's: translations
+	// read from French only are not its.
+	english bool
 }
 
 // weigh returns the translations of the entries sources found for a word
@@ -789,7 +801,7 @@ func weigh(own []string, sources ...source) []QueryWord {
 			mass += float64(src.lexicon.silent[i] * src.times)
 			for _, tr := range src.lexicon.entries[i] {
 				first := tr.forms[0][0]
-				if seen[first] {
+				if seen[first] || tr.fromFrench && src.english {
 					continue
 				}
 				if sharesTerm(tr.forms[0], own) || sharesTerm(tr.forms[0], src.lexicon.terms[i]) && sharesTerm(own, src.lexicon.terms[i]) {

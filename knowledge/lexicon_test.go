@@ -831,6 +831,7 @@ func TestWordsOfWorkTranslated(t *testing.T) {
 		{"Qui relance le client ?", "relance", "chase"},
 		{"On a une revue de code à faire", "revue", "review"},
 		{"Qui sont les secouristes de l'étage ?", "secouristes", "aider"},
+		{"Où sont stockées les données clients ?", "données", "data"},
 	} {
 		if got := translations(c.text, c.word); !slices.Contains(got, c.want) {
 			t.Errorf("%q in %q: translated %q, want %q among them", c.word, c.text, got, c.want)

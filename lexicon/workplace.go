@@ -320,6 +320,10 @@ var workplace = func() []knowledge.Pair {
 	noun("informatique", "IT", "computing")
 	noun("matériel informatique", "IT equipment", "computer hardware")
 	noun("jeu de données", "dataset")
+	// "Données" are data, which FreeDict never gives. Read from French
+	// only: English's "done" shares the French stem of "donnée", and an
+	// English question about a release done would look for data.
+	nounFromFrench("donnée", "data")
 	noun("revue de code", "code review")
 	noun("demande de fusion", "merge request", "pull request")
 	noun("requête", "query", "request")
