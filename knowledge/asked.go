@@ -530,10 +530,9 @@ func askedOf(text string) asked {
 // deadline for benefits enrollment?" asks when, as "When does benefits
 // enrollment close?" does; "Quelle est l'adresse du bureau ?" where; "Quel
 // est le délai de livraison ?" how long, as "How long does delivery
-// take?" does. The
-// head is the noun phrase's last word in English ("the code freeze
-// date"), its first in French ("la date limite"): "the budget approval
-// process" asks for no amount.
+// take?" does. The head is the noun phrase's last word in English ("the
+// code freeze date"), its first in French ("la date limite"): "the
+// budget approval process" asks for no amount.
 //
 // namedKinds returns the words of ss that name the kind of answer their
 // sentence asks for, each with that kind.
@@ -549,12 +548,15 @@ func namedKinds(ss sentences) map[string]asked {
 // question word (if any) stands at ask, that name the kind of answer it
 // asks for, each with that kind, and returns found.
 func addNamedKinds(found map[string]asked, words []string, ask int) map[string]asked {
+	add := func(w string, kind asked) {
+		if found == nil {
+			found = make(map[string]asked)
+		}
+		found[w] |= kind
+	}
 	name := func(w string) {
 		if kind := kindNouns[FoldAccents(w)]; kind != 0 {
-			if found == nil {
-				found = make(map[string]asked)
-			}
-			found[w] |= kind
+			add(w, kind)
 		}
 	}
 	// The unit of "how many days" names the answer's as "how long"
@@ -562,10 +564,7 @@ func addNamedKinds(found map[string]asked, words []string, ask int) map[string]a
 	// long does a refund take?" asks.
 	for i := range words {
 		if countsUnitOfTime(words, i) {
-			if found == nil {
-				found = make(map[string]asked)
-			}
-			found[words[i+2]] |= askQuantity | askDuration
+			add(words[i+2], askQuantity|askDuration)
 		}
 	}
 	if asksAt(words, ask) {
@@ -700,10 +699,10 @@ var askedLastWords = map[string]asked{
 // contacter qui pour la clim ?", "Je dois arriver à quelle heure ?". Read
 // from its opening words only, "Elle est où la trousse de secours ?"
 // asked nothing, and a question asking when was no miss from it. The
-// question word
-// follows a subject pronoun and at most three words none of which opens a
-// noun phrase: after a noun, "où" and "qui" are relatives ("Il y a une
-// salle où on peut manger ?", "On a quelqu'un qui gère les badges ?").
+// question word follows a subject pronoun and at most three words none of
+// which opens a noun phrase: after a noun, "où" and "qui" are relatives
+// ("Il y a une salle où on peut manger ?", "On a quelqu'un qui gère les
+// badges ?").
 
 // inSituAt returns where words, a sentence or a clause, holds a question
 // word asked after its verb, -1 where it holds none.
